@@ -1,1 +1,4 @@
-export {};
+export * from './package.js';
+export * from './phase.js';
+export * from './errors.js';
+export * from './report.js';

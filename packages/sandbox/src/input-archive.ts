@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { AirlockError, parseNpmManifest, type PackageIdentity } from '@airlock/core';
+import * as tar from 'tar';
+
+/** Archives larger than this are refused rather than half-analysed. */
+export const MAX_ARCHIVE_BYTES = 256 * 1024 * 1024;
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+/** Left out when packing a local folder, as `npm pack` would leave them out. */
+const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+
+export interface PreparedArchive {
+  identity: PackageIdentity;
+  tgz: Buffer;
+}
+
+/**
+ * Turns a local npm package (a .tgz as `npm pack` makes, or a folder) into the gzipped tarball that the
+ * sandbox installs, with its identity and hashes. Nothing from the package runs on the host: a folder is
+ * packed with node-tar (not `npm pack`, which would run its `prepare` script) and only package.json is read.
+ */
+export async function prepareNpmArchive(path: string): Promise<PreparedArchive> {
+  const abs = resolve(path);
+  const info = await stat(abs).catch((err: NodeJS.ErrnoException) => {
+    throw new AirlockError('INVALID_INPUT', `cannot read ${path}: ${err.code ?? err.message}`);
+  });
+  let tgz: Buffer;
+  if (info.isDirectory()) tgz = await packDirectory(abs);
+  else if (info.isFile()) {
+    if (info.size > MAX_ARCHIVE_BYTES) {
+      throw new AirlockError('ARCHIVE_REJECTED', `${path} is ${info.size} bytes; the limit is ${MAX_ARCHIVE_BYTES}`);
+    }
+    tgz = await readFile(abs);
+  } else throw new AirlockError('INVALID_INPUT', `${path} is neither a file nor a folder`);
+  if (tgz.length > MAX_ARCHIVE_BYTES) {
+    throw new AirlockError('ARCHIVE_REJECTED', `${path} packs to ${tgz.length} bytes; the limit is ${MAX_ARCHIVE_BYTES}`);
+  }
+  if (tgz[0] !== 0x1f || tgz[1] !== 0x8b) {
+    throw new AirlockError('ARCHIVE_REJECTED', `${path} is not a gzipped tarball (.tgz) or a package folder`);
+  }
+  const manifestText = await readManifest(tgz, path);
+  let manifest: { name: string; version: string };
+  try {
+    manifest = parseNpmManifest(manifestText);
+  } catch (err) {
+    throw new AirlockError('ARCHIVE_REJECTED', `${path}: ${(err as Error).message}`);
+  }
+  return {
+    tgz,
+    identity: {
+      ecosystem: 'npm',
+      name: manifest.name,
+      version: manifest.version,
+      archive: {
+        source: info.isDirectory() ? `${abs}/` : basename(abs),
+        sizeBytes: tgz.length,
+        sha256: createHash('sha256').update(tgz).digest('hex'),
+        integrity: `sha512-${createHash('sha512').update(tgz).digest('base64')}`,
+      },
+    },
+  };
+}
+
+async function packDirectory(dir: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const stream = tar.c(
+    {
+      gzip: true,
+      cwd: dir,
+      prefix: 'package',
+      portable: true,
+      filter: (path) => !path.split('/').some((part) => SKIPPED_DIRS.has(part)),
+    },
+    ['.'],
+  );
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** package.json of the archive's single top-level folder (npm uses `package/`, some tools another name). */
+async function readManifest(tgz: Buffer, label: string): Promise<string> {
+  let found: string | null = null;
+  let tooBig = false;
+  const parser = new tar.Parser({
+    onReadEntry: (entry) => {
+      const parts = entry.path.replace(/^\.\//, '').split('/');
+      if (found === null && parts.length === 2 && parts[1] === 'package.json' && entry.type === 'File') {
+        if (entry.size > MAX_MANIFEST_BYTES) {
+          tooBig = true;
+          entry.resume();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        entry.on('data', (c: Buffer) => chunks.push(c));
+        entry.on('end', () => {
+          found ??= Buffer.concat(chunks).toString('utf8');
+        });
+      } else entry.resume();
+    },
+  });
+  await new Promise<void>((resolvePromise, reject) => {
+    parser.on('error', reject);
+    parser.on('warn', (code: string, message: string) => {
+      if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ABORT') reject(new Error(message));
+    });
+    parser.on('end', () => resolvePromise());
+    parser.end(tgz);
+  }).catch((err: Error) => {
+    throw new AirlockError('ARCHIVE_REJECTED', `${label} is not a readable tarball: ${err.message}`);
+  });
+  if (tooBig) throw new AirlockError('ARCHIVE_REJECTED', `${label}: package.json is larger than ${MAX_MANIFEST_BYTES} bytes`);
+  if (found === null) throw new AirlockError('ARCHIVE_REJECTED', `${label} has no package.json in its top-level folder`);
+  return found;
+}

@@ -1,0 +1,212 @@
+import { hostname } from 'node:os';
+import type Docker from 'dockerode';
+import * as tar from 'tar';
+import {
+  AirlockError,
+  PHASES,
+  type FsChange,
+  type PhaseName,
+  type PhaseResult,
+  type RunTimings,
+  type SandboxSettings,
+} from '@airlock/core';
+import { collectOutputs, type CollectedOutputs } from './collect.js';
+import { execInContainer, type ExecOutcome } from './exec.js';
+import { DEFAULT_LIMITS, SANDBOX_HOSTNAME, SANDBOX_USER, describeSettings, sandboxHostConfig, type SandboxLimits } from './hardening.js';
+import { resolveNpmImage } from './images/ensure-images.js';
+import type { PreparedArchive } from './input-archive.js';
+import { parsePhaseStatus, toPhaseResult } from './phase-status.js';
+
+export const DEFAULT_TIMEOUTS_MS: Record<PhaseName, number> = { install: 120_000, import: 30_000 };
+/** Extra time the host gives the in-container runner to end a phase before it kills the container. */
+const HOST_MARGIN_MS = 15_000;
+const DEFAULT_CAPTURE_BYTES = 256 * 1024;
+const DEFAULT_MAX_TRACE_BYTES = 2 * 1024 ** 3;
+export const SANDBOX_LABEL = 'airlock.sandbox';
+
+export interface SandboxRunOptions {
+  docker: Docker;
+  analysisId: string;
+  archive: PreparedArchive;
+  /** Host folder that receives the raw traces. */
+  artifactsDir: string;
+  timeoutsMs?: Partial<Record<PhaseName, number>>;
+  limits?: SandboxLimits;
+  /** Container runtime (e.g. `runsc`); the engine's default when unset. */
+  runtime?: string;
+  captureBytes?: number;
+  maxTraceBytes?: number;
+  signal?: AbortSignal;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface SandboxRun {
+  settings: SandboxSettings;
+  phases: PhaseResult[];
+  /** Host paths of the raw strace output, per phase that produced one. */
+  traceFiles: Partial<Record<PhaseName, { path: string; bytes: number; truncated: boolean }>>;
+  importResult: unknown;
+  fsDiff: FsChange[];
+  timings: RunTimings;
+}
+
+/**
+ * One analysis: a fresh hardened container, the package copied in read-only, each phase run under
+ * strace by the in-image runner, the outputs and filesystem diff collected, and the container removed
+ * whatever happens (timeout, error, abort).
+ */
+export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun> {
+  const { docker, archive, signal } = options;
+  const log = options.log ?? (() => {});
+  const started = Date.now();
+  const timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
+  const image = await resolveNpmImage(docker);
+  const hostConfig = sandboxHostConfig(options.limits ?? DEFAULT_LIMITS, options.runtime);
+  signal?.throwIfAborted();
+
+  const container = await docker
+    .createContainer({
+      Image: image.ref,
+      // PID 1 (tini) and its sleep run as root *without capabilities*: the analysis user cannot signal
+      // them, so the runner's kill-everything sweep at the end of a phase leaves the container up.
+      Cmd: ['sleep', 'infinity'],
+      User: '0:0',
+      Hostname: SANDBOX_HOSTNAME,
+      NetworkDisabled: true,
+      StopTimeout: 1,
+      Labels: {
+        [SANDBOX_LABEL]: '1',
+        'airlock.analysis': options.analysisId,
+        'airlock.owner': `${hostname()}:${process.pid}`,
+      },
+      HostConfig: hostConfig,
+    })
+    .catch((err: Error) => {
+      throw new AirlockError('SANDBOX_FAILED', `cannot create the sandbox container: ${err.message}`, { cause: err });
+    });
+  const kill = () => container.kill({ signal: 'SIGKILL' }).then(() => undefined, () => undefined);
+  const onAbort = () => void kill();
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  const timings: RunTimings = { containerStartMs: 0, phasesMs: {}, collectMs: 0, teardownMs: 0, totalMs: 0 };
+  const outcomes = new Map<PhaseName, { startedAt: string; outcome: ExecOutcome }>();
+  let collected: CollectedOutputs | null = null;
+  let fsDiff: FsChange[] = [];
+  try {
+    await container.putArchive(await inputTar(archive.tgz), { path: '/airlock/input' });
+    await container.start();
+    timings.containerStartMs = Date.now() - started;
+    log('sandbox started', { container: container.id.slice(0, 12), ms: timings.containerStartMs });
+
+    for (const phase of PHASES) {
+      signal?.throwIfAborted();
+      const limitMs = timeouts[phase];
+      const t0 = Date.now();
+      const outcome = await execInContainer(container, {
+        cmd: ['/opt/airlock/bin/airlock-phase', phase, String(Math.ceil(limitMs / 1000)), archive.identity.name],
+        user: SANDBOX_USER.name,
+        env: phaseEnv(),
+        workingDir: `${SANDBOX_USER.home}/projects/app`,
+        deadlineMs: limitMs + HOST_MARGIN_MS,
+        onDeadline: kill,
+        captureBytes: options.captureBytes ?? DEFAULT_CAPTURE_BYTES,
+      });
+      timings.phasesMs[phase] = Date.now() - t0;
+      outcomes.set(phase, { startedAt: new Date(t0).toISOString(), outcome });
+      log('phase ended', { phase, ms: timings.phasesMs[phase], exitCode: outcome.exitCode, hostDeadline: outcome.hitDeadline });
+      if (outcome.hitDeadline) break; // the container is gone; later phases cannot run
+    }
+    signal?.throwIfAborted();
+
+    const t1 = Date.now();
+    collected = await collectOutputs(container, options.artifactsDir, options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES);
+    fsDiff = toFsChanges((await container.changes()) ?? []);
+    timings.collectMs = Date.now() - t1;
+  } catch (err) {
+    if (signal?.aborted) throw new AirlockError('ABORTED', 'analysis aborted; the sandbox container was removed', { cause: err });
+    if (err instanceof AirlockError) throw err;
+    throw new AirlockError('SANDBOX_FAILED', `sandbox run failed: ${(err as Error).message}`, { cause: err });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    const t2 = Date.now();
+    await container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message }));
+    timings.teardownMs = Date.now() - t2;
+    timings.totalMs = Date.now() - started;
+  }
+
+  const phases: PhaseResult[] = PHASES.map((name) => {
+    const entry = outcomes.get(name);
+    const status = parsePhaseStatus(collected?.json.get(`${name}.status.json`));
+    const trace = collected?.traces.get(`${name}.strace`);
+    return toPhaseResult(name, timeouts[name], entry, status, trace?.bytes ?? 0);
+  });
+  const importJson = collected?.json.get('import.result.json');
+  return {
+    settings: describeSettings(hostConfig, image),
+    phases,
+    traceFiles: Object.fromEntries(
+      PHASES.flatMap((name) => {
+        const trace = collected?.traces.get(`${name}.strace`);
+        return trace ? [[name, trace]] : [];
+      }),
+    ),
+    importResult: importJson ? safeJson(importJson) : null,
+    fsDiff,
+    timings,
+  };
+}
+
+/** The environment a developer's shell would give the phase. */
+function phaseEnv(): string[] {
+  const home = SANDBOX_USER.home;
+  return [
+    `HOME=${home}`,
+    `USER=${SANDBOX_USER.name}`,
+    `LOGNAME=${SANDBOX_USER.name}`,
+    'SHELL=/bin/bash',
+    `PATH=${home}/.local/bin:/usr/local/bin:/usr/bin:/bin`,
+    'LANG=en_US.UTF-8',
+    'TERM=xterm-256color',
+    'npm_config_update_notifier=false',
+  ];
+}
+
+/** A tar holding package.tgz owned by root and read-only, so the analysed code cannot alter its input. */
+async function inputTar(tgz: Buffer): Promise<Buffer> {
+  const header = new tar.Header({ path: 'package.tgz', mode: 0o444, uid: 0, gid: 0, size: tgz.length, type: 'File', mtime: new Date() });
+  header.encode();
+  const block = header.block ?? Buffer.alloc(512);
+  const padding = Buffer.alloc((512 - (tgz.length % 512)) % 512);
+  return Buffer.concat([block, tgz, padding, Buffer.alloc(1024)]);
+}
+
+/** Paths the sandbox itself writes: the runner's input and output folders and the engine's init binary. */
+const INFRASTRUCTURE = /^(\/airlock(\/|$)|\/usr\/sbin\/docker-init$)/;
+const KINDS = ['modified', 'added', 'deleted'] as const;
+
+/**
+ * `docker diff` entries, minus the sandbox's own infrastructure and the parent folders that show as
+ * modified only because infrastructure was added below them.
+ */
+export function toFsChanges(changes: { Path: string; Kind: number }[]): FsChange[] {
+  const infra = changes.filter((c) => INFRASTRUCTURE.test(c.Path)).map((c) => c.Path);
+  const kept = changes.filter((c) => !INFRASTRUCTURE.test(c.Path));
+  const isAncestor = (dir: string, path: string) => path.startsWith(dir === '/' ? '/' : `${dir}/`);
+  return kept
+    .filter(
+      (c) =>
+        c.Kind !== 0 ||
+        !infra.some((p) => isAncestor(c.Path, p)) ||
+        kept.some((other) => other !== c && isAncestor(c.Path, other.Path)),
+    )
+    .map((c) => ({ path: c.Path, kind: KINDS[c.Kind] ?? 'modified' }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { unparsed: text.slice(0, 2000) };
+  }
+}

@@ -1,0 +1,33 @@
+'use strict';
+// Loads the package the way a user's code would: require() (CommonJS) and import() (ESM), each on its
+// own so that a failure of one does not hide the other. The resolvers come from the caller's eval
+// context, so they resolve from the scratch project. Writes /airlock/out/import.result.json.
+const fs = require('node:fs');
+
+const settleMs = Number(process.env.AIRLOCK_IMPORT_SETTLE_MS || 1000);
+
+function describe(err) {
+  return { ok: false, code: (err && err.code) || null, message: String((err && err.message) || err).slice(0, 2000) };
+}
+
+async function run(requireFn, importFn) {
+  const name = process.argv[1] || process.argv[process.argv.length - 1];
+  const result = { package: name, require: null, import: null };
+  try {
+    const mod = requireFn(name);
+    result.require = { ok: true, exportKeys: Object.keys(mod || {}).slice(0, 50) };
+  } catch (err) {
+    result.require = describe(err);
+  }
+  try {
+    const mod = await importFn(name);
+    result.import = { ok: true, exportKeys: Object.keys(mod || {}).slice(0, 50) };
+  } catch (err) {
+    result.import = describe(err);
+  }
+  fs.writeFileSync('/airlock/out/import.result.json', JSON.stringify(result));
+  // Let timers the package armed on load fire; a longer dwell is the runner's job.
+  setTimeout(() => process.exit(result.require.ok || result.import.ok ? 0 : 1), settleMs).unref();
+}
+
+module.exports = { run };
