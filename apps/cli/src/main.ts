@@ -1,1 +1,51 @@
-export {};
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { AirlockError } from '@airlock/core';
+import { scanCommand } from './scan-command.js';
+import { imagesBuildCommand } from './images-command.js';
+
+/** Exit codes, osv-scanner style: 0 done, 2 usage or input error, 3 sandbox or engine error. */
+export const EXIT = { ok: 0, usage: 2, sandbox: 3 } as const;
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new InvalidArgumentError('expected seconds between 1 and 3600');
+  return n;
+}
+
+const program = new Command('airlock')
+  .description('Sandboxed dynamic analysis of npm packages')
+  .showHelpAfterError()
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage));
+
+program
+  .command('scan')
+  .description('install and import a package inside a hardened sandbox and report what it did')
+  .argument('<path>', 'a package tarball (.tgz) or a package folder')
+  .option('--json', 'print the full report as JSON')
+  .option('--install-timeout <seconds>', 'time limit of the install phase', seconds, 120)
+  .option('--import-timeout <seconds>', 'time limit of the import phase', seconds, 30)
+  .option('--artifacts <dir>', 'where raw traces are kept', '.airlock/artifacts')
+  .action(async (path: string, opts) => {
+    process.exitCode = await scanCommand(path, opts);
+  });
+
+program
+  .command('images')
+  .description('sandbox images')
+  .command('build')
+  .description('build the sandbox images whose inputs changed (debootstrap base unless --from is given)')
+  .option('--from <image>', 'build the base FROM this pulled image instead of debootstrap', process.env.AIRLOCK_BASE_FROM)
+  .action(async (opts: { from?: string }) => {
+    process.exitCode = await imagesBuildCommand(opts.from);
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof AirlockError) {
+    process.stderr.write(`airlock: ${err.message}\n`);
+    process.exitCode = err.code === 'INVALID_INPUT' || err.code === 'ARCHIVE_REJECTED' ? EXIT.usage : EXIT.sandbox;
+  } else {
+    process.stderr.write(`airlock: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = EXIT.sandbox;
+  }
+});

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Makes this machine ready to run Airlock: npm dependencies, a Docker engine, Redis, the build, and the
+# sandbox images. Idempotent: each step checks first and does nothing when its work is already done.
+# Needs root (or sudo) on Debian/Ubuntu for the system packages. Environment:
+#   AIRLOCK_BASE_FROM   build the base image FROM this image (needs a registry), instead of debootstrap
+#   DEBIAN_MIRROR       Debian archive for debootstrap (default http://deb.debian.org/debian)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '\n== %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=""
+need_pkgs() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
+  say "installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+wait_for() { # wait_for SECONDS COMMAND...
+  local n=$(( $1 * 5 )); shift
+  for _ in $(seq 1 "$n"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  return 1
+}
+
+say "Docker engine"
+if ! docker info >/dev/null 2>&1; then
+  command -v dockerd >/dev/null 2>&1 || need_pkgs docker.io
+  need_pkgs iptables
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    as_root systemctl start docker
+  else
+    as_root bash -c 'nohup dockerd >/var/log/dockerd.log 2>&1 &'
+  fi
+  wait_for 60 docker info || { echo "dockerd did not come up; see /var/log/dockerd.log" >&2; exit 1; }
+fi
+docker info --format 'engine {{.ServerVersion}}, storage {{.Driver}}, cgroup v{{.CgroupVersion}}'
+
+say "Redis"
+if ! (command -v redis-cli >/dev/null 2>&1 && redis-cli -p "${REDIS_PORT:-6379}" ping 2>/dev/null | grep -q PONG); then
+  need_pkgs redis-server
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    as_root systemctl start redis-server
+  else
+    as_root redis-server --port "${REDIS_PORT:-6379}" --bind 127.0.0.1 --appendonly yes --dir /var/lib/redis --daemonize yes >/dev/null
+  fi
+  wait_for 20 redis-cli -p "${REDIS_PORT:-6379}" ping || { echo "redis-server did not come up" >&2; exit 1; }
+fi
+echo "redis on 127.0.0.1:${REDIS_PORT:-6379}: $(redis-cli -p "${REDIS_PORT:-6379}" ping)"
+
+say "tools for image builds and tests"
+[ -n "${AIRLOCK_BASE_FROM:-}" ] || need_pkgs debootstrap
+need_pkgs tcpdump
+
+say "npm dependencies and build"
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+npx tsc -b
+
+say "sandbox images"
+node apps/cli/dist/main.js images build
