@@ -190,15 +190,12 @@ const KINDS = ['modified', 'added', 'deleted'] as const;
  */
 export function toFsChanges(changes: { Path: string; Kind: number }[]): FsChange[] {
   const infra = changes.filter((c) => INFRASTRUCTURE.test(c.Path)).map((c) => c.Path);
-  const kept = changes.filter((c) => !INFRASTRUCTURE.test(c.Path));
   const isAncestor = (dir: string, path: string) => path.startsWith(dir === '/' ? '/' : `${dir}/`);
-  return kept
-    .filter(
-      (c) =>
-        c.Kind !== 0 ||
-        !infra.some((p) => isAncestor(c.Path, p)) ||
-        kept.some((other) => other !== c && isAncestor(c.Path, other.Path)),
-    )
+  const nonInfra = changes.filter((c) => !INFRASTRUCTURE.test(c.Path));
+  const onlyAboveInfra = (c: { Path: string; Kind: number }) => c.Kind === 0 && infra.some((p) => isAncestor(c.Path, p));
+  const real = nonInfra.filter((c) => !onlyAboveInfra(c));
+  return nonInfra
+    .filter((c) => !onlyAboveInfra(c) || real.some((r) => isAncestor(c.Path, r.Path)))
     .map((c) => ({ path: c.Path, kind: KINDS[c.Kind] ?? 'modified' }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -1,0 +1,56 @@
+import { createReadStream } from 'node:fs';
+import { resolve } from 'node:path';
+import type Docker from 'dockerode';
+import { nanoid } from 'nanoid';
+import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
+import { buildReport, TraceSummarizer, type PhaseSummary } from '@airlock/report';
+import { assertDockerReachable, prepareNpmArchive, runSandbox, type SandboxLimits } from '@airlock/sandbox';
+import { StraceParser } from '@airlock/strace';
+
+export interface AnalyzeOptions {
+  docker: Docker;
+  /** Host folder under which each analysis keeps its raw artifacts (`<dir>/<id>/`). */
+  artifactsRoot: string;
+  timeoutsMs?: Partial<Record<PhaseName, number>>;
+  limits?: SandboxLimits;
+  signal?: AbortSignal;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** A local npm package (tarball or folder) through the sandbox, to its report. */
+export async function analyzeLocalPackage(path: string, options: AnalyzeOptions): Promise<SandboxReport> {
+  const archive = await prepareNpmArchive(path);
+  await assertDockerReachable(options.docker);
+  const id = nanoid(12);
+  const run = await runSandbox({
+    docker: options.docker,
+    analysisId: id,
+    archive,
+    artifactsDir: resolve(options.artifactsRoot, id),
+    ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const traces: Partial<Record<PhaseName, { summary: PhaseSummary; stats: TraceStats }>> = {};
+  const artifacts: Record<string, string> = {};
+  for (const phase of PHASES) {
+    const file = run.traceFiles[phase];
+    if (!file) continue;
+    artifacts[`${phase}.strace`] = file.path;
+    traces[phase] = await summarizeTraceFile(file.path, phase, archive.identity.name);
+  }
+  return buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts });
+}
+
+/** Streams a raw trace through the parser and the summarizer; memory stays flat whatever its size. */
+async function summarizeTraceFile(path: string, phase: PhaseName, packageName: string) {
+  const parser = new StraceParser();
+  const summarizer = new TraceSummarizer(phase, packageName);
+  for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
+    for (const event of parser.push(chunk as string)) summarizer.add(event);
+  }
+  for (const event of parser.end()) summarizer.add(event);
+  const { lines, events, unknownLines } = parser.stats;
+  return { summary: summarizer.summary, stats: { lines, events, unknownLines } };
+}

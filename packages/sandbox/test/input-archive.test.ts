@@ -1,0 +1,54 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as tar from 'tar';
+import { describe, expect, it } from 'vitest';
+import { prepareNpmArchive } from '../src/input-archive.js';
+
+function packageDir(manifest: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-input-'));
+  writeFileSync(join(dir, 'package.json'), typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
+  writeFileSync(join(dir, 'index.js'), 'module.exports = 1;');
+  mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
+  writeFileSync(join(dir, 'node_modules', 'dep', 'index.js'), '');
+  return dir;
+}
+
+async function entries(tgz: Buffer): Promise<string[]> {
+  const names: string[] = [];
+  const parser = new tar.Parser({ onReadEntry: (e) => { names.push(e.path); e.resume(); } });
+  await new Promise<void>((resolve) => { parser.on('end', resolve); parser.end(tgz); });
+  return names.sort();
+}
+
+describe('prepareNpmArchive', () => {
+  it('packs a folder under package/ without node_modules, with identity and hashes', async () => {
+    const prepared = await prepareNpmArchive(packageDir({ name: '@scope/demo', version: '2.0.1' }));
+    expect(prepared.identity).toMatchObject({ ecosystem: 'npm', name: '@scope/demo', version: '2.0.1' });
+    expect(prepared.identity.archive.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(prepared.identity.archive.integrity).toMatch(/^sha512-[A-Za-z0-9+/]+=*$/);
+    expect(prepared.identity.archive.sizeBytes).toBe(prepared.tgz.length);
+    const names = await entries(prepared.tgz);
+    expect(names).toContain('package/package.json');
+    expect(names).toContain('package/index.js');
+    expect(names.some((n) => n.includes('node_modules'))).toBe(false);
+  });
+
+  it('reads a tarball whose top folder is not called package/', async () => {
+    const dir = packageDir({ name: 'other-top', version: '1.0.0' });
+    const tgz = join(dir, '..', `${dir.split('/').pop()}.tgz`);
+    await tar.c({ gzip: true, file: tgz, cwd: join(dir, '..'), portable: true }, [dir.split('/').pop()!]);
+    expect((await prepareNpmArchive(tgz)).identity.name).toBe('other-top');
+  });
+
+  it.each([
+    ['a missing path', () => '/nonexistent/airlock', 'INVALID_INPUT', /cannot read/],
+    ['a file that is not gzip', () => { const f = join(mkdtempSync(join(tmpdir(), 'a-')), 'x.tgz'); writeFileSync(f, 'hello'); return f; }, 'ARCHIVE_REJECTED', /not a gzipped tarball/],
+    ['gzip that is not a tar', () => { const f = join(mkdtempSync(join(tmpdir(), 'a-')), 'x.tgz'); writeFileSync(f, gzipSync(Buffer.alloc(2048, 7))); return f; }, 'ARCHIVE_REJECTED', /not a readable tarball|no package.json/],
+    ['invalid JSON', () => packageDir('{"name": '), 'ARCHIVE_REJECTED', /not valid JSON/],
+    ['a name that is a path', () => packageDir({ name: '../../etc', version: '1.0.0' }), 'ARCHIVE_REJECTED', /no valid "name"/],
+  ])('rejects %s with a clear error', async (_label, make, code, message) => {
+    await expect(prepareNpmArchive(make())).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+  });
+});
