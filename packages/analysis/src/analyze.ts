@@ -51,6 +51,6 @@ async function summarizeTraceFile(path: string, phase: PhaseName, packageName: s
     for (const event of parser.push(chunk as string)) summarizer.add(event);
   }
   for (const event of parser.end()) summarizer.add(event);
-  const { lines, events, unknownLines } = parser.stats;
-  return { summary: summarizer.summary, stats: { lines, events, unknownLines } };
+  const { lines, events, unknown } = parser.stats;
+  return { summary: summarizer.summary, stats: { lines, events, unknownLines: unknown } };
 }

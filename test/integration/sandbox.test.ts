@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { analyzeLocalPackage } from '@airlock/analysis';
+import type { SandboxReport } from '@airlock/core';
+import { SANDBOX_LABEL, connectDocker } from '@airlock/sandbox';
+
+// These tests drive the real Docker engine with the images `npm run setup` builds. Nothing is mocked.
+const docker = connectDocker();
+const fixture = (name: string) => resolve(__dirname, '../fixtures/npm', name);
+const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-it-'));
+
+async function containersOf(report: { id: string }) {
+  return docker.listContainers({ all: true, filters: { label: [`airlock.analysis=${report.id}`] } });
+}
+const phase = (r: SandboxReport, name: string) => r.phases.find((p) => p.name === name)!;
+const basename = (p: string) => p.split('/').pop();
+
+describe('sandbox run against the real Docker engine', () => {
+  it('installs and imports a benign package with no processes beyond npm/node', async () => {
+    const report = await analyzeLocalPackage(fixture('benign-no-scripts'), { docker, artifactsRoot });
+    expect(phase(report, 'install')).toMatchObject({ status: 'completed', exitCode: 0 });
+    expect(phase(report, 'import')).toMatchObject({ status: 'completed', exitCode: 0 });
+    expect(report.importResult).toMatchObject({ require: { ok: true, exportKeys: ['add', 'greet'] }, import: { ok: true } });
+    expect(report.processes.length).toBeGreaterThan(0);
+    expect(new Set(report.processes.map((p) => basename(p.path)))).toEqual(new Set(['node']));
+    expect(report.processes.every((p) => p.attribution?.event !== 'postinstall')).toBe(true);
+    expect(report.fsDiff).toContainEqual({ path: '/home/jordan/projects/app/node_modules/airlock-fixture-benign/index.js', kind: 'added' });
+    expect(report.trace.install!.events).toBeGreaterThan(100);
+    expect(report.sandbox).toMatchObject({ capDrop: ['ALL'], networkMode: 'none', pidsLimit: 256, readonlyRootfs: false });
+    expect(report.sandbox.securityOpt).toContain('no-new-privileges:true');
+    expect(await containersOf(report)).toEqual([]);
+  });
+
+  it('shows a postinstall shell and the file it writes under $HOME, from strace and from the diff', async () => {
+    const report = await analyzeLocalPackage(fixture('postinstall-shell-write'), { docker, artifactsRoot });
+    expect(phase(report, 'install')).toMatchObject({ status: 'completed', exitCode: 0 });
+    const shell = report.processes.find((p) => p.argv[0] === 'sh' && p.argv[2]?.startsWith('echo airlock-marker'));
+    expect(shell).toBeDefined();
+    expect(shell!.argv).toEqual(['sh', '-c', 'echo airlock-marker > "$HOME/.airlock-fixture-marker"; id']);
+    expect(shell!.attribution).toMatchObject({ packageName: 'airlock-fixture-postinstall-write', event: 'postinstall' });
+    expect(report.processes.some((p) => p.path === '/usr/bin/id' && p.ppid !== null)).toBe(true);
+    expect(report.fileWrites).toContainEqual(expect.objectContaining({ path: '/home/jordan/.airlock-fixture-marker', operation: 'create', result: 'ok' }));
+    expect(report.fsDiff).toContainEqual({ path: '/home/jordan/.airlock-fixture-marker', kind: 'added' });
+  });
+
+  it('ends an endless postinstall at its time limit and removes the container', async () => {
+    const report = await analyzeLocalPackage(fixture('infinite-loop'), { docker, artifactsRoot, timeoutsMs: { install: 8000 } });
+    const install = phase(report, 'install');
+    expect(install.status).toBe('timeout');
+    expect(install.durationMs).toBeGreaterThanOrEqual(8000);
+    expect(install.durationMs).toBeLessThan(8000 + 2000);
+    expect(report.timings.phasesMs.install).toBeLessThan(8000 + 5000);
+    expect(install.lingeringProcesses).toBeGreaterThan(0);
+    expect(phase(report, 'import').status).toBe('completed');
+    expect(await containersOf(report)).toEqual([]);
+  });
+
+  it('contains a fork bomb with the pids limit and keeps the host responsive', async () => {
+    const lags: number[] = [];
+    let running = true;
+    const probe = (async () => {
+      while (running) {
+        const t = Date.now();
+        await new Promise((r) => setTimeout(r, 100));
+        lags.push(Date.now() - t - 100);
+      }
+    })();
+    const report = await analyzeLocalPackage(fixture('fork-bomb'), { docker, artifactsRoot, timeoutsMs: { install: 10000 } });
+    running = false;
+    await probe;
+    expect(phase(report, 'install').status).toBe('timeout');
+    expect(phase(report, 'install').lingeringProcesses).toBeLessThanOrEqual(256);
+    expect(report.denied.length + report.processes.length).toBeGreaterThan(10);
+    // After the bomb is killed the same container still runs the next phase.
+    expect(phase(report, 'import').status).toBe('completed');
+    expect(Math.max(...lags)).toBeLessThan(1500);
+    expect(await containersOf(report)).toEqual([]);
+  });
+
+  it('denies the Docker socket, /etc/shadow, setuid(0) and sudo, and shows each attempt', async () => {
+    const report = await analyzeLocalPackage(fixture('escalate'), { docker, artifactsRoot });
+    const install = phase(report, 'install');
+    expect(install.status).toBe('completed');
+    expect(install.stdout.text).toContain('read-shadow denied EACCES');
+    expect(install.stdout.text).toContain('setuid0 denied EPERM');
+    expect(install.stdout.text).toMatch(/no new privileges/);
+    expect(report.denied).toContainEqual(expect.objectContaining({ target: '/etc/shadow', result: 'EACCES' }));
+    expect(report.denied.some((d) => d.syscall === 'setuid' && d.result === 'EPERM')).toBe(true);
+    expect(report.connections).toContainEqual(expect.objectContaining({ family: 'AF_UNIX', address: '/var/run/docker.sock', result: 'ENOENT' }));
+    expect(report.processes.some((p) => basename(p.path) === 'sudo')).toBe(true);
+  });
+
+  it('removes the container when the analysis is aborted (Ctrl-C)', async () => {
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const pending = analyzeLocalPackage(fixture('infinite-loop'), {
+      docker,
+      artifactsRoot,
+      signal: controller.signal,
+      log: (message) => {
+        seen.push(message);
+        if (message === 'sandbox started') setTimeout(() => controller.abort(), 2000);
+      },
+    });
+    await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(seen).toContain('sandbox started');
+    const left = await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } });
+    expect(left.filter((c) => c.Labels['airlock.owner']?.endsWith(`:${process.pid}`))).toEqual([]);
+  });
+
+  it('airlock scan --json prints a full report', async () => {
+    const { stdout } = await promisify(execFile)(
+      'node',
+      [resolve(__dirname, '../../apps/cli/dist/main.js'), 'scan', fixture('postinstall-shell-write'), '--json', '--artifacts', artifactsRoot],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    const report = JSON.parse(stdout) as SandboxReport;
+    expect(report.reportVersion).toBe('0.1.0');
+    expect(report.package).toMatchObject({ name: 'airlock-fixture-postinstall-write', version: '1.0.0' });
+    expect(report.artifacts['install.strace']).toMatch(/install\.strace$/);
+    expect(report.processes.some((p) => p.attribution?.event === 'postinstall')).toBe(true);
+  });
+});
