@@ -20,8 +20,11 @@ export function renderReportText(report: SandboxReport): string {
   }
   out.push('');
   section(out, 'Processes started by the package', report.processes, (p) => processLine(p));
-  section(out, 'Files written, created or changed', report.fileWrites, (w) => `  [${w.phase}] ${w.operation} ${w.path}${w.result === 'ok' ? '' : `  (${w.result})`}`);
-  section(out, 'Network attempts', report.connections, (c) => `  [${c.phase}] ${c.syscall} ${c.family} ${c.address ?? '?'}${c.port !== null ? `:${c.port}` : ''}  (${c.result})`);
+  const writes = report.fileWrites.filter((w) => w.result === 'ok');
+  section(out, `Files written, created or changed (${report.fileWrites.length - writes.length} failed attempts in --json)`, writes, (w) => `  [${w.phase}] ${w.operation} ${w.path}`);
+  // Netlink is the C library asking the kernel about interfaces, not traffic; it stays in --json.
+  const connections = report.connections.filter((c) => c.family !== 'AF_NETLINK');
+  section(out, 'Network attempts', connections, (c) => `  [${c.phase}] ${c.syscall} ${c.family} ${c.address ?? '?'}${c.port !== null ? `:${c.port}` : ''}  (${c.result})`);
   section(out, 'Refused by the kernel (EACCES/EPERM)', report.denied, (d) => `  [${d.phase}] ${d.syscall} ${d.target}  (${d.result})`);
   section(out, 'Filesystem changes (docker diff)', report.fsDiff.filter((c) => c.kind !== 'modified'), (c) => `  ${c.kind === 'added' ? '+' : '-'} ${c.path}`);
   const t = report.timings;
