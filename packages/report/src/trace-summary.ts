@@ -6,7 +6,7 @@ import type {
   PhaseName,
   ProcessExec,
 } from '@airlock/core';
-import type { CallResult, ExecEvent, SocketAddress, StraceEvent } from '@airlock/strace';
+import { envLookup, type CallResult, type ExecEvent, type SocketAddress, type StraceEvent } from '@airlock/strace';
 
 /** The sandbox's own programs: traced (they start the phase) but not the package's doing. */
 const INFRASTRUCTURE = /\/opt\/airlock\//;
@@ -83,22 +83,14 @@ export class TraceSummarizer {
 
   /** npm exports npm_package_name and npm_lifecycle_* to lifecycle scripts; import runs only the package. */
   private attribute(event: ExecEvent): Attribution | null {
-    const env = envRecord(event.env);
-    if (env.npm_lifecycle_event && env.npm_package_name) {
-      return { packageName: env.npm_package_name, event: env.npm_lifecycle_event, script: env.npm_lifecycle_script ?? null };
+    const lifecycleEvent = envLookup(event.env, 'npm_lifecycle_event');
+    const packageName = envLookup(event.env, 'npm_package_name');
+    if (lifecycleEvent && packageName) {
+      return { packageName, event: lifecycleEvent, script: envLookup(event.env, 'npm_lifecycle_script') };
     }
     if (this.phase === 'import') return { packageName: this.packageName, event: 'import', script: null };
     return this.attribution.get(event.pid) ?? null;
   }
-}
-
-function envRecord(env: string[] | null): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of env ?? []) {
-    const eq = entry.indexOf('=');
-    if (eq > 0) out[entry.slice(0, eq)] = entry.slice(eq + 1);
-  }
-  return out;
 }
 
 export function resultText(result: CallResult): string {
