@@ -33,27 +33,28 @@ const parsedSamples = samples.map((line) => {
   return m ? { pid: Number(m[1]), usec: Number(m[3]), rest: line.slice(m[0].length) } : null;
 }).filter(Boolean);
 
+/** One repetition of all sample lines, with pids and timestamps moved so rounds do not collide. */
+function renderRound(round) {
+  const pidOffset = (round % 40) * 100_000;
+  const seconds = 1_700_000_000 + round;
+  return parsedSamples.map((s) => `${s.pid + pidOffset} ${seconds}.${String(s.usec).padStart(6, '0')} ${s.rest}\n`).join('');
+}
+
 /** Yields chunks of exactly `chunkSize` characters (the last may be shorter), split mid-line. */
 function* syntheticTrace() {
   let produced = 0;
-  let round = 0;
-  let buffer = '';
-  while (produced < targetBytes) {
-    const pidOffset = (round % 40) * 100_000;
-    const seconds = 1_700_000_000 + round;
-    for (const s of parsedSamples) {
-      buffer += `${s.pid + pidOffset} ${seconds}.${String(s.usec).padStart(6, '0')} ${s.rest}\n`;
-      if (buffer.length >= chunkSize) {
-        const chunk = buffer.slice(0, chunkSize);
-        buffer = buffer.slice(chunkSize);
-        produced += chunk.length;
-        yield chunk;
-        if (produced >= targetBytes) return;
-      }
+  let carry = '';
+  for (let round = 0; produced < targetBytes; round++) {
+    const text = carry + renderRound(round);
+    let pos = 0;
+    while (text.length - pos >= chunkSize && produced < targetBytes) {
+      const size = Math.min(chunkSize, targetBytes - produced);
+      yield text.slice(pos, pos + size);
+      pos += size;
+      produced += size;
     }
-    round++;
+    carry = text.slice(pos);
   }
-  if (buffer) yield buffer;
 }
 
 const parser = new StraceParser();

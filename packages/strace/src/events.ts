@@ -160,6 +160,7 @@ export interface SendEvent extends NetworkEventBase {
   type: 'send';
   /** Explicit destination, or the connected peer from the fd decoration. */
   destination: SocketAddress | null;
+  /** Bytes sent; the requested length when the call failed. */
   size: number | null;
   data: Uint8Array | null;
   dataTruncated: boolean;

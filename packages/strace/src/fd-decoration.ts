@@ -18,10 +18,28 @@ export interface FdRef {
 
 const NOT_SOCKETS = new Set(['pipe', 'anon_inode', 'net', 'mnt', 'user', 'pid', 'ipc', 'uts', 'cgroup', 'time']);
 
-/** Splits an fd argument or return value into its number and decoration; never throws. */
+/**
+ * The last parse, reused when the same text comes again (every call of a process repeats its
+ * `AT_FDCWD</cwd>`). Socket refs are not memoised: their SocketInfo goes into events, and
+ * events must not share mutable objects.
+ */
+let memoText = '';
+let memoRef: FdRef = { fd: null, atFdcwd: false, path: null, socket: null };
+
+/** Splits an fd argument or return value into its number and decoration; never throws. Treat the result as read-only. */
 export function parseFdArg(text: string | null | undefined): FdRef {
+  if (!text) return { fd: null, atFdcwd: false, path: null, socket: null };
+  if (text === memoText) return memoRef;
+  const ref = parseFdText(text);
+  if (ref.socket === null) {
+    memoText = text;
+    memoRef = ref;
+  }
+  return ref;
+}
+
+function parseFdText(text: string): FdRef {
   const ref: FdRef = { fd: null, atFdcwd: false, path: null, socket: null };
-  if (!text) return ref;
   const t = text.charCodeAt(0) === 32 || text.charCodeAt(text.length - 1) === 32 ? text.trim() : text;
   let lt = t.indexOf('<');
   while (lt !== -1 && !opensAngle(t, lt)) lt = t.indexOf('<', lt + 1);

@@ -1,45 +1,32 @@
 /**
  * @airlock/strace — a pure, streaming parser for `strace -f -ttt -s 4096 -v -yy` output.
- * Text in, typed ordered events out; no I/O happens in this package.
+ * Text in, typed ordered events out; nothing in this package does I/O.
+ *
+ * Entry points: `StraceParser` (push chunks, get events), `parseStrace` (whole text),
+ * `parseStraceChunks` / `parseStraceStream` (iterables), `buildProcessTree` +
+ * `attributeLifecycle` (who caused what), `normalizePath` / `eventSignature` (compare runs).
+ * The decoders underneath are exported too, for reuse and testing.
  */
 export * from './events.js';
-export {
-  StraceParser,
-  parseStrace,
-  parseStraceChunks,
-  parseStraceStream,
-  type StraceParserOptions,
-} from './strace-parser.js';
-export { type ParserStats, emptyStats } from './parser-stats.js';
-export {
-  ProcessTreeBuilder,
-  buildProcessTree,
-  lineage,
-  currentExec,
-  attributeLifecycle,
-  envLookup,
-  envToRecord,
-  type ProcessTree,
-  type ProcessNode,
-  type ExecRecord,
-  type LifecycleAttribution,
-} from './process-tree.js';
-export {
-  normalizePath,
-  normalizeEvent,
-  eventSignature,
-  maskRandomName,
-  PLACEHOLDER,
-  type NormalizeOptions,
-} from './normalize.js';
-export { parseDnsQuery, qtypeName, type DnsQuery, type DnsQuestion } from './dns.js';
-export { parseSocketAddress, socketAddressFromValue } from './sockaddr.js';
-export { parseFdArg, parseSocketDecoration, parseEndpoint, decorationPath, type FdRef } from './fd-decoration.js';
-export { parseCallResult } from './call-result.js';
-export { decodeEscapedBytes, decodeEscapedText } from './c-string.js';
-export { parseValue, countListItems, type ArgValue, type StructField } from './values.js';
-export { scanArgs, type ArgScan } from './scanner.js';
-export { parseLineHeader, type LineHeader } from './line-header.js';
-export { resolvePath, normalizeAbsolute } from './paths.js';
-export { openIntent } from './file-calls.js';
-export { eventSyscalls } from './syscall-table.js';
+export * from './strace-parser.js';
+export * from './parse-strace.js';
+export * from './parser-stats.js';
+export * from './process-tree.js';
+export * from './normalize.js';
+export * from './dns.js';
+export * from './sockaddr.js';
+export * from './fd-decoration.js';
+export * from './call-result.js';
+export * from './c-string.js';
+export * from './values.js';
+export * from './scanner.js';
+export * from './line-header.js';
+export * from './line-splitter.js';
+export * from './paths.js';
+export * from './cwd-tracker.js';
+export * from './syscall-record.js';
+export * from './syscall-table.js';
+export * from './process-calls.js';
+export * from './file-calls.js';
+export * from './network-calls.js';
+export * from './privilege-calls.js';

@@ -11,9 +11,7 @@ export function isAbsolute(path: string): boolean {
 /** Collapses `//`, `.` and `..` in an absolute path; relative paths are returned unchanged. */
 export function normalizeAbsolute(path: string): string {
   if (!isAbsolute(path)) return path;
-  if (path.indexOf('/.') === -1 && path.indexOf('//') === -1 && (path.length === 1 || !path.endsWith('/'))) {
-    return path; // already normal: the common case
-  }
+  if (isNormal(path)) return path; // the common case: nothing to collapse
   const out: string[] = [];
   for (const part of path.split('/')) {
     if (part === '' || part === '.') continue;
@@ -21,6 +19,22 @@ export function normalizeAbsolute(path: string): string {
     else out.push(part);
   }
   return `/${out.join('/')}`;
+}
+
+/** True when no segment is empty, `.` or `..` (dotfiles like `/.npm` are fine). */
+function isNormal(path: string): boolean {
+  const n = path.length;
+  if (n > 1 && path.charCodeAt(n - 1) === 47) return false;
+  for (let i = 0; i < n; i++) {
+    if (path.charCodeAt(i) !== 47) continue;
+    const a = path.charCodeAt(i + 1);
+    if (a === 47) return false;
+    if (a !== 46) continue;
+    const b = path.charCodeAt(i + 2);
+    if (i + 2 >= n || b === 47) return false; // "/." segment
+    if (b === 46 && (i + 3 >= n || path.charCodeAt(i + 3) === 47)) return false; // "/.." segment
+  }
+  return true;
 }
 
 /** Resolves `path` against `base` when it is relative and a base is known. */

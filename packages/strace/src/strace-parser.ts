@@ -25,6 +25,11 @@ export interface StraceParserOptions {
   maxUnknownSamples?: number;
   /** Samples are cut to this many characters. Default 300. */
   maxSampleLength?: number;
+  /**
+   * Unfinished calls held at once (one per pid at most). Past this, the oldest is emitted with
+   * result `unknown`, so a hostile trace with endless half-calls cannot grow memory. Default 65536.
+   */
+  maxPendingCalls?: number;
 }
 
 interface PendingCall {
@@ -35,8 +40,18 @@ interface PendingCall {
 }
 
 const UNFINISHED = ' <unfinished ...>';
-const SYSCALL_NAME = /^[a-z_][a-z0-9_]*$/;
 const NO_RESULT: CallResult = { status: 'unknown', raw: '' };
+
+/** End of a leading `[a-z_][a-z0-9_]*` syscall name (0 if there is none). */
+function syscallNameEnd(body: string): number {
+  let i = 0;
+  for (; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    const ok = (c >= 97 && c <= 122) || c === 95 || (i > 0 && c >= 48 && c <= 57);
+    if (!ok) break;
+  }
+  return i;
+}
 
 export class StraceParser {
   private readonly splitter: LineSplitter;
@@ -45,6 +60,7 @@ export class StraceParser {
   private readonly counters: ParserStats = emptyStats();
   private readonly maxSamples: number;
   private readonly maxSampleLength: number;
+  private readonly maxPending: number;
   private readonly context: BuildContext;
   private out: StraceEvent[] = [];
   private seq = 0;
@@ -52,6 +68,7 @@ export class StraceParser {
   constructor(options: StraceParserOptions = {}) {
     this.maxSamples = options.maxUnknownSamples ?? 5;
     this.maxSampleLength = options.maxSampleLength ?? 300;
+    this.maxPending = options.maxPendingCalls ?? 65_536;
     this.splitter = new LineSplitter(
       options.maxLineLength ?? 16 * 1024 * 1024,
       (line) => this.line(line),
@@ -68,7 +85,7 @@ export class StraceParser {
 
   /** Parses a chunk; returns the events it completed. */
   push(chunk: string): StraceEvent[] {
-    this.splitter.push(chunk);
+    if (typeof chunk === 'string') this.splitter.push(chunk);
     return this.take();
   }
 
@@ -115,7 +132,7 @@ export class StraceParser {
 
   private line(line: string): void {
     this.counters.lines++;
-    if (line.trim() === '') return;
+    if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
     try {
       this.record(line);
     } catch {
@@ -131,12 +148,13 @@ export class StraceParser {
     if (body.startsWith('+++ ')) return this.statusLine(h.pid, h.ts, body, line);
     if (body.startsWith('--- ')) return this.signalLine(h.pid, h.ts, body, line);
     if (body.startsWith('<... ')) return this.resumedLine(h.pid, body, line);
-    const open = body.indexOf('(');
-    if (open <= 0 || !SYSCALL_NAME.test(body.slice(0, open))) return this.unknown(line);
+    const open = syscallNameEnd(body);
+    if (open <= 0 || body.charCodeAt(open) !== 40 /* ( */) return this.unknown(line);
     const name = body.slice(0, open);
     if (body.endsWith(UNFINISHED)) {
       this.counters.unfinished++;
       if (this.pending.has(h.pid)) this.flushPending(h.pid);
+      if (this.pending.size >= this.maxPending) this.flushPending(this.pending.keys().next().value!);
       this.pending.set(h.pid, { ts: h.ts, name, head: body.slice(0, -UNFINISHED.length) });
       return;
     }
@@ -169,7 +187,12 @@ export class StraceParser {
     if (!p) return;
     this.pending.delete(pid);
     this.counters.interrupted++;
-    this.call(pid, p.ts, p.name, p.head, false, p.head);
+    try {
+      this.call(pid, p.ts, p.name, p.head, false, p.head);
+    } catch {
+      // Also reached from end(), outside the per-line guard.
+      this.unknown(p.head);
+    }
   }
 
   /** `<... NAME resumed>REST`: joined with the held first half. */
@@ -244,39 +267,4 @@ export class StraceParser {
       senderPid: parseIntPrefix(atomText(field(info, 'si_pid'))),
     });
   }
-}
-
-/** Parses a whole trace at once. */
-export function parseStrace(text: string, options?: StraceParserOptions): { events: StraceEvent[]; stats: ParserStats } {
-  const parser = new StraceParser(options);
-  const events = parser.push(text);
-  for (const e of parser.end()) events.push(e);
-  return { events, stats: parser.stats };
-}
-
-/** Yields events from chunks of text as they arrive; the generator's return value is the final stats. */
-export function* parseStraceChunks(chunks: Iterable<string>, options?: StraceParserOptions): Generator<StraceEvent, ParserStats> {
-  const parser = new StraceParser(options);
-  for (const chunk of chunks) yield* parser.push(chunk);
-  yield* parser.end();
-  return parser.stats;
-}
-
-/**
- * Async variant for streams of strings or bytes (bytes are decoded as UTF-8, split characters
- * across chunks handled). The caller owns the I/O; this only consumes what it is given.
- */
-export async function* parseStraceStream(
-  source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
-  options?: StraceParserOptions,
-): AsyncGenerator<StraceEvent, ParserStats> {
-  const parser = new StraceParser(options);
-  const decoder = new TextDecoder('utf-8', { fatal: false });
-  for await (const chunk of source) {
-    yield* parser.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-  }
-  const tail = decoder.decode();
-  if (tail !== '') yield* parser.push(tail);
-  yield* parser.end();
-  return parser.stats;
 }

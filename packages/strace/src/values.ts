@@ -206,12 +206,27 @@ export function parseMode(text: string | null | undefined): number | null {
   return parseInt(last, 8);
 }
 
-/** Splits `O_RDONLY|O_CLOEXEC` into flag names; empty for `0`. */
+/** Flag strings repeat endlessly in a trace (`O_RDONLY|O_CLOEXEC`); split each distinct one once. */
+const flagCache = new Map<string, string[]>();
+
+/** Splits `O_RDONLY|O_CLOEXEC` into flag names; empty for `0`. Returns a fresh array each time. */
 export function parseFlags(text: string | null | undefined): string[] {
   if (!text) return [];
+  const cached = flagCache.get(text);
+  if (cached) return cached.slice();
+  const out = splitFlags(text);
+  if (text.length <= 200) {
+    if (flagCache.size >= 1024) flagCache.clear();
+    flagCache.set(text, out.slice());
+  }
+  return out;
+}
+
+function splitFlags(text: string): string[] {
   const out: string[] = [];
   for (const part of text.split('|')) {
-    const t = part.trim();
+    // Trimming allocates; most parts have no surrounding spaces.
+    const t = part.charCodeAt(0) === 32 || part.charCodeAt(part.length - 1) === 32 ? part.trim() : part;
     if (t !== '' && t !== '0') out.push(t);
   }
   return out;

@@ -8,6 +8,7 @@ import {
   parseCallResult,
   parseDnsQuery,
   parseFdArg,
+  parseFlags,
   parseLineHeader,
   parseSocketAddress,
   parseValue,
@@ -189,6 +190,11 @@ describe('paths, headers and intents', () => {
   it('normalises and resolves lexically', () => {
     expect(normalizeAbsolute('/a//b/./c/../d/')).toBe('/a/b/d');
     expect(normalizeAbsolute('/..')).toBe('/');
+    expect(normalizeAbsolute('/home/u/.npm/_cacache')).toBe('/home/u/.npm/_cacache');
+    expect(normalizeAbsolute('/a/...')).toBe('/a/...');
+    expect(normalizeAbsolute('/a/.')).toBe('/a');
+    expect(normalizeAbsolute('/a/b/..')).toBe('/a');
+    expect(normalizeAbsolute('/')).toBe('/');
     expect(resolvePath('/home/u', '../x')).toBe('/home/x');
     expect(resolvePath(null, 'rel')).toBe('rel');
     expect(resolvePath('/base', '')).toBe('/base');
@@ -199,6 +205,14 @@ describe('paths, headers and intents', () => {
     expect(parseLineHeader('12 34 x')).toEqual({ pid: 12, ts: 34, bodyStart: 6 });
     expect(parseLineHeader('12 x')).toBeNull();
     expect(parseLineHeader('1795485903.1 x')).toEqual({ pid: 0, ts: 1795485903.1, bodyStart: 13 });
+  });
+
+  it('splits flags into fresh arrays even when the text repeats', () => {
+    const first = parseFlags('O_RDONLY|O_CLOEXEC');
+    first.push('MUTATED');
+    expect(parseFlags('O_RDONLY|O_CLOEXEC')).toEqual(['O_RDONLY', 'O_CLOEXEC']);
+    expect(parseFlags('0')).toEqual([]);
+    expect(parseFlags(' SOCK_STREAM | SOCK_CLOEXEC')).toEqual(['SOCK_STREAM', 'SOCK_CLOEXEC']);
   });
 
   it('derives the open intent from flags', () => {
