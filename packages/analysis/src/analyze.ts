@@ -40,6 +40,7 @@ export async function analyzeLocalPackage(path: string, options: AnalyzeOptions)
     artifacts[`${phase}.strace`] = file.path;
     traces[phase] = await summarizeTraceFile(file.path, phase, archive.identity.name);
   }
+  if (run.network) artifacts['network.jsonl'] = run.network.logPath;
   return buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts });
 }
 

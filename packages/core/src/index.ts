@@ -2,3 +2,4 @@ export * from './package.js';
 export * from './phase.js';
 export * from './errors.js';
 export * from './report.js';
+export * from './network.js';

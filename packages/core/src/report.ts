@@ -1,5 +1,6 @@
 import type { PackageIdentity } from './package.js';
 import type { PhaseName, PhaseResult } from './phase.js';
+import type { DnsRecord, TcpRecord, UdpRecord } from './network.js';
 
 /** Bumped on any change of the report's shape; consumers check it before reading. */
 export const REPORT_VERSION = '0.1.0';
@@ -88,6 +89,13 @@ export interface TraceStats {
   unknownLines: number;
 }
 
+/** What the fake internet recorded: every lookup, connection and datagram, in time order. */
+export interface NetworkActivity {
+  dns: DnsRecord[];
+  tcp: TcpRecord[];
+  udp: UdpRecord[];
+}
+
 export interface SandboxReport {
   reportVersion: typeof REPORT_VERSION;
   id: string;
@@ -99,6 +107,8 @@ export interface SandboxReport {
   processes: ProcessExec[];
   fileWrites: FileWrite[];
   connections: ConnectAttempt[];
+  /** The fake internet's view of the same traffic (destinations, hostnames, HTTP requests, TLS SNI). */
+  network: NetworkActivity;
   denied: DeniedOperation[];
   fsDiff: FsChange[];
   importResult: unknown;

@@ -1,4 +1,4 @@
-import { PHASES, REPORT_VERSION, type PackageIdentity, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
+import { PHASES, REPORT_VERSION, type NetworkRecord, type PackageIdentity, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
 import type { PhaseSummary } from './trace-summary.js';
 
 /** What the sandbox adapter hands over; structurally the adapter's SandboxRun. */
@@ -7,6 +7,7 @@ export interface SandboxRunInput {
   phases: SandboxReport['phases'];
   importResult: unknown;
   fsDiff: SandboxReport['fsDiff'];
+  network: { records: NetworkRecord[] } | null;
   timings: SandboxReport['timings'];
 }
 
@@ -33,11 +34,21 @@ export function buildReport(input: ReportInput): SandboxReport {
     processes: traced.flatMap((s) => s.processes),
     fileWrites: traced.flatMap((s) => s.fileWrites),
     connections: traced.flatMap((s) => s.connections),
+    network: groupNetwork(input.run.network?.records ?? []),
     denied: traced.flatMap((s) => s.denied),
     fsDiff: input.run.fsDiff,
     importResult: input.run.importResult,
     trace: Object.fromEntries(PHASES.map((phase) => [phase, input.traces[phase]?.stats ?? null])) as SandboxReport['trace'],
     timings: input.run.timings,
     artifacts: input.artifacts,
+  };
+}
+
+function groupNetwork(records: NetworkRecord[]): SandboxReport['network'] {
+  const sorted = [...records].sort((a, b) => a.time - b.time);
+  return {
+    dns: sorted.flatMap((r) => (r.kind === 'dns' ? [r] : [])),
+    tcp: sorted.flatMap((r) => (r.kind === 'tcp' ? [r] : [])),
+    udp: sorted.flatMap((r) => (r.kind === 'udp' ? [r] : [])),
   };
 }

@@ -26,16 +26,16 @@ export const SANDBOX_HOSTNAME = 'jordan-thinkpad';
 /**
  * HostConfig for an analysis container. Everything here is a deliberate choice:
  * no capabilities, no privilege gain through setuid, the engine's default seccomp profile (by not
- * overriding it), no network (the fake internet replaces this later), a writable rootfs so that
+ * overriding it), the fake internet's network namespace as the only network, a writable rootfs so that
  * `docker diff` sees dropped files, and no host mounts at all.
  */
-export function sandboxHostConfig(limits: SandboxLimits, runtime: string | undefined) {
+export function sandboxHostConfig(limits: SandboxLimits, runtime: string | undefined, networkMode: string) {
   return {
     CapDrop: ['ALL'],
     CapAdd: [] as string[],
     SecurityOpt: ['no-new-privileges:true'],
     Privileged: false,
-    NetworkMode: 'none',
+    NetworkMode: networkMode,
     IpcMode: 'private',
     PidsLimit: limits.pidsLimit,
     Memory: limits.memoryBytes,
@@ -58,6 +58,7 @@ export function sandboxHostConfig(limits: SandboxLimits, runtime: string | undef
 export function describeSettings(
   hostConfig: ReturnType<typeof sandboxHostConfig>,
   image: { ref: string; id: string; inputsHash: string },
+  fakeInternet: { ref: string; id: string },
 ): SandboxSettings {
   return {
     image: image.ref,
@@ -66,7 +67,7 @@ export function describeSettings(
     runtime: hostConfig.Runtime ?? 'runc (engine default)',
     user: `${SANDBOX_USER.name} (uid ${SANDBOX_USER.uid})`,
     hostname: SANDBOX_HOSTNAME,
-    networkMode: hostConfig.NetworkMode,
+    networkMode: `namespace of the fake internet (${fakeInternet.ref}, ${fakeInternet.id.slice(7, 19)}): no route out`,
     capDrop: hostConfig.CapDrop,
     capAdd: hostConfig.CapAdd,
     securityOpt: [...hostConfig.SecurityOpt, 'seccomp=engine default'],

@@ -13,7 +13,8 @@ import {
 import { collectOutputs, type CollectedOutputs } from './collect.js';
 import { execInContainer, type ExecOutcome } from './exec.js';
 import { DEFAULT_LIMITS, SANDBOX_HOSTNAME, SANDBOX_USER, describeSettings, sandboxHostConfig, type SandboxLimits } from './hardening.js';
-import { resolveNpmImage } from './images/ensure-images.js';
+import { FAKE_INTERNET_IMAGE, NPM_IMAGE, resolveImage } from './images/ensure-images.js';
+import { startNetworkOwner, type NetworkLog, type NetworkOwner } from './network-owner.js';
 import type { PreparedArchive } from './input-archive.js';
 import { parsePhaseStatus, toPhaseResult } from './phase-status.js';
 
@@ -47,6 +48,8 @@ export interface SandboxRun {
   traceFiles: Partial<Record<PhaseName, { path: string; bytes: number; truncated: boolean }>>;
   importResult: unknown;
   fsDiff: FsChange[];
+  /** What the fake internet recorded; null when the run ended before it could be collected. */
+  network: NetworkLog | null;
   timings: RunTimings;
 }
 
@@ -60,9 +63,22 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const log = options.log ?? (() => {});
   const started = Date.now();
   const timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
-  const image = await resolveNpmImage(docker);
-  const hostConfig = sandboxHostConfig(options.limits ?? DEFAULT_LIMITS, options.runtime);
+  const image = await resolveImage(docker, NPM_IMAGE);
+  const fakeInternetImage = await resolveImage(docker, FAKE_INTERNET_IMAGE);
   signal?.throwIfAborted();
+  const labels = {
+    [SANDBOX_LABEL]: '1',
+    'airlock.analysis': options.analysisId,
+    'airlock.owner': `${hostname()}:${process.pid}`,
+  };
+  let owner: NetworkOwner;
+  try {
+    owner = await startNetworkOwner(docker, fakeInternetImage.ref, labels);
+  } catch (err) {
+    await removeLabelled(docker, options.analysisId);
+    throw new AirlockError('SANDBOX_FAILED', `cannot start the fake internet: ${(err as Error).message}`, { cause: err });
+  }
+  const hostConfig = sandboxHostConfig(options.limits ?? DEFAULT_LIMITS, options.runtime, `container:${owner.container.id}`);
 
   const container = await docker
     .createContainer({
@@ -70,21 +86,18 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       // PID 1 (tini) and its sleep run as root *without capabilities*: the analysis user cannot signal
       // them, so the runner's kill-everything sweep at the end of a phase leaves the container up.
       Cmd: ['sleep', 'infinity'],
+      // The hostname comes from the namespace owner (the fake internet), set to SANDBOX_HOSTNAME there.
       User: '0:0',
-      Hostname: SANDBOX_HOSTNAME,
-      NetworkDisabled: true,
       StopTimeout: 1,
-      Labels: {
-        [SANDBOX_LABEL]: '1',
-        'airlock.analysis': options.analysisId,
-        'airlock.owner': `${hostname()}:${process.pid}`,
-      },
+      Labels: labels,
       HostConfig: hostConfig,
     })
-    .catch((err: Error) => {
+    .catch(async (err: Error) => {
+      await removeLabelled(docker, options.analysisId);
       throw new AirlockError('SANDBOX_FAILED', `cannot create the sandbox container: ${err.message}`, { cause: err });
     });
   const kill = () => container.kill({ signal: 'SIGKILL' }).then(() => undefined, () => undefined);
+  let network: NetworkLog | null = null;
   const onAbort = () => void kill();
   signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -121,6 +134,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     const t1 = Date.now();
     collected = await collectOutputs(container, options.artifactsDir, options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES);
     fsDiff = toFsChanges((await container.changes()) ?? []);
+    network = await owner.collect(options.artifactsDir, options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES);
     timings.collectMs = Date.now() - t1;
   } catch (err) {
     if (signal?.aborted) throw new AirlockError('ABORTED', 'analysis aborted; the sandbox container was removed', { cause: err });
@@ -130,6 +144,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     signal?.removeEventListener('abort', onAbort);
     const t2 = Date.now();
     await container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message }));
+    await owner.container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message }));
     timings.teardownMs = Date.now() - t2;
     timings.totalMs = Date.now() - started;
   }
@@ -142,7 +157,8 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   });
   const importJson = collected?.json.get('import.result.json');
   return {
-    settings: describeSettings(hostConfig, image),
+    settings: describeSettings(hostConfig, image, fakeInternetImage),
+    network,
     phases,
     traceFiles: Object.fromEntries(
       PHASES.flatMap((name) => {
@@ -154,6 +170,12 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     fsDiff,
     timings,
   };
+}
+
+/** Removes every container of an analysis: the clean-up path when set-up fails half way. */
+async function removeLabelled(docker: Docker, analysisId: string): Promise<void> {
+  const found = await docker.listContainers({ all: true, filters: { label: [`airlock.analysis=${analysisId}`] } }).catch(() => []);
+  await Promise.all(found.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
 }
 
 /** The environment a developer's shell would give the phase. */

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
-import { AirlockError } from '@airlock/core';
 import * as tar from 'tar';
+import { AirlockError } from '@airlock/core';
 import { followProgress } from '../docker.js';
+import { prepareAppBundle } from './app-bundle.js';
 import { hashImageInputs } from './inputs-hash.js';
 import { sandboxImagesDir } from './locate.js';
 import { prepareNodeRuntime } from './runtime-packages.js';
@@ -13,6 +15,7 @@ const run = promisify(execFile);
 
 export const INPUTS_LABEL = 'airlock.inputs-hash';
 export const NPM_IMAGE = 'airlock/sandbox-npm';
+export const FAKE_INTERNET_IMAGE = 'airlock/fake-internet';
 
 export interface EnsureImagesOptions {
   /**
@@ -29,33 +32,65 @@ export interface BuiltImage {
   built: boolean;
 }
 
-/** Builds the base and npm sandbox images unless an image with the same inputs hash exists. */
+/** Builds the base, npm and fake-internet images unless an image with the same inputs hash exists. */
 export async function ensureImages(docker: Docker, options: EnsureImagesOptions = {}): Promise<BuiltImage[]> {
   const log = options.log ?? (() => {});
   const root = sandboxImagesDir();
+  const runtimeJson = join(root, 'npm', 'runtime.json');
   const base = await ensureBaseImage(docker, join(root, 'base'), options.pullBase, log);
-  const npmDir = join(root, 'npm');
-  const inputsHash = hashImageInputs(npmDir, [`base:${base.ref}`]);
-  const ref = `${NPM_IMAGE}:${inputsHash.slice(0, 12)}`;
+  const npm = await ensureDerivedImage(docker, {
+    repo: NPM_IMAGE,
+    dir: join(root, 'npm'),
+    base: base.ref,
+    prepare: (dir) => prepareNodeRuntime(dir, runtimeJson, ['node', 'npm']),
+    log,
+  });
+  const fakeDir = join(root, 'fake-internet');
+  const app = prepareAppBundle(fakeDir, join(root, '..', 'packages'), 'fake-internet', ['strace']);
+  const fake = await ensureDerivedImage(docker, {
+    repo: FAKE_INTERNET_IMAGE,
+    dir: fakeDir,
+    base: base.ref,
+    extraInputs: [`app:${hashImageInputs(app)}`, `runtime:${readFileSync(runtimeJson, 'utf8')}`],
+    prepare: (dir) => prepareNodeRuntime(dir, runtimeJson, ['node']),
+    log,
+  });
+  return [base, npm, fake];
+}
+
+interface DerivedImage {
+  repo: string;
+  dir: string;
+  base: string;
+  /** Inputs outside `dir` (or under its ignored .build) that must trigger a rebuild. */
+  extraInputs?: string[];
+  /** Fills `<dir>/.build` before the build. */
+  prepare: (dir: string) => Promise<void>;
+  log: (line: string) => void;
+}
+
+/** Builds `<repo>:<hash>` FROM the base and tags it `latest`, unless it already exists. */
+async function ensureDerivedImage(docker: Docker, image: DerivedImage): Promise<BuiltImage> {
+  const inputsHash = hashImageInputs(image.dir, [`base:${image.base}`, ...(image.extraInputs ?? [])]);
+  const ref = `${image.repo}:${inputsHash.slice(0, 12)}`;
   if (await hasImage(docker, ref, inputsHash)) {
-    await docker.getImage(ref).tag({ repo: NPM_IMAGE, tag: 'latest' });
-    log(`${ref} is up to date`);
-    return [base, { ref, inputsHash, built: false }];
+    await docker.getImage(ref).tag({ repo: image.repo, tag: 'latest' });
+    image.log(`${ref} is up to date`);
+    return { ref, inputsHash, built: false };
   }
-  log(`building ${ref}`);
-  await prepareNodeRuntime(npmDir);
-  const context = tar.c({ cwd: npmDir, portable: true }, ['.']);
+  image.log(`building ${ref}`);
+  await image.prepare(image.dir);
+  const context = tar.c({ cwd: image.dir, portable: true, filter: (path) => !path.startsWith('./.build/downloads') }, ['.']);
   const stream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
     t: ref,
-    buildargs: { BASE_IMAGE: base.ref },
+    buildargs: { BASE_IMAGE: image.base },
     labels: { [INPUTS_LABEL]: inputsHash },
     rm: true,
     forcerm: true,
   });
-  const output = await followProgress(docker, stream);
-  for (const line of output) log(line.trimEnd());
-  await docker.getImage(ref).tag({ repo: NPM_IMAGE, tag: 'latest' });
-  return [base, { ref, inputsHash, built: true }];
+  for (const line of await followProgress(docker, stream)) image.log(line.trimEnd());
+  await docker.getImage(ref).tag({ repo: image.repo, tag: 'latest' });
+  return { ref, inputsHash, built: true };
 }
 
 async function ensureBaseImage(
@@ -98,9 +133,9 @@ async function hasImage(docker: Docker, ref: string, inputsHash: string): Promis
   }
 }
 
-/** The npm sandbox image to run, with what the report needs to name it exactly. */
-export async function resolveNpmImage(docker: Docker): Promise<{ ref: string; id: string; inputsHash: string }> {
-  const ref = `${NPM_IMAGE}:latest`;
+/** The image to run for `repo` (its `latest` tag), with what the report needs to name it exactly. */
+export async function resolveImage(docker: Docker, repo: string): Promise<{ ref: string; id: string; inputsHash: string }> {
+  const ref = `${repo}:latest`;
   try {
     const info = await docker.getImage(ref).inspect();
     return { ref, id: info.Id, inputsHash: info.Config?.Labels?.[INPUTS_LABEL] ?? 'unknown' };

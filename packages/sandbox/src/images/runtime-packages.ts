@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as tar from 'tar';
 
@@ -14,16 +14,16 @@ interface RuntimePin {
 }
 
 /**
- * Puts Node and npm, from their npm-registry packages, unpacked under `<imageDir>/.build/{node,npm}`,
- * checking each tarball against the integrity pinned in runtime.json. Registry tarballs are only
+ * Puts Node (and npm), from their npm-registry packages, unpacked under `<imageDir>/.build/{node,npm}`,
+ * checking each tarball against the integrity pinned in `runtimeJson`. Registry tarballs are only
  * fetched and unpacked here, never executed on the host.
  */
-export async function prepareNodeRuntime(imageDir: string): Promise<void> {
-  const pins = JSON.parse(readFileSync(join(imageDir, 'runtime.json'), 'utf8')) as Record<'node' | 'npm', RuntimePin>;
+export async function prepareNodeRuntime(imageDir: string, runtimeJson: string, slots: ('node' | 'npm')[]): Promise<void> {
+  const pins = JSON.parse(readFileSync(runtimeJson, 'utf8')) as Record<'node' | 'npm', RuntimePin>;
   const buildDir = join(imageDir, '.build');
-  const downloads = join(buildDir, 'downloads');
+  const downloads = join(dirname(runtimeJson), '.build', 'downloads');
   mkdirSync(downloads, { recursive: true });
-  for (const [slot, pin] of Object.entries(pins).filter(([k]) => k === 'node' || k === 'npm')) {
+  for (const [slot, pin] of Object.entries(pins).filter(([k]) => (slots as string[]).includes(k))) {
     const tarball = join(downloads, `${pin.package}-${pin.version}.tgz`);
     if (!existsSync(tarball) || !matchesIntegrity(tarball, pin.integrity)) {
       await run('npm', ['pack', `${pin.package}@${pin.version}`, '--pack-destination', downloads, '--silent'], {

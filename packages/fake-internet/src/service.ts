@@ -1,0 +1,162 @@
+import { execFile } from 'node:child_process';
+import { createSocket, type RemoteInfo } from 'node:dgram';
+import { appendFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import type { Destination, NetworkRecord, TcpRecord } from '@airlock/core';
+import { originalDestination } from './conntrack.js';
+import { answerDnsQuery } from './dns-answer.js';
+import { FakeAddressBook } from './fake-addresses.js';
+import { httpOkResponse, looksLikeHttp, parseHttpRequest } from './http-request.js';
+import { looksLikeTls, parseClientHello } from './tls-client-hello.js';
+
+export interface FakeInternetConfig {
+  logFile: string;
+  dnsPort: number;
+  tcpPort: number;
+  udpPort: number;
+  /** Bytes of each TCP stream and UDP datagram kept in the log. */
+  captureBytes: number;
+  /** A connection that sends nothing for this long is closed. */
+  idleMs: number;
+}
+
+const now = () => Date.now() / 1000;
+
+/**
+ * The fake internet: DNS on `dnsPort` (UDP and TCP) answering every name, a TCP sink on `tcpPort` and a
+ * UDP sink on `udpPort` that iptables redirect everything else to. Each DNS query, connection and
+ * datagram becomes one JSON line in `logFile`; open connections are written when the service stops.
+ */
+export async function startFakeInternet(config: FakeInternetConfig): Promise<{ stop: () => Promise<void> }> {
+  const book = new FakeAddressBook();
+  const open = new Set<TcpRecord>();
+  const write = (record: NetworkRecord) => appendFileSync(config.logFile, `${JSON.stringify(record)}\n`);
+
+  const destinationOf = async (protocol: 'tcp' | 'udp', clientPort: number): Promise<Destination> => {
+    const found = await lookupConntrack(protocol, clientPort);
+    return { address: found?.address ?? null, port: found?.port ?? null, hostname: found ? book.nameFor(found.address) : null };
+  };
+
+  const dnsUdp = createSocket('udp4');
+  dnsUdp.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+    const answer = answerDnsQuery(msg, book);
+    if (!answer) return void recordDatagram(msg, rinfo);
+    dnsUdp.send(answer.response, rinfo.port, rinfo.address);
+    void destinationOf('udp', rinfo.port).then((server) =>
+      write({ kind: 'dns', time: now(), transport: 'udp', clientPort: rinfo.port, server, qname: answer.qname, qtype: answer.qtype, answers: answer.answers }),
+    );
+  });
+
+  const dnsTcp = createServer((socket) => {
+    let buffered = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]).subarray(0, 65_537);
+      while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
+        const message = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
+        buffered = buffered.subarray(2 + message.length);
+        const answer = answerDnsQuery(message, book);
+        if (!answer) return void socket.destroy();
+        const length = Buffer.alloc(2);
+        length.writeUInt16BE(answer.response.length);
+        socket.write(Buffer.concat([length, answer.response]));
+        const clientPort = socket.remotePort ?? 0;
+        void destinationOf('tcp', clientPort).then((server) =>
+          write({ kind: 'dns', time: now(), transport: 'tcp', clientPort, server, qname: answer.qname, qtype: answer.qtype, answers: answer.answers }),
+        );
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.setTimeout(config.idleMs, () => socket.destroy());
+  });
+
+  const recordDatagram = (msg: Buffer, rinfo: RemoteInfo) => {
+    const time = now();
+    void destinationOf('udp', rinfo.port).then((destination) =>
+      write({
+        kind: 'udp',
+        time,
+        clientPort: rinfo.port,
+        destination,
+        data: msg.subarray(0, config.captureBytes).toString('base64'),
+        bytes: msg.length,
+        truncated: msg.length > config.captureBytes,
+      }),
+    );
+  };
+  const udpSink = createSocket('udp4');
+  udpSink.on('message', recordDatagram);
+
+  const tcpSink = createServer((socket) => handleTcp(socket));
+  const handleTcp = (socket: Socket) => {
+    const record: TcpRecord = {
+      kind: 'tcp', time: now(), endTime: 0, clientPort: socket.remotePort ?? 0,
+      destination: { address: null, port: null, hostname: null },
+      protocol: 'none', http: null, tls: null, firstBytes: '', bytes: 0, truncated: false,
+    };
+    open.add(record);
+    let captured = Buffer.alloc(0);
+    let answered = false;
+    const lookup = destinationOf('tcp', record.clientPort).then((d) => (record.destination = d));
+    const finish = () => {
+      if (!open.delete(record)) return;
+      record.endTime = now();
+      void lookup.finally(() => write(record));
+    };
+    socket.on('data', (chunk: Buffer) => {
+      record.bytes += chunk.length;
+      if (captured.length < config.captureBytes) captured = Buffer.concat([captured, chunk]).subarray(0, config.captureBytes);
+      record.truncated = record.bytes > captured.length;
+      record.firstBytes = captured.toString('base64');
+      if (looksLikeTls(captured)) {
+        record.protocol = 'tls';
+        const hello = parseClientHello(captured);
+        if (hello && !answered) {
+          record.tls = hello;
+          answered = true;
+          socket.end(); // no certificate could be trusted: close politely after the hello
+        }
+      } else if (looksLikeHttp(captured)) {
+        record.protocol = 'http';
+        const request = parseHttpRequest(captured);
+        if (request) record.http = request;
+        if (request?.complete && !answered) {
+          answered = true;
+          socket.end(httpOkResponse());
+        }
+      } else record.protocol = 'unknown';
+    });
+    socket.on('close', finish);
+    socket.on('error', () => socket.destroy());
+    socket.setTimeout(config.idleMs, () => socket.destroy());
+  };
+
+  await Promise.all([
+    new Promise<void>((r) => dnsUdp.bind(config.dnsPort, '0.0.0.0', () => r())),
+    new Promise<void>((r) => dnsTcp.listen(config.dnsPort, '0.0.0.0', () => r())),
+    new Promise<void>((r) => udpSink.bind(config.udpPort, '0.0.0.0', () => r())),
+    new Promise<void>((r) => tcpSink.listen(config.tcpPort, '0.0.0.0', () => r())),
+  ]);
+
+  return {
+    stop: async () => {
+      for (const record of [...open]) {
+        open.delete(record);
+        record.endTime = now();
+        write(record);
+      }
+      dnsUdp.close();
+      udpSink.close();
+      dnsTcp.close();
+      tcpSink.close();
+    },
+  };
+}
+
+/** Asks the kernel's connection tracking where the client's flow was going before redirection. */
+function lookupConntrack(protocol: 'tcp' | 'udp', clientPort: number): Promise<{ address: string; port: number } | null> {
+  return new Promise((resolve) => {
+    execFile('conntrack', ['-L', '-p', protocol, '--sport', String(clientPort)], { timeout: 2000 }, (err, stdout) => {
+      resolve(err && !stdout ? null : originalDestination(String(stdout), protocol, clientPort));
+    });
+  });
+}
