@@ -12,14 +12,17 @@ ip link set veth-air up
 ip link set veth-sink up
 ip route add default via 10.213.0.1 dev veth-air onlink
 
-iptables -t nat -A OUTPUT -o lo -d 127.0.0.0/8 -j RETURN
+# DNS to any address (a hard-coded 8.8.8.8, or a loopback resolver) goes to the fake DNS.
 iptables -t nat -A OUTPUT -p udp --dport 53 -j REDIRECT --to-ports 53
 iptables -t nat -A OUTPUT -p tcp --dport 53 -j REDIRECT --to-ports 53
+iptables -t nat -A OUTPUT -d 127.0.0.0/8 -j RETURN
 iptables -t nat -A OUTPUT -p tcp -j REDIRECT --to-ports "${AIRLOCK_TCP_PORT:-15001}"
 iptables -t nat -A OUTPUT -p udp -j REDIRECT --to-ports "${AIRLOCK_UDP_PORT:-15002}"
-# Whatever was not redirected (ICMP, raw sockets) is dropped; redirected flows leave through lo.
+# Only loopback and redirected flows may pass; the rest (ICMP, raw sockets) is dropped. The services
+# listen on 127.0.0.1, so their answers match the redirected flows and are never redirected again.
 iptables -P FORWARD DROP
 iptables -A OUTPUT -o lo -j ACCEPT
+iptables -A OUTPUT -m conntrack --ctstate DNAT -j ACCEPT
 iptables -A OUTPUT -j DROP
 
 mkdir -p /var/log/airlock

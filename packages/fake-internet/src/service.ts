@@ -32,18 +32,19 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ s
   const open = new Set<TcpRecord>();
   const write = (record: NetworkRecord) => appendFileSync(config.logFile, `${JSON.stringify(record)}\n`);
 
-  const destinationOf = async (protocol: 'tcp' | 'udp', clientPort: number): Promise<Destination> => {
-    const found = await lookupConntrack(protocol, clientPort);
+  const destinationOf = async (protocol: 'tcp' | 'udp', clientPort: number, servicePort: number): Promise<Destination> => {
+    const found = await lookupConntrack(protocol, clientPort, servicePort);
     return { address: found?.address ?? null, port: found?.port ?? null, hostname: found ? book.nameFor(found.address) : null };
   };
 
   const dnsUdp = createSocket('udp4');
   dnsUdp.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+    const time = now();
     const answer = answerDnsQuery(msg, book);
     if (!answer) return void recordDatagram(msg, rinfo);
     dnsUdp.send(answer.response, rinfo.port, rinfo.address);
-    void destinationOf('udp', rinfo.port).then((server) =>
-      write({ kind: 'dns', time: now(), transport: 'udp', clientPort: rinfo.port, server, qname: answer.qname, qtype: answer.qtype, answers: answer.answers }),
+    void destinationOf('udp', rinfo.port, config.dnsPort).then((server) =>
+      write({ kind: 'dns', time, transport: 'udp', clientPort: rinfo.port, server, qname: answer.qname, qtype: answer.qtype, answers: answer.answers }),
     );
   });
 
@@ -54,14 +55,15 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ s
       while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
         const message = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
         buffered = buffered.subarray(2 + message.length);
+        const time = now();
         const answer = answerDnsQuery(message, book);
         if (!answer) return void socket.destroy();
         const length = Buffer.alloc(2);
         length.writeUInt16BE(answer.response.length);
         socket.write(Buffer.concat([length, answer.response]));
         const clientPort = socket.remotePort ?? 0;
-        void destinationOf('tcp', clientPort).then((server) =>
-          write({ kind: 'dns', time: now(), transport: 'tcp', clientPort, server, qname: answer.qname, qtype: answer.qtype, answers: answer.answers }),
+        void destinationOf('tcp', clientPort, config.dnsPort).then((server) =>
+          write({ kind: 'dns', time, transport: 'tcp', clientPort, server, qname: answer.qname, qtype: answer.qtype, answers: answer.answers }),
         );
       }
     });
@@ -71,7 +73,7 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ s
 
   const recordDatagram = (msg: Buffer, rinfo: RemoteInfo) => {
     const time = now();
-    void destinationOf('udp', rinfo.port).then((destination) =>
+    void destinationOf('udp', rinfo.port, config.udpPort).then((destination) =>
       write({
         kind: 'udp',
         time,
@@ -96,7 +98,7 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ s
     open.add(record);
     let captured = Buffer.alloc(0);
     let answered = false;
-    const lookup = destinationOf('tcp', record.clientPort).then((d) => (record.destination = d));
+    const lookup = destinationOf('tcp', record.clientPort, config.tcpPort).then((d) => (record.destination = d));
     const finish = () => {
       if (!open.delete(record)) return;
       record.endTime = now();
@@ -131,10 +133,11 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ s
   };
 
   await Promise.all([
-    new Promise<void>((r) => dnsUdp.bind(config.dnsPort, '0.0.0.0', () => r())),
-    new Promise<void>((r) => dnsTcp.listen(config.dnsPort, '0.0.0.0', () => r())),
-    new Promise<void>((r) => udpSink.bind(config.udpPort, '0.0.0.0', () => r())),
-    new Promise<void>((r) => tcpSink.listen(config.tcpPort, '0.0.0.0', () => r())),
+    // 127.0.0.1, where REDIRECT delivers: replies then carry the address the redirected flow expects.
+    new Promise<void>((r) => dnsUdp.bind(config.dnsPort, '127.0.0.1', () => r())),
+    new Promise<void>((r) => dnsTcp.listen(config.dnsPort, '127.0.0.1', () => r())),
+    new Promise<void>((r) => udpSink.bind(config.udpPort, '127.0.0.1', () => r())),
+    new Promise<void>((r) => tcpSink.listen(config.tcpPort, '127.0.0.1', () => r())),
   ]);
 
   return {
@@ -153,10 +156,14 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ s
 }
 
 /** Asks the kernel's connection tracking where the client's flow was going before redirection. */
-function lookupConntrack(protocol: 'tcp' | 'udp', clientPort: number): Promise<{ address: string; port: number } | null> {
+function lookupConntrack(
+  protocol: 'tcp' | 'udp',
+  clientPort: number,
+  servicePort: number,
+): Promise<{ address: string; port: number } | null> {
   return new Promise((resolve) => {
     execFile('conntrack', ['-L', '-p', protocol, '--sport', String(clientPort)], { timeout: 2000 }, (err, stdout) => {
-      resolve(err && !stdout ? null : originalDestination(String(stdout), protocol, clientPort));
+      resolve(err && !stdout ? null : originalDestination(String(stdout), protocol, clientPort, servicePort));
     });
   });
 }

@@ -67,11 +67,13 @@ describe('originalDestination', () => {
   const out = [
     'tcp      6 431999 ESTABLISHED src=10.213.0.2 dst=203.0.113.7 sport=41234 dport=4444 src=127.0.0.1 dst=10.213.0.2 sport=15001 dport=41234 [ASSURED] mark=0 use=1',
     'udp      17 29 src=10.213.0.2 dst=8.8.8.8 sport=5353 dport=53 src=127.0.0.1 dst=10.213.0.2 sport=53 dport=5353 mark=0 use=1',
+    'udp      17 29 src=10.213.0.2 dst=198.51.100.9 sport=5353 dport=9999 src=127.0.0.1 dst=10.213.0.2 sport=15002 dport=5353 mark=0 use=1',
   ].join('\n');
-  it('finds the original tuple by client port and protocol', () => {
-    expect(originalDestination(out, 'tcp', 41234)).toEqual({ address: '203.0.113.7', port: 4444 });
-    expect(originalDestination(out, 'udp', 5353)).toEqual({ address: '8.8.8.8', port: 53 });
-    expect(originalDestination(out, 'tcp', 5353)).toBeNull();
-    expect(originalDestination('', 'tcp', 1)).toBeNull();
+  it('finds the original tuple by client port, service port and protocol', () => {
+    expect(originalDestination(out, 'tcp', 41234, 15001)).toEqual({ address: '203.0.113.7', port: 4444 });
+    expect(originalDestination(out, 'udp', 5353, 53)).toEqual({ address: '8.8.8.8', port: 53 });
+    expect(originalDestination(out, 'udp', 5353, 15002)).toEqual({ address: '198.51.100.9', port: 9999 });
+    expect(originalDestination(out, 'tcp', 5353, 15001)).toBeNull();
+    expect(originalDestination('', 'tcp', 1, 15001)).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { ProcessExec, SandboxReport } from '@airlock/core';
+import type { Destination, ProcessExec, SandboxReport, TcpRecord } from '@airlock/core';
 
 const LIST_LIMIT = 40;
 
@@ -25,11 +25,25 @@ export function renderReportText(report: SandboxReport): string {
   // Netlink is the C library asking the kernel about interfaces, not traffic; it stays in --json.
   const connections = report.connections.filter((c) => c.family !== 'AF_NETLINK');
   section(out, 'Network attempts', connections, (c) => `  [${c.phase}] ${c.syscall} ${c.family} ${c.address ?? '?'}${c.port !== null ? `:${c.port}` : ''}  (${c.result})`);
+  const net = report.network;
+  section(out, 'DNS queries (fake internet)', net.dns, (d) => `  ${d.qtype} ${d.qname}${d.server.address ? `  via ${d.server.address}` : ''}  -> ${d.answers.join(', ') || 'no records'}`);
+  section(out, 'TCP connections (fake internet)', net.tcp, (c) => `  ${destination(c.destination)} ${c.protocol}${describeTcp(c)}  ${c.bytes} bytes`);
+  section(out, 'UDP datagrams (fake internet)', net.udp, (u) => `  ${destination(u.destination)}  ${u.bytes} bytes`);
   section(out, 'Refused by the kernel (EACCES/EPERM)', report.denied, (d) => `  [${d.phase}] ${d.syscall} ${d.target}  (${d.result})`);
   section(out, 'Filesystem changes (docker diff)', report.fsDiff.filter((c) => c.kind !== 'modified'), (c) => `  ${c.kind === 'added' ? '+' : '-'} ${c.path}`);
   const t = report.timings;
   out.push(`Timings: start ${t.containerStartMs} ms, ${Object.entries(t.phasesMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}, collect ${t.collectMs} ms, teardown ${t.teardownMs} ms, total ${t.totalMs} ms`);
   return out.join('\n');
+}
+
+function destination(d: Destination): string {
+  return `${d.hostname ?? d.address ?? '?'}${d.hostname && d.address ? ` (${d.address})` : ''}:${d.port ?? '?'}`;
+}
+
+function describeTcp(c: TcpRecord): string {
+  if (c.http) return ` ${c.http.method} ${c.http.host ?? ''}${c.http.target}${c.http.bodyBytes ? ` body ${c.http.bodyBytes} bytes` : ''}`;
+  if (c.tls) return ` SNI ${c.tls.sni ?? '-'}${c.tls.alpn.length ? ` ALPN ${c.tls.alpn.join(',')}` : ''}`;
+  return '';
 }
 
 function processLine(p: ProcessExec): string {
