@@ -30,7 +30,8 @@ describe('sandbox run against the real Docker engine', () => {
     expect(report.processes.every((p) => p.attribution?.event !== 'postinstall')).toBe(true);
     expect(report.fsDiff).toContainEqual({ path: '/home/jordan/projects/app/node_modules/airlock-fixture-benign/index.js', kind: 'added' });
     expect(report.trace.install!.events).toBeGreaterThan(100);
-    expect(report.sandbox).toMatchObject({ capDrop: ['ALL'], networkMode: 'none', pidsLimit: 256, readonlyRootfs: false });
+    expect(report.sandbox).toMatchObject({ capDrop: ['ALL'], pidsLimit: 256, readonlyRootfs: false });
+    expect(report.sandbox.networkMode).toMatch(/^namespace of the fake internet/);
     expect(report.sandbox.securityOpt).toContain('no-new-privileges:true');
     expect(await containersOf(report)).toEqual([]);
   });
