@@ -29,6 +29,7 @@ const now = () => Date.now() / 1000;
  */
 export async function startFakeInternet(config: FakeInternetConfig): Promise<{ stop: () => Promise<void> }> {
   const book = new FakeAddressBook();
+  const { lookup: lookupConntrack, drain } = conntrackLookups();
   const open = new Set<TcpRecord>();
   const write = (record: NetworkRecord) => appendFileSync(config.logFile, `${JSON.stringify(record)}\n`);
 
@@ -142,6 +143,7 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ s
 
   return {
     stop: async () => {
+      await drain();
       for (const record of [...open]) {
         open.delete(record);
         record.endTime = now();
@@ -155,15 +157,42 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ s
   };
 }
 
-/** Asks the kernel's connection tracking where the client's flow was going before redirection. */
-function lookupConntrack(
-  protocol: 'tcp' | 'udp',
-  clientPort: number,
-  servicePort: number,
-): Promise<{ address: string; port: number } | null> {
-  return new Promise((resolve) => {
-    execFile('conntrack', ['-L', '-p', protocol, '--sport', String(clientPort)], { timeout: 2000 }, (err, stdout) => {
-      resolve(err && !stdout ? null : originalDestination(String(stdout), protocol, clientPort, servicePort));
+const LOOKUP_BATCH_MS = 100;
+
+/**
+ * Asks the kernel's connection tracking where redirected flows were going before redirection. Lookups
+ * are batched: one `conntrack -L` per 100 ms answers all pending ones, so a burst of connections costs
+ * one process start, not one each (the service shares the CPU with the analysed package).
+ */
+function conntrackLookups() {
+  let pending: { protocol: 'tcp' | 'udp'; clientPort: number; servicePort: number; resolve: (d: { address: string; port: number } | null) => void }[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    timer = null;
+    const batch = pending;
+    pending = [];
+    execFile('conntrack', ['-L'], { timeout: 2000, maxBuffer: 64 * 1024 * 1024 }, (_err, stdout) => {
+      for (const p of batch) p.resolve(originalDestination(String(stdout ?? ''), p.protocol, p.clientPort, p.servicePort));
     });
-  });
+  };
+  const inFlight = new Set<Promise<unknown>>();
+  const lookup = (protocol: 'tcp' | 'udp', clientPort: number, servicePort: number) => {
+    const promise = new Promise<{ address: string; port: number } | null>((resolve) => {
+      pending.push({ protocol, clientPort, servicePort, resolve });
+      timer ??= setTimeout(flush, LOOKUP_BATCH_MS);
+    });
+    inFlight.add(promise);
+    void promise.finally(() => inFlight.delete(promise));
+    return promise;
+  };
+  /** Runs the pending lookups now and waits for them (and the records waiting on them). */
+  const drain = async () => {
+    if (timer) {
+      clearTimeout(timer);
+      flush();
+    }
+    await Promise.all([...inFlight]);
+    await new Promise((r) => setImmediate(r));
+  };
+  return { lookup, drain };
 }
