@@ -19,6 +19,8 @@ export interface NetworkLog {
 
 export interface NetworkOwner {
   container: Docker.Container;
+  /** Resolves once the service listens; the analysis container must not start before. */
+  ready: Promise<void>;
   /** Stops the service (it writes connections still open), copies its log out, parses it. */
   collect(artifactsDir: string, maxBytes: number): Promise<NetworkLog>;
 }
@@ -55,9 +57,11 @@ export async function startNetworkOwner(
     },
   });
   await container.start();
-  await waitReady(container);
+  const ready = waitReady(container);
+  ready.catch(() => undefined); // awaited by the caller; never an unhandled rejection meanwhile
   return {
     container,
+    ready,
     collect: async (artifactsDir, maxBytes) => {
       await container.kill({ signal: 'SIGTERM' }).catch(() => undefined);
       await container.wait().catch(() => undefined);

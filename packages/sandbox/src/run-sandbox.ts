@@ -107,6 +107,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   let fsDiff: FsChange[] = [];
   try {
     await container.putArchive(await inputTar(archive.tgz), { path: '/airlock/input' });
+    await owner.ready;
     await container.start();
     timings.containerStartMs = Date.now() - started;
     log('sandbox started', { container: container.id.slice(0, 12), ms: timings.containerStartMs });
