@@ -1,0 +1,74 @@
+import type { Destination, NetworkActivity } from '@airlock/core';
+import { findNeedle, needlesFor, type Needle } from './encodings.js';
+import type { Honeytoken } from './types.js';
+
+export interface ExfiltrationHit {
+  tokenId: string;
+  kind: Honeytoken['kind'];
+  channel: 'dns' | 'http' | 'tcp' | 'udp';
+  /** Where it went: hostname or address and port. */
+  destination: string;
+  encoding: Needle['encoding'];
+  time: number;
+}
+
+export interface FileAccess {
+  path: string;
+  phase: string;
+  pid: number;
+  time: number;
+  result: string;
+}
+
+export interface HoneytokenReadHit extends FileAccess {
+  tokenId: string;
+  kind: Honeytoken['kind'];
+}
+
+/**
+ * Finds planted secrets in what left the package through the fake internet: DNS names (labels joined,
+ * since exfiltration splits data across labels), HTTP request lines, headers and bodies, raw TCP bytes
+ * and UDP datagrams. A hit is proof: the values were made for this run only.
+ */
+export function findExfiltration(tokens: Honeytoken[], network: NetworkActivity): ExfiltrationHit[] {
+  const searches = tokens.map((token) => ({ token, needles: needlesFor(token.value) }));
+  const hits: ExfiltrationHit[] = [];
+  const scan = (haystacks: string[], channel: ExfiltrationHit['channel'], destination: string, time: number) => {
+    for (const { token, needles } of searches) {
+      for (const haystack of haystacks) {
+        const needle = findNeedle(haystack, needles);
+        if (needle) {
+          hits.push({ tokenId: token.id, kind: token.kind, channel, destination, encoding: needle.encoding, time });
+          break;
+        }
+      }
+    }
+  };
+  for (const query of network.dns) {
+    scan([query.qname, query.qname.replace(/\./g, '')], 'dns', query.server.address ?? 'resolver', query.time);
+  }
+  for (const conn of network.tcp) {
+    const raw = Buffer.from(conn.firstBytes, 'base64').toString('latin1');
+    if (conn.http) {
+      const h = conn.http;
+      scan([h.target, h.headers.map(([k, v]) => `${k}: ${v}`).join('\n'), h.body, raw], 'http', describe(conn.destination), conn.time);
+    } else if (conn.protocol !== 'tls') scan([raw], 'tcp', describe(conn.destination), conn.time);
+  }
+  for (const datagram of network.udp) {
+    scan([Buffer.from(datagram.data, 'base64').toString('latin1')], 'udp', describe(datagram.destination), datagram.time);
+  }
+  return hits;
+}
+
+/** Accesses (reads or writes, from the trace) of the files the secrets were planted in. */
+export function findHoneytokenReads(tokens: Honeytoken[], accesses: FileAccess[]): HoneytokenReadHit[] {
+  const byPath = new Map<string, Honeytoken[]>();
+  for (const token of tokens) for (const file of token.files) byPath.set(file, [...(byPath.get(file) ?? []), token]);
+  return accesses.flatMap((access) =>
+    (byPath.get(access.path) ?? []).map((token) => ({ ...access, tokenId: token.id, kind: token.kind })),
+  );
+}
+
+function describe(d: Destination): string {
+  return `${d.hostname ?? d.address ?? '?'}:${d.port ?? '?'}`;
+}
