@@ -17,6 +17,8 @@ import { FAKE_INTERNET_IMAGE, NPM_IMAGE, resolveImage } from './images/ensure-im
 import { startNetworkOwner, type NetworkLog, type NetworkOwner } from './network-owner.js';
 import type { PreparedArchive } from './input-archive.js';
 import { parsePhaseStatus, toPhaseResult } from './phase-status.js';
+import { freshHoneytokens, honeytokenTar, plantedPaths } from './plant-honeytokens.js';
+import type { Honeytoken } from '@airlock/honeytokens';
 
 export const DEFAULT_TIMEOUTS_MS: Record<PhaseName, number> = { install: 120_000, import: 30_000 };
 /** Extra time the host gives the in-container runner to end a phase before it kills the container. */
@@ -50,6 +52,8 @@ export interface SandboxRun {
   fsDiff: FsChange[];
   /** What the fake internet recorded; null when the run ended before it could be collected. */
   network: NetworkLog | null;
+  /** The credentials planted for this run (files and environment), for the honeytoken search. */
+  honeytokens: Honeytoken[];
   timings: RunTimings;
 }
 
@@ -96,6 +100,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       await removeLabelled(docker, options.analysisId);
       throw new AirlockError('SANDBOX_FAILED', `cannot create the sandbox container: ${err.message}`, { cause: err });
     });
+  const honeytokens = freshHoneytokens();
   const kill = () => container.kill({ signal: 'SIGKILL' }).then(() => undefined, () => undefined);
   let network: NetworkLog | null = null;
   const onAbort = () => void kill();
@@ -107,6 +112,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   let fsDiff: FsChange[] = [];
   try {
     await container.putArchive(await inputTar(archive.tgz), { path: '/airlock/input' });
+    await container.putArchive(honeytokenTar(honeytokens), { path: '/' });
     await owner.ready;
     await container.start();
     timings.containerStartMs = Date.now() - started;
@@ -119,7 +125,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       const outcome = await execInContainer(container, {
         cmd: ['/opt/airlock/bin/airlock-phase', phase, String(Math.ceil(limitMs / 1000)), archive.identity.name],
         user: SANDBOX_USER.name,
-        env: phaseEnv(),
+        env: [...phaseEnv(), ...Object.entries(honeytokens.env).map(([k, v]) => `${k}=${v}`)],
         workingDir: `${SANDBOX_USER.home}/projects/app`,
         deadlineMs: limitMs + HOST_MARGIN_MS,
         onDeadline: kill,
@@ -134,7 +140,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
 
     const t1 = Date.now();
     collected = await collectOutputs(container, options.artifactsDir, options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES);
-    fsDiff = toFsChanges((await container.changes()) ?? []);
+    fsDiff = toFsChanges((await container.changes()) ?? [], plantedPaths(honeytokens));
     network = await owner.collect(options.artifactsDir, options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES);
     timings.collectMs = Date.now() - t1;
   } catch (err) {
@@ -160,6 +166,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   return {
     settings: describeSettings(hostConfig, image, fakeInternetImage),
     network,
+    honeytokens: honeytokens.tokens,
     phases,
     traceFiles: Object.fromEntries(
       PHASES.flatMap((name) => {
@@ -208,13 +215,15 @@ const INFRASTRUCTURE = /^(\/airlock(\/|$)|\/usr\/sbin\/docker-init$)/;
 const KINDS = ['modified', 'added', 'deleted'] as const;
 
 /**
- * `docker diff` entries, minus the sandbox's own infrastructure and the parent folders that show as
- * modified only because infrastructure was added below them.
+ * `docker diff` entries, minus the sandbox's own infrastructure and planted honeytoken files, and the
+ * parent folders that show as modified only because those were added below them. (A change the
+ * package makes to a planted file shows in the trace, not here.)
  */
-export function toFsChanges(changes: { Path: string; Kind: number }[]): FsChange[] {
-  const infra = changes.filter((c) => INFRASTRUCTURE.test(c.Path)).map((c) => c.Path);
+export function toFsChanges(changes: { Path: string; Kind: number }[], planted: Set<string> = new Set()): FsChange[] {
+  const isInfra = (path: string) => INFRASTRUCTURE.test(path) || planted.has(path);
+  const infra = changes.filter((c) => isInfra(c.Path)).map((c) => c.Path);
   const isAncestor = (dir: string, path: string) => path.startsWith(dir === '/' ? '/' : `${dir}/`);
-  const nonInfra = changes.filter((c) => !INFRASTRUCTURE.test(c.Path));
+  const nonInfra = changes.filter((c) => !isInfra(c.Path));
   const onlyAboveInfra = (c: { Path: string; Kind: number }) => c.Kind === 0 && infra.some((p) => isAncestor(c.Path, p));
   const real = nonInfra.filter((c) => !onlyAboveInfra(c));
   return nonInfra
