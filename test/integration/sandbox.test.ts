@@ -128,3 +128,22 @@ describe('sandbox run against the real Docker engine', () => {
     expect(report.processes.some((p) => p.attribution?.event === 'postinstall')).toBe(true);
   });
 });
+
+describe('orphaned sandboxes', () => {
+  it('removes containers whose owning process on this host is gone, and leaves live ones', async () => {
+    const { reapOrphans } = await import('@airlock/sandbox');
+    const { hostname } = await import('node:os');
+    const make = (owner: string) =>
+      docker.createContainer({ Image: 'airlock/sandbox-npm:latest', Cmd: ['true'], Labels: { [SANDBOX_LABEL]: '1', 'airlock.owner': owner, 'airlock.analysis': 'reap-test' }, HostConfig: { NetworkMode: 'none' } });
+    const dead = await make(`${hostname()}:999999`);
+    const alive = await make(`${hostname()}:${process.pid}`);
+    try {
+      expect(await reapOrphans(docker, SANDBOX_LABEL)).toBeGreaterThanOrEqual(1);
+      const left = (await docker.listContainers({ all: true, filters: { label: ['airlock.analysis=reap-test'] } })).map((c) => c.Id);
+      expect(left).toEqual([alive.id]);
+    } finally {
+      await dead.remove({ force: true }).catch(() => undefined);
+      await alive.remove({ force: true }).catch(() => undefined);
+    }
+  });
+});

@@ -6,3 +6,6 @@ export * from './phase-status.js';
 export * from './images/ensure-images.js';
 export * from './images/inputs-hash.js';
 export * from './images/locate.js';
+export * from './reap-orphans.js';
+export * from './network-owner.js';
+export * from './plant-honeytokens.js';

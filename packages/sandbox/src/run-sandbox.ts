@@ -17,6 +17,7 @@ import { FAKE_INTERNET_IMAGE, NPM_IMAGE, resolveImage } from './images/ensure-im
 import { startNetworkOwner, type NetworkLog, type NetworkOwner } from './network-owner.js';
 import type { PreparedArchive } from './input-archive.js';
 import { parsePhaseStatus, toPhaseResult } from './phase-status.js';
+import { reapOrphans } from './reap-orphans.js';
 import { freshHoneytokens, honeytokenTar, plantedPaths } from './plant-honeytokens.js';
 import type { Honeytoken } from '@airlock/honeytokens';
 
@@ -67,6 +68,8 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const log = options.log ?? (() => {});
   const started = Date.now();
   const timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
+  const reaped = await reapOrphans(docker, SANDBOX_LABEL).catch(() => 0);
+  if (reaped) log('removed containers of dead runs', { reaped });
   const image = await resolveImage(docker, NPM_IMAGE);
   const fakeInternetImage = await resolveImage(docker, FAKE_INTERNET_IMAGE);
   signal?.throwIfAborted();

@@ -1,0 +1,28 @@
+import { hostname } from 'node:os';
+import type Docker from 'dockerode';
+
+/**
+ * Removes sandbox containers left behind by a process of this host that no longer exists (killed
+ * with SIGKILL, machine crash), so a dead run never leaves untrusted code running. Containers owned by
+ * live processes or by other hosts are left alone. Returns how many were removed.
+ */
+export async function reapOrphans(docker: Docker, label: string): Promise<number> {
+  const host = hostname();
+  const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
+  let removed = 0;
+  for (const c of containers) {
+    const [owner, pid] = (c.Labels['airlock.owner'] ?? '').split(/:(?=\d+$)/);
+    if (owner !== host || !pid || isAlive(Number(pid))) continue;
+    await docker.getContainer(c.Id).remove({ force: true, v: true }).then(() => removed++, () => undefined);
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
