@@ -107,6 +107,16 @@ describe('egress capture by the fake internet', () => {
     expect(metadata.http).toMatchObject({ method: 'GET', target: '/latest/meta-data/iam/security-credentials/' });
   });
 
+  it('cannot be changed from inside: rule flushes, route and link changes fail, traffic is still captured', async () => {
+    const r = await scan('net-tamper');
+    const out = install(r).stdout.text;
+    expect(out).toMatch(/iptables=[1-9]/);
+    expect(out).toMatch(/route=[1-9]/);
+    expect(out).toMatch(/link=[1-9]/);
+    expect(out).toContain('curl=0');
+    expect(r.network.tcp).toContainEqual(expect.objectContaining({ destination: expect.objectContaining({ hostname: 'after-tamper.example', port: 80 }) }));
+  });
+
   it('let no packet of the sandbox leave: the host capture saw only its own control datagram', async () => {
     expect(listening).toBe(true);
     const socket = createSocket('udp4');
