@@ -32,3 +32,5 @@ cat > projects/app/package.json <<'PKG'
 }
 PKG
 echo "console.log('hello');" > projects/app/index.js
+# The project's Python virtualenv (system site-packages give it setuptools for builds without isolation).
+python3 -m venv --system-site-packages projects/app/.venv

@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import { nanoid } from 'nanoid';
 import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
 import { buildReport, TraceSummarizer, type PhaseSummary } from '@airlock/report';
-import { assertDockerReachable, prepareNpmArchive, runSandbox, type SandboxLimits } from '@airlock/sandbox';
+import { assertDockerReachable, preparePackageArchive, runSandbox, type SandboxLimits } from '@airlock/sandbox';
 import { StraceParser } from '@airlock/strace';
 
 export interface AnalyzeOptions {
@@ -17,9 +17,9 @@ export interface AnalyzeOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-/** A local npm package (tarball or folder) through the sandbox, to its report. */
+/** A local package (npm tarball or folder, Python sdist) through the sandbox, to its report. */
 export async function analyzeLocalPackage(path: string, options: AnalyzeOptions): Promise<SandboxReport> {
-  const archive = await prepareNpmArchive(path);
+  const archive = await preparePackageArchive(path);
   await assertDockerReachable(options.docker);
   const id = nanoid(12);
   const run = await runSandbox({

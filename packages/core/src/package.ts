@@ -37,3 +37,20 @@ export function parseNpmManifest(text: string): { name: string; version: string 
 
 /** npm's naming rule, loose enough for legacy names (capitals) but never a path or a URL. */
 const NPM_NAME = /^(?:@[a-z0-9][\w.-]*\/)?[A-Za-z0-9][\w.-]{0,213}$/;
+
+/**
+ * Name and version from Python core metadata (PKG-INFO of an sdist, METADATA of a wheel): RFC 822
+ * style headers up to the first blank line. Pure: the caller reads the bytes.
+ */
+export function parsePythonMetadata(text: string): { name: string; version: string } {
+  const head = text.split(/\r?\n\r?\n/, 1)[0] ?? '';
+  const field = (key: string) => new RegExp(`^${key}:[ \\t]*(.+)$`, 'im').exec(head)?.[1]?.trim();
+  const name = field('Name');
+  const version = field('Version');
+  if (!name || !PYPI_NAME.test(name)) throw new Error(`metadata has no valid Name (got ${JSON.stringify(name ?? null)})`);
+  if (!version || !/^[\w.!+-]{1,64}$/.test(version)) throw new Error(`metadata has no valid Version (got ${JSON.stringify(version ?? null)})`);
+  return { name, version };
+}
+
+/** PEP 508 project names: letters, digits, and . _ - inside. */
+const PYPI_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?$/;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { AirlockError, parseNpmManifest, type PackageIdentity } from '@airlock/core';
+import { AirlockError, parseNpmManifest, parsePythonMetadata, type Ecosystem, type PackageIdentity } from '@airlock/core';
 import * as tar from 'tar';
 
 /** Archives larger than this are refused rather than half-analysed. */
@@ -13,14 +13,20 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 export interface PreparedArchive {
   identity: PackageIdentity;
   tgz: Buffer;
+  /** File name inside the sandbox: pip reads name and version from an sdist's file name. */
+  fileName: string;
 }
 
+/** What an sdist's file name may look like (it reaches pip's command line). */
+const SDIST_NAME = /^[A-Za-z0-9][\w.+-]{0,200}\.(tar\.gz|tgz)$/;
+
 /**
- * Turns a local npm package (a .tgz as `npm pack` makes, or a folder) into the gzipped tarball that the
- * sandbox installs, with its identity and hashes. Nothing from the package runs on the host: a folder is
- * packed with node-tar (not `npm pack`, which would run its `prepare` script) and only package.json is read.
+ * Turns a local package into the gzipped tarball that the sandbox installs, with its identity and
+ * hashes: an npm package (a .tgz as `npm pack` makes, or a folder) or a Python sdist (.tar.gz with
+ * PKG-INFO). Nothing from the package runs on the host: a folder is packed with node-tar (not
+ * `npm pack`, which would run its `prepare` script) and only package.json or PKG-INFO is read.
  */
-export async function prepareNpmArchive(path: string): Promise<PreparedArchive> {
+export async function preparePackageArchive(path: string): Promise<PreparedArchive> {
   const abs = resolve(path);
   const info = await stat(abs).catch((err: NodeJS.ErrnoException) => {
     throw new AirlockError('INVALID_INPUT', `cannot read ${path}: ${err.code ?? err.message}`);
@@ -36,20 +42,30 @@ export async function prepareNpmArchive(path: string): Promise<PreparedArchive> 
   if (tgz.length > MAX_ARCHIVE_BYTES) {
     throw new AirlockError('ARCHIVE_REJECTED', `${path} packs to ${tgz.length} bytes; the limit is ${MAX_ARCHIVE_BYTES}`);
   }
-  if (tgz[0] !== 0x1f || tgz[1] !== 0x8b) {
-    throw new AirlockError('ARCHIVE_REJECTED', `${path} is not a gzipped tarball (.tgz) or a package folder`);
+  if (/\.(whl|zip)$/i.test(abs)) {
+    throw new AirlockError('ARCHIVE_REJECTED', `${path}: wheels and zip sdists are not supported yet; give a .tar.gz sdist`);
   }
-  const manifestText = await readManifest(tgz, path);
+  if (tgz[0] !== 0x1f || tgz[1] !== 0x8b) {
+    throw new AirlockError('ARCHIVE_REJECTED', `${path} is not a gzipped tarball (.tgz, .tar.gz) or a package folder`);
+  }
+  const found = await readTopLevelFile(tgz, path, ['package.json', 'PKG-INFO']);
+  const ecosystem: Ecosystem = found.name === 'package.json' ? 'npm' : 'pypi';
   let manifest: { name: string; version: string };
   try {
-    manifest = parseNpmManifest(manifestText);
+    manifest = ecosystem === 'npm' ? parseNpmManifest(found.text) : parsePythonMetadata(found.text);
   } catch (err) {
     throw new AirlockError('ARCHIVE_REJECTED', `${path}: ${(err as Error).message}`);
   }
+  let fileName = 'package.tgz';
+  if (ecosystem === 'pypi') {
+    fileName = basename(abs);
+    if (!SDIST_NAME.test(fileName)) fileName = `${manifest.name}-${manifest.version}.tar.gz`;
+  }
   return {
     tgz,
+    fileName,
     identity: {
-      ecosystem: 'npm',
+      ecosystem,
       name: manifest.name,
       version: manifest.version,
       archive: {
@@ -78,14 +94,18 @@ async function packDirectory(dir: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** package.json of the archive's single top-level folder (npm uses `package/`, some tools another name). */
-async function readManifest(tgz: Buffer, label: string): Promise<string> {
-  let found: string | null = null;
+/**
+ * The first of `names` found in the archive's top-level folder (npm uses `package/`, sdists
+ * `name-version/`), by order of `names`.
+ */
+async function readTopLevelFile(tgz: Buffer, label: string, names: string[]): Promise<{ name: string; text: string }> {
+  const found = new Map<string, string>();
   let tooBig = false;
   const parser = new tar.Parser({
     onReadEntry: (entry) => {
       const parts = entry.path.replace(/^\.\//, '').split('/');
-      if (found === null && parts.length === 2 && parts[1] === 'package.json' && entry.type === 'File') {
+      const name = parts[1] ?? '';
+      if (parts.length === 2 && names.includes(name) && !found.has(name) && entry.type === 'File') {
         if (entry.size > MAX_MANIFEST_BYTES) {
           tooBig = true;
           entry.resume();
@@ -94,7 +114,7 @@ async function readManifest(tgz: Buffer, label: string): Promise<string> {
         const chunks: Buffer[] = [];
         entry.on('data', (c: Buffer) => chunks.push(c));
         entry.on('end', () => {
-          found ??= Buffer.concat(chunks).toString('utf8');
+          if (!found.has(name)) found.set(name, Buffer.concat(chunks).toString('utf8'));
         });
       } else entry.resume();
     },
@@ -109,7 +129,10 @@ async function readManifest(tgz: Buffer, label: string): Promise<string> {
   }).catch((err: Error) => {
     throw new AirlockError('ARCHIVE_REJECTED', `${label} is not a readable tarball: ${err.message}`);
   });
-  if (tooBig) throw new AirlockError('ARCHIVE_REJECTED', `${label}: package.json is larger than ${MAX_MANIFEST_BYTES} bytes`);
-  if (found === null) throw new AirlockError('ARCHIVE_REJECTED', `${label} has no package.json in its top-level folder`);
-  return found;
+  if (tooBig) throw new AirlockError('ARCHIVE_REJECTED', `${label}: its metadata file is larger than ${MAX_MANIFEST_BYTES} bytes`);
+  for (const name of names) {
+    const text = found.get(name);
+    if (text !== undefined) return { name, text };
+  }
+  throw new AirlockError('ARCHIVE_REJECTED', `${label} has no ${names.join(' or ')} in its top-level folder`);
 }

@@ -114,7 +114,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   let collected: CollectedOutputs | null = null;
   let fsDiff: FsChange[] = [];
   try {
-    await container.putArchive(await inputTar(archive.tgz), { path: '/airlock/input' });
+    await container.putArchive(inputTar(archive.fileName, archive.tgz), { path: '/airlock/input' });
     await container.putArchive(honeytokenTar(honeytokens), { path: '/' });
     await owner.ready;
     await container.start();
@@ -126,7 +126,14 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       const limitMs = timeouts[phase];
       const t0 = Date.now();
       const outcome = await execInContainer(container, {
-        cmd: ['/opt/airlock/bin/airlock-phase', phase, String(Math.ceil(limitMs / 1000)), archive.identity.name],
+        cmd: [
+          '/opt/airlock/bin/airlock-phase',
+          phase,
+          String(Math.ceil(limitMs / 1000)),
+          archive.identity.name,
+          archive.identity.ecosystem,
+          archive.fileName,
+        ],
         user: SANDBOX_USER.name,
         env: [...phaseEnv(), ...Object.entries(honeytokens.env).map(([k, v]) => `${k}=${v}`)],
         workingDir: `${SANDBOX_USER.home}/projects/app`,
@@ -204,9 +211,9 @@ function phaseEnv(): string[] {
   ];
 }
 
-/** A tar holding package.tgz owned by root and read-only, so the analysed code cannot alter its input. */
-async function inputTar(tgz: Buffer): Promise<Buffer> {
-  const header = new tar.Header({ path: 'package.tgz', mode: 0o444, uid: 0, gid: 0, size: tgz.length, type: 'File', mtime: new Date() });
+/** A tar holding the archive owned by root and read-only, so the analysed code cannot alter its input. */
+function inputTar(fileName: string, tgz: Buffer): Buffer {
+  const header = new tar.Header({ path: fileName, mode: 0o444, uid: 0, gid: 0, size: tgz.length, type: 'File', mtime: new Date() });
   header.encode();
   const block = header.block ?? Buffer.alloc(512);
   const padding = Buffer.alloc((512 - (tgz.length % 512)) % 512);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
-import { prepareNpmArchive } from '../src/input-archive.js';
+import { preparePackageArchive } from '../src/input-archive.js';
 
 function packageDir(manifest: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'airlock-input-'));
@@ -22,9 +22,9 @@ async function entries(tgz: Buffer): Promise<string[]> {
   return names.sort();
 }
 
-describe('prepareNpmArchive', () => {
+describe('preparePackageArchive', () => {
   it('packs a folder under package/ without node_modules, with identity and hashes', async () => {
-    const prepared = await prepareNpmArchive(packageDir({ name: '@scope/demo', version: '2.0.1' }));
+    const prepared = await preparePackageArchive(packageDir({ name: '@scope/demo', version: '2.0.1' }));
     expect(prepared.identity).toMatchObject({ ecosystem: 'npm', name: '@scope/demo', version: '2.0.1' });
     expect(prepared.identity.archive.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(prepared.identity.archive.integrity).toMatch(/^sha512-[A-Za-z0-9+/]+=*$/);
@@ -39,7 +39,7 @@ describe('prepareNpmArchive', () => {
     const dir = packageDir({ name: 'other-top', version: '1.0.0' });
     const tgz = join(dir, '..', `${dir.split('/').pop()}.tgz`);
     await tar.c({ gzip: true, file: tgz, cwd: join(dir, '..'), portable: true }, [dir.split('/').pop()!]);
-    expect((await prepareNpmArchive(tgz)).identity.name).toBe('other-top');
+    expect((await preparePackageArchive(tgz)).identity.name).toBe('other-top');
   });
 
   it.each([
@@ -49,6 +49,33 @@ describe('prepareNpmArchive', () => {
     ['invalid JSON', () => packageDir('{"name": '), 'ARCHIVE_REJECTED', /not valid JSON/],
     ['a name that is a path', () => packageDir({ name: '../../etc', version: '1.0.0' }), 'ARCHIVE_REJECTED', /no valid "name"/],
   ])('rejects %s with a clear error', async (_label, make, code, message) => {
-    await expect(prepareNpmArchive(make())).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+    await expect(preparePackageArchive(make())).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+  });
+});
+
+describe('preparePackageArchive with Python sdists', () => {
+  async function sdist(fileName: string, pkgInfo: string): Promise<string> {
+    const root = mkdtempSync(join(tmpdir(), 'airlock-sdist-'));
+    const top = join(root, 'demo-1.2.3');
+    mkdirSync(top);
+    writeFileSync(join(top, 'PKG-INFO'), pkgInfo);
+    writeFileSync(join(top, 'setup.py'), 'from setuptools import setup\nsetup()\n');
+    const file = join(root, fileName);
+    await tar.c({ gzip: true, file, cwd: root, portable: true }, ['demo-1.2.3']);
+    return file;
+  }
+  it('recognises an sdist by PKG-INFO and keeps its file name for pip', async () => {
+    const prepared = await preparePackageArchive(await sdist('demo-1.2.3.tar.gz', 'Metadata-Version: 2.1\nName: demo\nVersion: 1.2.3\n'));
+    expect(prepared.identity).toMatchObject({ ecosystem: 'pypi', name: 'demo', version: '1.2.3' });
+    expect(prepared.fileName).toBe('demo-1.2.3.tar.gz');
+  });
+  it('renames an sdist whose file name could not reach a command line safely', async () => {
+    const prepared = await preparePackageArchive(await sdist('weird name;rm -rf.tar.gz', 'Name: demo\nVersion: 1.2.3\n'));
+    expect(prepared.fileName).toBe('demo-1.2.3.tar.gz');
+  });
+  it('rejects wheels for now with a clear message', async () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'a-')), 'x-1.0-py3-none-any.whl');
+    writeFileSync(f, 'PK\x03\x04');
+    await expect(preparePackageArchive(f)).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(/not supported yet/) });
   });
 });
