@@ -43,6 +43,8 @@ export async function startNetworkOwner(
     StopTimeout: 2,
     HostConfig: {
       NetworkMode: 'none',
+      // The machine knows its own name, as a real one does (gethostbyname(gethostname()) is common).
+      ExtraHosts: [`${SANDBOX_HOSTNAME}:10.213.0.2`],
       CapDrop: ['ALL'],
       CapAdd: ['NET_ADMIN', 'NET_RAW', 'NET_BIND_SERVICE'],
       SecurityOpt: ['no-new-privileges:true'],
