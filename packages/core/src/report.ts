@@ -3,7 +3,7 @@ import type { PhaseName, PhaseResult } from './phase.js';
 import type { DnsRecord, TcpRecord, UdpRecord } from './network.js';
 
 /** Bumped on any change of the report's shape; consumers check it before reading. */
-export const REPORT_VERSION = '0.1.0';
+export const REPORT_VERSION = '0.2.0';
 
 /** The container settings actually applied to the run, so a reader can check the hardening. */
 export interface SandboxSettings {
@@ -25,9 +25,15 @@ export interface SandboxSettings {
 }
 
 export type FsChangeKind = 'added' | 'modified' | 'deleted';
+/** One entry of `docker diff`, as the sandbox adapter reports it. */
 export interface FsChange {
   path: string;
   kind: FsChangeKind;
+}
+
+/** A `docker diff` entry in the report, with the path also in its run-independent form. */
+export interface ReportFsChange extends FsChange {
+  normalizedPath: string;
 }
 
 /** Where in the run an observation was made. */
@@ -41,6 +47,8 @@ export interface Observed {
 export interface ProcessExec extends Observed {
   ppid: number | null;
   path: string;
+  /** `path` with per-run parts replaced by placeholders (`<HOME>`, `<PKG>`, `<TMP>`, ...), so runs compare. */
+  normalizedPath: string;
   argv: string[];
   /** `ok` or the errno name (ENOENT, EACCES, ...). */
   result: string;
@@ -56,6 +64,7 @@ export interface Attribution {
 
 export interface FileWrite extends Observed {
   path: string;
+  normalizedPath: string;
   operation: string;
   result: string;
 }
@@ -72,7 +81,75 @@ export interface ConnectAttempt extends Observed {
 export interface DeniedOperation extends Observed {
   syscall: string;
   target: string;
+  /** `target` normalised when it is a path; unchanged otherwise. */
+  normalizedTarget: string;
   result: string;
+}
+
+/** One program a process ran (a successful execve); a process may exec several in turn. */
+export interface ExecStep {
+  time: number;
+  path: string;
+  normalizedPath: string;
+  argv: string[];
+}
+
+/**
+ * A process of one phase. Threads are folded into their process, and the runner's own processes
+ * (/opt/airlock/...) are left out: their children hang under the nearest visible ancestor.
+ */
+export interface ProcessTreeNode {
+  /** Index of the node in its phase's `nodes`; stable within one report even when a pid was reused. */
+  id: number;
+  pid: number;
+  /** Pid of the process that spawned it (possibly a hidden runner process); null for the traced root. */
+  ppid: number | null;
+  /** `id` of the nearest visible ancestor, null for a root of the visible tree. */
+  parent: number | null;
+  /** Successful execs in order; empty for a fork that kept running its parent's program. */
+  execs: ExecStep[];
+  /** Seconds since the epoch, from strace. */
+  startTime: number | null;
+  /** Null when the process was still running when tracing stopped. */
+  exitTime: number | null;
+  exitCode: number | null;
+  exitSignal: string | null;
+  /** The npm lifecycle script (or the import phase) responsible for this process, when known. */
+  attribution: Attribution | null;
+  /** `id`s of the visible children, in start order. */
+  children: number[];
+}
+
+/** The process tree of one phase as a flat list (deep trees stay cheap to serialise and validate). */
+export interface PhaseProcessTree {
+  /** `id`s of the nodes without a visible parent, in start order. */
+  roots: number[];
+  nodes: ProcessTreeNode[];
+  /** How many runner processes (/opt/airlock/...) were left out. */
+  hiddenProcesses: number;
+}
+
+/** How a sensitive file was touched. `connect` is a Unix socket (the Docker socket). */
+export type SensitiveAccessKind = 'read' | 'write' | 'list' | 'connect';
+
+/**
+ * An access to a path on the sensitive list (credentials, keys, wallets, browser profiles, system
+ * secrets). Repeats of the same access by the same process are counted, not listed again.
+ */
+export interface SensitiveFileAccess extends Observed {
+  /** Id of the sensitive-path rule that matched (`ssh`, `npmrc`, `aws`, ...). */
+  rule: string;
+  path: string;
+  normalizedPath: string;
+  access: SensitiveAccessKind;
+  /** The open's intent (`read`, `write`, `create`, `truncate`) or the call (`unlink`, `readdir`, `connect`, ...). */
+  operation: string;
+  result: string;
+  /** How many times this process did this; `time` is the first. */
+  count: number;
+  /** The program the process was running (its latest exec), when known. */
+  program: string | null;
+  attribution: Attribution | null;
 }
 
 export interface RunTimings {
@@ -105,12 +182,16 @@ export interface SandboxReport {
   phases: PhaseResult[];
   /** Every execve seen, in order, with the infrastructure of the runner itself left out. */
   processes: ProcessExec[];
+  /** Who started whom, per phase; null for a phase that left no trace. */
+  processTree: Record<PhaseName, PhaseProcessTree | null>;
   fileWrites: FileWrite[];
+  /** Reads, writes and listings of sensitive paths, in time order per phase. */
+  sensitiveFiles: SensitiveFileAccess[];
   connections: ConnectAttempt[];
   /** The fake internet's view of the same traffic (destinations, hostnames, HTTP requests, TLS SNI). */
   network: NetworkActivity;
   denied: DeniedOperation[];
-  fsDiff: FsChange[];
+  fsDiff: ReportFsChange[];
   importResult: unknown;
   trace: Record<PhaseName, TraceStats | null>;
   timings: RunTimings;

@@ -1,4 +1,14 @@
-import { PHASES, REPORT_VERSION, type NetworkRecord, type PackageIdentity, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
+import {
+  PHASES,
+  REPORT_VERSION,
+  type FsChange,
+  type NetworkRecord,
+  type PackageIdentity,
+  type PhaseName,
+  type SandboxReport,
+  type TraceStats,
+} from '@airlock/core';
+import { SANDBOX_HOME, pathNormalizer } from './normalization.js';
 import type { PhaseSummary } from './trace-summary.js';
 
 /** What the sandbox adapter hands over; structurally the adapter's SandboxRun. */
@@ -6,7 +16,7 @@ export interface SandboxRunInput {
   settings: SandboxReport['sandbox'];
   phases: SandboxReport['phases'];
   importResult: unknown;
-  fsDiff: SandboxReport['fsDiff'];
+  fsDiff: FsChange[];
   network: { records: NetworkRecord[] } | null;
   timings: SandboxReport['timings'];
 }
@@ -19,11 +29,14 @@ export interface ReportInput {
   /** Per phase that left a trace: its summary and the parser's counters. */
   traces: Partial<Record<PhaseName, { summary: PhaseSummary; stats: TraceStats }>>;
   artifacts: Record<string, string>;
+  /** The sandbox user's home, for normalised paths; the images' `/home/jordan` by default. */
+  homeDir?: string;
 }
 
 /** Joins the run and the per-phase trace summaries into the versioned report. */
 export function buildReport(input: ReportInput): SandboxReport {
   const traced = PHASES.flatMap((phase) => (input.traces[phase] ? [input.traces[phase].summary] : []));
+  const normalize = pathNormalizer(input.identity.name, input.homeDir ?? SANDBOX_HOME);
   return {
     reportVersion: REPORT_VERSION,
     id: input.id,
@@ -32,16 +45,22 @@ export function buildReport(input: ReportInput): SandboxReport {
     sandbox: input.run.settings,
     phases: input.run.phases,
     processes: traced.flatMap((s) => s.processes),
+    processTree: perPhase((phase) => input.traces[phase]?.summary.processTree ?? null),
     fileWrites: traced.flatMap((s) => s.fileWrites),
+    sensitiveFiles: traced.flatMap((s) => s.sensitiveFiles),
     connections: traced.flatMap((s) => s.connections),
     network: groupNetwork(input.run.network?.records ?? []),
     denied: traced.flatMap((s) => s.denied),
-    fsDiff: input.run.fsDiff,
+    fsDiff: input.run.fsDiff.map((c) => ({ path: c.path, kind: c.kind, normalizedPath: normalize(c.path) })),
     importResult: input.run.importResult,
-    trace: Object.fromEntries(PHASES.map((phase) => [phase, input.traces[phase]?.stats ?? null])) as SandboxReport['trace'],
+    trace: perPhase((phase) => input.traces[phase]?.stats ?? null),
     timings: input.run.timings,
     artifacts: input.artifacts,
   };
+}
+
+function perPhase<T>(value: (phase: PhaseName) => T): Record<PhaseName, T> {
+  return Object.fromEntries(PHASES.map((phase) => [phase, value(phase)])) as Record<PhaseName, T>;
 }
 
 function groupNetwork(records: NetworkRecord[]): SandboxReport['network'] {

@@ -1,6 +1,9 @@
-import type { Destination, ProcessExec, SandboxReport, TcpRecord } from '@airlock/core';
+import { PHASES, type Destination, type SandboxReport, type SensitiveFileAccess, type TcpRecord } from '@airlock/core';
+import { attributionMark, renderProcessTree } from './render-process-tree.js';
+import { basename, shorten, terminalSafe } from './text-format.js';
 
-const LIST_LIMIT = 40;
+export const LIST_LIMIT = 40;
+const PATH_WIDTH = 160;
 
 /** A readable summary of a report for a terminal. Lists longer than LIST_LIMIT say how many were left out. */
 export function renderReportText(report: SandboxReport): string {
@@ -19,9 +22,15 @@ export function renderReportText(report: SandboxReport): string {
     out.push(`  ${p.name.padEnd(8)} ${p.status.padEnd(10)} ${(p.durationMs / 1000).toFixed(1)} s of ${p.timeoutMs / 1000} s  ${extra.join('; ')}`);
   }
   out.push('');
-  section(out, 'Processes started by the package', report.processes, (p) => processLine(p));
+  for (const phase of PHASES) {
+    const tree = report.processTree[phase];
+    if (!tree) continue;
+    out.push(...renderProcessTree(phase, tree));
+    out.push('');
+  }
+  section(out, 'Sensitive files accessed', report.sensitiveFiles, sensitiveLine);
   const writes = report.fileWrites.filter((w) => w.result === 'ok');
-  section(out, `Files written, created or changed (${report.fileWrites.length - writes.length} failed attempts in --json)`, writes, (w) => `  [${w.phase}] ${w.operation} ${w.path}`);
+  section(out, `Files written, created or changed (${report.fileWrites.length - writes.length} failed attempts in --json)`, writes, (w) => `  [${w.phase}] ${w.operation} ${shorten(w.path, PATH_WIDTH)}`);
   // Netlink is the C library asking the kernel about interfaces, not traffic; it stays in --json.
   const connections = report.connections.filter((c) => c.family !== 'AF_NETLINK');
   section(out, 'Network attempts', connections, (c) => `  [${c.phase}] ${c.syscall} ${c.family} ${c.address ?? '?'}${c.port !== null ? `:${c.port}` : ''}  (${c.result})`);
@@ -30,10 +39,12 @@ export function renderReportText(report: SandboxReport): string {
   section(out, 'TCP connections (fake internet)', net.tcp, (c) => `  ${destination(c.destination)} ${c.protocol}${describeTcp(c)}  ${c.bytes} bytes`);
   section(out, 'UDP datagrams (fake internet)', net.udp, (u) => `  ${destination(u.destination)}  ${u.bytes} bytes`);
   section(out, 'Refused by the kernel (EACCES/EPERM)', report.denied, (d) => `  [${d.phase}] ${d.syscall} ${d.target}  (${d.result})`);
-  section(out, 'Filesystem changes (docker diff)', report.fsDiff.filter((c) => c.kind !== 'modified'), (c) => `  ${c.kind === 'added' ? '+' : '-'} ${c.path}`);
+  const fsChanges = report.fsDiff.filter((c) => c.kind !== 'modified');
+  const modified = report.fsDiff.length - fsChanges.length;
+  section(out, `Filesystem changes (docker diff; ${modified} modified folder(s) in --json)`, fsChanges, (c) => `  ${c.kind === 'added' ? '+' : '-'} ${shorten(c.path, PATH_WIDTH)}`);
   const t = report.timings;
   out.push(`Timings: start ${t.containerStartMs} ms, ${Object.entries(t.phasesMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}, collect ${t.collectMs} ms, teardown ${t.teardownMs} ms, total ${t.totalMs} ms`);
-  return out.join('\n');
+  return out.map(terminalSafe).join('\n');
 }
 
 function destination(d: Destination): string {
@@ -46,9 +57,12 @@ function describeTcp(c: TcpRecord): string {
   return '';
 }
 
-function processLine(p: ProcessExec): string {
-  const who = p.attribution ? ` <- ${p.attribution.packageName} ${p.attribution.event}` : '';
-  return `  [${p.phase}] pid ${p.pid}${p.ppid !== null ? ` (parent ${p.ppid})` : ''} ${p.argv.join(' ').slice(0, 160)}${who}`;
+/** Unattributed install-phase accesses are npm's own (it reads ~/.npmrc and ~/.gitconfig on every install). */
+function sensitiveLine(a: SensitiveFileAccess): string {
+  const times = a.count > 1 ? ` ×${a.count}` : '';
+  const who = a.attribution ? attributionMark(a.attribution) : '  (no package script: npm or the runtime itself)';
+  const program = a.program ? ` ${basename(a.program)}` : '';
+  return `  [${a.phase}] ${a.rule}: ${a.access} ${shorten(a.path, PATH_WIDTH)}  (${a.operation}, ${a.result}${times})  pid ${a.pid}${program}${who}`;
 }
 
 function section<T>(out: string[], title: string, items: T[], line: (item: T) => string): void {

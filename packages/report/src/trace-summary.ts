@@ -4,92 +4,182 @@ import type {
   DeniedOperation,
   FileWrite,
   PhaseName,
+  PhaseProcessTree,
   ProcessExec,
+  SensitiveFileAccess,
 } from '@airlock/core';
-import { envLookup, type CallResult, type ExecEvent, type SocketAddress, type StraceEvent } from '@airlock/strace';
+import {
+  ProcessTreeBuilder,
+  currentExec,
+  type CallResult,
+  type ExecEvent,
+  type ProcessNode,
+  type ProcessTree,
+  type SocketAddress,
+  type StraceEvent,
+} from '@airlock/strace';
+import { isInfrastructureExec } from './infrastructure.js';
+import { SANDBOX_HOME, pathNormalizer } from './normalization.js';
+import { AttributionTracker } from './attribution.js';
+import { toPhaseProcessTree } from './phase-process-tree.js';
+import { sensitiveTouchOf, type SensitiveTouch } from './sensitive-access.js';
 
-/** The sandbox's own programs: traced (they start the phase) but not the package's doing. */
-const INFRASTRUCTURE = /\/opt\/airlock\//;
 /** Errors that mean the kernel refused: escalation and escape attempts end this way. */
 const DENIED = new Set(['EACCES', 'EPERM']);
 const MUTATIONS = new Set(['unlink', 'rmdir', 'rename', 'chmod', 'chown', 'link', 'mkdir', 'truncate']);
+/** Bound on walks up the tree per event, so a fork chain thousands deep cannot make the summary quadratic. */
+const MAX_HOPS = 256;
 
 export interface PhaseSummary {
   processes: ProcessExec[];
+  processTree: PhaseProcessTree;
   fileWrites: FileWrite[];
+  sensitiveFiles: SensitiveFileAccess[];
   connections: ConnectAttempt[];
   denied: DeniedOperation[];
 }
 
 /**
- * Folds one phase's events, one at a time, into the report's raw-but-structured lists, so that a trace
- * of any size is summarised without keeping its events. Remembers only parent pids and attributions.
+ * Folds one phase's events, one at a time, into the report's structured lists, so that a trace of any
+ * size is summarised without keeping its events. Memory holds the process tree (one node per process,
+ * with its execs), the lists the report prints, and one entry per distinct sensitive access: reads are
+ * looked at and dropped unless they touch a sensitive path.
  */
 export class TraceSummarizer {
-  private readonly parent = new Map<number, number>();
-  private readonly attribution = new Map<number, Attribution | null>();
-  private readonly hidden = new Set<number>();
-  readonly summary: PhaseSummary = { processes: [], fileWrites: [], connections: [], denied: [] };
+  private readonly builder = new ProcessTreeBuilder();
+  /** The builder's nodes as they grow (build() hands out its live pid map), for attribution mid-stream. */
+  private readonly live: ProcessTree = this.builder.build();
+  private readonly normalize: (path: string) => string;
+  private readonly attribution: AttributionTracker;
+  private readonly lists = {
+    processes: [] as ProcessExec[],
+    fileWrites: [] as FileWrite[],
+    connections: [] as ConnectAttempt[],
+    denied: [] as DeniedOperation[],
+  };
+  private readonly sensitive = new Map<string, SensitiveFileAccess>();
+  private tree: PhaseProcessTree | null = null;
 
   constructor(
     private readonly phase: PhaseName,
-    private readonly packageName: string,
-  ) {}
+    packageName: string,
+    homeDir: string = SANDBOX_HOME,
+  ) {
+    this.normalize = pathNormalizer(packageName, homeDir);
+    // The import phase runs nothing but the package, so whatever no lifecycle script explains is its doing.
+    this.attribution = new AttributionTracker(phase === 'import' ? { packageName, event: 'import', script: null } : null);
+  }
+
+  /** The summary so far; the process tree is built on first read after new events. */
+  get summary(): PhaseSummary {
+    this.tree ??= toPhaseProcessTree(this.builder.build(), { normalize: this.normalize, attribution: (node) => this.attribution.get(node) });
+    return { ...this.lists, processTree: this.tree, sensitiveFiles: [...this.sensitive.values()] };
+  }
 
   add(event: StraceEvent): void {
+    this.builder.add(event);
+    this.tree = null;
+    this.trackAttribution(event);
     const at = { phase: this.phase, pid: event.pid, time: event.ts };
     const result = resultText(event.result);
-    if (event.category === 'process' && event.type === 'spawn') {
-      if (event.childPid !== null && !event.thread) {
-        this.parent.set(event.childPid, event.pid);
-        if (this.attribution.has(event.pid)) this.attribution.set(event.childPid, this.attribution.get(event.pid) ?? null);
-      }
-    } else if (event.category === 'process' && event.type === 'exec') {
-      this.onExec(event, result);
-    }
+    if (event.category === 'process' && event.type === 'exec') this.onExec(event, result);
     if (result !== 'ok' && event.result.status === 'error' && DENIED.has(event.result.errno)) {
-      this.summary.denied.push({ ...at, syscall: event.syscall ?? event.type, target: targetOf(event), result });
+      const target = targetOf(event);
+      this.lists.denied.push({ ...at, syscall: event.syscall ?? event.type, target, normalizedTarget: this.normalize(target), result });
     }
+    const touch = sensitiveTouchOf(event);
+    if (touch) this.onSensitive(event, touch, result);
     if (event.category === 'file') {
       if ((event.type === 'open' && event.intent !== 'read') || MUTATIONS.has(event.type)) {
-        this.summary.fileWrites.push({ ...at, path: event.path, operation: event.type === 'open' ? event.intent : event.type, result });
+        const operation = event.type === 'open' ? event.intent : event.type;
+        this.lists.fileWrites.push({ ...at, path: event.path, normalizedPath: this.normalize(event.path), operation, result });
       }
     } else if (event.category === 'network' && (event.type === 'connect' || (event.type === 'send' && event.destination))) {
       const address = event.type === 'connect' ? event.address : event.destination;
-      this.summary.connections.push({ ...at, syscall: event.syscall ?? event.type, ...describeAddress(address), result });
+      this.lists.connections.push({ ...at, syscall: event.syscall ?? event.type, ...describeAddress(address), result });
     }
   }
 
   private onExec(event: ExecEvent, result: string): void {
-    if (INFRASTRUCTURE.test(event.path) || event.argv.some((a) => INFRASTRUCTURE.test(a))) {
-      this.hidden.add(event.pid);
-      return;
-    }
+    if (isInfrastructureExec(event)) return;
     // A failed exec during a PATH search (ENOENT) is not a process; refusals are kept under `denied`.
     if (result !== 'ok') return;
-    const attribution = this.attribute(event);
-    this.attribution.set(event.pid, attribution);
-    this.summary.processes.push({
+    this.lists.processes.push({
       phase: this.phase,
       pid: event.pid,
       time: event.ts,
-      ppid: this.parent.get(event.pid) ?? null,
+      ppid: this.spawnerPid(event.pid),
       path: event.path,
+      normalizedPath: this.normalize(event.path),
       argv: event.argv,
       result,
-      attribution,
+      attribution: this.attribute(event.pid),
     });
   }
 
-  /** npm exports npm_package_name and npm_lifecycle_* to lifecycle scripts; import runs only the package. */
-  private attribute(event: ExecEvent): Attribution | null {
-    const lifecycleEvent = envLookup(event.env, 'npm_lifecycle_event');
-    const packageName = envLookup(event.env, 'npm_package_name');
-    if (lifecycleEvent && packageName) {
-      return { packageName, event: lifecycleEvent, script: envLookup(event.env, 'npm_lifecycle_script') };
+  /** Same process, same path, same operation and outcome: counted on the first entry. */
+  private onSensitive(event: StraceEvent, touch: SensitiveTouch, result: string): void {
+    const key = `${event.pid}\0${touch.path}\0${touch.operation}\0${result}`;
+    const seen = this.sensitive.get(key);
+    if (seen) {
+      seen.count++;
+      return;
     }
-    if (this.phase === 'import') return { packageName: this.packageName, event: 'import', script: null };
-    return this.attribution.get(event.pid) ?? null;
+    this.sensitive.set(key, {
+      phase: this.phase,
+      pid: event.pid,
+      time: event.ts,
+      rule: touch.rule.id,
+      path: touch.path,
+      normalizedPath: this.normalize(touch.path),
+      access: touch.access,
+      operation: touch.operation,
+      result,
+      count: 1,
+      program: this.programOf(event.pid, event.ts),
+      attribution: this.attribute(event.pid),
+    });
+  }
+
+  private trackAttribution(event: StraceEvent): void {
+    if (event.category !== 'process') return;
+    if (event.type === 'spawn' && event.childPid !== null) {
+      const child = this.live.nodes.get(event.childPid);
+      if (child) this.attribution.spawned(child, this.live.nodes.get(event.pid));
+    } else if (event.type === 'exec') {
+      const node = this.live.nodes.get(event.pid);
+      if (node) this.attribution.execed(node);
+    }
+  }
+
+  /** The lifecycle script in force for `pid` now, else the phase's fallback. */
+  private attribute(pid: number): Attribution | null {
+    const node = this.live.nodes.get(pid);
+    return node ? this.attribution.get(node) : null;
+  }
+
+  /** What the process was running at `ts`: its latest exec, or for a thread or a fork without exec, its spawner's. */
+  private programOf(pid: number, ts: number): string | null {
+    let node = this.live.nodes.get(pid);
+    for (let hops = 0; node && hops < MAX_HOPS; hops++) {
+      const exec = currentExec(node, ts);
+      if (exec) return exec.path;
+      node = node.ppid === null ? undefined : this.live.nodes.get(node.ppid);
+    }
+    return null;
+  }
+
+  /** Pid of the process that spawned `pid`; a spawning thread is replaced by its process. */
+  private spawnerPid(pid: number): number | null {
+    const ppid = this.live.nodes.get(pid)?.ppid ?? null;
+    return ppid === null ? null : (this.processOf(ppid)?.pid ?? ppid);
+  }
+
+  /** The node of `pid`, or for a thread the process it belongs to. */
+  private processOf(pid: number): ProcessNode | undefined {
+    let node = this.live.nodes.get(pid);
+    for (let hops = 0; node?.thread && node.ppid !== null && hops < MAX_HOPS; hops++) node = this.live.nodes.get(node.ppid);
+    return node;
   }
 }
 

