@@ -107,6 +107,16 @@ describe('egress capture by the fake internet', () => {
     expect(metadata.http).toMatchObject({ method: 'GET', target: '/latest/meta-data/iam/security-credentials/' });
   });
 
+  it('proves exfiltration of planted credentials: npm token in a base64 body, AWS key id hex in DNS labels', async () => {
+    const r = await scan('honeytoken-stealer');
+    const planted = new Map(r.honeytokens.planted.map((t) => [t.id, t]));
+    expect(planted.get('npm-token-1')?.value).toMatch(/^npm_/);
+    const leaks = r.honeytokens.exfiltrated.map((h) => `${h.tokenId} ${h.channel} ${h.encoding}`);
+    expect(leaks).toEqual(expect.arrayContaining(['npm-token-1 http base64', 'aws-access-key-1 dns hex', 'github-token-1 http base64']));
+    const byPackage = r.honeytokens.accessed.filter((a) => a.attribution?.packageName === 'airlock-fixture-honeytoken-stealer');
+    expect(byPackage.map((a) => a.path)).toEqual(expect.arrayContaining(['/home/jordan/.npmrc', '/home/jordan/.aws/credentials']));
+  });
+
   it('cannot be changed from inside: rule flushes, route and link changes fail, traffic is still captured', async () => {
     const r = await scan('net-tamper');
     const out = install(r).stdout.text;

@@ -3,3 +3,4 @@ export * from './phase.js';
 export * from './errors.js';
 export * from './report.js';
 export * from './network.js';
+export * from './honeytoken.js';

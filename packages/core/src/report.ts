@@ -1,9 +1,10 @@
 import type { PackageIdentity } from './package.js';
 import type { PhaseName, PhaseResult } from './phase.js';
 import type { DnsRecord, TcpRecord, UdpRecord } from './network.js';
+import type { HoneytokenFindings } from './honeytoken.js';
 
 /** Bumped on any change of the report's shape; consumers check it before reading. */
-export const REPORT_VERSION = '0.2.0';
+export const REPORT_VERSION = '0.3.0';
 
 /** The container settings actually applied to the run, so a reader can check the hardening. */
 export interface SandboxSettings {
@@ -63,9 +64,12 @@ export interface Attribution {
 }
 
 export interface FileWrite extends Observed {
+  /** The file written; for a rename its new name. */
   path: string;
   normalizedPath: string;
   operation: string;
+  /** A rename's old name, or a link's target; null otherwise. */
+  source: string | null;
   result: string;
 }
 
@@ -180,7 +184,10 @@ export interface SandboxReport {
   package: PackageIdentity;
   sandbox: SandboxSettings;
   phases: PhaseResult[];
-  /** Every execve seen, in order, with the infrastructure of the runner itself left out. */
+  /**
+   * Every execve that ran, in time order, with the runner's own left out; and failed execs that no
+   * later exec of the same process made good (a PATH search that found nothing, e.g. `powershell`).
+   */
   processes: ProcessExec[];
   /** Who started whom, per phase; null for a phase that left no trace. */
   processTree: Record<PhaseName, PhaseProcessTree | null>;
@@ -190,6 +197,8 @@ export interface SandboxReport {
   connections: ConnectAttempt[];
   /** The fake internet's view of the same traffic (destinations, hostnames, HTTP requests, TLS SNI). */
   network: NetworkActivity;
+  /** The credentials planted for this run, and every access and leak of them. */
+  honeytokens: HoneytokenFindings;
   denied: DeniedOperation[];
   fsDiff: ReportFsChange[];
   importResult: unknown;

@@ -1,39 +1,18 @@
-import type { Destination, NetworkActivity } from '@airlock/core';
-import { findNeedle, needlesFor, type Needle } from './encodings.js';
-import type { Honeytoken } from './types.js';
+import type { Destination, Honeytoken, HoneytokenAccess, HoneytokenExfiltration, NetworkActivity } from '@airlock/core';
+import { findNeedle, needlesFor } from './encodings.js';
 
-export interface ExfiltrationHit {
-  tokenId: string;
-  kind: Honeytoken['kind'];
-  channel: 'dns' | 'http' | 'tcp' | 'udp';
-  /** Where it went: hostname or address and port. */
-  destination: string;
-  encoding: Needle['encoding'];
-  time: number;
-}
-
-export interface FileAccess {
-  path: string;
-  phase: string;
-  pid: number;
-  time: number;
-  result: string;
-}
-
-export interface HoneytokenReadHit extends FileAccess {
-  tokenId: string;
-  kind: Honeytoken['kind'];
-}
+/** A traced file access, as the report's sensitive-file list carries it. */
+export type FileAccess = Omit<HoneytokenAccess, 'tokenId' | 'kind'>;
 
 /**
  * Finds planted secrets in what left the package through the fake internet: DNS names (labels joined,
  * since exfiltration splits data across labels), HTTP request lines, headers and bodies, raw TCP bytes
  * and UDP datagrams. A hit is proof: the values were made for this run only.
  */
-export function findExfiltration(tokens: Honeytoken[], network: NetworkActivity): ExfiltrationHit[] {
+export function findExfiltration(tokens: Honeytoken[], network: NetworkActivity): HoneytokenExfiltration[] {
   const searches = tokens.map((token) => ({ token, needles: needlesFor(token.value) }));
-  const hits: ExfiltrationHit[] = [];
-  const scan = (haystacks: string[], channel: ExfiltrationHit['channel'], destination: string, time: number) => {
+  const hits: HoneytokenExfiltration[] = [];
+  const scan = (haystacks: string[], channel: HoneytokenExfiltration['channel'], destination: string, time: number) => {
     for (const { token, needles } of searches) {
       for (const haystack of haystacks) {
         const needle = findNeedle(haystack, needles);
@@ -61,11 +40,22 @@ export function findExfiltration(tokens: Honeytoken[], network: NetworkActivity)
 }
 
 /** Accesses (reads or writes, from the trace) of the files the secrets were planted in. */
-export function findHoneytokenReads(tokens: Honeytoken[], accesses: FileAccess[]): HoneytokenReadHit[] {
+export function findHoneytokenReads(tokens: Honeytoken[], accesses: FileAccess[]): HoneytokenAccess[] {
   const byPath = new Map<string, Honeytoken[]>();
   for (const token of tokens) for (const file of token.files) byPath.set(file, [...(byPath.get(file) ?? []), token]);
   return accesses.flatMap((access) =>
-    (byPath.get(access.path) ?? []).map((token) => ({ ...access, tokenId: token.id, kind: token.kind })),
+    (byPath.get(access.path) ?? []).map((token) => ({
+      tokenId: token.id,
+      kind: token.kind,
+      path: access.path,
+      phase: access.phase,
+      pid: access.pid,
+      time: access.time,
+      operation: access.operation,
+      result: access.result,
+      program: access.program,
+      attribution: access.attribution,
+    })),
   );
 }
 

@@ -92,8 +92,8 @@ describe('findHoneytokenReads', () => {
   it('matches accesses of planted files, every token they carry', () => {
     const p = plan();
     const hits = findHoneytokenReads(p.tokens, [
-      { path: '/home/jordan/.aws/credentials', phase: 'install', pid: 40, time: 3, result: 'ok' },
-      { path: '/home/jordan/.bashrc', phase: 'install', pid: 40, time: 4, result: 'ok' },
+      { path: '/home/jordan/.aws/credentials', phase: 'install', pid: 40, time: 3, operation: 'read', result: 'ok', program: '/usr/bin/cat', attribution: null },
+      { path: '/home/jordan/.bashrc', phase: 'install', pid: 40, time: 4, operation: 'read', result: 'ok', program: null, attribution: null },
     ]);
     expect(hits.map((h) => h.tokenId)).toEqual(['aws-access-key-1', 'aws-secret-key-1']);
   });

@@ -2,12 +2,14 @@ import {
   PHASES,
   REPORT_VERSION,
   type FsChange,
+  type Honeytoken,
   type NetworkRecord,
   type PackageIdentity,
   type PhaseName,
   type SandboxReport,
   type TraceStats,
 } from '@airlock/core';
+import { findExfiltration, findHoneytokenReads } from '@airlock/honeytokens';
 import { SANDBOX_HOME, pathNormalizer } from './normalization.js';
 import type { PhaseSummary } from './trace-summary.js';
 
@@ -18,6 +20,8 @@ export interface SandboxRunInput {
   importResult: unknown;
   fsDiff: FsChange[];
   network: { records: NetworkRecord[] } | null;
+  /** The credentials planted for the run. */
+  honeytokens: Honeytoken[];
   timings: SandboxReport['timings'];
 }
 
@@ -37,6 +41,8 @@ export interface ReportInput {
 export function buildReport(input: ReportInput): SandboxReport {
   const traced = PHASES.flatMap((phase) => (input.traces[phase] ? [input.traces[phase].summary] : []));
   const normalize = pathNormalizer(input.identity.name, input.homeDir ?? SANDBOX_HOME);
+  const network = groupNetwork(input.run.network?.records ?? []);
+  const sensitiveFiles = traced.flatMap((s) => s.sensitiveFiles);
   return {
     reportVersion: REPORT_VERSION,
     id: input.id,
@@ -47,9 +53,14 @@ export function buildReport(input: ReportInput): SandboxReport {
     processes: traced.flatMap((s) => s.processes),
     processTree: perPhase((phase) => input.traces[phase]?.summary.processTree ?? null),
     fileWrites: traced.flatMap((s) => s.fileWrites),
-    sensitiveFiles: traced.flatMap((s) => s.sensitiveFiles),
+    sensitiveFiles,
     connections: traced.flatMap((s) => s.connections),
-    network: groupNetwork(input.run.network?.records ?? []),
+    network,
+    honeytokens: {
+      planted: input.run.honeytokens,
+      accessed: findHoneytokenReads(input.run.honeytokens, sensitiveFiles),
+      exfiltrated: findExfiltration(input.run.honeytokens, network),
+    },
     denied: traced.flatMap((s) => s.denied),
     fsDiff: input.run.fsDiff.map((c) => ({ path: c.path, kind: c.kind, normalizedPath: normalize(c.path) })),
     importResult: input.run.importResult,

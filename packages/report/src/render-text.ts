@@ -28,6 +28,9 @@ export function renderReportText(report: SandboxReport): string {
     out.push(...renderProcessTree(phase, tree));
     out.push('');
   }
+  const honey = report.honeytokens;
+  section(out, `Planted credentials leaked (${honey.planted.length} planted this run)`, honey.exfiltrated, (h) => `  ${h.tokenId} via ${h.channel} to ${h.destination} (${h.encoding})`);
+  section(out, 'Planted credential files accessed', honey.accessed, (a) => `  [${a.phase}] ${a.operation} ${shorten(a.path, PATH_WIDTH)} by ${a.program ?? `pid ${a.pid}`}${a.attribution ? ` <- ${a.attribution.packageName} ${a.attribution.event}` : ' (no package script)'}  (${a.result})`);
   section(out, 'Sensitive files accessed', report.sensitiveFiles, sensitiveLine);
   const writes = report.fileWrites.filter((w) => w.result === 'ok');
   section(out, `Files written, created or changed (${report.fileWrites.length - writes.length} failed attempts in --json)`, writes, (w) => `  [${w.phase}] ${w.operation} ${shorten(w.path, PATH_WIDTH)}`);

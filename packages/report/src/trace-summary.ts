@@ -58,6 +58,7 @@ export class TraceSummarizer {
     denied: [] as DeniedOperation[],
   };
   private readonly sensitive = new Map<string, SensitiveFileAccess>();
+  private readonly failedExecs = new Map<number, { event: ExecEvent; result: string }>();
   private tree: PhaseProcessTree | null = null;
 
   constructor(
@@ -72,6 +73,10 @@ export class TraceSummarizer {
 
   /** The summary so far; the process tree is built on first read after new events. */
   get summary(): PhaseSummary {
+    if (this.failedExecs.size) {
+      for (const pid of [...this.failedExecs.keys()]) this.flushFailedExec(pid);
+      this.lists.processes.sort((a, b) => a.time - b.time);
+    }
     this.tree ??= toPhaseProcessTree(this.builder.build(), { normalize: this.normalize, attribution: (node) => this.attribution.get(node) });
     return { ...this.lists, processTree: this.tree, sensitiveFiles: [...this.sensitive.values()] };
   }
@@ -83,6 +88,7 @@ export class TraceSummarizer {
     const at = { phase: this.phase, pid: event.pid, time: event.ts };
     const result = resultText(event.result);
     if (event.category === 'process' && event.type === 'exec') this.onExec(event, result);
+    if (event.category === 'process' && event.type === 'exit' && event.source === 'status') this.flushFailedExec(event.pid);
     if (result !== 'ok' && event.result.status === 'error' && DENIED.has(event.result.errno)) {
       const target = targetOf(event);
       this.lists.denied.push({ ...at, syscall: event.syscall ?? event.type, target, normalizedTarget: this.normalize(target), result });
@@ -92,7 +98,10 @@ export class TraceSummarizer {
     if (event.category === 'file') {
       if ((event.type === 'open' && event.intent !== 'read') || MUTATIONS.has(event.type)) {
         const operation = event.type === 'open' ? event.intent : event.type;
-        this.lists.fileWrites.push({ ...at, path: event.path, normalizedPath: this.normalize(event.path), operation, result });
+        // A rename writes its new name: that is where the file now is (e.g. a script dropped via /tmp).
+        const path = event.type === 'rename' ? event.newPath : event.path;
+        const source = event.type === 'rename' ? event.path : event.type === 'link' ? event.target : null;
+        this.lists.fileWrites.push({ ...at, path, normalizedPath: this.normalize(path), operation, source, result });
       }
     } else if (event.category === 'network' && (event.type === 'connect' || (event.type === 'send' && event.destination))) {
       const address = event.type === 'connect' ? event.address : event.destination;
@@ -102,8 +111,25 @@ export class TraceSummarizer {
 
   private onExec(event: ExecEvent, result: string): void {
     if (isInfrastructureExec(event)) return;
-    // A failed exec during a PATH search (ENOENT) is not a process; refusals are kept under `denied`.
-    if (result !== 'ok') return;
+    // A failed exec is held back: in a PATH search the next try may succeed. If none does before the
+    // process exits (or the trace ends), the attempt is listed: trying to run a missing powershell is
+    // evidence too.
+    if (result !== 'ok') {
+      if (!this.failedExecs.has(event.pid)) this.failedExecs.set(event.pid, { event, result });
+      return;
+    }
+    this.failedExecs.delete(event.pid);
+    this.pushProcess(event, result);
+  }
+
+  private flushFailedExec(pid: number): void {
+    const failed = this.failedExecs.get(pid);
+    if (!failed) return;
+    this.failedExecs.delete(pid);
+    this.pushProcess(failed.event, failed.result);
+  }
+
+  private pushProcess(event: ExecEvent, result: string): void {
     this.lists.processes.push({
       phase: this.phase,
       pid: event.pid,

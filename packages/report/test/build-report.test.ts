@@ -1,4 +1,4 @@
-/** buildReport: the per-phase summaries and the run joined into the 0.2.0 report, validated against the published schema. */
+/** buildReport: the per-phase summaries and the run joined into the 0.3.0 report, validated against the published schema. */
 import { REPORT_VERSION, type SandboxReport } from '@airlock/core';
 import { describe, expect, it } from 'vitest';
 import { reportSchema, reportSchemaErrors } from '../../../test/support/report-schema.js';
@@ -25,9 +25,9 @@ function sandboxReport(): SandboxReport {
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 describe('buildReport', () => {
-  it('carries version 0.2.0, per-phase process trees and the sensitive accesses of both phases', () => {
+  it('carries version 0.3.0, per-phase process trees and the sensitive accesses of both phases', () => {
     const report = sandboxReport();
-    expect(report.reportVersion).toBe('0.2.0');
+    expect(report.reportVersion).toBe('0.3.0');
     expect(report.processTree.install!.nodes.map((n) => n.pid)).toEqual([20, 32, 33, 34]);
     expect(report.processTree.import!.nodes.map((n) => n.pid)).toEqual([50, 51]);
     expect(report.sensitiveFiles.map((a) => [a.phase, a.rule])).toEqual([
@@ -88,5 +88,30 @@ describe('the published report schema', () => {
     const report = copy(sandboxReport());
     breakIt(report);
     expect(reportSchemaErrors(report).join('\n')).toContain(message);
+  });
+});
+
+describe('buildReport honeytoken findings', () => {
+  it('lists planted tokens, accesses of their files, and their values found in egress; the report stays valid', () => {
+    const token = { id: 'npm-token-1', kind: 'npm-token' as const, value: 'npm_R4nd0mV4lu3ThatIsUniqueToThisRun01', files: ['/home/jordan/.npmrc'], envVars: ['NPM_TOKEN'] };
+    const run = sandboxRun();
+    run.honeytokens = [token];
+    run.network = {
+      records: [
+        { kind: 'dns', time: 1795486691, transport: 'udp', clientPort: 40001, server: { address: '10.255.255.53', port: 53, hostname: null },
+          qname: `${Buffer.from(token.value).toString('hex')}.x.example`, qtype: 'A', answers: ['198.18.0.9'] },
+      ],
+    };
+    const report = buildReport({
+      id: 'honey1', createdAt: new Date('2026-11-24T02:35:00.000Z'), identity: identity(PACKAGE), run,
+      traces: { install: summarize(INSTALL_TRACE, 'install', PACKAGE), import: summarize(IMPORT_TRACE, 'import', PACKAGE) },
+      artifacts: {},
+    });
+    expect(report.honeytokens.planted).toEqual([token]);
+    expect(report.honeytokens.exfiltrated).toEqual([{ tokenId: 'npm-token-1', kind: 'npm-token', channel: 'dns', destination: '10.255.255.53', encoding: 'hex', time: 1795486691 }]);
+    const npmrc = report.sensitiveFiles.filter((a) => a.path === '/home/jordan/.npmrc');
+    expect(npmrc.length).toBeGreaterThan(0);
+    expect(report.honeytokens.accessed.map((a) => [a.tokenId, a.path, a.pid])).toEqual(npmrc.map((a) => ['npm-token-1', a.path, a.pid]));
+    expect(reportSchemaErrors(copy(report))).toEqual([]);
   });
 });

@@ -67,3 +67,38 @@ describe('TraceSummarizer', () => {
     expect(processes[0]!.attribution?.event).toBe('import');
   });
 });
+
+describe('TraceSummarizer, drops and missing programs', () => {
+  const lines = [
+    `50    1795486700.100000 execve("/usr/bin/python3", ["python3", "setup.py"], ["HOME=/home/jordan"]) = 0`,
+    `50    1795486700.200000 rename("/tmp/pip-req-build-x/remote-access.py", "/home/jordan/remote-access.py") = 0`,
+    `50    1795486700.300000 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f1) = 51`,
+    `51    1795486700.400000 execve("/home/jordan/.local/bin/powershell", ["powershell", "-enc", "AAAA"], ["HOME=/home/jordan"]) = -1 ENOENT (No such file or directory)`,
+    `51    1795486700.410000 execve("/usr/bin/powershell", ["powershell", "-enc", "AAAA"], ["HOME=/home/jordan"]) = -1 ENOENT (No such file or directory)`,
+    `51    1795486700.500000 exit_group(255) = ?`,
+    `51    1795486700.510000 +++ exited with 255 +++`,
+    `50    1795486700.600000 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f1) = 52`,
+    `52    1795486700.700000 execve("/home/jordan/.local/bin/id", ["id"], ["HOME=/home/jordan"]) = -1 ENOENT (No such file or directory)`,
+    `52    1795486700.710000 execve("/usr/bin/id", ["id"], ["HOME=/home/jordan"]) = 0`,
+  ].join('\n') + '\n';
+  const summarize = () => {
+    const s = new TraceSummarizer('install', 'dropper');
+    for (const event of parseStrace(lines).events) s.add(event);
+    return s.summary;
+  };
+
+  it('lists a rename under its new name, with the old one as source', () => {
+    expect(summarize().fileWrites).toContainEqual(expect.objectContaining({
+      operation: 'rename', path: '/home/jordan/remote-access.py', source: '/tmp/pip-req-build-x/remote-access.py', result: 'ok',
+    }));
+  });
+
+  it('lists an exec that never succeeded (a missing powershell) once, and hides a PATH search that did', () => {
+    const processes = summarize().processes.map((p) => [p.pid, p.argv[0], p.result]);
+    expect(processes).toEqual([
+      [50, 'python3', 'ok'],
+      [51, 'powershell', 'ENOENT'],
+      [52, 'id', 'ok'],
+    ]);
+  });
+});
