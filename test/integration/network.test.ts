@@ -60,6 +60,8 @@ describe('egress capture by the fake internet', () => {
     expect(http.http).toMatchObject({ method: 'POST', target: '/v1/collect', host: 'plain.exfil-fixture.example', complete: true });
     expect(JSON.parse(http.http!.body)).toMatchObject({ token: 'fixture-token-1234', host: 'jordan-thinkpad' });
     expect(install(r).stdout.text).toContain('done');
+    // The traced connect() carries the name the fake DNS gave its address.
+    expect(r.connections).toContainEqual(expect.objectContaining({ family: 'AF_INET', port: 443, hostname: 'telemetry.exfil-fixture.example' }));
   });
 
   it('sees a DNS beacon carrying data in its labels', async () => {

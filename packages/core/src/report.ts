@@ -78,6 +78,8 @@ export interface ConnectAttempt extends Observed {
   family: string;
   address: string | null;
   port: number | null;
+  /** The name the fake DNS gave this address out for, joining the trace with the fake internet's log. */
+  hostname: string | null;
   result: string;
 }
 

@@ -1,6 +1,7 @@
 import {
   PHASES,
   REPORT_VERSION,
+  type ConnectAttempt,
   type FsChange,
   type Honeytoken,
   type NetworkRecord,
@@ -54,7 +55,7 @@ export function buildReport(input: ReportInput): SandboxReport {
     processTree: perPhase((phase) => input.traces[phase]?.summary.processTree ?? null),
     fileWrites: traced.flatMap((s) => s.fileWrites),
     sensitiveFiles,
-    connections: traced.flatMap((s) => s.connections),
+    connections: withHostnames(traced.flatMap((s) => s.connections), network),
     network,
     honeytokens: {
       planted: input.run.honeytokens,
@@ -81,4 +82,11 @@ function groupNetwork(records: NetworkRecord[]): SandboxReport['network'] {
     tcp: sorted.flatMap((r) => (r.kind === 'tcp' ? [r] : [])),
     udp: sorted.flatMap((r) => (r.kind === 'udp' ? [r] : [])),
   };
+}
+
+/** Names each traced connection by the fake DNS answer that gave out its address, when one did. */
+function withHostnames(connections: Omit<ConnectAttempt, 'hostname'>[], network: SandboxReport['network']): ConnectAttempt[] {
+  const names = new Map<string, string>();
+  for (const query of network.dns) for (const answer of query.answers) if (!names.has(answer)) names.set(answer, query.qname);
+  return connections.map((c) => ({ ...c, hostname: c.address ? (names.get(c.address) ?? null) : null }));
 }

@@ -36,7 +36,7 @@ export function renderReportText(report: SandboxReport): string {
   section(out, `Files written, created or changed (${report.fileWrites.length - writes.length} failed attempts in --json)`, writes, (w) => `  [${w.phase}] ${w.operation} ${shorten(w.path, PATH_WIDTH)}`);
   // Netlink is the C library asking the kernel about interfaces, not traffic; it stays in --json.
   const connections = report.connections.filter((c) => c.family !== 'AF_NETLINK');
-  section(out, 'Network attempts', connections, (c) => `  [${c.phase}] ${c.syscall} ${c.family} ${c.address ?? '?'}${c.port !== null ? `:${c.port}` : ''}  (${c.result})`);
+  section(out, 'Network attempts', connections, (c) => `  [${c.phase}] ${c.syscall} ${c.family} ${c.hostname ? `${c.hostname} (${c.address})` : (c.address ?? '?')}${c.port !== null ? `:${c.port}` : ''}  (${c.result})`);
   const net = report.network;
   section(out, 'DNS queries (fake internet)', net.dns, (d) => `  ${d.qtype} ${d.qname}${d.server.address ? `  via ${d.server.address}` : ''}  -> ${d.answers.join(', ') || 'no records'}`);
   section(out, 'TCP connections (fake internet)', net.tcp, (c) => `  ${destination(c.destination)} ${c.protocol}${describeTcp(c)}  ${c.bytes} bytes`);

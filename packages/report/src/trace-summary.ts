@@ -35,7 +35,7 @@ export interface PhaseSummary {
   processTree: PhaseProcessTree;
   fileWrites: FileWrite[];
   sensitiveFiles: SensitiveFileAccess[];
-  connections: ConnectAttempt[];
+  connections: Omit<ConnectAttempt, 'hostname'>[];
   denied: DeniedOperation[];
 }
 
@@ -54,7 +54,7 @@ export class TraceSummarizer {
   private readonly lists = {
     processes: [] as ProcessExec[],
     fileWrites: [] as FileWrite[],
-    connections: [] as ConnectAttempt[],
+    connections: [] as Omit<ConnectAttempt, 'hostname'>[],
     denied: [] as DeniedOperation[],
   };
   private readonly sensitive = new Map<string, SensitiveFileAccess>();

@@ -3,7 +3,7 @@ import { REPORT_VERSION, type SandboxReport } from '@airlock/core';
 import { describe, expect, it } from 'vitest';
 import { reportSchema, reportSchemaErrors } from '../../../test/support/report-schema.js';
 import { buildReport } from '../src/index.js';
-import { NPM_POSTINSTALL_TRACE, identity, sandboxRun, summarize } from './helpers.js';
+import { NPM_POSTINSTALL_TRACE, identity, lines, sandboxRun, summarize } from './helpers.js';
 import { IMPORT_TRACE, INSTALL_TRACE, PACKAGE } from './sandbox-traces.js';
 
 function sandboxReport(): SandboxReport {
@@ -112,6 +112,27 @@ describe('buildReport honeytoken findings', () => {
     const npmrc = report.sensitiveFiles.filter((a) => a.path === '/home/jordan/.npmrc');
     expect(npmrc.length).toBeGreaterThan(0);
     expect(report.honeytokens.accessed.map((a) => [a.tokenId, a.path, a.pid])).toEqual(npmrc.map((a) => ['npm-token-1', a.path, a.pid]));
+    expect(reportSchemaErrors(copy(report))).toEqual([]);
+  });
+});
+
+describe('buildReport joins the trace with the fake internet', () => {
+  it('names a traced connect by the fake DNS answer for its address', () => {
+    const run = sandboxRun();
+    run.network = {
+      records: [
+        { kind: 'dns', time: 1795486690.1, transport: 'udp', clientPort: 40001, server: { address: '10.255.255.53', port: 53, hostname: null }, qname: 'evil.example.com', qtype: 'A', answers: ['198.18.0.1'] },
+      ],
+    };
+    const trace = lines(
+      `40    1795486690.200000 connect(21<TCP:[5002]>, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("198.18.0.1")}, 16) = 0`,
+      `40    1795486690.300000 connect(22<TCP:[5003]>, {sa_family=AF_INET, sin_port=htons(4444), sin_addr=inet_addr("203.0.113.7")}, 16) = 0`,
+    );
+    const report = buildReport({ id: 'join1', createdAt: new Date(), identity: identity(PACKAGE), run, traces: { install: summarize(trace, 'install', PACKAGE) }, artifacts: {} });
+    expect(report.connections.map((c) => [c.address, c.port, c.hostname])).toEqual([
+      ['198.18.0.1', 443, 'evil.example.com'],
+      ['203.0.113.7', 4444, null],
+    ]);
     expect(reportSchemaErrors(copy(report))).toEqual([]);
   });
 });
