@@ -1,12 +1,16 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { dirname } from 'node:path';
 import * as tar from 'tar';
 import { planHoneytokens, type HoneytokenPlan } from '@airlock/honeytokens';
 import { SANDBOX_USER } from './hardening.js';
 
-/** A fresh plan for one run: new random values and a new private key every time. */
-export function freshHoneytokens(now = new Date()): HoneytokenPlan {
-  const { privateKey } = generateKeyPairSync('rsa', {
+/**
+ * A fresh plan for one run: new random values and a new private key every time. The key is made off
+ * the event loop (RSA-2048 takes a few hundred milliseconds here) so it overlaps container start-up.
+ */
+export async function freshHoneytokens(now = new Date()): Promise<HoneytokenPlan> {
+  const { privateKey } = await promisify(generateKeyPair)('rsa', {
     modulusLength: 2048,
     privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
     publicKeyEncoding: { type: 'spki', format: 'pem' },

@@ -19,7 +19,7 @@ import type { PreparedArchive } from './input-archive.js';
 import { parsePhaseStatus, toPhaseResult } from './phase-status.js';
 import { reapOrphans } from './reap-orphans.js';
 import { freshHoneytokens, honeytokenTar, plantedPaths } from './plant-honeytokens.js';
-import type { Honeytoken } from '@airlock/honeytokens';
+import type { Honeytoken, HoneytokenPlan } from '@airlock/honeytokens';
 
 export const DEFAULT_TIMEOUTS_MS: Record<PhaseName, number> = { install: 120_000, import: 30_000 };
 /** Extra time the host gives the in-container runner to end a phase before it kills the container. */
@@ -68,6 +68,8 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const log = options.log ?? (() => {});
   const started = Date.now();
   const timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
+  const planning = freshHoneytokens();
+  planning.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const reaped = await reapOrphans(docker, SANDBOX_LABEL).catch(() => 0);
   if (reaped) log('removed containers of dead runs', { reaped });
   const image = await resolveImage(docker, NPM_IMAGE);
@@ -103,7 +105,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       await removeLabelled(docker, options.analysisId);
       throw new AirlockError('SANDBOX_FAILED', `cannot create the sandbox container: ${err.message}`, { cause: err });
     });
-  const honeytokens = freshHoneytokens();
+  let honeytokens: HoneytokenPlan = { tokens: [], files: [], env: {} };
   const kill = () => container.kill({ signal: 'SIGKILL' }).then(() => undefined, () => undefined);
   let network: NetworkLog | null = null;
   const onAbort = () => void kill();
@@ -114,6 +116,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   let collected: CollectedOutputs | null = null;
   let fsDiff: FsChange[] = [];
   try {
+    honeytokens = await planning;
     await container.putArchive(inputTar(archive.fileName, archive.tgz), { path: '/airlock/input' });
     await container.putArchive(honeytokenTar(honeytokens), { path: '/' });
     await owner.ready;
