@@ -21,11 +21,13 @@ const program = new Command('airlock')
 program
   .command('scan')
   .description('install and import a package inside a hardened sandbox and report what it did')
-  .argument('<path>', 'a package tarball (.tgz) or a package folder')
+  .argument('<target>', 'npm:<name@version> (registry, with its dependency tree), a package .tgz or folder, or a Python sdist')
   .option('--json', 'print the full report as JSON')
   .option('--install-timeout <seconds>', 'time limit of the install phase', seconds, 120)
   .option('--import-timeout <seconds>', 'time limit of the import phase', seconds, 30)
   .option('--artifacts <dir>', 'where raw traces are kept', '.airlock/artifacts')
+  .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
+  .option('--registry <url>', 'npm registry to resolve npm: targets from', process.env.AIRLOCK_NPM_REGISTRY)
   .action(async (path: string, opts) => {
     process.exitCode = await scanCommand(path, opts);
   });

@@ -1,4 +1,4 @@
-import { analyzeLocalPackage } from '@airlock/analysis';
+import { analyzeLocalPackage, analyzeNpmSpec } from '@airlock/analysis';
 import { renderReportText } from '@airlock/report';
 import { connectDocker } from '@airlock/sandbox';
 import { createLogger } from './logger.js';
@@ -8,6 +8,8 @@ export interface ScanOptions {
   installTimeout: number;
   importTimeout: number;
   artifacts: string;
+  npmCache: string;
+  registry?: string;
 }
 
 /** `airlock scan`: one package through the sandbox, report printed. Ctrl-C removes the container. */
@@ -21,13 +23,17 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const report = await analyzeLocalPackage(path, {
+    const common = {
       docker: connectDocker(),
       artifactsRoot: opts.artifacts,
       timeoutsMs: { install: opts.installTimeout * 1000, import: opts.importTimeout * 1000 },
       signal: controller.signal,
-      log: (message, fields) => log.debug(fields ?? {}, message),
-    });
+      log: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),
+    };
+    // `npm:<spec>` is a registry package with its dependency tree; anything else is a local path.
+    const report = path.startsWith('npm:')
+      ? await analyzeNpmSpec(path.slice(4), { ...common, cacheDir: opts.npmCache, ...(opts.registry ? { registry: opts.registry } : {}) })
+      : await analyzeLocalPackage(path, common);
     log.info(
       {
         analysisId: report.id,

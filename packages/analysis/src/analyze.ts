@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { nanoid } from 'nanoid';
 import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
 import { buildReport, TraceSummarizer, type PhaseSummary } from '@airlock/report';
-import { assertDockerReachable, preparePackageArchive, runSandbox, type SandboxLimits } from '@airlock/sandbox';
+import { fetchNpmTree, type FetchNpmOptions } from '@airlock/registry';
+import { assertDockerReachable, preparePackageArchive, runSandbox, type PreparedArchive, type SandboxLimits } from '@airlock/sandbox';
 import { StraceParser } from '@airlock/strace';
 
 export interface AnalyzeOptions {
@@ -19,7 +21,40 @@ export interface AnalyzeOptions {
 
 /** A local package (npm tarball or folder, Python sdist) through the sandbox, to its report. */
 export async function analyzeLocalPackage(path: string, options: AnalyzeOptions): Promise<SandboxReport> {
-  const archive = await preparePackageArchive(path);
+  return analyzeArchive(await preparePackageArchive(path), options);
+}
+
+/**
+ * An npm registry package (`name@version`) with its whole dependency tree: resolved and downloaded on
+ * the host with integrity checks (nothing executed), installed offline in the sandbox with `npm ci`.
+ */
+export async function analyzeNpmSpec(spec: string, options: AnalyzeOptions & FetchNpmOptions): Promise<SandboxReport> {
+  const tree = await fetchNpmTree(spec, options);
+  const { root } = tree;
+  const archive: PreparedArchive = {
+    tgz: root.tgz,
+    fileName: 'package.tgz',
+    identity: {
+      ecosystem: 'npm',
+      name: root.name,
+      version: root.version,
+      archive: {
+        source: `npm:${spec}`,
+        sizeBytes: root.tgz.length,
+        sha256: createHash('sha256').update(root.tgz).digest('hex'),
+        integrity: root.integrity,
+      },
+    },
+    tree: {
+      manifest: tree.manifest,
+      lockfile: tree.lockfile,
+      tarballs: tree.tarballs.map((t, i) => ({ fileName: `${i}-${t.name.replace('/', '+')}-${t.version}.tgz`, tgz: t.tgz })),
+    },
+  };
+  return analyzeArchive(archive, options);
+}
+
+async function analyzeArchive(archive: PreparedArchive, options: AnalyzeOptions): Promise<SandboxReport> {
   await assertDockerReachable(options.docker);
   const id = nanoid(12);
   const run = await runSandbox({

@@ -15,6 +15,11 @@ export interface PreparedArchive {
   tgz: Buffer;
   /** File name inside the sandbox: pip reads name and version from an sdist's file name. */
   fileName: string;
+  /**
+   * For a registry package: a project depending on exactly it (package.json, package-lock.json) and
+   * every tarball of its tree, installed offline with `npm ci` so dependencies' scripts run too.
+   */
+  tree?: { manifest: string; lockfile: string; tarballs: { fileName: string; tgz: Buffer }[] };
 }
 
 /** What an sdist's file name may look like (it reaches pip's command line). */

@@ -117,7 +117,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   let fsDiff: FsChange[] = [];
   try {
     honeytokens = await planning;
-    await container.putArchive(inputTar(archive.fileName, archive.tgz), { path: '/airlock/input' });
+    await container.putArchive(inputTar(inputFiles(archive)), { path: '/airlock/input' });
     await container.putArchive(honeytokenTar(honeytokens), { path: '/' });
     await owner.ready;
     await container.start();
@@ -214,13 +214,31 @@ function phaseEnv(): string[] {
   ];
 }
 
-/** A tar holding the archive owned by root and read-only, so the analysed code cannot alter its input. */
-function inputTar(fileName: string, tgz: Buffer): Buffer {
-  const header = new tar.Header({ path: fileName, mode: 0o444, uid: 0, gid: 0, size: tgz.length, type: 'File', mtime: new Date() });
-  header.encode();
-  const block = header.block ?? Buffer.alloc(512);
-  const padding = Buffer.alloc((512 - (tgz.length % 512)) % 512);
-  return Buffer.concat([block, tgz, padding, Buffer.alloc(1024)]);
+/** What goes into /airlock/input: the archive, and for a registry package its project and tree. */
+function inputFiles(archive: PreparedArchive): { path: string; body: Buffer }[] {
+  const files = [{ path: archive.fileName, body: archive.tgz }];
+  if (archive.tree) {
+    files.push({ path: 'project/package.json', body: Buffer.from(archive.tree.manifest) });
+    files.push({ path: 'project/package-lock.json', body: Buffer.from(archive.tree.lockfile) });
+    for (const t of archive.tree.tarballs) files.push({ path: `deps/${t.fileName}`, body: t.tgz });
+  }
+  return files;
+}
+
+/** A tar of files owned by root and read-only (folders 0555), so the analysed code cannot alter its input. */
+function inputTar(files: { path: string; body: Buffer }[]): Buffer {
+  const blocks: Buffer[] = [];
+  const dirs = new Set(files.map((f) => f.path.split('/').slice(0, -1).join('/')).filter(Boolean));
+  const entry = (path: string, type: 'File' | 'Directory', mode: number, body?: Buffer) => {
+    const header = new tar.Header({ path, mode, uid: 0, gid: 0, size: body?.length ?? 0, type, mtime: new Date() });
+    header.encode();
+    blocks.push(header.block ?? Buffer.alloc(512));
+    if (body) blocks.push(body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  };
+  for (const dir of [...dirs].sort()) entry(`${dir}/`, 'Directory', 0o555);
+  for (const file of files) entry(file.path, 'File', 0o444, file.body);
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
 }
 
 /** Paths the sandbox itself writes: the runner's input and output folders and the engine's init binary. */

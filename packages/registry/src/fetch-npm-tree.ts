@@ -1,0 +1,101 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Arborist from '@npmcli/arborist';
+import pacote from 'pacote';
+import { AirlockError } from '@airlock/core';
+
+export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org/';
+
+export interface NpmTarball {
+  /** Install path in the lockfile, e.g. `node_modules/chalk`. */
+  location: string;
+  name: string;
+  version: string;
+  integrity: string;
+  tgz: Buffer;
+}
+
+export interface NpmTree {
+  /** The requested package itself (also among `tarballs`). */
+  root: NpmTarball;
+  /** package.json and package-lock.json of a project that depends on exactly the requested package. */
+  manifest: string;
+  lockfile: string;
+  tarballs: NpmTarball[];
+}
+
+export interface FetchNpmOptions {
+  registry?: string;
+  /** npm-style cache folder for packuments and tarballs (cacache). */
+  cacheDir: string;
+}
+
+interface LockEntry {
+  version?: string;
+  resolved?: string;
+  integrity?: string;
+  link?: boolean;
+  name?: string;
+}
+
+/**
+ * Resolves `spec` (`name`, `name@version`, `name@range`, `@scope/name@tag`) and its whole dependency tree
+ * with npm's own resolver, and downloads every tarball checked against its registry integrity. Runs no
+ * package code: lockfile only, scripts ignored, and git, URL, file and directory specs refused
+ * anywhere in the tree (pacote would run `prepare` scripts to build those).
+ */
+export async function fetchNpmTree(spec: string, options: FetchNpmOptions): Promise<NpmTree> {
+  if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(@[\w.^~<>=| *+-]+)?$/i.test(spec)) {
+    throw new AirlockError('INVALID_INPUT', `not a registry package spec: ${JSON.stringify(spec)} (expected name or name@version)`);
+  }
+  const registry = options.registry ?? DEFAULT_NPM_REGISTRY;
+  const dir = await mkdtemp(join(tmpdir(), 'airlock-resolve-'));
+  try {
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+    const arbOptions = {
+      path: dir, registry, cache: options.cacheDir,
+      allowGit: 'none', allowRemote: 'none', allowFile: 'none', allowDirectory: 'none',
+      ignoreScripts: true, audit: false, fund: false,
+    } as const;
+    try {
+      await new Arborist(arbOptions).reify({ ...arbOptions, add: [spec], packageLockOnly: true, save: true });
+    } catch (err) {
+      throw registryError(spec, err);
+    }
+    const manifest = await readFile(join(dir, 'package.json'), 'utf8');
+    const lockfile = await readFile(join(dir, 'package-lock.json'), 'utf8');
+    const name = Object.keys((JSON.parse(manifest) as { dependencies?: Record<string, string> }).dependencies ?? {})[0];
+    const entries = Object.entries((JSON.parse(lockfile) as { packages: Record<string, LockEntry> }).packages).filter(([location]) => location !== '');
+    const tarballs: NpmTarball[] = [];
+    for (const [location, entry] of entries) {
+      if (entry.link || !entry.resolved?.startsWith(registry) || !entry.integrity || !entry.version) {
+        throw new AirlockError('ARCHIVE_REJECTED', `${spec}: ${location} does not come from the registry with an integrity (resolved ${entry.resolved ?? 'nowhere'}); refused`);
+      }
+      const tgz = await fetchVerifiedTarball(entry.resolved, entry.integrity, { ...options, registry }, `${location}@${entry.version}`);
+      tarballs.push({ location, name: location.replace(/^.*node_modules\//, ''), version: entry.version, integrity: entry.integrity, tgz });
+    }
+    const root = tarballs.find((t) => t.location === `node_modules/${name}`);
+    if (!name || !root) throw new AirlockError('SANDBOX_FAILED', `${spec}: the resolved tree does not contain the package itself`);
+    return { root, manifest, lockfile, tarballs };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Downloads one tarball and checks it against `integrity` (pacote verifies the bytes, EINTEGRITY if not). */
+export async function fetchVerifiedTarball(resolved: string, integrity: string, options: FetchNpmOptions, label = resolved): Promise<Buffer> {
+  try {
+    return await pacote.tarball(resolved, { integrity, cache: options.cacheDir, registry: options.registry ?? DEFAULT_NPM_REGISTRY });
+  } catch (err) {
+    throw registryError(label, err);
+  }
+}
+
+function registryError(what: string, err: unknown): AirlockError {
+  const e = err as { code?: string; message?: string };
+  if (e.code === 'EINTEGRITY') return new AirlockError('ARCHIVE_REJECTED', `${what}: tarball does not match its registry integrity: ${e.message}`, { cause: err });
+  if (e.code === 'E404' || e.code === 'ETARGET') return new AirlockError('INVALID_INPUT', `${what}: not found in the registry (${e.code})`, { cause: err });
+  if (e.code?.startsWith('EALLOW')) return new AirlockError('ARCHIVE_REJECTED', `${what}: the tree contains a git, URL, file or directory dependency (${e.code}); refused`, { cause: err });
+  return new AirlockError('SANDBOX_FAILED', `${what}: registry resolution failed: ${e.code ?? ''} ${e.message ?? String(err)}`, { cause: err });
+}
