@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { AirlockError, parseNpmManifest, parsePythonMetadata, type Ecosystem, type PackageIdentity } from '@airlock/core';
+import { checkArchiveListing, type ArchiveEntry } from '@airlock/static-signals';
 import * as tar from 'tar';
 
 /** Archives larger than this are refused rather than half-analysed. */
@@ -53,7 +54,9 @@ export async function preparePackageArchive(path: string): Promise<PreparedArchi
   if (tgz[0] !== 0x1f || tgz[1] !== 0x8b) {
     throw new AirlockError('ARCHIVE_REJECTED', `${path} is not a gzipped tarball (.tgz, .tar.gz) or a package folder`);
   }
-  const found = await readTopLevelFile(tgz, path, ['package.json', 'PKG-INFO']);
+  const listing: ArchiveEntry[] = [];
+  const found = await readTopLevelFile(tgz, path, ['package.json', 'PKG-INFO'], listing);
+  rejectHostile(path, listing, tgz.length);
   const ecosystem: Ecosystem = found.name === 'package.json' ? 'npm' : 'pypi';
   let manifest: { name: string; version: string };
   try {
@@ -103,11 +106,17 @@ async function packDirectory(dir: string): Promise<Buffer> {
  * The first of `names` found in the archive's top-level folder (npm uses `package/`, sdists
  * `name-version/`), by order of `names`.
  */
-async function readTopLevelFile(tgz: Buffer, label: string, names: string[]): Promise<{ name: string; text: string }> {
+async function readTopLevelFile(
+  tgz: Buffer,
+  label: string,
+  names: string[],
+  listing: ArchiveEntry[],
+): Promise<{ name: string; text: string }> {
   const found = new Map<string, string>();
   let tooBig = false;
   const parser = new tar.Parser({
     onReadEntry: (entry) => {
+      listing.push({ path: entry.path, size: entry.size ?? 0, type: entryType(entry.type), ...(entry.linkpath ? { linkTarget: entry.linkpath } : {}) });
       const parts = entry.path.replace(/^\.\//, '').split('/');
       const name = parts[1] ?? '';
       if (parts.length === 2 && names.includes(name) && !found.has(name) && entry.type === 'File') {
@@ -140,4 +149,25 @@ async function readTopLevelFile(tgz: Buffer, label: string, names: string[]): Pr
     if (text !== undefined) return { name, text };
   }
   throw new AirlockError('ARCHIVE_REJECTED', `${label} has no ${names.join(' or ')} in its top-level folder`);
+}
+
+function entryType(type: string): ArchiveEntry['type'] {
+  if (type === 'File' || type === 'OldFile' || type === 'ContiguousFile') return 'file';
+  if (type === 'Directory') return 'directory';
+  if (type === 'SymbolicLink') return 'symlink';
+  if (type === 'Link') return 'hardlink';
+  return 'other';
+}
+
+/**
+ * Refuses tar bombs, path traversal, absolute paths, links out of the tree and device files before the
+ * archive goes anywhere: the sandbox would contain them, but a report on a hostile archive must say so
+ * plainly rather than show whatever an extractor made of it.
+ */
+function rejectHostile(label: string, listing: ArchiveEntry[], compressedSize: number): void {
+  const check = checkArchiveListing(listing, { compressedSize, maxProblems: 5 });
+  if (check.ok) return;
+  const more = check.problems.length - 5 + check.omittedProblems;
+  const list = check.problems.slice(0, 5).map((p) => p.message).join('; ');
+  throw new AirlockError('ARCHIVE_REJECTED', `${label} is a hostile archive: ${list}${more > 0 ? ` (and ${more} more)` : ''}`);
 }

@@ -79,3 +79,34 @@ describe('preparePackageArchive with Python sdists', () => {
     await expect(preparePackageArchive(f)).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(/not supported yet/) });
   });
 });
+
+describe('preparePackageArchive refuses hostile archives', () => {
+  /** A gzipped tar written header by header, so it can hold what no well-behaved packer writes. */
+  function rawTgz(entries: { path: string; type?: 'File' | 'SymbolicLink' | 'Directory'; body?: string; linkpath?: string }[]): string {
+    const blocks: Buffer[] = [];
+    for (const e of entries) {
+      const body = Buffer.from(e.body ?? '');
+      const header = new tar.Header({ path: e.path, mode: 0o644, size: e.type === 'File' || !e.type ? body.length : 0, type: e.type ?? 'File', linkpath: e.linkpath ?? '', mtime: new Date() });
+      header.encode();
+      blocks.push(header.block!);
+      if (!e.type || e.type === 'File') blocks.push(body, Buffer.alloc((512 - (body.length % 512)) % 512));
+    }
+    blocks.push(Buffer.alloc(1024));
+    const file = join(mkdtempSync(join(tmpdir(), 'airlock-hostile-')), 'hostile.tgz');
+    writeFileSync(file, gzipSync(Buffer.concat(blocks)));
+    return file;
+  }
+  const manifest = { path: 'package/package.json', body: JSON.stringify({ name: 'hostile', version: '1.0.0' }) };
+
+  it.each([
+    ['path traversal', [manifest, { path: 'package/../../../home/evil.sh', body: 'x' }], /hostile archive: .*(\.\.|travers)/i],
+    ['an absolute path', [manifest, { path: '/etc/cron.d/evil', body: 'x' }], /hostile archive: .*absolute/i],
+    ['a symlink out of the tree', [manifest, { path: 'package/key', type: 'SymbolicLink' as const, linkpath: '../../../../home/jordan/.ssh/id_rsa' }], /hostile archive: .*(link|outside)/i],
+  ])('rejects %s with a clear error', async (_label, entries, message) => {
+    await expect(preparePackageArchive(rawTgz(entries))).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(message) });
+  });
+
+  it('accepts a plain archive built the same way', async () => {
+    expect((await preparePackageArchive(rawTgz([manifest, { path: 'package/index.js', body: 'module.exports=1' }]))).identity.name).toBe('hostile');
+  });
+});
