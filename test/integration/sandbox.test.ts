@@ -54,6 +54,7 @@ describe('sandbox run against the real Docker engine', () => {
     expect(report.processes.some((p) => p.path === '/usr/bin/id' && p.ppid !== null)).toBe(true);
     expect(report.fileWrites).toContainEqual(expect.objectContaining({ path: '/home/jordan/.airlock-fixture-marker', operation: 'create', result: 'ok' }));
     expect(report.fsDiff).toContainEqual({ path: '/home/jordan/.airlock-fixture-marker', kind: 'added', normalizedPath: '<HOME>/.airlock-fixture-marker' });
+    expect(report.staticSignals.map((s) => s.id)).toContain('install-script.present');
   });
 
   it('reports the process tree npm -> sh -> sh -> curl of a postinstall, attributed to it, with curl\'s request', async () => {
@@ -177,7 +178,7 @@ describe('sandbox run against the real Docker engine', () => {
     );
     const report = JSON.parse(stdout) as SandboxReport;
     expect(reportSchemaErrors(report)).toEqual([]);
-    expect(report.reportVersion).toBe('0.3.0');
+    expect(report.reportVersion).toBe('0.4.0');
     expect(report.package).toMatchObject({ name: 'airlock-fixture-postinstall-write', version: '1.0.0' });
     expect(report.artifacts['install.strace']).toMatch(/install\.strace$/);
     expect(report.processes.some((p) => p.attribution?.event === 'postinstall')).toBe(true);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type Docker from 'dockerode';
@@ -6,7 +5,8 @@ import { nanoid } from 'nanoid';
 import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
 import { buildReport, TraceSummarizer, type PhaseSummary } from '@airlock/report';
 import { fetchNpmTree, type FetchNpmOptions } from '@airlock/registry';
-import { assertDockerReachable, preparePackageArchive, runSandbox, type PreparedArchive, type SandboxLimits } from '@airlock/sandbox';
+import { checkTyposquat, npmPopularNameIndex, scanPackageContents, type StaticSignal } from '@airlock/static-signals';
+import { assertDockerReachable, prepareArchiveBuffer, preparePackageArchive, runSandbox, type PreparedArchive, type SandboxLimits } from '@airlock/sandbox';
 import { StraceParser } from '@airlock/strace';
 
 export interface AnalyzeOptions {
@@ -30,21 +30,11 @@ export async function analyzeLocalPackage(path: string, options: AnalyzeOptions)
  */
 export async function analyzeNpmSpec(spec: string, options: AnalyzeOptions & FetchNpmOptions): Promise<SandboxReport> {
   const tree = await fetchNpmTree(spec, options);
-  const { root } = tree;
+  const prepared = await prepareArchiveBuffer(tree.root.tgz, { label: `npm:${spec}`, source: `npm:${spec}`, fileName: 'package.tgz' });
   const archive: PreparedArchive = {
-    tgz: root.tgz,
-    fileName: 'package.tgz',
-    identity: {
-      ecosystem: 'npm',
-      name: root.name,
-      version: root.version,
-      archive: {
-        source: `npm:${spec}`,
-        sizeBytes: root.tgz.length,
-        sha256: createHash('sha256').update(root.tgz).digest('hex'),
-        integrity: root.integrity,
-      },
-    },
+    ...prepared,
+    // The registry's integrity, which the download was checked against (same bytes as computed).
+    identity: { ...prepared.identity, archive: { ...prepared.identity.archive, integrity: tree.root.integrity } },
     tree: {
       manifest: tree.manifest,
       lockfile: tree.lockfile,
@@ -76,7 +66,8 @@ async function analyzeArchive(archive: PreparedArchive, options: AnalyzeOptions)
     traces[phase] = await summarizeTraceFile(file.path, phase, archive.identity.name);
   }
   if (run.network) artifacts['network.jsonl'] = run.network.logPath;
-  return buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts });
+  const staticSignals = staticSignalsOf(archive);
+  return buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts, staticSignals });
 }
 
 /** Streams a raw trace through the parser and the summarizer; memory stays flat whatever its size. */
@@ -89,4 +80,12 @@ async function summarizeTraceFile(path: string, phase: PhaseName, packageName: s
   for (const event of parser.end()) summarizer.add(event);
   const { lines, events, unknown } = parser.stats;
   return { summary: summarizer.summary, stats: { lines, events, unknownLines: unknown } };
+}
+
+/** Static pre-signals of the archive's own files and name (npm names against npm-high-impact). */
+function staticSignalsOf(archive: PreparedArchive): StaticSignal[] {
+  const { ecosystem, name } = archive.identity;
+  const signals = scanPackageContents({ ecosystem, files: archive.files }).signals;
+  if (ecosystem === 'npm') signals.push(...checkTyposquat(name, npmPopularNameIndex(), { file: 'package.json' }));
+  return signals;
 }

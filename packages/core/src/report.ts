@@ -4,7 +4,7 @@ import type { DnsRecord, TcpRecord, UdpRecord } from './network.js';
 import type { HoneytokenFindings } from './honeytoken.js';
 
 /** Bumped on any change of the report's shape; consumers check it before reading. */
-export const REPORT_VERSION = '0.3.0';
+export const REPORT_VERSION = '0.4.0';
 
 /** The container settings actually applied to the run, so a reader can check the hardening. */
 export interface SandboxSettings {
@@ -201,6 +201,8 @@ export interface SandboxReport {
   network: NetworkActivity;
   /** The credentials planted for this run, and every access and leak of them. */
   honeytokens: HoneytokenFindings;
+  /** Static pre-signals from the package's own files and name (install scripts, obfuscation, typosquats, ...). */
+  staticSignals: StaticSignalRecord[];
   denied: DeniedOperation[];
   fsDiff: ReportFsChange[];
   importResult: unknown;
@@ -208,4 +210,13 @@ export interface SandboxReport {
   timings: RunTimings;
   /** Raw artifacts kept on the host (absolute paths). */
   artifacts: Record<string, string>;
+}
+
+/** A static pre-signal as the report carries it (shape of @airlock/static-signals' StaticSignal): evidence, never a verdict. */
+export interface StaticSignalRecord {
+  id: string;
+  severity: 'info' | 'low' | 'medium' | 'high';
+  message: string;
+  evidence: { file?: string; line?: number; snippet?: string; value?: string };
+  details?: Readonly<Record<string, string | number | boolean>>;
 }

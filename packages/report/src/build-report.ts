@@ -8,6 +8,7 @@ import {
   type PackageIdentity,
   type PhaseName,
   type SandboxReport,
+  type StaticSignalRecord,
   type TraceStats,
 } from '@airlock/core';
 import { findExfiltration, findHoneytokenReads } from '@airlock/honeytokens';
@@ -36,6 +37,8 @@ export interface ReportInput {
   artifacts: Record<string, string>;
   /** The sandbox user's home, for normalised paths; the images' `/home/jordan` by default. */
   homeDir?: string;
+  /** Static pre-signals computed from the archive before the run. */
+  staticSignals?: StaticSignalRecord[];
 }
 
 /** Joins the run and the per-phase trace summaries into the versioned report. */
@@ -62,6 +65,7 @@ export function buildReport(input: ReportInput): SandboxReport {
       accessed: findHoneytokenReads(input.run.honeytokens, sensitiveFiles),
       exfiltrated: findExfiltration(input.run.honeytokens, network),
     },
+    staticSignals: input.staticSignals ?? [],
     denied: traced.flatMap((s) => s.denied),
     fsDiff: input.run.fsDiff.map((c) => ({ path: c.path, kind: c.kind, normalizedPath: normalize(c.path) })),
     importResult: input.run.importResult,

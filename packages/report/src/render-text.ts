@@ -28,6 +28,7 @@ export function renderReportText(report: SandboxReport): string {
     out.push(...renderProcessTree(phase, tree));
     out.push('');
   }
+  section(out, 'Static signals (evidence, not a verdict)', report.staticSignals, (g) => `  ${g.severity.padEnd(6)} ${g.id}: ${g.message}${g.evidence.file ? `  [${g.evidence.file}${g.evidence.line ? `:${g.evidence.line}` : ''}]` : ''}`);
   const honey = report.honeytokens;
   section(out, `Planted credentials leaked (${honey.planted.length} planted this run)`, honey.exfiltrated, (h) => `  ${h.tokenId} via ${h.channel} to ${h.destination} (${h.encoding})`);
   section(out, 'Planted credential files accessed', honey.accessed, (a) => `  [${a.phase}] ${a.operation} ${shorten(a.path, PATH_WIDTH)} by ${a.program ?? `pid ${a.pid}`}${a.attribution ? ` <- ${a.attribution.packageName} ${a.attribution.event}` : ' (no package script)'}  (${a.result})`);

@@ -16,6 +16,10 @@ export interface PreparedArchive {
   tgz: Buffer;
   /** File name inside the sandbox: pip reads name and version from an sdist's file name. */
   fileName: string;
+  /** Every path in the archive, with the text of source-like files (for static signals; never run). */
+  files: { path: string; text?: string }[];
+  /** Source-like files whose text was not kept because of the size caps. */
+  textsSkipped: number;
   /**
    * For a registry package: a project depending on exactly it (package.json, package-lock.json) and
    * every tarball of its tree, installed offline with `npm ci` so dependencies' scripts run too.
@@ -51,11 +55,21 @@ export async function preparePackageArchive(path: string): Promise<PreparedArchi
   if (/\.(whl|zip)$/i.test(abs)) {
     throw new AirlockError('ARCHIVE_REJECTED', `${path}: wheels and zip sdists are not supported yet; give a .tar.gz sdist`);
   }
+  return prepareArchiveBuffer(tgz, { label: path, source: info.isDirectory() ? `${abs}/` : basename(abs), fileName: basename(abs) });
+}
+
+/**
+ * The same for an archive already in memory (a registry download): checks it, reads its identity and
+ * source texts. `fileName` is a hint for sdists (pip reads name and version from it).
+ */
+export async function prepareArchiveBuffer(tgz: Buffer, origin: { label: string; source: string; fileName: string }): Promise<PreparedArchive> {
+  const path = origin.label;
   if (tgz[0] !== 0x1f || tgz[1] !== 0x8b) {
     throw new AirlockError('ARCHIVE_REJECTED', `${path} is not a gzipped tarball (.tgz, .tar.gz) or a package folder`);
   }
   const listing: ArchiveEntry[] = [];
-  const found = await readTopLevelFile(tgz, path, ['package.json', 'PKG-INFO'], listing);
+  const texts = new TextCollector();
+  const found = await readTopLevelFile(tgz, path, ['package.json', 'PKG-INFO'], listing, texts);
   rejectHostile(path, listing, tgz.length);
   const ecosystem: Ecosystem = found.name === 'package.json' ? 'npm' : 'pypi';
   let manifest: { name: string; version: string };
@@ -66,18 +80,20 @@ export async function preparePackageArchive(path: string): Promise<PreparedArchi
   }
   let fileName = 'package.tgz';
   if (ecosystem === 'pypi') {
-    fileName = basename(abs);
+    fileName = origin.fileName;
     if (!SDIST_NAME.test(fileName)) fileName = `${manifest.name}-${manifest.version}.tar.gz`;
   }
   return {
     tgz,
     fileName,
+    files: listing.filter((e) => e.type === 'file').map((e) => ({ path: e.path, ...(texts.get(e.path) !== undefined ? { text: texts.get(e.path)! } : {}) })),
+    textsSkipped: texts.skipped,
     identity: {
       ecosystem,
       name: manifest.name,
       version: manifest.version,
       archive: {
-        source: info.isDirectory() ? `${abs}/` : basename(abs),
+        source: origin.source,
         sizeBytes: tgz.length,
         sha256: createHash('sha256').update(tgz).digest('hex'),
         integrity: `sha512-${createHash('sha512').update(tgz).digest('base64')}`,
@@ -111,6 +127,7 @@ async function readTopLevelFile(
   label: string,
   names: string[],
   listing: ArchiveEntry[],
+  texts: TextCollector,
 ): Promise<{ name: string; text: string }> {
   const found = new Map<string, string>();
   let tooBig = false;
@@ -119,6 +136,11 @@ async function readTopLevelFile(
       listing.push({ path: entry.path, size: entry.size ?? 0, type: entryType(entry.type), ...(entry.linkpath ? { linkTarget: entry.linkpath } : {}) });
       const parts = entry.path.replace(/^\.\//, '').split('/');
       const name = parts[1] ?? '';
+      if (entry.type === 'File' && texts.wants(entry.path, entry.size ?? 0)) {
+        const chunks: Buffer[] = [];
+        entry.on('data', (c: Buffer) => chunks.push(c));
+        entry.on('end', () => texts.add(entry.path, Buffer.concat(chunks)));
+      }
       if (parts.length === 2 && names.includes(name) && !found.has(name) && entry.type === 'File') {
         if (entry.size > MAX_MANIFEST_BYTES) {
           tooBig = true;
@@ -170,4 +192,34 @@ function rejectHostile(label: string, listing: ArchiveEntry[], compressedSize: n
   const more = check.problems.length - 5 + check.omittedProblems;
   const list = check.problems.slice(0, 5).map((p) => p.message).join('; ');
   throw new AirlockError('ARCHIVE_REJECTED', `${label} is a hostile archive: ${list}${more > 0 ? ` (and ${more} more)` : ''}`);
+}
+
+/** Source-like files worth a static look: scripts, manifests, build files. */
+const SOURCE_FILE = /(\.(c?js|mjs|ts|py|pyw|sh|bash|ps1|bat|cmd|json|gyp|toml|cfg|txt)|\/(setup\.py|Makefile|binding\.gyp))$/i;
+const MAX_TEXT_BYTES = 1024 * 1024;
+const MAX_TOTAL_TEXT_BYTES = 32 * 1024 * 1024;
+
+/** Keeps the text of source-like files up to per-file and total caps, counting what it leaves out. */
+class TextCollector {
+  private readonly texts = new Map<string, string>();
+  private total = 0;
+  skipped = 0;
+
+  wants(path: string, size: number): boolean {
+    if (!SOURCE_FILE.test(path)) return false;
+    if (size > MAX_TEXT_BYTES || this.total + size > MAX_TOTAL_TEXT_BYTES) {
+      this.skipped++;
+      return false;
+    }
+    this.total += size;
+    return true;
+  }
+
+  add(path: string, bytes: Buffer): void {
+    this.texts.set(path, bytes.toString('utf8'));
+  }
+
+  get(path: string): string | undefined {
+    return this.texts.get(path);
+  }
 }
