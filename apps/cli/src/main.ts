@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AirlockError } from '@airlock/core';
 import { scanCommand } from './scan-command.js';
 import { imagesBuildCommand } from './images-command.js';
+import { evalCommand } from './eval/eval-command.js';
 
 /** Exit codes, osv-scanner style: 0 done, 2 usage or input error, 3 sandbox or engine error. */
 export const EXIT = { ok: 0, usage: 2, sandbox: 3 } as const;
@@ -30,6 +31,19 @@ program
   .option('--registry <url>', 'npm registry to resolve npm: targets from', process.env.AIRLOCK_NPM_REGISTRY)
   .action(async (path: string, opts) => {
     process.exitCode = await scanCommand(path, opts);
+  });
+
+program
+  .command('eval')
+  .description('run labelled corpora through the full pipeline and print per-sample verdicts and precision/recall/F1/MCC/FPR')
+  .argument('<corpus...>', 'corpus files: a manifest.json of local samples or a JSON list of npm {name, version}')
+  .option('--out <file>', 'results file; an existing one is resumed', 'eval-results.json')
+  .option('--limit <n>', 'at most n samples per ecosystem and label', (v) => Number(v))
+  .option('--only <text>', 'only samples whose id contains this text')
+  .option('--artifacts <dir>', 'where raw traces are kept', '.airlock/artifacts')
+  .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
+  .action(async (corpora: string[], opts) => {
+    process.exitCode = await evalCommand(corpora, opts);
   });
 
 program

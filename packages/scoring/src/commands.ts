@@ -1,0 +1,69 @@
+/** Reading programs and command lines: the vocabulary the execution rules share. */
+
+export function basename(path: string): string {
+  const cut = path.lastIndexOf('/');
+  return cut < 0 ? path : path.slice(cut + 1);
+}
+
+/** The program's name with interpreter versions folded (`python3.11` -> `python3`), so signatures compare across images. */
+export function programName(path: string): string {
+  return basename(path).replace(/^(python[23]?|perl|ruby|node)[\d.]*$/, '$1');
+}
+
+export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'busybox']);
+export const INTERPRETERS: ReadonlySet<string> = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'php', 'node', 'bun', 'deno']);
+export const NETWORK_TOOLS: ReadonlySet<string> = new Set(['curl', 'wget', 'nc', 'ncat', 'netcat', 'socat', 'telnet', 'ssh', 'scp', 'ftp', 'tftp']);
+export const DOWNLOADERS: ReadonlySet<string> = new Set(['curl', 'wget']);
+
+/** Programs a lifecycle script has no everyday reason to start (node is left out: most scripts are `node x.js`). */
+export function isShellLike(program: string): boolean {
+  return SHELLS.has(program) || NETWORK_TOOLS.has(program) || (INTERPRETERS.has(program) && program !== 'node');
+}
+
+/** The argv as one line, for pattern matching and for evidence (bounded). */
+export function commandLine(argv: readonly string[]): string {
+  return argv.join(' ');
+}
+
+export function clip(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** npm's own CLI (or yarn/pnpm) as a process: its reads of ~/.npmrc are the tool reading its config. */
+export function isPackageManager(argv: readonly string[], path: string): boolean {
+  const name = programName(path);
+  if (['npm', 'npx', 'yarn', 'pnpm', 'pip', 'pip3'].includes(name)) return true;
+  return argv.some((arg) => /(?:^|\/)(?:npm-cli|npx-cli|yarn|pnpm)\.c?js$|(?:^|\/)(?:npm|npx)$/.test(arg));
+}
+
+/** Build tools whose children (make's `sh -c`, gyp's python) are compiler work, not a script's own shell. */
+const BUILD_TOOL = /(?:^|\/)(?:node-gyp(?:\.js)?|node-pre-gyp|prebuild-install|prebuild|cmake-js|make|gmake|cmake|ninja|gyp_main\.py|gyp)$/;
+
+export function isBuildTool(argv: readonly string[]): boolean {
+  return argv.slice(0, 3).some((arg) => BUILD_TOOL.test(arg));
+}
+
+/** `curl ... | sh`, `sh -c "$(curl ...)"`, `bash <(wget ...)`, `eval $(curl ...)`: remote code run without touching disk. */
+const PIPE_TO_SHELL = [
+  /\b(?:curl|wget)\b[^|;&]*\|\s*(?:sudo\s+)?(?:(?:ba|da|z|k)?sh|python[\d.]*|perl|ruby|node|bun)\b/,
+  /(?:\b(?:(?:ba|da|z|k)?sh\s+-c|eval|source|python[\d.]*\s+-c|perl\s+-e|node\s+-e)|(?:^|[;&|]\s*)\.)\s+["']?\s*(?:\$\(|`)\s*(?:curl|wget)\b/,
+  /\b(?:(?:ba|da|z|k)?sh|source|python[\d.]*|perl|node)\s+<\(\s*(?:curl|wget)\b/,
+];
+
+export function isPipeToShell(command: string): boolean {
+  return PIPE_TO_SHELL.some((pattern) => pattern.test(command));
+}
+
+/** Interactive shells wired to a socket: `bash -i >& /dev/tcp/...`, `nc -e /bin/sh`, `socat exec:`. */
+const REVERSE_SHELL = [
+  /\/dev\/(?:tcp|udp)\//,
+  /\b(?:ba|da|z|k)?sh\s+-i\b/,
+  /\b(?:nc|ncat|netcat)\b.*\s-[ec]\s/,
+  /\bsocat\b.*\bexec:/i,
+  /\bmkfifo\b.*\b(?:nc|ncat|netcat)\b/,
+  /\bpty\.spawn\(/,
+];
+
+export function isReverseShell(command: string): boolean {
+  return REVERSE_SHELL.some((pattern) => pattern.test(command));
+}

