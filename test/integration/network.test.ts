@@ -117,6 +117,8 @@ describe('egress capture by the fake internet', () => {
     expect(leaks).toEqual(expect.arrayContaining(['npm-token-1 http base64', 'aws-access-key-1 dns hex', 'github-token-1 http base64']));
     const byPackage = r.honeytokens.accessed.filter((a) => a.attribution?.packageName === 'airlock-fixture-honeytoken-stealer');
     expect(byPackage.map((a) => a.path)).toEqual(expect.arrayContaining(['/home/jordan/.npmrc', '/home/jordan/.aws/credentials']));
+    expect(r.verdict).toMatchObject({ verdict: 'malicious', score: 100 });
+    expect(r.verdict!.reasons[0]).toMatchObject({ rule: 'honeytoken-exfiltration', conclusive: true, tactic: 'exfiltration' });
   });
 
   it('cannot be changed from inside: rule flushes, route and link changes fail, traffic is still captured', async () => {

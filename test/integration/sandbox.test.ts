@@ -33,6 +33,7 @@ describe('sandbox run against the real Docker engine', () => {
     expect(phase(report, 'install')).toMatchObject({ status: 'completed', exitCode: 0 });
     expect(phase(report, 'import')).toMatchObject({ status: 'completed', exitCode: 0 });
     expect(report.importResult).toMatchObject({ require: { ok: true, exportKeys: ['add', 'greet'] }, import: { ok: true } });
+    expect(report.verdict).toMatchObject({ verdict: 'benign', score: 0, reasons: [] });
     expect(report.processes.length).toBeGreaterThan(0);
     expect(new Set(report.processes.map((p) => basename(p.path)))).toEqual(new Set(['npm', 'node']));
     expect(report.processes.every((p) => p.attribution?.event !== 'postinstall')).toBe(true);
@@ -178,13 +179,26 @@ describe('sandbox run against the real Docker engine', () => {
     );
     const report = JSON.parse(stdout) as SandboxReport;
     expect(reportSchemaErrors(report)).toEqual([]);
-    expect(report.reportVersion).toBe('0.4.0');
+    expect(report.reportVersion).toBe('0.5.0');
     expect(report.package).toMatchObject({ name: 'airlock-fixture-postinstall-write', version: '1.0.0' });
     expect(report.artifacts['install.strace']).toMatch(/install\.strace$/);
     expect(report.processes.some((p) => p.attribution?.event === 'postinstall')).toBe(true);
     const shell = report.processTree.install!.nodes.find((n) => n.execs.at(-1)?.argv[2]?.startsWith('echo airlock-marker'))!;
     expect(shell.attribution).toMatchObject({ packageName: 'airlock-fixture-postinstall-write', event: 'postinstall' });
     expect(report.fileWrites).toContainEqual(expect.objectContaining({ path: '/home/jordan/.airlock-fixture-marker', normalizedPath: '<HOME>/.airlock-fixture-marker' }));
+    // A postinstall shell alone is suspicious, not malicious: the exit code stays 0 under --fail-on malicious.
+    expect(report.verdict?.verdict).toBe('suspicious');
+    expect(report.verdict?.reasons.map((r) => r.rule)).toContain('lifecycle-shell');
+  });
+});
+
+describe('airlock scan exit codes', () => {
+  it('exits 1 with --fail-on suspicious for a suspicious package, and 2 for a path that does not exist', async () => {
+    const cli = resolve(__dirname, '../../apps/cli/dist/main.js');
+    const run = (args: string[]) =>
+      promisify(execFile)('node', [cli, 'scan', ...args, '--artifacts', artifactsRoot]).then(() => 0, (err: { code: number }) => err.code);
+    expect(await run([fixture('postinstall-shell-write'), '--fail-on', 'suspicious'])).toBe(1);
+    expect(await run(['/nonexistent/airlock-package'])).toBe(2);
   });
 });
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { AirlockError } from '@airlock/core';
 import { scanCommand } from './scan-command.js';
 import { imagesBuildCommand } from './images-command.js';
 import { evalCommand } from './eval/eval-command.js';
 
-/** Exit codes, osv-scanner style: 0 done, 2 usage or input error, 3 sandbox or engine error. */
-export const EXIT = { ok: 0, usage: 2, sandbox: 3 } as const;
+/** Exit codes, osv-scanner style: 0 clean, 1 findings (--fail-on), 2 usage or input error, 3 sandbox or engine error. */
+export const EXIT = { ok: 0, findings: 1, usage: 2, sandbox: 3 } as const;
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -28,6 +28,7 @@ program
   .option('--import-timeout <seconds>', 'time limit of the import phase', seconds, 30)
   .option('--artifacts <dir>', 'where raw traces are kept', '.airlock/artifacts')
   .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
+  .addOption(new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['malicious', 'suspicious']).default('malicious'))
   .option('--registry <url>', 'npm registry to resolve npm: targets from', process.env.AIRLOCK_NPM_REGISTRY)
   .action(async (path: string, opts) => {
     process.exitCode = await scanCommand(path, opts);

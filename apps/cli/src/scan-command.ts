@@ -10,6 +10,7 @@ export interface ScanOptions {
   artifacts: string;
   npmCache: string;
   registry?: string;
+  failOn: 'malicious' | 'suspicious';
 }
 
 /** `airlock scan`: one package through the sandbox, report printed. Ctrl-C removes the container. */
@@ -42,11 +43,15 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
         processes: report.processes.length,
         sensitiveFiles: report.sensitiveFiles.length,
         totalMs: report.timings.totalMs,
+        verdict: report.verdict?.verdict,
+        score: report.verdict?.score,
       },
       'analysis done',
     );
     process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReportText(report)}\n`);
-    return 0;
+    // Like npm audit and osv-scanner: findings at or above --fail-on make the exit code 1.
+    const failOn = opts.failOn === 'suspicious' ? ['malicious', 'suspicious'] : ['malicious'];
+    return report.verdict && failOn.includes(report.verdict.verdict) ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

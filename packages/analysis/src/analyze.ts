@@ -5,6 +5,7 @@ import { nanoid } from 'nanoid';
 import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
 import { buildReport, TraceSummarizer, type PhaseSummary } from '@airlock/report';
 import { fetchNpmTree, type FetchNpmOptions } from '@airlock/registry';
+import { scoreReport } from '@airlock/scoring';
 import { checkTyposquat, npmPopularNameIndex, scanPackageContents, type StaticSignal } from '@airlock/static-signals';
 import { assertDockerReachable, prepareArchiveBuffer, preparePackageArchive, runSandbox, type PreparedArchive, type SandboxLimits } from '@airlock/sandbox';
 import { StraceParser } from '@airlock/strace';
@@ -67,7 +68,8 @@ async function analyzeArchive(archive: PreparedArchive, options: AnalyzeOptions)
   }
   if (run.network) artifacts['network.jsonl'] = run.network.logPath;
   const staticSignals = staticSignalsOf(archive);
-  return buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts, staticSignals });
+  const report = buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts, staticSignals });
+  return { ...report, verdict: scoreReport(report) };
 }
 
 /** Streams a raw trace through the parser and the summarizer; memory stays flat whatever its size. */

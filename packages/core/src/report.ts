@@ -4,7 +4,7 @@ import type { DnsRecord, TcpRecord, UdpRecord } from './network.js';
 import type { HoneytokenFindings } from './honeytoken.js';
 
 /** Bumped on any change of the report's shape; consumers check it before reading. */
-export const REPORT_VERSION = '0.4.0';
+export const REPORT_VERSION = '0.5.0';
 
 /** The container settings actually applied to the run, so a reader can check the hardening. */
 export interface SandboxSettings {
@@ -203,6 +203,8 @@ export interface SandboxReport {
   honeytokens: HoneytokenFindings;
   /** Static pre-signals from the package's own files and name (install scripts, obfuscation, typosquats, ...). */
   staticSignals: StaticSignalRecord[];
+  /** The verdict, when the report has been scored (the CLI and the pipeline always score it). */
+  verdict?: VerdictRecord;
   denied: DeniedOperation[];
   fsDiff: ReportFsChange[];
   importResult: unknown;
@@ -219,4 +221,32 @@ export interface StaticSignalRecord {
   message: string;
   evidence: { file?: string; line?: number; snippet?: string; value?: string };
   details?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Where in the report a verdict's evidence is: a list (`section`) and an entry in it. */
+export interface EvidenceRecord {
+  section: string;
+  index: number;
+  phase?: string;
+  pid?: number;
+  time?: number;
+  path?: string;
+  destination?: string;
+  detail?: string;
+}
+
+/** The scorer's verdict (shape of @airlock/scoring's Verdict): every reason points at its evidence. */
+export interface VerdictRecord {
+  verdict: 'malicious' | 'suspicious' | 'benign';
+  score: number;
+  reasons: {
+    rule: string;
+    severity: string;
+    tactic: string;
+    weight: number;
+    conclusive: boolean;
+    explanation: string;
+    evidence: EvidenceRecord[];
+  }[];
+  notObserved: { kind: string; phase?: string; message: string; evidence: EvidenceRecord[] }[];
 }

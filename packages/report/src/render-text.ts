@@ -12,6 +12,14 @@ export function renderReportText(report: SandboxReport): string {
   out.push(`${pkg.name}@${pkg.version} (${pkg.ecosystem})  sha256 ${pkg.archive.sha256.slice(0, 16)}…  ${pkg.archive.sizeBytes} bytes`);
   out.push(`report ${report.id}  ${report.createdAt}  image ${report.sandbox.image} (${report.sandbox.imageId.slice(7, 19)})`);
   out.push('');
+  if (report.verdict) {
+    const v = report.verdict;
+    out.push(`Verdict: ${v.verdict.toUpperCase()} (score ${v.score}/100)`);
+    for (const r of v.reasons.slice(0, 8)) out.push(`  ${r.conclusive ? 'conclusive' : `+${r.weight}`.padEnd(10)} ${r.rule} [${r.tactic}]: ${r.explanation}`);
+    if (v.reasons.length > 8) out.push(`  … ${v.reasons.length - 8} more reasons (see --json)`);
+    for (const n of v.notObserved) out.push(`  not observed: ${n.message}`);
+    out.push('');
+  }
   out.push('Phases');
   for (const p of report.phases) {
     const extra = [

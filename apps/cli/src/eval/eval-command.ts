@@ -46,7 +46,7 @@ async function evaluate(sample: Sample, docker: ReturnType<typeof connectDocker>
     const report = sample.target.startsWith('npm:')
       ? await analyzeNpmSpec(sample.target.slice(4), { ...common, cacheDir: opts.npmCache })
       : await analyzeLocalPackage(sample.target, common);
-    const verdict = scoreReport(report);
+    const verdict = report.verdict ?? scoreReport(report);
     return { ...base, verdict: verdict.verdict, score: verdict.score, reasons: verdict.reasons.slice(0, 3).map((r) => r.rule), timeMs: Date.now() - started };
   } catch (err) {
     return { ...base, verdict: 'error', score: null, reasons: [], timeMs: Date.now() - started, error: (err as Error).message.slice(0, 300) };
