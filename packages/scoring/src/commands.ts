@@ -37,7 +37,7 @@ export function isPackageManager(argv: readonly string[], path: string): boolean
 }
 
 /** Build tools whose children (make's `sh -c`, gyp's python) are compiler work, not a script's own shell. */
-const BUILD_TOOL = /(?:^|\/)(?:node-gyp(?:\.js)?|node-pre-gyp|prebuild-install|prebuild|cmake-js|make|gmake|cmake|ninja|gyp_main\.py|gyp)$/;
+const BUILD_TOOL = /(?:^|\/)(?:node-gyp(?:\.js)?|node-pre-gyp|prebuild-install|prebuild|cmake-js|make|gmake|cmake|ninja|gyp_main\.py|gyp|(?:[\w.]+-)*(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?)(?:-\d+)?)$/;
 
 export function isBuildTool(argv: readonly string[]): boolean {
   return argv.slice(0, 3).some((arg) => BUILD_TOOL.test(arg));
@@ -62,7 +62,12 @@ const REVERSE_SHELL = [
   /\bsocat\b.*\bexec:/i,
   /\bmkfifo\b.*\b(?:nc|ncat|netcat)\b/,
   /\bpty\.spawn\(/,
+  // PowerShell's classic one-liner; seen on Linux as an attempt even though no powershell exists.
+  /Net\.Sockets\.TCPClient\s*\(/i,
 ];
+
+/** Windows-only launchers: trying one on Linux is a Windows payload that could not be seen running. */
+export const WINDOWS_TOOLS: ReadonlySet<string> = new Set(['powershell', 'powershell.exe', 'pwsh', 'cmd', 'cmd.exe', 'wscript', 'wscript.exe', 'cscript', 'cscript.exe', 'mshta', 'mshta.exe', 'rundll32', 'rundll32.exe', 'start']);
 
 export function isReverseShell(command: string): boolean {
   return REVERSE_SHELL.some((pattern) => pattern.test(command));

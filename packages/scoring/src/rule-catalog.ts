@@ -25,6 +25,8 @@ export const RULES = {
   'dropped-file-execute': weighted('execution', 40),
   'credential-access': weighted('credential-access', 45),
   'lifecycle-shell': weighted('execution', 25),
+  'setup-script-shell': weighted('execution', 30),
+  'windows-payload-attempt': weighted('execution', 45),
   'network-egress': weighted('command-and-control', 25),
   'exfiltration-like-egress': weighted('exfiltration', 40),
   'reverse-shell.port': weighted('command-and-control', 50),

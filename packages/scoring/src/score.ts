@@ -5,7 +5,7 @@ import { createContext, type ScoringContext } from './context.js';
 import { notObserved } from './not-observed.js';
 import { credentialAccess, environmentDump, honeytokenExfiltration } from './rules/credentials.js';
 import { sandboxEvasion } from './rules/evasion.js';
-import { downloadExecute, lifecycleShell, minerBinary, npmPublish, pipeToShell, reverseShellCommand } from './rules/execution.js';
+import { downloadExecute, lifecycleShell, minerBinary, npmPublish, pipeToShell, reverseShellCommand, setupScriptShell, windowsPayloadAttempt } from './rules/execution.js';
 import { destructiveWrites, persistence } from './rules/filesystem.js';
 import { exfiltrationLikeEgress, githubApiWithToken, miningPool, networkEgress, reverseShellPort } from './rules/network.js';
 import { STATIC_CAP, staticSignalHits } from './static-signals.js';
@@ -29,6 +29,8 @@ export const DYNAMIC_RULES: readonly ((context: ScoringContext) => RuleHit[])[] 
   downloadExecute,
   credentialAccess,
   lifecycleShell,
+  setupScriptShell,
+  windowsPayloadAttempt,
   networkEgress,
   exfiltrationLikeEgress,
   reverseShellCommand,

@@ -1,6 +1,6 @@
 /** Rules about what ran: remote code piped into a shell, downloaded files executed, shells from lifecycle scripts. */
 import type { FileWrite, ProcessExec } from '@airlock/core';
-import { clip, commandLine, DOWNLOADERS, INTERPRETERS, isBuildTool, isPipeToShell, isReverseShell, isShellLike, programName, SHELLS } from '../commands.js';
+import { clip, commandLine, DOWNLOADERS, INTERPRETERS, isBuildTool, isPipeToShell, isReverseShell, isShellLike, programName, SHELLS, WINDOWS_TOOLS } from '../commands.js';
 import { hit, programAt, type ScoringContext } from '../context.js';
 import type { EvidenceRef, RuleHit } from '../types.js';
 import { processRef, writeRef } from './evidence.js';
@@ -117,4 +117,38 @@ export function minerBinary(context: ScoringContext): RuleHit[] {
   const evidence = matchingProcesses(context, (command) => /xmrig|cpuminer|minerd|xmr-stak|--donate-level|stratum\+(?:tcp|ssl):\/\//i.test(command));
   if (evidence.length === 0) return [];
   return [hit('mining.miner-binary', `A cryptocurrency miner was started: ${evidence[0]!.detail}.`, evidence)];
+}
+
+/**
+ * PyPI has no lifecycle scripts: setup.py runs inside pip's build step. A shell or network tool started
+ * under it (os.system, subprocess) is what `lifecycle-shell` is for npm. pip's own helpers (python build
+ * hooks, lsb_release, uname) and compilers under build tools are not shells and do not count.
+ */
+export function setupScriptShell(context: ScoringContext): RuleHit[] {
+  if (context.report.package.ecosystem !== 'pypi') return [];
+  const evidence: EvidenceRef[] = [];
+  context.report.processes.forEach((p, index) => {
+    if (p.phase !== 'install' || p.result !== 'ok') return;
+    const program = programName(p.path);
+    if (!isShellLike(program) || INTERPRETERS.has(program) || context.knownProgram(program)) return;
+    if (context.ancestorArgvs(p.phase, p.pid, p.time).some(isBuildTool)) return;
+    evidence.push(processRef(p, index));
+  });
+  if (evidence.length === 0) return [];
+  const programs = [...new Set(evidence.map((e) => programName(e.path ?? '')))].join(', ');
+  return [hit('setup-script-shell', `setup.py started ${programs}: ${clip(evidence[0]!.detail ?? '', 120)}.`, evidence)];
+}
+
+/** Package code tried to start a Windows launcher (powershell, cmd, mshta, ...): a payload aimed at Windows. */
+export function windowsPayloadAttempt(context: ScoringContext): RuleHit[] {
+  const evidence = matchingProcesses(context, (command, p) => {
+    if (!context.isPackageCode(p.attribution)) return false;
+    // subprocess.Popen('powershell -enc ...') without a shell makes the whole string the program name.
+    const program = (programName(p.path).split(/\s+/)[0] ?? '').toLowerCase();
+    if (WINDOWS_TOOLS.has(program)) return true;
+    // Through a shell: `sh -c "powershell -enc ..."`.
+    return SHELLS.has(programName(p.path)) && p.argv[1] === '-c' && /^\s*(?:start\s+)?(?:powershell|pwsh|cmd(?:\.exe)?|mshta|wscript|cscript)\b/i.test(p.argv[2] ?? '');
+  });
+  if (evidence.length === 0) return [];
+  return [hit('windows-payload-attempt', `Package code tried to run a Windows launcher: ${clip(evidence[0]!.detail ?? '', 120)}.`, evidence)];
 }
