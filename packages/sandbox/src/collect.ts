@@ -29,55 +29,68 @@ export async function collectOutputs(
 ): Promise<CollectedOutputs> {
   await mkdir(artifactsDir, { recursive: true });
   const result: CollectedOutputs = { json: new Map(), traces: new Map() };
-  const archive = await container.getArchive({ path: '/airlock/out' });
   const pending: Promise<void>[] = [];
-  const parser = new tar.Parser({
-    onReadEntry: (entry) => {
-      const name = entry.path.split('/').pop() ?? '';
-      if (entry.type !== 'File') return entry.resume();
-      if (TRACE_FILE.test(name)) {
-        const path = join(artifactsDir, name);
-        const record = { path, bytes: 0, truncated: false };
-        result.traces.set(name, record);
-        const cap = new Transform({
-          transform(chunk: Buffer, _enc, done) {
-            const room = maxTraceBytes - record.bytes;
-            record.bytes += chunk.length;
-            if (room <= 0) {
-              record.truncated = true;
-              return done();
-            }
-            if (chunk.length > room) record.truncated = true;
-            done(null, chunk.subarray(0, room));
-          },
-        });
-        const file = createWriteStream(path);
-        pending.push(
-          new Promise<void>((resolve, reject) => {
-            file.on('close', resolve);
-            file.on('error', reject);
-          }),
-        );
-        entry.pipe(cap).pipe(file);
-      } else if (JSON_FILE.test(name)) {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        entry.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= MAX_JSON_BYTES) chunks.push(chunk);
-        });
-        entry.on('end', () => {
-          if (size <= MAX_JSON_BYTES) result.json.set(name, Buffer.concat(chunks).toString('utf8'));
-        });
-      } else entry.resume();
-    },
+  await readContainerPath(container, '/airlock/out', (entry) => {
+    const name = entry.path.split('/').pop() ?? '';
+    if (entry.type !== 'File') return entry.resume();
+    if (TRACE_FILE.test(name)) {
+      const path = join(artifactsDir, name);
+      const record = { path, bytes: 0, truncated: false };
+      result.traces.set(name, record);
+      const cap = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          const room = maxTraceBytes - record.bytes;
+          record.bytes += chunk.length;
+          if (room <= 0) {
+            record.truncated = true;
+            return done();
+          }
+          if (chunk.length > room) record.truncated = true;
+          done(null, chunk.subarray(0, room));
+        },
+      });
+      const file = createWriteStream(path);
+      pending.push(
+        new Promise<void>((resolve, reject) => {
+          file.on('close', resolve);
+          file.on('error', reject);
+        }),
+      );
+      entry.pipe(cap).pipe(file);
+    } else if (JSON_FILE.test(name)) {
+      pending.push(
+        captureEntry(entry, MAX_JSON_BYTES).then(({ bytes, size }) => {
+          if (size <= MAX_JSON_BYTES) result.json.set(name, bytes.toString('utf8'));
+        }),
+      );
+    } else entry.resume();
   });
+  await Promise.all(pending);
+  return result;
+}
+
+/** Streams `path` out of a container as a tar, handing every entry to `onEntry`; resolves once all is read. */
+export async function readContainerPath(container: Docker.Container, path: string, onEntry: (entry: tar.ReadEntry) => void): Promise<void> {
+  const archive = await container.getArchive({ path });
+  const parser = new tar.Parser({ onReadEntry: onEntry });
   await new Promise<void>((resolve, reject) => {
     parser.on('end', resolve);
     parser.on('error', reject);
     archive.on('error', reject);
     archive.pipe(parser);
   });
-  await Promise.all(pending);
-  return result;
+}
+
+/** An entry's first `cap` bytes, and its full size, so a cap is never silent. */
+export function captureEntry(entry: tar.ReadEntry, cap: number): Promise<{ bytes: Buffer; size: number }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  return new Promise((resolve, reject) => {
+    entry.on('data', (chunk: Buffer) => {
+      if (size < cap) chunks.push(chunk.subarray(0, cap - size));
+      size += chunk.length;
+    });
+    entry.on('end', () => resolve({ bytes: Buffer.concat(chunks), size }));
+    entry.on('error', reject);
+  });
 }

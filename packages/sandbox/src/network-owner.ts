@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import * as tar from 'tar';
+import { captureEntry, readContainerPath } from './collect.js';
 import type { NetworkRecord } from '@airlock/core';
 import { SANDBOX_HOSTNAME } from './hardening.js';
 
@@ -101,24 +101,12 @@ async function waitReady(container: Docker.Container): Promise<void> {
 
 /** Copies the log (trusted: written by our service) to the host, keeping at most `maxBytes` of it. */
 async function copyLog(container: Docker.Container, target: string, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
-  const archive = await container.getArchive({ path: LOG_PATH });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const parser = new tar.Parser({
-    onReadEntry: (entry) => {
-      entry.on('data', (chunk: Buffer) => {
-        if (size < maxBytes) chunks.push(chunk.subarray(0, maxBytes - size));
-        size += chunk.length;
-      });
-    },
+  let capture: ReturnType<typeof captureEntry> | null = null;
+  await readContainerPath(container, LOG_PATH, (entry) => {
+    capture ??= captureEntry(entry, maxBytes);
   });
-  await new Promise<void>((resolve, reject) => {
-    parser.on('end', resolve);
-    parser.on('error', reject);
-    archive.on('error', reject);
-    archive.pipe(parser);
-  });
-  const text = Buffer.concat(chunks).toString('utf8');
+  const captured = (await capture) ?? { bytes: Buffer.alloc(0), size: 0 };
+  const text = captured.bytes.toString('utf8');
   await new Promise<void>((resolve, reject) => createWriteStream(target).on('error', reject).end(text, resolve));
-  return size > maxBytes ? { text: text.slice(0, text.lastIndexOf('\n') + 1), truncated: true } : { text, truncated: false };
+  return captured.size > maxBytes ? { text: text.slice(0, text.lastIndexOf('\n') + 1), truncated: true } : { text, truncated: false };
 }

@@ -1,7 +1,7 @@
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { dirname } from 'node:path';
-import * as tar from 'tar';
+import { buildTar } from './tar-builder.js';
 import { planHoneytokens, type HoneytokenPlan } from '@airlock/honeytokens';
 import { SANDBOX_USER } from './hardening.js';
 
@@ -29,34 +29,25 @@ export async function freshHoneytokens(now = new Date()): Promise<HoneytokenPlan
  * the home directory and a file (0700 for ~/.ssh, like ssh makes it; 0755 otherwise).
  */
 export function honeytokenTar(plan: HoneytokenPlan): Buffer {
-  const home = SANDBOX_USER.home;
-  const dirs = new Set<string>();
-  for (const file of plan.files) {
-    for (let dir = dirname(file.path); dir.startsWith(`${home}/`); dir = dirname(dir)) dirs.add(dir);
-  }
-  const blocks: Buffer[] = [];
-  const entry = (path: string, type: 'File' | 'Directory', mode: number, body?: Uint8Array) => {
-    const header = new tar.Header({
-      path: path.replace(/^\//, '') + (type === 'Directory' ? '/' : ''),
-      mode, uid: SANDBOX_USER.uid, gid: SANDBOX_USER.uid, uname: SANDBOX_USER.name, gname: SANDBOX_USER.name,
-      size: body?.length ?? 0, type, mtime: new Date(Date.now() - 86_400_000 * 40),
-    });
-    header.encode();
-    blocks.push(header.block ?? Buffer.alloc(512));
-    if (body) blocks.push(Buffer.from(body), Buffer.alloc((512 - (body.length % 512)) % 512));
-  };
-  for (const dir of [...dirs].sort()) entry(dir, 'Directory', dir.endsWith('/.ssh') ? 0o700 : 0o755);
-  for (const file of plan.files) entry(file.path, 'File', file.mode, file.content);
-  blocks.push(Buffer.alloc(1024));
-  return Buffer.concat(blocks);
+  const dirs = new Set(plan.files.flatMap((file) => foldersUnderHome(file.path)));
+  return buildTar(
+    [
+      ...[...dirs].sort().map((path) => ({ path, type: 'Directory' as const, mode: path.endsWith('/.ssh') ? 0o700 : 0o755 })),
+      ...plan.files.map((f) => ({ path: f.path, type: 'File' as const, mode: f.mode, body: f.content })),
+    ],
+    // Forty days old: credentials a developer has had for a while.
+    { uid: SANDBOX_USER.uid, gid: SANDBOX_USER.uid, uname: SANDBOX_USER.name, gname: SANDBOX_USER.name, mtime: new Date(Date.now() - 86_400_000 * 40) },
+  );
 }
 
 /** Paths the plan adds to the container, so the filesystem diff can leave them out. */
 export function plantedPaths(plan: HoneytokenPlan): Set<string> {
-  const paths = new Set<string>();
-  for (const file of plan.files) {
-    paths.add(file.path);
-    for (let dir = dirname(file.path); dir.startsWith(`${SANDBOX_USER.home}/`); dir = dirname(dir)) paths.add(dir);
-  }
-  return paths;
+  return new Set(plan.files.flatMap((file) => [file.path, ...foldersUnderHome(file.path)]));
+}
+
+/** The folders between the home directory (excluded) and `path`. */
+function foldersUnderHome(path: string): string[] {
+  const out: string[] = [];
+  for (let dir = dirname(path); dir.startsWith(`${SANDBOX_USER.home}/`); dir = dirname(dir)) out.push(dir);
+  return out;
 }

@@ -8,11 +8,21 @@ import type Docker from 'dockerode';
  */
 export async function reapOrphans(docker: Docker, label: string): Promise<number> {
   const host = hostname();
-  const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
+  return removeContainers(docker, label, (labels) => {
+    const [owner, pid] = (labels['airlock.owner'] ?? '').split(/:(?=\d+$)/);
+    return owner === host && pid !== undefined && !isAlive(Number(pid));
+  });
+}
+
+/** Force-removes the containers carrying `label` (`key` or `key=value`) that `select` picks; returns how many. */
+export async function removeContainers(
+  docker: Docker,
+  label: string,
+  select: (labels: Record<string, string>) => boolean = () => true,
+): Promise<number> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [label] } }).catch(() => []);
   let removed = 0;
-  for (const c of containers) {
-    const [owner, pid] = (c.Labels['airlock.owner'] ?? '').split(/:(?=\d+$)/);
-    if (owner !== host || !pid || isAlive(Number(pid))) continue;
+  for (const c of containers.filter((c) => select(c.Labels))) {
     await docker.getContainer(c.Id).remove({ force: true, v: true }).then(() => removed++, () => undefined);
   }
   return removed;

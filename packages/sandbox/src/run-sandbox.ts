@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
-import * as tar from 'tar';
+import { buildTar } from './tar-builder.js';
 import {
   AirlockError,
   PHASES,
@@ -17,7 +17,7 @@ import { FAKE_INTERNET_IMAGE, NPM_IMAGE, resolveImage } from './images/ensure-im
 import { startNetworkOwner, type NetworkLog, type NetworkOwner } from './network-owner.js';
 import type { PreparedArchive } from './input-archive.js';
 import { parsePhaseStatus, toPhaseResult } from './phase-status.js';
-import { reapOrphans } from './reap-orphans.js';
+import { reapOrphans, removeContainers } from './reap-orphans.js';
 import { freshHoneytokens, honeytokenTar, plantedPaths } from './plant-honeytokens.js';
 import type { Honeytoken, HoneytokenPlan } from '@airlock/honeytokens';
 
@@ -84,7 +84,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   try {
     owner = await startNetworkOwner(docker, fakeInternetImage.ref, labels);
   } catch (err) {
-    await removeLabelled(docker, options.analysisId);
+    await removeContainers(docker, `airlock.analysis=${options.analysisId}`);
     throw new AirlockError('SANDBOX_FAILED', `cannot start the fake internet: ${(err as Error).message}`, { cause: err });
   }
   const hostConfig = sandboxHostConfig(options.limits ?? DEFAULT_LIMITS, options.runtime, `container:${owner.container.id}`);
@@ -102,7 +102,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       HostConfig: hostConfig,
     })
     .catch(async (err: Error) => {
-      await removeLabelled(docker, options.analysisId);
+      await removeContainers(docker, `airlock.analysis=${options.analysisId}`);
       throw new AirlockError('SANDBOX_FAILED', `cannot create the sandbox container: ${err.message}`, { cause: err });
     });
   let honeytokens: HoneytokenPlan = { tokens: [], files: [], env: {} };
@@ -193,12 +193,6 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   };
 }
 
-/** Removes every container of an analysis: the clean-up path when set-up fails half way. */
-async function removeLabelled(docker: Docker, analysisId: string): Promise<void> {
-  const found = await docker.listContainers({ all: true, filters: { label: [`airlock.analysis=${analysisId}`] } }).catch(() => []);
-  await Promise.all(found.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
-}
-
 /** The environment a developer's shell would give the phase. */
 function phaseEnv(): string[] {
   const home = SANDBOX_USER.home;
@@ -227,18 +221,14 @@ function inputFiles(archive: PreparedArchive): { path: string; body: Buffer }[] 
 
 /** A tar of files owned by root and read-only (folders 0555), so the analysed code cannot alter its input. */
 function inputTar(files: { path: string; body: Buffer }[]): Buffer {
-  const blocks: Buffer[] = [];
   const dirs = new Set(files.map((f) => f.path.split('/').slice(0, -1).join('/')).filter(Boolean));
-  const entry = (path: string, type: 'File' | 'Directory', mode: number, body?: Buffer) => {
-    const header = new tar.Header({ path, mode, uid: 0, gid: 0, size: body?.length ?? 0, type, mtime: new Date() });
-    header.encode();
-    blocks.push(header.block ?? Buffer.alloc(512));
-    if (body) blocks.push(body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  };
-  for (const dir of [...dirs].sort()) entry(`${dir}/`, 'Directory', 0o555);
-  for (const file of files) entry(file.path, 'File', 0o444, file.body);
-  blocks.push(Buffer.alloc(1024));
-  return Buffer.concat(blocks);
+  return buildTar(
+    [
+      ...[...dirs].sort().map((path) => ({ path, type: 'Directory' as const, mode: 0o555 })),
+      ...files.map((f) => ({ path: f.path, type: 'File' as const, mode: 0o444, body: f.body })),
+    ],
+    { uid: 0, gid: 0, mtime: new Date() },
+  );
 }
 
 /** Paths the sandbox itself writes: the runner's input and output folders and the engine's init binary. */

@@ -1,0 +1,44 @@
+import * as tar from 'tar';
+
+export interface TarEntry {
+  /** Relative path; folders end up with a trailing slash. */
+  path: string;
+  type: 'File' | 'Directory';
+  mode: number;
+  body?: Uint8Array;
+}
+
+export interface TarOwner {
+  uid: number;
+  gid: number;
+  uname?: string;
+  gname?: string;
+  mtime: Date;
+}
+
+/**
+ * An uncompressed tar in memory with exact ownership and modes, for `putArchive`: node-tar's packer
+ * reads files from disk and records the host's owners, which is not what the sandbox must see.
+ */
+export function buildTar(entries: TarEntry[], owner: TarOwner): Buffer {
+  const blocks: Buffer[] = [];
+  for (const entry of entries) {
+    const size = entry.body?.length ?? 0;
+    const header = new tar.Header({
+      path: entry.path.replace(/^\//, '') + (entry.type === 'Directory' && !entry.path.endsWith('/') ? '/' : ''),
+      mode: entry.mode,
+      uid: owner.uid,
+      gid: owner.gid,
+      ...(owner.uname ? { uname: owner.uname } : {}),
+      ...(owner.gname ? { gname: owner.gname } : {}),
+      size,
+      type: entry.type,
+      mtime: owner.mtime,
+    });
+    header.encode();
+    blocks.push(header.block ?? Buffer.alloc(512));
+    if (entry.body) blocks.push(Buffer.from(entry.body), Buffer.alloc((512 - (size % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
