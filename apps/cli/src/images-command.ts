@@ -1,3 +1,4 @@
+import { EXIT } from './exit-codes.js';
 import { assertDockerReachable, connectDocker, ensureImages } from '@airlock/sandbox';
 
 export async function imagesBuildCommand(pullBase: string | undefined): Promise<number> {
@@ -12,5 +13,5 @@ export async function imagesBuildCommand(pullBase: string | undefined): Promise<
     process.stdout.write(`${image.ref}  ${image.built ? 'built' : 'up to date'}  inputs ${image.inputsHash.slice(0, 12)}\n`);
   }
   process.stdout.write(`images ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-  return 0;
+  return EXIT.ok;
 }

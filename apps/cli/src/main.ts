@@ -4,9 +4,8 @@ import { AirlockError } from '@airlock/core';
 import { scanCommand } from './scan-command.js';
 import { imagesBuildCommand } from './images-command.js';
 import { evalCommand } from './eval/eval-command.js';
+import { EXIT } from './exit-codes.js';
 
-/** Exit codes, osv-scanner style: 0 clean, 1 findings (--fail-on), 2 usage or input error, 3 sandbox or engine error. */
-export const EXIT = { ok: 0, findings: 1, usage: 2, sandbox: 3 } as const;
 
 function seconds(value: string): number {
   const n = Number(value);

@@ -1,6 +1,7 @@
 import { analyzeLocalPackage, analyzeNpmSpec } from '@airlock/analysis';
 import { renderReportText } from '@airlock/report';
 import { connectDocker } from '@airlock/sandbox';
+import { EXIT } from './exit-codes.js';
 import { createLogger } from './logger.js';
 
 export interface ScanOptions {
@@ -51,7 +52,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
     process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReportText(report)}\n`);
     // Like npm audit and osv-scanner: findings at or above --fail-on make the exit code 1.
     const failOn = opts.failOn === 'suspicious' ? ['malicious', 'suspicious'] : ['malicious'];
-    return report.verdict && failOn.includes(report.verdict.verdict) ? 1 : 0;
+    return report.verdict && failOn.includes(report.verdict.verdict) ? EXIT.findings : EXIT.ok;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

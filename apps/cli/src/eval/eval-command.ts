@@ -1,7 +1,7 @@
+import { EXIT } from '../exit-codes.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { analyzeLocalPackage, analyzeNpmSpec } from '@airlock/analysis';
 import { connectDocker } from '@airlock/sandbox';
-import { scoreReport } from '@airlock/scoring';
 import { loadCorpus, type Sample } from './corpus.js';
 import { computeMetrics, type EvalResult, type Metrics } from './metrics.js';
 
@@ -35,7 +35,7 @@ export async function evalCommand(corpora: string[], opts: EvalOptions): Promise
   const chosen = samples.map((s) => results.get(s.id)!).filter(Boolean);
   process.stdout.write(`\n${summary(chosen)}\n`);
   save(opts.out, [...results.values()]);
-  return 0;
+  return EXIT.ok;
 }
 
 async function evaluate(sample: Sample, docker: ReturnType<typeof connectDocker>, opts: EvalOptions): Promise<EvalResult> {
@@ -46,7 +46,9 @@ async function evaluate(sample: Sample, docker: ReturnType<typeof connectDocker>
     const report = sample.target.startsWith('npm:')
       ? await analyzeNpmSpec(sample.target.slice(4), { ...common, cacheDir: opts.npmCache })
       : await analyzeLocalPackage(sample.target, common);
-    const verdict = report.verdict ?? scoreReport(report);
+    // The pipeline scores every report; a missing verdict is a bug, counted as an error row.
+    const verdict = report.verdict;
+    if (!verdict) throw new Error('the pipeline returned a report without a verdict');
     return { ...base, verdict: verdict.verdict, score: verdict.score, reasons: verdict.reasons.slice(0, 3).map((r) => r.rule), timeMs: Date.now() - started };
   } catch (err) {
     return { ...base, verdict: 'error', score: null, reasons: [], timeMs: Date.now() - started, error: (err as Error).message.slice(0, 300) };
