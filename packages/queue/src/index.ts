@@ -1,1 +1,5 @@
-export {};
+export * from './catalog.js';
+export * from './job-ids.js';
+export * from './backoff.js';
+export * from './queues.js';
+export * from './submissions.js';

@@ -1,1 +1,10 @@
-export {};
+export * from './types.js';
+export * from './keys.js';
+export * from './store.js';
+export * from './organizations.js';
+export * from './analyses.js';
+export * from './verdicts.js';
+export * from './inventories.js';
+export * from './webhooks.js';
+export * from './stats.js';
+export * from './inventory-summary.js';

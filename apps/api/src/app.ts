@@ -1,0 +1,39 @@
+/** The express application: operations endpoints, the OpenAPI document, and /v1 behind API keys and rate limits. */
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { requireApiKey } from './auth.js';
+import type { ApiContext } from './context.js';
+import { openApiDocument } from './openapi.js';
+import { errorHandler, notFoundHandler } from './problem.js';
+import { rateLimit } from './rate-limit.js';
+import { adminRouter } from './routes/admin.js';
+import { analysesRouter } from './routes/analyses.js';
+import { inventoriesRouter } from './routes/inventories.js';
+import { operationsRouter } from './routes/operations.js';
+import { verdictsRouter } from './routes/verdicts.js';
+import { webhooksRouter } from './routes/webhooks.js';
+
+export function createApp(ctx: ApiContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(helmet());
+  app.use(pinoHttp({ logger: ctx.log, redact: ['req.headers.authorization'], autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
+  app.use(operationsRouter(ctx));
+  const document = openApiDocument();
+  app.get(['/openapi.json', '/v1/openapi.json'], (_req, res) => {
+    res.json(document);
+  });
+  app.use('/v1/admin', adminRouter(ctx));
+  const v1 = express.Router();
+  v1.use(requireApiKey(ctx.store), rateLimit(ctx.store, ctx.config.rateLimitPerMinute));
+  v1.use('/analyses', analysesRouter(ctx));
+  v1.use('/verdicts', verdictsRouter(ctx));
+  v1.use('/inventories', inventoriesRouter(ctx));
+  v1.use('/webhooks', webhooksRouter(ctx));
+  app.use('/v1', v1);
+  app.use(notFoundHandler);
+  app.use(errorHandler(ctx.log));
+  return app;
+}

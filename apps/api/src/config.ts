@@ -1,0 +1,41 @@
+/** API settings from the environment, read once at start. */
+import { resolve } from 'node:path';
+
+export interface ApiConfig {
+  port: number;
+  host: string;
+  redisUrl: string;
+  /** Shared with the workers: uploads/ and artifacts/. */
+  dataDir: string;
+  maxUploadBytes: number;
+  maxInventoryBytes: number;
+  /** Requests per organization per minute. */
+  rateLimitPerMinute: number;
+  /** Bearer token for /v1/admin (creating organizations); admin routes are off when unset. */
+  adminToken: string | null;
+  /** Lets webhook URLs point at loopback and private addresses: for local testing only. */
+  webhookAllowPrivate: boolean;
+  npmRegistry?: string;
+}
+
+export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const int = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer (got ${JSON.stringify(value)})`);
+    return n;
+  };
+  return {
+    port: int('AIRLOCK_API_PORT', 8080),
+    host: env.AIRLOCK_API_HOST ?? '127.0.0.1',
+    redisUrl: env.AIRLOCK_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
+    maxUploadBytes: int('AIRLOCK_MAX_UPLOAD_BYTES', 64 * 1024 * 1024),
+    maxInventoryBytes: int('AIRLOCK_MAX_INVENTORY_BYTES', 32 * 1024 * 1024),
+    rateLimitPerMinute: int('AIRLOCK_RATE_LIMIT_PER_MINUTE', 600),
+    adminToken: env.AIRLOCK_ADMIN_TOKEN || null,
+    webhookAllowPrivate: env.AIRLOCK_WEBHOOK_ALLOW_PRIVATE === '1',
+    ...(env.AIRLOCK_NPM_REGISTRY ? { npmRegistry: env.AIRLOCK_NPM_REGISTRY } : {}),
+  };
+}

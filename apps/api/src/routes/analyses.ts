@@ -1,0 +1,133 @@
+/** /v1/analyses: submit (registry package or uploaded archive), status, report, artifacts, cancel, list. */
+import { createReadStream } from 'node:fs';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import express, { Router, type Request } from 'express';
+import { AirlockError } from '@airlock/core';
+import { cancelAnalysis, submitAnalysis } from '@airlock/queue';
+import { fetchNpmIntegrity } from '@airlock/registry';
+import { prepareArchiveBuffer } from '@airlock/sandbox';
+import type { AnalysisRecord } from '@airlock/store';
+import { orgOf } from '../auth.js';
+import type { ApiContext } from '../context.js';
+import { problems } from '../problem.js';
+import { ListQuery, SubmitAnalysis, UploadQuery } from '../schemas.js';
+import { parse } from '../validate.js';
+
+const ARCHIVE_TYPES = ['application/octet-stream', 'application/gzip', 'application/x-gzip', 'application/zip', 'application/x-tar'];
+
+export function analysisView(a: AnalysisRecord) {
+  const { runKey: _runKey, orgId: _orgId, reportId, ...rest } = a;
+  const links: Record<string, string> = { self: `/v1/analyses/${a.id}` };
+  if (reportId) {
+    links.report = `/v1/analyses/${a.id}/report`;
+    links.trace = `/v1/analyses/${a.id}/artifacts/install.strace`;
+    links.network = `/v1/analyses/${a.id}/artifacts/network.jsonl`;
+  }
+  return { ...rest, links };
+}
+
+export function analysesRouter(ctx: ApiContext): Router {
+  const router = Router();
+  const json = express.json({ limit: '16kb' });
+  const raw = express.raw({ type: ARCHIVE_TYPES, limit: ctx.config.maxUploadBytes });
+
+  router.post('/', json, raw, async (req, res) => {
+    const org = orgOf(res);
+    const analysis = req.is('application/json') ? await submitRegistry(ctx, org.id, req) : req.is(ARCHIVE_TYPES) ? await submitUpload(ctx, org.id, req) : null;
+    if (!analysis) throw problems.unsupportedMedia(`send application/json ({ecosystem, name, version}) or an archive as application/octet-stream with ?filename=`);
+    ctx.log.info({ org: org.id, analysis: analysis.id, package: `${analysis.ecosystem}:${analysis.name}@${analysis.version}`, cached: analysis.cached, status: analysis.status }, 'analysis submitted');
+    res.status(analysis.status === 'completed' ? 200 : 202).location(`/v1/analyses/${analysis.id}`).json(analysisView(analysis));
+  });
+
+  router.get('/', async (req, res) => {
+    const query = parse(ListQuery, req.query, 'the query');
+    const records = await ctx.store.analyses.list(orgOf(res).id, query.limit, query.before);
+    res.json({ analyses: records.map(analysisView), next: records.length === query.limit ? Date.parse(records.at(-1)!.submittedAt) : null });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(analysisView(await ownAnalysis(ctx, req, orgOf(res).id)));
+  });
+
+  router.get('/:id/report', async (req, res) => {
+    const analysis = await ownAnalysis(ctx, req, orgOf(res).id);
+    if (!analysis.reportId) throw problems.notFound(`analysis ${analysis.id} has no report (status ${analysis.status})`);
+    const report = await ctx.store.verdicts.reportJson(analysis.reportId);
+    if (!report) throw problems.notFound(`the report of analysis ${analysis.id} is no longer stored`);
+    res.type('application/json').send(report);
+  });
+
+  router.get('/:id/artifacts/:name', async (req, res) => {
+    const analysis = await ownAnalysis(ctx, req, orgOf(res).id);
+    const name = String(req.params.name);
+    if (!analysis.reportId || !/^[\w.-]+$/.test(name)) throw problems.notFound(`no artifact ${name} for analysis ${analysis.id}`);
+    const root = resolve(ctx.config.dataDir, 'artifacts', analysis.reportId);
+    const path = resolve(root, name);
+    const info = path.startsWith(root + sep) ? await stat(path).catch(() => null) : null;
+    if (!info?.isFile()) throw problems.notFound(`no artifact ${name} for analysis ${analysis.id}`);
+    res.type(name.endsWith('.jsonl') ? 'application/x-ndjson' : 'text/plain').set('content-length', String(info.size));
+    createReadStream(path).pipe(res);
+  });
+
+  router.post('/:id/cancel', async (req, res) => {
+    const analysis = await ownAnalysis(ctx, req, orgOf(res).id);
+    if (!(await cancelAnalysis(ctx.store, ctx.queues, analysis))) throw problems.conflict(`analysis ${analysis.id} is already ${analysis.status}`);
+    res.json(analysisView((await ctx.store.analyses.get(analysis.id))!));
+  });
+
+  return router;
+}
+
+async function ownAnalysis(ctx: ApiContext, req: Request, orgId: string): Promise<AnalysisRecord> {
+  const id = String(req.params.id);
+  const analysis = await ctx.store.analyses.get(id, orgId);
+  if (!analysis) throw problems.notFound(`no analysis ${id} in this organization`);
+  return analysis;
+}
+
+async function submitRegistry(ctx: ApiContext, orgId: string, req: Request): Promise<AnalysisRecord> {
+  const body = parse(SubmitAnalysis, req.body, 'the body');
+  if (body.ecosystem === 'npm') await assertNpmVersionExists(ctx, body.name, body.version);
+  return submitAnalysis(ctx.store, ctx.queues, {
+    orgId,
+    target: { kind: 'registry', ecosystem: body.ecosystem, name: body.name, version: body.version },
+    source: 'api',
+    force: body.force ?? false,
+  });
+}
+
+/** An unknown npm package or version is refused now, not hours later; an unreachable registry is left to the worker's retries. */
+async function assertNpmVersionExists(ctx: ApiContext, name: string, version: string): Promise<void> {
+  try {
+    await fetchNpmIntegrity(name, version, { cacheDir: join(ctx.config.dataDir, 'npm-cache'), ...(ctx.config.npmRegistry ? { registry: ctx.config.npmRegistry } : {}) });
+  } catch (err) {
+    if (err instanceof AirlockError && err.code === 'INVALID_INPUT') throw problems.unprocessable(`unknown package: ${err.message}`);
+    ctx.log.warn({ package: `${name}@${version}`, err: (err as Error).message }, 'registry check failed; submitting anyway');
+  }
+}
+
+/** The archive is checked (hostile entries, metadata) before anything is stored or queued. */
+async function submitUpload(ctx: ApiContext, orgId: string, req: Request): Promise<AnalysisRecord> {
+  const query = parse(UploadQuery, req.query, 'the query');
+  const bytes = req.body as Buffer;
+  if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw problems.badRequest('the upload is empty');
+  let prepared;
+  try {
+    prepared = await prepareArchiveBuffer(bytes, { label: query.filename, source: `upload:${query.filename}`, fileName: query.filename });
+  } catch (err) {
+    if (err instanceof AirlockError) throw problems.unprocessable(err.message, { code: err.code });
+    throw err;
+  }
+  const { ecosystem, name, version, archive } = prepared.identity;
+  const dir = join(ctx.config.dataDir, 'uploads', archive.sha256);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, query.filename);
+  await writeFile(path, bytes);
+  return submitAnalysis(ctx.store, ctx.queues, {
+    orgId,
+    target: { kind: 'archive', ecosystem, name, version, path, sha256: archive.sha256, fileName: query.filename },
+    source: 'api',
+    force: query.force === 'true',
+  });
+}

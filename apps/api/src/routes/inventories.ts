@@ -1,0 +1,70 @@
+/** /v1/inventories: upload a lockfile or SBOM, optionally rescanned on a schedule; progress and findings. */
+import express, { Router } from 'express';
+import { InventoryError, parseInventory } from '@airlock/inventory';
+import { enqueueInventoryExpansion, scheduleRescan, unscheduleRescan } from '@airlock/queue';
+import { summarizeInventory } from '@airlock/store';
+import { orgOf } from '../auth.js';
+import type { ApiContext } from '../context.js';
+import { problems } from '../problem.js';
+import { InventoryQuery, parseSchedule } from '../schemas.js';
+import { parse } from '../validate.js';
+
+export function inventoriesRouter(ctx: ApiContext): Router {
+  const router = Router();
+  const text = express.text({ type: () => true, limit: ctx.config.maxInventoryBytes });
+
+  router.post('/', text, async (req, res) => {
+    const query = parse(InventoryQuery, req.query, 'the query');
+    if (typeof req.body !== 'string' || req.body.length === 0) throw problems.badRequest('the body is empty: send the lockfile or SBOM as the request body');
+    let parsed;
+    try {
+      parsed = parseInventory(query.filename, req.body);
+    } catch (err) {
+      if (err instanceof InventoryError) throw problems.unprocessable(err.message);
+      throw err;
+    }
+    if (parsed.packages.length === 0) throw problems.unprocessable(`${query.filename} (${parsed.format}) lists no package Airlock can analyse`, { skipped: parsed.skipped });
+    const schedule = query.schedule ? parseSchedule(query.schedule) : null;
+    const org = orgOf(res);
+    const inventory = await ctx.store.inventories.create({
+      orgId: org.id,
+      fileName: query.filename,
+      format: parsed.format,
+      schedule,
+      packages: parsed.packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, integrity: p.integrity ?? null, analysisId: null })),
+      skipped: parsed.skipped,
+    });
+    if (schedule) {
+      try {
+        await scheduleRescan(ctx.queues, inventory.id, schedule);
+      } catch (err) {
+        throw problems.badRequest(`the schedule is not valid: ${(err as Error).message}`);
+      }
+    }
+    await enqueueInventoryExpansion(ctx.queues, inventory.id);
+    ctx.log.info({ org: org.id, inventory: inventory.id, format: parsed.format, packages: parsed.packages.length, skipped: parsed.skipped.length }, 'inventory submitted');
+    res.status(202).location(`/v1/inventories/${inventory.id}`).json({ id: inventory.id, format: inventory.format, status: inventory.status, packages: inventory.packages.length, skipped: inventory.skipped, schedule, links: { self: `/v1/inventories/${inventory.id}` } });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const inventory = await ctx.store.inventories.get(String(req.params.id), orgOf(res).id);
+    if (!inventory) throw problems.notFound(`no inventory ${req.params.id} in this organization`);
+    const analyses = await Promise.all(inventory.packages.map((p) => (p.analysisId ? ctx.store.analyses.get(p.analysisId) : null)));
+    const { orgId: _orgId, packages, ...rest } = inventory;
+    res.json({
+      ...rest,
+      summary: summarizeInventory(inventory, analyses),
+      packages: packages.map((p, i) => ({ ...p, status: analyses[i]?.status ?? 'pending', verdict: analyses[i]?.verdict?.verdict ?? null })),
+    });
+  });
+
+  router.delete('/:id/schedule', async (req, res) => {
+    const inventory = await ctx.store.inventories.get(String(req.params.id), orgOf(res).id);
+    if (!inventory) throw problems.notFound(`no inventory ${req.params.id} in this organization`);
+    await unscheduleRescan(ctx.queues, inventory.id);
+    await ctx.store.inventories.save({ ...inventory, schedule: null });
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,68 @@
+/**
+ * Submitting and cancelling analyses: the one path used by the API (a user's request) and by the
+ * worker (inventory expansion, rescans), so a known verdict, dedupe and priorities behave the same.
+ */
+import { nanoid } from 'nanoid';
+import type { AnalysisRecord, Store } from '@airlock/store';
+import type { AnalysisTarget, PrioritySource } from './catalog.js';
+import { enqueueAnalysis, type Queues } from './queues.js';
+import { runKeyOf, safeJobId } from './job-ids.js';
+
+/** Workers listen here for runs to abort (a cancelled analysis whose run is already in a container). */
+export const CANCEL_CHANNEL = 'airlock:cancel';
+
+export interface Submission {
+  orgId: string;
+  target: AnalysisTarget;
+  source: PrioritySource;
+  inventoryId?: string | null;
+  /** Run again even if a verdict for this version (and archive) is known. */
+  force?: boolean;
+}
+
+export async function submitAnalysis(store: Store, queues: Queues, submission: Submission): Promise<AnalysisRecord> {
+  const { orgId, target } = submission;
+  const archiveSha256 = target.kind === 'archive' ? target.sha256 : null;
+  const base = {
+    orgId,
+    ecosystem: target.ecosystem,
+    name: target.name,
+    version: target.version,
+    source: target.kind === 'archive' ? ('upload' as const) : ('registry' as const),
+    archiveSha256,
+    inventoryId: submission.inventoryId ?? null,
+  };
+  const known = submission.force ? null : await store.verdicts.known(orgId, target.ecosystem, target.name, target.version, archiveSha256);
+  if (known) {
+    const now = new Date().toISOString();
+    return store.analyses.create(
+      { ...base, archiveSha256: known.archiveSha256, runKey: runKeyOf(target) },
+      { status: 'completed', cached: true, startedAt: now, finishedAt: now, reportId: known.reportId, verdict: known.verdict, phases: known.phases },
+    );
+  }
+  const runKey = runKeyOf(target, submission.force ? nanoid(8) : undefined);
+  const analysis = await store.analyses.create({ ...base, runKey });
+  const outcome = await store.analyses.subscribe(runKey, analysis.id);
+  if (outcome) {
+    await store.analyses.applyOutcome(analysis.id, outcome);
+    return (await store.analyses.get(analysis.id)) ?? analysis;
+  }
+  await enqueueAnalysis(queues, target, submission.source, runKey);
+  return analysis;
+}
+
+/**
+ * Cancels an analysis. Its run stops only when no other analysis waits on it: removed from the queue
+ * if it has not started, else aborted in its worker (the sandbox container is removed).
+ */
+export async function cancelAnalysis(store: Store, queues: Queues, analysis: AnalysisRecord): Promise<boolean> {
+  const cancelled = await store.analyses.update(analysis.id, { status: 'cancelled', finishedAt: new Date().toISOString(), error: 'cancelled by the user' });
+  if (!cancelled) return false;
+  const waiting = await store.analyses.unsubscribe(analysis.runKey, analysis.id);
+  if (waiting > 0) return true;
+  const job = await queues.analyses.getJob(safeJobId(analysis.runKey));
+  const state = job ? await job.getState() : 'unknown';
+  if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) await job.remove().catch(() => undefined);
+  else await store.redis.publish(CANCEL_CHANNEL, analysis.runKey);
+  return true;
+}

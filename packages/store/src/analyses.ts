@@ -1,0 +1,110 @@
+/**
+ * Analyses (one organization's request) and runs (one sandbox execution, shared by every analysis of
+ * the same package version). The worker finishes a run once; every analysis subscribed to it follows.
+ */
+import type { Redis } from 'ioredis';
+import { nanoid } from 'nanoid';
+import { keys } from './keys.js';
+import { readHash, toFields, UPDATE_UNLESS_TERMINAL } from './hash-json.js';
+import type { AnalysisRecord, RunOutcome } from './types.js';
+
+export const RUN_OUTCOME_TTL_S = 7 * 24 * 3600;
+export const FAILED_RUN_TTL_S = 600;
+
+export type NewAnalysis = Pick<AnalysisRecord, 'orgId' | 'ecosystem' | 'name' | 'version' | 'source' | 'archiveSha256' | 'runKey' | 'inventoryId'>;
+
+export class AnalysisStore {
+  constructor(private readonly redis: Redis) {}
+
+  async create(input: NewAnalysis, done?: Partial<AnalysisRecord>): Promise<AnalysisRecord> {
+    const record: AnalysisRecord = {
+      ...input,
+      id: `an_${nanoid(16)}`,
+      status: 'queued',
+      cached: false,
+      submittedAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      reportId: null,
+      verdict: null,
+      phases: [],
+      error: null,
+      ...done,
+    };
+    await this.redis
+      .multi()
+      .hset(keys.analysis(record.id), ...toFields(record))
+      .zadd(keys.orgAnalyses(record.orgId), Date.parse(record.submittedAt), record.id)
+      .exec();
+    return record;
+  }
+
+  /** The analysis if it exists and belongs to the organization; another organization's id reads as absent. */
+  async get(id: string, orgId?: string): Promise<AnalysisRecord | null> {
+    const record = await readHash<AnalysisRecord>(this.redis, keys.analysis(id));
+    if (!record || (orgId !== undefined && record.orgId !== orgId)) return null;
+    return record;
+  }
+
+  async list(orgId: string, limit: number, before?: number): Promise<AnalysisRecord[]> {
+    const ids = await this.redis.zrevrangebyscore(keys.orgAnalyses(orgId), before === undefined ? '+inf' : `(${before}`, '-inf', 'LIMIT', 0, limit);
+    const records = await Promise.all(ids.map((id) => this.get(id, orgId)));
+    return records.filter((r): r is AnalysisRecord => r !== null);
+  }
+
+  /** Updates a non-finished analysis; false when it is already completed, failed or cancelled (or unknown). */
+  async update(id: string, patch: Partial<AnalysisRecord>): Promise<boolean> {
+    const result = await this.redis.eval(UPDATE_UNLESS_TERMINAL, 1, keys.analysis(id), ...toFields(patch));
+    return result === 1;
+  }
+
+  /**
+   * Subscribes an analysis to a run and returns the run's outcome if it has already ended. Subscribe
+   * first, then read: the worker writes the outcome first, then reads the subscribers, so whichever
+   * comes second sees the other and no analysis is left waiting.
+   */
+  async subscribe(runKey: string, analysisId: string): Promise<RunOutcome | null> {
+    await this.redis.sadd(keys.runSubscribers(runKey), analysisId);
+    return this.runOutcome(runKey);
+  }
+
+  async subscribers(runKey: string): Promise<string[]> {
+    return this.redis.smembers(keys.runSubscribers(runKey));
+  }
+
+  async unsubscribe(runKey: string, analysisId: string): Promise<number> {
+    await this.redis.srem(keys.runSubscribers(runKey), analysisId);
+    return this.redis.scard(keys.runSubscribers(runKey));
+  }
+
+  async runOutcome(runKey: string): Promise<RunOutcome | null> {
+    const text = await this.redis.get(keys.runOutcome(runKey));
+    return text ? (JSON.parse(text) as RunOutcome) : null;
+  }
+
+  /**
+   * Records how a run ended and returns the analyses to finish from it. The outcome outlives the
+   * finished BullMQ job (kept 24 h, so a late subscriber to the same job id still gets an answer); a
+   * failure is kept 10 minutes only, so a resubmission after that runs again.
+   */
+  async finishRun(runKey: string, outcome: RunOutcome): Promise<string[]> {
+    const ttl = outcome.status === 'completed' ? RUN_OUTCOME_TTL_S : FAILED_RUN_TTL_S;
+    await this.redis.set(keys.runOutcome(runKey), JSON.stringify(outcome), 'EX', ttl);
+    return this.redis.smembers(keys.runSubscribers(runKey));
+  }
+
+  /** Copies a run's outcome into one analysis (idempotent; a cancelled analysis stays cancelled). */
+  async applyOutcome(analysisId: string, outcome: RunOutcome): Promise<boolean> {
+    if (outcome.status === 'completed') {
+      return this.update(analysisId, {
+        status: 'completed',
+        finishedAt: outcome.finishedAt,
+        reportId: outcome.reportId,
+        verdict: outcome.verdict,
+        phases: outcome.phases,
+        archiveSha256: outcome.archiveSha256,
+      });
+    }
+    return this.update(analysisId, { status: 'failed', finishedAt: outcome.finishedAt, error: outcome.error });
+  }
+}

@@ -1,0 +1,25 @@
+/** Every Redis key the service uses, in one place, so a reader can see the whole layout. */
+import type { Ecosystem } from '@airlock/core';
+
+const P = 'airlock';
+export const keys = {
+  organization: (orgId: string) => `${P}:org:${orgId}`,
+  organizations: () => `${P}:orgs`,
+  apiKey: (sha256: string) => `${P}:apikey:${sha256}`,
+  analysis: (id: string) => `${P}:analysis:${id}`,
+  orgAnalyses: (orgId: string) => `${P}:org:${orgId}:analyses`,
+  runSubscribers: (runKey: string) => `${P}:run:${runKey}:analyses`,
+  runOutcome: (runKey: string) => `${P}:run:${runKey}:outcome`,
+  report: (reportId: string) => `${P}:report:${reportId}`,
+  /** Registry packages: one verdict for everyone. Uploads: per organization, keyed by archive hash too. */
+  verdict: (ecosystem: Ecosystem, name: string, version: string) => `${P}:verdict:${ecosystem}:${name}@${version}`,
+  orgUploadVerdict: (orgId: string, ecosystem: Ecosystem, name: string, version: string) => `${P}:org:${orgId}:verdict:${ecosystem}:${name}@${version}`,
+  inventory: (id: string) => `${P}:inventory:${id}`,
+  orgInventories: (orgId: string) => `${P}:org:${orgId}:inventories`,
+  webhook: (id: string) => `${P}:webhook:${id}`,
+  orgWebhooks: (orgId: string) => `${P}:org:${orgId}:webhooks`,
+  delivery: (id: string) => `${P}:delivery:${id}`,
+  webhookDeliveries: (webhookId: string) => `${P}:webhook:${webhookId}:deliveries`,
+  stats: () => `${P}:stats`,
+  rateLimit: (subject: string, window: number) => `${P}:ratelimit:${subject}:${window}`,
+} as const;

@@ -1,0 +1,36 @@
+/** The service's one store over one Redis connection: every record kind, each in its own class. */
+import { Redis } from 'ioredis';
+import { AnalysisStore } from './analyses.js';
+import { InventoryStore } from './inventories.js';
+import { OrganizationStore } from './organizations.js';
+import { StatsStore } from './stats.js';
+import { VerdictStore } from './verdicts.js';
+import { WebhookStore } from './webhooks.js';
+
+export interface Store {
+  redis: Redis;
+  organizations: OrganizationStore;
+  analyses: AnalysisStore;
+  verdicts: VerdictStore;
+  inventories: InventoryStore;
+  webhooks: WebhookStore;
+  stats: StatsStore;
+  close(): Promise<void>;
+}
+
+export function openStore(redisUrl: string): Store {
+  // Commands queue while Redis restarts and run when it is back: a restart delays requests, loses none.
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: true });
+  return {
+    redis,
+    organizations: new OrganizationStore(redis),
+    analyses: new AnalysisStore(redis),
+    verdicts: new VerdictStore(redis),
+    inventories: new InventoryStore(redis),
+    webhooks: new WebhookStore(redis),
+    stats: new StatsStore(redis),
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
