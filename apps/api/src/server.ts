@@ -15,7 +15,7 @@ export interface RunningApi {
 }
 
 export async function startApi(config: ApiConfig, log: Logger): Promise<RunningApi> {
-  const context: ApiContext = { config, store: openStore(config.redisUrl), queues: openQueues(config.redisUrl), log };
+  const context: ApiContext = { config, store: openStore(config.redisUrl, (err) => log.warn({ err: err.message }, 'redis connection error')), queues: openQueues(config.redisUrl), log };
   const server = createApp(context).listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();

@@ -1,1 +1,3 @@
-export {};
+export * from './config.js';
+export * from './worker.js';
+export type { WorkerContext } from './context.js';

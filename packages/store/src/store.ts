@@ -18,9 +18,11 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export function openStore(redisUrl: string): Store {
+export function openStore(redisUrl: string, onError: (err: Error) => void = () => undefined): Store {
   // Commands queue while Redis restarts and run when it is back: a restart delays requests, loses none.
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: true });
+  // Connection errors while Redis is away are reported here; ioredis keeps reconnecting by itself.
+  redis.on('error', onError);
   return {
     redis,
     organizations: new OrganizationStore(redis),

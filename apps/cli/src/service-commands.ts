@@ -1,0 +1,118 @@
+/**
+ * `airlock submit` and `airlock status`: the CLI as a client of the REST API (AIRLOCK_API_URL,
+ * AIRLOCK_API_KEY). `airlock scan` stays the embedded mode that needs no service.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { EXIT } from './exit-codes.js';
+
+export interface ClientOptions {
+  api: string;
+  key?: string;
+  json?: boolean;
+  wait?: boolean;
+  force?: boolean;
+  failOn: 'malicious' | 'suspicious';
+  timeout: number;
+}
+
+interface AnalysisView {
+  id: string;
+  status: string;
+  ecosystem: string;
+  name: string;
+  version: string;
+  cached: boolean;
+  verdict: { verdict: string; score: number; reasons: { rule: string; explanation: string }[] } | null;
+  error: string | null;
+  links: Record<string, string>;
+}
+
+class ApiError extends Error {}
+
+async function request<T>(opts: ClientOptions, path: string, init: RequestInit = {}): Promise<T> {
+  if (!opts.key) throw new ApiError('no API key: set AIRLOCK_API_KEY or pass --key');
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${opts.key}`);
+  let res: Response;
+  try {
+    res = await fetch(new URL(path, opts.api), { ...init, headers });
+  } catch (err) {
+    throw new ApiError(`cannot reach the Airlock API at ${opts.api}: ${(err as Error).cause ?? (err as Error).message}`);
+  }
+  const body = (await res.json().catch(() => ({}))) as T & { detail?: string };
+  if (!res.ok) throw new ApiError(`${res.status}: ${body.detail ?? res.statusText}`);
+  return body;
+}
+
+/** `npm:name@1.2.3`, `pypi:name==1.2.3`, or a local archive to upload. */
+async function submission(target: string, force: boolean): Promise<{ path: string; init: RequestInit }> {
+  const npm = /^npm:((?:@[^/@]+\/)?[^@]+)@(.+)$/.exec(target);
+  const pypi = /^pypi:([^=]+)==(.+)$/.exec(target);
+  if (npm || pypi) {
+    const [, name, version] = (npm ?? pypi)!;
+    return { path: '/v1/analyses', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ecosystem: npm ? 'npm' : 'pypi', name, version, ...(force ? { force } : {}) }) } };
+  }
+  const bytes = await readFile(target).catch((err: NodeJS.ErrnoException) => {
+    throw new ApiError(`cannot read ${target}: ${err.code ?? err.message} (give npm:<name>@<version>, pypi:<name>==<version> or an archive)`);
+  });
+  const query = new URLSearchParams({ filename: basename(target), ...(force ? { force: 'true' } : {}) });
+  return { path: `/v1/analyses?${query}`, init: { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) } };
+}
+
+function print(opts: ClientOptions, a: AnalysisView): void {
+  if (opts.json) return void process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
+  const lines = [`${a.id}  ${a.ecosystem}:${a.name}@${a.version}  ${a.status}${a.cached ? ' (known verdict)' : ''}`];
+  if (a.verdict) {
+    lines.push(`verdict: ${a.verdict.verdict} (score ${a.verdict.score})`);
+    for (const r of a.verdict.reasons) lines.push(`  - ${r.rule}: ${r.explanation}`);
+  }
+  if (a.error) lines.push(`error: ${a.error}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function exitCode(opts: ClientOptions, a: AnalysisView): number {
+  if (a.status === 'failed') return EXIT.sandbox;
+  const flagged = opts.failOn === 'suspicious' ? ['malicious', 'suspicious'] : ['malicious'];
+  return a.verdict && flagged.includes(a.verdict.verdict) ? EXIT.findings : EXIT.ok;
+}
+
+async function waitDone(opts: ClientOptions, id: string): Promise<AnalysisView> {
+  const deadline = Date.now() + opts.timeout * 1000;
+  for (;;) {
+    const a = await request<AnalysisView>(opts, `/v1/analyses/${id}`);
+    if (['completed', 'failed', 'cancelled'].includes(a.status)) return a;
+    if (Date.now() > deadline) throw new ApiError(`analysis ${id} is still ${a.status} after ${opts.timeout} s; check later with airlock status ${id}`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+export async function submitCommand(target: string, opts: ClientOptions): Promise<number> {
+  try {
+    const { path, init } = await submission(target, opts.force ?? false);
+    let analysis = await request<AnalysisView>(opts, path, init);
+    if (opts.wait && !['completed', 'failed', 'cancelled'].includes(analysis.status)) analysis = await waitDone(opts, analysis.id);
+    print(opts, analysis);
+    return opts.wait || analysis.status === 'completed' ? exitCode(opts, analysis) : EXIT.ok;
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    process.stderr.write(`airlock submit: ${err.message}\n`);
+    return EXIT.usage;
+  }
+}
+
+export async function statusCommand(id: string, opts: ClientOptions & { report?: boolean }): Promise<number> {
+  try {
+    if (opts.report) {
+      process.stdout.write(`${JSON.stringify(await request(opts, `/v1/analyses/${encodeURIComponent(id)}/report`), null, 2)}\n`);
+      return EXIT.ok;
+    }
+    const analysis = opts.wait ? await waitDone(opts, id) : await request<AnalysisView>(opts, `/v1/analyses/${encodeURIComponent(id)}`);
+    print(opts, analysis);
+    return exitCode(opts, analysis);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    process.stderr.write(`airlock status: ${err.message}\n`);
+    return EXIT.usage;
+  }
+}

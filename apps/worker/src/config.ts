@@ -1,0 +1,44 @@
+/** Worker settings from the environment, read once at start; every value has a safe default. */
+import { resolve } from 'node:path';
+
+export interface WorkerConfig {
+  redisUrl: string;
+  /** Shared with the api: uploads/ (archives to analyse) and artifacts/ (raw traces, network logs). */
+  dataDir: string;
+  /** Sandbox runs at once in this process; each takes one CPU and up to 2 GiB. */
+  concurrency: number;
+  /** How long a job's lock lives without renewal; a killed worker's job is taken over after about this. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  npmRegistry?: string;
+  pypiIndex?: string;
+  /** Lets webhooks reach loopback and private addresses: for local testing only. */
+  webhookAllowPrivate: boolean;
+  webhookBaseDelayMs: number;
+  installTimeoutMs?: number;
+  importTimeoutMs?: number;
+}
+
+export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const int = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (got ${JSON.stringify(value)})`);
+    return n;
+  };
+  const optionalInt = (name: string) => (env[name] ? int(name, 0) : undefined);
+  return {
+    redisUrl: env.AIRLOCK_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
+    concurrency: int('AIRLOCK_WORKER_CONCURRENCY', 1),
+    lockDurationMs: int('AIRLOCK_LOCK_DURATION_MS', 30_000),
+    stalledIntervalMs: int('AIRLOCK_STALLED_INTERVAL_MS', 30_000),
+    ...(env.AIRLOCK_NPM_REGISTRY ? { npmRegistry: env.AIRLOCK_NPM_REGISTRY } : {}),
+    ...(env.AIRLOCK_PYPI_INDEX ? { pypiIndex: env.AIRLOCK_PYPI_INDEX } : {}),
+    webhookAllowPrivate: env.AIRLOCK_WEBHOOK_ALLOW_PRIVATE === '1',
+    webhookBaseDelayMs: int('AIRLOCK_WEBHOOK_BASE_DELAY_MS', 5_000),
+    ...(optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') ? { installTimeoutMs: optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') } : {}),
+    ...(optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') ? { importTimeoutMs: optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') } : {}),
+  };
+}

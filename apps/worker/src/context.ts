@@ -1,0 +1,16 @@
+/** What every processor of this worker process shares: config, store, queues, Docker, log, running runs. */
+import type Docker from 'dockerode';
+import type { Logger } from 'pino';
+import type { Queues } from '@airlock/queue';
+import type { Store } from '@airlock/store';
+import type { WorkerConfig } from './config.js';
+
+export interface WorkerContext {
+  config: WorkerConfig;
+  store: Store;
+  queues: Queues;
+  docker: Docker;
+  log: Logger;
+  /** Abort handles of the runs this process is executing, by run key (for cancellation). */
+  running: Map<string, AbortController>;
+}

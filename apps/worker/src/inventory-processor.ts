@@ -1,0 +1,66 @@
+/**
+ * The inventories and rescans queues: an inventory's packages become analyses (known verdicts answer at
+ * once, the rest queue behind API submissions), and lockfile hashes are checked against the registry.
+ * A rescan runs every package again, so a changed verdict is noticed and announced.
+ */
+import type { Job } from 'bullmq';
+import { AirlockError } from '@airlock/core';
+import { submitAnalysis, type InventoryJob } from '@airlock/queue';
+import { fetchNpmIntegrity } from '@airlock/registry';
+import { checkIntegrity } from '@airlock/static-signals';
+import type { InventoryPackageRef, InventoryRecord } from '@airlock/store';
+import { join } from 'node:path';
+import type { WorkerContext } from './context.js';
+import { checkInventoryCompletion } from './inventory-completion.js';
+
+export function inventoryProcessor(ctx: WorkerContext, mode: 'expand' | 'rescan') {
+  return async (job: Job<InventoryJob>) => {
+    const found = await ctx.store.inventories.get(job.data.inventoryId);
+    if (!found) throw new AirlockError('INVALID_INPUT', `inventory ${job.data.inventoryId} does not exist`);
+    let inventory: InventoryRecord = found;
+    if (mode === 'rescan') {
+      inventory = { ...inventory, status: 'expanding', rescans: inventory.rescans + 1, completedAt: null, packages: inventory.packages.map((p) => ({ ...p, analysisId: null })) };
+      await ctx.store.inventories.save(inventory);
+    }
+    if (mode === 'expand') inventory = { ...inventory, ...(await checkLockfileIntegrity(ctx, inventory.packages)) };
+    for (const [index, pkg] of inventory.packages.entries()) {
+      if (pkg.analysisId) continue; // a retried expansion keeps what it already submitted
+      const analysis = await submitAnalysis(ctx.store, ctx.queues, {
+        orgId: inventory.orgId,
+        target: { kind: 'registry', ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version },
+        source: mode === 'rescan' ? 'rescan' : 'inventory',
+        inventoryId: inventory.id,
+        force: mode === 'rescan',
+      });
+      inventory.packages[index] = { ...pkg, analysisId: analysis.id };
+      if (index % 50 === 49) await ctx.store.inventories.save(inventory);
+    }
+    await ctx.store.inventories.save({ ...inventory, status: 'analysing' });
+    await checkInventoryCompletion(ctx, inventory.id);
+    return { packages: inventory.packages.length };
+  };
+}
+
+/** Each npm lockfile hash against the registry's; what cannot be checked is listed with why, never dropped. */
+async function checkLockfileIntegrity(ctx: WorkerContext, packages: readonly InventoryPackageRef[]): Promise<Pick<InventoryRecord, 'integrityMismatches' | 'integrityUnchecked'>> {
+  const integrityMismatches: InventoryRecord['integrityMismatches'] = [];
+  const integrityUnchecked: InventoryRecord['integrityUnchecked'] = [];
+  const options = { cacheDir: join(ctx.config.dataDir, 'npm-cache'), ...(ctx.config.npmRegistry ? { registry: ctx.config.npmRegistry } : {}) };
+  for (const pkg of packages) {
+    if (!pkg.integrity) continue;
+    if (pkg.ecosystem !== 'npm') {
+      integrityUnchecked.push({ name: pkg.name, version: pkg.version, reason: 'PyPI hashes are checked when the file is downloaded for analysis' });
+      continue;
+    }
+    try {
+      const registry = await fetchNpmIntegrity(pkg.name, pkg.version, options);
+      const signals = checkIntegrity(pkg.integrity, registry, { package: `${pkg.name}@${pkg.version}`, file: 'lockfile' });
+      const mismatch = signals.find((s) => s.id === 'integrity.mismatch');
+      if (mismatch) integrityMismatches.push({ ecosystem: 'npm', name: pkg.name, version: pkg.version, lockfile: pkg.integrity, registry });
+      else if (signals.length > 0) integrityUnchecked.push({ name: pkg.name, version: pkg.version, reason: signals[0]!.message });
+    } catch (err) {
+      integrityUnchecked.push({ name: pkg.name, version: pkg.version, reason: (err as Error).message });
+    }
+  }
+  return { integrityMismatches, integrityUnchecked };
+}

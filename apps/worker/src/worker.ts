@@ -1,0 +1,64 @@
+/**
+ * One worker process: a BullMQ Worker per queue over the shared context, a cancel listener, and a
+ * graceful close (running sandbox runs finish unless the process is killed; a killed worker's job is
+ * taken over by another worker once its lock expires).
+ */
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { CANCEL_CHANNEL, QUEUES, openQueues, redisConnection, webhookBackoffMs } from '@airlock/queue';
+import { connectDocker } from '@airlock/sandbox';
+import { openStore } from '@airlock/store';
+import { analysisProcessor } from './analysis-processor.js';
+import type { WorkerConfig } from './config.js';
+import type { WorkerContext } from './context.js';
+import { inventoryProcessor } from './inventory-processor.js';
+import { webhookProcessor } from './webhook-processor.js';
+
+export interface RunningWorker {
+  context: WorkerContext;
+  close(): Promise<void>;
+}
+
+export async function startWorker(config: WorkerConfig, log: Logger): Promise<RunningWorker> {
+  const store = openStore(config.redisUrl, (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const queues = openQueues(config.redisUrl);
+  const context: WorkerContext = { config, store, queues, docker: connectDocker(), log, running: new Map() };
+  const connection = redisConnection(config.redisUrl);
+  const lock = { lockDuration: config.lockDurationMs, stalledInterval: config.stalledIntervalMs, maxStalledCount: 2 };
+  const workers = [
+    new Worker(QUEUES.analyses, analysisProcessor(context), { connection, concurrency: config.concurrency, ...lock }),
+    new Worker(QUEUES.inventories, inventoryProcessor(context, 'expand'), { connection, concurrency: 2, ...lock }),
+    new Worker(QUEUES.rescans, inventoryProcessor(context, 'rescan'), { connection, concurrency: 1, ...lock }),
+    new Worker(QUEUES.webhooks, webhookProcessor(context), {
+      connection,
+      concurrency: 8,
+      ...lock,
+      settings: { backoffStrategy: (attemptsMade: number) => webhookBackoffMs(attemptsMade, config.webhookBaseDelayMs) },
+    }),
+  ];
+  for (const worker of workers) {
+    worker.on('failed', (job, err) => log.debug({ queue: worker.name, jobId: job?.id, err: err.message }, 'job failed'));
+    worker.on('error', (err) => log.error({ queue: worker.name, err: err.message }, 'worker error'));
+  }
+  const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  subscriber.on('error', (err: Error) => log.warn({ err: err.message }, 'redis cancel-listener error'));
+  await subscriber.subscribe(CANCEL_CHANNEL);
+  subscriber.on('message', (_channel: string, runKey: string) => {
+    const controller = context.running.get(runKey);
+    if (!controller) return;
+    log.info({ runKey }, 'cancelling a running analysis');
+    controller.abort();
+  });
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  log.info({ concurrency: config.concurrency, dataDir: config.dataDir }, 'worker ready');
+  return {
+    context,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      subscriber.disconnect();
+      await queues.close();
+      await store.close();
+    },
+  };
+}
