@@ -1,0 +1,61 @@
+// Service numbers: cached verdict lookups per second through the REST API (GET /v1/verdicts, auth and
+// rate limiting included), and end-to-end time of one small upload (submit -> verdict, one worker).
+// Uses a private redis-server on a free port. Usage: node test/bench/service-bench.mjs [seconds] [concurrency]
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import * as tar from 'tar';
+import { apiConfigFromEnv, startApi } from '../../apps/api/dist/index.js';
+import { startWorker, workerConfigFromEnv } from '../../apps/worker/dist/index.js';
+
+const seconds = Number(process.argv[2] ?? 5);
+const concurrency = Number(process.argv[3] ?? 16);
+const here = fileURLToPath(new URL('.', import.meta.url));
+const log = pino({ level: 'silent' });
+
+const port = await new Promise((r) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
+const redisDir = mkdtempSync(join(tmpdir(), 'airlock-bench-redis-'));
+const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisDir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 500));
+const redisUrl = `redis://127.0.0.1:${port}`;
+const dataDir = mkdtempSync(join(tmpdir(), 'airlock-bench-data-'));
+const api = await startApi({ ...apiConfigFromEnv({}), port: 0, redisUrl, dataDir, adminToken: 'bench', rateLimitPerMinute: 0 }, log);
+const created = await (await fetch(`${api.url}/v1/admin/organizations`, { method: 'POST', headers: { authorization: 'Bearer bench', 'content-type': 'application/json' }, body: '{"name":"bench"}' })).json();
+const auth = { authorization: `Bearer ${created.apiKey}` };
+
+// 1. Cached verdict lookups.
+const verdict = { verdict: 'benign', score: 0, reasons: [] };
+await api.context.store.verdicts.record('public', { ecosystem: 'npm', name: 'left-pad', version: '1.3.0', archiveSha256: 'a'.repeat(64), reportId: 'r', analyzedAt: new Date().toISOString(), verdict, phases: [] });
+let done = 0;
+const until = Date.now() + seconds * 1000;
+await Promise.all(Array.from({ length: concurrency }, async () => {
+  while (Date.now() < until) {
+    const res = await fetch(`${api.url}/v1/verdicts/npm/left-pad/1.3.0`, { headers: auth });
+    if (res.status !== 200) throw new Error(`lookup answered ${res.status}`);
+    await res.arrayBuffer();
+    done++;
+  }
+}));
+console.log(`verdict lookups: ${Math.round(done / seconds)} req/s (${done} in ${seconds} s, concurrency ${concurrency}, one api process)`);
+
+// 2. One small upload end to end through the queue and one worker.
+const worker = await startWorker({ ...workerConfigFromEnv({}), redisUrl, dataDir }, log);
+const chunks = [];
+for await (const c of tar.c({ gzip: true, cwd: resolve(here, '../fixtures/npm/benign-no-scripts'), prefix: 'package', portable: true }, ['.'])) chunks.push(c);
+const t0 = Date.now();
+const submitted = await (await fetch(`${api.url}/v1/analyses?filename=bench-1.0.0.tgz`, { method: 'POST', headers: { ...auth, 'content-type': 'application/octet-stream' }, body: Buffer.concat(chunks) })).json();
+let a;
+for (;;) {
+  a = await (await fetch(`${api.url}/v1/analyses/${submitted.id}`, { headers: auth })).json();
+  if (['completed', 'failed', 'cancelled'].includes(a.status)) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+console.log(`submission end to end: ${((Date.now() - t0) / 1000).toFixed(2)} s (${a.status}, ${a.verdict?.verdict}; sandbox phases ${a.phases.map((p) => `${p.name} ${p.durationMs} ms`).join(', ')})`);
+
+await worker.close();
+await api.close();
+redis.kill('SIGTERM');
