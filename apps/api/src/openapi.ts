@@ -37,6 +37,7 @@ export function openApiDocument(): object {
     responses: { 202: json('Expanding'), 413: problem('Too large'), 422: problem('Not a recognised lockfile or SBOM'), ...errors },
   });
   registry.registerPath({ method: 'get', path: '/v1/inventories/{id}', summary: 'Progress, counts by verdict, findings, integrity mismatches', security, request: { params: id }, responses: { 200: json('The inventory'), 404: problem('Unknown here'), ...errors } });
+  registry.registerPath({ method: 'post', path: '/v1/inventories/{id}/rescan', summary: 'Rescan every package now (a changed verdict sends analysis.verdict_changed)', security, request: { params: id }, responses: { 202: json('Rescan queued'), 409: problem('Still expanding'), ...errors } });
   registry.registerPath({ method: 'delete', path: '/v1/inventories/{id}/schedule', summary: 'Stop scheduled rescans', security, request: { params: id }, responses: { 204: { description: 'Stopped' }, ...errors } });
   registry.registerPath({ method: 'post', path: '/v1/webhooks', summary: 'Register a webhook; the signing secret is returned once', security, request: { body: { content: { 'application/json': { schema: CreateWebhook } } } }, responses: { 201: json('Registered, with secret'), 422: problem('URL refused (private, loopback, metadata address...)'), ...errors } });
   registry.registerPath({ method: 'get', path: '/v1/webhooks', summary: "This organization's webhooks", security, responses: { 200: json('Webhooks'), ...errors } });

@@ -47,7 +47,8 @@ export const InventoryQuery = z
     filename: z.string().min(1).max(200).openapi({ description: 'package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, poetry.lock, *.cdx.json, *.spdx.json' }),
     schedule: z
       .string()
-      .regex(/^(?:hourly|daily|weekly|every:\d+[smhd]|cron:.+)$/, 'hourly, daily, weekly, every:<n>[s|m|h|d] or cron:<pattern>')
+      .regex(/^(?:hourly|daily|weekly|every:\d+[smhd]|cron:(?:\S+\s+){4,5}\S+)$/, 'hourly, daily, weekly, every:<n>[s|m|h|d] or cron:<5 or 6 fields>')
+      .refine((text) => (parseSchedule(text).everyMs ?? Infinity) >= MIN_RESCAN_INTERVAL_MS, 'rescans at most every 5 minutes')
       .optional()
       .openapi({ description: 'Rescan the whole inventory on this schedule.' }),
   })
@@ -95,6 +96,9 @@ export const Analysis = z
 export const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), instance: z.string() })
   .openapi('Problem');
+
+/** Each rescan runs every package again in the sandbox: more often than this only burns workers. */
+export const MIN_RESCAN_INTERVAL_MS = 5 * 60 * 1000;
 
 /** `daily` / `every:6h` / `cron:0 3 * * *` -> a BullMQ repeat. */
 export function parseSchedule(text: string): { pattern?: string; everyMs?: number } {

@@ -46,7 +46,7 @@ export function openQueues(redisUrl: string): Queues {
 /**
  * Enqueues one sandbox run under its run key. BullMQ ignores an add whose job id already exists, which
  * is the dedupe: a second organization asking for the same package version joins the waiting run.
- * A forced rescan passes a nonce, making a new run.
+ * A forced rescan passes a run key with a nonce (runKeyOf), making a new run.
  */
 export async function enqueueAnalysis(queues: Queues, target: AnalysisTarget, source: PrioritySource, runKey: string = runKeyOf(target)): Promise<string> {
   await queues.analyses.add('analyze', { runKey, target }, { ...ANALYSIS_DEFAULTS, jobId: safeJobId(runKey), priority: PRIORITY[source] });
@@ -72,6 +72,11 @@ export async function scheduleRescan(queues: Queues, inventoryId: string, schedu
   const repeat = schedule.pattern ? { pattern: schedule.pattern } : { every: schedule.everyMs ?? 24 * 3600 * 1000 };
   // BullMQ types scheduler ids as job names; they are free strings.
   await queues.rescans.upsertJobScheduler(`rescan|${inventoryId}` as "rescan", repeat, { name: 'rescan', data: { inventoryId }, opts: { removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } } });
+}
+
+/** One rescan now (besides any schedule): every package of the inventory runs again. */
+export async function enqueueRescanNow(queues: Queues, inventoryId: string): Promise<void> {
+  await queues.rescans.add('rescan', { inventoryId }, { removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } });
 }
 
 export async function unscheduleRescan(queues: Queues, inventoryId: string): Promise<void> {

@@ -44,7 +44,12 @@ export async function submitAnalysis(store: Store, queues: Queues, submission: S
   const analysis = await store.analyses.create({ ...base, runKey });
   const outcome = await store.analyses.subscribe(runKey, analysis.id);
   if (outcome) {
+    // The run ended already (another organization uploaded the same bytes): its result is this one's too.
     await store.analyses.applyOutcome(analysis.id, outcome);
+    if (outcome.status === 'completed' && target.kind === 'archive') {
+      const { reportId, verdict, phases, archiveSha256: sha256, finishedAt } = outcome;
+      await store.verdicts.record({ orgId }, { ecosystem: target.ecosystem, name: target.name, version: target.version, archiveSha256: sha256, reportId, analyzedAt: finishedAt, verdict, phases });
+    }
     return (await store.analyses.get(analysis.id)) ?? analysis;
   }
   await enqueueAnalysis(queues, target, submission.source, runKey);

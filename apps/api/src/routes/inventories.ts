@@ -1,7 +1,7 @@
 /** /v1/inventories: upload a lockfile or SBOM, optionally rescanned on a schedule; progress and findings. */
 import express, { Router } from 'express';
 import { InventoryError, parseInventory } from '@airlock/inventory';
-import { enqueueInventoryExpansion, scheduleRescan, unscheduleRescan } from '@airlock/queue';
+import { enqueueInventoryExpansion, enqueueRescanNow, scheduleRescan, unscheduleRescan } from '@airlock/queue';
 import { summarizeInventory } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -56,6 +56,14 @@ export function inventoriesRouter(ctx: ApiContext): Router {
       summary: summarizeInventory(inventory, analyses),
       packages: packages.map((p, i) => ({ ...p, status: analyses[i]?.status ?? 'pending', verdict: analyses[i]?.verdict?.verdict ?? null })),
     });
+  });
+
+  router.post('/:id/rescan', async (req, res) => {
+    const inventory = await ctx.store.inventories.get(String(req.params.id), orgOf(res).id);
+    if (!inventory) throw problems.notFound(`no inventory ${req.params.id} in this organization`);
+    if (inventory.status === 'expanding') throw problems.conflict(`inventory ${inventory.id} is still being expanded`);
+    await enqueueRescanNow(ctx.queues, inventory.id);
+    res.status(202).json({ id: inventory.id, rescan: inventory.rescans + 1 });
   });
 
   router.delete('/:id/schedule', async (req, res) => {
