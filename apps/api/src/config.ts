@@ -1,5 +1,6 @@
 /** API settings from the environment, read once at start. */
 import { resolve } from 'node:path';
+import { envInt } from '@airlock/core';
 
 export interface ApiConfig {
   port: number;
@@ -19,13 +20,7 @@ export interface ApiConfig {
 }
 
 export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const int = (name: string, fallback: number) => {
-    const value = env[name];
-    if (value === undefined || value === '') return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer (got ${JSON.stringify(value)})`);
-    return n;
-  };
+  const int = (name: string, fallback: number) => envInt(env, name, fallback, 0);
   return {
     port: int('AIRLOCK_API_PORT', 8080),
     host: env.AIRLOCK_API_HOST ?? '127.0.0.1',

@@ -1,5 +1,6 @@
 /** Worker settings from the environment, read once at start; every value has a safe default. */
 import { resolve } from 'node:path';
+import { envInt } from '@airlock/core';
 
 export interface WorkerConfig {
   redisUrl: string;
@@ -20,13 +21,7 @@ export interface WorkerConfig {
 }
 
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const int = (name: string, fallback: number) => {
-    const value = env[name];
-    if (value === undefined || value === '') return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (got ${JSON.stringify(value)})`);
-    return n;
-  };
+  const int = (name: string, fallback: number) => envInt(env, name, fallback);
   const optionalInt = (name: string) => (env[name] ? int(name, 0) : undefined);
   return {
     redisUrl: env.AIRLOCK_REDIS_URL ?? 'redis://127.0.0.1:6379',

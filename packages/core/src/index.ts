@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './report.js';
 export * from './network.js';
 export * from './honeytoken.js';
+export * from './env.js';

@@ -154,5 +154,20 @@ describe('inventories', () => {
     expect(done.integrityMismatches).toEqual([expect.objectContaining({ name: 'left-pad', lockfile: wrong })]);
     const event = await waitFor('the inventory webhook', async () => receiver.hits.find((h) => h.body.includes('"inventory.completed"') && h.body.includes(submitted.body.id)));
     expect(JSON.parse(event.body).data.integrityMismatches[0].name).toBe('left-pad');
+
+    // A rescan runs the package again; a verdict that differs from the stored one is announced as changed.
+    // The stored verdict is set to `suspicious` first, standing in for an earlier run that saw something else.
+    const changedHook = await call('/v1/webhooks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url('/changed'), events: ['analysis.verdict_changed'] }) });
+    expect(changedHook.status).toBe(201);
+    const stored = (await api.context.store.verdicts.latest(org.id, 'npm', 'left-pad', '1.3.0'))!;
+    await api.context.store.verdicts.record('public', { ...stored, verdict: { ...stored.verdict, verdict: 'suspicious' } });
+    expect((await call(`/v1/inventories/${submitted.body.id}/rescan`, { method: 'POST' })).status).toBe(202);
+    const changed = await waitFor('the verdict_changed webhook', async () => receiver.hits.find((h) => h.path === '/changed'), 240_000, 1000);
+    expect(JSON.parse(changed.body)).toMatchObject({ type: 'analysis.verdict_changed', data: { previousVerdict: 'suspicious', analysis: { name: 'left-pad', verdict: { verdict: stored.verdict.verdict } } } });
+    const rescanned = await waitFor('the rescan to complete', async () => {
+      const { body } = await call<Inventory & { rescans: number }>(`/v1/inventories/${submitted.body.id}`);
+      return body.status === 'completed' && body.rescans === 1 ? body : null;
+    }, 60_000, 1000);
+    expect(rescanned.summary.finished).toBe(1);
   });
 });
