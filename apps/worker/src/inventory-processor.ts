@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import type { WorkerContext } from './context.js';
 import { checkInventoryCompletion } from './inventory-completion.js';
 
+const INTEGRITY_LOOKUPS_AT_ONCE = 8;
+
 export function inventoryProcessor(ctx: WorkerContext, mode: 'expand' | 'rescan') {
   return async (job: Job<InventoryJob>) => {
     const found = await ctx.store.inventories.get(job.data.inventoryId);
@@ -46,11 +48,11 @@ async function checkLockfileIntegrity(ctx: WorkerContext, packages: readonly Inv
   const integrityMismatches: InventoryRecord['integrityMismatches'] = [];
   const integrityUnchecked: InventoryRecord['integrityUnchecked'] = [];
   const options = { cacheDir: join(ctx.config.dataDir, 'npm-cache'), ...(ctx.config.npmRegistry ? { registry: ctx.config.npmRegistry } : {}) };
-  for (const pkg of packages) {
-    if (!pkg.integrity) continue;
+  const check = async (pkg: InventoryPackageRef) => {
+    if (!pkg.integrity) return;
     if (pkg.ecosystem !== 'npm') {
       integrityUnchecked.push({ name: pkg.name, version: pkg.version, reason: 'PyPI hashes are checked when the file is downloaded for analysis' });
-      continue;
+      return;
     }
     try {
       const registry = await fetchNpmIntegrity(pkg.name, pkg.version, options);
@@ -61,6 +63,12 @@ async function checkLockfileIntegrity(ctx: WorkerContext, packages: readonly Inv
     } catch (err) {
       integrityUnchecked.push({ name: pkg.name, version: pkg.version, reason: (err as Error).message });
     }
-  }
-  return { integrityMismatches, integrityUnchecked };
+  };
+  // A few registry lookups at a time: a 1,000-package lockfile takes seconds, not minutes.
+  const queue = [...packages];
+  await Promise.all(Array.from({ length: INTEGRITY_LOOKUPS_AT_ONCE }, async () => {
+    for (let pkg = queue.shift(); pkg; pkg = queue.shift()) await check(pkg);
+  }));
+  const byName = (a: { name: string; version: string }, b: { name: string; version: string }) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version);
+  return { integrityMismatches: integrityMismatches.sort(byName), integrityUnchecked: integrityUnchecked.sort(byName) };
 }
