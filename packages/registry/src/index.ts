@@ -1,1 +1,2 @@
 export * from './fetch-npm-tree.js';
+export * from './npm-integrity.js';

@@ -26,6 +26,9 @@ declare module 'pacote' {
     registry?: string;
     [key: string]: unknown;
   }
-  const pacote: { tarball(spec: string, options?: PacoteOptions): Promise<Buffer & { integrity: string; resolved: string }> };
+  const pacote: {
+    tarball(spec: string, options?: PacoteOptions): Promise<Buffer & { integrity: string; resolved: string }>;
+    manifest(spec: string, options?: PacoteOptions): Promise<{ name: string; version: string; _integrity?: string; _resolved?: string; dist?: { integrity?: string; shasum?: string } }>;
+  };
   export default pacote;
 }
