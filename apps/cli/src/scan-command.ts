@@ -1,4 +1,4 @@
-import { analyzeLocalPackage, analyzeNpmSpec } from '@airlock/analysis';
+import { analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec } from '@airlock/analysis';
 import { renderReportText } from '@airlock/report';
 import { connectDocker } from '@airlock/sandbox';
 import { EXIT } from './exit-codes.js';
@@ -11,6 +11,10 @@ export interface ScanOptions {
   artifacts: string;
   npmCache: string;
   registry?: string;
+  /** PyPI index for `pypi:` targets (default https://pypi.org, or AIRLOCK_PYPI_INDEX). */
+  pypiIndex?: string;
+  /** `pypi:` targets: analyse the pure-Python wheel instead of the sdist. */
+  wheel?: boolean;
   failOn: 'malicious' | 'suspicious';
 }
 
@@ -32,10 +36,13 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       signal: controller.signal,
       log: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),
     };
-    // `npm:<spec>` is a registry package with its dependency tree; anything else is a local path.
+    // `npm:<spec>` is a registry package with its dependency tree, `pypi:<name>[==version]` a PyPI
+    // release (sdist or wheel, no dependencies); anything else is a local path.
     const report = path.startsWith('npm:')
       ? await analyzeNpmSpec(path.slice(4), { ...common, cacheDir: opts.npmCache, ...(opts.registry ? { registry: opts.registry } : {}) })
-      : await analyzeLocalPackage(path, common);
+      : path.startsWith('pypi:')
+        ? await analyzePypiSpec(path.slice(5), { ...common, kind: opts.wheel ? 'wheel' : 'sdist', ...(opts.pypiIndex ? { index: opts.pypiIndex } : {}) })
+        : await analyzeLocalPackage(path, common);
     log.info(
       {
         analysisId: report.id,

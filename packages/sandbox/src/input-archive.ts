@@ -4,6 +4,8 @@ import { basename, resolve } from 'node:path';
 import { AirlockError, parseNpmManifest, parsePythonMetadata, type Ecosystem, type PackageIdentity } from '@airlock/core';
 import { checkArchiveListing, type ArchiveEntry } from '@airlock/static-signals';
 import * as tar from 'tar';
+import { TextCollector } from './text-collector.js';
+import { pickZipMetadata, readZip } from './zip-archive.js';
 
 /** Archives larger than this are refused rather than half-analysed. */
 export const MAX_ARCHIVE_BYTES = 256 * 1024 * 1024;
@@ -13,8 +15,9 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
 export interface PreparedArchive {
   identity: PackageIdentity;
+  /** The archive's bytes: a gzipped tarball (npm, sdist) or a zip (wheel, zip sdist). */
   tgz: Buffer;
-  /** File name inside the sandbox: pip reads name and version from an sdist's file name. */
+  /** File name inside the sandbox: pip reads name and version from an sdist's and tags from a wheel's. */
   fileName: string;
   /** Every path in the archive, with the text of source-like files (for static signals; never run). */
   files: { path: string; text?: string }[];
@@ -27,14 +30,17 @@ export interface PreparedArchive {
   tree?: { manifest: string; lockfile: string; tarballs: { fileName: string; tgz: Buffer }[] };
 }
 
-/** What an sdist's file name may look like (it reaches pip's command line). */
+/** What an sdist's or a wheel's file name may look like (it reaches pip's command line). */
 const SDIST_NAME = /^[A-Za-z0-9][\w.+-]{0,200}\.(tar\.gz|tgz)$/;
+const ZIP_SDIST_NAME = /^[A-Za-z0-9][\w.+-]{0,200}\.zip$/;
+const WHEEL_NAME = /^[A-Za-z0-9][\w.+]{0,150}-[\w.+]{1,64}(-\d[\w.]{0,30})?-[\w.]{1,60}-[\w.]{1,60}-[\w.]{1,100}\.whl$/;
 
 /**
- * Turns a local package into the gzipped tarball that the sandbox installs, with its identity and
- * hashes: an npm package (a .tgz as `npm pack` makes, or a folder) or a Python sdist (.tar.gz with
- * PKG-INFO). Nothing from the package runs on the host: a folder is packed with node-tar (not
- * `npm pack`, which would run its `prepare` script) and only package.json or PKG-INFO is read.
+ * Turns a local package into the archive that the sandbox installs, with its identity and hashes: an
+ * npm package (a .tgz as `npm pack` makes, or a folder), a Python sdist (.tar.gz or .zip with PKG-INFO)
+ * or a wheel (.whl with *.dist-info/METADATA). Nothing from the package runs on the host: a folder is
+ * packed with node-tar (not `npm pack`, which would run its `prepare` script) and only the metadata
+ * file and source texts are read.
  */
 export async function preparePackageArchive(path: string): Promise<PreparedArchive> {
   const abs = resolve(path);
@@ -52,37 +58,38 @@ export async function preparePackageArchive(path: string): Promise<PreparedArchi
   if (tgz.length > MAX_ARCHIVE_BYTES) {
     throw new AirlockError('ARCHIVE_REJECTED', `${path} packs to ${tgz.length} bytes; the limit is ${MAX_ARCHIVE_BYTES}`);
   }
-  if (/\.(whl|zip)$/i.test(abs)) {
-    throw new AirlockError('ARCHIVE_REJECTED', `${path}: wheels and zip sdists are not supported yet; give a .tar.gz sdist`);
-  }
   return prepareArchiveBuffer(tgz, { label: path, source: info.isDirectory() ? `${abs}/` : basename(abs), fileName: basename(abs) });
 }
 
 /**
  * The same for an archive already in memory (a registry download): checks it, reads its identity and
- * source texts. `fileName` is a hint for sdists (pip reads name and version from it).
+ * source texts. `fileName` is a hint for Python archives (pip reads name, version and tags from it).
  */
 export async function prepareArchiveBuffer(tgz: Buffer, origin: { label: string; source: string; fileName: string }): Promise<PreparedArchive> {
   const path = origin.label;
-  if (tgz[0] !== 0x1f || tgz[1] !== 0x8b) {
-    throw new AirlockError('ARCHIVE_REJECTED', `${path} is not a gzipped tarball (.tgz, .tar.gz) or a package folder`);
-  }
   const listing: ArchiveEntry[] = [];
   const texts = new TextCollector();
-  const found = await readTopLevelFile(tgz, path, ['package.json', 'PKG-INFO'], listing, texts);
-  rejectHostile(path, listing, tgz.length);
-  const ecosystem: Ecosystem = found.name === 'package.json' ? 'npm' : 'pypi';
+  let found: { kind: ArchiveKind; text: string; wheelTag?: string | null };
+  if (tgz[0] === 0x1f && tgz[1] === 0x8b) {
+    const top = await readTopLevelFile(tgz, path, ['package.json', 'PKG-INFO'], listing, texts);
+    rejectHostile(path, listing, tgz.length);
+    found = { kind: top.name === 'package.json' ? 'npm' : 'sdist', text: top.text };
+  } else if (tgz.subarray(0, 4).equals(ZIP_MAGIC) || tgz.subarray(0, 4).equals(EMPTY_ZIP_MAGIC)) {
+    const metadata = await readZip(tgz, path, listing, texts);
+    rejectHostile(path, listing, tgz.length);
+    const zip = pickZipMetadata(path, metadata);
+    found = { kind: zip.metadata.kind === 'wheel' ? 'wheel' : 'zip-sdist', text: zip.metadata.text, wheelTag: zip.wheelTag };
+  } else {
+    throw new AirlockError('ARCHIVE_REJECTED', `${path} is not a gzipped tarball (.tgz, .tar.gz), a wheel, a zip sdist or a package folder`);
+  }
+  const ecosystem: Ecosystem = found.kind === 'npm' ? 'npm' : 'pypi';
   let manifest: { name: string; version: string };
   try {
     manifest = ecosystem === 'npm' ? parseNpmManifest(found.text) : parsePythonMetadata(found.text);
   } catch (err) {
     throw new AirlockError('ARCHIVE_REJECTED', `${path}: ${(err as Error).message}`);
   }
-  let fileName = 'package.tgz';
-  if (ecosystem === 'pypi') {
-    fileName = origin.fileName;
-    if (!SDIST_NAME.test(fileName)) fileName = `${manifest.name}-${manifest.version}.tar.gz`;
-  }
+  const fileName = sandboxFileName(found.kind, origin.fileName, manifest, found.wheelTag ?? null);
   return {
     tgz,
     fileName,
@@ -100,6 +107,29 @@ export async function prepareArchiveBuffer(tgz: Buffer, origin: { label: string;
       },
     },
   };
+}
+
+type ArchiveKind = 'npm' | 'sdist' | 'zip-sdist' | 'wheel';
+const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
+const EMPTY_ZIP_MAGIC = Buffer.from('PK\x05\x06', 'latin1');
+
+/** The given name when it is safe and of the right kind, else one made from the metadata. */
+function sandboxFileName(kind: ArchiveKind, given: string, manifest: { name: string; version: string }, wheelTag: string | null): string {
+  const { name, version } = manifest;
+  switch (kind) {
+    case 'npm':
+      return 'package.tgz';
+    case 'sdist':
+      return SDIST_NAME.test(given) ? given : `${name}-${version}.tar.gz`;
+    case 'zip-sdist':
+      return ZIP_SDIST_NAME.test(given) ? given : `${name}-${version}.zip`;
+    case 'wheel': {
+      if (WHEEL_NAME.test(given)) return given;
+      // The wheel naming rule: `-` in name and version becomes `_`; the tag comes from WHEEL.
+      const escape = (s: string) => s.replace(/[^\w.+]+/g, '_');
+      return `${escape(name)}-${escape(version)}-${wheelTag ?? 'py3-none-any'}.whl`;
+    }
+  }
 }
 
 async function packDirectory(dir: string): Promise<Buffer> {
@@ -192,34 +222,4 @@ function rejectHostile(label: string, listing: ArchiveEntry[], compressedSize: n
   const more = check.problems.length - 5 + check.omittedProblems;
   const list = check.problems.slice(0, 5).map((p) => p.message).join('; ');
   throw new AirlockError('ARCHIVE_REJECTED', `${label} is a hostile archive: ${list}${more > 0 ? ` (and ${more} more)` : ''}`);
-}
-
-/** Source-like files worth a static look: scripts, manifests, build files. */
-const SOURCE_FILE = /(\.(c?js|mjs|ts|py|pyw|sh|bash|ps1|bat|cmd|json|gyp|toml|cfg|txt)|\/(setup\.py|Makefile|binding\.gyp))$/i;
-const MAX_TEXT_BYTES = 1024 * 1024;
-const MAX_TOTAL_TEXT_BYTES = 32 * 1024 * 1024;
-
-/** Keeps the text of source-like files up to per-file and total caps, counting what it leaves out. */
-class TextCollector {
-  private readonly texts = new Map<string, string>();
-  private total = 0;
-  skipped = 0;
-
-  wants(path: string, size: number): boolean {
-    if (!SOURCE_FILE.test(path)) return false;
-    if (size > MAX_TEXT_BYTES || this.total + size > MAX_TOTAL_TEXT_BYTES) {
-      this.skipped++;
-      return false;
-    }
-    this.total += size;
-    return true;
-  }
-
-  add(path: string, bytes: Buffer): void {
-    this.texts.set(path, bytes.toString('utf8'));
-  }
-
-  get(path: string): string | undefined {
-    return this.texts.get(path);
-  }
 }

@@ -73,10 +73,10 @@ describe('preparePackageArchive with Python sdists', () => {
     const prepared = await preparePackageArchive(await sdist('weird name;rm -rf.tar.gz', 'Name: demo\nVersion: 1.2.3\n'));
     expect(prepared.fileName).toBe('demo-1.2.3.tar.gz');
   });
-  it('rejects wheels for now with a clear message', async () => {
+  it('rejects a wheel that is not a readable zip with a clear message (wheels themselves: zip-archive.test.ts)', async () => {
     const f = join(mkdtempSync(join(tmpdir(), 'a-')), 'x-1.0-py3-none-any.whl');
     writeFileSync(f, 'PK\x03\x04');
-    await expect(preparePackageArchive(f)).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(/not supported yet/) });
+    await expect(preparePackageArchive(f)).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(/is not a readable zip/) });
   });
 });
 

@@ -19,6 +19,7 @@ export * from './confusables.js';
 export * from './edit-distance.js';
 export * from './name-affixes.js';
 export * from './popular-names.js';
+export * from './top-pypi-names.js';
 export * from './typosquat.js';
 export * from './dependency-confusion.js';
 export * from './npm-dependency-sources.js';

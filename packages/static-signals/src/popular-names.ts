@@ -1,7 +1,7 @@
 /**
  * Indexes of popular package names, the targets typosquatters imitate. Built once (lookups are then
  * constant time except the edit-distance scan, which only visits names of a similar length).
- * npm's comes from npm-high-impact; PyPI's list is given by the caller (top-pypi-packages data).
+ * npm's comes from npm-high-impact; PyPI's from a vendored top-pypi-packages snapshot (or the caller's list).
  */
 import { npmHighImpact } from 'npm-high-impact';
 import { confusableSkeleton } from './confusables.js';
@@ -9,6 +9,7 @@ import { affixCores } from './name-affixes.js';
 import { asRecord } from './manifest-fields.js';
 import { normalizeName, separatorKey, splitNpmName } from './package-names.js';
 import type { Ecosystem } from './signal.js';
+import { TOP_PYPI_NAMES } from './top-pypi-names.js';
 
 export interface PopularNameIndex {
   ecosystem: Ecosystem;
@@ -71,6 +72,14 @@ let npmIndex: PopularNameIndex | undefined;
 export function npmPopularNameIndex(): PopularNameIndex {
   npmIndex ??= buildPopularNameIndex('npm', npmHighImpact);
   return npmIndex;
+}
+
+let pypiIndex: PopularNameIndex | undefined;
+
+/** The 5000 most downloaded PyPI projects (vendored snapshot, see top-pypi-names.ts), indexed once. */
+export function pypiPopularNameIndex(): PopularNameIndex {
+  pypiIndex ??= buildPopularNameIndex('pypi', TOP_PYPI_NAMES);
+  return pypiIndex;
 }
 
 /**
