@@ -4,7 +4,9 @@ import { AirlockError } from '@airlock/core';
 import { scanCommand } from './scan-command.js';
 import { imagesBuildCommand } from './images-command.js';
 import { evalCommand } from './eval/eval-command.js';
+import { baselineLearnCommand } from './baseline-command.js';
 import { EXIT } from './exit-codes.js';
+import { statusCommand, submitCommand } from './service-commands.js';
 
 
 function seconds(value: string): number {
@@ -21,7 +23,7 @@ const program = new Command('airlock')
 program
   .command('scan')
   .description('install and import a package inside a hardened sandbox and report what it did')
-  .argument('<target>', 'npm:<name@version> (registry, with its dependency tree), a package .tgz or folder, or a Python sdist')
+  .argument('<target>', 'npm:<name@version> (registry, with its dependency tree), pypi:<name[==version]>, a package .tgz or folder, a Python sdist or wheel')
   .option('--json', 'print the full report as JSON')
   .option('--install-timeout <seconds>', 'time limit of the install phase', seconds, 120)
   .option('--import-timeout <seconds>', 'time limit of the import phase', seconds, 30)
@@ -29,6 +31,8 @@ program
   .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
   .addOption(new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['malicious', 'suspicious']).default('malicious'))
   .option('--registry <url>', 'npm registry to resolve npm: targets from', process.env.AIRLOCK_NPM_REGISTRY)
+  .option('--pypi-index <url>', 'PyPI index for pypi: targets (JSON API or PEP 691 simple API)', process.env.AIRLOCK_PYPI_INDEX)
+  .option('--wheel', 'pypi: targets: analyse the pure-Python wheel instead of the sdist')
   .action(async (path: string, opts) => {
     process.exitCode = await scanCommand(path, opts);
   });
@@ -42,9 +46,57 @@ program
   .option('--only <text>', 'only samples whose id contains this text')
   .option('--artifacts <dir>', 'where raw traces are kept', '.airlock/artifacts')
   .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
+  .addOption(new Option('--split <split>', 'benign samples of this split (malicious samples are kept whole)').choices(['train', 'test', 'all']).default('test'))
   .action(async (corpora: string[], opts) => {
     process.exitCode = await evalCommand(corpora, opts);
   });
+
+program
+  .command('baseline')
+  .description('known-normal behaviour')
+  .command('learn')
+  .description("learn the baseline from a benign corpus's train split (full pipeline, resumable) plus the empty-package control run")
+  .argument('<corpus...>', 'benign corpus files (JSON list of npm {name, version})')
+  .option('--out <file>', 'the learned data file', 'packages/scoring/data/baseline-npm.json')
+  .option('--results <file>', 'per-sample results; an existing one is resumed', '.airlock/baseline/train-results.json')
+  .option('--limit <n>', 'at most n training samples', (v) => Number(v))
+  .option('--only <text>', 'only samples whose id contains this text')
+  .option('--min-packages <n>', 'keep a signature seen in at least n distinct packages', (v) => Number(v), 2)
+  .option('--artifacts <dir>', 'where raw traces and reports are kept', '.airlock/artifacts')
+  .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
+  .option('--control-cache <dir>', 'where control runs are cached per image inputs-hash (default ~/.cache/airlock)')
+  .action(async (corpora: string[], opts) => {
+    process.exitCode = await baselineLearnCommand(corpora, opts);
+  });
+
+const clientOptions = (command: Command) =>
+  command
+    .option('--api <url>', 'the Airlock API', process.env.AIRLOCK_API_URL ?? 'http://127.0.0.1:8080')
+    .option('--key <key>', 'organization API key (default: $AIRLOCK_API_KEY)', process.env.AIRLOCK_API_KEY)
+    .option('--json', 'print the analysis as JSON')
+    .option('--wait', 'wait until the analysis has finished')
+    .option('--timeout <seconds>', 'how long --wait waits', seconds, 1800)
+    .addOption(new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['malicious', 'suspicious']).default('malicious'));
+
+clientOptions(
+  program
+    .command('submit')
+    .description('submit a package to the Airlock service (REST API) instead of scanning here')
+    .argument('<target>', 'npm:<name>@<version>, pypi:<name>==<version>, or an archive to upload (.tgz, .tar.gz, .zip, .whl)')
+    .option('--force', 'run again even when a verdict is known'),
+).action(async (target: string, opts) => {
+  process.exitCode = await submitCommand(target, opts);
+});
+
+clientOptions(
+  program
+    .command('status')
+    .description('show an analysis of the Airlock service: status, verdict and reasons')
+    .argument('<id>', 'the analysis id printed by airlock submit')
+    .option('--report', 'print the full report (JSON)'),
+).action(async (id: string, opts) => {
+  process.exitCode = await statusCommand(id, opts);
+});
 
 program
   .command('images')

@@ -4,11 +4,12 @@ import type Docker from 'dockerode';
 import { nanoid } from 'nanoid';
 import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
 import { buildReport, TraceSummarizer, type PhaseSummary } from '@airlock/report';
-import { fetchNpmTree, type FetchNpmOptions } from '@airlock/registry';
-import { scoreReport } from '@airlock/scoring';
-import { checkTyposquat, npmPopularNameIndex, scanPackageContents, type StaticSignal } from '@airlock/static-signals';
-import { assertDockerReachable, prepareArchiveBuffer, preparePackageArchive, runSandbox, type PreparedArchive, type SandboxLimits } from '@airlock/sandbox';
+import { fetchNpmTree, fetchPypiPackage, type FetchNpmOptions, type FetchPypiOptions } from '@airlock/registry';
+import { scoreReport, type Baseline } from '@airlock/scoring';
+import { checkTyposquat, normalizePypiName, npmPopularNameIndex, pypiPopularNameIndex, scanPackageContents, signal, type StaticSignal } from '@airlock/static-signals';
+import { assertDockerReachable, MAX_ARCHIVE_BYTES, prepareArchiveBuffer, preparePackageArchive, runSandbox, type PreparedArchive, type SandboxLimits } from '@airlock/sandbox';
 import { StraceParser } from '@airlock/strace';
+import { scoringBaseline } from './baseline.js';
 
 export interface AnalyzeOptions {
   docker: Docker;
@@ -18,9 +19,13 @@ export interface AnalyzeOptions {
   limits?: SandboxLimits;
   signal?: AbortSignal;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Score with exactly this baseline; default: the learned file plus the image's control run (./baseline.ts). */
+  baseline?: Baseline;
+  /** Where control runs are cached per image inputs-hash; default `~/.cache/airlock` (AIRLOCK_CACHE_DIR). */
+  controlCacheDir?: string;
 }
 
-/** A local package (npm tarball or folder, Python sdist) through the sandbox, to its report. */
+/** A local package (npm tarball or folder, Python sdist or wheel) through the sandbox, to its report. */
 export async function analyzeLocalPackage(path: string, options: AnalyzeOptions): Promise<SandboxReport> {
   return analyzeArchive(await preparePackageArchive(path), options);
 }
@@ -45,7 +50,30 @@ export async function analyzeNpmSpec(spec: string, options: AnalyzeOptions & Fet
   return analyzeArchive(archive, options);
 }
 
-async function analyzeArchive(archive: PreparedArchive, options: AnalyzeOptions): Promise<SandboxReport> {
+/**
+ * A PyPI package (`name==version`, or `name` for the newest final release): resolved and downloaded on
+ * the host with the index's sha256 checked (nothing executed); the sdist (default) or pure-Python wheel
+ * is installed offline in the sandbox. Dependencies are not fetched (pip runs with --no-deps).
+ */
+export async function analyzePypiSpec(spec: string, options: AnalyzeOptions & Omit<FetchPypiOptions, 'maxBytes'>): Promise<SandboxReport> {
+  const t0 = Date.now();
+  const download = await fetchPypiPackage(spec, {
+    ...(options.index ? { index: options.index } : {}),
+    ...(options.kind ? { kind: options.kind } : {}),
+    maxBytes: MAX_ARCHIVE_BYTES,
+  });
+  const label = `pypi:${download.name}==${download.version}`;
+  options.log?.('pypi package fetched', { file: download.file.filename, api: download.api, bytes: download.bytes.length, ms: Date.now() - t0 });
+  const archive = await prepareArchiveBuffer(download.bytes, { label, source: `${label} (${download.file.filename})`, fileName: download.file.filename });
+  const extra: StaticSignal[] = [];
+  // The index said one project, the file's own metadata another: pip installs what the file says.
+  if (normalizePypiName(archive.identity.name) !== normalizePypiName(download.name)) {
+    extra.push(signal('manifest-confusion.name', 'high', `the index lists "${download.name}" but the file's metadata names "${archive.identity.name}"`, { file: download.file.filename, value: archive.identity.name }, { declared: download.name, actual: archive.identity.name }));
+  }
+  return analyzeArchive(archive, options, extra);
+}
+
+async function analyzeArchive(archive: PreparedArchive, options: AnalyzeOptions, extraSignals: StaticSignal[] = []): Promise<SandboxReport> {
   await assertDockerReachable(options.docker);
   const id = nanoid(12);
   const run = await runSandbox({
@@ -67,9 +95,10 @@ async function analyzeArchive(archive: PreparedArchive, options: AnalyzeOptions)
     traces[phase] = await summarizeTraceFile(file.path, phase, archive.identity.name);
   }
   if (run.network) artifacts['network.jsonl'] = run.network.logPath;
-  const staticSignals = staticSignalsOf(archive);
+  const staticSignals = [...staticSignalsOf(archive), ...extraSignals];
   const report = buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts, staticSignals });
-  return { ...report, verdict: scoreReport(report) };
+  const baseline = options.baseline ?? (await scoringBaseline(report, options));
+  return { ...report, verdict: scoreReport(report, { baseline }) };
 }
 
 /** Streams a raw trace through the parser and the summarizer; memory stays flat whatever its size. */
@@ -84,10 +113,11 @@ async function summarizeTraceFile(path: string, phase: PhaseName, packageName: s
   return { summary: summarizer.summary, stats: { lines, events, unknownLines: unknown } };
 }
 
-/** Static pre-signals of the archive's own files and name (npm names against npm-high-impact). */
+/** Static pre-signals of the archive's own files and name (against npm-high-impact, or the top PyPI projects). */
 function staticSignalsOf(archive: PreparedArchive): StaticSignal[] {
   const { ecosystem, name } = archive.identity;
   const signals = scanPackageContents({ ecosystem, files: archive.files }).signals;
   if (ecosystem === 'npm') signals.push(...checkTyposquat(name, npmPopularNameIndex(), { file: 'package.json' }));
+  else signals.push(...checkTyposquat(name, pypiPopularNameIndex(), { file: archive.fileName.endsWith('.whl') ? 'METADATA' : 'PKG-INFO' }));
   return signals;
 }

@@ -1,1 +1,2 @@
 export * from './analyze.js';
+export * from './baseline.js';

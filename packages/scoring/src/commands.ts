@@ -36,11 +36,39 @@ export function isPackageManager(argv: readonly string[], path: string): boolean
   return argv.some((arg) => /(?:^|\/)(?:npm-cli|npx-cli|yarn|pnpm)\.c?js$|(?:^|\/)(?:npm|npx)$/.test(arg));
 }
 
-/** Build tools whose children (make's `sh -c`, gyp's python) are compiler work, not a script's own shell. */
-const BUILD_TOOL = /(?:^|\/)(?:node-gyp(?:\.js)?|node-pre-gyp|prebuild-install|prebuild|cmake-js|make|gmake|cmake|ninja|gyp_main\.py|gyp|(?:[\w.]+-)*(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?)(?:-\d+)?)$/;
+/**
+ * Build tools whose children (make's `sh -c`, gyp's python) are compiler work, not a script's own shell.
+ * node-gyp-build(-test) and its optional-packages fork pick a prebuilt addon or fall back to node-gyp;
+ * npm runs node-gyp through its `node-gyp-bin/node-gyp` shell shim. Autotools (`autoreconf`,
+ * `./configure`) are what bin-build runs to compile a binary whose prebuilt download failed.
+ */
+const BUILD_TOOL = /(?:^|\/)(?:node-gyp(?:\.js)?|node-gyp-build(?:-optional-packages)?(?:-test)?(?:\.js)?|node-pre-gyp|prebuild-install|prebuild|cmake-js|make|gmake|cmake|ninja|gyp_main\.py|gyp|autoreconf|autoconf|automake|aclocal|libtoolize|configure|(?:[\w.]+-)*(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?)(?:-\d+)?)$/;
 
 export function isBuildTool(argv: readonly string[]): boolean {
   return argv.slice(0, 3).some((arg) => BUILD_TOOL.test(arg));
+}
+
+/**
+ * A shell that only runs build tools: `sh <...>/node-gyp-bin/node-gyp rebuild` (npm's shim), or
+ * `sh -c "node-gyp-build-test"` / `sh -c "prebuild-install || node-gyp rebuild"` where every command
+ * of the script is a build tool. Any other command in the script (`node-gyp rebuild; curl ...`), a
+ * substitution, a redirection to a file outside the build, or a pipe makes it an ordinary shell.
+ */
+export function isBuildToolShell(argv: readonly string[], program: string): boolean {
+  if (!SHELLS.has(program)) return false;
+  const c = argv.indexOf('-c');
+  if (c < 0) {
+    const script = argv.slice(1).find((a) => !a.startsWith('-'));
+    return script !== undefined && BUILD_TOOL.test(script);
+  }
+  const script = argv[c + 1] ?? '';
+  if (/[`$<>|]|\(|\)/.test(script.replace(/\|\|/g, ''))) return false;
+  const commands = script.split(/&&|\|\||;|&/).map((part) => part.trim()).filter((part) => part.length > 0);
+  if (commands.length === 0) return false;
+  return commands.every((command) => {
+    const words = command.split(/\s+/).filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+    return words.length > 0 && BUILD_TOOL.test(words[0]!);
+  });
 }
 
 /** `curl ... | sh`, `sh -c "$(curl ...)"`, `bash <(wget ...)`, `eval $(curl ...)`: remote code run without touching disk. */

@@ -6,14 +6,17 @@ import type { Attribution, ProcessExec, ProcessTreeNode, SandboxReport } from '@
 import type { Baseline } from './baseline.js';
 import { destinationHost } from './baseline.js';
 import { programName } from './commands.js';
+import { pathPattern, programSignature } from './signatures.js';
 import type { RuleId } from './rule-catalog.js';
 import { RULES } from './rule-catalog.js';
 import type { EvidenceRef, RuleHit } from './types.js';
 
 export interface ScoringContext {
   report: SandboxReport;
+  /** The written path's pattern (`pathPattern`) is in the baseline. */
   knownPath(normalizedPath: string): boolean;
-  knownProgram(program: string): boolean;
+  /** The process's signature (`programSignature`), or its bare program name, is in the baseline. */
+  knownProcess(exec: Pick<ProcessExec, 'path' | 'argv'>): boolean;
   knownHost(destination: { hostname: string | null; address: string | null }): boolean;
   /**
    * Whether an event with this attribution came from package code. npm: any attribution (a lifecycle
@@ -48,8 +51,8 @@ export function createContext(report: SandboxReport, baseline: Baseline): Scorin
   return {
     report,
     isPackageCode: (attribution) => attribution !== null || report.package.ecosystem === 'pypi',
-    knownPath: (path) => paths.has(path),
-    knownProgram: (program) => programs.has(program),
+    knownPath: (path) => paths.has(path) || paths.has(pathPattern(path)),
+    knownProcess: (exec) => programs.has(programName(exec.path)) || programs.has(programSignature(exec)),
     knownHost: (destination) => {
       const host = destinationHost(destination);
       return host !== null && hosts.has(host);

@@ -5,6 +5,9 @@
 export * from './types.js';
 export * from './rule-catalog.js';
 export * from './baseline.js';
+export * from './signatures.js';
+export * from './learn.js';
+export * from './learned-data.js';
 export * from './score.js';
 export { STATIC_CAP, STATIC_WEIGHTS } from './static-signals.js';
 export { isEncodedLabel } from './rules/network.js';

@@ -7,7 +7,7 @@ import { credentialAccess, environmentDump, honeytokenExfiltration } from './rul
 import { sandboxEvasion } from './rules/evasion.js';
 import { downloadExecute, lifecycleShell, minerBinary, npmPublish, pipeToShell, reverseShellCommand, setupScriptShell, windowsPayloadAttempt } from './rules/execution.js';
 import { destructiveWrites, persistence } from './rules/filesystem.js';
-import { exfiltrationLikeEgress, githubApiWithToken, miningPool, networkEgress, reverseShellPort } from './rules/network.js';
+import { collectorEgress, exfiltrationLikeEgress, githubApiWithToken, miningPool, networkEgress, reverseShellPort } from './rules/network.js';
 import { STATIC_CAP, staticSignalHits } from './static-signals.js';
 import type { RuleHit, StaticSignalLike, Verdict } from './types.js';
 
@@ -33,6 +33,7 @@ export const DYNAMIC_RULES: readonly ((context: ScoringContext) => RuleHit[])[] 
   windowsPayloadAttempt,
   networkEgress,
   exfiltrationLikeEgress,
+  collectorEgress,
   reverseShellCommand,
   reverseShellPort,
   persistence,

@@ -44,6 +44,15 @@ describe('credential-access', () => {
     expect(v.reasons[0]!.evidence[0]).toMatchObject({ section: 'honeytokens.accessed', index: 0, pid: 7 });
   });
 
+  it("weighs a read of ~/.npmrc alone (npm's config, read by npm-conf and rc) lighter, never below suspicious with egress", () => {
+    const npmrc = scoreReport(reportWith({ sensitiveFiles: [sensitive('npmrc', '/home/jordan/.npmrc')] }));
+    expect(npmrc.reasons.map((r) => [r.rule, r.weight, r.tactic])).toEqual([['credential-access.npm-config', 25, 'credential-access']]);
+    expect(npmrc.reasons[0]!.evidence[0]).toMatchObject({ section: 'sensitiveFiles', path: '/home/jordan/.npmrc' });
+    const withKey = scoreReport(reportWith({ sensitiveFiles: [sensitive('npmrc', '/home/jordan/.npmrc'), sensitive('ssh', '/home/jordan/.ssh/id_rsa', { pid: 101 })] }));
+    expect(withKey.reasons.map((r) => [r.rule, r.weight])).toEqual([['credential-access', 45]]);
+    expect(withKey.reasons[0]!.evidence).toHaveLength(2);
+  });
+
   it('ignores npm itself reading ~/.npmrc and ~/.gitconfig (no attribution in install)', () => {
     const v = scoreReport(reportWith({
       sensitiveFiles: [
@@ -92,6 +101,18 @@ describe('environment-dump', () => {
   it('fires on `env | base64` inside sh -c', () => {
     const v = scoreReport(reportWith({ processes: [proc(['sh', '-c', 'env | base64'], { attribution: script('postinstall', 'node x.js') })] }));
     expect(rules(v)).toContain('environment-dump');
+  });
+
+  it("does not count procps `ps` reading /proc/*/environ while listing processes, but does for `ps eww`", () => {
+    const listing = proc(['ps'], { pid: 300, phase: 'import', attribution: script('import', null) });
+    const reads = (pid: number) => [1, 7, 47].map((n) => sensitive('process-environ', `/proc/${n}/environ`, { pid, phase: 'import', program: '/usr/bin/ps', attribution: script('import', null) }));
+    expect(scoreReport(reportWith({ processes: [listing], sensitiveFiles: reads(300) })).reasons).toEqual([]);
+    const formatted = proc(['ps', '-o', 'user,pid'], { pid: 303, phase: 'import', attribution: script('import', null) });
+    expect(scoreReport(reportWith({ processes: [formatted], sensitiveFiles: reads(303) })).reasons).toEqual([]);
+    const dump = proc(['ps', 'eww', '-o', 'command'], { pid: 301, phase: 'import', attribution: script('import', null) });
+    expect(rules(scoreReport(reportWith({ processes: [dump], sensitiveFiles: reads(301) })))).toEqual(['environment-dump']);
+    const node = proc(['node', 'x.js'], { pid: 302, phase: 'import', attribution: script('import', null) });
+    expect(rules(scoreReport(reportWith({ processes: [node], sensitiveFiles: reads(302) })))).toEqual(['environment-dump']);
   });
 
   it('does not fire on `env NODE_ENV=production node build.js`', () => {

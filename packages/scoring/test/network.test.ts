@@ -86,3 +86,20 @@ describe('self-propagation.github-api', () => {
     expect(rules(v)).toEqual(['network-egress']);
   });
 });
+
+describe('exfiltration.collector', () => {
+  it('fires on out-of-band collectors (pipedream, interact.sh, burpcollaborator, webhook.site), with egress malicious', () => {
+    const v = scoreReport(reportWith({ network: { dns: [dns('en5s2jhqu605re3.m.pipedream.net')], tcp: [tcp('webhook.site', 443, { protocol: 'tls' })], udp: [] } }));
+    expect(rules(v)).toEqual(['exfiltration.collector', 'network-egress']);
+    expect(v.reasons[0]).toMatchObject({ weight: 45, tactic: 'exfiltration' });
+    expect(v.reasons[0]!.evidence.map((e) => [e.section, e.destination])).toEqual([['network.dns', 'en5s2jhqu605re3.m.pipedream.net'], ['network.tcp', 'webhook.site:443']]);
+    expect(v.verdict).toBe('malicious');
+  });
+
+  it('is never subtracted by the baseline, and ignores look-alike names', () => {
+    const collector = scoreReport(reportWith({ network: { dns: [dns('abc.oast.fun')], tcp: [], udp: [] } }), { baseline: { writtenPaths: [], programs: [], hosts: ['abc.oast.fun'] } });
+    expect(rules(collector)).toEqual(['exfiltration.collector']);
+    const lookalike = scoreReport(reportWith({ network: { dns: [dns('notpipedream.net.example.org'), dns('mywebhook.site.test')], tcp: [], udp: [] } }));
+    expect(rules(lookalike)).toEqual(['network-egress']);
+  });
+});

@@ -173,6 +173,30 @@ describe('webhooks', () => {
   });
 });
 
+describe('webhook registrations', () => {
+  it('shows the secret once, never in the list, and deletes', async () => {
+    const local = await startTestApi(redis.url, { webhookAllowPrivate: true });
+    try {
+      const org = await createOrg(local, 'org-hooks');
+      const headers = { authorization: `Bearer ${org.apiKey}`, 'content-type': 'application/json' };
+      const created = await fetch(`${local.url}/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ url: 'http://127.0.0.1:9/hook', events: ['inventory.completed', 'inventory.completed'] }) });
+      expect(created.status).toBe(201);
+      const hook = (await created.json()) as { id: string; secret: string; events: string[] };
+      expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      expect(hook.events).toEqual(['inventory.completed']);
+      const list = (await (await fetch(`${local.url}/v1/webhooks`, { headers })).json()) as { webhooks: Record<string, unknown>[] };
+      expect(list.webhooks).toHaveLength(1);
+      expect(list.webhooks[0]).not.toHaveProperty('secret');
+      expect(JSON.stringify(list)).not.toContain(hook.secret);
+      expect((await fetch(`${local.url}/v1/webhooks/${hook.id}`, { method: 'DELETE', headers })).status).toBe(204);
+      expect(((await (await fetch(`${local.url}/v1/webhooks`, { headers })).json()) as { webhooks: unknown[] }).webhooks).toHaveLength(0);
+      expect((await fetch(`${local.url}/v1/webhooks/${hook.id}`, { method: 'DELETE', headers })).status).toBe(404);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
 describe('inventories', () => {
   it('parses a lockfile, queues its expansion, and reports what it skipped', async () => {
     const lock = JSON.stringify({
@@ -191,6 +215,13 @@ describe('inventories', () => {
     expect(await api.context.queues.inventories.getJob(`expand|${body.id}`)).toBeDefined();
     const schedulers = await api.context.queues.rescans.getJobSchedulers();
     expect(schedulers.map((s) => s.key)).toContain(`rescan|${body.id}`);
+    expect((await call(`/v1/inventories/${body.id}/schedule`, { method: 'DELETE', key: orgB.apiKey })).status).toBe(404);
+    expect((await call(`/v1/inventories/${body.id}/schedule`, { method: 'DELETE', key: orgA.apiKey })).status).toBe(204);
+    expect((await api.context.queues.rescans.getJobSchedulers()).map((s) => s.key)).not.toContain(`rescan|${body.id}`);
+    const page = (await (await call('/v1/analyses?limit=1', { key: orgA.apiKey })).json()) as { analyses: unknown[]; next: number | null };
+    expect(page.analyses).toHaveLength(1);
+    expect(page.next).toEqual(expect.any(Number));
+    expect((await call('/v1/analyses?limit=0', { key: orgA.apiKey })).status).toBe(400);
   });
 
   it('refuses files that are not a lockfile or SBOM with a clear message', async () => {

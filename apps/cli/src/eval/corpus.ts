@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -8,6 +9,8 @@ export interface Sample {
   label: 'malicious' | 'benign';
   /** `npm:<name@version>` or a local file path. */
   target: string;
+  /** The package name the split is computed from (registry name, or the manifest's `package`). */
+  name: string;
 }
 
 /**
@@ -19,16 +22,41 @@ export function loadCorpus(path: string): Sample[] {
   const abs = resolve(path);
   const data = JSON.parse(readFileSync(abs, 'utf8')) as unknown;
   if (!Array.isArray(data)) throw new Error(`${path}: expected a JSON array of samples`);
-  return data.map((entry: Record<string, unknown>, i) => {
+  return data.map((entry: Record<string, unknown>, i): Sample => {
     const label = entry.label === 'malicious' ? 'malicious' : entry.label === 'benign' || entry.label === undefined ? 'benign' : null;
     if (!label) throw new Error(`${path}[${i}]: label must be malicious or benign`);
     if (typeof entry.file === 'string') {
       const ecosystem = entry.ecosystem === 'npm' ? 'npm' : 'pypi';
-      return { id: `${ecosystem}:${entry.file}`, ecosystem, label, target: join(dirname(abs), entry.file) };
+      const name = typeof entry.package === 'string' ? entry.package : entry.file;
+      return { id: `${ecosystem}:${entry.file}`, ecosystem, label, target: join(dirname(abs), entry.file), name };
     }
     if (typeof entry.name === 'string' && typeof entry.version === 'string') {
-      return { id: `npm:${entry.name}@${entry.version}`, ecosystem: 'npm', label, target: `npm:${entry.name}@${entry.version}` };
+      return { id: `npm:${entry.name}@${entry.version}`, ecosystem: 'npm', label, target: `npm:${entry.name}@${entry.version}`, name: entry.name };
     }
     throw new Error(`${path}[${i}]: needs "file" (local sample) or "name" and "version" (npm registry)`);
   });
+}
+
+export type Split = 'train' | 'test' | 'all';
+export const SPLITS: readonly Split[] = ['train', 'test', 'all'];
+
+/**
+ * The split rule, written into every learned baseline's provenance: the first byte of
+ * sha256(`airlock-split-v1:` + package name) below 128 is `train`, else `test`. By name, not version,
+ * so a version bump never moves a package across; the same name in two corpora lands on the same side.
+ */
+export const SPLIT_RULE = 'sha256("airlock-split-v1:" + package name)[0] < 128 ? train : test';
+
+export function splitOf(name: string): 'train' | 'test' {
+  const first = createHash('sha256').update(`airlock-split-v1:${name}`).digest()[0]!;
+  return first < 128 ? 'train' : 'test';
+}
+
+/**
+ * Keeps the samples of one split. Only benign samples are split (the baseline is learned from them);
+ * malicious samples are never learned from, so they are kept whole whatever the split.
+ */
+export function selectSplit(samples: readonly Sample[], split: Split): Sample[] {
+  if (split === 'all') return [...samples];
+  return samples.filter((s) => s.label === 'malicious' || splitOf(s.name) === split);
 }

@@ -1,9 +1,9 @@
+import { relative } from 'node:path';
+import { learnedBaselineFile } from '@airlock/analysis';
 import { EXIT } from '../exit-codes.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { analyzeLocalPackage, analyzeNpmSpec } from '@airlock/analysis';
-import { connectDocker } from '@airlock/sandbox';
-import { loadCorpus, type Sample } from './corpus.js';
+import { loadCorpus, selectSplit, SPLIT_RULE, type Sample, type Split } from './corpus.js';
 import { computeMetrics, type EvalResult, type Metrics } from './metrics.js';
+import { runSamples } from './runner.js';
 
 export interface EvalOptions {
   out: string;
@@ -11,48 +11,47 @@ export interface EvalOptions {
   only?: string;
   artifacts: string;
   npmCache: string;
+  /** Benign samples of this split (malicious samples are always kept whole). Default `test`. */
+  split?: Split;
 }
 
 /**
  * `airlock eval <corpus...>`: every sample through the full pipeline (sandbox, report, verdict), one at
  * a time, each result appended to the JSON file `out` as soon as it is known, so an interrupted run
- * resumes where it stopped. Prints a row per sample and per-ecosystem metrics.
+ * resumes where it stopped. Prints a row per sample and per-ecosystem metrics. Benign samples are
+ * evaluated on the `test` split by default, so the learned baseline is never scored on the packages it
+ * was learned from.
  */
 export async function evalCommand(corpora: string[], opts: EvalOptions): Promise<number> {
-  let samples = corpora.flatMap((c) => loadCorpus(c));
-  if (opts.only) samples = samples.filter((s) => s.id.includes(opts.only!));
-  if (opts.limit) samples = perEcosystemLimit(samples, opts.limit);
-  const results = new Map<string, EvalResult>();
-  if (existsSync(opts.out)) for (const r of JSON.parse(readFileSync(opts.out, 'utf8')).results as EvalResult[]) results.set(r.id, r);
-  const docker = connectDocker();
-  for (const sample of samples) {
-    if (results.has(sample.id)) continue;
-    const result = await evaluate(sample, docker, opts);
-    results.set(sample.id, result);
-    process.stdout.write(`${row(result)}\n`);
-    save(opts.out, [...results.values()]);
-  }
-  const chosen = samples.map((s) => results.get(s.id)!).filter(Boolean);
-  process.stdout.write(`\n${summary(chosen)}\n`);
-  save(opts.out, [...results.values()]);
+  const split = opts.split ?? 'test';
+  const samples = chooseSamples(corpora.flatMap((c) => loadCorpus(c)), { ...opts, split });
+  process.stdout.write(`${splitLine(split, samples)}\n`);
+  for (const ecosystem of new Set(samples.map((s) => s.ecosystem))) process.stdout.write(`${baselineLine(ecosystem)}\n`);
+  const results = await runSamples(samples, { ...opts, onResult: (r) => process.stdout.write(`${row(r)}\n`) });
+  process.stdout.write(`\n${summary(results)}\n`);
   return EXIT.ok;
 }
 
-async function evaluate(sample: Sample, docker: ReturnType<typeof connectDocker>, opts: EvalOptions): Promise<EvalResult> {
-  const started = Date.now();
-  const base = { id: sample.id, ecosystem: sample.ecosystem, label: sample.label };
-  try {
-    const common = { docker, artifactsRoot: opts.artifacts, timeoutsMs: { install: 120_000, import: 30_000 } };
-    const report = sample.target.startsWith('npm:')
-      ? await analyzeNpmSpec(sample.target.slice(4), { ...common, cacheDir: opts.npmCache })
-      : await analyzeLocalPackage(sample.target, common);
-    // The pipeline scores every report; a missing verdict is a bug, counted as an error row.
-    const verdict = report.verdict;
-    if (!verdict) throw new Error('the pipeline returned a report without a verdict');
-    return { ...base, verdict: verdict.verdict, score: verdict.score, reasons: verdict.reasons.slice(0, 3).map((r) => r.rule), timeMs: Date.now() - started };
-  } catch (err) {
-    return { ...base, verdict: 'error', score: null, reasons: [], timeMs: Date.now() - started, error: (err as Error).message.slice(0, 300) };
-  }
+/** Split, then `--only`, then `--limit` per ecosystem and label: the same choice for eval and learning. */
+export function chooseSamples(all: readonly Sample[], opts: { split: Split; only?: string; limit?: number }): Sample[] {
+  let samples = selectSplit(all, opts.split);
+  if (opts.only) samples = samples.filter((s) => s.id.includes(opts.only!));
+  if (opts.limit) samples = perEcosystemLimit(samples, opts.limit);
+  return samples;
+}
+
+export function splitLine(split: Split, samples: readonly Sample[]): string {
+  const benign = samples.filter((s) => s.label === 'benign').length;
+  const rule = split === 'all' ? 'no split' : `rule: ${SPLIT_RULE}`;
+  return `split: ${split} (benign samples of the ${split} split: ${benign}; malicious samples kept whole: ${samples.length - benign}; ${rule})`;
+}
+
+/** Which learned baseline the pipeline scores this ecosystem with, so a results table can be traced to it. */
+function baselineLine(ecosystem: 'npm' | 'pypi'): string {
+  const stored = learnedBaselineFile(ecosystem);
+  if (!stored) return `baseline (${ecosystem}): none learned; the control run of the image only`;
+  const { provenance, packages, thresholds } = stored.file;
+  return `baseline (${ecosystem}): ${relative(process.cwd(), stored.path)}, learned ${provenance.createdAt} from ${packages} packages of the ${provenance.split.name} split (min ${thresholds.minPackages} packages per signature), plus the control run of the image`;
 }
 
 function perEcosystemLimit(samples: Sample[], limit: number): Sample[] {
@@ -64,11 +63,7 @@ function perEcosystemLimit(samples: Sample[], limit: number): Sample[] {
   });
 }
 
-function save(path: string, results: EvalResult[]): void {
-  writeFileSync(path, `${JSON.stringify({ version: 1, results }, null, 2)}\n`);
-}
-
-function row(r: EvalResult): string {
+export function row(r: EvalResult): string {
   const ok = r.verdict === 'error' ? 'ERR ' : (r.label === 'malicious') === (r.verdict !== 'benign') ? 'ok  ' : 'MISS';
   return `${ok} ${r.label.padEnd(9)} ${r.verdict.padEnd(10)} ${String(r.score ?? '-').padStart(3)}  ${(r.timeMs / 1000).toFixed(1).padStart(5)} s  ${r.id}  ${r.error ?? r.reasons.join(', ')}`;
 }

@@ -9,6 +9,8 @@ export interface EvalResult {
   reasons: string[];
   timeMs: number;
   error?: string;
+  /** Where the full report was kept (`<artifacts>/<report id>/report.json`); absent for errors. */
+  reportPath?: string;
 }
 
 export interface Metrics {

@@ -36,7 +36,11 @@ function isToolReadingOwnConfig(context: ScoringContext, phase: string, pid: num
 }
 
 /**
- * Package code (a lifecycle script or the import) touching credential files. Accesses without
+ * Package code (a lifecycle script or the import) touching credential files. When `.npmrc` is the only
+ * one, the lighter `credential-access.npm-config`: it is npm's configuration as well as its token
+ * store, and config readers (npm-conf, rc, registry-url, registry-auth-token, get-proxy behind
+ * bin-wrapper downloads) read it to find the registry and proxy. Neither is ever subtracted by the
+ * baseline; a token that leaves is `honeytoken-exfiltration`, conclusive whatever read it. Accesses without
  * attribution in the install phase are npm itself reading ~/.npmrc and ~/.gitconfig: never counted.
  */
 export function credentialAccess(context: ScoringContext): RuleHit[] {
@@ -61,6 +65,9 @@ export function credentialAccess(context: ScoringContext): RuleHit[] {
   });
   if (evidence.length === 0) return [];
   const paths = [...new Set(evidence.map((e) => e.path))];
+  if (paths.every((path) => basename(path ?? '') === '.npmrc')) {
+    return [hit('credential-access.npm-config', `Package code read npm's configuration, where the npm token lives: ${clip(paths.join(', '))}.`, evidence)];
+  }
   return [hit('credential-access', `Package code touched credential files: ${clip(paths.join(', '))}.`, evidence)];
 }
 
@@ -75,6 +82,20 @@ function dumpsEnvironment(program: string, argv: readonly string[]): boolean {
   return false;
 }
 
+/**
+ * procps `ps` opens every listed process's /proc/<pid>/environ whatever it prints (nodemon and other
+ * process-tree helpers run a plain `ps`); it shows environments only with the BSD `e` modifier
+ * (`ps eww`, `ps auxe`), which stays a dump.
+ */
+function isProcessListing(context: ScoringContext, phase: string, pid: number, time: number): boolean {
+  const execs = context.execsOf(phase, pid, time);
+  const last = execs[execs.length - 1];
+  if (!last || programName(last.path) !== 'ps') return false;
+  // BSD-style options come first without a dash (`ps eww`, `ps auxe`); `-o user` is a format, not one.
+  const bsd = last.argv[1];
+  return !(bsd !== undefined && !bsd.startsWith('-') && /^[a-zA-Z]*e[a-zA-Z]*$/.test(bsd));
+}
+
 /** Dumping the environment (where GITHUB_TOKEN, NPM_TOKEN, AWS_* live) from package code, or reading /proc/*\/environ. */
 export function environmentDump(context: ScoringContext): RuleHit[] {
   const evidence: EvidenceRef[] = [];
@@ -84,6 +105,7 @@ export function environmentDump(context: ScoringContext): RuleHit[] {
   });
   context.report.sensitiveFiles.forEach((access, index) => {
     if (access.rule !== 'process-environ' || !context.isPackageCode(access.attribution)) return;
+    if (isProcessListing(context, access.phase, access.pid, access.time)) return;
     evidence.push({ section: 'sensitiveFiles', index, phase: access.phase, pid: access.pid, time: access.time, path: access.path, detail: access.operation });
   });
   if (evidence.length === 0) return [];

@@ -1,6 +1,6 @@
 /** Rules about what ran: remote code piped into a shell, downloaded files executed, shells from lifecycle scripts. */
 import type { FileWrite, ProcessExec } from '@airlock/core';
-import { clip, commandLine, DOWNLOADERS, INTERPRETERS, isBuildTool, isPipeToShell, isReverseShell, isShellLike, programName, SHELLS, WINDOWS_TOOLS } from '../commands.js';
+import { clip, commandLine, DOWNLOADERS, INTERPRETERS, isBuildTool, isBuildToolShell, isPipeToShell, isReverseShell, isShellLike, programName, SHELLS, WINDOWS_TOOLS } from '../commands.js';
 import { hit, programAt, type ScoringContext } from '../context.js';
 import type { EvidenceRef, RuleHit } from '../types.js';
 import { processRef, writeRef } from './evidence.js';
@@ -52,15 +52,14 @@ function downloadedBy(context: ScoringContext, write: FileWrite): boolean {
 }
 
 /**
- * A file written by package code and later executed. Downloaded and outside the package's own folder:
- * conclusive (a second stage). Downloaded into its own folder: a prebuilt-binary pattern, weighed but
- * not conclusive. Not downloaded but outside its folder: a dropped script, weighed.
+ * Files written by package code (or curl/wget) and later executed, each with the rule it falls under,
+ * before any baseline: what `downloadExecute` weighs, and all a learned path baseline may subtract.
  */
-export function downloadExecute(context: ScoringContext): RuleHit[] {
+export function executedWriteCandidates(context: ScoringContext): { write: FileWrite; writeIndex: number; runIndex: number; rule: 'download-execute' | 'download-execute.own-folder' | 'dropped-file-execute' }[] {
   const { report } = context;
-  const found = new Map<'download-execute' | 'download-execute.own-folder' | 'dropped-file-execute', EvidenceRef[]>();
+  const out: ReturnType<typeof executedWriteCandidates> = [];
   report.fileWrites.forEach((write, writeIndex) => {
-    if (!CONTENT_WRITES.has(write.operation) || write.result !== 'ok' || context.knownPath(write.normalizedPath)) return;
+    if (!CONTENT_WRITES.has(write.operation) || write.result !== 'ok') return;
     const writerProgram = programAt(context, write.phase, write.pid, write.time);
     const byPackage = context.isPackageCode(context.attributionOf(write.phase, write.pid, write.time)) || (writerProgram !== null && DOWNLOADERS.has(writerProgram));
     if (!byPackage) return;
@@ -70,10 +69,25 @@ export function downloadExecute(context: ScoringContext): RuleHit[] {
     const ownFolder = write.normalizedPath.startsWith('<PKG>');
     const rule = downloaded ? (ownFolder ? 'download-execute.own-folder' : 'download-execute') : ownFolder ? null : 'dropped-file-execute';
     if (rule === null) return;
+    out.push({ write, writeIndex, runIndex, rule });
+  });
+  return out;
+}
+
+/**
+ * A file written by package code and later executed. Downloaded and outside the package's own folder:
+ * conclusive (a second stage). Downloaded into its own folder: a prebuilt-binary pattern, weighed but
+ * not conclusive. Not downloaded but outside its folder: a dropped script, weighed.
+ */
+export function downloadExecute(context: ScoringContext): RuleHit[] {
+  const { report } = context;
+  const found = new Map<'download-execute' | 'download-execute.own-folder' | 'dropped-file-execute', EvidenceRef[]>();
+  for (const { write, writeIndex, runIndex, rule } of executedWriteCandidates(context)) {
+    if (context.knownPath(write.normalizedPath)) continue;
     const list = found.get(rule) ?? [];
     list.push(writeRef(write, writeIndex), processRef(report.processes[runIndex]!, runIndex));
     found.set(rule, list);
-  });
+  }
   const text = {
     'download-execute': 'A file downloaded by package code outside its own folder was then executed (second stage)',
     'download-execute.own-folder': "A file downloaded into the package's own folder was then executed (prebuilt-binary pattern)",
@@ -85,21 +99,41 @@ export function downloadExecute(context: ScoringContext): RuleHit[] {
 const LIFECYCLE_EVENTS = new Set(['preinstall', 'install', 'postinstall']);
 
 /**
+ * The processes `lifecycle-shell` (npm) or `setup-script-shell` (PyPI) would report with no baseline:
+ * what they look at, and therefore all that a learned program baseline may ever subtract (learning uses
+ * this too, so a build tool's `python3 -c` never becomes a signature that would hide a script's own).
+ */
+export function programRuleCandidates(context: ScoringContext): { exec: ProcessExec; index: number }[] {
+  const out: { exec: ProcessExec; index: number }[] = [];
+  const pypi = context.report.package.ecosystem === 'pypi';
+  context.report.processes.forEach((p, index) => {
+    const program = programName(p.path);
+    if (!isShellLike(program)) return;
+    if (pypi) {
+      if (p.phase !== 'install' || p.result !== 'ok' || INTERPRETERS.has(program)) return;
+    } else {
+      const attribution = p.attribution;
+      if (attribution === null || !LIFECYCLE_EVENTS.has(attribution.event)) return;
+      if (p.argv[1] === '-c' && attribution.script !== null && p.argv[2] === attribution.script) return;
+      if (isBuildToolShell(p.argv, program)) return;
+    }
+    if (context.ancestorArgvs(p.phase, p.pid, p.time).some(isBuildTool)) return;
+    out.push({ exec: p, index });
+  });
+  return out;
+}
+
+/**
  * Shells, interpreters and network tools started under an install-time lifecycle script. Left out:
- * npm's own `sh -c <script>` that runs the script, children of build tools (node-gyp, make, cmake),
- * and programs the baseline knows from benign installs.
+ * npm's own `sh -c <script>` that runs the script, shells that only run build tools (npm's node-gyp
+ * shim, `sh -c node-gyp-build-test`), children of build tools (node-gyp, make, cmake), and process
+ * signatures the baseline knows from benign installs.
  */
 export function lifecycleShell(context: ScoringContext): RuleHit[] {
-  const evidence: EvidenceRef[] = [];
-  context.report.processes.forEach((p, index) => {
-    const attribution = p.attribution;
-    if (attribution === null || !LIFECYCLE_EVENTS.has(attribution.event)) return;
-    const program = programName(p.path);
-    if (!isShellLike(program) || context.knownProgram(program)) return;
-    if (p.argv[1] === '-c' && attribution.script !== null && p.argv[2] === attribution.script) return;
-    if (context.ancestorArgvs(p.phase, p.pid, p.time).some(isBuildTool)) return;
-    evidence.push(processRef(p, index));
-  });
+  if (context.report.package.ecosystem === 'pypi') return [];
+  const evidence = programRuleCandidates(context)
+    .filter(({ exec }) => !context.knownProcess(exec))
+    .map(({ exec, index }) => processRef(exec, index));
   if (evidence.length === 0) return [];
   const programs = [...new Set(evidence.map((e) => programName(e.path ?? '')))].join(', ');
   return [hit('lifecycle-shell', `Install scripts started ${programs}: ${clip(evidence[0]!.detail ?? '', 120)}.`, evidence)];
@@ -126,14 +160,9 @@ export function minerBinary(context: ScoringContext): RuleHit[] {
  */
 export function setupScriptShell(context: ScoringContext): RuleHit[] {
   if (context.report.package.ecosystem !== 'pypi') return [];
-  const evidence: EvidenceRef[] = [];
-  context.report.processes.forEach((p, index) => {
-    if (p.phase !== 'install' || p.result !== 'ok') return;
-    const program = programName(p.path);
-    if (!isShellLike(program) || INTERPRETERS.has(program) || context.knownProgram(program)) return;
-    if (context.ancestorArgvs(p.phase, p.pid, p.time).some(isBuildTool)) return;
-    evidence.push(processRef(p, index));
-  });
+  const evidence = programRuleCandidates(context)
+    .filter(({ exec }) => !context.knownProcess(exec))
+    .map(({ exec, index }) => processRef(exec, index));
   if (evidence.length === 0) return [];
   const programs = [...new Set(evidence.map((e) => programName(e.path ?? '')))].join(', ');
   return [hit('setup-script-shell', `setup.py started ${programs}: ${clip(evidence[0]!.detail ?? '', 120)}.`, evidence)];

@@ -29,10 +29,11 @@ function isPersistenceWrite(write: FileWrite): boolean {
   return write.path.includes('/.git/hooks/') && !write.normalizedPath.startsWith('<PKG>');
 }
 
+/** Proof, not noise: never subtracted by the baseline (a benign corpus must not teach that ~/.bashrc writes are normal). */
 export function persistence(context: ScoringContext): RuleHit[] {
   const evidence: EvidenceRef[] = [];
   context.report.fileWrites.forEach((write, index) => {
-    if (!context.knownPath(write.normalizedPath) && isPersistenceWrite(write)) evidence.push(writeRef(write, index));
+    if (isPersistenceWrite(write)) evidence.push(writeRef(write, index));
   });
   context.report.processes.forEach((p, index) => {
     if (!context.isPackageCode(p.attribution)) return;
@@ -53,25 +54,34 @@ const DESTRUCTIVE = new Set(['unlink', 'rmdir', 'rename']);
 const HOUSEKEEPING = /^<HOME>\/(?:projects\/app(?:\/|$)|\.npm(?:\/|$)|\.cache(?:\/|$)|\.node-gyp(?:\/|$)|\.local\/share\/pnpm(?:\/|$))/;
 export const DESTRUCTIVE_MIN_FILES = 10;
 
-/** Many files deleted or renamed away in the home directory outside the project (wipers, ransomware). */
-export function destructiveWrites(context: ScoringContext): RuleHit[] {
+/**
+ * Files deleted or renamed away in the home directory outside the project, npm's cache and caches,
+ * before any baseline (keyed by the destroyed file's home-relative path): what `destructiveWrites`
+ * counts, and all a learned path baseline may subtract from it.
+ */
+export function destroyedInHome(context: ScoringContext): { path: string; normalizedPath: string | null; ref: EvidenceRef }[] {
+  const out: { path: string; normalizedPath: string | null; ref: EvidenceRef }[] = [];
   const paths = new Set<string>();
-  const evidence: EvidenceRef[] = [];
-  const consider = (path: string, ref: EvidenceRef) => {
+  const consider = (path: string, normalizedPath: string | null, ref: EvidenceRef) => {
     if (!path.startsWith('<HOME>/') || HOUSEKEEPING.test(path) || paths.has(path)) return;
     paths.add(path);
-    evidence.push(ref);
+    out.push({ path, normalizedPath, ref });
   };
   context.report.fileWrites.forEach((write, index) => {
-    const destroys = DESTRUCTIVE.has(write.operation) && write.result === 'ok';
-    if (!destroys || context.knownPath(write.normalizedPath)) return;
+    if (!DESTRUCTIVE.has(write.operation) || write.result !== 'ok') return;
     // A rename destroys the file it moves away from (`report.docx` -> `report.docx.enc`).
     const victim = write.operation === 'rename' && write.source !== null ? homeRelative({ path: write.source, normalizedPath: write.source }) : homeRelative(write);
-    consider(victim, writeRef(write, index));
+    consider(victim, write.normalizedPath, writeRef(write, index));
   });
   context.report.fsDiff.forEach((change, index) => {
-    if (change.kind === 'deleted') consider(homeRelative(change), { section: 'fsDiff', index, path: change.path, detail: 'deleted' });
+    if (change.kind === 'deleted') consider(homeRelative(change), null, { section: 'fsDiff', index, path: change.path, detail: 'deleted' });
   });
-  if (paths.size < DESTRUCTIVE_MIN_FILES) return [];
-  return [hit('destructive-writes', `${paths.size} files in the home directory were deleted or renamed away, outside the project.`, evidence)];
+  return out;
+}
+
+/** Many files deleted or renamed away in the home directory outside the project (wipers, ransomware). */
+export function destructiveWrites(context: ScoringContext): RuleHit[] {
+  const destroyed = destroyedInHome(context).filter((d) => d.normalizedPath === null || !context.knownPath(d.normalizedPath));
+  if (destroyed.length < DESTRUCTIVE_MIN_FILES) return [];
+  return [hit('destructive-writes', `${destroyed.length} files in the home directory were deleted or renamed away, outside the project.`, destroyed.map((d) => d.ref))];
 }

@@ -115,3 +115,33 @@ export function githubApiWithToken(context: ScoringContext): RuleHit[] {
   if (evidence.length === 0) return [];
   return [hit('self-propagation.github-api', `Package code called the GitHub API with a token: ${evidence[0]!.detail}.`, evidence)];
 }
+
+/**
+ * Out-of-band collectors (OAST) and request catchers: where dependency-confusion probes and stealers
+ * "call home with a few details about the host" (OpenSSF, in docs/anchors-papers.md: burpcollaborator,
+ * pipedream, interact.sh; Shai-Hulud's webhook.site). No install needs them; never subtracted.
+ */
+const COLLECTOR = /(?:^|\.)(?:burpcollaborator\.net|oastify\.com|interact\.sh|oast\.(?:pro|live|site|online|fun|me)|pipedream\.(?:net|com)|webhook\.site|requestbin\.(?:net|com)|requestcatcher\.com|canarytokens\.com|dnslog\.cn|ceye\.io|beeceptor\.com|hookbin\.com|postb\.in)$/i;
+
+export function isCollectorHost(host: string): boolean {
+  return COLLECTOR.test(host.replace(/\.$/, ''));
+}
+
+export function collectorEgress(context: ScoringContext): RuleHit[] {
+  const evidence: EvidenceRef[] = [];
+  const seen = new Set<string>();
+  context.report.network.dns.forEach((record, index) => {
+    const host = record.qname.toLowerCase().replace(/\.$/, '');
+    if (!isCollectorHost(host) || seen.has(host)) return;
+    seen.add(host);
+    evidence.push({ section: 'network.dns', index, time: record.time, destination: host, detail: `${record.qtype} query` });
+  });
+  context.report.network.tcp.forEach((record, index) => {
+    const host = (record.http?.host ?? record.tls?.sni ?? record.destination.hostname ?? '').toLowerCase().replace(/:\d+$/, '');
+    if (!isCollectorHost(host) || seen.has(`tcp:${host}`)) return;
+    seen.add(`tcp:${host}`);
+    evidence.push({ section: 'network.tcp', index, time: record.time, destination: describe(record.destination), detail: record.http ? `${record.http.method} ${clip(record.http.target, 80)}` : record.protocol });
+  });
+  if (evidence.length === 0) return [];
+  return [hit('exfiltration.collector', `Contacted an out-of-band collection service: ${evidence[0]!.destination}.`, evidence)];
+}

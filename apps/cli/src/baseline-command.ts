@@ -1,0 +1,142 @@
+/**
+ * `airlock baseline learn <corpus...>`: the benign corpus's train split through the full pipeline (the
+ * eval runner: same sandbox, same results file, resumable), plus the empty-package control run, then
+ * `learnBaseline` with a support threshold, written as a data file with its provenance. Never edit the
+ * file by hand: rerun this (with the same `--results` file only the missing samples run again).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { SandboxReport } from '@airlock/core';
+import { connectDocker } from '@airlock/sandbox';
+import { controlRun, DEFAULT_THRESHOLDS, learnBaseline, type BaselineFile, type BaselineProvenance, type ControlRun, type LearnedSignatures } from '@airlock/analysis';
+import { EXIT } from './exit-codes.js';
+import { loadCorpus, SPLIT_RULE } from './eval/corpus.js';
+import { chooseSamples, row, splitLine } from './eval/eval-command.js';
+import type { EvalResult } from './eval/metrics.js';
+import { loadReport, runSamples } from './eval/runner.js';
+
+export interface LearnOptions {
+  out: string;
+  results: string;
+  limit?: number;
+  only?: string;
+  minPackages?: number;
+  artifacts: string;
+  npmCache: string;
+  controlCache?: string;
+}
+
+export async function baselineLearnCommand(corpora: string[], opts: LearnOptions): Promise<number> {
+  const all = corpora.flatMap((c) => loadCorpus(c)).filter((s) => s.label === 'benign');
+  const ecosystems = new Set(all.map((s) => s.ecosystem));
+  if (ecosystems.size !== 1) throw new Error(`a baseline is learned per ecosystem; the corpora hold ${[...ecosystems].join(', ') || 'no benign samples'}`);
+  const ecosystem = [...ecosystems][0]!;
+  const samples = chooseSamples(all, { split: 'train', ...(opts.only ? { only: opts.only } : {}), ...(opts.limit ? { limit: opts.limit } : {}) });
+  process.stdout.write(`${splitLine('train', samples)}\n`);
+  const results = await runSamples(samples, { out: opts.results, artifacts: opts.artifacts, npmCache: opts.npmCache, onResult: (r) => process.stdout.write(`${row(r)}\n`) });
+
+  const { runs, failed } = collectRuns(results, samples.map((s) => ({ id: s.id, name: s.name })));
+  if (runs.length === 0) throw new Error('no training run produced a report; nothing to learn from');
+  const thresholds = { ...DEFAULT_THRESHOLDS, ...(opts.minPackages ? { minPackages: opts.minPackages } : {}) };
+  const learned = learnBaseline(runs, thresholds);
+
+  // The control run of the image the newest training run used (cached per inputs-hash, run when missing).
+  const newest = runs.reduce((a, b) => (a.report.createdAt >= b.report.createdAt ? a : b));
+  let control: ControlRun | null = null;
+  try {
+    control = await controlRun(newest.report.sandbox.imageInputsHash, ecosystem, {
+      docker: connectDocker(),
+      artifactsRoot: opts.artifacts,
+      ...(opts.controlCache ? { controlCacheDir: opts.controlCache } : {}),
+    });
+  } catch (err) {
+    process.stderr.write(`airlock: control run failed, recorded as missing: ${(err as Error).message}\n`);
+  }
+
+  const file = baselineFile({
+    ecosystem,
+    learned,
+    runs,
+    failed,
+    control,
+    createdAt: new Date().toISOString(),
+    command: `airlock ${process.argv.slice(2).join(' ')}`,
+    corpora: corpora.map((path) => ({ file: path, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') })),
+    samples: samples.length,
+    results: opts.results,
+  });
+  mkdirSync(dirname(resolve(opts.out)), { recursive: true });
+  writeFileSync(`${opts.out}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
+  renameSync(`${opts.out}.tmp`, opts.out);
+  process.stdout.write(
+    `\nlearned from ${learned.packages} package(s) (${failed.length} failed), min ${thresholds.minPackages} packages per signature: ` +
+      `${learned.hosts.length} hosts, ${learned.programs.length} programs, ${learned.writtenPaths.length} path patterns kept; ` +
+      `${learned.belowThreshold.hosts.length} hosts, ${learned.belowThreshold.programs.length} programs, ${learned.belowThreshold.writtenPaths} path patterns below the threshold\n` +
+      `control run: ${control ? `image ${control.inputsHash.slice(0, 12)}` : 'missing'}\nwrote ${opts.out}\n`,
+  );
+  return EXIT.ok;
+}
+
+/** The data file: learned signatures plus where they came from (everything a reviewer needs to redo it). */
+export function baselineFile(input: {
+  ecosystem: 'npm' | 'pypi';
+  learned: LearnedSignatures;
+  runs: readonly { report: SandboxReport }[];
+  failed: { id: string; error: string }[];
+  control: ControlRun | null;
+  createdAt: string;
+  command: string;
+  corpora: { file: string; sha256: string }[];
+  samples: number;
+  results: string;
+}): BaselineFile {
+  const provenance: BaselineProvenance = {
+    createdAt: input.createdAt,
+    command: input.command,
+    corpora: input.corpora,
+    split: { name: 'train', rule: SPLIT_RULE, samples: input.samples },
+    runs: { ok: input.runs.length, failed: input.failed },
+    images: imagesOf(input.runs.map((r) => r.report)),
+    control: input.control && {
+      inputsHash: input.control.inputsHash,
+      writtenPaths: input.control.baseline.writtenPaths.length,
+      programs: input.control.baseline.programs.length,
+      hosts: input.control.baseline.hosts.length,
+    },
+    results: input.results,
+  };
+  return { format: 'airlock-baseline/1', ecosystem: input.ecosystem, provenance, ...input.learned };
+}
+
+/** Reports of the successful runs (by package name, so two versions of one package count once), and the failures with why. */
+export function collectRuns(results: readonly EvalResult[], samples: readonly { id: string; name: string }[], load: (r: EvalResult) => SandboxReport | null = loadReport) {
+  const names = new Map(samples.map((s) => [s.id, s.name]));
+  const runs: { packageName: string; report: SandboxReport }[] = [];
+  const failed: { id: string; error: string }[] = [];
+  for (const result of results) {
+    if (result.verdict === 'error') {
+      failed.push({ id: result.id, error: result.error ?? 'unknown error' });
+      continue;
+    }
+    const report = load(result);
+    if (!report) {
+      failed.push({ id: result.id, error: `report not found at ${result.reportPath ?? '(no path)'}` });
+      continue;
+    }
+    runs.push({ packageName: names.get(result.id) ?? report.package.name, report });
+  }
+  return { runs, failed };
+}
+
+/** The sandbox images behind the reports (from their `sandbox` section), with how many runs used each. */
+export function imagesOf(reports: readonly SandboxReport[]): BaselineProvenance['images'] {
+  const byHash = new Map<string, BaselineProvenance['images'][number]>();
+  for (const { sandbox } of reports) {
+    const key = `${sandbox.imageInputsHash}:${sandbox.imageId}`;
+    const entry = byHash.get(key) ?? { image: sandbox.image, imageId: sandbox.imageId, inputsHash: sandbox.imageInputsHash, runs: 0 };
+    entry.runs += 1;
+    byHash.set(key, entry);
+  }
+  return [...byHash.values()].sort((a, b) => b.runs - a.runs || a.inputsHash.localeCompare(b.inputsHash));
+}

@@ -1,0 +1,79 @@
+/**
+ * The one corpus runner, shared by `airlock eval` and `airlock baseline learn`: every sample through the
+ * full pipeline (sandbox, report, verdict), one at a time, each result written to a JSON file as soon
+ * as it is known, so an interrupted run resumes where it stopped. The full report of every run is kept
+ * beside its raw traces (`<artifacts>/<report id>/report.json`) for learning and for reading misses.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { SandboxReport } from '@airlock/core';
+import { analyzeLocalPackage, analyzeNpmSpec } from '@airlock/analysis';
+import { connectDocker } from '@airlock/sandbox';
+import type { Sample } from './corpus.js';
+import type { EvalResult } from './metrics.js';
+
+export interface RunnerOptions {
+  /** Results file; an existing one is resumed (samples already in it are not run again). */
+  out: string;
+  artifacts: string;
+  npmCache: string;
+  /** Called after each sample that ran now (not for resumed ones). */
+  onResult?: (result: EvalResult) => void;
+}
+
+export const TIMEOUTS_MS = { install: 120_000, import: 30_000 } as const;
+
+/** Runs the samples not yet in `opts.out`; returns the results of `samples`, in their order (resumed ones included). */
+export async function runSamples(samples: readonly Sample[], opts: RunnerOptions): Promise<EvalResult[]> {
+  const results = readResults(opts.out);
+  let docker: ReturnType<typeof connectDocker> | null = null;
+  for (const sample of samples) {
+    if (results.has(sample.id)) continue;
+    docker ??= connectDocker();
+    const result = await evaluate(sample, docker, opts);
+    results.set(sample.id, result);
+    saveResults(opts.out, [...results.values()]);
+    opts.onResult?.(result);
+  }
+  saveResults(opts.out, [...results.values()]);
+  return samples.map((s) => results.get(s.id)).filter((r): r is EvalResult => r !== undefined);
+}
+
+export function readResults(path: string): Map<string, EvalResult> {
+  const results = new Map<string, EvalResult>();
+  if (existsSync(path)) for (const r of (JSON.parse(readFileSync(path, 'utf8')) as { results: EvalResult[] }).results) results.set(r.id, r);
+  return results;
+}
+
+function saveResults(path: string, results: EvalResult[]): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ version: 1, results }, null, 2)}\n`);
+  renameSync(tmp, path);
+}
+
+/** The report a result points at, or null when the run failed or the file is gone. */
+export function loadReport(result: EvalResult): SandboxReport | null {
+  if (!result.reportPath || !existsSync(result.reportPath)) return null;
+  return JSON.parse(readFileSync(result.reportPath, 'utf8')) as SandboxReport;
+}
+
+async function evaluate(sample: Sample, docker: ReturnType<typeof connectDocker>, opts: RunnerOptions): Promise<EvalResult> {
+  const started = Date.now();
+  const base = { id: sample.id, ecosystem: sample.ecosystem, label: sample.label };
+  try {
+    const common = { docker, artifactsRoot: opts.artifacts, timeoutsMs: { ...TIMEOUTS_MS } };
+    const report = sample.target.startsWith('npm:')
+      ? await analyzeNpmSpec(sample.target.slice(4), { ...common, cacheDir: opts.npmCache })
+      : await analyzeLocalPackage(sample.target, common);
+    // The pipeline scores every report; a missing verdict is a bug, counted as an error row.
+    const verdict = report.verdict;
+    if (!verdict) throw new Error('the pipeline returned a report without a verdict');
+    const reportPath = resolve(opts.artifacts, report.id, 'report.json');
+    mkdirSync(dirname(reportPath), { recursive: true });
+    writeFileSync(reportPath, JSON.stringify(report));
+    return { ...base, verdict: verdict.verdict, score: verdict.score, reasons: verdict.reasons.slice(0, 3).map((r) => r.rule), timeMs: Date.now() - started, reportPath };
+  } catch (err) {
+    return { ...base, verdict: 'error', score: null, reasons: [], timeMs: Date.now() - started, error: (err as Error).message.slice(0, 300) };
+  }
+}
