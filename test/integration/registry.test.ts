@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeNpmSpec } from '@airlock/analysis';
-import { fetchNpmTree, fetchVerifiedTarball } from '@airlock/registry';
+import { fetchNpmTree, fetchVerifiedTarball, parseNpmrc } from '@airlock/registry';
 import { connectDocker } from '@airlock/sandbox';
 
 // Against the real npm registry (reachable from these machines) for small pinned packages; the
@@ -33,6 +33,14 @@ describe('npm registry packages with their dependency trees', () => {
     const r = await analyzeNpmSpec('bufferutil@4.1.0', { docker, artifactsRoot, cacheDir });
     const script = r.processes.find((p) => p.argv.join(' ') === 'sh -c node-gyp-build');
     expect(script?.attribution).toMatchObject({ packageName: 'bufferutil', event: 'install', script: 'node-gyp-build' });
+  });
+
+  it('sends a scoped package to its scoped registry from an .npmrc, and others to the default', async () => {
+    // The scope's registry is a closed loopback port: resolution must go there (and fail), not to npmjs.
+    const npmrc = parseNpmrc('@sindresorhus:registry=http://127.0.0.1:9/\n');
+    await expect(fetchNpmTree('@sindresorhus/is@4.6.0', { cacheDir: mkdtempSync(join(tmpdir(), 'airlock-npmrc-')), npmrc })).rejects.toThrow(/127\.0\.0\.1:9/);
+    const unscoped = await fetchNpmTree('is-number@7.0.0', { cacheDir, npmrc });
+    expect(unscoped.root.tgz.length).toBeGreaterThan(0);
   });
 
   it('fails loudly when a tarball does not match the integrity it must have', async () => {

@@ -1,6 +1,7 @@
 /** API settings from the environment, read once at start. */
 import { resolve } from 'node:path';
 import { envInt } from '@airlock/core';
+import { loadNpmrc, type NpmRegistryConfig } from '@airlock/registry';
 
 export interface ApiConfig {
   port: number;
@@ -17,6 +18,7 @@ export interface ApiConfig {
   /** Lets webhook URLs point at loopback and private addresses: for local testing only. */
   webhookAllowPrivate: boolean;
   npmRegistry?: string;
+  npmrc?: NpmRegistryConfig;
 }
 
 export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -32,5 +34,6 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     adminToken: env.AIRLOCK_ADMIN_TOKEN || null,
     webhookAllowPrivate: env.AIRLOCK_WEBHOOK_ALLOW_PRIVATE === '1',
     ...(env.AIRLOCK_NPM_REGISTRY ? { npmRegistry: env.AIRLOCK_NPM_REGISTRY } : {}),
+    ...(env.AIRLOCK_NPMRC ? { npmrc: loadNpmrc(env.AIRLOCK_NPMRC, env) } : {}),
   };
 }

@@ -31,6 +31,7 @@ program
   .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
   .addOption(new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['malicious', 'suspicious']).default('malicious'))
   .option('--registry <url>', 'npm registry to resolve npm: targets from', process.env.AIRLOCK_NPM_REGISTRY)
+  .option('--npmrc <file>', 'an .npmrc with registry=, @scope:registry= and //host/:_authToken= lines (private and scoped registries)', process.env.AIRLOCK_NPMRC)
   .option('--pypi-index <url>', 'PyPI index for pypi: targets (JSON API or PEP 691 simple API)', process.env.AIRLOCK_PYPI_INDEX)
   .option('--wheel', 'pypi: targets: analyse the pure-Python wheel instead of the sdist')
   .action(async (path: string, opts) => {

@@ -1,6 +1,7 @@
 import { analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec } from '@airlock/analysis';
 import { renderReportText } from '@airlock/report';
 import { connectDocker } from '@airlock/sandbox';
+import { loadNpmrc } from '@airlock/registry';
 import { EXIT } from './exit-codes.js';
 import { createLogger } from './logger.js';
 
@@ -11,6 +12,8 @@ export interface ScanOptions {
   artifacts: string;
   npmCache: string;
   registry?: string;
+  /** An .npmrc whose registry, scoped registries and tokens npm: targets use. */
+  npmrc?: string;
   /** PyPI index for `pypi:` targets (default https://pypi.org, or AIRLOCK_PYPI_INDEX). */
   pypiIndex?: string;
   /** `pypi:` targets: analyse the pure-Python wheel instead of the sdist. */
@@ -39,7 +42,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
     // `npm:<spec>` is a registry package with its dependency tree, `pypi:<name>[==version]` a PyPI
     // release (sdist or wheel, no dependencies); anything else is a local path.
     const report = path.startsWith('npm:')
-      ? await analyzeNpmSpec(path.slice(4), { ...common, cacheDir: opts.npmCache, ...(opts.registry ? { registry: opts.registry } : {}) })
+      ? await analyzeNpmSpec(path.slice(4), { ...common, cacheDir: opts.npmCache, ...(opts.registry ? { registry: opts.registry } : {}), ...(opts.npmrc ? { npmrc: loadNpmrc(opts.npmrc) } : {}) })
       : path.startsWith('pypi:')
         ? await analyzePypiSpec(path.slice(5), { ...common, kind: opts.wheel ? 'wheel' : 'sdist', ...(opts.pypiIndex ? { index: opts.pypiIndex } : {}) })
         : await analyzeLocalPackage(path, common);

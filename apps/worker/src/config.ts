@@ -1,6 +1,7 @@
 /** Worker settings from the environment, read once at start; every value has a safe default. */
 import { resolve } from 'node:path';
 import { envInt } from '@airlock/core';
+import { loadNpmrc, type NpmRegistryConfig } from '@airlock/registry';
 
 export interface WorkerConfig {
   redisUrl: string;
@@ -12,6 +13,8 @@ export interface WorkerConfig {
   lockDurationMs: number;
   stalledIntervalMs: number;
   npmRegistry?: string;
+  /** Parsed AIRLOCK_NPMRC: scoped registries and tokens of the organization's private registries. */
+  npmrc?: NpmRegistryConfig;
   pypiIndex?: string;
   /** Lets webhooks reach loopback and private addresses: for local testing only. */
   webhookAllowPrivate: boolean;
@@ -30,6 +33,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     lockDurationMs: int('AIRLOCK_LOCK_DURATION_MS', 30_000),
     stalledIntervalMs: int('AIRLOCK_STALLED_INTERVAL_MS', 30_000),
     ...(env.AIRLOCK_NPM_REGISTRY ? { npmRegistry: env.AIRLOCK_NPM_REGISTRY } : {}),
+    ...(env.AIRLOCK_NPMRC ? { npmrc: loadNpmrc(env.AIRLOCK_NPMRC, env) } : {}),
     ...(env.AIRLOCK_PYPI_INDEX ? { pypiIndex: env.AIRLOCK_PYPI_INDEX } : {}),
     webhookAllowPrivate: env.AIRLOCK_WEBHOOK_ALLOW_PRIVATE === '1',
     webhookBaseDelayMs: int('AIRLOCK_WEBHOOK_BASE_DELAY_MS', 5_000),

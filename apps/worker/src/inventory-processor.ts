@@ -6,10 +6,9 @@
 import type { Job } from 'bullmq';
 import { AirlockError } from '@airlock/core';
 import { submitAnalysis, type InventoryJob } from '@airlock/queue';
-import { fetchNpmIntegrity } from '@airlock/registry';
-import { checkIntegrity } from '@airlock/static-signals';
+import { DEFAULT_PYPI_INDEX, fetchNpmIntegrity, resolveRelease, serviceNpmOptions } from '@airlock/registry';
+import { checkIntegrity, sriFromHex } from '@airlock/static-signals';
 import type { InventoryPackageRef, InventoryRecord } from '@airlock/store';
-import { join } from 'node:path';
 import type { WorkerContext } from './context.js';
 import { checkInventoryCompletion } from './inventory-completion.js';
 
@@ -47,19 +46,28 @@ export function inventoryProcessor(ctx: WorkerContext, mode: 'expand' | 'rescan'
 async function checkLockfileIntegrity(ctx: WorkerContext, packages: readonly InventoryPackageRef[]): Promise<Pick<InventoryRecord, 'integrityMismatches' | 'integrityUnchecked'>> {
   const integrityMismatches: InventoryRecord['integrityMismatches'] = [];
   const integrityUnchecked: InventoryRecord['integrityUnchecked'] = [];
-  const options = { cacheDir: join(ctx.config.dataDir, 'npm-cache'), ...(ctx.config.npmRegistry ? { registry: ctx.config.npmRegistry } : {}) };
+  const options = serviceNpmOptions(ctx.config);
   const check = async (pkg: InventoryPackageRef) => {
     if (!pkg.integrity) return;
-    if (pkg.ecosystem !== 'npm') {
-      integrityUnchecked.push({ name: pkg.name, version: pkg.version, reason: 'PyPI hashes are checked when the file is downloaded for analysis' });
-      return;
-    }
+    if (pkg.ecosystem === 'pypi') return checkPypi(pkg, pkg.integrity);
     try {
       const registry = await fetchNpmIntegrity(pkg.name, pkg.version, options);
       const signals = checkIntegrity(pkg.integrity, registry, { package: `${pkg.name}@${pkg.version}`, file: 'lockfile' });
       const mismatch = signals.find((s) => s.id === 'integrity.mismatch');
       if (mismatch) integrityMismatches.push({ ecosystem: 'npm', name: pkg.name, version: pkg.version, lockfile: pkg.integrity, registry });
       else if (signals.length > 0) integrityUnchecked.push({ name: pkg.name, version: pkg.version, reason: signals[0]!.message });
+    } catch (err) {
+      integrityUnchecked.push({ name: pkg.name, version: pkg.version, reason: (err as Error).message });
+    }
+  };
+  /** A requirements/poetry hash list matches when any of its hashes is one of the release's files on the index. */
+  const checkPypi = async (pkg: InventoryPackageRef, declared: string) => {
+    try {
+      const release = await resolveRelease(pkg.name, pkg.version, ctx.config.pypiIndex ?? DEFAULT_PYPI_INDEX);
+      const published = release.files.flatMap((f) => (f.sha256 ? [sriFromHex('sha256', f.sha256)] : []));
+      if (published.length === 0) return void integrityUnchecked.push({ name: pkg.name, version: pkg.version, reason: 'the index publishes no sha256 for this release' });
+      const matches = published.some((sri) => checkIntegrity(declared, sri).length === 0);
+      if (!matches) integrityMismatches.push({ ecosystem: 'pypi', name: pkg.name, version: pkg.version, lockfile: declared, registry: published.join(' ') });
     } catch (err) {
       integrityUnchecked.push({ name: pkg.name, version: pkg.version, reason: (err as Error).message });
     }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { SandboxReport } from '@airlock/core';
 import { analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec } from '@airlock/analysis';
 import type { AnalysisTarget } from '@airlock/queue';
+import { serviceNpmOptions } from '@airlock/registry';
 import type { WorkerContext } from './context.js';
 
 export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, signal: AbortSignal): Promise<SandboxReport> {
@@ -16,7 +17,7 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
   };
   if (target.kind === 'archive') return analyzeLocalPackage(target.path, common);
   if (target.ecosystem === 'npm') {
-    return analyzeNpmSpec(`${target.name}@${target.version}`, { ...common, cacheDir: join(config.dataDir, 'npm-cache'), ...(config.npmRegistry ? { registry: config.npmRegistry } : {}) });
+    return analyzeNpmSpec(`${target.name}@${target.version}`, { ...common, ...serviceNpmOptions(config) });
   }
   return analyzePypiSpec(`${target.name}==${target.version}`, { ...common, ...(config.pypiIndex ? { index: config.pypiIndex } : {}) });
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Arborist from '@npmcli/arborist';
 import pacote from 'pacote';
 import { AirlockError } from '@airlock/core';
+import { npmrcOptions, type NpmRegistryConfig } from './npmrc.js';
 
 export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org/';
 
@@ -27,6 +28,8 @@ export interface NpmTree {
 
 export interface FetchNpmOptions {
   registry?: string;
+  /** Scoped registries and registry credentials, as an .npmrc sets them (see parseNpmrc). */
+  npmrc?: NpmRegistryConfig;
   /** npm-style cache folder for packuments and tarballs (cacache). */
   cacheDir: string;
 }
@@ -49,7 +52,8 @@ export async function fetchNpmTree(spec: string, options: FetchNpmOptions): Prom
   if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(@[\w.^~<>=| *+-]+)?$/i.test(spec)) {
     throw new AirlockError('INVALID_INPUT', `not a registry package spec: ${JSON.stringify(spec)} (expected name or name@version)`);
   }
-  const registry = options.registry ?? DEFAULT_NPM_REGISTRY;
+  const registry = options.registry ?? options.npmrc?.registry ?? DEFAULT_NPM_REGISTRY;
+  const registries = [registry, ...Object.values(options.npmrc?.scopes ?? {})];
   const dir = await mkdtemp(join(tmpdir(), 'airlock-resolve-'));
   try {
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
@@ -57,6 +61,7 @@ export async function fetchNpmTree(spec: string, options: FetchNpmOptions): Prom
       path: dir, registry, cache: options.cacheDir,
       allowGit: 'none', allowRemote: 'none', allowFile: 'none', allowDirectory: 'none',
       ignoreScripts: true, audit: false, fund: false,
+      ...(options.npmrc ? npmrcOptions(options.npmrc) : {}),
     } as const;
     try {
       await new Arborist(arbOptions).reify({ ...arbOptions, add: [spec], packageLockOnly: true, save: true });
@@ -69,10 +74,11 @@ export async function fetchNpmTree(spec: string, options: FetchNpmOptions): Prom
     const entries = Object.entries((JSON.parse(lockfile) as { packages: Record<string, LockEntry> }).packages).filter(([location]) => location !== '');
     const tarballs: NpmTarball[] = [];
     for (const [location, entry] of entries) {
-      if (entry.link || !entry.resolved?.startsWith(registry) || !entry.integrity || !entry.version) {
+      const resolved = entry.resolved;
+      if (entry.link || !resolved || !registries.some((r) => resolved.startsWith(r)) || !entry.integrity || !entry.version) {
         throw new AirlockError('ARCHIVE_REJECTED', `${spec}: ${location} does not come from the registry with an integrity (resolved ${entry.resolved ?? 'nowhere'}); refused`);
       }
-      const tgz = await fetchVerifiedTarball(entry.resolved, entry.integrity, { ...options, registry }, `${location}@${entry.version}`);
+      const tgz = await fetchVerifiedTarball(resolved, entry.integrity, { ...options, registry }, `${location}@${entry.version}`);
       tarballs.push({ location, name: location.replace(/^.*node_modules\//, ''), version: entry.version, integrity: entry.integrity, tgz });
     }
     const root = tarballs.find((t) => t.location === `node_modules/${name}`);
@@ -86,7 +92,7 @@ export async function fetchNpmTree(spec: string, options: FetchNpmOptions): Prom
 /** Downloads one tarball and checks it against `integrity` (pacote verifies the bytes, EINTEGRITY if not). */
 export async function fetchVerifiedTarball(resolved: string, integrity: string, options: FetchNpmOptions, label = resolved): Promise<Buffer> {
   try {
-    return await pacote.tarball(resolved, { integrity, cache: options.cacheDir, registry: options.registry ?? DEFAULT_NPM_REGISTRY });
+    return await pacote.tarball(resolved, { integrity, cache: options.cacheDir, registry: options.registry ?? options.npmrc?.registry ?? DEFAULT_NPM_REGISTRY, ...(options.npmrc ? npmrcOptions(options.npmrc) : {}) });
   } catch (err) {
     throw registryError(label, err);
   }

@@ -1,5 +1,7 @@
 export * from './fetch-npm-tree.js';
 export * from './npm-integrity.js';
 export * from './fetch-pypi.js';
-export { DEFAULT_PYPI_INDEX, PEP691_JSON, indexRoots } from './pypi-index.js';
+export { DEFAULT_PYPI_INDEX, PEP691_JSON, indexRoots, resolveRelease, type ResolvedRelease } from './pypi-index.js';
 export { chooseFile, isPureWheel, latestVersion, versionOfFile, type DistributionKind, type PypiFile } from './pypi-files.js';
+export * from './npmrc.js';
+export * from './npmrc-file.js';

@@ -5,11 +5,12 @@
 import pacote from 'pacote';
 import { AirlockError } from '@airlock/core';
 import { DEFAULT_NPM_REGISTRY, type FetchNpmOptions } from './fetch-npm-tree.js';
+import { npmrcOptions } from './npmrc.js';
 
 export async function fetchNpmIntegrity(name: string, version: string, options: FetchNpmOptions): Promise<string> {
   const spec = `${name}@${version}`;
   try {
-    const manifest = await pacote.manifest(spec, { cache: options.cacheDir, registry: options.registry ?? DEFAULT_NPM_REGISTRY });
+    const manifest = await pacote.manifest(spec, { cache: options.cacheDir, registry: options.registry ?? options.npmrc?.registry ?? DEFAULT_NPM_REGISTRY, ...(options.npmrc ? npmrcOptions(options.npmrc) : {}) });
     const integrity = manifest._integrity ?? manifest.dist?.integrity;
     if (manifest.version !== version) throw new AirlockError('INVALID_INPUT', `${spec}: the registry has no such exact version`);
     if (!integrity) throw new AirlockError('INVALID_INPUT', `${spec}: the registry publishes no integrity for it`);

@@ -3,6 +3,7 @@
  * real Docker engine, and a real webhook receiver on loopback. Uploads, verdicts, cached answers,
  * signed webhooks with retries and give-up, inventories with integrity checks, and cancellation.
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '@airlock/webhooks';
@@ -11,6 +12,7 @@ import { startWorker, workerConfigFromEnv, type RunningWorker } from '@airlock/w
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { createOrg, packFixture, quietLog, startTestApi, waitFor } from '../../support/service.js';
 import { startReceiver, type Receiver } from '../../../packages/webhooks/test/receiver.js';
+import { startIndexServer, type IndexServer } from '../../fixtures/pypi/index-server.js';
 
 let redis: TestRedis;
 let api: Awaited<ReturnType<typeof startTestApi>>;
@@ -20,6 +22,9 @@ let org: { id: string; apiKey: string };
 let other: { id: string; apiKey: string };
 let secret: string;
 let flaky = 0;
+let index: IndexServer;
+/** Real PyPI malware, served over loopback to the worker and run only inside the sandbox. */
+const PYPI_SAMPLE = '../shared/corpus/pypi-malicious/hello_wordl-0.2.0.tar.gz';
 
 const call = async <T = Record<string, unknown>>(path: string, init: RequestInit = {}, key = org.apiKey) => {
   const headers = new Headers(init.headers);
@@ -38,8 +43,9 @@ const finished = (id: string) => waitFor(`analysis ${id}`, async () => {
 beforeAll(async () => {
   redis = await startTestRedis();
   api = await startTestApi(redis.url, { webhookAllowPrivate: true });
+  index = await startIndexServer({ hello_wordl: { '0.2.0': [{ filename: 'hello_wordl-0.2.0.tar.gz', bytes: readFileSync(PYPI_SAMPLE) }] } });
   worker = await startWorker(
-    { ...workerConfigFromEnv({}), redisUrl: redis.url, dataDir: api.context.config.dataDir, webhookAllowPrivate: true, webhookBaseDelayMs: 50, installTimeoutMs: 60_000, importTimeoutMs: 20_000 },
+    { ...workerConfigFromEnv({}), redisUrl: redis.url, dataDir: api.context.config.dataDir, pypiIndex: index.url, webhookAllowPrivate: true, webhookBaseDelayMs: 50, installTimeoutMs: 60_000, importTimeoutMs: 20_000 },
     quietLog,
   );
   receiver = await startReceiver((hit, res) => {
@@ -57,6 +63,7 @@ afterAll(async () => {
   await worker?.close();
   await api?.close();
   await receiver?.close();
+  await index?.close();
   await redis?.stop();
 });
 
@@ -169,5 +176,20 @@ describe('inventories', () => {
       return body.status === 'completed' && body.rescans === 1 ? body : null;
     }, 60_000, 1000);
     expect(rescanned.summary.finished).toBe(1);
+  });
+
+  it('runs a requirements.txt inventory of PyPI packages from the configured index and lists the finding', async () => {
+    const submitted = await call<{ id: string; packages: number }>('/v1/inventories?filename=requirements.txt', { method: 'POST', body: 'hello-wordl==0.2.0 --hash=sha256:' + '0'.repeat(64) + '\n' });
+    expect(submitted.status).toBe(202);
+    type Inventory = { status: string; integrityMismatches: { name: string }[]; summary: { findings: { name: string; verdict: string; reasons: { rule: string }[] }[]; failed: unknown[] } };
+    const done = await waitFor('the PyPI inventory', async () => {
+      const { body } = await call<Inventory>(`/v1/inventories/${submitted.body.id}`);
+      return body.status === 'completed' ? body : null;
+    }, 240_000, 1000);
+    expect(done.summary.failed).toEqual([]);
+    // The requirement pins a hash no file of the release has: reported, the index's file is still analysed.
+    expect(done.integrityMismatches).toEqual([expect.objectContaining({ name: 'hello-wordl' })]);
+    expect(done.summary.findings).toEqual([expect.objectContaining({ name: 'hello-wordl', verdict: expect.stringMatching(/malicious|suspicious/) })]);
+    expect(index.requests.some((r) => r.includes('hello'))).toBe(true);
   });
 });

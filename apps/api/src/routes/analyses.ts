@@ -5,7 +5,7 @@ import { join, resolve, sep } from 'node:path';
 import express, { Router, type Request } from 'express';
 import { AirlockError } from '@airlock/core';
 import { cancelAnalysis, submitAnalysis } from '@airlock/queue';
-import { fetchNpmIntegrity } from '@airlock/registry';
+import { fetchNpmIntegrity, serviceNpmOptions } from '@airlock/registry';
 import { prepareArchiveBuffer } from '@airlock/sandbox';
 import type { AnalysisRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
@@ -100,7 +100,7 @@ async function submitRegistry(ctx: ApiContext, orgId: string, req: Request): Pro
 /** An unknown npm package or version is refused now, not hours later; an unreachable registry is left to the worker's retries. */
 async function assertNpmVersionExists(ctx: ApiContext, name: string, version: string): Promise<void> {
   try {
-    await fetchNpmIntegrity(name, version, { cacheDir: join(ctx.config.dataDir, 'npm-cache'), ...(ctx.config.npmRegistry ? { registry: ctx.config.npmRegistry } : {}) });
+    await fetchNpmIntegrity(name, version, serviceNpmOptions(ctx.config));
   } catch (err) {
     if (err instanceof AirlockError && err.code === 'INVALID_INPUT') throw problems.unprocessable(`unknown package: ${err.message}`);
     ctx.log.warn({ package: `${name}@${version}`, err: (err as Error).message }, 'registry check failed; submitting anyway');
