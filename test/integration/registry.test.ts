@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeNpmSpec } from '@airlock/analysis';
 import { fetchNpmTree, fetchVerifiedTarball, parseNpmrc } from '@airlock/registry';
+import { buildMaliciousIndex, parseOsvMalicious } from '@airlock/static-signals';
 import { connectDocker } from '@airlock/sandbox';
 
 // Against the real npm registry (reachable from these machines) for small pinned packages; the
@@ -41,6 +42,15 @@ describe('npm registry packages with their dependency trees', () => {
     await expect(fetchNpmTree('@sindresorhus/is@4.6.0', { cacheDir: mkdtempSync(join(tmpdir(), 'airlock-npmrc-')), npmrc })).rejects.toThrow(/127\.0\.0\.1:9/);
     const unscoped = await fetchNpmTree('is-number@7.0.0', { cacheDir, npmrc });
     expect(unscoped.root.tgz.length).toBeGreaterThan(0);
+  });
+
+  it("flags a dependency's known-malicious OSV match and an internal name, and finds no manifest confusion in an honest package", async () => {
+    const feed = buildMaliciousIndex(parseOsvMalicious({ id: 'MAL-2099-0001', affected: [{ package: { ecosystem: 'npm', name: 'ansi-styles' }, versions: ['4.3.0'] }] }));
+    const r = await analyzeNpmSpec('chalk@4.1.2', { docker, artifactsRoot, cacheDir, signalPolicy: { malicious: feed, internal: { names: ['has-flag'] } } });
+    const ids = r.staticSignals.map((s) => `${s.id} ${s.evidence.value ?? ''}`);
+    expect(ids).toContainEqual(expect.stringMatching(/^known-malicious\.osv .*ansi-styles/));
+    expect(ids).toContainEqual(expect.stringMatching(/^dependency-confusion\.internal-name has-flag@4\.0\.0/));
+    expect(ids.filter((i) => i.startsWith('manifest-confusion'))).toEqual([]);
   });
 
   it('fails loudly when a tarball does not match the integrity it must have', async () => {

@@ -31,6 +31,8 @@ program
   .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
   .addOption(new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['malicious', 'suspicious']).default('malicious'))
   .option('--registry <url>', 'npm registry to resolve npm: targets from', process.env.AIRLOCK_NPM_REGISTRY)
+  .option('--internal <list>', "your organization's internal scopes, name prefixes and names (@acme,acme-*,billing-core): public packages using them are flagged", process.env.AIRLOCK_INTERNAL_NAMESPACES)
+  .option('--osv <dir>', 'a folder of OSV MAL- documents (ossf/malicious-packages): known-malicious matches', process.env.AIRLOCK_OSV_DIR)
   .option('--npmrc <file>', 'an .npmrc with registry=, @scope:registry= and //host/:_authToken= lines (private and scoped registries)', process.env.AIRLOCK_NPMRC)
   .option('--pypi-index <url>', 'PyPI index for pypi: targets (JSON API or PEP 691 simple API)', process.env.AIRLOCK_PYPI_INDEX)
   .option('--wheel', 'pypi: targets: analyse the pure-Python wheel instead of the sdist')

@@ -1,4 +1,4 @@
-import { analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec } from '@airlock/analysis';
+import { signalPolicyFromSettings, analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec } from '@airlock/analysis';
 import { renderReportText } from '@airlock/report';
 import { connectDocker } from '@airlock/sandbox';
 import { loadNpmrc } from '@airlock/registry';
@@ -14,6 +14,10 @@ export interface ScanOptions {
   registry?: string;
   /** An .npmrc whose registry, scoped registries and tokens npm: targets use. */
   npmrc?: string;
+  /** The organization's internal names and scopes (`@acme,acme-*,billing-core`): dependency confusion. */
+  internal?: string;
+  /** A folder of OSV `MAL-` documents: known-malicious matches. */
+  osv?: string;
   /** PyPI index for `pypi:` targets (default https://pypi.org, or AIRLOCK_PYPI_INDEX). */
   pypiIndex?: string;
   /** `pypi:` targets: analyse the pure-Python wheel instead of the sdist. */
@@ -32,7 +36,9 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    const signalPolicy = await signalPolicyFromSettings({ ...(opts.internal ? { internalNamespaces: opts.internal } : {}), ...(opts.osv ? { osvDir: opts.osv } : {}) });
     const common = {
+      signalPolicy,
       docker: connectDocker(),
       artifactsRoot: opts.artifacts,
       timeoutsMs: { install: opts.installTimeout * 1000, import: opts.importTimeout * 1000 },

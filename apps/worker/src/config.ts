@@ -16,6 +16,9 @@ export interface WorkerConfig {
   /** Parsed AIRLOCK_NPMRC: scoped registries and tokens of the organization's private registries. */
   npmrc?: NpmRegistryConfig;
   pypiIndex?: string;
+  /** AIRLOCK_INTERNAL_NAMESPACES and AIRLOCK_OSV_DIR (see @airlock/analysis signal-policy). */
+  internalNamespaces?: string;
+  osvDir?: string;
   /** Lets webhooks reach loopback and private addresses: for local testing only. */
   webhookAllowPrivate: boolean;
   webhookBaseDelayMs: number;
@@ -35,6 +38,8 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     ...(env.AIRLOCK_NPM_REGISTRY ? { npmRegistry: env.AIRLOCK_NPM_REGISTRY } : {}),
     ...(env.AIRLOCK_NPMRC ? { npmrc: loadNpmrc(env.AIRLOCK_NPMRC, env) } : {}),
     ...(env.AIRLOCK_PYPI_INDEX ? { pypiIndex: env.AIRLOCK_PYPI_INDEX } : {}),
+    ...(env.AIRLOCK_INTERNAL_NAMESPACES ? { internalNamespaces: env.AIRLOCK_INTERNAL_NAMESPACES } : {}),
+    ...(env.AIRLOCK_OSV_DIR ? { osvDir: env.AIRLOCK_OSV_DIR } : {}),
     webhookAllowPrivate: env.AIRLOCK_WEBHOOK_ALLOW_PRIVATE === '1',
     webhookBaseDelayMs: int('AIRLOCK_WEBHOOK_BASE_DELAY_MS', 5_000),
     ...(optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') ? { installTimeoutMs: optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') } : {}),

@@ -1,5 +1,6 @@
 /** What every processor of this worker process shares: config, store, queues, Docker, log, running runs. */
 import type Docker from 'dockerode';
+import type { SignalPolicy } from '@airlock/analysis';
 import type { Logger } from 'pino';
 import type { Queues } from '@airlock/queue';
 import type { Store } from '@airlock/store';
@@ -11,6 +12,8 @@ export interface WorkerContext {
   queues: Queues;
   docker: Docker;
   log: Logger;
+  /** Internal namespaces and the known-malicious feed, loaded once at start. */
+  signalPolicy: SignalPolicy;
   /** Abort handles of the runs this process is executing, by run key (for cancellation). */
   running: Map<string, AbortController>;
 }

@@ -12,6 +12,7 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
     docker: ctx.docker,
     artifactsRoot: join(config.dataDir, 'artifacts'),
     signal,
+    signalPolicy: ctx.signalPolicy,
     timeoutsMs: { ...(config.installTimeoutMs ? { install: config.installTimeoutMs } : {}), ...(config.importTimeoutMs ? { import: config.importTimeoutMs } : {}) },
     log: (message: string, fields?: Record<string, unknown>) => ctx.log.debug({ ...fields, package: `${target.name}@${target.version}` }, message),
   };

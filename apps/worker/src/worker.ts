@@ -4,6 +4,7 @@
  * taken over by another worker once its lock expires).
  */
 import { Worker } from 'bullmq';
+import { signalPolicyFromSettings } from '@airlock/analysis';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CANCEL_CHANNEL, QUEUES, openQueues, redisConnection, webhookBackoffMs } from '@airlock/queue';
@@ -23,7 +24,8 @@ export interface RunningWorker {
 export async function startWorker(config: WorkerConfig, log: Logger): Promise<RunningWorker> {
   const store = openStore(config.redisUrl, (err) => log.warn({ err: err.message }, 'redis connection error'));
   const queues = openQueues(config.redisUrl);
-  const context: WorkerContext = { config, store, queues, docker: connectDocker(), log, running: new Map() };
+  const signalPolicy = await signalPolicyFromSettings(config);
+  const context: WorkerContext = { config, store, queues, docker: connectDocker(), log, running: new Map(), signalPolicy };
   const connection = redisConnection(config.redisUrl);
   const lock = { lockDuration: config.lockDurationMs, stalledInterval: config.stalledIntervalMs, maxStalledCount: 2 };
   const workers = [

@@ -4,12 +4,13 @@ import type Docker from 'dockerode';
 import { nanoid } from 'nanoid';
 import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
 import { buildReport, TraceSummarizer, type PhaseSummary } from '@airlock/report';
-import { fetchNpmTree, fetchPypiPackage, type FetchNpmOptions, type FetchPypiOptions } from '@airlock/registry';
+import { fetchNpmTree, fetchNpmVersionDocument, fetchPypiPackage, type FetchNpmOptions, type FetchPypiOptions } from '@airlock/registry';
 import { scoreReport, type Baseline } from '@airlock/scoring';
-import { checkTyposquat, normalizePypiName, npmPopularNameIndex, pypiPopularNameIndex, scanPackageContents, signal, type StaticSignal } from '@airlock/static-signals';
+import { checkManifestConfusion, checkTyposquat, normalizePypiName, npmPopularNameIndex, pypiPopularNameIndex, scanPackageContents, signal, type StaticSignal } from '@airlock/static-signals';
 import { assertDockerReachable, MAX_ARCHIVE_BYTES, prepareArchiveBuffer, preparePackageArchive, runSandbox, type PreparedArchive, type SandboxLimits } from '@airlock/sandbox';
 import { StraceParser } from '@airlock/strace';
 import { scoringBaseline } from './baseline.js';
+import { policySignals, type SignalPolicy } from './signal-policy.js';
 
 export interface AnalyzeOptions {
   docker: Docker;
@@ -23,11 +24,15 @@ export interface AnalyzeOptions {
   baseline?: Baseline;
   /** Where control runs are cached per image inputs-hash; default `~/.cache/airlock` (AIRLOCK_CACHE_DIR). */
   controlCacheDir?: string;
+  /** Internal namespaces (dependency confusion) and a known-malicious OSV feed (./signal-policy.ts). */
+  signalPolicy?: SignalPolicy;
 }
 
 /** A local package (npm tarball or folder, Python sdist or wheel) through the sandbox, to its report. */
 export async function analyzeLocalPackage(path: string, options: AnalyzeOptions): Promise<SandboxReport> {
-  return analyzeArchive(await preparePackageArchive(path), options);
+  const archive = await preparePackageArchive(path);
+  const { ecosystem, name, version } = archive.identity;
+  return analyzeArchive(archive, options, policySignals(options.signalPolicy, [{ ecosystem, name, version, file: path }], 'local'));
 }
 
 /**
@@ -47,7 +52,24 @@ export async function analyzeNpmSpec(spec: string, options: AnalyzeOptions & Fet
       tarballs: tree.tarballs.map((t, i) => ({ fileName: `${i}-${t.name.replace('/', '+')}-${t.version}.tgz`, tgz: t.tgz })),
     },
   };
-  return analyzeArchive(archive, options);
+  const refs = tree.tarballs.map((t) => ({ ecosystem: 'npm' as const, name: t.name, version: t.version, file: `package-lock.json (${t.location})` }));
+  const extra = [...policySignals(options.signalPolicy, refs, 'public'), ...(await manifestConfusionOf(archive, options))];
+  return analyzeArchive(archive, options, extra);
+}
+
+/** The registry's metadata against the tarball's package.json; a registry that cannot answer is logged, not fatal. */
+async function manifestConfusionOf(archive: PreparedArchive, options: AnalyzeOptions & FetchNpmOptions): Promise<StaticSignal[]> {
+  const { name, version } = archive.identity;
+  const manifest = archive.files.find((f) => /^[^/]+\/package\.json$/.test(f.path))?.text;
+  if (!manifest) return [];
+  try {
+    const document = await fetchNpmVersionDocument(name, version, options);
+    const tarballHasBindingGyp = archive.files.some((f) => /^[^/]+\/binding\.gyp$/.test(f.path));
+    return checkManifestConfusion(document, JSON.parse(manifest), { tarballHasBindingGyp });
+  } catch (err) {
+    options.log?.('manifest confusion not checked', { package: `${name}@${version}`, err: (err as Error).message });
+    return [];
+  }
 }
 
 /**
@@ -65,7 +87,7 @@ export async function analyzePypiSpec(spec: string, options: AnalyzeOptions & Om
   const label = `pypi:${download.name}==${download.version}`;
   options.log?.('pypi package fetched', { file: download.file.filename, api: download.api, bytes: download.bytes.length, ms: Date.now() - t0 });
   const archive = await prepareArchiveBuffer(download.bytes, { label, source: `${label} (${download.file.filename})`, fileName: download.file.filename });
-  const extra: StaticSignal[] = [];
+  const extra = policySignals(options.signalPolicy, [{ ecosystem: 'pypi', name: download.name, version: download.version, file: download.file.filename }], 'public');
   // The index said one project, the file's own metadata another: pip installs what the file says.
   if (normalizePypiName(archive.identity.name) !== normalizePypiName(download.name)) {
     extra.push(signal('manifest-confusion.name', 'high', `the index lists "${download.name}" but the file's metadata names "${archive.identity.name}"`, { file: download.file.filename, value: archive.identity.name }, { declared: download.name, actual: archive.identity.name }));

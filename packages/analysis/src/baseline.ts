@@ -68,6 +68,8 @@ const pending = new Map<string, Promise<ControlRun>>();
  * at a time per key in this process) and cached. The cache file is written atomically.
  */
 export function controlRun(inputsHash: string, ecosystem: Ecosystem, options: AnalyzeOptions): Promise<ControlRun> {
+  // An image without the inputs-hash label cannot be told apart from the next one: never cache for it.
+  if (!/^[0-9a-f]{16,}$/.test(inputsHash)) return Promise.reject(new Error(`the image has no inputs-hash label (${inputsHash || 'empty'}); no control run is cached for it`));
   const dir = options.controlCacheDir ?? defaultControlCacheDir();
   const file = join(dir, `control-${ecosystem}-${inputsHash}.json`);
   const key = file;

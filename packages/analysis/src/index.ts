@@ -1,2 +1,3 @@
 export * from './analyze.js';
 export * from './baseline.js';
+export * from './signal-policy.js';

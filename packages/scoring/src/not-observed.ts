@@ -35,9 +35,22 @@ export function notObserved(report: SandboxReport, signals: readonly StaticSigna
   return out;
 }
 
-/** argv (including failed execs such as a PATH search for `powershell`) and static evidence naming another OS. */
+/**
+ * A Python error that only Windows-only code raises on Linux: a missing Windows module (win32api,
+ * win32crypt, winreg, ...), `windll` from ctypes, or a Windows-only subprocess flag. The package's
+ * code stopped there, so what it does on Windows was not observed.
+ */
+const WINDOWS_ERROR = /No module named '(?:win32\w*|winreg|_winreg|_winapi|msvcrt|pywintypes|wmi|winsound|pythoncom)'|cannot import name '(?:windll|WinDLL|wintypes|WinError)'|has no attribute '(?:CREATE_NO_WINDOW|STARTUPINFO|STARTF_USESHOWWINDOW|windll|WinDLL|DETACHED_PROCESS|CREATE_NEW_CONSOLE)'/;
+
+/** argv (including failed execs such as a PATH search for `powershell`), Windows-only Python errors in a phase's output, and static evidence naming another OS. */
 function platformMarkers(report: SandboxReport, signals: readonly StaticSignalLike[], pattern: RegExp): EvidenceRef[] {
   const out: EvidenceRef[] = [];
+  if (pattern === WINDOWS) {
+    report.phases.forEach((phase, index) => {
+      const match = WINDOWS_ERROR.exec(`${phase.stderr.text}\n${phase.stdout.text}`);
+      if (match) out.push({ section: 'phases', index, phase: phase.name, detail: clip(match[0]) });
+    });
+  }
   report.processes.forEach((p, index) => {
     const command = commandLine(p.argv);
     if (pattern.test(command) || pattern.test(p.path)) out.push({ section: 'processes', index, phase: p.phase, pid: p.pid, time: p.time, path: p.path, detail: clip(`${command} (${p.result})`) });

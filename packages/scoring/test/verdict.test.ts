@@ -77,6 +77,18 @@ describe('notObserved', () => {
     }]);
   });
 
+  it('flags Windows-only Python errors in a phase\'s output (missing win32 modules, windll, CREATE_NO_WINDOW), not other import errors', () => {
+    const stderr = (text: string) => ({ text, bytes: text.length, truncated: false });
+    const windows = reportWith({ phases: [phase('install', { exitCode: 1, stderr: stderr("ImportError: cannot import name 'windll' from 'ctypes'") }), phase('import', { stdout: stderr("ModuleNotFoundError: No module named 'win32crypt'") })] });
+    const v = scoreReport(windows);
+    expect(v.notObserved.filter((n) => n.kind === 'windows-only-code').flatMap((n) => n.evidence.map((e) => [e.section, e.phase, e.detail]))).toEqual([
+      ['phases', 'install', "cannot import name 'windll'"],
+      ['phases', 'import', "No module named 'win32crypt'"],
+    ]);
+    const other = reportWith({ phases: [phase('install'), phase('import', { stderr: stderr("ModuleNotFoundError: No module named 'requests'") })] });
+    expect(scoreReport(other).notObserved).toEqual([]);
+  });
+
   it('flags os.name == "nt" gates from static evidence, and stays silent without markers', () => {
     const v = scoreReport(emptyReport(), { staticSignals: [signal('install-script.setup-py', 'low', 'setup.py runs code', "if os.name == 'nt': subprocess.call(x)")] });
     expect(v.notObserved.map((n) => [n.kind, n.evidence[0]!.section])).toEqual([['windows-only-code', 'staticSignals']]);
