@@ -40,7 +40,9 @@ export async function analyzeLocalPackage(path: string, options: AnalyzeOptions)
  * the host with integrity checks (nothing executed), installed offline in the sandbox with `npm ci`.
  */
 export async function analyzeNpmSpec(spec: string, options: AnalyzeOptions & FetchNpmOptions): Promise<SandboxReport> {
+  const t0 = Date.now();
   const tree = await fetchNpmTree(spec, options);
+  options.log?.('npm tree fetched', { packages: tree.tarballs.length, bytes: tree.tarballs.reduce((n, t) => n + t.tgz.length, 0), ms: Date.now() - t0 });
   const prepared = await prepareArchiveBuffer(tree.root.tgz, { label: `npm:${spec}`, source: `npm:${spec}`, fileName: 'package.tgz' });
   const archive: PreparedArchive = {
     ...prepared,
