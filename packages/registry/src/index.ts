@@ -5,3 +5,4 @@ export { DEFAULT_PYPI_INDEX, PEP691_JSON, indexRoots, resolveRelease, type Resol
 export { chooseFile, isPureWheel, latestVersion, versionOfFile, type DistributionKind, type PypiFile } from './pypi-files.js';
 export * from './npmrc.js';
 export * from './npmrc-file.js';
+export * from './versions.js';

@@ -33,8 +33,18 @@ export class VerdictStore {
     const before = await this.redis.get(key);
     const previous = before ? (JSON.parse(before) as VerdictEntry).verdict.verdict : null;
     const stored: VerdictEntry = { ...entry, previousVerdict: previous !== null && previous !== entry.verdict.verdict ? previous : null };
-    await this.redis.set(key, JSON.stringify(stored));
+    const m = this.redis.multi().set(key, JSON.stringify(stored));
+    if (scope === 'public') m.zadd(keys.analysedVersions(entry.ecosystem, entry.name), Date.parse(entry.analyzedAt) || Date.now(), entry.version);
+    await m.exec();
     return stored;
+  }
+
+  /** Other versions of a registry package that have a public verdict, most recently analysed first. */
+  async otherVersions(ecosystem: Ecosystem, name: string, version: string): Promise<VerdictEntry[]> {
+    const versions = (await this.redis.zrevrange(keys.analysedVersions(ecosystem, name), 0, 49)).filter((v) => v !== version);
+    if (versions.length === 0) return [];
+    const texts = await this.redis.mget(...versions.map((v) => keys.verdict(ecosystem, name, v)));
+    return texts.flatMap((t) => (t ? [JSON.parse(t) as VerdictEntry] : []));
   }
 
   /** The organization's own upload verdict if there is one, else the public registry verdict. */

@@ -1,0 +1,21 @@
+/** Version order per ecosystem (npm: semver, PyPI: PEP 440), for "the previous version" of a package. */
+import semver from 'semver';
+import { compare as pep440Compare, valid as pep440Valid } from '@renovatebot/pep440';
+import type { Ecosystem } from '@airlock/core';
+
+/** Negative, zero or positive like a sort comparator; null when either version does not parse. */
+export function compareVersions(ecosystem: Ecosystem, a: string, b: string): number | null {
+  if (ecosystem === 'npm') return semver.valid(a) && semver.valid(b) ? semver.compare(a, b) : null;
+  return pep440Valid(a) && pep440Valid(b) ? pep440Compare(a, b) : null;
+}
+
+/** The highest of `candidates` below `version`, or null. */
+export function previousVersion(ecosystem: Ecosystem, version: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  for (const candidate of candidates) {
+    const below = compareVersions(ecosystem, candidate, version);
+    if (below === null || below >= 0) continue;
+    if (best === null || (compareVersions(ecosystem, candidate, best) ?? 0) > 0) best = candidate;
+  }
+  return best;
+}
