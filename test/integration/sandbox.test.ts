@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -189,6 +189,23 @@ describe('sandbox run against the real Docker engine', () => {
     // A postinstall shell alone is suspicious, not malicious: the exit code stays 0 under --fail-on malicious.
     expect(report.verdict?.verdict).toBe('suspicious');
     expect(report.verdict?.reasons.map((r) => r.rule)).toContain('lifecycle-shell');
+  });
+});
+
+describe('airlock scan --previous', () => {
+  it("scores what an update newly does against the previous version's report, and refuses a file that is not one", async () => {
+    const cli = resolve(__dirname, '../../apps/cli/dist/main.js');
+    const dir = mkdtempSync(join(tmpdir(), 'airlock-prev-'));
+    // The previous version did nothing at all: every destination of this one is new.
+    const previous = { package: { ecosystem: 'npm', name: 'airlock-fixture-net-https-post', version: '0.9.0' }, processes: [], sensitiveFiles: [], network: { dns: [], tcp: [], udp: [] } };
+    writeFileSync(join(dir, 'prev.json'), JSON.stringify(previous));
+    const { stdout } = await promisify(execFile)('node', [cli, 'scan', fixture('net-https-post'), '--json', '--previous', join(dir, 'prev.json'), '--artifacts', artifactsRoot], { maxBuffer: 64 * 1024 * 1024 }).catch((err: { stdout: string }) => err);
+    const report = JSON.parse(stdout) as SandboxReport;
+    const drift = report.verdict!.reasons.find((r) => r.rule === 'update.new-destinations')!;
+    expect(drift.explanation).toMatch(/than airlock-fixture-net-https-post@0\.9\.0.*telemetry\.exfil-fixture\.example/);
+    writeFileSync(join(dir, 'bad.json'), '{"hello": 1}');
+    const code = await promisify(execFile)('node', [cli, 'scan', fixture('net-https-post'), '--previous', join(dir, 'bad.json')]).then(() => 0, (err: { code: number }) => err.code);
+    expect(code).toBe(2);
   });
 });
 

@@ -33,6 +33,7 @@ program
   .option('--registry <url>', 'npm registry to resolve npm: targets from', process.env.AIRLOCK_NPM_REGISTRY)
   .option('--internal <list>', "your organization's internal scopes, name prefixes and names (@acme,acme-*,billing-core): public packages using them are flagged", process.env.AIRLOCK_INTERNAL_NAMESPACES)
   .option('--osv <dir>', 'a folder of OSV MAL- documents (ossf/malicious-packages): known-malicious matches', process.env.AIRLOCK_OSV_DIR)
+  .option('--previous <report.json>', 'the JSON report of the previous version: new destinations, credential reads and programs in the update score')
   .option('--npmrc <file>', 'an .npmrc with registry=, @scope:registry= and //host/:_authToken= lines (private and scoped registries)', process.env.AIRLOCK_NPMRC)
   .option('--pypi-index <url>', 'PyPI index for pypi: targets (JSON API or PEP 691 simple API)', process.env.AIRLOCK_PYPI_INDEX)
   .option('--wheel', 'pypi: targets: analyse the pure-Python wheel instead of the sdist')

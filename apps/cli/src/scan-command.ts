@@ -1,5 +1,7 @@
 import { signalPolicyFromSettings, analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec } from '@airlock/analysis';
 import { renderReportText } from '@airlock/report';
+import { readFile } from 'node:fs/promises';
+import { AirlockError, type SandboxReport } from '@airlock/core';
 import { connectDocker } from '@airlock/sandbox';
 import { loadNpmrc } from '@airlock/registry';
 import { EXIT } from './exit-codes.js';
@@ -18,6 +20,8 @@ export interface ScanOptions {
   internal?: string;
   /** A folder of OSV `MAL-` documents: known-malicious matches. */
   osv?: string;
+  /** A JSON report of the previous version (airlock scan --json): what the update newly does scores. */
+  previous?: string;
   /** PyPI index for `pypi:` targets (default https://pypi.org, or AIRLOCK_PYPI_INDEX). */
   pypiIndex?: string;
   /** `pypi:` targets: analyse the pure-Python wheel instead of the sdist. */
@@ -39,6 +43,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
     const signalPolicy = await signalPolicyFromSettings({ ...(opts.internal ? { internalNamespaces: opts.internal } : {}), ...(opts.osv ? { osvDir: opts.osv } : {}) });
     const common = {
       signalPolicy,
+      ...(opts.previous ? { previousReport: await readReport(opts.previous) } : {}),
       docker: connectDocker(),
       artifactsRoot: opts.artifacts,
       timeoutsMs: { install: opts.installTimeout * 1000, import: opts.importTimeout * 1000 },
@@ -73,4 +78,16 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** A saved report (airlock scan --json); a file that is not one is a usage error, not a crash. */
+async function readReport(path: string): Promise<SandboxReport> {
+  let report: SandboxReport;
+  try {
+    report = JSON.parse(await readFile(path, 'utf8')) as SandboxReport;
+  } catch (err) {
+    throw new AirlockError('INVALID_INPUT', `--previous ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (typeof report?.package?.name !== 'string' || !Array.isArray(report.processes) || !report.network) throw new AirlockError('INVALID_INPUT', `--previous ${path} is not an Airlock report`);
+  return report;
 }

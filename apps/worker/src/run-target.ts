@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import type { SandboxReport } from '@airlock/core';
 import { analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec } from '@airlock/analysis';
 import type { AnalysisTarget } from '@airlock/queue';
-import { serviceNpmOptions } from '@airlock/registry';
+import { previousVersion, serviceNpmOptions } from '@airlock/registry';
 import type { WorkerContext } from './context.js';
 
 export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, signal: AbortSignal): Promise<SandboxReport> {
   const { config } = ctx;
+  const previousReport = target.kind === 'registry' ? await previousVersionReport(ctx, target) : null;
   const common = {
+    ...(previousReport ? { previousReport } : {}),
     docker: ctx.docker,
     artifactsRoot: join(config.dataDir, 'artifacts'),
     signal,
@@ -21,4 +23,14 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
     return analyzeNpmSpec(`${target.name}@${target.version}`, { ...common, ...serviceNpmOptions(config) });
   }
   return analyzePypiSpec(`${target.name}==${target.version}`, { ...common, ...(config.pypiIndex ? { index: config.pypiIndex } : {}) });
+}
+
+/** The report of the highest version below this one that has a public verdict (an update is compared with it). */
+async function previousVersionReport(ctx: WorkerContext, target: AnalysisTarget): Promise<SandboxReport | null> {
+  const others = await ctx.store.verdicts.otherVersions(target.ecosystem, target.name, target.version);
+  const previous = previousVersion(target.ecosystem, target.version, others.map((e) => e.version));
+  const entry = others.find((e) => e.version === previous);
+  const text = entry ? await ctx.store.verdicts.reportJson(entry.reportId) : null;
+  if (text) ctx.log.debug({ package: `${target.name}@${target.version}`, previous }, 'comparing with the previous version');
+  return text ? (JSON.parse(text) as SandboxReport) : null;
 }

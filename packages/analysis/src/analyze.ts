@@ -26,6 +26,8 @@ export interface AnalyzeOptions {
   controlCacheDir?: string;
   /** Internal namespaces (dependency confusion) and a known-malicious OSV feed (./signal-policy.ts). */
   signalPolicy?: SignalPolicy;
+  /** The report of the previous version of the same package: what an update newly does scores. */
+  previousReport?: SandboxReport;
 }
 
 /** A local package (npm tarball or folder, Python sdist or wheel) through the sandbox, to its report. */
@@ -122,7 +124,7 @@ async function analyzeArchive(archive: PreparedArchive, options: AnalyzeOptions,
   const staticSignals = [...staticSignalsOf(archive), ...extraSignals];
   const report = buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts, staticSignals });
   const baseline = options.baseline ?? (await scoringBaseline(report, options));
-  return { ...report, verdict: scoreReport(report, { baseline }) };
+  return { ...report, verdict: scoreReport(report, { baseline, ...(options.previousReport ? { previous: options.previousReport } : {}) }) };
 }
 
 /** Streams a raw trace through the parser and the summarizer; memory stays flat whatever its size. */

@@ -40,6 +40,10 @@ export const RULES = {
   'sandbox-evasion': weighted('defense-evasion', 30),
   'self-propagation.npm-publish': weighted('impact', 80),
   'self-propagation.github-api': weighted('exfiltration', 60),
+  // Against the previous version of the same package (rules/update-drift.ts).
+  'update.new-destinations': weighted('command-and-control', 30),
+  'update.new-sensitive-access': weighted('credential-access', 30),
+  'update.new-programs': weighted('execution', 15),
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleId = keyof typeof RULES;

@@ -8,6 +8,7 @@ import { sandboxEvasion } from './rules/evasion.js';
 import { downloadExecute, lifecycleShell, minerBinary, npmPublish, pipeToShell, reverseShellCommand, setupScriptShell, windowsPayloadAttempt } from './rules/execution.js';
 import { destructiveWrites, persistence } from './rules/filesystem.js';
 import { collectorEgress, exfiltrationLikeEgress, githubApiWithToken, miningPool, networkEgress, reverseShellPort } from './rules/network.js';
+import { updateDrift } from './rules/update-drift.js';
 import { STATIC_CAP, staticSignalHits } from './static-signals.js';
 import type { RuleHit, StaticSignalLike, Verdict } from './types.js';
 
@@ -20,6 +21,8 @@ export interface ScoreOptions {
   /** Overrides the report's own `staticSignals` (reports before 0.4.0 carry none). */
   staticSignals?: readonly StaticSignalLike[];
   baseline?: Baseline;
+  /** The report of the previous version of the same package, when one was analysed: updates that change behaviour score. */
+  previous?: SandboxReport;
 }
 
 /** Every dynamic rule, in the priority order of issue 5. */
@@ -48,7 +51,7 @@ export const DYNAMIC_RULES: readonly ((context: ScoringContext) => RuleHit[])[] 
 
 export function scoreReport(report: SandboxReport, options: ScoreOptions = {}): Verdict {
   const context = createContext(report, options.baseline ?? emptyBaseline());
-  const dynamic = DYNAMIC_RULES.flatMap((rule) => rule(context));
+  const dynamic = [...DYNAMIC_RULES.flatMap((rule) => rule(context)), ...(options.previous ? updateDrift(context, options.previous) : [])];
   const signals = options.staticSignals ?? (report as Partial<SandboxReport>).staticSignals ?? [];
   const staticHits = staticSignalHits(signals);
   const conclusive = dynamic.some((h) => h.conclusive);
