@@ -64,6 +64,15 @@ describe('egress capture by the fake internet', () => {
     expect(r.connections).toContainEqual(expect.objectContaining({ family: 'AF_INET', port: 443, hostname: 'telemetry.exfil-fixture.example' }));
   });
 
+  it('dwells after the install script exits: a detached child that phones home 4 s later is seen', async () => {
+    const r = await scan('delayed-beacon');
+    expect(install(r).status).toBe('completed');
+    expect(r.network.dns.map((d) => d.qname)).toContain('delayed-beacon.example');
+    expect(r.network.tcp).toContainEqual(expect.objectContaining({ destination: expect.objectContaining({ hostname: 'delayed-beacon.example', port: 443 }) }));
+    // The child ended on its own within the dwell, so nothing was left running to kill.
+    expect(install(r).lingeringProcesses).toBe(0);
+  });
+
   it('sees a DNS beacon carrying data in its labels', async () => {
     const r = await scan('net-dns-beacon');
     const beacon = r.network.dns.find((d) => d.qname.endsWith('.b.beacon-fixture.example') && d.qtype === 'A')!;
