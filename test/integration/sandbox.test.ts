@@ -179,7 +179,7 @@ describe('sandbox run against the real Docker engine', () => {
     );
     const report = JSON.parse(stdout) as SandboxReport;
     expect(reportSchemaErrors(report)).toEqual([]);
-    expect(report.reportVersion).toBe('0.5.0');
+    expect(report.reportVersion).toBe('0.6.0');
     expect(report.package).toMatchObject({ name: 'airlock-fixture-postinstall-write', version: '1.0.0' });
     expect(report.artifacts['install.strace']).toMatch(/install\.strace$/);
     expect(report.processes.some((p) => p.attribution?.event === 'postinstall')).toBe(true);
@@ -189,6 +189,23 @@ describe('sandbox run against the real Docker engine', () => {
     // A postinstall shell alone is suspicious, not malicious: the exit code stays 0 under --fail-on malicious.
     expect(report.verdict?.verdict).toBe('suspicious');
     expect(report.verdict?.reasons.map((r) => r.rule)).toContain('lifecycle-shell');
+  });
+});
+
+describe('the CI profile', () => {
+  it('runs a quiet package that reads CI variables again as a CI job, where it steals the token', async () => {
+    const r = await analyzeLocalPackage(fixture('ci-only-stealer'), { docker, artifactsRoot });
+    expect(reportSchemaErrors(r)).toEqual([]);
+    expect(r.sandbox.profile).toMatchObject({ name: 'ci', reason: expect.stringContaining('GITHUB_ACTIONS') });
+    expect(r.sandbox.profile.env).toEqual(expect.arrayContaining(['CI', 'GITHUB_ACTIONS', 'GITHUB_REPOSITORY']));
+    expect(r.verdict?.verdict).toBe('malicious');
+    expect(r.honeytokens.exfiltrated).toContainEqual(expect.objectContaining({ kind: 'github-token', channel: 'http', destination: expect.stringContaining('ci-collector.example') }));
+    expect(renderReportText(r)).toMatch(/profile: CI job .*because the package's code reads .*GITHUB_ACTIONS/);
+  });
+
+  it('does not run a second time for a package that never looks at CI', async () => {
+    const r = await analyzeLocalPackage(fixture('benign-no-scripts'), { docker, artifactsRoot });
+    expect(r.sandbox.profile).toEqual({ name: 'developer', reason: null, env: [] });
   });
 });
 

@@ -6,7 +6,7 @@ import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@ai
 import { buildReport, TraceSummarizer, type PhaseSummary } from '@airlock/report';
 import { fetchNpmTree, fetchNpmVersionDocument, fetchPypiPackage, type FetchNpmOptions, type FetchPypiOptions } from '@airlock/registry';
 import { scoreReport, type Baseline } from '@airlock/scoring';
-import { checkManifestConfusion, checkTyposquat, normalizePypiName, npmPopularNameIndex, pypiPopularNameIndex, scanPackageContents, signal, type StaticSignal } from '@airlock/static-signals';
+import { checkManifestConfusion, checkTyposquat, ciVariableReferences, normalizePypiName, npmPopularNameIndex, pypiPopularNameIndex, scanPackageContents, signal, type StaticSignal } from '@airlock/static-signals';
 import { assertDockerReachable, MAX_ARCHIVE_BYTES, prepareArchiveBuffer, preparePackageArchive, runSandbox, type PreparedArchive, type SandboxLimits } from '@airlock/sandbox';
 import { StraceParser } from '@airlock/strace';
 import { scoringBaseline } from './baseline.js';
@@ -28,6 +28,8 @@ export interface AnalyzeOptions {
   signalPolicy?: SignalPolicy;
   /** The report of the previous version of the same package: what an update newly does scores. */
   previousReport?: SandboxReport;
+  /** false: never run the CI-profile second pass (default: when the first run is quiet and the code reads CI variables). */
+  ciProfile?: boolean;
 }
 
 /** A local package (npm tarball or folder, Python sdist or wheel) through the sandbox, to its report. */
@@ -99,14 +101,30 @@ export async function analyzePypiSpec(spec: string, options: AnalyzeOptions & Om
   return analyzeArchive(archive, options, extra);
 }
 
+/**
+ * One run as a developer would install the package; if that is not already malicious and the package's
+ * code reads CI variables, a second run imitating a CI job (packages that act only in CI, to steal its
+ * secrets or to stay quiet in sandboxes). The report with the higher score is the answer.
+ */
 async function analyzeArchive(archive: PreparedArchive, options: AnalyzeOptions, extraSignals: StaticSignal[] = []): Promise<SandboxReport> {
   await assertDockerReachable(options.docker);
+  const first = await runOnce(archive, options, extraSignals, { name: 'developer', reason: null });
+  if (first.verdict?.verdict === 'malicious' || options.ciProfile === false) return first;
+  const variables = ciVariableReferences(archive.files);
+  if (variables.length === 0) return first;
+  options.log?.('second run with the CI profile', { variables });
+  const ci = await runOnce(archive, options, extraSignals, { name: 'ci', reason: `the package's code reads ${variables.join(', ')}` });
+  return (ci.verdict?.score ?? 0) > (first.verdict?.score ?? 0) ? ci : first;
+}
+
+async function runOnce(archive: PreparedArchive, options: AnalyzeOptions, extraSignals: StaticSignal[], profile: { name: 'developer' | 'ci'; reason: string | null }): Promise<SandboxReport> {
   const id = nanoid(12);
   const run = await runSandbox({
     docker: options.docker,
     analysisId: id,
     archive,
     artifactsDir: resolve(options.artifactsRoot, id),
+    profile,
     ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

@@ -4,10 +4,23 @@ import type { DnsRecord, TcpRecord, UdpRecord } from './network.js';
 import type { HoneytokenFindings } from './honeytoken.js';
 
 /** Bumped on any change of the report's shape; consumers check it before reading. */
-export const REPORT_VERSION = '0.5.0';
+export const REPORT_VERSION = '0.6.0';
 
 /** The container settings actually applied to the run, so a reader can check the hardening. */
+/**
+ * The environment a run imitates. `developer`: a laptop shell. `ci`: a CI job (CI=true, GITHUB_ACTIONS,
+ * runner variables), run as a second pass when a package's code looks for CI and the first run was quiet.
+ */
+export interface SandboxProfile {
+  name: 'developer' | 'ci';
+  /** Why this profile ran (for `ci`: the CI variables the package's code references); null for the default. */
+  reason: string | null;
+  /** Names of the environment variables the profile set besides the developer shell's. */
+  env: string[];
+}
+
 export interface SandboxSettings {
+  profile: SandboxProfile;
   image: string;
   imageId: string;
   imageInputsHash: string;

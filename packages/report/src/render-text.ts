@@ -11,6 +11,8 @@ export function renderReportText(report: SandboxReport): string {
   const pkg = report.package;
   out.push(`${pkg.name}@${pkg.version} (${pkg.ecosystem})  sha256 ${pkg.archive.sha256.slice(0, 16)}…  ${pkg.archive.sizeBytes} bytes`);
   out.push(`report ${report.id}  ${report.createdAt}  image ${report.sandbox.image} (${report.sandbox.imageId.slice(7, 19)})`);
+  const profile = report.sandbox.profile;
+  if (profile?.name === 'ci') out.push(`profile: CI job (${profile.env.join(', ')}), because ${profile.reason}`);
   out.push('');
   if (report.verdict) {
     const v = report.verdict;

@@ -91,6 +91,7 @@ export const NETWORK_RECORDS: NetworkRecord[] = [
 export function sandboxRun(fsDiff: SandboxRunInput['fsDiff'] = []): SandboxRunInput {
   return {
     settings: {
+      profile: { name: 'developer', reason: null, env: [] },
       image: 'airlock/sandbox-npm:latest',
       imageId: 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
       imageInputsHash: 'f'.repeat(64),

@@ -1,4 +1,4 @@
-import type { SandboxSettings } from '@airlock/core';
+import type { SandboxProfile, SandboxSettings } from '@airlock/core';
 
 /** Resource limits of one analysis container. */
 export interface SandboxLimits {
@@ -59,8 +59,10 @@ export function describeSettings(
   hostConfig: ReturnType<typeof sandboxHostConfig>,
   image: { ref: string; id: string; inputsHash: string },
   fakeInternet: { ref: string; id: string },
+  profile: SandboxProfile,
 ): SandboxSettings {
   return {
+    profile,
     image: image.ref,
     imageId: image.id,
     imageInputsHash: image.inputsHash,

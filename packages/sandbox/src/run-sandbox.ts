@@ -42,6 +42,8 @@ export interface SandboxRunOptions {
   maxTraceBytes?: number;
   signal?: AbortSignal;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** `ci` imitates a CI job (see ciProfileEnv); default: a developer's shell. */
+  profile?: { name: 'developer' | 'ci'; reason: string | null };
 }
 
 export interface SandboxRun {
@@ -68,6 +70,8 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const log = options.log ?? (() => {});
   const started = Date.now();
   const timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
+  const profile = options.profile ?? { name: 'developer', reason: null };
+  const profileEnv = profile.name === 'ci' ? ciProfileEnv() : [];
   const planning = freshHoneytokens();
   planning.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const reaped = await reapOrphans(docker, SANDBOX_LABEL).catch(() => 0);
@@ -138,7 +142,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
           archive.fileName,
         ],
         user: SANDBOX_USER.name,
-        env: [...phaseEnv(), ...Object.entries(honeytokens.env).map(([k, v]) => `${k}=${v}`)],
+        env: [...phaseEnv(), ...profileEnv, ...Object.entries(honeytokens.env).map(([k, v]) => `${k}=${v}`)],
         workingDir: `${SANDBOX_USER.home}/projects/app`,
         deadlineMs: limitMs + HOST_MARGIN_MS,
         onDeadline: kill,
@@ -177,7 +181,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   });
   const importJson = collected?.json.get('import.result.json');
   return {
-    settings: describeSettings(hostConfig, image, fakeInternetImage),
+    settings: describeSettings(hostConfig, image, fakeInternetImage, { name: profile.name, reason: profile.reason, env: profileEnv.map((e) => e.slice(0, e.indexOf('='))) }),
     network,
     honeytokens: honeytokens.tokens,
     phases,
@@ -191,6 +195,27 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     fsDiff,
     timings,
   };
+}
+
+/**
+ * What a GitHub Actions job adds to the environment: packages that act only in CI (to steal CI secrets,
+ * or to stay quiet on developer machines and in sandboxes) look for these. The planted GITHUB_TOKEN
+ * and NPM_TOKEN are there in both profiles.
+ */
+export function ciProfileEnv(): string[] {
+  const run = String(1_000_000_000 + Math.floor(Math.random() * 9_000_000_000));
+  return [
+    'CI=true',
+    'GITHUB_ACTIONS=true',
+    'GITHUB_WORKFLOW=release',
+    'GITHUB_REPOSITORY=jordan-ellis/app',
+    `GITHUB_RUN_ID=${run}`,
+    'GITHUB_REF=refs/heads/main',
+    'GITHUB_EVENT_NAME=push',
+    'GITHUB_WORKSPACE=/home/jordan/projects/app',
+    'RUNNER_OS=Linux',
+    'RUNNER_NAME=GitHub Actions 12',
+  ];
 }
 
 /** The environment a developer's shell would give the phase. */

@@ -28,7 +28,7 @@ export function emptyReport(): SandboxReport {
     createdAt: '2026-11-24T02:35:00.000Z',
     package: { ecosystem: 'npm', name: 'demo', version: '1.0.0', archive: { source: '/tmp/demo.tgz', sizeBytes: 1, sha256: 'a'.repeat(64), integrity: 'sha512-x' } },
     sandbox: {
-      image: 'airlock/sandbox-npm:latest', imageId: 'sha256:0', imageInputsHash: 'f', runtime: 'runc', user: 'jordan', hostname: 'h', networkMode: 'none',
+      profile: { name: 'developer', reason: null, env: [] }, image: 'airlock/sandbox-npm:latest', imageId: 'sha256:0', imageInputsHash: 'f', runtime: 'runc', user: 'jordan', hostname: 'h', networkMode: 'none',
       capDrop: ['ALL'], capAdd: [], securityOpt: [], pidsLimit: 256, memoryBytes: 1, nanoCpus: 1, readonlyRootfs: false, ulimits: [],
     },
     phases: [phase('install'), phase('import')],

@@ -31,3 +31,4 @@ export * from './osv-malicious.js';
 export * from './archive-paths.js';
 export * from './archive-listing.js';
 export * from './package-scan.js';
+export * from './ci-references.js';
