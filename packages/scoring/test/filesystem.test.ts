@@ -28,6 +28,32 @@ describe('persistence', () => {
   });
 });
 
+describe('persistence through git templates and global hooks', () => {
+  it('fires on hooks written to a git template folder in the home and on git config --global init.templateDir / core.hooksPath', () => {
+    const v = scoreReport(reportWith({
+      fileWrites: [write('/home/jordan/.git-templates/hooks/post-checkout'), write('/home/jordan/.config/git/template/hooks/pre-commit')],
+      processes: [
+        proc(['git', 'config', '--global', 'init.templateDir', '/home/jordan/.git-templates']),
+        proc(['git', 'config', '--system', 'core.hooksPath', '/opt/hooks']),
+      ],
+    }));
+    expect(rules(v)).toEqual(['persistence']);
+    expect(v.reasons[0]!.evidence.map((e) => [e.section, e.index])).toEqual([['fileWrites', 0], ['fileWrites', 1], ['processes', 0], ['processes', 1]]);
+  });
+
+  it("does not fire on husky's project-local core.hooksPath, on reading the global setting, or on npm's own git", () => {
+    const v = scoreReport(reportWith({
+      fileWrites: [write('/home/jordan/projects/app/.husky/_/pre-commit'), write('/home/jordan/.cache/templates/hooks/x')],
+      processes: [
+        proc(['git', 'config', 'core.hooksPath', '.husky/_']),
+        proc(['git', 'config', '--global', '--get', 'user.name']),
+        proc(['git', 'config', '--global', 'init.templateDir', '/tmp/t'], { attribution: null }),
+      ],
+    }));
+    expect(v.reasons).toEqual([]);
+  });
+});
+
 describe('destructive-writes', () => {
   const homeFiles = (n: number) => Array.from({ length: n }, (_, i) => write(`/home/jordan/Documents/f${i}.txt`, { operation: 'unlink' }));
 

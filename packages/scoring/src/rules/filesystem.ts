@@ -16,6 +16,9 @@ const PERSISTENCE = [
   /^<HOME>\/\.(?:bashrc|bash_profile|bash_login|profile|zshrc|zprofile|zshenv|bash_logout)$/,
   /^<HOME>\/\.config\/(?:systemd\/user|autostart)\//,
   /^<HOME>\/\.ssh\/authorized_keys2?$/,
+  // A git template folder's hooks are copied into every later `git init` and `git clone`.
+  /^<HOME>\/(?:\.git[-_]?templates?|\.config\/git\/templates?)\/hooks\//,
+  /^\/usr\/share\/git-core\/templates\/hooks\//,
   /^\/etc\/(?:cron\.[a-z]+\/|crontab$|profile\.d\/|rc\.local$|systemd\/system\/|bash\.bashrc$|profile$)/,
   /^\/var\/spool\/cron\//,
 ];
@@ -41,7 +44,10 @@ export function persistence(context: ScoringContext): RuleHit[] {
     const command = commandLine(p.argv);
     const installsCron = program === 'crontab' && !p.argv.slice(1).some((a) => a === '-l');
     const enablesUnit = program === 'systemctl' && /--user\b.*\benable\b|\benable\b.*--user\b/.test(command);
-    if (installsCron || enablesUnit) evidence.push(processRef(p, index));
+    // Hooks for every repository of the user: `git config --global init.templateDir ~/.git-templates` or
+    // `core.hooksPath`. A project-local `git config core.hooksPath .husky` (husky) is left out.
+    const globalGitHooks = program === 'git' && p.argv.includes('config') && p.argv.some((a) => a === '--global' || a === '--system') && p.argv.some((a) => /^(?:init\.templatedir|core\.hookspath)$/i.test(a));
+    if (installsCron || enablesUnit || globalGitHooks) evidence.push(processRef(p, index));
   });
   if (evidence.length === 0) return [];
   const where = [...new Set(evidence.map((e) => e.path))].join(', ');
