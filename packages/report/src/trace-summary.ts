@@ -59,6 +59,8 @@ export class TraceSummarizer {
   };
   private readonly sensitive = new Map<string, SensitiveFileAccess>();
   private readonly failedExecs = new Map<number, { event: ExecEvent; result: string }>();
+  /** Thread id -> its process (thread-group leader): Node's thread pool writes files for its process. */
+  private readonly threadOwner = new Map<number, number>();
   private tree: PhaseProcessTree | null = null;
 
   constructor(
@@ -85,7 +87,9 @@ export class TraceSummarizer {
     this.builder.add(event);
     this.tree = null;
     this.trackAttribution(event);
-    const at = { phase: this.phase, pid: event.pid, time: event.ts };
+    this.trackThreads(event);
+    // Events of a thread are the process's: the report (and the scorer) know processes, not threads.
+    const at = { phase: this.phase, pid: this.ownerOf(event.pid), time: event.ts };
     const result = resultText(event.result);
     if (event.category === 'process' && event.type === 'exec') this.onExec(event, result);
     if (event.category === 'process' && event.type === 'exit' && event.source === 'status') this.flushFailedExec(event.pid);
@@ -145,7 +149,8 @@ export class TraceSummarizer {
 
   /** Same process, same path, same operation and outcome: counted on the first entry. */
   private onSensitive(event: StraceEvent, touch: SensitiveTouch, result: string): void {
-    const key = `${event.pid}\0${touch.path}\0${touch.operation}\0${result}`;
+    const pid = this.ownerOf(event.pid);
+    const key = `${pid}\0${touch.path}\0${touch.operation}\0${result}`;
     const seen = this.sensitive.get(key);
     if (seen) {
       seen.count++;
@@ -153,7 +158,7 @@ export class TraceSummarizer {
     }
     this.sensitive.set(key, {
       phase: this.phase,
-      pid: event.pid,
+      pid,
       time: event.ts,
       rule: touch.rule.id,
       path: touch.path,
@@ -165,6 +170,16 @@ export class TraceSummarizer {
       program: this.programOf(event.pid, event.ts),
       attribution: this.attribute(event.pid),
     });
+  }
+
+  private trackThreads(event: StraceEvent): void {
+    if (event.category !== 'process' || event.type !== 'spawn' || event.childPid === null) return;
+    if (event.thread) this.threadOwner.set(event.childPid, this.ownerOf(event.pid));
+    else this.threadOwner.delete(event.childPid); // a recycled id is a new process
+  }
+
+  private ownerOf(pid: number): number {
+    return this.threadOwner.get(pid) ?? pid;
   }
 
   private trackAttribution(event: StraceEvent): void {

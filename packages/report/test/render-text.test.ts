@@ -62,8 +62,8 @@ describe('renderReportText', () => {
   it('lists sensitive accesses with rule, result, process and who is responsible', () => {
     expect(sectionOf(renderReportText(report()), 'Sensitive files accessed')).toEqual([
       'Sensitive files accessed: 5',
-      '  [install] npmrc: read /home/jordan/.npmrc  (read, ENOENT)  pid 21 node  (no package script: npm or the runtime itself)',
-      '  [install] git: read /home/jordan/.gitconfig  (read, ok)  pid 21 node  (no package script: npm or the runtime itself)',
+      '  [install] npmrc: read /home/jordan/.npmrc  (read, ENOENT)  pid 20 node  (no package script: npm or the runtime itself)',
+      '  [install] git: read /home/jordan/.gitconfig  (read, ok)  pid 20 node  (no package script: npm or the runtime itself)',
       `  [install] system-accounts: read /etc/passwd  (read, ok)  pid 34 curl  <- ${PACKAGE} postinstall`,
       `  [import] ssh: read /home/jordan/.ssh/id_rsa  (read, ok)  pid 51 cat  <- ${PACKAGE} import`,
       `  [import] dotenv: read /home/jordan/projects/app/.env  (read, ENOENT)  pid 52 node  <- ${PACKAGE} import`,

@@ -56,8 +56,8 @@ describe('sensitive file access in the summary', () => {
   it('lists npm reading ~/.npmrc and ~/.gitconfig unattributed, and curl reading /etc/passwd under the postinstall', () => {
     const { sensitiveFiles } = summarize(INSTALL_TRACE, 'install', PACKAGE).summary;
     expect(sensitiveFiles.map((a) => [a.rule, a.access, a.path, a.normalizedPath, a.result, a.pid, a.program, a.attribution])).toEqual([
-      ['npmrc', 'read', '/home/jordan/.npmrc', '<HOME>/.npmrc', 'ENOENT', 21, '/usr/local/bin/node', null],
-      ['git', 'read', '/home/jordan/.gitconfig', '<HOME>/.gitconfig', 'ok', 21, '/usr/local/bin/node', null],
+      ['npmrc', 'read', '/home/jordan/.npmrc', '<HOME>/.npmrc', 'ENOENT', 20, '/usr/local/bin/node', null],
+      ['git', 'read', '/home/jordan/.gitconfig', '<HOME>/.gitconfig', 'ok', 20, '/usr/local/bin/node', null],
       ['system-accounts', 'read', '/etc/passwd', '/etc/passwd', 'ok', 34, '/usr/bin/curl', POSTINSTALL],
     ]);
     expect(sensitiveFiles[2]).toMatchObject({ phase: 'install', time: 1795487738.65, operation: 'read', count: 1 });

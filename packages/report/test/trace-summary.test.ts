@@ -101,4 +101,18 @@ describe('TraceSummarizer, drops and missing programs', () => {
       [52, 'id', 'ok'],
     ]);
   });
+
+  it("credits a thread's writes and connects to its process (Node's thread pool writes for the script)", () => {
+    const trace = [
+      `40    1795486690.100000 execve("/usr/local/bin/node", ["node", "dropper.js"], [${NPM_ENV}]) = 0`,
+      `40    1795486690.200000 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f9, parent_tid=0x7f9, exit_signal=0, stack=0x7f0, stack_size=0x7ff, tls=0x7f8} => {parent_tid=[41]}, 88) = 41`,
+      `41    1795486690.300000 openat(AT_FDCWD</home/jordan/projects/app>, "/tmp/ld.py", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0666) = 5</tmp/ld.py>`,
+      `41    1795486690.310000 openat(AT_FDCWD</home/jordan/projects/app>, "/home/jordan/.npmrc", O_RDONLY|O_CLOEXEC) = 6</home/jordan/.npmrc>`,
+    ].join('\n') + '\n';
+    const summarizer = new TraceSummarizer('install', 'evil-pkg');
+    for (const event of parseStrace(trace).events) summarizer.add(event);
+    const { fileWrites, sensitiveFiles } = summarizer.summary;
+    expect(fileWrites.map((w) => [w.pid, w.path])).toEqual([[40, '/tmp/ld.py']]);
+    expect(sensitiveFiles.map((f) => [f.pid, f.path])).toEqual([[40, '/home/jordan/.npmrc']]);
+  });
 });
