@@ -1,9 +1,9 @@
 /** PyPI names and versions: PEP 503 normalisation (so `Django_Rest` and `django-rest` dedupe) and a PEP 440 check. */
 
-/** PEP 503: lower case, runs of `-`, `_`, `.` become one `-`. */
-export function normalizePypiName(name: string): string {
-  return name.trim().replace(/[-_.]+/g, '-').toLowerCase();
-}
+import { normalizePypiName } from '@airlock/static-signals';
+
+/** PEP 503 normalisation, the one rule static-signals defines. */
+export { normalizePypiName };
 
 /** PEP 508 project name. */
 export function isPypiName(name: string): boolean {

@@ -1,4 +1,5 @@
 import { compare, explain } from '@renovatebot/pep440';
+import { normalizePypiName } from '@airlock/static-signals';
 
 /** One distribution file as an index lists it (JSON API `urls[]` or PEP 691 `files[]`). */
 export interface PypiFile {
@@ -15,13 +16,7 @@ export interface PypiFile {
 
 export type DistributionKind = 'sdist' | 'wheel';
 
-/**
- * PEP 503: runs of `-`, `_` and `.` become one `-`, lower case. The same rule as static-signals'
- * normalizePypiName, kept here because this adapter depends on core only.
- */
-export function normalizePypiName(name: string): string {
-  return name.trim().replace(/[-_.]+/g, '-').toLowerCase();
-}
+export { normalizePypiName };
 
 export function fileKind(filename: string): PypiFile['kind'] {
   if (/\.whl$/i.test(filename)) return 'wheel';
