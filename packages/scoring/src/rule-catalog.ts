@@ -26,6 +26,7 @@ export const RULES = {
   'credential-access': weighted('credential-access', 45),
   'credential-access.npm-config': weighted('credential-access', 25),
   'lifecycle-shell': weighted('execution', 25),
+  'obfuscated-install-exec': weighted('execution', 45),
   'setup-script-shell': weighted('execution', 30),
   'windows-payload-attempt': weighted('execution', 45),
   'network-egress': weighted('command-and-control', 25),

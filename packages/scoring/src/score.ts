@@ -5,6 +5,7 @@ import { createContext, type ScoringContext } from './context.js';
 import { notObserved } from './not-observed.js';
 import { credentialAccess, environmentDump, honeytokenExfiltration } from './rules/credentials.js';
 import { sandboxEvasion } from './rules/evasion.js';
+import { obfuscatedInstallExec } from './rules/obfuscation.js';
 import { downloadExecute, lifecycleShell, minerBinary, npmPublish, pipeToShell, reverseShellCommand, setupScriptShell, windowsPayloadAttempt } from './rules/execution.js';
 import { destructiveWrites, persistence } from './rules/filesystem.js';
 import { collectorEgress, exfiltrationLikeEgress, githubApiWithToken, miningPool, networkEgress, reverseShellPort } from './rules/network.js';
@@ -32,6 +33,7 @@ export const DYNAMIC_RULES: readonly ((context: ScoringContext) => RuleHit[])[] 
   downloadExecute,
   credentialAccess,
   lifecycleShell,
+  obfuscatedInstallExec,
   setupScriptShell,
   windowsPayloadAttempt,
   networkEgress,

@@ -1,0 +1,42 @@
+/**
+ * Obfuscated code executed at install: the static scan found decode-then-exec (base64/hex/Fernet/zlib
+ * into exec, eval, Function, marshal) in an install-time file, and the trace shows that file ran in the
+ * install phase. Static evidence alone never decides; run and seen running, it is what W4SP-style
+ * stealers and BeaverTail loaders do, whatever their payload then does on this platform.
+ */
+import { basename, clip } from '../commands.js';
+import { hit, type ScoringContext } from '../context.js';
+import type { EvidenceRef, RuleHit } from '../types.js';
+
+const DECODE_EXEC = new Set(['obfuscation.exec-decoded', 'obfuscation.exec-compile', 'obfuscation.marshal-loads', 'obfuscation.compressed-payload']);
+
+export function obfuscatedInstallExec(context: ScoringContext): RuleHit[] {
+  const { report } = context;
+  const evidence: EvidenceRef[] = [];
+  report.staticSignals.forEach((signal, index) => {
+    if (!DECODE_EXEC.has(signal.id) || signal.details?.installTime !== true || !signal.evidence.file) return;
+    const ran = ranAtInstall(context, signal.evidence.file);
+    if (ran === null) return;
+    evidence.push({ section: 'staticSignals', index, path: signal.evidence.file, detail: clip(signal.message) }, ran);
+  });
+  if (evidence.length === 0) return [];
+  const files = [...new Set(evidence.flatMap((e) => (e.section === 'staticSignals' && e.path ? [e.path] : [])))];
+  return [hit('obfuscated-install-exec', `Ran decode-and-execute code at install: ${clip(files.join(', '), 160)} (seen running in the install phase).`, evidence)];
+}
+
+/**
+ * The install-phase process that ran `file`: an interpreter with the file (or, for setup.py, pip's
+ * setup.py caller) in its argv; for inline `package.json#scripts.<event>.js`, any process of that script.
+ */
+function ranAtInstall(context: ScoringContext, file: string): EvidenceRef | null {
+  const inline = /^package\.json#scripts\.([\w:-]+)\.js$/.exec(file);
+  const name = basename(file);
+  const index = context.report.processes.findIndex((p) => {
+    if (p.phase !== 'install' || !context.isPackageCode(p.attribution)) return false;
+    if (inline) return p.attribution?.event === inline[1];
+    return p.argv.some((arg) => arg === file || basename(arg) === name || (name === 'setup.py' && arg.includes('/setup.py')));
+  });
+  if (index < 0) return null;
+  const p = context.report.processes[index]!;
+  return { section: 'processes', index, phase: p.phase, pid: p.pid, time: p.time, detail: clip(p.argv.join(' ')) };
+}
