@@ -7,7 +7,7 @@ import { Collector } from './collect.js';
 import { InventoryError, quoted } from './errors.js';
 import { describe, isObject, parseJsonObject, str, type JsonObject } from './json.js';
 import { packageFromPurl } from './purl.js';
-import { joinSri, sriAlgorithm, sriFromHex } from './sri.js';
+import { hexHashesToSri, joinSri } from './sri.js';
 import type { InventoryParseResult } from './types.js';
 
 const F = 'cyclonedx-json';
@@ -47,7 +47,7 @@ function readComponent(c: Collector, component: JsonObject): void {
     c.skip(pkg.name, purl, pkg.reason);
     return;
   }
-  const integrity = joinSri(hashesOf(component.hashes));
+  const integrity = joinSri(hexHashesToSri(component.hashes, 'alg', 'content'));
   const distribution = Array.isArray(component.externalReferences)
     ? component.externalReferences.find((r): r is JsonObject => isObject(r) && r.type === 'distribution' && /^https?:\/\//i.test(str(r.url) ?? ''))
     : undefined;
@@ -69,15 +69,3 @@ function displayName(component: JsonObject): string {
   return group ? `${group}/${name}` : name;
 }
 
-/** `[{alg: "SHA-512", content: <hex>}]` -> SRI tokens; MD5, BLAKE and malformed digests are left out. */
-function hashesOf(hashes: unknown): string[] {
-  if (!Array.isArray(hashes)) return [];
-  const out: string[] = [];
-  for (const hash of hashes) {
-    if (!isObject(hash)) continue;
-    const algorithm = sriAlgorithm(str(hash.alg) ?? '');
-    const sri = algorithm ? sriFromHex(algorithm, str(hash.content) ?? '') : undefined;
-    if (sri) out.push(sri);
-  }
-  return out;
-}

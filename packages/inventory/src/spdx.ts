@@ -7,7 +7,7 @@ import { Collector } from './collect.js';
 import { InventoryError, quoted } from './errors.js';
 import { describe, isObject, parseJsonObject, str, type JsonObject } from './json.js';
 import { packageFromPurl } from './purl.js';
-import { joinSri, sriAlgorithm, sriFromHex } from './sri.js';
+import { hexHashesToSri, joinSri } from './sri.js';
 import type { InventoryParseResult } from './types.js';
 
 const F = 'spdx-json';
@@ -59,7 +59,7 @@ function readPackage(c: Collector, pkg: JsonObject, described: Set<string>): voi
     c.skip(chosen.pkg.name, chosen.purl, chosen.pkg.reason);
     return;
   }
-  const integrity = joinSri(checksumsOf(pkg.checksums));
+  const integrity = joinSri(hexHashesToSri(pkg.checksums, 'algorithm', 'checksumValue'));
   const download = str(pkg.downloadLocation);
   const resolved = chosen.pkg.resolved ?? (download && /^https?:\/\//i.test(download) ? download : undefined);
   c.add({
@@ -71,15 +71,3 @@ function readPackage(c: Collector, pkg: JsonObject, described: Set<string>): voi
   });
 }
 
-/** `[{algorithm: "SHA256", checksumValue: <hex>}]` -> SRI tokens; MD5 and malformed values are left out. */
-function checksumsOf(checksums: unknown): string[] {
-  if (!Array.isArray(checksums)) return [];
-  const out: string[] = [];
-  for (const checksum of checksums) {
-    if (!isObject(checksum)) continue;
-    const algorithm = sriAlgorithm(str(checksum.algorithm) ?? '');
-    const sri = algorithm ? sriFromHex(algorithm, str(checksum.checksumValue) ?? '') : undefined;
-    if (sri) out.push(sri);
-  }
-  return out;
-}

@@ -2,9 +2,10 @@
  * Subresource Integrity strings. npm-family lockfiles already carry SRI; PyPI tools and SBOMs carry hex
  * digests, converted here so every format hands the scanner the same comparable form.
  */
-export type SriAlgorithm = 'sha512' | 'sha384' | 'sha256' | 'sha1';
+import { sriFromHex as strictSriFromHex, type SriAlgorithm } from '@airlock/static-signals';
 
-const DIGEST_BYTES: Record<SriAlgorithm, number> = { sha512: 64, sha384: 48, sha256: 32, sha1: 20 };
+export type { SriAlgorithm };
+
 const STRENGTH: Record<SriAlgorithm, number> = { sha512: 4, sha384: 3, sha256: 2, sha1: 1 };
 
 /** `SHA-256`, `SHA256`, `sha256` (CycloneDX, SPDX, pip spellings) -> `sha256`; undefined for anything else (md5, blake2b…). */
@@ -13,11 +14,27 @@ export function sriAlgorithm(name: string): SriAlgorithm | undefined {
   return key === 'sha512' || key === 'sha384' || key === 'sha256' || key === 'sha1' ? key : undefined;
 }
 
-/** Hex digest -> `alg-<base64>`; undefined when the hex is not a digest of that algorithm. */
+/** Hex digest -> `alg-<base64>` (static-signals' conversion); undefined when the hex is not a digest of that algorithm. */
 export function sriFromHex(algorithm: SriAlgorithm, hex: string): string | undefined {
-  const clean = hex.trim();
-  if (clean.length !== DIGEST_BYTES[algorithm] * 2 || !/^[0-9a-fA-F]+$/.test(clean)) return undefined;
-  return `${algorithm}-${Buffer.from(clean, 'hex').toString('base64')}`;
+  try {
+    return strictSriFromHex(algorithm, hex.trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/** `[{<algorithm field>: "SHA-256", <value field>: <hex>}]` (CycloneDX hashes, SPDX checksums) -> SRI tokens; MD5, BLAKE and malformed digests are left out. */
+export function hexHashesToSri(list: unknown, algorithmField: string, valueField: string): string[] {
+  if (!Array.isArray(list)) return [];
+  const out: string[] = [];
+  for (const entry of list) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const fields = entry as Record<string, unknown>;
+    const algorithm = typeof fields[algorithmField] === 'string' ? sriAlgorithm(fields[algorithmField]) : undefined;
+    const sri = algorithm && typeof fields[valueField] === 'string' ? sriFromHex(algorithm, fields[valueField]) : undefined;
+    if (sri) out.push(sri);
+  }
+  return out;
 }
 
 /** Lockfile integrity as written (trimmed); undefined unless every token looks like `alg-base64`. */
