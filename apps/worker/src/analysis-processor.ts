@@ -11,6 +11,7 @@ import type { WorkerContext } from './context.js';
 import { emitEvent } from './events.js';
 import { checkInventoryCompletion } from './inventory-completion.js';
 import { runTarget } from './run-target.js';
+import { isLastAttempt } from './attempts.js';
 
 type Result = JobCatalog['analyses']['result'];
 
@@ -30,7 +31,7 @@ export function analysisProcessor(ctx: WorkerContext) {
       report = await runTarget(ctx, target, controller.signal);
     } catch (err) {
       const code = err instanceof AirlockError ? err.code : 'UNKNOWN';
-      const final = PERMANENT.has(code) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const final = PERMANENT.has(code) || isLastAttempt(job);
       ctx.log.warn({ runKey, code, attempt: job.attemptsMade + 1, final, err: (err as Error).message }, 'analysis run failed');
       if (!final) throw err;
       await finishFailed(ctx, runKey, code === 'ABORTED' ? 'cancelled: the sandbox run was aborted' : (err as Error).message);

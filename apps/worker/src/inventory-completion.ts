@@ -1,5 +1,5 @@
 /** Marks an inventory completed when every analysis of its current scan has finished, and says so once. */
-import { summarizeInventory } from '@airlock/store';
+import { keys, summarizeInventory } from '@airlock/store';
 import type { WorkerContext } from './context.js';
 import { emitEvent } from './events.js';
 
@@ -11,7 +11,7 @@ export async function checkInventoryCompletion(ctx: WorkerContext, inventoryId: 
   const summary = summarizeInventory(inventory, analyses);
   if (summary.finished < summary.total) return;
   // Several workers can finish the last analyses at once: one claim per scan (first scan, each rescan).
-  const claimed = await ctx.store.redis.set(`airlock:inventory:${inventoryId}:completed:${inventory.rescans}`, '1', 'EX', 30 * 24 * 3600, 'NX');
+  const claimed = await ctx.store.redis.set(keys.inventoryCompletion(inventoryId, inventory.rescans), '1', 'EX', 30 * 24 * 3600, 'NX');
   if (claimed !== 'OK') return;
   const completedAt = new Date().toISOString();
   await ctx.store.inventories.save({ ...inventory, status: 'completed', completedAt });

@@ -7,6 +7,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { WebhookJob } from '@airlock/queue';
 import { deliverWebhook } from '@airlock/webhooks';
 import type { WorkerContext } from './context.js';
+import { isLastAttempt } from './attempts.js';
 
 export function webhookProcessor(ctx: WorkerContext) {
   return async (job: Job<WebhookJob>) => {
@@ -25,8 +26,7 @@ export function webhookProcessor(ctx: WorkerContext) {
       body: delivery.body,
       policy: { allowPrivateNetworks: ctx.config.webhookAllowPrivate },
     });
-    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const final = result.ok || !result.retryable || last;
+    const final = result.ok || !result.retryable || isLastAttempt(job);
     await ctx.store.webhooks.recordAttempt(
       delivery.id,
       { at: new Date().toISOString(), ok: result.ok, status: result.status ?? null, error: result.ok ? null : result.error, durationMs: result.durationMs },

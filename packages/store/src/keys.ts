@@ -17,6 +17,8 @@ export const keys = {
   /** Versions of a registry package with a public verdict, scored by analysis time. */
   analysedVersions: (ecosystem: Ecosystem, name: string) => `${P}:versions:${ecosystem}:${name}`,
   inventory: (id: string) => `${P}:inventory:${id}`,
+  /** Claimed once per scan (first scan, each rescan) by whoever sees the inventory finish first. */
+  inventoryCompletion: (id: string, scan: number) => `${P}:inventory:${id}:completed:${scan}`,
   orgInventories: (orgId: string) => `${P}:org:${orgId}:inventories`,
   webhook: (id: string) => `${P}:webhook:${id}`,
   orgWebhooks: (orgId: string) => `${P}:org:${orgId}:webhooks`,

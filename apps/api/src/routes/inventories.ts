@@ -2,7 +2,7 @@
 import express, { Router } from 'express';
 import { InventoryError, parseInventory } from '@airlock/inventory';
 import { enqueueInventoryExpansion, enqueueRescanNow, scheduleRescan, unscheduleRescan } from '@airlock/queue';
-import { summarizeInventory } from '@airlock/store';
+import { summarizeInventory, type InventoryRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { problems } from '../problem.js';
@@ -47,8 +47,7 @@ export function inventoriesRouter(ctx: ApiContext): Router {
   });
 
   router.get('/:id', async (req, res) => {
-    const inventory = await ctx.store.inventories.get(String(req.params.id), orgOf(res).id);
-    if (!inventory) throw problems.notFound(`no inventory ${req.params.id} in this organization`);
+    const inventory = await ownInventory(ctx, String(req.params.id), orgOf(res).id);
     const analyses = await Promise.all(inventory.packages.map((p) => (p.analysisId ? ctx.store.analyses.get(p.analysisId) : null)));
     const { orgId: _orgId, packages, ...rest } = inventory;
     res.json({
@@ -59,20 +58,24 @@ export function inventoriesRouter(ctx: ApiContext): Router {
   });
 
   router.post('/:id/rescan', async (req, res) => {
-    const inventory = await ctx.store.inventories.get(String(req.params.id), orgOf(res).id);
-    if (!inventory) throw problems.notFound(`no inventory ${req.params.id} in this organization`);
+    const inventory = await ownInventory(ctx, String(req.params.id), orgOf(res).id);
     if (inventory.status === 'expanding') throw problems.conflict(`inventory ${inventory.id} is still being expanded`);
     await enqueueRescanNow(ctx.queues, inventory.id);
     res.status(202).json({ id: inventory.id, rescan: inventory.rescans + 1 });
   });
 
   router.delete('/:id/schedule', async (req, res) => {
-    const inventory = await ctx.store.inventories.get(String(req.params.id), orgOf(res).id);
-    if (!inventory) throw problems.notFound(`no inventory ${req.params.id} in this organization`);
+    const inventory = await ownInventory(ctx, String(req.params.id), orgOf(res).id);
     await unscheduleRescan(ctx.queues, inventory.id);
     await ctx.store.inventories.save({ ...inventory, schedule: null });
     res.status(204).end();
   });
 
   return router;
+}
+
+async function ownInventory(ctx: ApiContext, id: string, orgId: string): Promise<InventoryRecord> {
+  const inventory = await ctx.store.inventories.get(id, orgId);
+  if (!inventory) throw problems.notFound(`no inventory ${id} in this organization`);
+  return inventory;
 }
