@@ -149,7 +149,8 @@ export interface PhaseProcessTree {
 }
 
 /** How a sensitive file was touched. `connect` is a Unix socket (the Docker socket). */
-export type SensitiveAccessKind = 'read' | 'write' | 'list' | 'connect';
+/** `check`: stat or access(2) of the path, no content read (an existence probe). */
+export type SensitiveAccessKind = 'read' | 'write' | 'list' | 'connect' | 'check';
 
 /**
  * An access to a path on the sensitive list (credentials, keys, wallets, browser profiles, system

@@ -62,7 +62,8 @@ export function buildReport(input: ReportInput): SandboxReport {
     network,
     honeytokens: {
       planted: input.run.honeytokens,
-      accessed: findHoneytokenReads(input.run.honeytokens, sensitiveFiles),
+      // A stat or access(2) of a planted file says it was looked for, not read: not a honeytoken access.
+      accessed: findHoneytokenReads(input.run.honeytokens, sensitiveFiles.filter((a) => a.access !== 'check')),
       exfiltrated: findExfiltration(input.run.honeytokens, network),
     },
     staticSignals: input.staticSignals ?? [],

@@ -122,6 +122,10 @@ export class TraceSummarizer {
       if (!this.failedExecs.has(event.pid)) this.failedExecs.set(event.pid, { event, result });
       return;
     }
+    // ENOEXEC is no PATH miss: the file was found and run, and the C library hands it to /bin/sh (execvp's
+    // fallback for a script without `#!`). Both steps are listed so the shell can be told from a new one.
+    const failed = this.failedExecs.get(event.pid);
+    if (failed?.result === 'ENOEXEC') this.pushProcess(failed.event, failed.result);
     this.failedExecs.delete(event.pid);
     this.pushProcess(event, result);
   }

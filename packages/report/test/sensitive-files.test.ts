@@ -28,6 +28,10 @@ describe('the sensitive path list', () => {
     ['/proc/self/environ', 'process-environ'],
     ['/proc/1234/environ', 'process-environ'],
     ['/var/run/docker.sock', 'docker-socket'],
+    ['/.dockerenv', 'container-marker'],
+    ['/proc/1/cgroup', 'container-marker'],
+    ['/proc/uptime', 'container-marker'],
+    ['/sys/class/dmi/id/product_name', 'container-marker'],
   ])('%s is %s', (path, rule) => {
     expect(matchSensitivePath(path)?.id).toBe(rule);
   });
@@ -38,6 +42,8 @@ describe('the sensitive path list', () => {
     '/home/jordan/projects/app/.environment',
     '/etc/passwd-',
     '/proc/self/cmdline',
+    // Every Node process reads it at start-up.
+    '/proc/self/cgroup',
     '/home/jordan/projects/app/node_modules/x/index.js',
     '.ssh/id_rsa',
   ])('%s is not sensitive', (path) => {
@@ -82,6 +88,24 @@ describe('sensitive file access in the summary', () => {
     const { sensitiveFiles, fileWrites } = summarize(trace, 'install', 'x').summary;
     expect(sensitiveFiles).toHaveLength(1);
     expect(sensitiveFiles[0]).toMatchObject({ rule: 'aws', count: 50, time: 2.000001, access: 'read' });
+    expect(fileWrites).toEqual([]);
+  });
+
+  it('keeps existence checks (stat, access) of sensitive paths as `check`, and skips fstat of an open file', () => {
+    const trace = lines(
+      '9 1.0 access("/.dockerenv", F_OK) = 0',
+      '9 1.1 statx(AT_FDCWD</home/jordan/projects/app>, "/home/jordan/.ssh/id_rsa", AT_STATX_SYNC_AS_STAT, STATX_ALL, 0x7ffc46c8cea0) = 0',
+      '9 1.2 newfstatat(AT_FDCWD</w>, "/run/.containerenv", 0x7ffd605f37c0, 0) = -1 ENOENT (No such file or directory)',
+      '9 1.3 newfstatat(3</home/jordan/.aws/credentials>, "", 0x7ffd605f37c0, AT_EMPTY_PATH) = 0',
+      '9 1.4 faccessat2(AT_FDCWD</w>, "/proc/1/cgroup", R_OK, AT_EACCESS) = 0',
+    );
+    const { sensitiveFiles, fileWrites } = summarize(trace, 'install', 'x').summary;
+    expect(sensitiveFiles.map((a) => [a.rule, a.access, a.operation, a.path, a.result])).toEqual([
+      ['container-marker', 'check', 'stat', '/.dockerenv', 'ok'],
+      ['ssh', 'check', 'stat', '/home/jordan/.ssh/id_rsa', 'ok'],
+      ['container-marker', 'check', 'stat', '/run/.containerenv', 'ENOENT'],
+      ['container-marker', 'check', 'stat', '/proc/1/cgroup', 'ok'],
+    ]);
     expect(fileWrites).toEqual([]);
   });
 

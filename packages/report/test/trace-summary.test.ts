@@ -93,6 +93,19 @@ describe('TraceSummarizer, drops and missing programs', () => {
     }));
   });
 
+  it("lists an ENOEXEC exec before the C library's /bin/sh fallback: both are the same file being run", () => {
+    const trace = [
+      `60    1795486692.010000 execve("/home/jordan/projects/app/node_modules/evil-pkg/bin/tool", ["/home/jordan/projects/app/node_modules/evil-pkg/bin/tool", "--version"], [${NPM_ENV}]) = -1 ENOEXEC (Exec format error)`,
+      `60    1795486692.011000 execve("/bin/sh", ["/bin/sh", "/home/jordan/projects/app/node_modules/evil-pkg/bin/tool", "--version"], [${NPM_ENV}]) = 0`,
+    ].join('\n') + '\n';
+    const summarizer = new TraceSummarizer('install', 'evil-pkg');
+    for (const event of parseStrace(trace).events) summarizer.add(event);
+    expect(summarizer.summary.processes.map((p) => [p.pid, p.path, p.result])).toEqual([
+      [60, '/home/jordan/projects/app/node_modules/evil-pkg/bin/tool', 'ENOEXEC'],
+      [60, '/bin/sh', 'ok'],
+    ]);
+  });
+
   it('lists an exec that never succeeded (a missing powershell) once, and hides a PATH search that did', () => {
     const processes = summarize().processes.map((p) => [p.pid, p.argv[0], p.result]);
     expect(processes).toEqual([

@@ -33,7 +33,9 @@ export const RULES = {
   'exfiltration-like-egress': weighted('exfiltration', 40),
   'exfiltration.collector': weighted('exfiltration', 45),
   'reverse-shell.port': weighted('command-and-control', 50),
-  persistence: weighted('persistence', 60),
+  // Installing code to run at login, on a schedule or on the next git command is never part of a package's
+  // install (no benign corpus package does it): alone enough for `malicious`.
+  persistence: weighted('persistence', 70),
   'mining.pool': weighted('resource-hijacking', 60),
   'mining.miner-binary': weighted('resource-hijacking', 80),
   'destructive-writes': weighted('impact', 70),

@@ -34,6 +34,11 @@ describe('credential-access', () => {
     ]);
   });
 
+  it('does not count an existence check (stat, access) as reading the credentials', () => {
+    const v = scoreReport(reportWith({ sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa', { access: 'check', operation: 'stat' })] }));
+    expect(v.reasons).toEqual([]);
+  });
+
   it('counts honeytoken accesses by package code once per process and file', () => {
     const report = emptyReport();
     report.honeytokens.accessed.push({ tokenId: 't', kind: 'aws-secret-key', path: '/home/jordan/.aws/credentials', phase: 'import', pid: 7, time: T0, operation: 'read', result: 'ok', program: '/usr/bin/node', attribution: script('import', null) });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scoreReport } from '../src/index.js';
-import { dns, proc, reportWith, T0 } from './helpers.js';
+import { dns, proc, reportWith, sensitive, T0 } from './helpers.js';
 
 describe('sandbox-evasion', () => {
   it('fires when a script probes /.dockerenv and then goes quiet', () => {
@@ -15,6 +15,24 @@ describe('sandbox-evasion', () => {
     const v = scoreReport(reportWith({ processes: [proc(['systemd-detect-virt'])] }));
     expect(v.reasons.map((r) => r.rule)).toEqual(['sandbox-evasion']);
     expect(v.verdict).toBe('suspicious');
+  });
+
+  it('fires on existence checks and reads of container tells by package code (fs.existsSync, /proc/1/cgroup, os.uptime)', () => {
+    const probes = [
+      sensitive('container-marker', '/.dockerenv', { access: 'check', operation: 'stat', time: T0 + 1 }),
+      sensitive('container-marker', '/proc/1/cgroup', { time: T0 + 1.1 }),
+      sensitive('container-marker', '/proc/uptime', { time: T0 + 1.2 }),
+    ];
+    const v = scoreReport(reportWith({ sensitiveFiles: probes }));
+    expect(v.reasons.map((r) => r.rule)).toEqual(['sandbox-evasion']);
+    expect(v.reasons[0]!.evidence.map((e) => [e.section, e.index, e.path])).toEqual([
+      ['sensitiveFiles', 0, '/.dockerenv'],
+      ['sensitiveFiles', 1, '/proc/1/cgroup'],
+      ['sensitiveFiles', 2, '/proc/uptime'],
+    ]);
+    // npm or node itself looking (no attribution) is no probe; nor is a probe followed by a beacon.
+    expect(scoreReport(reportWith({ sensitiveFiles: probes.map((p) => ({ ...p, attribution: null })) })).reasons).toEqual([]);
+    expect(scoreReport(reportWith({ sensitiveFiles: probes, network: { dns: [dns('c2.test', { time: T0 + 3 })], tcp: [], udp: [] } })).reasons.map((r) => r.rule)).toEqual(['network-egress']);
   });
 
   it('does not fire when activity follows the probe (other rules judge that activity)', () => {

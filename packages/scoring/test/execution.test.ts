@@ -47,6 +47,19 @@ describe('download-execute', () => {
     expect(v.score).toBe(35);
   });
 
+  it("does not count libc's `/bin/sh FILE` fallback after an ENOEXEC exec as a second, lifecycle shell", () => {
+    const node = proc(['node', 'install.js'], { pid: 212, time: T0 + 1 });
+    const binary = '/home/jordan/projects/app/node_modules/demo/bin/tool';
+    const tried = proc([binary, '--version'], { pid: 213, time: T0 + 4, path: binary, result: 'ENOEXEC' });
+    const fallback = proc(['/bin/sh', binary, '--version'], { pid: 213, time: T0 + 4.001, path: '/bin/sh' });
+    const v = scoreReport(reportWith({ processes: [node, tried, fallback], fileWrites: [write(binary, { pid: 212, time: T0 + 3 })], connections: [connect(212, 443)] }));
+    expect(rules(v)).toEqual(['download-execute.own-folder']);
+    expect(v.score).toBe(35);
+    // The same shell in another process, or for another file, is a shell of its own.
+    const other = proc(['/bin/sh', '/tmp/other.sh'], { pid: 213, time: T0 + 5, path: '/bin/sh' });
+    expect(rules(scoreReport(reportWith({ processes: [node, tried, other] })))).toEqual(['lifecycle-shell']);
+  });
+
   it('weighs a dropped script outside the package folder that is run without a download', () => {
     const node = proc(['node', 'install.js'], { pid: 220, time: T0 + 1 });
     const run = proc(['sh', '/tmp/x.sh'], { pid: 221, time: T0 + 4, attribution: script('postinstall', 'node install.js') });

@@ -15,7 +15,8 @@ describe('persistence', () => {
       processes: [proc(['crontab', '/tmp/c'])],
     }));
     expect(rules(v)).toEqual(['persistence']);
-    expect(v.score).toBe(60);
+    expect(v.score).toBe(70);
+    expect(v.verdict).toBe('malicious');
     expect(v.reasons[0]!.evidence.map((e) => [e.section, e.index])).toEqual([['fileWrites', 0], ['fileWrites', 1], ['fileWrites', 2], ['processes', 0]]);
   });
 

@@ -134,6 +134,11 @@ export interface TruncateEvent extends FileEventBase { type: 'truncate'; length:
 export interface ChdirEvent extends FileEventBase { type: 'chdir' }
 /** getdents64 on a directory fd: the process listed this directory. */
 export interface ReadDirEvent extends FileEventBase { type: 'readdir'; fd: number | null; entryCount: number | null }
+/**
+ * A look at a path without opening it: stat/lstat/newfstatat/statx (does it exist, what is it) or
+ * access/faccessat (may I). How `fs.existsSync('/.dockerenv')` and `os.path.exists(...)` probe.
+ */
+export interface StatEvent extends FileEventBase { type: 'stat' }
 
 // ---- network ----
 
@@ -203,6 +208,7 @@ export interface PtraceEvent extends EventHeader {
 export type ProcessEvent = SpawnEvent | ExecEvent | ExitEvent | KillEvent | SignalEvent;
 export type FileEvent =
   | OpenEvent
+  | StatEvent
   | UnlinkEvent
   | RmdirEvent
   | RenameEvent

@@ -79,13 +79,15 @@ const creat: SyscallBuilder = (call, ctx) =>
 
 /** Builder for calls shaped `(path...)` or `(dirfd, path...)` that emit one simple event. */
 function simplePath(
-  type: 'unlink' | 'rmdir' | 'chdir',
+  type: 'unlink' | 'rmdir' | 'chdir' | 'stat',
   dirIndex: number | null,
   pathIndex: number,
 ): SyscallBuilder {
   return (call, ctx) => {
     const p = pathAt(call, ctx, dirIndex === null ? null : (call.args[dirIndex] ?? ''), pathIndex);
     if (!p) return ctx.malformed(call);
+    // `newfstatat(fd, "", ..., AT_EMPTY_PATH)` is fstat of an open file: nothing new was looked at.
+    if (type === 'stat' && p.requested === '') return;
     let kind = type;
     // unlinkat(..., AT_REMOVEDIR) is rmdir.
     if (type === 'unlink' && dirIndex !== null && parseFlags(call.args[2]).includes('AT_REMOVEDIR')) kind = 'rmdir';
@@ -227,6 +229,13 @@ export const fileBuilders: Record<string, SyscallBuilder> = {
   unlinkat: simplePath('unlink', 0, 1),
   rmdir: simplePath('rmdir', null, 0),
   chdir: simplePath('chdir', null, 0),
+  stat: simplePath('stat', null, 0),
+  lstat: simplePath('stat', null, 0),
+  newfstatat: simplePath('stat', 0, 1),
+  statx: simplePath('stat', 0, 1),
+  access: simplePath('stat', null, 0),
+  faccessat: simplePath('stat', 0, 1),
+  faccessat2: simplePath('stat', 0, 1),
   fchdir,
   rename: rename(null, 0, null, 1, null),
   renameat: rename(0, 1, 2, 3, null),

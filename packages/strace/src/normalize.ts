@@ -203,6 +203,7 @@ export function eventSignature(event: StraceEvent, options: NormalizeOptions = {
     case 'truncate':
     case 'chdir':
     case 'readdir':
+    case 'stat':
       return `${head} ${e.path}${tail}`;
     case 'socket':
       return `${head} ${e.domain} ${e.socketType}${tail}`;

@@ -56,7 +56,7 @@ export function credentialAccess(context: ScoringContext): RuleHit[] {
     evidence.push({ section: 'honeytokens.accessed', index, phase: access.phase, pid: access.pid, time: access.time, path: access.path, detail: `${access.kind}: ${access.operation} by ${access.attribution?.event ?? 'setup.py'}` });
   });
   report.sensitiveFiles.forEach((access, index) => {
-    if (!context.isPackageCode(access.attribution) || !CREDENTIAL_RULES.has(access.rule)) return;
+    if (!context.isPackageCode(access.attribution) || !CREDENTIAL_RULES.has(access.rule) || access.access === 'check') return;
     if (isToolReadingOwnConfig(context, access.phase, access.pid, access.time, access.path, access.program)) return;
     const key = `${access.phase}:${access.pid}:${access.path}`;
     if (seen.has(key)) return;
@@ -104,7 +104,7 @@ export function environmentDump(context: ScoringContext): RuleHit[] {
     if (dumpsEnvironment(programName(p.path), p.argv)) evidence.push(processRef(p, index));
   });
   context.report.sensitiveFiles.forEach((access, index) => {
-    if (access.rule !== 'process-environ' || !context.isPackageCode(access.attribution)) return;
+    if (access.rule !== 'process-environ' || access.access === 'check' || !context.isPackageCode(access.attribution)) return;
     if (isProcessListing(context, access.phase, access.pid, access.time)) return;
     evidence.push({ section: 'sensitiveFiles', index, phase: access.phase, pid: access.pid, time: access.time, path: access.path, detail: access.operation });
   });

@@ -7,7 +7,10 @@ import { processRef } from './evidence.js';
 const PROBE_PROGRAMS = new Set(['dmidecode', 'systemd-detect-virt', 'virt-what', 'imvirt']);
 const PROBE_PATHS = /\/proc\/self\/status|\/proc\/1\/cgroup|\/proc\/1\/sched|\/\.dockerenv|\/run\/\.containerenv|\/sys\/class\/dmi\/id\/|\/proc\/scsi\/scsi/;
 
-/** Probes made by package code: VM-detection programs, or commands and refused reads naming container tells. */
+/**
+ * Probes made by package code: VM-detection programs, commands and refused reads naming container tells,
+ * and reads or existence checks of them (`fs.existsSync('/.dockerenv')`, `/proc/1/cgroup`, `os.uptime()`).
+ */
 export function sandboxProbes(context: ScoringContext): EvidenceRef[] {
   const out: EvidenceRef[] = [];
   context.report.processes.forEach((p, index) => {
@@ -19,7 +22,11 @@ export function sandboxProbes(context: ScoringContext): EvidenceRef[] {
       out.push({ section: 'denied', index, phase: d.phase, pid: d.pid, time: d.time, path: d.target, detail: `${d.syscall} ${d.result}` });
     }
   });
-  return out;
+  context.report.sensitiveFiles.forEach((access, index) => {
+    if (access.rule !== 'container-marker' || !context.isPackageCode(access.attribution)) return;
+    out.push({ section: 'sensitiveFiles', index, phase: access.phase, pid: access.pid, time: access.time, path: access.path, detail: `${access.operation} ${access.path}` });
+  });
+  return out.sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
 }
 
 /**

@@ -116,11 +116,22 @@ export function programRuleCandidates(context: ScoringContext): { exec: ProcessE
       if (attribution === null || !LIFECYCLE_EVENTS.has(attribution.event)) return;
       if (p.argv[1] === '-c' && attribution.script !== null && p.argv[2] === attribution.script) return;
       if (isBuildToolShell(p.argv, program)) return;
+      if (isExecFallback(context, p)) return;
     }
     if (context.ancestorArgvs(p.phase, p.pid, p.time).some(isBuildTool)) return;
     out.push({ exec: p, index });
   });
   return out;
+}
+
+/**
+ * The C library's `/bin/sh FILE` after `execve(FILE)` failed with ENOEXEC (a file without `#!` or a
+ * foreign binary): the same execution as the file's, which `download-execute*` and `dropped-file-execute`
+ * weigh; a file with `#!` would have run its interpreter without any visible shell.
+ */
+function isExecFallback(context: ScoringContext, shell: ProcessExec): boolean {
+  const file = shell.argv[1];
+  return file !== undefined && context.report.processes.some((p) => p.phase === shell.phase && p.pid === shell.pid && p.time <= shell.time && p.result === 'ENOEXEC' && p.path === file);
 }
 
 /**

@@ -24,7 +24,8 @@ export function behaviourKeys(report: SandboxReport): BehaviourKeys {
     const host = destinationHost(r.destination);
     if (host) hosts.add(host);
   }
-  const sensitive = new Set(report.sensitiveFiles.map((s) => `${s.rule}:${s.access}`));
+  // Existence checks are left out: reports made before stat was traced have none, so every one would look new.
+  const sensitive = new Set(report.sensitiveFiles.filter((s) => s.access !== 'check').map((s) => `${s.rule}:${s.access}`));
   const programs = new Set(report.processes.filter((p) => p.attribution !== null || report.package.ecosystem === 'pypi').map((p) => programName(p.path)));
   return { hosts, sensitive, programs };
 }
@@ -53,7 +54,7 @@ export function updateDrift(context: ScoringContext, previous: SandboxReport): R
   const seen = new Set<string>();
   report.sensitiveFiles.forEach((s, index) => {
     const key = `${s.rule}:${s.access}`;
-    if (before.sensitive.has(key) || seen.has(key) || !context.isPackageCode(s.attribution)) return;
+    if (s.access === 'check' || before.sensitive.has(key) || seen.has(key) || !context.isPackageCode(s.attribution)) return;
     seen.add(key);
     newSensitive.push({ section: 'sensitiveFiles', index, time: s.time, path: s.path, detail: `${s.access} (${s.rule})` });
   });
