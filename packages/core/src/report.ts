@@ -4,7 +4,7 @@ import type { DnsRecord, TcpRecord, UdpRecord } from './network.js';
 import type { HoneytokenFindings } from './honeytoken.js';
 
 /** Bumped on any change of the report's shape; consumers check it before reading. */
-export const REPORT_VERSION = '0.6.0';
+export const REPORT_VERSION = '0.7.0';
 
 /** The container settings actually applied to the run, so a reader can check the hardening. */
 /**
