@@ -27,4 +27,10 @@ iptables -A OUTPUT -j DROP
 
 mkdir -p /var/log/airlock
 : > /var/log/airlock/network.jsonl
+
+# This run's own certificate authority (fresh keys every run, never reused): the host adds ca.crt to the
+# analysis container's trust store, and the service issues a certificate for each name a client asks
+# for, so HTTPS requests are decrypted and recorded. The keys stay in this container.
+sh /opt/fake-internet/make-ca.sh /run/airlock/tls
+
 exec node /opt/fake-internet/dist/main.js

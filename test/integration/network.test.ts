@@ -54,7 +54,11 @@ describe('egress capture by the fake internet', () => {
     expect(r.network.dns.map((d) => d.qname)).toEqual(expect.arrayContaining(['telemetry.exfil-fixture.example', 'plain.exfil-fixture.example']));
     const tls = r.network.tcp.find((c) => c.protocol === 'tls')!;
     expect(tls.destination).toMatchObject({ hostname: 'telemetry.exfil-fixture.example', port: 443 });
-    expect(tls.tls).toMatchObject({ sni: 'telemetry.exfil-fixture.example' });
+    // Node trusted the run's CA (NODE_EXTRA_CA_CERTS), so the request inside TLS was decrypted and answered.
+    expect(tls.tls).toMatchObject({ sni: 'telemetry.exfil-fixture.example', intercepted: true });
+    expect(tls.http).toMatchObject({ method: 'POST', target: '/v1/collect', host: 'telemetry.exfil-fixture.example', complete: true });
+    expect(JSON.parse(tls.http!.body)).toMatchObject({ token: 'fixture-token-1234' });
+    expect(install(r).stdout.text).not.toMatch(/telemetry\.exfil-fixture\.example error/);
     const http = r.network.tcp.find((c) => c.protocol === 'http')!;
     expect(http.destination).toMatchObject({ hostname: 'plain.exfil-fixture.example', port: 80 });
     expect(http.http).toMatchObject({ method: 'POST', target: '/v1/collect', host: 'plain.exfil-fixture.example', complete: true });
@@ -62,6 +66,29 @@ describe('egress capture by the fake internet', () => {
     expect(install(r).stdout.text).toContain('done');
     // The traced connect() carries the name the fake DNS gave its address.
     expect(r.connections).toContainEqual(expect.objectContaining({ family: 'AF_INET', port: 443, hostname: 'telemetry.exfil-fixture.example' }));
+  });
+
+  it('decrypts HTTPS from curl, wget and Python (system CA store) and proves the planted credentials they send', async () => {
+    const r = await scan('net-https-clients');
+    const out = install(r).stdout.text;
+    expect(out).toContain('curl 200');
+    expect(out).toContain('wget ok');
+    expect(out).toContain('python 200');
+    for (const [host, path] of [['curl.tls-fixture.example', '/c'], ['wget.tls-fixture.example', '/w'], ['py.tls-fixture.example', '/p']]) {
+      const record = r.network.tcp.find((c) => c.tls?.sni === host);
+      expect(record, host).toBeDefined();
+      expect(record!.tls!.intercepted, host).toBe(true);
+      expect(record!.http, host).toMatchObject({ method: 'POST', target: path, complete: true });
+    }
+    const leaks = r.honeytokens.exfiltrated.map((e) => [e.kind, e.destination, e.channel]);
+    expect(leaks).toEqual(expect.arrayContaining([
+      ['aws-access-key', 'curl.tls-fixture.example:443', 'http'],
+      ['github-token', 'wget.tls-fixture.example:443', 'http'],
+      ['npm-token', 'py.tls-fixture.example:443', 'http'],
+    ]));
+    expect(r.verdict?.verdict).toBe('malicious');
+    // The trust files are the sandbox's own set-up, not something the package changed.
+    expect(r.fsDiff.map((c) => c.path).filter((p) => p.startsWith('/etc/ssl') || p.startsWith('/usr/local/share/ca-certificates'))).toEqual([]);
   });
 
   it('dwells after the install script exits: a detached child that phones home 4 s later is seen', async () => {

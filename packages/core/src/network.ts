@@ -42,6 +42,11 @@ export interface TlsHelloSummary {
   alpn: string[];
   /** Highest version the client offered, e.g. `TLS1.3`. */
   version: string | null;
+  /**
+   * The client accepted the fake internet's certificate (issued by the run's CA, which the sandbox
+   * trusts), so the request inside was decrypted: it is under the record's `http`.
+   */
+  intercepted: boolean;
 }
 
 export interface TcpRecord {

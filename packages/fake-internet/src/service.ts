@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { appendFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Destination, NetworkRecord, TcpRecord } from '@airlock/core';
 import { originalDestination } from './conntrack.js';
 import { answerDnsQuery } from './dns-answer.js';
 import { FakeAddressBook } from './fake-addresses.js';
 import { httpOkResponse, looksLikeHttp, parseHttpRequest } from './http-request.js';
 import { looksLikeTls, parseClientHello } from './tls-client-hello.js';
+import { interceptTls, type CertificateAuthority, type Interception } from './tls-intercept.js';
 
 export interface FakeInternetConfig {
   logFile: string;
@@ -18,6 +19,12 @@ export interface FakeInternetConfig {
   captureBytes: number;
   /** A connection that sends nothing for this long is closed. */
   idleMs: number;
+  /**
+   * The run's certificate authority, trusted inside the sandbox: TLS is terminated with a certificate for
+   * the requested name and the HTTP request inside is recorded and answered. Without it a TLS connection
+   * is closed after its ClientHello.
+   */
+  authority?: CertificateAuthority | null;
 }
 
 const now = () => Date.now() / 1000;
@@ -27,7 +34,7 @@ const now = () => Date.now() / 1000;
  * UDP sink on `udpPort` that iptables redirect everything else to. Each DNS query, connection and
  * datagram becomes one JSON line in `logFile`; open connections are written when the service stops.
  */
-export async function startFakeInternet(config: FakeInternetConfig): Promise<{ stop: () => Promise<void> }> {
+export async function startFakeInternet(config: FakeInternetConfig): Promise<{ tcpPort: number; stop: () => Promise<void> }> {
   const book = new FakeAddressBook();
   const { lookup: lookupConntrack, drain } = conntrackLookups();
   const open = new Set<TcpRecord>();
@@ -100,6 +107,27 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ s
     let captured = Buffer.alloc(0);
     let answered = false;
     const lookup = destinationOf('tcp', record.clientPort, config.tcpPort).then((d) => (record.destination = d));
+    // TLS interception: bytes that arrive while the certificate is being made wait in `pending`.
+    let interception: Interception | null = null;
+    let pending: Buffer[] | null = null;
+    let ended = false;
+    let plain = Buffer.alloc(0);
+    const onPlain = (chunk: Buffer, reply: (answer: Buffer) => void) => {
+      if (plain.length < config.captureBytes) plain = Buffer.concat([plain, chunk]).subarray(0, config.captureBytes);
+      if (!looksLikeHttp(plain) || record.http?.complete) return;
+      record.http = parseHttpRequest(plain);
+      if (record.http?.complete) reply(httpOkResponse());
+    };
+    const intercept = async (hello: NonNullable<TcpRecord['tls']>, authority: CertificateAuthority) => {
+      pending = [captured];
+      const name = hello.sni ?? (await lookup).address;
+      const context = name ? await authority.contextFor(name) : null;
+      if (!context || socket.destroyed) return void socket.end();
+      interception = interceptTls(socket, context, { onSecure: () => (hello.intercepted = true), onPlain });
+      for (const chunk of pending) interception.push(chunk);
+      pending = null;
+      if (ended) interception.end();
+    };
     const finish = () => {
       if (!open.delete(record)) return;
       record.endTime = now();
@@ -110,13 +138,16 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ s
       if (captured.length < config.captureBytes) captured = Buffer.concat([captured, chunk]).subarray(0, config.captureBytes);
       record.truncated = record.bytes > captured.length;
       record.firstBytes = captured.toString('base64');
+      if (interception) return void interception.push(chunk);
+      if (pending) return void pending.push(chunk);
       if (looksLikeTls(captured)) {
         record.protocol = 'tls';
         const hello = parseClientHello(captured);
         if (hello && !answered) {
           record.tls = hello;
           answered = true;
-          socket.end(); // no certificate could be trusted: close politely after the hello
+          if (config.authority) void intercept(hello, config.authority);
+          else socket.end(); // no certificate could be trusted: close politely after the hello
         }
       } else if (looksLikeHttp(captured)) {
         record.protocol = 'http';
@@ -127,6 +158,10 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ s
           socket.end(httpOkResponse());
         }
       } else record.protocol = 'unknown';
+    });
+    socket.on('end', () => {
+      ended = true;
+      interception?.end();
     });
     socket.on('close', finish);
     socket.on('error', () => socket.destroy());
@@ -142,6 +177,8 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ s
   ]);
 
   return {
+    /** Where the TCP sink listens (the configured port, or the one the system chose for port 0). */
+    tcpPort: (tcpSink.address() as AddressInfo).port,
     stop: async () => {
       await drain();
       for (const record of [...open]) {

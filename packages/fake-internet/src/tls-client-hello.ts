@@ -27,7 +27,7 @@ export function parseClientHello(bytes: Buffer): TlsHelloSummary | null {
   p += 2 + bytes.readUInt16BE(p); // cipher suites
   if (!need(1)) return null;
   p += 1 + bytes[p]!; // compression methods
-  const result: TlsHelloSummary = { sni: null, alpn: [], version };
+  const result: TlsHelloSummary = { sni: null, alpn: [], version, intercepted: false };
   if (!need(2)) return result;
   const extEnd = Math.min(recordEnd, p + 2 + bytes.readUInt16BE(p));
   p += 2;

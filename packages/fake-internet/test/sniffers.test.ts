@@ -25,7 +25,7 @@ describe('parseClientHello', () => {
   it('reads SNI, ALPN and the highest offered version', () => {
     const hello = clientHello('exfil.example.com', ['h2', 'http/1.1']);
     expect(looksLikeTls(hello)).toBe(true);
-    expect(parseClientHello(hello)).toEqual({ sni: 'exfil.example.com', alpn: ['h2', 'http/1.1'], version: 'TLS1.3' });
+    expect(parseClientHello(hello)).toEqual({ sni: 'exfil.example.com', alpn: ['h2', 'http/1.1'], version: 'TLS1.3', intercepted: false });
   });
   it('waits for the whole record and survives every truncation', () => {
     const hello = clientHello('a.example', ['h2']);

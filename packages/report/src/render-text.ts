@@ -66,8 +66,9 @@ function destination(d: Destination): string {
 }
 
 function describeTcp(c: TcpRecord): string {
-  if (c.http) return ` ${c.http.method} ${c.http.host ?? ''}${c.http.target}${c.http.bodyBytes ? ` body ${c.http.bodyBytes} bytes` : ''}`;
-  if (c.tls) return ` SNI ${c.tls.sni ?? '-'}${c.tls.alpn.length ? ` ALPN ${c.tls.alpn.join(',')}` : ''}`;
+  const request = c.http ? ` ${c.http.method} ${c.http.host ?? ''}${c.http.target}${c.http.bodyBytes ? ` body ${c.http.bodyBytes} bytes` : ''}` : '';
+  if (c.tls) return ` ${c.tls.intercepted ? 'HTTPS (decrypted)' : 'TLS, not decrypted:'} SNI ${c.tls.sni ?? '-'}${c.tls.alpn.length ? ` ALPN ${c.tls.alpn.join(',')}` : ''}${request}`;
+  return request;
   return '';
 }
 

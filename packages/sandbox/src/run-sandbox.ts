@@ -19,6 +19,7 @@ import type { PreparedArchive } from './input-archive.js';
 import { parsePhaseStatus, toPhaseResult } from './phase-status.js';
 import { reapOrphans, removeContainers } from './reap-orphans.js';
 import { freshHoneytokens, honeytokenTar, plantedPaths } from './plant-honeytokens.js';
+import { readSandboxCa, sandboxCaPaths, SANDBOX_CA_FILE, trustSandboxCa } from './sandbox-ca.js';
 import type { Honeytoken, HoneytokenPlan } from '@airlock/honeytokens';
 
 export const DEFAULT_TIMEOUTS_MS: Record<PhaseName, number> = { install: 120_000, import: 30_000 };
@@ -119,11 +120,15 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const outcomes = new Map<PhaseName, { startedAt: string; outcome: ExecOutcome }>();
   let collected: CollectedOutputs | null = null;
   let fsDiff: FsChange[] = [];
+  let trusted: string[] = [];
   try {
     honeytokens = await planning;
     await container.putArchive(inputTar(inputFiles(archive)), { path: '/airlock/input' });
     await container.putArchive(honeytokenTar(honeytokens), { path: '/' });
     await owner.ready;
+    const ca = await readSandboxCa(owner.container);
+    await trustSandboxCa(container, ca);
+    trusted = sandboxCaPaths(ca);
     await container.start();
     timings.containerStartMs = Date.now() - started;
     log('sandbox started', { container: container.id.slice(0, 12), ms: timings.containerStartMs });
@@ -157,7 +162,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
 
     const t1 = Date.now();
     collected = await collectOutputs(container, options.artifactsDir, options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES);
-    fsDiff = toFsChanges((await container.changes()) ?? [], plantedPaths(honeytokens));
+    fsDiff = toFsChanges((await container.changes()) ?? [], new Set([...plantedPaths(honeytokens), ...trusted]));
     network = await owner.collect(options.artifactsDir, options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES);
     timings.collectMs = Date.now() - t1;
   } catch (err) {
@@ -230,6 +235,8 @@ function phaseEnv(): string[] {
     'LANG=en_US.UTF-8',
     'TERM=xterm-256color',
     'npm_config_update_notifier=false',
+    // Node keeps its own CA list; the run's proxy root (sandbox-ca.ts) is added as a managed machine does.
+    `NODE_EXTRA_CA_CERTS=${SANDBOX_CA_FILE}`,
   ];
 }
 
