@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scoreReport } from '../src/index.js';
-import { dns, proc, reportWith, sensitive, T0 } from './helpers.js';
+import { dns, proc, reportWith, script, sensitive, T0 } from './helpers.js';
 
 describe('sandbox-evasion', () => {
   it('fires when a script probes /.dockerenv and then goes quiet', () => {
@@ -30,6 +30,8 @@ describe('sandbox-evasion', () => {
       ['sensitiveFiles', 1, '/proc/1/cgroup'],
       ['sensitiveFiles', 2, '/proc/uptime'],
     ]);
+    // ps reading /proc/uptime for process start times (nodemon's pstree at import) is a listing, not a probe.
+    expect(scoreReport(reportWith({ sensitiveFiles: [sensitive('container-marker', '/proc/uptime', { program: '/usr/bin/ps', attribution: script('import', null) })] })).reasons).toEqual([]);
     // npm or node itself looking (no attribution) is no probe; nor is a probe followed by a beacon.
     expect(scoreReport(reportWith({ sensitiveFiles: probes.map((p) => ({ ...p, attribution: null })) })).reasons).toEqual([]);
     expect(scoreReport(reportWith({ sensitiveFiles: probes, network: { dns: [dns('c2.test', { time: T0 + 3 })], tcp: [], udp: [] } })).reasons.map((r) => r.rule)).toEqual(['network-egress']);

@@ -5,6 +5,8 @@ import type { EvidenceRef, RuleHit } from '../types.js';
 import { processRef } from './evidence.js';
 
 const PROBE_PROGRAMS = new Set(['dmidecode', 'systemd-detect-virt', 'virt-what', 'imvirt']);
+/** procps and kin read /proc/uptime (and /proc/1/*) to show process times: a process listing, not a probe. */
+const PROCESS_LISTERS = new Set(['ps', 'top', 'htop', 'pgrep', 'pkill', 'pidof', 'pstree', 'free', 'vmstat', 'w']);
 const PROBE_PATHS = /\/proc\/self\/status|\/proc\/1\/cgroup|\/proc\/1\/sched|\/\.dockerenv|\/run\/\.containerenv|\/sys\/class\/dmi\/id\/|\/proc\/scsi\/scsi/;
 
 /**
@@ -24,6 +26,7 @@ export function sandboxProbes(context: ScoringContext): EvidenceRef[] {
   });
   context.report.sensitiveFiles.forEach((access, index) => {
     if (access.rule !== 'container-marker' || !context.isPackageCode(access.attribution)) return;
+    if (access.program !== null && PROCESS_LISTERS.has(programName(access.program))) return;
     out.push({ section: 'sensitiveFiles', index, phase: access.phase, pid: access.pid, time: access.time, path: access.path, detail: `${access.operation} ${access.path}` });
   });
   return out.sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
