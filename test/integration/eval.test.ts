@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,7 +15,7 @@ const manifest = resolve(__dirname, '../fixtures/incidents/manifest.json');
 const work = mkdtempSync(join(tmpdir(), 'airlock-eval-it-'));
 const out = join(work, 'results.json');
 const args = ['eval', manifest, '--split', 'all', '--limit', '2', '--out', out, '--artifacts', join(work, 'artifacts')];
-const run = () => promisify(execFile)(process.execPath, [cli, ...args], { maxBuffer: 16 * 1024 * 1024 });
+const run = (...extra: string[]) => promisify(execFile)(process.execPath, [cli, ...args, ...extra], { maxBuffer: 16 * 1024 * 1024 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -99,4 +99,21 @@ describe('airlock eval on the incident fixtures (subset)', () => {
     expect(stdout.split('\n').filter((l) => /^(ok|MISS|ERR)\s/.test(l))).toEqual([]);
     for (const ecosystem of ['npm', 'pypi']) expect(summaryOf(stdout, ecosystem, 'malicious')).toEqual([4, 0, 2, 0, 2, 0]);
   }, 60_000);
+
+  it('--rescore scores the kept reports again without running anything: every row printed, the same verdicts', async () => {
+    const before = (JSON.parse(readFileSync(out, 'utf8')) as { results: EvalResult[] }).results;
+    // Tamper with one stored verdict: a rescore must replace it with the scorer's.
+    const target = before.find((r) => r.id === 'npm:mal-ua-parser-curl-sh')!;
+    const stored = JSON.parse(readFileSync(target.reportPath!, 'utf8')) as SandboxReport;
+    writeFileSync(target.reportPath!, JSON.stringify({ ...stored, verdict: { ...stored.verdict!, verdict: 'benign', score: 0 } }));
+    writeFileSync(out, JSON.stringify({ version: 1, results: before.map((r) => (r.id === target.id ? { ...r, verdict: 'benign', score: 0 } : r)) }));
+    const started = Date.now();
+    const { stdout } = await run('--rescore');
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(stdout.split('\n').filter((l) => /^(ok|MISS|ERR)\s/.test(l))).toHaveLength(8);
+    expect(rowOf(stdout, 'npm:mal-ua-parser-curl-sh')).toMatchObject({ ok: 'ok', verdict: 'malicious', score: 100 });
+    const after = (JSON.parse(readFileSync(out, 'utf8')) as { results: EvalResult[] }).results;
+    expect(after.map((r) => [r.id, r.verdict, r.score, r.timeMs])).toEqual(before.map((r) => [r.id, r.verdict, r.score, r.timeMs]));
+    expect((JSON.parse(readFileSync(target.reportPath!, 'utf8')) as SandboxReport).verdict).toMatchObject({ verdict: 'malicious', score: 100 });
+  }, 120_000);
 });

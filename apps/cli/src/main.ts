@@ -51,6 +51,7 @@ program
   .option('--artifacts <dir>', 'where raw traces are kept', '.airlock/artifacts')
   .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
   .addOption(new Option('--split <split>', 'benign samples of this split (malicious samples are kept whole)').choices(['train', 'test', 'all']).default('test'))
+  .option('--rescore', 'score the kept reports of samples already in --out again (current scorer and baseline; nothing is run again)')
   .action(async (corpora: string[], opts) => {
     process.exitCode = await evalCommand(corpora, opts);
   });

@@ -145,6 +145,16 @@ async function runOnce(archive: PreparedArchive, options: AnalyzeOptions, extraS
   return { ...report, verdict: scoreReport(report, { baseline, ...(options.previousReport ? { previous: options.previousReport } : {}) }) };
 }
 
+/**
+ * The stored report of a finished run scored again with the current scorer and baseline, nothing run:
+ * for measuring a scoring change on an evaluation's kept reports. A CI-profile second run that the new
+ * score would have asked for is not made.
+ */
+export async function rescoreReport(report: SandboxReport, options: Omit<AnalyzeOptions, 'previousReport'>): Promise<SandboxReport> {
+  const baseline = options.baseline ?? (await scoringBaseline(report, options));
+  return { ...report, verdict: scoreReport(report, { baseline }) };
+}
+
 /** Streams a raw trace through the parser and the summarizer; memory stays flat whatever its size. */
 async function summarizeTraceFile(path: string, phase: PhaseName, packageName: string) {
   const parser = new StraceParser();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SandboxReport } from '@airlock/core';
 import { scoreReport } from '../src/index.js';
-import { connect, proc, reportWith, script, T0, write } from './helpers.js';
+import { connect, dns, proc, reportWith, script, T0, tcp, write } from './helpers.js';
 
 const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule);
 
@@ -46,6 +46,11 @@ describe('download-execute', () => {
     expect(rules(v)).toEqual(['download-execute.own-folder']);
     expect(v.verdict).toBe('suspicious');
     expect(v.score).toBe(35);
+    // The host it came from is that download's source, weighed once; another host is egress of its own.
+    const network = { dns: [dns('example.test'), dns('c2.test')], tcp: [tcp('example.test', 443)], udp: [] };
+    const withNetwork = scoreReport(reportWith({ processes: [node, run], fileWrites: [write(binary, { pid: 210, time: T0 + 3 })], connections: [connect(210, 443)], network }));
+    expect(rules(withNetwork)).toEqual(['download-execute.own-folder', 'network-egress']);
+    expect(withNetwork.reasons[1]!.evidence.map((e) => e.destination)).toEqual(['c2.test']);
   });
 
   it("does not count libc's `/bin/sh FILE` fallback after an ENOEXEC exec as a second, lifecycle shell", () => {

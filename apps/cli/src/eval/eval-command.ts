@@ -3,7 +3,7 @@ import { learnedBaselineFile } from '@airlock/analysis';
 import { EXIT } from '../exit-codes.js';
 import { loadCorpus, selectSplit, SPLIT_RULE, type Sample, type Split } from './corpus.js';
 import { computeMetrics, type EvalResult, type Metrics } from './metrics.js';
-import { runSamples } from './runner.js';
+import { rescoreSamples, runSamples } from './runner.js';
 
 export interface EvalOptions {
   out: string;
@@ -13,6 +13,8 @@ export interface EvalOptions {
   npmCache: string;
   /** Benign samples of this split (malicious samples are always kept whole). Default `test`. */
   split?: Split;
+  /** Score the kept reports of samples already in `out` again before running the missing ones. */
+  rescore?: boolean;
 }
 
 /**
@@ -27,7 +29,9 @@ export async function evalCommand(corpora: string[], opts: EvalOptions): Promise
   const samples = chooseSamples(corpora.flatMap((c) => loadCorpus(c)), { ...opts, split });
   process.stdout.write(`${splitLine(split, samples)}\n`);
   for (const ecosystem of new Set(samples.map((s) => s.ecosystem))) process.stdout.write(`${baselineLine(ecosystem)}\n`);
-  const results = await runSamples(samples, { ...opts, onResult: (r) => process.stdout.write(`${row(r)}\n`) });
+  const onResult = (r: EvalResult) => process.stdout.write(`${row(r)}\n`);
+  if (opts.rescore) await rescoreSamples(samples, { ...opts, onResult });
+  const results = await runSamples(samples, { ...opts, onResult });
   process.stdout.write(`\n${summary(results)}\n`);
   return EXIT.ok;
 }

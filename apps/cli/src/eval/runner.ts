@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SandboxReport } from '@airlock/core';
-import { analyzeLocalPackage, analyzeNpmSpec } from '@airlock/analysis';
+import { analyzeLocalPackage, analyzeNpmSpec, rescoreReport } from '@airlock/analysis';
 import { connectDocker } from '@airlock/sandbox';
 import type { Sample } from './corpus.js';
 import type { EvalResult } from './metrics.js';
@@ -39,6 +39,36 @@ export async function runSamples(samples: readonly Sample[], opts: RunnerOptions
   return samples.map((s) => results.get(s.id)).filter((r): r is EvalResult => r !== undefined);
 }
 
+/**
+ * Scores the kept reports of the samples already in `opts.out` again (`airlock eval --rescore`): the
+ * sandbox runs stay as they were, the verdicts follow the current scorer and baseline. Each report file
+ * is rewritten with its new verdict; results whose report is gone are left as they are.
+ */
+export async function rescoreSamples(samples: readonly Sample[], opts: RunnerOptions): Promise<void> {
+  const results = readResults(opts.out);
+  let docker: ReturnType<typeof connectDocker> | null = null;
+  for (const sample of samples) {
+    const result = results.get(sample.id);
+    const stored = result ? loadReport(result) : null;
+    if (!result || !stored) continue;
+    docker ??= connectDocker();
+    const report = await rescoreReport(stored, { docker, artifactsRoot: opts.artifacts });
+    writeFileSync(result.reportPath!, JSON.stringify(report));
+    const rescored = { ...result, ...verdictFields(report) };
+    results.set(sample.id, rescored);
+    opts.onResult?.(rescored);
+  }
+  saveResults(opts.out, [...results.values()]);
+}
+
+/** What a results row keeps of a report's verdict. */
+function verdictFields(report: SandboxReport): Pick<EvalResult, 'verdict' | 'score' | 'reasons'> {
+  // The pipeline scores every report; a missing verdict is a bug, counted as an error row.
+  const verdict = report.verdict;
+  if (!verdict) throw new Error('the pipeline returned a report without a verdict');
+  return { verdict: verdict.verdict, score: verdict.score, reasons: verdict.reasons.slice(0, 3).map((r) => r.rule) };
+}
+
 export function readResults(path: string): Map<string, EvalResult> {
   const results = new Map<string, EvalResult>();
   if (existsSync(path)) for (const r of (JSON.parse(readFileSync(path, 'utf8')) as { results: EvalResult[] }).results) results.set(r.id, r);
@@ -66,13 +96,11 @@ async function evaluate(sample: Sample, docker: ReturnType<typeof connectDocker>
     const report = sample.target.startsWith('npm:')
       ? await analyzeNpmSpec(sample.target.slice(4), { ...common, cacheDir: opts.npmCache })
       : await analyzeLocalPackage(sample.target, common);
-    // The pipeline scores every report; a missing verdict is a bug, counted as an error row.
-    const verdict = report.verdict;
-    if (!verdict) throw new Error('the pipeline returned a report without a verdict');
+    const fields = verdictFields(report);
     const reportPath = resolve(opts.artifacts, report.id, 'report.json');
     mkdirSync(dirname(reportPath), { recursive: true });
     writeFileSync(reportPath, JSON.stringify(report));
-    return { ...base, verdict: verdict.verdict, score: verdict.score, reasons: verdict.reasons.slice(0, 3).map((r) => r.rule), timeMs: Date.now() - started, reportPath };
+    return { ...base, ...fields, timeMs: Date.now() - started, reportPath };
   } catch (err) {
     return { ...base, verdict: 'error', score: null, reasons: [], timeMs: Date.now() - started, error: (err as Error).message.slice(0, 300) };
   }

@@ -4,28 +4,48 @@ import { destinationHost } from '../baseline.js';
 import { clip } from '../commands.js';
 import { hit, type ScoringContext } from '../context.js';
 import type { EvidenceRef, RuleHit } from '../types.js';
+import { executedWriteCandidates } from './execution.js';
 
 const describe = (d: Destination): string => `${destinationHost(d) ?? 'unknown'}${d.port === null ? '' : `:${d.port}`}`;
 
 /**
+ * Hosts that served a prebuilt binary: the writer of a `download-execute.own-folder` file had connected
+ * to them before writing it. That rule already weighs the download, its source included.
+ */
+function prebuiltSources(context: ScoringContext): Set<string> {
+  const hosts = new Set<string>();
+  for (const { write, rule } of executedWriteCandidates(context)) {
+    if (rule !== 'download-execute.own-folder' || context.knownPath(write.normalizedPath)) continue;
+    for (const c of context.report.connections) {
+      if (c.phase === write.phase && c.pid === write.pid && c.time <= write.time && c.port !== 53 && c.hostname) hosts.add(c.hostname.toLowerCase());
+    }
+  }
+  return hosts;
+}
+
+/**
  * Any lookup or connection to a destination the baseline does not know. npm installs with --offline,
  * so the package manager needs no network: whatever is left came from package code (or a URL dependency).
+ * The source of a prebuilt binary run from the package's own folder is left to that rule (one download,
+ * weighed once).
  */
 export function networkEgress(context: ScoringContext): RuleHit[] {
   const { dns, tcp, udp } = context.report.network;
+  const prebuilt = prebuiltSources(context);
   const byHost = new Map<string, EvidenceRef>();
   const note = (host: string, ref: EvidenceRef) => {
     if (!byHost.has(host)) byHost.set(host, ref);
   };
   dns.forEach((record, index) => {
     const host = record.qname.toLowerCase().replace(/\.$/, '');
-    if (context.knownHost({ hostname: host, address: null })) return;
+    if (context.knownHost({ hostname: host, address: null }) || prebuilt.has(host)) return;
     note(host, { section: 'network.dns', index, time: record.time, destination: host, detail: `${record.qtype} query` });
   });
   for (const [section, records] of [['network.tcp', tcp], ['network.udp', udp]] as const) {
     records.forEach((record, index) => {
       if (context.knownHost(record.destination)) return;
       const host = destinationHost(record.destination) ?? 'unknown';
+      if (prebuilt.has(host)) return;
       note(host, { section, index, time: record.time, destination: describe(record.destination), detail: record.kind === 'tcp' ? record.protocol : `${record.bytes} bytes` });
     });
   }
