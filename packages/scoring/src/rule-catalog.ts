@@ -24,7 +24,7 @@ export const RULES = {
   'download-execute.own-folder': weighted('execution', 35),
   'dropped-file-execute': weighted('execution', 40),
   'credential-access': weighted('credential-access', 45),
-  'credential-access.npm-config': weighted('credential-access', 25),
+  'credential-access.config': weighted('credential-access', 25),
   'lifecycle-shell': weighted('execution', 25),
   'obfuscated-install-exec': weighted('execution', 45),
   'setup-script-shell': weighted('execution', 30),

@@ -51,9 +51,22 @@ export const DYNAMIC_RULES: readonly ((context: ScoringContext) => RuleHit[])[] 
   githubApiWithToken,
 ];
 
+/**
+ * A sandbox probe is evasion when it is all the package did: a probe, then silence. When another rule
+ * saw something else (a read of .env, a shell, a download), the package did act here, and its probes
+ * were a telemetry library's is-docker or machine-id, not a gate: `sandbox-evasion` is dropped.
+ */
+function probesAsGate(hits: RuleHit[]): RuleHit[] {
+  const evasion = hits.find((h) => h.rule === 'sandbox-evasion');
+  if (!evasion) return hits;
+  const probes = new Set(evasion.evidence.map((e) => `${e.section}:${e.index}`));
+  const otherActivity = hits.some((h) => h !== evasion && h.evidence.some((e) => !probes.has(`${e.section}:${e.index}`)));
+  return otherActivity ? hits.filter((h) => h !== evasion) : hits;
+}
+
 export function scoreReport(report: SandboxReport, options: ScoreOptions = {}): Verdict {
   const context = createContext(report, options.baseline ?? emptyBaseline());
-  const dynamic = [...DYNAMIC_RULES.flatMap((rule) => rule(context)), ...(options.previous ? updateDrift(context, options.previous) : [])];
+  const dynamic = probesAsGate([...DYNAMIC_RULES.flatMap((rule) => rule(context)), ...(options.previous ? updateDrift(context, options.previous) : [])]);
   const signals = options.staticSignals ?? (report as Partial<SandboxReport>).staticSignals ?? [];
   const staticHits = staticSignalHits(signals);
   const conclusive = dynamic.some((h) => h.conclusive);

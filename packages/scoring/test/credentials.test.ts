@@ -49,9 +49,18 @@ describe('credential-access', () => {
     expect(v.reasons[0]!.evidence[0]).toMatchObject({ section: 'honeytokens.accessed', index: 0, pid: 7 });
   });
 
-  it("weighs a read of ~/.npmrc alone (npm's config, read by npm-conf and rc) lighter, never below suspicious with egress", () => {
+  it("weighs reads of configuration alone (~/.npmrc, ~/.gitconfig, the project's .env) lighter", () => {
     const npmrc = scoreReport(reportWith({ sensitiveFiles: [sensitive('npmrc', '/home/jordan/.npmrc')] }));
-    expect(npmrc.reasons.map((r) => [r.rule, r.weight, r.tactic])).toEqual([['credential-access.npm-config', 25, 'credential-access']]);
+    expect(npmrc.reasons.map((r) => [r.rule, r.weight, r.tactic])).toEqual([['credential-access.config', 25, 'credential-access']]);
+    const config = scoreReport(reportWith({ sensitiveFiles: [
+      sensitive('git', '/home/jordan/.gitconfig'),
+      sensitive('dotenv', '/home/jordan/projects/app/.env', { pid: 101 }),
+      sensitive('dotenv', '/home/jordan/projects/app/.env.local', { pid: 101, result: 'ENOENT' }),
+    ] }));
+    expect(config.reasons.map((r) => [r.rule, r.weight])).toEqual([['credential-access.config', 25]]);
+    // Another project's .env in the home folder, or stored git credentials, are not the package's configuration.
+    expect(scoreReport(reportWith({ sensitiveFiles: [sensitive('dotenv', '/home/jordan/projects/billing/.env')] })).reasons.map((r) => r.rule)).toEqual(['credential-access']);
+    expect(scoreReport(reportWith({ sensitiveFiles: [sensitive('git', '/home/jordan/.git-credentials')] })).reasons.map((r) => r.rule)).toEqual(['credential-access']);
     expect(npmrc.reasons[0]!.evidence[0]).toMatchObject({ section: 'sensitiveFiles', path: '/home/jordan/.npmrc' });
     const withKey = scoreReport(reportWith({ sensitiveFiles: [sensitive('npmrc', '/home/jordan/.npmrc'), sensitive('ssh', '/home/jordan/.ssh/id_rsa', { pid: 101 })] }));
     expect(withKey.reasons.map((r) => [r.rule, r.weight])).toEqual([['credential-access', 45]]);

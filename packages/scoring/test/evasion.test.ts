@@ -37,6 +37,13 @@ describe('sandbox-evasion', () => {
     expect(scoreReport(reportWith({ sensitiveFiles: probes, network: { dns: [dns('c2.test', { time: T0 + 3 })], tcp: [], udp: [] } })).reasons.map((r) => r.rule)).toEqual(['network-egress']);
   });
 
+  it('is dropped when the package did something else too: its probes were no gate (is-docker for telemetry, then a .env read)', () => {
+    const probe = sensitive('container-marker', '/.dockerenv', { access: 'check', operation: 'stat', time: T0 + 5 });
+    const env = sensitive('dotenv', '/home/jordan/.aws/credentials', { rule: 'aws', time: T0 + 1 });
+    const v = scoreReport(reportWith({ sensitiveFiles: [env, probe] }));
+    expect(v.reasons.map((r) => r.rule)).toEqual(['credential-access']);
+  });
+
   it('does not fire when activity follows the probe (other rules judge that activity)', () => {
     const v = scoreReport(reportWith({ processes: [proc(['systemd-detect-virt'], { time: T0 + 1 })], network: { dns: [dns('c2.test', { time: T0 + 9 })], tcp: [], udp: [] } }));
     expect(v.reasons.map((r) => r.rule)).toEqual(['network-egress']);

@@ -2,6 +2,7 @@
 import { basename, clip, isPackageManager, programName, SHELLS } from '../commands.js';
 import { hit, type ScoringContext } from '../context.js';
 import type { EvidenceRef, RuleHit } from '../types.js';
+import { homeRelative } from './filesystem.js';
 import { processRef } from './evidence.js';
 
 /** A planted value in captured egress is proof: nothing legitimate sends this run's fresh fake token. */
@@ -36,10 +37,20 @@ function isToolReadingOwnConfig(context: ScoringContext, phase: string, pid: num
 }
 
 /**
- * Package code (a lifecycle script or the import) touching credential files. When `.npmrc` is the only
- * one, the lighter `credential-access.npm-config`: it is npm's configuration as well as its token
- * store, and config readers (npm-conf, rc, registry-url, registry-auth-token, get-proxy behind
- * bin-wrapper downloads) read it to find the registry and proxy. Neither is ever subtracted by the
+ * Configuration that config loaders read as a matter of course, though it can hold tokens: `~/.npmrc`
+ * (npm-conf, rc, registry-url, registry-auth-token, get-proxy behind bin-wrapper downloads read it for
+ * the registry and proxy), `~/.gitconfig` (user name and email for scaffolders and telemetry), and the
+ * installing project's own `.env*` (dotenv and build tools such as nx load it). Another project's `.env`
+ * in the home folder is not the package's business.
+ */
+function isConfigFile(path: string): boolean {
+  const relative = homeRelative({ path, normalizedPath: path });
+  return relative === '<HOME>/.npmrc' || relative === '<HOME>/.gitconfig' || /^<HOME>\/projects\/app\/\.env(?:\.[\w.-]+)?$/.test(relative);
+}
+
+/**
+ * Package code (a lifecycle script or the import) touching credential files. When every one is
+ * configuration (isConfigFile), the lighter `credential-access.config`. Neither is ever subtracted by the
  * baseline; a token that leaves is `honeytoken-exfiltration`, conclusive whatever read it. Accesses without
  * attribution in the install phase are npm itself reading ~/.npmrc and ~/.gitconfig: never counted.
  */
@@ -65,8 +76,8 @@ export function credentialAccess(context: ScoringContext): RuleHit[] {
   });
   if (evidence.length === 0) return [];
   const paths = [...new Set(evidence.map((e) => e.path))];
-  if (paths.every((path) => basename(path ?? '') === '.npmrc')) {
-    return [hit('credential-access.npm-config', `Package code read npm's configuration, where the npm token lives: ${clip(paths.join(', '))}.`, evidence)];
+  if (paths.every((path) => isConfigFile(path ?? ''))) {
+    return [hit('credential-access.config', `Package code read configuration files that hold tokens too (npm's, git's, the project's .env): ${clip(paths.join(', '))}.`, evidence)];
   }
   return [hit('credential-access', `Package code touched credential files: ${clip(paths.join(', '))}.`, evidence)];
 }
