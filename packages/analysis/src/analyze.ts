@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { nanoid } from 'nanoid';
 import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
-import { buildReport, TraceSummarizer, type PhaseSummary } from '@airlock/report';
+import { buildReport, honeytokenFindings, TraceSummarizer, type PhaseSummary } from '@airlock/report';
 import { fetchNpmTree, fetchNpmVersionDocument, fetchPypiPackage, type FetchNpmOptions, type FetchPypiOptions } from '@airlock/registry';
 import { scoreReport, type Baseline } from '@airlock/scoring';
 import { checkManifestConfusion, checkTyposquat, ciVariableReferences, normalizePypiName, npmPopularNameIndex, pypiPopularNameIndex, scanPackageContents, signal, type StaticSignal } from '@airlock/static-signals';
@@ -150,7 +150,9 @@ async function runOnce(archive: PreparedArchive, options: AnalyzeOptions, extraS
  * for measuring a scoring change on an evaluation's kept reports. A CI-profile second run that the new
  * score would have asked for is not made.
  */
-export async function rescoreReport(report: SandboxReport, options: Omit<AnalyzeOptions, 'previousReport'>): Promise<SandboxReport> {
+export async function rescoreReport(stored: SandboxReport, options: Omit<AnalyzeOptions, 'previousReport'>): Promise<SandboxReport> {
+  // The honeytoken findings come from detection code too: found again from the planted values.
+  const report = { ...stored, honeytokens: honeytokenFindings(stored.honeytokens.planted, stored.sensitiveFiles, stored.network) };
   const baseline = options.baseline ?? (await scoringBaseline(report, options));
   return { ...report, verdict: scoreReport(report, { baseline }) };
 }

@@ -12,9 +12,9 @@ export type FileAccess = Omit<HoneytokenAccess, 'tokenId' | 'kind'>;
 export function findExfiltration(tokens: Honeytoken[], network: NetworkActivity): HoneytokenExfiltration[] {
   const searches = tokens.map((token) => ({ token, needles: needlesFor(token.value) }));
   const hits: HoneytokenExfiltration[] = [];
-  const scan = (haystacks: string[], channel: HoneytokenExfiltration['channel'], destination: string, time: number) => {
+  const scan = (haystacks: string[] | ((token: Honeytoken) => string[]), channel: HoneytokenExfiltration['channel'], destination: string, time: number) => {
     for (const { token, needles } of searches) {
-      for (const haystack of haystacks) {
+      for (const haystack of typeof haystacks === 'function' ? haystacks(token) : haystacks) {
         const needle = findNeedle(haystack, needles);
         if (needle) {
           hits.push({ tokenId: token.id, kind: token.kind, channel, destination, encoding: needle.encoding, time });
@@ -30,13 +30,29 @@ export function findExfiltration(tokens: Honeytoken[], network: NetworkActivity)
     const raw = Buffer.from(conn.firstBytes, 'base64').toString('latin1');
     if (conn.http) {
       const h = conn.http;
-      scan([h.target, h.headers.map(([k, v]) => `${k}: ${v}`).join('\n'), h.body, raw], 'http', describe(conn.destination), conn.time);
+      const host = (h.host ?? conn.destination.hostname ?? '').toLowerCase().replace(/:\d+$/, '');
+      const headers = (keepAuth: boolean) => h.headers.filter(([k]) => keepAuth || k.toLowerCase() !== 'authorization').map(([k, v]) => `${k}: ${v}`).join('\n');
+      // A token in the Authorization header of a request to its own service is used, not sent away
+      // (youtube-dl-exec asks the GitHub API for releases with GITHUB_TOKEN); what that use does is for
+      // the scoring rules (a GitHub repository created with it is self-propagation).
+      scan((token) => (isOwnService(token.kind, host) ? [h.target, headers(false), h.body] : [h.target, headers(true), h.body, raw]), 'http', describe(conn.destination), conn.time);
     } else if (conn.protocol !== 'tls') scan([raw], 'tcp', describe(conn.destination), conn.time);
   }
   for (const datagram of network.udp) {
     scan([Buffer.from(datagram.data, 'base64').toString('latin1')], 'udp', describe(datagram.destination), datagram.time);
   }
   return hits;
+}
+
+/** The hosts a planted credential is meant for: its owner sends it there in the Authorization header. */
+const OWN_SERVICE: Partial<Record<Honeytoken['kind'], RegExp>> = {
+  'github-token': /^(?:api\.github\.com|github\.com|uploads\.github\.com|[\w-]+\.githubusercontent\.com)$/,
+  'npm-token': /^registry\.(?:npmjs\.org|yarnpkg\.com)$/,
+  'aws-access-key': /(?:^|\.)amazonaws\.com$/,
+};
+
+function isOwnService(kind: Honeytoken['kind'], host: string): boolean {
+  return OWN_SERVICE[kind]?.test(host) ?? false;
 }
 
 /** Accesses (reads or writes, from the trace) of the files the secrets were planted in. */

@@ -81,6 +81,20 @@ describe('findExfiltration', () => {
     expect(hits).toHaveLength(3);
   });
 
+  it("does not count a token in the Authorization header of its own service as exfiltration; elsewhere it is", () => {
+    const p = plan();
+    const gh = token(p, 'github-token-1').value;
+    const request = (host: string, headers: [string, string][], body = '') =>
+      tcp({ protocol: 'tls', destination: { address: '198.18.0.9', port: 443, hostname: host }, http: { method: 'GET', target: '/repos/yt-dlp/yt-dlp/releases/latest', version: 'HTTP/1.1', host, headers, body, bodyBytes: body.length, complete: true } });
+    const network = empty();
+    network.tcp.push(request('api.github.com', [['Authorization', `token ${gh}`]]));
+    expect(findExfiltration(p.tokens, network)).toEqual([]);
+    // The same header to another host, or the token in the body to GitHub, is the token sent away.
+    network.tcp.push(request('collector.example', [['Authorization', `token ${gh}`]]));
+    network.tcp.push(request('api.github.com', [], JSON.stringify({ description: gh })));
+    expect(findExfiltration(p.tokens, network).map((h) => h.destination)).toEqual(['collector.example:443', 'api.github.com:443']);
+  });
+
   it('reports nothing for traffic without planted values', () => {
     const network = empty();
     network.tcp.push(tcp({ protocol: 'http', http: { method: 'GET', target: '/index.json', version: 'HTTP/1.1', host: 'registry.example', headers: [['User-Agent', 'npm/10']], body: '', bodyBytes: 0, complete: true } }));

@@ -41,6 +41,16 @@ export interface ReportInput {
   staticSignals?: StaticSignalRecord[];
 }
 
+/** What became of the planted credentials: read (from the trace) and sent away (from the fake internet's log). */
+export function honeytokenFindings(planted: Honeytoken[], sensitiveFiles: SandboxReport['sensitiveFiles'], network: SandboxReport['network']): SandboxReport['honeytokens'] {
+  return {
+    planted,
+    // A stat or access(2) of a planted file says it was looked for, not read: not a honeytoken access.
+    accessed: findHoneytokenReads(planted, sensitiveFiles.filter((a) => a.access !== 'check')),
+    exfiltrated: findExfiltration(planted, network),
+  };
+}
+
 /** Joins the run and the per-phase trace summaries into the versioned report. */
 export function buildReport(input: ReportInput): SandboxReport {
   const traced = PHASES.flatMap((phase) => (input.traces[phase] ? [input.traces[phase].summary] : []));
@@ -60,12 +70,7 @@ export function buildReport(input: ReportInput): SandboxReport {
     sensitiveFiles,
     connections: withHostnames(traced.flatMap((s) => s.connections), network),
     network,
-    honeytokens: {
-      planted: input.run.honeytokens,
-      // A stat or access(2) of a planted file says it was looked for, not read: not a honeytoken access.
-      accessed: findHoneytokenReads(input.run.honeytokens, sensitiveFiles.filter((a) => a.access !== 'check')),
-      exfiltrated: findExfiltration(input.run.honeytokens, network),
-    },
+    honeytokens: honeytokenFindings(input.run.honeytokens, sensitiveFiles, network),
     staticSignals: input.staticSignals ?? [],
     denied: traced.flatMap((s) => s.denied),
     fsDiff: input.run.fsDiff.map((c) => ({ path: c.path, kind: c.kind, normalizedPath: normalize(c.path) })),

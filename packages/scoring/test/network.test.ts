@@ -81,9 +81,16 @@ describe('self-propagation.github-api', () => {
     expect(v.verdict).toBe('malicious');
   });
 
-  it('does not fire on an anonymous GET', () => {
+  it('does not fire on an anonymous GET, nor on reading release metadata with a token (rate limits)', () => {
     const v = scoreReport(reportWith({ network: { dns: [], tcp: [httpRequest('api.github.com', 'GET', '/repos/o/r/releases/latest')], udp: [] } }));
     expect(rules(v)).toEqual(['network-egress']);
+    const withToken = scoreReport(reportWith({ network: { dns: [], tcp: [httpRequest('api.github.com', 'GET', '/repos/o/r/releases/latest', '', [['Authorization', 'token ghp_x']])], udp: [] } }));
+    expect(rules(withToken)).toEqual(['network-egress']);
+  });
+
+  it("fires on looking up the token's owner (GET /user), as a worm checks a stolen token", () => {
+    const v = scoreReport(reportWith({ network: { dns: [], tcp: [httpRequest('api.github.com', 'GET', '/user', '', [['Authorization', 'token ghp_x']])], udp: [] } }));
+    expect(rules(v)).toContain('self-propagation.github-api');
   });
 });
 

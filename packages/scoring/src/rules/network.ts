@@ -61,6 +61,7 @@ export function isEncodedLabel(label: string): boolean {
 }
 
 const SENDS_BODY = new Set(['POST', 'PUT', 'PATCH']);
+const GITHUB_WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Requests that carry data out: HTTP bodies, long encoded query values, DNS names with encoded labels. */
 export function exfiltrationLikeEgress(context: ScoringContext): RuleHit[] {
@@ -130,6 +131,9 @@ export function githubApiWithToken(context: ScoringContext): RuleHit[] {
     const host = (http?.host ?? record.destination.hostname ?? '').toLowerCase().replace(/:\d+$/, '');
     if (!http || host !== 'api.github.com') return;
     if (!http.headers.some(([name]) => name.toLowerCase() === 'authorization')) return;
+    // Writes (a repository, a file, a workflow, a GraphQL mutation) and looking up whose token it is;
+    // reading public release metadata with a token (to avoid rate limits) is what installers do.
+    if (!GITHUB_WRITE.has(http.method) && !/^\/user(?:[/?]|$)/.test(http.target)) return;
     evidence.push({ section: 'network.tcp', index, time: record.time, destination: 'api.github.com', detail: `${http.method} ${clip(http.target, 80)} with Authorization` });
   });
   if (evidence.length === 0) return [];
