@@ -19,8 +19,12 @@ describe('obfuscated-install-exec', () => {
     expect(rules(v)).toContain('obfuscated-install-exec');
     const reason = v.reasons.find((r) => r.rule === 'obfuscated-install-exec')!;
     expect(reason.evidence.map((e) => e.section)).toEqual(['staticSignals', 'processes']);
-    expect(reason.weight).toBe(45);
+    expect(reason.weight).toBe(60);
     expect(v.verdict).toBe('suspicious');
+    // With the static signal behind it (high: 5) and another high static sign (a typosquat): malicious.
+    const typosquat = { id: 'typosquat.edit-distance', severity: 'high' as const, message: 'one edit from a popular name', evidence: {} };
+    const withSignals = scoreReport({ ...report, staticSignals: [decodeExec('setup.py'), typosquat] });
+    expect(withSignals).toMatchObject({ score: 70, verdict: 'malicious' });
   });
 
   it('fires for an npm install script file run by node, and for inline node -e code of the script', () => {
@@ -28,6 +32,12 @@ describe('obfuscated-install-exec', () => {
     expect(rules(file)).toContain('obfuscated-install-exec');
     const inline = scoreReport(reportWith({ staticSignals: [decodeExec('package.json#scripts.postinstall.js')], processes: [proc(['node', '-e', 'eval(...)'], { path: '/usr/local/bin/node', attribution: script('postinstall', 'node -e ...') })] }));
     expect(rules(inline)).toContain('obfuscated-install-exec');
+  });
+
+  it("does not fire on exec(compile(open('version.py').read())), the benign setup.py idiom", () => {
+    const idiom = { ...decodeExec('setup.py'), id: 'obfuscation.exec-compile', severity: 'low' as const };
+    const v = scoreReport(pypi(reportWith({ staticSignals: [idiom], processes: [proc(['/home/jordan/projects/app/.venv/bin/python', 'setup.py', 'install'], { path: '/home/jordan/projects/app/.venv/bin/python', attribution: null })] })));
+    expect(rules(v)).not.toContain('obfuscated-install-exec');
   });
 
   it('does not fire for code that never ran at install, or that is not install-time', () => {

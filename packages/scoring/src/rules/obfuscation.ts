@@ -8,7 +8,11 @@ import { basename, clip } from '../commands.js';
 import { hit, type ScoringContext } from '../context.js';
 import type { EvidenceRef, RuleHit } from '../types.js';
 
-const DECODE_EXEC = new Set(['obfuscation.exec-decoded', 'obfuscation.exec-compile', 'obfuscation.marshal-loads', 'obfuscation.compressed-payload']);
+/**
+ * Decoded or decrypted data run as code. Not `exec-compile` alone: `exec(compile(open('version.py').read(), ...))`
+ * is a common benign setup.py idiom (static-signals weighs it low for that reason).
+ */
+const DECODE_EXEC = new Set(['obfuscation.exec-decoded', 'obfuscation.marshal-loads', 'obfuscation.compressed-payload']);
 
 export function obfuscatedInstallExec(context: ScoringContext): RuleHit[] {
   const { report } = context;
