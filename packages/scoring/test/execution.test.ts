@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SandboxReport } from '@airlock/core';
 import { scoreReport } from '../src/index.js';
-import { connect, dns, proc, reportWith, script, T0, tcp, write } from './helpers.js';
+import { connect, dns, httpRequest, proc, reportWith, script, T0, tcp, write } from './helpers.js';
 
 const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule);
 
@@ -166,6 +166,13 @@ describe('self-propagation.npm-publish', () => {
     expect(rules(v)).toEqual(['self-propagation.npm-publish']);
     expect(v.verdict).toBe('malicious');
     expect(v.score).toBe(80);
+  });
+
+  it('fires on a PUT of a package to the npm registry API with a token (publishing without npm)', () => {
+    const put = httpRequest('registry.npmjs.org', 'PUT', '/victim-pkg', '{"name":"victim-pkg"}', [['Authorization', 'Bearer npm_x']]);
+    expect(rules(scoreReport(reportWith({ network: { dns: [], tcp: [put], udp: [] } })))).toContain('self-propagation.npm-publish');
+    const anonymous = httpRequest('registry.npmjs.org', 'GET', '/victim-pkg');
+    expect(rules(scoreReport(reportWith({ network: { dns: [], tcp: [anonymous], udp: [] } })))).not.toContain('self-propagation.npm-publish');
   });
 
   it('does not fire on npm install run by npm itself', () => {

@@ -158,6 +158,15 @@ export function lifecycleShell(context: ScoringContext): RuleHit[] {
 /** A worm step: `npm publish` (or twine upload) run by package code, with the victim's token. */
 export function npmPublish(context: ScoringContext): RuleHit[] {
   const evidence = matchingProcesses(context, (command, p) => context.isPackageCode(p.attribution) && /\b(?:npm(?:-cli\.js)?|yarn|pnpm)\b.*\bpublish\b|\btwine\b.*\bupload\b/.test(command));
+  // Or straight through the registry's API, as Shai-Hulud does with fetch: a PUT of a package document
+  // with a token. The sandbox installs offline, so no package manager of ours sends one.
+  context.report.network.tcp.forEach((record, index) => {
+    const http = record.http;
+    const host = (http?.host ?? record.destination.hostname ?? '').toLowerCase().replace(/:\d+$/, '');
+    if (!http || http.method !== 'PUT' || !/^registry\.(?:npmjs\.org|yarnpkg\.com)$/.test(host)) return;
+    if (!http.headers.some(([name]) => name.toLowerCase() === 'authorization')) return;
+    evidence.push({ section: 'network.tcp', index, time: record.time, destination: host, detail: `PUT ${clip(http.target, 80)} with a token` });
+  });
   if (evidence.length === 0) return [];
   return [hit('self-propagation.npm-publish', `Package code tried to publish a package: ${evidence[0]!.detail}.`, evidence)];
 }
