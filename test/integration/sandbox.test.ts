@@ -179,7 +179,7 @@ describe('sandbox run against the real Docker engine', () => {
     );
     const report = JSON.parse(stdout) as SandboxReport;
     expect(reportSchemaErrors(report)).toEqual([]);
-    expect(report.reportVersion).toBe('0.6.0');
+    expect(report.reportVersion).toBe('0.7.0');
     expect(report.package).toMatchObject({ name: 'airlock-fixture-postinstall-write', version: '1.0.0' });
     expect(report.artifacts['install.strace']).toMatch(/install\.strace$/);
     expect(report.processes.some((p) => p.attribution?.event === 'postinstall')).toBe(true);
