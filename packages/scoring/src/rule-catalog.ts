@@ -27,8 +27,8 @@ export const RULES = {
   'credential-access.config': weighted('credential-access', 25),
   'lifecycle-shell': weighted('execution', 25),
   // Decode-then-exec that ran at install: no benign corpus package does it (GuardDog's exec-base64 rule
-  // agrees); high, so that any other sign, a static one included, makes it malicious.
-  'obfuscated-install-exec': weighted('execution', 60),
+  // agrees): malicious alone, whatever the decoded payload then manages on Linux.
+  'obfuscated-install-exec': weighted('execution', 70),
   'setup-script-shell': weighted('execution', 30),
   'windows-payload-attempt': weighted('execution', 45),
   'network-egress': weighted('command-and-control', 25),

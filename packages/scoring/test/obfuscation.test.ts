@@ -19,12 +19,8 @@ describe('obfuscated-install-exec', () => {
     expect(rules(v)).toContain('obfuscated-install-exec');
     const reason = v.reasons.find((r) => r.rule === 'obfuscated-install-exec')!;
     expect(reason.evidence.map((e) => e.section)).toEqual(['staticSignals', 'processes']);
-    expect(reason.weight).toBe(60);
-    expect(v.verdict).toBe('suspicious');
-    // With the static signal behind it (high: 5) and another high static sign (a typosquat): malicious.
-    const typosquat = { id: 'typosquat.edit-distance', severity: 'high' as const, message: 'one edit from a popular name', evidence: {} };
-    const withSignals = scoreReport({ ...report, staticSignals: [decodeExec('setup.py'), typosquat] });
-    expect(withSignals).toMatchObject({ score: 70, verdict: 'malicious' });
+    expect(reason.weight).toBe(70);
+    expect(v.verdict).toBe('malicious');
   });
 
   it('fires for an npm install script file run by node, and for inline node -e code of the script', () => {
