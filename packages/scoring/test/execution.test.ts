@@ -136,6 +136,17 @@ describe('lifecycle-shell: shells that only run build tools', () => {
     expect(v.reasons).toEqual([]);
   });
 
+  it('ignores a step of a build recipe (its parent also runs ./configure) and an interpreter asked for its version', () => {
+    const node = proc(['node', 'lib/install.js'], { pid: 300, time: T0 + 1 });
+    const rm = proc(['/bin/sh', '-c', 'rm ./INSTALL'], { pid: 301, ppid: 300, time: T0 + 2, path: '/bin/sh' });
+    const configure = proc(['/bin/sh', '-c', './configure --prefix=/x'], { pid: 302, ppid: 300, time: T0 + 3, path: '/bin/sh' });
+    expect(rules(scoreReport(reportWith({ processes: [node, rm, configure] })))).toEqual([]);
+    // Without the build sibling the same shell counts.
+    expect(rules(scoreReport(reportWith({ processes: [node, rm] })))).toEqual(['lifecycle-shell']);
+    expect(rules(scoreReport(reportWith({ processes: [proc(['python3', '--version'])] })))).toEqual([]);
+    expect(rules(scoreReport(reportWith({ processes: [proc(['python3', '-c', 'import os'])] })))).toEqual(['lifecycle-shell']);
+  });
+
   it('still fires when the script also runs something else, pipes, substitutes or redirects', () => {
     const attribution = script('install', 'node install.js');
     for (const command of ['node-gyp rebuild; curl -s http://x.test/a', 'make && whoami', 'node-gyp-build-test | tee /tmp/x', 'make $(cat /tmp/t)', 'make > ~/.profile', 'node-gyp-builder']) {

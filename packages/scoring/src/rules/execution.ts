@@ -122,6 +122,7 @@ export function programRuleCandidates(context: ScoringContext): { exec: ProcessE
       if (p.argv[1] === '-c' && attribution.script !== null && p.argv[2] === attribution.script) return;
       if (isBuildToolShell(p.argv, program)) return;
       if (isExecFallback(context, p)) return;
+      if (isVersionProbe(p.argv) || hasBuildSiblings(context, p)) return;
     }
     if (context.ancestorArgvs(p.phase, p.pid, p.time).some(isBuildTool)) return;
     out.push({ exec: p, index });
@@ -137,6 +138,23 @@ export function programRuleCandidates(context: ScoringContext): { exec: ProcessE
 function isExecFallback(context: ScoringContext, shell: ProcessExec): boolean {
   const file = shell.argv[1];
   return file !== undefined && context.report.processes.some((p) => p.phase === shell.phase && p.pid === shell.pid && p.time <= shell.time && p.result === 'ENOEXEC' && p.path === file);
+}
+
+/** `python3 --version`: asks an interpreter which version it is, runs no code. */
+function isVersionProbe(argv: readonly string[]): boolean {
+  return argv.length === 2 && /^(?:--version|-V|-version)$/.test(argv[1]!);
+}
+
+/**
+ * A step of a build recipe: its parent also started build tools (`sh -c "rm ./INSTALL"` next to
+ * `sh -c ./configure ...` and `make`, as bin-build runs a source fallback). Pipes into a shell are still
+ * `pipe-to-shell`, whatever their siblings.
+ */
+function hasBuildSiblings(context: ScoringContext, p: ProcessExec): boolean {
+  if (p.ppid === null) return false;
+  return context.report.processes.some(
+    (other) => other.phase === p.phase && other.ppid === p.ppid && other.pid !== p.pid && (isBuildTool(other.argv) || isBuildToolShell(other.argv, programName(other.path))),
+  );
 }
 
 /**
