@@ -52,7 +52,7 @@ echo "redis on 127.0.0.1:${REDIS_PORT:-6379}: $(redis-cli -p "${REDIS_PORT:-6379
 
 say "tools for image builds and tests"
 [ -n "${AIRLOCK_BASE_FROM:-}" ] || need_pkgs debootstrap
-need_pkgs tcpdump
+need_pkgs tcpdump openssl   # openssl: the fake internet's TLS tests make a CA on the host
 
 say "npm dependencies and build"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
