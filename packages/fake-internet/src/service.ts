@@ -112,11 +112,18 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ t
     let pending: Buffer[] | null = null;
     let ended = false;
     let plain = Buffer.alloc(0);
+    /** Records the HTTP request in `bytes` (clear or decrypted) and answers it once, when it is complete. */
+    const answerHttp = (bytes: Buffer, reply: (answer: Buffer) => void) => {
+      const request = parseHttpRequest(bytes);
+      if (request) record.http = request;
+      if (request?.complete && !answered) {
+        answered = true;
+        reply(httpOkResponse());
+      }
+    };
     const onPlain = (chunk: Buffer, reply: (answer: Buffer) => void) => {
       if (plain.length < config.captureBytes) plain = Buffer.concat([plain, chunk]).subarray(0, config.captureBytes);
-      if (!looksLikeHttp(plain) || record.http?.complete) return;
-      record.http = parseHttpRequest(plain);
-      if (record.http?.complete) reply(httpOkResponse());
+      if (looksLikeHttp(plain) && !record.http?.complete) answerHttp(plain, reply);
     };
     const intercept = async (hello: NonNullable<TcpRecord['tls']>, authority: CertificateAuthority) => {
       pending = [captured];
@@ -145,18 +152,15 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ t
         const hello = parseClientHello(captured);
         if (hello && !answered) {
           record.tls = hello;
-          answered = true;
           if (config.authority) void intercept(hello, config.authority);
-          else socket.end(); // no certificate could be trusted: close politely after the hello
+          else {
+            answered = true;
+            socket.end(); // no certificate could be trusted: close politely after the hello
+          }
         }
       } else if (looksLikeHttp(captured)) {
         record.protocol = 'http';
-        const request = parseHttpRequest(captured);
-        if (request) record.http = request;
-        if (request?.complete && !answered) {
-          answered = true;
-          socket.end(httpOkResponse());
-        }
+        answerHttp(captured, (answer) => socket.end(answer));
       } else record.protocol = 'unknown';
     });
     socket.on('end', () => {

@@ -24,8 +24,9 @@ export function fileAuthority(dir: string): CertificateAuthority {
   const contexts = new Map<string, Promise<SecureContext | null>>();
   const issue = (name: string) =>
     new Promise<SecureContext | null>((resolve) => {
-      const san = isIP(name) ? `IP:${name}` : `DNS:${name.replace(/\.$/, '')}`;
-      const subject = `/CN=${isIP(name) ? name : name.replace(/\.$/, '').slice(0, 64)}`;
+      const host = name.replace(/\.$/, '');
+      const san = isIP(host) ? `IP:${host}` : `DNS:${host}`;
+      const subject = `/CN=${host.slice(0, 64)}`;
       execFile(
         'openssl',
         ['req', '-x509', '-new', '-key', join(dir, 'leaf.key'), '-subj', subject, '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'),

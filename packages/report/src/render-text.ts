@@ -69,7 +69,6 @@ function describeTcp(c: TcpRecord): string {
   const request = c.http ? ` ${c.http.method} ${c.http.host ?? ''}${c.http.target}${c.http.bodyBytes ? ` body ${c.http.bodyBytes} bytes` : ''}` : '';
   if (c.tls) return ` ${c.tls.intercepted ? 'HTTPS (decrypted)' : 'TLS, not decrypted:'} SNI ${c.tls.sni ?? '-'}${c.tls.alpn.length ? ` ALPN ${c.tls.alpn.join(',')}` : ''}${request}`;
   return request;
-  return '';
 }
 
 /** Unattributed install-phase accesses are npm's own (it reads ~/.npmrc and ~/.gitconfig on every install). */

@@ -127,7 +127,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     await container.putArchive(honeytokenTar(honeytokens), { path: '/' });
     await owner.ready;
     const ca = await readSandboxCa(owner.container);
-    await trustSandboxCa(container, ca);
+    await trustSandboxCa(container, image.id, ca);
     trusted = sandboxCaPaths(ca);
     await container.start();
     timings.containerStartMs = Date.now() - started;

@@ -48,10 +48,21 @@ export function sandboxCaPaths(ca: SandboxCa): string[] {
   return [BUNDLE, SANDBOX_CA_FILE, `/etc/ssl/certs/${NAME}.pem`, `/etc/ssl/certs/${ca.subjectHash}.0`];
 }
 
-/** Adds the CA to the (created, not yet started) analysis container's trust store. */
-export async function trustSandboxCa(container: Docker.Container, ca: SandboxCa): Promise<void> {
-  const system = (await readTextFiles(container, BUNDLE, ['ca-certificates.crt'], 4 * 1024 * 1024)).get('ca-certificates.crt') ?? '';
-  if (!system.includes('BEGIN CERTIFICATE')) throw new Error(`the sandbox image has no CA bundle at ${BUNDLE}`);
+/** The image's own CA bundle, by image id: the same for every run of an image, so read once. */
+const systemBundles = new Map<string, string>();
+
+async function systemBundle(container: Docker.Container, imageId: string): Promise<string> {
+  const cached = systemBundles.get(imageId);
+  if (cached) return cached;
+  const bundle = (await readTextFiles(container, BUNDLE, ['ca-certificates.crt'], 4 * 1024 * 1024)).get('ca-certificates.crt') ?? '';
+  if (!bundle.includes('BEGIN CERTIFICATE')) throw new Error(`the sandbox image has no CA bundle at ${BUNDLE}`);
+  systemBundles.set(imageId, bundle);
+  return bundle;
+}
+
+/** Adds the CA to the (created, not yet started) analysis container of image `imageId`'s trust store. */
+export async function trustSandboxCa(container: Docker.Container, imageId: string, ca: SandboxCa): Promise<void> {
+  const system = await systemBundle(container, imageId);
   const pem = Buffer.from(ca.pem);
   const file = (path: string, body: Buffer) => ({ path, type: 'File' as const, mode: 0o644, body });
   await container.putArchive(

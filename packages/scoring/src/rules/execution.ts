@@ -51,13 +51,24 @@ function downloadedBy(context: ScoringContext, write: FileWrite): boolean {
   );
 }
 
+type ExecutedWrite = { write: FileWrite; writeIndex: number; runIndex: number; rule: 'download-execute' | 'download-execute.own-folder' | 'dropped-file-execute' };
+
+/** Per scoring context: `downloadExecute` and `networkEgress` both need the list (writes x processes). */
+const executedWrites = new WeakMap<ScoringContext, ExecutedWrite[]>();
+
 /**
  * Files written by package code (or curl/wget) and later executed, each with the rule it falls under,
  * before any baseline: what `downloadExecute` weighs, and all a learned path baseline may subtract.
  */
-export function executedWriteCandidates(context: ScoringContext): { write: FileWrite; writeIndex: number; runIndex: number; rule: 'download-execute' | 'download-execute.own-folder' | 'dropped-file-execute' }[] {
+export function executedWriteCandidates(context: ScoringContext): ExecutedWrite[] {
+  let found = executedWrites.get(context);
+  if (!found) executedWrites.set(context, (found = findExecutedWrites(context)));
+  return found;
+}
+
+function findExecutedWrites(context: ScoringContext): ExecutedWrite[] {
   const { report } = context;
-  const out: ReturnType<typeof executedWriteCandidates> = [];
+  const out: ExecutedWrite[] = [];
   report.fileWrites.forEach((write, writeIndex) => {
     if (!CONTENT_WRITES.has(write.operation) || write.result !== 'ok') return;
     const writerProgram = programAt(context, write.phase, write.pid, write.time);
