@@ -20,10 +20,13 @@ for (const name of ['net-none', 'net-ten-hosts']) {
   for (let i = 0; i < runs; i++) {
     const report = await analyzeLocalPackage(resolve(here, '../fixtures/npm', name), { docker, artifactsRoot });
     const install = report.phases.find((p) => p.name === 'install');
-    if (name === 'net-ten-hosts' && report.network.tcp.length !== 10) throw new Error(`expected 10 connections, saw ${report.network.tcp.length}`);
+    if (name === 'net-ten-hosts' && report.network.tcp.length !== 10)
+      throw new Error(`expected 10 connections, saw ${report.network.tcp.length}`);
     times.push(install.durationMs);
     process.stderr.write(`${name} run ${i + 1}: install ${install.durationMs} ms, ${report.network.tcp.length} connections\n`);
   }
   results[name] = median(times);
 }
-console.log(`install phase, median of ${runs}: no network ${results['net-none']} ms, ten unknown hosts ${results['net-ten-hosts']} ms, ratio ${(results['net-ten-hosts'] / results['net-none']).toFixed(2)}`);
+console.log(
+  `install phase, median of ${runs}: no network ${results['net-none']} ms, ten unknown hosts ${results['net-ten-hosts']} ms, ratio ${(results['net-ten-hosts'] / results['net-none']).toFixed(2)}`,
+);

@@ -17,19 +17,43 @@ const concurrency = Number(process.argv[3] ?? 16);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const log = pino({ level: 'silent' });
 
-const port = await new Promise((r) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
+const port = await new Promise((r) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const p = s.address().port;
+    s.close(() => r(p));
+  });
+});
 const redisDir = mkdtempSync(join(tmpdir(), 'airlock-bench-redis-'));
-const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisDir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
+const redis = spawn(
+  'redis-server',
+  ['--port', String(port), '--bind', '127.0.0.1', '--dir', redisDir, '--appendonly', 'yes', '--save', ''],
+  { stdio: 'ignore' },
+);
 await new Promise((r) => setTimeout(r, 500));
 const redisUrl = `redis://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'airlock-bench-data-'));
 const api = await startApi({ ...apiConfigFromEnv({}), port: 0, redisUrl, dataDir, adminToken: 'bench', rateLimitPerMinute: 0 }, log);
-const created = await (await fetch(`${api.url}/v1/admin/organizations`, { method: 'POST', headers: { authorization: 'Bearer bench', 'content-type': 'application/json' }, body: '{"name":"bench"}' })).json();
+const created = await (
+  await fetch(`${api.url}/v1/admin/organizations`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+    body: '{"name":"bench"}',
+  })
+).json();
 const auth = { authorization: `Bearer ${created.apiKey}` };
 
 // 1. Cached verdict lookups.
 const verdict = { verdict: 'benign', score: 0, reasons: [] };
-await api.context.store.verdicts.record('public', { ecosystem: 'npm', name: 'left-pad', version: '1.3.0', archiveSha256: 'a'.repeat(64), reportId: 'r', analyzedAt: new Date().toISOString(), verdict, phases: [] });
+await api.context.store.verdicts.record('public', {
+  ecosystem: 'npm',
+  name: 'left-pad',
+  version: '1.3.0',
+  archiveSha256: 'a'.repeat(64),
+  reportId: 'r',
+  analyzedAt: new Date().toISOString(),
+  verdict,
+  phases: [],
+});
 // The load comes from a separate process, so client and server do not share one event loop.
 const client = `
   const until = Date.now() + ${seconds} * 1000; let done = 0;
@@ -41,26 +65,42 @@ const client = `
     }
   }));
   console.log(done);`;
-const child = spawn(process.execPath, ['--input-type=module', '-e', client], { env: { ...process.env, URL: `${api.url}/v1/verdicts/npm/left-pad/1.3.0`, AUTH: auth.authorization }, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--input-type=module', '-e', client], {
+  env: { ...process.env, URL: `${api.url}/v1/verdicts/npm/left-pad/1.3.0`, AUTH: auth.authorization },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 let out = '';
 child.stdout.on('data', (c) => (out += c));
 await new Promise((r) => child.once('exit', r));
 const done = Number(out.trim());
-console.log(`verdict lookups: ${Math.round(done / seconds)} req/s (${done} in ${seconds} s, ${concurrency} concurrent requests from a separate process, one api process)`);
+console.log(
+  `verdict lookups: ${Math.round(done / seconds)} req/s (${done} in ${seconds} s, ${concurrency} concurrent requests from a separate process, one api process)`,
+);
 
 // 2. One small upload end to end through the queue and one worker.
 const worker = await startWorker({ ...workerConfigFromEnv({}), redisUrl, dataDir }, log);
 const chunks = [];
-for await (const c of tar.c({ gzip: true, cwd: resolve(here, '../fixtures/npm/benign-no-scripts'), prefix: 'package', portable: true }, ['.'])) chunks.push(c);
+for await (const c of tar.c({ gzip: true, cwd: resolve(here, '../fixtures/npm/benign-no-scripts'), prefix: 'package', portable: true }, [
+  '.',
+]))
+  chunks.push(c);
 const t0 = Date.now();
-const submitted = await (await fetch(`${api.url}/v1/analyses?filename=bench-1.0.0.tgz`, { method: 'POST', headers: { ...auth, 'content-type': 'application/octet-stream' }, body: Buffer.concat(chunks) })).json();
+const submitted = await (
+  await fetch(`${api.url}/v1/analyses?filename=bench-1.0.0.tgz`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/octet-stream' },
+    body: Buffer.concat(chunks),
+  })
+).json();
 let a;
 for (;;) {
   a = await (await fetch(`${api.url}/v1/analyses/${submitted.id}`, { headers: auth })).json();
   if (['completed', 'failed', 'cancelled'].includes(a.status)) break;
   await new Promise((r) => setTimeout(r, 100));
 }
-console.log(`submission end to end: ${((Date.now() - t0) / 1000).toFixed(2)} s (${a.status}, ${a.verdict?.verdict}; sandbox phases ${a.phases.map((p) => `${p.name} ${p.durationMs} ms`).join(', ')})`);
+console.log(
+  `submission end to end: ${((Date.now() - t0) / 1000).toFixed(2)} s (${a.status}, ${a.verdict?.verdict}; sandbox phases ${a.phases.map((p) => `${p.name} ${p.durationMs} ms`).join(', ')})`,
+);
 
 await worker.close();
 await api.close();

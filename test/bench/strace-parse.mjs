@@ -26,12 +26,18 @@ const fixtureDir = `${root}packages/strace/test/fixtures/`;
 const samples = readdirSync(fixtureDir)
   .filter((f) => f.endsWith('.strace'))
   .sort()
-  .flatMap((f) => readFileSync(fixtureDir + f, 'utf8').split('\n').filter((l) => l !== ''));
+  .flatMap((f) =>
+    readFileSync(fixtureDir + f, 'utf8')
+      .split('\n')
+      .filter((l) => l !== ''),
+  );
 const HEADER = /^(\d+) (\d+)\.(\d+) /;
-const parsedSamples = samples.map((line) => {
-  const m = HEADER.exec(line);
-  return m ? { pid: Number(m[1]), usec: Number(m[3]), rest: line.slice(m[0].length) } : null;
-}).filter(Boolean);
+const parsedSamples = samples
+  .map((line) => {
+    const m = HEADER.exec(line);
+    return m ? { pid: Number(m[1]), usec: Number(m[3]), rest: line.slice(m[0].length) } : null;
+  })
+  .filter(Boolean);
 
 /** One repetition of all sample lines, with pids and timestamps moved so rounds do not collide. */
 function renderRound(round) {
@@ -82,10 +88,15 @@ const parseSec = Number(parseNs) / 1e9;
 const wallSec = Number(wallNs) / 1e9;
 const stats = parser.stats;
 console.log(`trace:        ${mb.toFixed(1)} MiB, ${stats.lines.toLocaleString()} lines, chunks of ${chunkSize / 1024} KiB`);
-console.log(`events:       ${events.toLocaleString()} (unknown lines ${stats.unknown}, ignored syscalls ${stats.ignored.toLocaleString()})`);
+console.log(
+  `events:       ${events.toLocaleString()} (unknown lines ${stats.unknown}, ignored syscalls ${stats.ignored.toLocaleString()})`,
+);
 console.log(`parse only:   ${(mb / parseSec).toFixed(1)} MiB/s (${parseSec.toFixed(2)} s)`);
 console.log(`with input generation: ${(mb / wallSec).toFixed(1)} MiB/s (${wallSec.toFixed(2)} s)`);
 console.log(`peak RSS:     ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 console.log(`peak heap:    ${(peakHeap / 1024 / 1024).toFixed(0)} MiB (sampled every 16 chunks)`);
 console.log(`pending calls at end: ${parser.pendingCalls}`);
-if (stats.unknownSamples.length) console.log(`unknown samples (the input is cut at the size limit, so the last line is partial):\n  ${stats.unknownSamples.map((s) => s.slice(0, 120)).join("\n  ")}`);
+if (stats.unknownSamples.length)
+  console.log(
+    `unknown samples (the input is cut at the size limit, so the last line is partial):\n  ${stats.unknownSamples.map((s) => s.slice(0, 120)).join('\n  ')}`,
+  );

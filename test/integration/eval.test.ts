@@ -56,7 +56,12 @@ describe('airlock eval on the incident fixtures (subset)', () => {
     expect(ctx).toMatchObject({ ok: 'ok', verdict: 'malicious' });
     expect(ctx.rules).toContain('honeytoken-exfiltration');
     // Tricky benign fixtures with install scripts: nothing beyond static low signals.
-    for (const id of ['npm:ben-node-e-print', 'npm:ben-funding-banner', 'pypi:pypi-ben-data-build/airlock_fixture_data_build-1.4.0.tar.gz', 'pypi:pypi-ben-git-version/airlock_fixture_git_version-2.1.0.tar.gz']) {
+    for (const id of [
+      'npm:ben-node-e-print',
+      'npm:ben-funding-banner',
+      'pypi:pypi-ben-data-build/airlock_fixture_data_build-1.4.0.tar.gz',
+      'pypi:pypi-ben-git-version/airlock_fixture_git_version-2.1.0.tar.gz',
+    ]) {
       const row = rowOf(stdout, id);
       expect(row, id).toMatchObject({ ok: 'ok', label: 'benign', verdict: 'benign' });
       expect(row.score, id).toBeLessThan(25);
@@ -72,7 +77,12 @@ describe('airlock eval on the incident fixtures (subset)', () => {
     const { version, results } = JSON.parse(readFileSync(out, 'utf8')) as { version: number; results: EvalResult[] };
     expect(version).toBe(1);
     expect(results).toHaveLength(8);
-    expect(results.filter((r) => r.label === 'malicious').map((r) => r.id).sort()).toEqual([
+    expect(
+      results
+        .filter((r) => r.label === 'malicious')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([
       'npm:mal-bash-reverse-shell',
       'npm:mal-ua-parser-curl-sh',
       'pypi:pypi-mal-ctx-env-exfil/airlock_incident_ctx-0.2.6.tar.gz',
@@ -87,7 +97,10 @@ describe('airlock eval on the incident fixtures (subset)', () => {
       expect(report.verdict).toMatchObject({ verdict: r.verdict, score: r.score });
     }
     for (const ecosystem of ['npm', 'pypi'] as const) {
-      const m = computeMetrics(results.filter((r) => r.ecosystem === ecosystem), new Set(['malicious']));
+      const m = computeMetrics(
+        results.filter((r) => r.ecosystem === ecosystem),
+        new Set(['malicious']),
+      );
       expect(m).toMatchObject({ samples: 4, errors: 0, tp: 2, fp: 0, tn: 2, fn: 0, precision: 1, recall: 1, f1: 1, mcc: 1, fpr: 0 });
     }
   }, 400_000);
@@ -106,7 +119,10 @@ describe('airlock eval on the incident fixtures (subset)', () => {
     const target = before.find((r) => r.id === 'npm:mal-ua-parser-curl-sh')!;
     const stored = JSON.parse(readFileSync(target.reportPath!, 'utf8')) as SandboxReport;
     writeFileSync(target.reportPath!, JSON.stringify({ ...stored, verdict: { ...stored.verdict!, verdict: 'benign', score: 0 } }));
-    writeFileSync(out, JSON.stringify({ version: 1, results: before.map((r) => (r.id === target.id ? { ...r, verdict: 'benign', score: 0 } : r)) }));
+    writeFileSync(
+      out,
+      JSON.stringify({ version: 1, results: before.map((r) => (r.id === target.id ? { ...r, verdict: 'benign', score: 0 } : r)) }),
+    );
     const started = Date.now();
     const { stdout } = await run('--rescore');
     expect(Date.now() - started).toBeLessThan(60_000);
@@ -114,6 +130,9 @@ describe('airlock eval on the incident fixtures (subset)', () => {
     expect(rowOf(stdout, 'npm:mal-ua-parser-curl-sh')).toMatchObject({ ok: 'ok', verdict: 'malicious', score: 100 });
     const after = (JSON.parse(readFileSync(out, 'utf8')) as { results: EvalResult[] }).results;
     expect(after.map((r) => [r.id, r.verdict, r.score, r.timeMs])).toEqual(before.map((r) => [r.id, r.verdict, r.score, r.timeMs]));
-    expect((JSON.parse(readFileSync(target.reportPath!, 'utf8')) as SandboxReport).verdict).toMatchObject({ verdict: 'malicious', score: 100 });
+    expect((JSON.parse(readFileSync(target.reportPath!, 'utf8')) as SandboxReport).verdict).toMatchObject({
+      verdict: 'malicious',
+      score: 100,
+    });
   }, 120_000);
 });

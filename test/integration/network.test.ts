@@ -51,7 +51,9 @@ describe('egress capture by the fake internet', () => {
   it('sees a resolve-and-POST over HTTPS (SNI) and over HTTP (method, path, body)', async () => {
     const r = await scan('net-https-post');
     expect(install(r).status).toBe('completed');
-    expect(r.network.dns.map((d) => d.qname)).toEqual(expect.arrayContaining(['telemetry.exfil-fixture.example', 'plain.exfil-fixture.example']));
+    expect(r.network.dns.map((d) => d.qname)).toEqual(
+      expect.arrayContaining(['telemetry.exfil-fixture.example', 'plain.exfil-fixture.example']),
+    );
     const tls = r.network.tcp.find((c) => c.protocol === 'tls')!;
     expect(tls.destination).toMatchObject({ hostname: 'telemetry.exfil-fixture.example', port: 443 });
     // Node trusted the run's CA (NODE_EXTRA_CA_CERTS), so the request inside TLS was decrypted and answered.
@@ -65,7 +67,9 @@ describe('egress capture by the fake internet', () => {
     expect(JSON.parse(http.http!.body)).toMatchObject({ token: 'fixture-token-1234', host: 'jordan-thinkpad' });
     expect(install(r).stdout.text).toContain('done');
     // The traced connect() carries the name the fake DNS gave its address.
-    expect(r.connections).toContainEqual(expect.objectContaining({ family: 'AF_INET', port: 443, hostname: 'telemetry.exfil-fixture.example' }));
+    expect(r.connections).toContainEqual(
+      expect.objectContaining({ family: 'AF_INET', port: 443, hostname: 'telemetry.exfil-fixture.example' }),
+    );
   });
 
   it('decrypts HTTPS from curl, wget and Python (system CA store) and proves the planted credentials they send', async () => {
@@ -74,28 +78,38 @@ describe('egress capture by the fake internet', () => {
     expect(out).toContain('curl 200');
     expect(out).toContain('wget ok');
     expect(out).toContain('python 200');
-    for (const [host, path] of [['curl.tls-fixture.example', '/c'], ['wget.tls-fixture.example', '/w'], ['py.tls-fixture.example', '/p']]) {
+    for (const [host, path] of [
+      ['curl.tls-fixture.example', '/c'],
+      ['wget.tls-fixture.example', '/w'],
+      ['py.tls-fixture.example', '/p'],
+    ]) {
       const record = r.network.tcp.find((c) => c.tls?.sni === host);
       expect(record, host).toBeDefined();
       expect(record!.tls!.intercepted, host).toBe(true);
       expect(record!.http, host).toMatchObject({ method: 'POST', target: path, complete: true });
     }
     const leaks = r.honeytokens.exfiltrated.map((e) => [e.kind, e.destination, e.channel]);
-    expect(leaks).toEqual(expect.arrayContaining([
-      ['aws-access-key', 'curl.tls-fixture.example:443', 'http'],
-      ['github-token', 'wget.tls-fixture.example:443', 'http'],
-      ['npm-token', 'py.tls-fixture.example:443', 'http'],
-    ]));
+    expect(leaks).toEqual(
+      expect.arrayContaining([
+        ['aws-access-key', 'curl.tls-fixture.example:443', 'http'],
+        ['github-token', 'wget.tls-fixture.example:443', 'http'],
+        ['npm-token', 'py.tls-fixture.example:443', 'http'],
+      ]),
+    );
     expect(r.verdict?.verdict).toBe('malicious');
     // The trust files are the sandbox's own set-up, not something the package changed.
-    expect(r.fsDiff.map((c) => c.path).filter((p) => p.startsWith('/etc/ssl') || p.startsWith('/usr/local/share/ca-certificates'))).toEqual([]);
+    expect(r.fsDiff.map((c) => c.path).filter((p) => p.startsWith('/etc/ssl') || p.startsWith('/usr/local/share/ca-certificates'))).toEqual(
+      [],
+    );
   });
 
   it('dwells after the install script exits: a detached child that phones home 4 s later is seen', async () => {
     const r = await scan('delayed-beacon');
     expect(install(r).status).toBe('completed');
     expect(r.network.dns.map((d) => d.qname)).toContain('delayed-beacon.example');
-    expect(r.network.tcp).toContainEqual(expect.objectContaining({ destination: expect.objectContaining({ hostname: 'delayed-beacon.example', port: 443 }) }));
+    expect(r.network.tcp).toContainEqual(
+      expect.objectContaining({ destination: expect.objectContaining({ hostname: 'delayed-beacon.example', port: 443 }) }),
+    );
     // The child ended on its own within the dwell, so nothing was left running to kill.
     expect(install(r).lingeringProcesses).toBe(0);
   });
@@ -111,7 +125,9 @@ describe('egress capture by the fake internet', () => {
   it('sees curl and wget downloads from a shell, with their URLs', async () => {
     const r = await scan('net-shell-download');
     const gets = r.network.tcp.map((c) => `${c.http?.method} ${c.destination.hostname}${c.http?.target}`);
-    expect(gets).toEqual(expect.arrayContaining(['GET stage2.download-fixture.example/payload.sh', 'GET mirror.download-fixture.example/q.sh']));
+    expect(gets).toEqual(
+      expect.arrayContaining(['GET stage2.download-fixture.example/payload.sh', 'GET mirror.download-fixture.example/q.sh']),
+    );
     expect(r.processes.map((p) => p.argv[0])).toEqual(expect.arrayContaining(['curl', 'wget']));
   });
 
@@ -125,7 +141,9 @@ describe('egress capture by the fake internet', () => {
 
   it('sees DNS sent straight to 8.8.8.8 and a datagram to another address, each with its destination', async () => {
     const r = await scan('net-udp-direct');
-    expect(r.network.dns).toContainEqual(expect.objectContaining({ qname: 'direct.udp-fixture.example', server: expect.objectContaining({ address: '8.8.8.8', port: 53 }) }));
+    expect(r.network.dns).toContainEqual(
+      expect.objectContaining({ qname: 'direct.udp-fixture.example', server: expect.objectContaining({ address: '8.8.8.8', port: 53 }) }),
+    );
     const datagram = r.network.udp.find((u) => u.destination.address === '198.51.100.9')!;
     expect(datagram.destination.port).toBe(9999);
     expect(Buffer.from(datagram.data, 'base64').toString()).toBe('udp-exfil:secret-data');
@@ -140,7 +158,9 @@ describe('egress capture by the fake internet', () => {
 
   it('keeps the npm registry and the metadata address inside the fake internet', async () => {
     const r = await scan('net-forbidden');
-    expect(r.network.tcp).toContainEqual(expect.objectContaining({ destination: expect.objectContaining({ hostname: 'registry.npmjs.org', port: 443 }), protocol: 'tls' }));
+    expect(r.network.tcp).toContainEqual(
+      expect.objectContaining({ destination: expect.objectContaining({ hostname: 'registry.npmjs.org', port: 443 }), protocol: 'tls' }),
+    );
     const metadata = r.network.tcp.find((c) => c.destination.address === '169.254.169.254')!;
     expect(metadata.http).toMatchObject({ method: 'GET', target: '/latest/meta-data/iam/security-credentials/' });
   });
@@ -164,7 +184,9 @@ describe('egress capture by the fake internet', () => {
     expect(out).toMatch(/route=[1-9]/);
     expect(out).toMatch(/link=[1-9]/);
     expect(out).toContain('curl=0');
-    expect(r.network.tcp).toContainEqual(expect.objectContaining({ destination: expect.objectContaining({ hostname: 'after-tamper.example', port: 80 }) }));
+    expect(r.network.tcp).toContainEqual(
+      expect.objectContaining({ destination: expect.objectContaining({ hostname: 'after-tamper.example', port: 80 }) }),
+    );
   });
 
   it('let no packet of the sandbox leave: the host capture saw only its own control datagram', async () => {

@@ -45,7 +45,12 @@ describe('real malicious PyPI samples in the sandbox', () => {
   it('instarequests (a zip sdist): unzipped for the legacy setup.py install, whose custom command drops and runs a script', async () => {
     const r = await scan('instarequests-0.1.5.zip');
     expect(r.package).toMatchObject({ ecosystem: 'pypi', name: 'instarequests', version: '0.1.5' });
-    expect(r.processes).toContainEqual(expect.objectContaining({ phase: 'install', argv: ['unzip', '-q', '/airlock/input/instarequests-0.1.5.zip', '-d', expect.stringMatching(/^\/tmp\/build-/)] }));
+    expect(r.processes).toContainEqual(
+      expect.objectContaining({
+        phase: 'install',
+        argv: ['unzip', '-q', '/airlock/input/instarequests-0.1.5.zip', '-d', expect.stringMatching(/^\/tmp\/build-/)],
+      }),
+    );
     expect(r.processes.some((p) => p.argv.join(' ') === 'python /home/jordan/remote-access.py')).toBe(true);
     expect(r.fsDiff).toContainEqual(expect.objectContaining({ path: '/home/jordan/remote-access.py', kind: 'added' }));
   });
@@ -77,7 +82,10 @@ describe('pypi: specs resolved on a local index', () => {
         '0.3.0rc1': [{ filename: 'hello_wordl-0.3.0rc1.tar.gz', bytes: Buffer.from('never downloaded') }],
       },
       requestss: {
-        '0.3.0': [{ filename: 'requestss-0.3.0.tar.gz', bytes: Buffer.from('not the wheel') }, { filename: wheel.fileName, bytes: wheel.bytes }],
+        '0.3.0': [
+          { filename: 'requestss-0.3.0.tar.gz', bytes: Buffer.from('not the wheel') },
+          { filename: wheel.fileName, bytes: wheel.bytes },
+        ],
       },
     });
   });
@@ -89,7 +97,12 @@ describe('pypi: specs resolved on a local index', () => {
       if (message === 'pypi package fetched') fetchMs = fields?.ms as number;
     };
     const r = await analyzePypiSpec('hello_wordl', { docker, artifactsRoot, index: index.url, timeoutsMs: { install: 90_000 }, log });
-    expect(r.package).toMatchObject({ ecosystem: 'pypi', name: 'hello-wordl', version: '0.2.0', archive: { source: 'pypi:hello_wordl==0.2.0 (hello_wordl-0.2.0.tar.gz)' } });
+    expect(r.package).toMatchObject({
+      ecosystem: 'pypi',
+      name: 'hello-wordl',
+      version: '0.2.0',
+      archive: { source: 'pypi:hello_wordl==0.2.0 (hello_wordl-0.2.0.tar.gz)' },
+    });
     expect(index.requests).toContain('/files/hello_wordl-0.2.0.tar.gz');
     expect(index.requests.filter((p) => p.startsWith('/files/'))).toHaveLength(1);
     const post = r.network.tcp.find((c) => c.http?.method === 'POST');
@@ -102,13 +115,23 @@ describe('pypi: specs resolved on a local index', () => {
     const r = await analyzePypiSpec('requestss==0.3.0', { docker, artifactsRoot, index: index.url, kind: 'wheel' });
     expect(r.package).toMatchObject({ ecosystem: 'pypi', name: 'requestss', version: '0.3.0' });
     expect(index.requests).toContain(`/files/${wheel.fileName}`);
-    expect(r.phases.map((p) => [p.name, p.status, p.exitCode])).toEqual([['install', 'completed', 0], ['import', 'completed', 0]]);
-    expect(r.fsDiff).toContainEqual(expect.objectContaining({ path: expect.stringMatching(/\/site-packages\/requestss\/__init__\.py$/), kind: 'added' }));
+    expect(r.phases.map((p) => [p.name, p.status, p.exitCode])).toEqual([
+      ['install', 'completed', 0],
+      ['import', 'completed', 0],
+    ]);
+    expect(r.fsDiff).toContainEqual(
+      expect.objectContaining({ path: expect.stringMatching(/\/site-packages\/requestss\/__init__\.py$/), kind: 'added' }),
+    );
     expect(r.fsDiff).toContainEqual(expect.objectContaining({ path: '/home/jordan/requestss-was-imported', kind: 'added' }));
     expect(r.fsDiff).toContainEqual(expect.objectContaining({ path: '/home/jordan/pth-ran', kind: 'added' }));
     expect(r.processes).toContainEqual(expect.objectContaining({ phase: 'import', argv: ['uname', '-a'] }));
     expect(r.importResult).toMatchObject({ modules: { requestss: { ok: true, exportKeys: expect.arrayContaining(['VALUE']) } } });
     // The name is one edit from `requests`: the vendored top-PyPI list is wired in for PyPI packages.
-    expect(r.staticSignals).toContainEqual(expect.objectContaining({ id: 'typosquat.edit-distance', evidence: expect.objectContaining({ file: 'METADATA', value: 'requestss' }) }));
+    expect(r.staticSignals).toContainEqual(
+      expect.objectContaining({
+        id: 'typosquat.edit-distance',
+        evidence: expect.objectContaining({ file: 'METADATA', value: 'requestss' }),
+      }),
+    );
   });
 });

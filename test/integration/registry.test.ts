@@ -17,13 +17,23 @@ describe('npm registry packages with their dependency trees', () => {
   it('resolves chalk@4.1.2 to its six-package tree, every tarball verified, and installs it offline', async () => {
     const tree = await fetchNpmTree('chalk@4.1.2', { cacheDir });
     expect(tree.root).toMatchObject({ name: 'chalk', version: '4.1.2', location: 'node_modules/chalk' });
-    expect(tree.tarballs.map((t) => t.name).sort()).toEqual(['ansi-styles', 'chalk', 'color-convert', 'color-name', 'has-flag', 'supports-color']);
+    expect(tree.tarballs.map((t) => t.name).sort()).toEqual([
+      'ansi-styles',
+      'chalk',
+      'color-convert',
+      'color-name',
+      'has-flag',
+      'supports-color',
+    ]);
     expect(tree.tarballs.every((t) => t.integrity.startsWith('sha512-') && t.tgz.length > 0)).toBe(true);
 
     const r = await analyzeNpmSpec('chalk@4.1.2', { docker, artifactsRoot, cacheDir });
     expect(r.package).toMatchObject({ ecosystem: 'npm', name: 'chalk', version: '4.1.2' });
     expect(r.package.archive.source).toBe('npm:chalk@4.1.2');
-    expect(r.phases.map((p) => [p.name, p.status, p.exitCode])).toEqual([['install', 'completed', 0], ['import', 'completed', 0]]);
+    expect(r.phases.map((p) => [p.name, p.status, p.exitCode])).toEqual([
+      ['install', 'completed', 0],
+      ['import', 'completed', 0],
+    ]);
     for (const dep of ['chalk', 'supports-color', 'color-name']) {
       expect(r.fsDiff).toContainEqual(expect.objectContaining({ path: `/home/jordan/projects/app/node_modules/${dep}`, kind: 'added' }));
     }
@@ -39,14 +49,23 @@ describe('npm registry packages with their dependency trees', () => {
   it('sends a scoped package to its scoped registry from an .npmrc, and others to the default', async () => {
     // The scope's registry is a closed loopback port: resolution must go there (and fail), not to npmjs.
     const npmrc = parseNpmrc('@sindresorhus:registry=http://127.0.0.1:9/\n');
-    await expect(fetchNpmTree('@sindresorhus/is@4.6.0', { cacheDir: mkdtempSync(join(tmpdir(), 'airlock-npmrc-')), npmrc })).rejects.toThrow(/127\.0\.0\.1:9/);
+    await expect(
+      fetchNpmTree('@sindresorhus/is@4.6.0', { cacheDir: mkdtempSync(join(tmpdir(), 'airlock-npmrc-')), npmrc }),
+    ).rejects.toThrow(/127\.0\.0\.1:9/);
     const unscoped = await fetchNpmTree('is-number@7.0.0', { cacheDir, npmrc });
     expect(unscoped.root.tgz.length).toBeGreaterThan(0);
   });
 
   it("flags a dependency's known-malicious OSV match and an internal name, and finds no manifest confusion in an honest package", async () => {
-    const feed = buildMaliciousIndex(parseOsvMalicious({ id: 'MAL-2099-0001', affected: [{ package: { ecosystem: 'npm', name: 'ansi-styles' }, versions: ['4.3.0'] }] }));
-    const r = await analyzeNpmSpec('chalk@4.1.2', { docker, artifactsRoot, cacheDir, signalPolicy: { malicious: feed, internal: { names: ['has-flag'] } } });
+    const feed = buildMaliciousIndex(
+      parseOsvMalicious({ id: 'MAL-2099-0001', affected: [{ package: { ecosystem: 'npm', name: 'ansi-styles' }, versions: ['4.3.0'] }] }),
+    );
+    const r = await analyzeNpmSpec('chalk@4.1.2', {
+      docker,
+      artifactsRoot,
+      cacheDir,
+      signalPolicy: { malicious: feed, internal: { names: ['has-flag'] } },
+    });
     const ids = r.staticSignals.map((s) => `${s.id} ${s.evidence.value ?? ''}`);
     expect(ids).toContainEqual(expect.stringMatching(/^known-malicious\.osv .*ansi-styles/));
     expect(ids).toContainEqual(expect.stringMatching(/^dependency-confusion\.internal-name has-flag@4\.0\.0/));
@@ -55,7 +74,9 @@ describe('npm registry packages with their dependency trees', () => {
 
   it('fails loudly when a tarball does not match the integrity it must have', async () => {
     const wrong = `sha512-${Buffer.alloc(64, 7).toString('base64')}`;
-    await expect(fetchVerifiedTarball('https://registry.npmjs.org/is-number/-/is-number-7.0.0.tgz', wrong, { cacheDir })).rejects.toMatchObject({
+    await expect(
+      fetchVerifiedTarball('https://registry.npmjs.org/is-number/-/is-number-7.0.0.tgz', wrong, { cacheDir }),
+    ).rejects.toMatchObject({
       code: 'ARCHIVE_REJECTED',
       message: expect.stringMatching(/does not match its registry integrity/),
     });

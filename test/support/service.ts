@@ -11,12 +11,24 @@ export const quietLog = pino({ level: process.env.AIRLOCK_TEST_LOG_LEVEL ?? 'sil
 
 export async function startTestApi(redisUrl: string, overrides: Partial<ApiConfig> = {}): Promise<RunningApi & { adminToken: string }> {
   const adminToken = 'test-admin-token';
-  const config: ApiConfig = { ...apiConfigFromEnv({}), port: 0, host: '127.0.0.1', redisUrl, dataDir: mkdtempSync(join(tmpdir(), 'airlock-data-')), adminToken, ...overrides };
+  const config: ApiConfig = {
+    ...apiConfigFromEnv({}),
+    port: 0,
+    host: '127.0.0.1',
+    redisUrl,
+    dataDir: mkdtempSync(join(tmpdir(), 'airlock-data-')),
+    adminToken,
+    ...overrides,
+  };
   return { ...(await startApi(config, quietLog)), adminToken };
 }
 
 export async function createOrg(api: { url: string; adminToken: string }, name: string): Promise<{ id: string; apiKey: string }> {
-  const res = await fetch(`${api.url}/v1/admin/organizations`, { method: 'POST', headers: { authorization: `Bearer ${api.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+  const res = await fetch(`${api.url}/v1/admin/organizations`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${api.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
   if (res.status !== 201) throw new Error(`create org: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { organization: { id: string }; apiKey: string };
   return { id: body.organization.id, apiKey: body.apiKey };
@@ -29,7 +41,12 @@ export async function packFixture(dir: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000, everyMs = 250): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 120_000,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -9,7 +9,10 @@ try {
   const api = await startApi(apiConfigFromEnv(), log);
   const shutdown = (signal: string) => {
     log.info({ signal }, 'closing');
-    api.close().then(() => process.exit(0), () => process.exit(1));
+    api.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

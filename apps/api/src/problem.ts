@@ -18,14 +18,16 @@ export class ApiProblem extends Error {
 }
 
 export const problems = {
-  badRequest: (detail: string, extra?: Record<string, unknown>) => new ApiProblem(400, 'invalid-request', 'The request is not valid', detail, extra),
+  badRequest: (detail: string, extra?: Record<string, unknown>) =>
+    new ApiProblem(400, 'invalid-request', 'The request is not valid', detail, extra),
   unauthorized: (detail: string) => new ApiProblem(401, 'unauthorized', 'Authentication required', detail),
   forbidden: (detail: string) => new ApiProblem(403, 'forbidden', 'Not allowed', detail),
   notFound: (detail: string) => new ApiProblem(404, 'not-found', 'Not found', detail),
   conflict: (detail: string) => new ApiProblem(409, 'conflict', 'Conflict', detail),
   tooLarge: (detail: string) => new ApiProblem(413, 'payload-too-large', 'The upload is too large', detail),
   unsupportedMedia: (detail: string) => new ApiProblem(415, 'unsupported-media-type', 'Unsupported media type', detail),
-  unprocessable: (detail: string, extra?: Record<string, unknown>) => new ApiProblem(422, 'unprocessable', 'The content cannot be processed', detail, extra),
+  unprocessable: (detail: string, extra?: Record<string, unknown>) =>
+    new ApiProblem(422, 'unprocessable', 'The content cannot be processed', detail, extra),
   tooManyRequests: (detail: string) => new ApiProblem(429, 'rate-limited', 'Too many requests', detail),
   unavailable: (detail: string) => new ApiProblem(503, 'unavailable', 'Service unavailable', detail),
 };
@@ -36,17 +38,29 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let problem: ApiProblem;
     if (err instanceof ApiProblem) problem = err;
-    else if (err?.type === 'entity.too.large') problem = problems.tooLarge(`the body is ${err.length ?? 'more than'} bytes; the limit is ${err.limit} bytes`);
+    else if (err?.type === 'entity.too.large')
+      problem = problems.tooLarge(`the body is ${err.length ?? 'more than'} bytes; the limit is ${err.limit} bytes`);
     else if (err?.type === 'entity.parse.failed') problem = problems.badRequest(`the body is not valid JSON: ${err.message}`);
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') problem = problems.unsupportedMedia(err.message);
     else {
       log.error({ err: err?.message, stack: err?.stack, method: req.method, path: req.path }, 'unhandled error');
       problem = new ApiProblem(500, 'internal', 'Internal error', 'the server failed to handle the request; it has been logged');
     }
-    if (problem.status < 500) log.info({ status: problem.status, type: problem.type, detail: problem.message, method: req.method, path: req.path }, 'request refused');
+    if (problem.status < 500)
+      log.info(
+        { status: problem.status, type: problem.type, detail: problem.message, method: req.method, path: req.path },
+        'request refused',
+      );
     res
       .status(problem.status)
       .type('application/problem+json')
-      .json({ type: `https://airlock.dev/problems/${problem.type}`, title: problem.title, status: problem.status, detail: problem.message, instance: req.originalUrl, ...problem.extra });
+      .json({
+        type: `https://airlock.dev/problems/${problem.type}`,
+        title: problem.title,
+        status: problem.status,
+        detail: problem.message,
+        instance: req.originalUrl,
+        ...problem.extra,
+      });
   };
 }

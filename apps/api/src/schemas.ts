@@ -11,7 +11,8 @@ const NPM_NAME = /^(?:@[a-z0-9][\w.-]*\/)?[A-Za-z0-9][\w.-]{0,213}$/;
 const PYPI_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?$/;
 /** Exact versions only: a verdict belongs to one version. npm semver, PEP 440 loosely (both checked again by the registry). */
 const NPM_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-const PYPI_VERSION = /^(?:\d+!)?\d+(?:\.\d+)*(?:[-_.]?(?:a|b|rc|alpha|beta|c|pre|preview)[-_.]?\d*)?(?:[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$/i;
+const PYPI_VERSION =
+  /^(?:\d+!)?\d+(?:\.\d+)*(?:[-_.]?(?:a|b|rc|alpha|beta|c|pre|preview)[-_.]?\d*)?(?:[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$/i;
 
 export const Ecosystem = z.enum(['npm', 'pypi']).openapi('Ecosystem');
 
@@ -26,13 +27,20 @@ export const SubmitAnalysis = z
   .superRefine((value, ctx) => {
     const [nameRe, versionRe] = value.ecosystem === 'npm' ? [NPM_NAME, NPM_VERSION] : [PYPI_NAME, PYPI_VERSION];
     if (!nameRe.test(value.name)) ctx.addIssue({ code: 'custom', path: ['name'], message: `not a valid ${value.ecosystem} package name` });
-    if (!versionRe.test(value.version)) ctx.addIssue({ code: 'custom', path: ['version'], message: `not an exact ${value.ecosystem} version (ranges and tags are not accepted)` });
+    if (!versionRe.test(value.version))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['version'],
+        message: `not an exact ${value.ecosystem} version (ranges and tags are not accepted)`,
+      });
   })
   .openapi('SubmitAnalysis');
 
 export const UploadQuery = z
   .object({
-    filename: z.string().regex(/^[\w.+@-]{1,200}\.(?:tgz|tar\.gz|whl|zip)$/, 'a file name ending in .tgz, .tar.gz, .whl or .zip (it tells the archive type)'),
+    filename: z
+      .string()
+      .regex(/^[\w.+@-]{1,200}\.(?:tgz|tar\.gz|whl|zip)$/, 'a file name ending in .tgz, .tar.gz, .whl or .zip (it tells the archive type)'),
     force: z.enum(['true', 'false']).optional(),
   })
   .openapi('UploadQuery');
@@ -44,10 +52,17 @@ export const ListQuery = z.object({
 
 export const InventoryQuery = z
   .object({
-    filename: z.string().min(1).max(200).openapi({ description: 'package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, poetry.lock, *.cdx.json, *.spdx.json' }),
+    filename: z
+      .string()
+      .min(1)
+      .max(200)
+      .openapi({ description: 'package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, poetry.lock, *.cdx.json, *.spdx.json' }),
     schedule: z
       .string()
-      .regex(/^(?:hourly|daily|weekly|every:\d+[smhd]|cron:(?:\S+\s+){4,5}\S+)$/, 'hourly, daily, weekly, every:<n>[s|m|h|d] or cron:<5 or 6 fields>')
+      .regex(
+        /^(?:hourly|daily|weekly|every:\d+[smhd]|cron:(?:\S+\s+){4,5}\S+)$/,
+        'hourly, daily, weekly, every:<n>[s|m|h|d] or cron:<5 or 6 fields>',
+      )
       .refine((text) => (parseSchedule(text).everyMs ?? Infinity) >= MIN_RESCAN_INTERVAL_MS, 'rescans at most every 5 minutes')
       .optional()
       .openapi({ description: 'Rescan the whole inventory on this schedule.' }),
@@ -62,7 +77,10 @@ export const CreateWebhook = z
   .strict()
   .openapi('CreateWebhook');
 
-export const CreateOrganization = z.object({ name: z.string().min(1).max(100) }).strict().openapi('CreateOrganization');
+export const CreateOrganization = z
+  .object({ name: z.string().min(1).max(100) })
+  .strict()
+  .openapi('CreateOrganization');
 
 export const VerdictSummary = z
   .object({

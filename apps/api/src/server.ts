@@ -15,11 +15,17 @@ export interface RunningApi {
 }
 
 export async function startApi(config: ApiConfig, log: Logger): Promise<RunningApi> {
-  const context: ApiContext = { config, store: openStore(config.redisUrl, (err) => log.warn({ err: err.message }, 'redis connection error')), queues: openQueues(config.redisUrl), log };
+  const context: ApiContext = {
+    config,
+    store: openStore(config.redisUrl, (err) => log.warn({ err: err.message }, 'redis connection error')),
+    queues: openQueues(config.redisUrl),
+    log,
+  };
   const server = createApp(context).listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
-  const url = typeof address === 'object' && address ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}` : '';
+  const url =
+    typeof address === 'object' && address ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}` : '';
   log.info({ url }, 'api listening');
   return {
     context,

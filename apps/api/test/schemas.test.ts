@@ -6,8 +6,10 @@ describe('request schemas', () => {
     expect(SubmitAnalysis.safeParse({ ecosystem: 'npm', name: '@scope/pkg', version: '1.2.3-beta.1' }).success).toBe(true);
     expect(SubmitAnalysis.safeParse({ ecosystem: 'pypi', name: 'requests', version: '2.31.0' }).success).toBe(true);
     expect(SubmitAnalysis.safeParse({ ecosystem: 'pypi', name: 'Django', version: '5.0rc1' }).success).toBe(true);
-    for (const version of ['^1.2.3', 'latest', '1.x', '>=1.0', '']) expect(SubmitAnalysis.safeParse({ ecosystem: 'npm', name: 'pkg', version }).success, version).toBe(false);
-    for (const name of ['../x', 'a b', 'https://evil.example/x.tgz', '']) expect(SubmitAnalysis.safeParse({ ecosystem: 'npm', name, version: '1.0.0' }).success, name).toBe(false);
+    for (const version of ['^1.2.3', 'latest', '1.x', '>=1.0', ''])
+      expect(SubmitAnalysis.safeParse({ ecosystem: 'npm', name: 'pkg', version }).success, version).toBe(false);
+    for (const name of ['../x', 'a b', 'https://evil.example/x.tgz', ''])
+      expect(SubmitAnalysis.safeParse({ ecosystem: 'npm', name, version: '1.0.0' }).success, name).toBe(false);
     expect(SubmitAnalysis.safeParse({ ecosystem: 'maven', name: 'x', version: '1.0.0' }).success).toBe(false);
   });
 

@@ -9,7 +9,15 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SandboxReport } from '@airlock/core';
 import { connectDocker } from '@airlock/sandbox';
-import { controlRun, DEFAULT_THRESHOLDS, learnBaseline, type BaselineFile, type BaselineProvenance, type ControlRun, type LearnedSignatures } from '@airlock/analysis';
+import {
+  controlRun,
+  DEFAULT_THRESHOLDS,
+  learnBaseline,
+  type BaselineFile,
+  type BaselineProvenance,
+  type ControlRun,
+  type LearnedSignatures,
+} from '@airlock/analysis';
 import { EXIT } from './exit-codes.js';
 import { loadCorpus, SPLIT_RULE } from './eval/corpus.js';
 import { chooseSamples, row, splitLine } from './eval/eval-command.js';
@@ -30,13 +38,26 @@ export interface LearnOptions {
 export async function baselineLearnCommand(corpora: string[], opts: LearnOptions): Promise<number> {
   const all = corpora.flatMap((c) => loadCorpus(c)).filter((s) => s.label === 'benign');
   const ecosystems = new Set(all.map((s) => s.ecosystem));
-  if (ecosystems.size !== 1) throw new Error(`a baseline is learned per ecosystem; the corpora hold ${[...ecosystems].join(', ') || 'no benign samples'}`);
+  if (ecosystems.size !== 1)
+    throw new Error(`a baseline is learned per ecosystem; the corpora hold ${[...ecosystems].join(', ') || 'no benign samples'}`);
   const ecosystem = [...ecosystems][0]!;
-  const samples = chooseSamples(all, { split: 'train', ...(opts.only ? { only: opts.only } : {}), ...(opts.limit ? { limit: opts.limit } : {}) });
+  const samples = chooseSamples(all, {
+    split: 'train',
+    ...(opts.only ? { only: opts.only } : {}),
+    ...(opts.limit ? { limit: opts.limit } : {}),
+  });
   process.stdout.write(`${splitLine('train', samples)}\n`);
-  const results = await runSamples(samples, { out: opts.results, artifacts: opts.artifacts, npmCache: opts.npmCache, onResult: (r) => process.stdout.write(`${row(r)}\n`) });
+  const results = await runSamples(samples, {
+    out: opts.results,
+    artifacts: opts.artifacts,
+    npmCache: opts.npmCache,
+    onResult: (r) => process.stdout.write(`${row(r)}\n`),
+  });
 
-  const { runs, failed } = collectRuns(results, samples.map((s) => ({ id: s.id, name: s.name })));
+  const { runs, failed } = collectRuns(
+    results,
+    samples.map((s) => ({ id: s.id, name: s.name })),
+  );
   if (runs.length === 0) throw new Error('no training run produced a report; nothing to learn from');
   const thresholds = { ...DEFAULT_THRESHOLDS, ...(opts.minPackages ? { minPackages: opts.minPackages } : {}) };
   const learned = learnBaseline(runs, thresholds);
@@ -110,7 +131,11 @@ export function baselineFile(input: {
 }
 
 /** Reports of the successful runs (by package name, so two versions of one package count once), and the failures with why. */
-export function collectRuns(results: readonly EvalResult[], samples: readonly { id: string; name: string }[], load: (r: EvalResult) => SandboxReport | null = loadReport) {
+export function collectRuns(
+  results: readonly EvalResult[],
+  samples: readonly { id: string; name: string }[],
+  load: (r: EvalResult) => SandboxReport | null = loadReport,
+) {
   const names = new Map(samples.map((s) => [s.id, s.name]));
   const runs: { packageName: string; report: SandboxReport }[] = [];
   const failed: { id: string; error: string }[] = [];

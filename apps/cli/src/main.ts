@@ -8,7 +8,6 @@ import { baselineLearnCommand } from './baseline-command.js';
 import { EXIT } from './exit-codes.js';
 import { statusCommand, submitCommand } from './service-commands.js';
 
-
 function seconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new InvalidArgumentError('expected seconds between 1 and 3600');
@@ -23,18 +22,34 @@ const program = new Command('airlock')
 program
   .command('scan')
   .description('install and import a package inside a hardened sandbox and report what it did')
-  .argument('<target>', 'npm:<name@version> (registry, with its dependency tree), pypi:<name[==version]>, a package .tgz or folder, a Python sdist or wheel')
+  .argument(
+    '<target>',
+    'npm:<name@version> (registry, with its dependency tree), pypi:<name[==version]>, a package .tgz or folder, a Python sdist or wheel',
+  )
   .option('--json', 'print the full report as JSON')
   .option('--install-timeout <seconds>', 'time limit of the install phase', seconds, 120)
   .option('--import-timeout <seconds>', 'time limit of the import phase', seconds, 30)
   .option('--artifacts <dir>', 'where raw traces are kept', '.airlock/artifacts')
   .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
-  .addOption(new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['malicious', 'suspicious']).default('malicious'))
+  .addOption(
+    new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['malicious', 'suspicious']).default('malicious'),
+  )
   .option('--registry <url>', 'npm registry to resolve npm: targets from', process.env.AIRLOCK_NPM_REGISTRY)
-  .option('--internal <list>', "your organization's internal scopes, name prefixes and names (@acme,acme-*,billing-core): public packages using them are flagged", process.env.AIRLOCK_INTERNAL_NAMESPACES)
+  .option(
+    '--internal <list>',
+    "your organization's internal scopes, name prefixes and names (@acme,acme-*,billing-core): public packages using them are flagged",
+    process.env.AIRLOCK_INTERNAL_NAMESPACES,
+  )
   .option('--osv <dir>', 'a folder of OSV MAL- documents (ossf/malicious-packages): known-malicious matches', process.env.AIRLOCK_OSV_DIR)
-  .option('--previous <report.json>', 'the JSON report of the previous version: new destinations, credential reads and programs in the update score')
-  .option('--npmrc <file>', 'an .npmrc with registry=, @scope:registry= and //host/:_authToken= lines (private and scoped registries)', process.env.AIRLOCK_NPMRC)
+  .option(
+    '--previous <report.json>',
+    'the JSON report of the previous version: new destinations, credential reads and programs in the update score',
+  )
+  .option(
+    '--npmrc <file>',
+    'an .npmrc with registry=, @scope:registry= and //host/:_authToken= lines (private and scoped registries)',
+    process.env.AIRLOCK_NPMRC,
+  )
   .option('--pypi-index <url>', 'PyPI index for pypi: targets (JSON API or PEP 691 simple API)', process.env.AIRLOCK_PYPI_INDEX)
   .option('--wheel', 'pypi: targets: analyse the pure-Python wheel instead of the sdist')
   .action(async (path: string, opts) => {
@@ -50,7 +65,11 @@ program
   .option('--only <text>', 'only samples whose id contains this text')
   .option('--artifacts <dir>', 'where raw traces are kept', '.airlock/artifacts')
   .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
-  .addOption(new Option('--split <split>', 'benign samples of this split (malicious samples are kept whole)').choices(['train', 'test', 'all']).default('test'))
+  .addOption(
+    new Option('--split <split>', 'benign samples of this split (malicious samples are kept whole)')
+      .choices(['train', 'test', 'all'])
+      .default('test'),
+  )
   .option('--rescore', 'score the kept reports of samples already in --out again (current scorer and baseline; nothing is run again)')
   .action(async (corpora: string[], opts) => {
     process.exitCode = await evalCommand(corpora, opts);
@@ -81,7 +100,11 @@ const clientOptions = (command: Command) =>
     .option('--json', 'print the analysis as JSON')
     .option('--wait', 'wait until the analysis has finished')
     .option('--timeout <seconds>', 'how long --wait waits', seconds, 1800)
-    .addOption(new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['malicious', 'suspicious']).default('malicious'));
+    .addOption(
+      new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse')
+        .choices(['malicious', 'suspicious'])
+        .default('malicious'),
+    );
 
 clientOptions(
   program

@@ -40,7 +40,10 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const signalPolicy = await signalPolicyFromSettings({ ...(opts.internal ? { internalNamespaces: opts.internal } : {}), ...(opts.osv ? { osvDir: opts.osv } : {}) });
+    const signalPolicy = await signalPolicyFromSettings({
+      ...(opts.internal ? { internalNamespaces: opts.internal } : {}),
+      ...(opts.osv ? { osvDir: opts.osv } : {}),
+    });
     const common = {
       signalPolicy,
       ...(opts.previous ? { previousReport: await readReport(opts.previous) } : {}),
@@ -53,9 +56,18 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
     // `npm:<spec>` is a registry package with its dependency tree, `pypi:<name>[==version]` a PyPI
     // release (sdist or wheel, no dependencies); anything else is a local path.
     const report = path.startsWith('npm:')
-      ? await analyzeNpmSpec(path.slice(4), { ...common, cacheDir: opts.npmCache, ...(opts.registry ? { registry: opts.registry } : {}), ...(opts.npmrc ? { npmrc: loadNpmrc(opts.npmrc) } : {}) })
+      ? await analyzeNpmSpec(path.slice(4), {
+          ...common,
+          cacheDir: opts.npmCache,
+          ...(opts.registry ? { registry: opts.registry } : {}),
+          ...(opts.npmrc ? { npmrc: loadNpmrc(opts.npmrc) } : {}),
+        })
       : path.startsWith('pypi:')
-        ? await analyzePypiSpec(path.slice(5), { ...common, kind: opts.wheel ? 'wheel' : 'sdist', ...(opts.pypiIndex ? { index: opts.pypiIndex } : {}) })
+        ? await analyzePypiSpec(path.slice(5), {
+            ...common,
+            kind: opts.wheel ? 'wheel' : 'sdist',
+            ...(opts.pypiIndex ? { index: opts.pypiIndex } : {}),
+          })
         : await analyzeLocalPackage(path, common);
     log.info(
       {
@@ -88,6 +100,7 @@ async function readReport(path: string): Promise<SandboxReport> {
   } catch (err) {
     throw new AirlockError('INVALID_INPUT', `--previous ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  if (typeof report?.package?.name !== 'string' || !Array.isArray(report.processes) || !report.network) throw new AirlockError('INVALID_INPUT', `--previous ${path} is not an Airlock report`);
+  if (typeof report?.package?.name !== 'string' || !Array.isArray(report.processes) || !report.network)
+    throw new AirlockError('INVALID_INPUT', `--previous ${path} is not an Airlock report`);
   return report;
 }

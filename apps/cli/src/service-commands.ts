@@ -51,13 +51,25 @@ async function submission(target: string, force: boolean): Promise<{ path: strin
   const pypi = /^pypi:([^=]+)==(.+)$/.exec(target);
   if (npm || pypi) {
     const [, name, version] = (npm ?? pypi)!;
-    return { path: '/v1/analyses', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ecosystem: npm ? 'npm' : 'pypi', name, version, ...(force ? { force } : {}) }) } };
+    return {
+      path: '/v1/analyses',
+      init: {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ecosystem: npm ? 'npm' : 'pypi', name, version, ...(force ? { force } : {}) }),
+      },
+    };
   }
   const bytes = await readFile(target).catch((err: NodeJS.ErrnoException) => {
-    throw new ApiError(`cannot read ${target}: ${err.code ?? err.message} (give npm:<name>@<version>, pypi:<name>==<version> or an archive)`);
+    throw new ApiError(
+      `cannot read ${target}: ${err.code ?? err.message} (give npm:<name>@<version>, pypi:<name>==<version> or an archive)`,
+    );
   });
   const query = new URLSearchParams({ filename: basename(target), ...(force ? { force: 'true' } : {}) });
-  return { path: `/v1/analyses?${query}`, init: { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) } };
+  return {
+    path: `/v1/analyses?${query}`,
+    init: { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) },
+  };
 }
 
 function print(opts: ClientOptions, a: AnalysisView): void {
@@ -82,7 +94,8 @@ async function waitDone(opts: ClientOptions, id: string): Promise<AnalysisView> 
   for (;;) {
     const a = await request<AnalysisView>(opts, `/v1/analyses/${id}`);
     if (['completed', 'failed', 'cancelled'].includes(a.status)) return a;
-    if (Date.now() > deadline) throw new ApiError(`analysis ${id} is still ${a.status} after ${opts.timeout} s; check later with airlock status ${id}`);
+    if (Date.now() > deadline)
+      throw new ApiError(`analysis ${id} is still ${a.status} after ${opts.timeout} s; check later with airlock status ${id}`);
     await new Promise((r) => setTimeout(r, 2000));
   }
 }

@@ -15,10 +15,33 @@ const report = (name: string, inputsHash: string, hosts: string[] = []): Sandbox
     fileWrites: [],
     fsDiff: [],
     connections: [],
-    network: { dns: hosts.map((qname) => ({ kind: 'dns', time: 1, transport: 'udp', clientPort: 1, server: { address: '10.0.0.1', port: 53, hostname: null }, qname, qtype: 'A', answers: [] })), tcp: [], udp: [] },
+    network: {
+      dns: hosts.map((qname) => ({
+        kind: 'dns',
+        time: 1,
+        transport: 'udp',
+        clientPort: 1,
+        server: { address: '10.0.0.1', port: 53, hostname: null },
+        qname,
+        qtype: 'A',
+        answers: [],
+      })),
+      tcp: [],
+      udp: [],
+    },
   }) as unknown as SandboxReport;
 
-const result = (id: string, over: Partial<EvalResult> = {}): EvalResult => ({ id, ecosystem: 'npm', label: 'benign', verdict: 'benign', score: 0, reasons: [], timeMs: 1, reportPath: `/r/${id}.json`, ...over });
+const result = (id: string, over: Partial<EvalResult> = {}): EvalResult => ({
+  id,
+  ecosystem: 'npm',
+  label: 'benign',
+  verdict: 'benign',
+  score: 0,
+  reasons: [],
+  timeMs: 1,
+  reportPath: `/r/${id}.json`,
+  ...over,
+});
 
 describe('baseline learn', () => {
   const samples = [
@@ -55,7 +78,7 @@ describe('baseline learn', () => {
     expect(learnBaseline(runs.filter((r) => r.packageName === 'a')).hosts).toEqual([]);
   });
 
-  it('records the images from the reports\' sandbox section, most used first', () => {
+  it("records the images from the reports' sandbox section, most used first", () => {
     expect(imagesOf(runs.map((r) => r.report))).toEqual([
       { image: 'airlock/sandbox-npm:latest', imageId: 'sha256:h1', inputsHash: 'h1', runs: 2 },
       { image: 'airlock/sandbox-npm:latest', imageId: 'sha256:h2', inputsHash: 'h2', runs: 1 },
@@ -64,10 +87,27 @@ describe('baseline learn', () => {
 
   it('writes provenance: date, command, corpus and split, counts, failures, images, control, thresholds', () => {
     const learned = learnBaseline(runs, { minPackages: 2 });
-    const control = { format: 'airlock-control/1' as const, ecosystem: 'npm' as const, inputsHash: 'h2', image: 'i', imageId: 'sha256:h2', createdAt: 'x', reportId: 'r', baseline: { writtenPaths: [], programs: [], hosts: ['registry.npmjs.org'] } };
+    const control = {
+      format: 'airlock-control/1' as const,
+      ecosystem: 'npm' as const,
+      inputsHash: 'h2',
+      image: 'i',
+      imageId: 'sha256:h2',
+      createdAt: 'x',
+      reportId: 'r',
+      baseline: { writtenPaths: [], programs: [], hosts: ['registry.npmjs.org'] },
+    };
     const file = baselineFile({
-      ecosystem: 'npm', learned, runs, failed, control,
-      createdAt: '2026-11-24T05:00:00.000Z', command: 'airlock baseline learn corpus.json', corpora: [{ file: 'corpus.json', sha256: 'abc' }], samples: 5, results: 'train-results.json',
+      ecosystem: 'npm',
+      learned,
+      runs,
+      failed,
+      control,
+      createdAt: '2026-11-24T05:00:00.000Z',
+      command: 'airlock baseline learn corpus.json',
+      corpora: [{ file: 'corpus.json', sha256: 'abc' }],
+      samples: 5,
+      results: 'train-results.json',
     });
     expect(isBaselineFile(JSON.parse(JSON.stringify(file)))).toBe(true);
     expect(file.provenance).toEqual({
@@ -83,6 +123,19 @@ describe('baseline learn', () => {
     expect(file.thresholds).toEqual({ minPackages: 2 });
     expect(file.packages).toBe(2);
     expect(file.belowThreshold.hosts).toEqual([{ value: 'only-b.test', packages: 1, seenIn: ['b'] }]);
-    expect(baselineFile({ ecosystem: 'npm', learned, runs, failed, control: null, createdAt: 'x', command: 'c', corpora: [], samples: 0, results: 'r' }).provenance.control).toBeNull();
+    expect(
+      baselineFile({
+        ecosystem: 'npm',
+        learned,
+        runs,
+        failed,
+        control: null,
+        createdAt: 'x',
+        command: 'c',
+        corpora: [],
+        samples: 0,
+        results: 'r',
+      }).provenance.control,
+    ).toBeNull();
   });
 });

@@ -5,13 +5,26 @@ import { describe, expect, it } from 'vitest';
 import { loadCorpus, selectSplit, splitOf, type Sample } from '../src/eval/corpus.js';
 import { chooseSamples, splitLine } from '../src/eval/eval-command.js';
 
-const benign = (name: string, version = '1.0.0'): Sample => ({ id: `npm:${name}@${version}`, ecosystem: 'npm', label: 'benign', target: `npm:${name}@${version}`, name });
+const benign = (name: string, version = '1.0.0'): Sample => ({
+  id: `npm:${name}@${version}`,
+  ecosystem: 'npm',
+  label: 'benign',
+  target: `npm:${name}@${version}`,
+  name,
+});
 const names = Array.from({ length: 200 }, (_, i) => `package-${i}`);
 
 describe('train/test split', () => {
   it('is a fixed function of the package name (sha256 with a versioned salt)', () => {
     // Pinned values: changing the rule moves packages across the split and must be deliberate.
-    expect(['esbuild', 'bufferutil', 'lodash', 'axios', 'puppeteer', 'fsevents'].map(splitOf)).toEqual(['test', 'train', 'train', 'test', 'train', 'test']);
+    expect(['esbuild', 'bufferutil', 'lodash', 'axios', 'puppeteer', 'fsevents'].map(splitOf)).toEqual([
+      'test',
+      'train',
+      'train',
+      'test',
+      'train',
+      'test',
+    ]);
   });
 
   it('puts about half of the names on each side', () => {
@@ -31,7 +44,9 @@ describe('train/test split', () => {
   });
 
   it('never splits malicious samples', () => {
-    const malicious: Sample[] = names.slice(0, 20).map((n) => ({ id: `pypi:${n}.tar.gz`, ecosystem: 'pypi', label: 'malicious', target: `/x/${n}.tar.gz`, name: n }));
+    const malicious: Sample[] = names
+      .slice(0, 20)
+      .map((n) => ({ id: `pypi:${n}.tar.gz`, ecosystem: 'pypi', label: 'malicious', target: `/x/${n}.tar.gz`, name: n }));
     expect(selectSplit(malicious, 'train')).toEqual(malicious);
     expect(selectSplit(malicious, 'test')).toEqual(malicious);
   });
@@ -39,7 +54,10 @@ describe('train/test split', () => {
   it('reads the split name from the corpus: npm lists by name, manifests by package', () => {
     const dir = mkdtempSync(join(tmpdir(), 'airlock-split-'));
     writeFileSync(join(dir, 'npm.json'), JSON.stringify([{ name: '@scope/pkg', version: '1.2.3' }]));
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify([{ file: 'evil-1.0.tar.gz', package: 'evil', label: 'malicious', ecosystem: 'pypi' }]));
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify([{ file: 'evil-1.0.tar.gz', package: 'evil', label: 'malicious', ecosystem: 'pypi' }]),
+    );
     expect(loadCorpus(join(dir, 'npm.json'))[0]).toMatchObject({ id: 'npm:@scope/pkg@1.2.3', name: '@scope/pkg' });
     expect(loadCorpus(join(dir, 'manifest.json'))[0]).toMatchObject({ id: 'pypi:evil-1.0.tar.gz', name: 'evil' });
   });
@@ -49,8 +67,12 @@ describe('train/test split', () => {
     const test = chooseSamples(samples, { split: 'test', limit: 5 });
     expect(test).toHaveLength(5);
     expect(test.every((s) => splitOf(s.name) === 'test')).toBe(true);
-    expect(chooseSamples(samples, { split: 'train', only: 'package-1' }).every((s) => splitOf(s.name) === 'train' && s.id.includes('package-1'))).toBe(true);
-    expect(splitLine('test', test)).toMatch(/^split: test \(benign samples of the test split: 5; malicious samples kept whole: 0; rule: sha256/);
+    expect(
+      chooseSamples(samples, { split: 'train', only: 'package-1' }).every((s) => splitOf(s.name) === 'train' && s.id.includes('package-1')),
+    ).toBe(true);
+    expect(splitLine('test', test)).toMatch(
+      /^split: test \(benign samples of the test split: 5; malicious samples kept whole: 0; rule: sha256/,
+    );
     expect(splitLine('all', test)).toContain('no split');
   });
 });

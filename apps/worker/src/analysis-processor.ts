@@ -61,10 +61,27 @@ async function finishCompleted(ctx: WorkerContext, { runKey, target }: AnalysisJ
   const verdict = summarizeVerdict(report.verdict);
   const phases = report.phases.map((p) => ({ name: p.name, status: p.status, durationMs: p.durationMs }));
   const finishedAt = new Date().toISOString();
-  const entry = { ecosystem: target.ecosystem, name: target.name, version: target.version, archiveSha256: report.package.archive.sha256, reportId: report.id, analyzedAt: finishedAt, verdict, phases };
+  const entry = {
+    ecosystem: target.ecosystem,
+    name: target.name,
+    version: target.version,
+    archiveSha256: report.package.archive.sha256,
+    reportId: report.id,
+    analyzedAt: finishedAt,
+    verdict,
+    phases,
+  };
   // Verdicts first, run outcome second: a submitter checks verdicts, then subscribes, so never misses both.
   const publicEntry = target.kind === 'registry' ? await ctx.store.verdicts.record('public', entry) : null;
-  const outcome: RunOutcome = { status: 'completed', reportId: report.id, verdict, phases, archiveSha256: entry.archiveSha256, finishedAt, durationMs: report.timings.totalMs };
+  const outcome: RunOutcome = {
+    status: 'completed',
+    reportId: report.id,
+    verdict,
+    phases,
+    archiveSha256: entry.archiveSha256,
+    finishedAt,
+    durationMs: report.timings.totalMs,
+  };
   const ids = await ctx.store.analyses.finishRun(runKey, outcome);
   const orgEntries = new Map<string, VerdictEntry>();
   for (const id of ids) {
@@ -78,9 +95,16 @@ async function finishCompleted(ctx: WorkerContext, { runKey, target }: AnalysisJ
     }
     const data = { analysis, reportUrl: `/v1/analyses/${analysis.id}/report` };
     await emitEvent(ctx.store, ctx.queues, analysis.orgId, 'analysis.verdict', data);
-    if (recorded.previousVerdict) await emitEvent(ctx.store, ctx.queues, analysis.orgId, 'analysis.verdict_changed', { ...data, previousVerdict: recorded.previousVerdict });
+    if (recorded.previousVerdict)
+      await emitEvent(ctx.store, ctx.queues, analysis.orgId, 'analysis.verdict_changed', {
+        ...data,
+        previousVerdict: recorded.previousVerdict,
+      });
     if (analysis.inventoryId) await checkInventoryCompletion(ctx, analysis.inventoryId);
   }
   await ctx.store.stats.recordRun(verdict.verdict, report.timings.totalMs);
-  ctx.log.info({ runKey, reportId: report.id, verdict: verdict.verdict, score: verdict.score, analyses: ids.length }, 'analysis run completed');
+  ctx.log.info(
+    { runKey, reportId: report.id, verdict: verdict.verdict, score: verdict.score, analyses: ids.length },
+    'analysis run completed',
+  );
 }

@@ -20,7 +20,13 @@ export function inventoryProcessor(ctx: WorkerContext, mode: 'expand' | 'rescan'
     if (!found) throw new AirlockError('INVALID_INPUT', `inventory ${job.data.inventoryId} does not exist`);
     let inventory: InventoryRecord = found;
     if (mode === 'rescan') {
-      inventory = { ...inventory, status: 'expanding', rescans: inventory.rescans + 1, completedAt: null, packages: inventory.packages.map((p) => ({ ...p, analysisId: null })) };
+      inventory = {
+        ...inventory,
+        status: 'expanding',
+        rescans: inventory.rescans + 1,
+        completedAt: null,
+        packages: inventory.packages.map((p) => ({ ...p, analysisId: null })),
+      };
       await ctx.store.inventories.save(inventory);
     }
     if (mode === 'expand') inventory = { ...inventory, ...(await checkLockfileIntegrity(ctx, inventory.packages)) };
@@ -43,7 +49,10 @@ export function inventoryProcessor(ctx: WorkerContext, mode: 'expand' | 'rescan'
 }
 
 /** Each npm lockfile hash against the registry's; what cannot be checked is listed with why, never dropped. */
-async function checkLockfileIntegrity(ctx: WorkerContext, packages: readonly InventoryPackageRef[]): Promise<Pick<InventoryRecord, 'integrityMismatches' | 'integrityUnchecked'>> {
+async function checkLockfileIntegrity(
+  ctx: WorkerContext,
+  packages: readonly InventoryPackageRef[],
+): Promise<Pick<InventoryRecord, 'integrityMismatches' | 'integrityUnchecked'>> {
   const integrityMismatches: InventoryRecord['integrityMismatches'] = [];
   const integrityUnchecked: InventoryRecord['integrityUnchecked'] = [];
   const options = serviceNpmOptions(ctx.config);
@@ -65,18 +74,33 @@ async function checkLockfileIntegrity(ctx: WorkerContext, packages: readonly Inv
     try {
       const release = await resolveRelease(pkg.name, pkg.version, ctx.config.pypiIndex ?? DEFAULT_PYPI_INDEX);
       const published = release.files.flatMap((f) => (f.sha256 ? [sriFromHex('sha256', f.sha256)] : []));
-      if (published.length === 0) return void integrityUnchecked.push({ name: pkg.name, version: pkg.version, reason: 'the index publishes no sha256 for this release' });
+      if (published.length === 0)
+        return void integrityUnchecked.push({
+          name: pkg.name,
+          version: pkg.version,
+          reason: 'the index publishes no sha256 for this release',
+        });
       const matches = published.some((sri) => checkIntegrity(declared, sri).length === 0);
-      if (!matches) integrityMismatches.push({ ecosystem: 'pypi', name: pkg.name, version: pkg.version, lockfile: declared, registry: published.join(' ') });
+      if (!matches)
+        integrityMismatches.push({
+          ecosystem: 'pypi',
+          name: pkg.name,
+          version: pkg.version,
+          lockfile: declared,
+          registry: published.join(' '),
+        });
     } catch (err) {
       integrityUnchecked.push({ name: pkg.name, version: pkg.version, reason: (err as Error).message });
     }
   };
   // A few registry lookups at a time: a 1,000-package lockfile takes seconds, not minutes.
   const queue = [...packages];
-  await Promise.all(Array.from({ length: INTEGRITY_LOOKUPS_AT_ONCE }, async () => {
-    for (let pkg = queue.shift(); pkg; pkg = queue.shift()) await check(pkg);
-  }));
-  const byName = (a: { name: string; version: string }, b: { name: string; version: string }) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version);
+  await Promise.all(
+    Array.from({ length: INTEGRITY_LOOKUPS_AT_ONCE }, async () => {
+      for (let pkg = queue.shift(); pkg; pkg = queue.shift()) await check(pkg);
+    }),
+  );
+  const byName = (a: { name: string; version: string }, b: { name: string; version: string }) =>
+    a.name.localeCompare(b.name) || a.version.localeCompare(b.version);
   return { integrityMismatches: integrityMismatches.sort(byName), integrityUnchecked: integrityUnchecked.sort(byName) };
 }

@@ -15,8 +15,12 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
     artifactsRoot: join(config.dataDir, 'artifacts'),
     signal,
     signalPolicy: ctx.signalPolicy,
-    timeoutsMs: { ...(config.installTimeoutMs ? { install: config.installTimeoutMs } : {}), ...(config.importTimeoutMs ? { import: config.importTimeoutMs } : {}) },
-    log: (message: string, fields?: Record<string, unknown>) => ctx.log.debug({ ...fields, package: `${target.name}@${target.version}` }, message),
+    timeoutsMs: {
+      ...(config.installTimeoutMs ? { install: config.installTimeoutMs } : {}),
+      ...(config.importTimeoutMs ? { import: config.importTimeoutMs } : {}),
+    },
+    log: (message: string, fields?: Record<string, unknown>) =>
+      ctx.log.debug({ ...fields, package: `${target.name}@${target.version}` }, message),
   };
   if (target.kind === 'archive') return analyzeLocalPackage(target.path, common);
   if (target.ecosystem === 'npm') {
@@ -28,7 +32,11 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
 /** The report of the highest version below this one that has a public verdict (an update is compared with it). */
 async function previousVersionReport(ctx: WorkerContext, target: AnalysisTarget): Promise<SandboxReport | null> {
   const others = await ctx.store.verdicts.otherVersions(target.ecosystem, target.name, target.version);
-  const previous = previousVersion(target.ecosystem, target.version, others.map((e) => e.version));
+  const previous = previousVersion(
+    target.ecosystem,
+    target.version,
+    others.map((e) => e.version),
+  );
   const entry = others.find((e) => e.version === previous);
   const text = entry ? await ctx.store.verdicts.reportJson(entry.reportId) : null;
   if (text) ctx.log.debug({ package: `${target.name}@${target.version}`, previous }, 'comparing with the previous version');

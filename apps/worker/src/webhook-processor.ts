@@ -15,7 +15,11 @@ export function webhookProcessor(ctx: WorkerContext) {
     if (!delivery || delivery.status !== 'pending') return { status: 0 };
     const webhook = await ctx.store.webhooks.get(delivery.webhookId, delivery.orgId);
     if (!webhook) {
-      await ctx.store.webhooks.recordAttempt(delivery.id, { at: new Date().toISOString(), ok: false, status: null, error: 'the webhook was deleted', durationMs: 0 }, true);
+      await ctx.store.webhooks.recordAttempt(
+        delivery.id,
+        { at: new Date().toISOString(), ok: false, status: null, error: 'the webhook was deleted', durationMs: 0 },
+        true,
+      );
       return { status: 0 };
     }
     const result = await deliverWebhook({
@@ -29,11 +33,20 @@ export function webhookProcessor(ctx: WorkerContext) {
     const final = result.ok || !result.retryable || isLastAttempt(job);
     await ctx.store.webhooks.recordAttempt(
       delivery.id,
-      { at: new Date().toISOString(), ok: result.ok, status: result.status ?? null, error: result.ok ? null : result.error, durationMs: result.durationMs },
+      {
+        at: new Date().toISOString(),
+        ok: result.ok,
+        status: result.status ?? null,
+        error: result.ok ? null : result.error,
+        durationMs: result.durationMs,
+      },
       final,
     );
     if (result.ok) return { status: result.status };
-    ctx.log.warn({ deliveryId: delivery.id, url: webhook.url, status: result.status, error: result.error, attempt: job.attemptsMade + 1, final }, 'webhook delivery failed');
+    ctx.log.warn(
+      { deliveryId: delivery.id, url: webhook.url, status: result.status, error: result.error, attempt: job.attemptsMade + 1, final },
+      'webhook delivery failed',
+    );
     if (final) throw new UnrecoverableError(result.error);
     throw new Error(result.error);
   };

@@ -6,8 +6,26 @@ import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@ai
 import { buildReport, honeytokenFindings, TraceSummarizer, type PhaseSummary } from '@airlock/report';
 import { fetchNpmTree, fetchNpmVersionDocument, fetchPypiPackage, type FetchNpmOptions, type FetchPypiOptions } from '@airlock/registry';
 import { scoreReport, type Baseline } from '@airlock/scoring';
-import { checkManifestConfusion, checkTyposquat, ciVariableReferences, normalizePypiName, npmPopularNameIndex, pypiPopularNameIndex, scanPackageContents, signal, type StaticSignal } from '@airlock/static-signals';
-import { assertDockerReachable, MAX_ARCHIVE_BYTES, prepareArchiveBuffer, preparePackageArchive, runSandbox, type PreparedArchive, type SandboxLimits } from '@airlock/sandbox';
+import {
+  checkManifestConfusion,
+  checkTyposquat,
+  ciVariableReferences,
+  normalizePypiName,
+  npmPopularNameIndex,
+  pypiPopularNameIndex,
+  scanPackageContents,
+  signal,
+  type StaticSignal,
+} from '@airlock/static-signals';
+import {
+  assertDockerReachable,
+  MAX_ARCHIVE_BYTES,
+  prepareArchiveBuffer,
+  preparePackageArchive,
+  runSandbox,
+  type PreparedArchive,
+  type SandboxLimits,
+} from '@airlock/sandbox';
 import { StraceParser } from '@airlock/strace';
 import { scoringBaseline } from './baseline.js';
 import { policySignals, type SignalPolicy } from './signal-policy.js';
@@ -46,7 +64,11 @@ export async function analyzeLocalPackage(path: string, options: AnalyzeOptions)
 export async function analyzeNpmSpec(spec: string, options: AnalyzeOptions & FetchNpmOptions): Promise<SandboxReport> {
   const t0 = Date.now();
   const tree = await fetchNpmTree(spec, options);
-  options.log?.('npm tree fetched', { packages: tree.tarballs.length, bytes: tree.tarballs.reduce((n, t) => n + t.tgz.length, 0), ms: Date.now() - t0 });
+  options.log?.('npm tree fetched', {
+    packages: tree.tarballs.length,
+    bytes: tree.tarballs.reduce((n, t) => n + t.tgz.length, 0),
+    ms: Date.now() - t0,
+  });
   const prepared = await prepareArchiveBuffer(tree.root.tgz, { label: `npm:${spec}`, source: `npm:${spec}`, fileName: 'package.tgz' });
   const archive: PreparedArchive = {
     ...prepared,
@@ -58,7 +80,12 @@ export async function analyzeNpmSpec(spec: string, options: AnalyzeOptions & Fet
       tarballs: tree.tarballs.map((t, i) => ({ fileName: `${i}-${t.name.replace('/', '+')}-${t.version}.tgz`, tgz: t.tgz })),
     },
   };
-  const refs = tree.tarballs.map((t) => ({ ecosystem: 'npm' as const, name: t.name, version: t.version, file: `package-lock.json (${t.location})` }));
+  const refs = tree.tarballs.map((t) => ({
+    ecosystem: 'npm' as const,
+    name: t.name,
+    version: t.version,
+    file: `package-lock.json (${t.location})`,
+  }));
   const extra = [...policySignals(options.signalPolicy, refs, 'public'), ...(await manifestConfusionOf(archive, options))];
   return analyzeArchive(archive, options, extra);
 }
@@ -91,12 +118,33 @@ export async function analyzePypiSpec(spec: string, options: AnalyzeOptions & Om
     maxBytes: MAX_ARCHIVE_BYTES,
   });
   const label = `pypi:${download.name}==${download.version}`;
-  options.log?.('pypi package fetched', { file: download.file.filename, api: download.api, bytes: download.bytes.length, ms: Date.now() - t0 });
-  const archive = await prepareArchiveBuffer(download.bytes, { label, source: `${label} (${download.file.filename})`, fileName: download.file.filename });
-  const extra = policySignals(options.signalPolicy, [{ ecosystem: 'pypi', name: download.name, version: download.version, file: download.file.filename }], 'public');
+  options.log?.('pypi package fetched', {
+    file: download.file.filename,
+    api: download.api,
+    bytes: download.bytes.length,
+    ms: Date.now() - t0,
+  });
+  const archive = await prepareArchiveBuffer(download.bytes, {
+    label,
+    source: `${label} (${download.file.filename})`,
+    fileName: download.file.filename,
+  });
+  const extra = policySignals(
+    options.signalPolicy,
+    [{ ecosystem: 'pypi', name: download.name, version: download.version, file: download.file.filename }],
+    'public',
+  );
   // The index said one project, the file's own metadata another: pip installs what the file says.
   if (normalizePypiName(archive.identity.name) !== normalizePypiName(download.name)) {
-    extra.push(signal('manifest-confusion.name', 'high', `the index lists "${download.name}" but the file's metadata names "${archive.identity.name}"`, { file: download.file.filename, value: archive.identity.name }, { declared: download.name, actual: archive.identity.name }));
+    extra.push(
+      signal(
+        'manifest-confusion.name',
+        'high',
+        `the index lists "${download.name}" but the file's metadata names "${archive.identity.name}"`,
+        { file: download.file.filename, value: archive.identity.name },
+        { declared: download.name, actual: archive.identity.name },
+      ),
+    );
   }
   return analyzeArchive(archive, options, extra);
 }
@@ -106,7 +154,11 @@ export async function analyzePypiSpec(spec: string, options: AnalyzeOptions & Om
  * code reads CI variables, a second run imitating a CI job (packages that act only in CI, to steal its
  * secrets or to stay quiet in sandboxes). The report with the higher score is the answer.
  */
-async function analyzeArchive(archive: PreparedArchive, options: AnalyzeOptions, extraSignals: StaticSignal[] = []): Promise<SandboxReport> {
+async function analyzeArchive(
+  archive: PreparedArchive,
+  options: AnalyzeOptions,
+  extraSignals: StaticSignal[] = [],
+): Promise<SandboxReport> {
   await assertDockerReachable(options.docker);
   const first = await runOnce(archive, options, extraSignals, { name: 'developer', reason: null });
   if (first.verdict?.verdict === 'malicious' || options.ciProfile === false) return first;
@@ -117,7 +169,12 @@ async function analyzeArchive(archive: PreparedArchive, options: AnalyzeOptions,
   return (ci.verdict?.score ?? 0) > (first.verdict?.score ?? 0) ? ci : first;
 }
 
-async function runOnce(archive: PreparedArchive, options: AnalyzeOptions, extraSignals: StaticSignal[], profile: { name: 'developer' | 'ci'; reason: string | null }): Promise<SandboxReport> {
+async function runOnce(
+  archive: PreparedArchive,
+  options: AnalyzeOptions,
+  extraSignals: StaticSignal[],
+  profile: { name: 'developer' | 'ci'; reason: string | null },
+): Promise<SandboxReport> {
   const id = nanoid(12);
   const run = await runSandbox({
     docker: options.docker,

@@ -19,11 +19,28 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ecosystem, SandboxReport } from '@airlock/core';
-import { baselineFromFile, baselineFromReports, emptyBaseline, isBaselineFile, LEARNED_BASELINE_FILES, mergeBaselines, type Baseline, type BaselineFile } from '@airlock/scoring';
+import {
+  baselineFromFile,
+  baselineFromReports,
+  emptyBaseline,
+  isBaselineFile,
+  LEARNED_BASELINE_FILES,
+  mergeBaselines,
+  type Baseline,
+  type BaselineFile,
+} from '@airlock/scoring';
 import { analyzeLocalPackage, type AnalyzeOptions } from './analyze.js';
 
 /** What `airlock baseline learn` needs from the scorer, re-exported so the CLI depends on the pipeline only. */
-export { DEFAULT_THRESHOLDS, isBaselineFile, learnBaseline, LEARNED_BASELINE_FILES, type BaselineFile, type BaselineProvenance, type LearnedSignatures } from '@airlock/scoring';
+export {
+  DEFAULT_THRESHOLDS,
+  isBaselineFile,
+  learnBaseline,
+  LEARNED_BASELINE_FILES,
+  type BaselineFile,
+  type BaselineProvenance,
+  type LearnedSignatures,
+} from '@airlock/scoring';
 
 export interface ControlRun {
   format: 'airlock-control/1';
@@ -57,7 +74,8 @@ export function learnedBaselineFile(ecosystem: Ecosystem): { path: string; file:
   const url = (LEARNED_BASELINE_FILES as Partial<Record<Ecosystem, URL>>)[ecosystem];
   if (!url || !existsSync(fileURLToPath(url))) return null;
   const data = JSON.parse(readFileSync(fileURLToPath(url), 'utf8')) as unknown;
-  if (!isBaselineFile(data) || data.ecosystem !== ecosystem) throw new Error(`${fileURLToPath(url)} is not an ${ecosystem} baseline file (format airlock-baseline/1)`);
+  if (!isBaselineFile(data) || data.ecosystem !== ecosystem)
+    throw new Error(`${fileURLToPath(url)} is not an ${ecosystem} baseline file (format airlock-baseline/1)`);
   return { path: fileURLToPath(url), file: data };
 }
 
@@ -69,7 +87,8 @@ const pending = new Map<string, Promise<ControlRun>>();
  */
 export function controlRun(inputsHash: string, ecosystem: Ecosystem, options: AnalyzeOptions): Promise<ControlRun> {
   // An image without the inputs-hash label cannot be told apart from the next one: never cache for it.
-  if (!/^[0-9a-f]{16,}$/.test(inputsHash)) return Promise.reject(new Error(`the image has no inputs-hash label (${inputsHash || 'empty'}); no control run is cached for it`));
+  if (!/^[0-9a-f]{16,}$/.test(inputsHash))
+    return Promise.reject(new Error(`the image has no inputs-hash label (${inputsHash || 'empty'}); no control run is cached for it`));
   const dir = options.controlCacheDir ?? defaultControlCacheDir();
   const file = join(dir, `control-${ecosystem}-${inputsHash}.json`);
   const key = file;
@@ -82,8 +101,14 @@ export function controlRun(inputsHash: string, ecosystem: Ecosystem, options: An
     }
     const report = await runEmptyPackage(ecosystem, options);
     const install = report.phases.find((p) => p.name === 'install');
-    if (!install || install.status !== 'completed' || install.exitCode !== 0) throw new Error(`the ${ecosystem} control run did not install cleanly (${install?.status ?? 'missing'}, exit ${install?.exitCode ?? '-'})`);
-    if (report.sandbox.imageInputsHash !== inputsHash) throw new Error(`the image changed during the control run (${inputsHash.slice(0, 12)} -> ${report.sandbox.imageInputsHash.slice(0, 12)})`);
+    if (!install || install.status !== 'completed' || install.exitCode !== 0)
+      throw new Error(
+        `the ${ecosystem} control run did not install cleanly (${install?.status ?? 'missing'}, exit ${install?.exitCode ?? '-'})`,
+      );
+    if (report.sandbox.imageInputsHash !== inputsHash)
+      throw new Error(
+        `the image changed during the control run (${inputsHash.slice(0, 12)} -> ${report.sandbox.imageInputsHash.slice(0, 12)})`,
+      );
     const control: ControlRun = {
       format: 'airlock-control/1',
       ecosystem,
@@ -109,10 +134,19 @@ async function runEmptyPackage(ecosystem: Ecosystem, options: AnalyzeOptions): P
   const dir = mkdtempSync(join(tmpdir(), 'airlock-control-'));
   try {
     if (ecosystem === 'npm') {
-      writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'airlock-control-empty', version: '0.0.0', description: 'Airlock control run: no code' })}\n`);
+      writeFileSync(
+        join(dir, 'package.json'),
+        `${JSON.stringify({ name: 'airlock-control-empty', version: '0.0.0', description: 'Airlock control run: no code' })}\n`,
+      );
     } else {
-      writeFileSync(join(dir, 'PKG-INFO'), 'Metadata-Version: 2.1\nName: airlock-control-empty\nVersion: 0.0.0\nSummary: Airlock control run: no code\n');
-      writeFileSync(join(dir, 'setup.py'), "from setuptools import setup\n\nsetup(name='airlock-control-empty', version='0.0.0', py_modules=[])\n");
+      writeFileSync(
+        join(dir, 'PKG-INFO'),
+        'Metadata-Version: 2.1\nName: airlock-control-empty\nVersion: 0.0.0\nSummary: Airlock control run: no code\n',
+      );
+      writeFileSync(
+        join(dir, 'setup.py'),
+        "from setuptools import setup\n\nsetup(name='airlock-control-empty', version='0.0.0', py_modules=[])\n",
+      );
     }
     options.log?.('control run', { ecosystem });
     return await analyzeLocalPackage(dir, { ...options, baseline: emptyBaseline() });

@@ -51,7 +51,10 @@ export async function loadMaliciousFeed(dir: string): Promise<{ index: Malicious
   try {
     entries = await readdir(dir, { recursive: true, withFileTypes: true });
   } catch (err) {
-    throw new AirlockError('INVALID_INPUT', `cannot read the OSV feed folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new AirlockError(
+      'INVALID_INPUT',
+      `cannot read the OSV feed folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   const records: MaliciousPackageRecord[] = [];
   let files = 0;
@@ -86,7 +89,11 @@ export async function signalPolicyFromSettings(settings: { internalNamespaces?: 
  * Known-malicious matches for any package; dependency confusion only for packages that came from a
  * public registry (`public`), since an internal package may rightly carry an internal name.
  */
-export function policySignals(policy: SignalPolicy | undefined, packages: readonly PackageRef[], source: 'public' | 'local'): StaticSignal[] {
+export function policySignals(
+  policy: SignalPolicy | undefined,
+  packages: readonly PackageRef[],
+  source: 'public' | 'local',
+): StaticSignal[] {
   if (!policy) return [];
   const out: StaticSignal[] = [];
   for (const pkg of packages) {

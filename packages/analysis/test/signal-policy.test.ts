@@ -4,11 +4,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMaliciousFeed, parseInternalNamespaces, policySignals, signalPolicyFromSettings } from '../src/signal-policy.js';
 
-const mal = (id: string, ecosystem: string, name: string) => ({ id, summary: `Malicious code in ${name}`, affected: [{ package: { ecosystem, name }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }] }] });
+const mal = (id: string, ecosystem: string, name: string) => ({
+  id,
+  summary: `Malicious code in ${name}`,
+  affected: [{ package: { ecosystem, name }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }] }],
+});
 
 describe('signal policy', () => {
   it('reads scopes, prefixes and names from one list', () => {
-    expect(parseInternalNamespaces('@acme, acme-*  billing-core')).toEqual({ scopes: ['@acme'], prefixes: ['acme-'], names: ['billing-core'] });
+    expect(parseInternalNamespaces('@acme, acme-*  billing-core')).toEqual({
+      scopes: ['@acme'],
+      prefixes: ['acme-'],
+      names: ['billing-core'],
+    });
   });
 
   it('loads every OSV document under a folder, nested, and refuses broken JSON by name', async () => {

@@ -1,11 +1,5 @@
 /** Error codes callers can branch on; messages are for people. */
-export type AirlockErrorCode =
-  | 'INVALID_INPUT'
-  | 'ARCHIVE_REJECTED'
-  | 'IMAGE_MISSING'
-  | 'DOCKER_UNAVAILABLE'
-  | 'SANDBOX_FAILED'
-  | 'ABORTED';
+export type AirlockErrorCode = 'INVALID_INPUT' | 'ARCHIVE_REJECTED' | 'IMAGE_MISSING' | 'DOCKER_UNAVAILABLE' | 'SANDBOX_FAILED' | 'ABORTED';
 
 export class AirlockError extends Error {
   constructor(

@@ -48,7 +48,8 @@ export function parsePythonMetadata(text: string): { name: string; version: stri
   const name = field('Name');
   const version = field('Version');
   if (!name || !PYPI_NAME.test(name)) throw new Error(`metadata has no valid Name (got ${JSON.stringify(name ?? null)})`);
-  if (!version || !/^[\w.!+-]{1,64}$/.test(version)) throw new Error(`metadata has no valid Version (got ${JSON.stringify(version ?? null)})`);
+  if (!version || !/^[\w.!+-]{1,64}$/.test(version))
+    throw new Error(`metadata has no valid Version (got ${JSON.stringify(version ?? null)})`);
   return { name, version };
 }
 

@@ -25,8 +25,14 @@ describe('parseNpmManifest', () => {
 describe('parsePythonMetadata', () => {
   it('reads Name and Version from PKG-INFO headers', async () => {
     const { parsePythonMetadata } = await import('../src/package.js');
-    expect(parsePythonMetadata('Metadata-Version: 2.1\nName: adgrand\nVersion: 6.67\nSummary: x\n\nName: body-is-ignored\n')).toEqual({ name: 'adgrand', version: '6.67' });
-    expect(parsePythonMetadata('Metadata-Version: 2.1\r\nName: anku2-rce\r\nVersion: 0.0.2\r\n')).toEqual({ name: 'anku2-rce', version: '0.0.2' });
+    expect(parsePythonMetadata('Metadata-Version: 2.1\nName: adgrand\nVersion: 6.67\nSummary: x\n\nName: body-is-ignored\n')).toEqual({
+      name: 'adgrand',
+      version: '6.67',
+    });
+    expect(parsePythonMetadata('Metadata-Version: 2.1\r\nName: anku2-rce\r\nVersion: 0.0.2\r\n')).toEqual({
+      name: 'anku2-rce',
+      version: '0.0.2',
+    });
   });
   it.each([
     ['Metadata-Version: 2.1\nVersion: 1.0\n', /no valid Name/],

@@ -68,10 +68,13 @@ export function answerDnsQuery(query: Uint8Array, book: FakeAddressBook): DnsAns
 
 /** Wire form of a name; labels longer than 63 bytes (exfiltration likes them) are cut to fit. */
 function encodeName(name: string): Buffer {
-  const parts = name.split('.').filter(Boolean).map((label) => {
-    const bytes = Buffer.from(label, 'utf8').subarray(0, 63);
-    return Buffer.concat([Buffer.from([bytes.length]), bytes]);
-  });
+  const parts = name
+    .split('.')
+    .filter(Boolean)
+    .map((label) => {
+      const bytes = Buffer.from(label, 'utf8').subarray(0, 63);
+      return Buffer.concat([Buffer.from([bytes.length]), bytes]);
+    });
   return Buffer.concat([...parts, Buffer.from([0])]);
 }
 

@@ -52,7 +52,16 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ t
     if (!answer) return void recordDatagram(msg, rinfo);
     dnsUdp.send(answer.response, rinfo.port, rinfo.address);
     void destinationOf('udp', rinfo.port, config.dnsPort).then((server) =>
-      write({ kind: 'dns', time, transport: 'udp', clientPort: rinfo.port, server, qname: answer.qname, qtype: answer.qtype, answers: answer.answers }),
+      write({
+        kind: 'dns',
+        time,
+        transport: 'udp',
+        clientPort: rinfo.port,
+        server,
+        qname: answer.qname,
+        qtype: answer.qtype,
+        answers: answer.answers,
+      }),
     );
   });
 
@@ -71,7 +80,16 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ t
         socket.write(Buffer.concat([length, answer.response]));
         const clientPort = socket.remotePort ?? 0;
         void destinationOf('tcp', clientPort, config.dnsPort).then((server) =>
-          write({ kind: 'dns', time, transport: 'tcp', clientPort, server, qname: answer.qname, qtype: answer.qtype, answers: answer.answers }),
+          write({
+            kind: 'dns',
+            time,
+            transport: 'tcp',
+            clientPort,
+            server,
+            qname: answer.qname,
+            qtype: answer.qtype,
+            answers: answer.answers,
+          }),
         );
       }
     });
@@ -99,9 +117,17 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<{ t
   const tcpSink = createServer((socket) => handleTcp(socket));
   const handleTcp = (socket: Socket) => {
     const record: TcpRecord = {
-      kind: 'tcp', time: now(), endTime: 0, clientPort: socket.remotePort ?? 0,
+      kind: 'tcp',
+      time: now(),
+      endTime: 0,
+      clientPort: socket.remotePort ?? 0,
       destination: { address: null, port: null, hostname: null },
-      protocol: 'none', http: null, tls: null, firstBytes: '', bytes: 0, truncated: false,
+      protocol: 'none',
+      http: null,
+      tls: null,
+      firstBytes: '',
+      bytes: 0,
+      truncated: false,
     };
     open.add(record);
     let captured = Buffer.alloc(0);
@@ -206,7 +232,12 @@ const LOOKUP_BATCH_MS = 100;
  * one process start, not one each (the service shares the CPU with the analysed package).
  */
 function conntrackLookups() {
-  let pending: { protocol: 'tcp' | 'udp'; clientPort: number; servicePort: number; resolve: (d: { address: string; port: number } | null) => void }[] = [];
+  let pending: {
+    protocol: 'tcp' | 'udp';
+    clientPort: number;
+    servicePort: number;
+    resolve: (d: { address: string; port: number } | null) => void;
+  }[] = [];
   let timer: NodeJS.Timeout | null = null;
   const flush = () => {
     timer = null;

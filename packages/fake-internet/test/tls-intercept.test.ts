@@ -19,7 +19,15 @@ let service: Awaited<ReturnType<typeof startFakeInternet>>;
 
 beforeAll(async () => {
   execFileSync('sh', [resolve(__dirname, '../../../sandbox-images/fake-internet/make-ca.sh'), tlsDir]);
-  service = await startFakeInternet({ logFile, dnsPort: 0, tcpPort: 0, udpPort: 0, captureBytes: 64 * 1024, idleMs: 5000, authority: fileAuthority(tlsDir) });
+  service = await startFakeInternet({
+    logFile,
+    dnsPort: 0,
+    tcpPort: 0,
+    udpPort: 0,
+    captureBytes: 64 * 1024,
+    idleMs: 5000,
+    authority: fileAuthority(tlsDir),
+  });
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -27,7 +35,15 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function post(host: string, body: string, ca?: string): Promise<{ status: number; text: string } | { error: string }> {
   return new Promise((done) => {
     const req = request(
-      { host: '127.0.0.1', port: service.tcpPort, servername: host, method: 'POST', path: '/api/webhooks/123/abc', headers: { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, ...(ca ? { ca } : {}) },
+      {
+        host: '127.0.0.1',
+        port: service.tcpPort,
+        servername: host,
+        method: 'POST',
+        path: '/api/webhooks/123/abc',
+        headers: { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        ...(ca ? { ca } : {}),
+      },
       (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -39,7 +55,12 @@ function post(host: string, body: string, ca?: string): Promise<{ status: number
   });
 }
 
-const tcpRecords = () => readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as NetworkRecord).filter((r): r is TcpRecord => r.kind === 'tcp');
+const tcpRecords = () =>
+  readFileSync(logFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as NetworkRecord)
+    .filter((r): r is TcpRecord => r.kind === 'tcp');
 
 describe('TLS interception with the run CA', () => {
   it('decrypts and answers an HTTPS request from a client that trusts the run CA, and records its body', async () => {
@@ -52,7 +73,13 @@ describe('TLS interception with the run CA', () => {
 
     const [trusted, refused] = tcpRecords();
     expect(trusted).toMatchObject({ protocol: 'tls', tls: { sni: 'discord.com', intercepted: true } });
-    expect(trusted!.http).toMatchObject({ method: 'POST', target: '/api/webhooks/123/abc', host: 'discord.com', body: '{"content":"npm_AbC123"}', complete: true });
+    expect(trusted!.http).toMatchObject({
+      method: 'POST',
+      target: '/api/webhooks/123/abc',
+      host: 'discord.com',
+      body: '{"content":"npm_AbC123"}',
+      complete: true,
+    });
     // The raw bytes stay encrypted; the body is only readable from the decrypted request.
     expect(Buffer.from(trusted!.firstBytes, 'base64').toString('latin1')).not.toContain('npm_AbC123');
     expect(refused).toMatchObject({ protocol: 'tls', tls: { sni: 'evil.example', intercepted: false }, http: null });

@@ -12,7 +12,12 @@ export type FileAccess = Omit<HoneytokenAccess, 'tokenId' | 'kind'>;
 export function findExfiltration(tokens: Honeytoken[], network: NetworkActivity): HoneytokenExfiltration[] {
   const searches = tokens.map((token) => ({ token, needles: needlesFor(token.value) }));
   const hits: HoneytokenExfiltration[] = [];
-  const scan = (haystacks: string[] | ((token: Honeytoken) => string[]), channel: HoneytokenExfiltration['channel'], destination: string, time: number) => {
+  const scan = (
+    haystacks: string[] | ((token: Honeytoken) => string[]),
+    channel: HoneytokenExfiltration['channel'],
+    destination: string,
+    time: number,
+  ) => {
     for (const { token, needles } of searches) {
       for (const haystack of typeof haystacks === 'function' ? haystacks(token) : haystacks) {
         const needle = findNeedle(haystack, needles);
@@ -31,11 +36,20 @@ export function findExfiltration(tokens: Honeytoken[], network: NetworkActivity)
     if (conn.http) {
       const h = conn.http;
       const host = (h.host ?? conn.destination.hostname ?? '').toLowerCase().replace(/:\d+$/, '');
-      const headers = (keepAuth: boolean) => h.headers.filter(([k]) => keepAuth || k.toLowerCase() !== 'authorization').map(([k, v]) => `${k}: ${v}`).join('\n');
+      const headers = (keepAuth: boolean) =>
+        h.headers
+          .filter(([k]) => keepAuth || k.toLowerCase() !== 'authorization')
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\n');
       // A token in the Authorization header of a request to its own service is used, not sent away
       // (youtube-dl-exec asks the GitHub API for releases with GITHUB_TOKEN); what that use does is for
       // the scoring rules (a GitHub repository created with it is self-propagation).
-      scan((token) => (isOwnService(token.kind, host) ? [h.target, headers(false), h.body] : [h.target, headers(true), h.body, raw]), 'http', describe(conn.destination), conn.time);
+      scan(
+        (token) => (isOwnService(token.kind, host) ? [h.target, headers(false), h.body] : [h.target, headers(true), h.body, raw]),
+        'http',
+        describe(conn.destination),
+        conn.time,
+      );
     } else if (conn.protocol !== 'tls') scan([raw], 'tcp', describe(conn.destination), conn.time);
   }
   for (const datagram of network.udp) {

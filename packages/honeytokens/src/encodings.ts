@@ -20,7 +20,9 @@ export function needlesFor(value: string): Needle[] {
     { encoding: 'reversed', text: [...value].reverse().join(''), caseInsensitive: false },
   ];
   for (let pad = 0; pad < 3; pad++) {
-    const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString('base64').replace(/=+$/, '');
+    const encoded = Buffer.concat([Buffer.alloc(pad), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
     const start = pad === 0 ? 0 : Math.ceil((pad * 4) / 3) + 1;
     const end = encoded.length - 2;
     if (end - start >= 12) needles.push({ encoding: 'base64', text: encoded.slice(start, end), caseInsensitive: false });

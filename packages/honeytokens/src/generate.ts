@@ -26,7 +26,13 @@ export function planHoneytokens(ctx: PlanContext): HoneytokenPlan {
   const files: PlantedFile[] = [];
   const env: Record<string, string> = {};
   const add = (kind: Honeytoken['kind'], value: string, where: { files?: string[]; envVars?: string[] }) =>
-    tokens.push({ id: `${kind}-${tokens.filter((t) => t.kind === kind).length + 1}`, kind, value, files: where.files ?? [], envVars: where.envVars ?? [] });
+    tokens.push({
+      id: `${kind}-${tokens.filter((t) => t.kind === kind).length + 1}`,
+      kind,
+      value,
+      files: where.files ?? [],
+      envVars: where.envVars ?? [],
+    });
   const file = (path: string, content: string | Uint8Array, mode = 0o600) =>
     files.push({ path, content: typeof content === 'string' ? text(content) : content, mode });
 
@@ -45,7 +51,11 @@ export function planHoneytokens(ctx: PlanContext): HoneytokenPlan {
 
   file(`${home}/.ssh/id_rsa`, ctx.sshPrivateKeyPem);
   // The key's longest base64 line is distinctive enough to spot in egress, even if only part leaks.
-  const keyLine = ctx.sshPrivateKeyPem.split('\n').filter((l) => !l.startsWith('-----')).sort((a, b) => b.length - a.length)[1] ?? '';
+  const keyLine =
+    ctx.sshPrivateKeyPem
+      .split('\n')
+      .filter((l) => !l.startsWith('-----'))
+      .sort((a, b) => b.length - a.length)[1] ?? '';
   add('ssh-private-key', keyLine, { files: [`${home}/.ssh/id_rsa`] });
 
   const ghEnv = `ghp_${base62(r, 36)}`;
@@ -57,7 +67,10 @@ export function planHoneytokens(ctx: PlanContext): HoneytokenPlan {
 
   const stripe = `sk_live_${base62(r, 24)}`;
   const dbPassword = base62(r, 20);
-  file(`${ctx.projectDir}/.env`, `NODE_ENV=production\nDATABASE_URL=postgres://app:${dbPassword}@db.internal:5432/app\nSTRIPE_SECRET_KEY=${stripe}\n`);
+  file(
+    `${ctx.projectDir}/.env`,
+    `NODE_ENV=production\nDATABASE_URL=postgres://app:${dbPassword}@db.internal:5432/app\nSTRIPE_SECRET_KEY=${stripe}\n`,
+  );
   add('dotenv-secret', stripe, { files: [`${ctx.projectDir}/.env`] });
   add('dotenv-secret', dbPassword, { files: [`${ctx.projectDir}/.env`] });
 
@@ -75,15 +88,22 @@ export function planHoneytokens(ctx: PlanContext): HoneytokenPlan {
   const ciphertext = hex(r, 64);
   const stamp = ctx.now.toISOString().replace(/:/g, '-');
   const keystore = `${home}/.ethereum/keystore/UTC--${stamp}--${address}`;
-  file(keystore, JSON.stringify({
-    address,
-    crypto: {
-      cipher: 'aes-128-ctr', ciphertext, cipherparams: { iv: hex(r, 32) },
-      kdf: 'scrypt', kdfparams: { dklen: 32, n: 262144, p: 1, r: 8, salt: hex(r, 64) }, mac: hex(r, 64),
-    },
-    id: `${hex(r, 8)}-${hex(r, 4)}-4${hex(r, 3)}-a${hex(r, 3)}-${hex(r, 12)}`,
-    version: 3,
-  }));
+  file(
+    keystore,
+    JSON.stringify({
+      address,
+      crypto: {
+        cipher: 'aes-128-ctr',
+        ciphertext,
+        cipherparams: { iv: hex(r, 32) },
+        kdf: 'scrypt',
+        kdfparams: { dklen: 32, n: 262144, p: 1, r: 8, salt: hex(r, 64) },
+        mac: hex(r, 64),
+      },
+      id: `${hex(r, 8)}-${hex(r, 4)}-4${hex(r, 3)}-a${hex(r, 3)}-${hex(r, 12)}`,
+      version: 3,
+    }),
+  );
   add('crypto-wallet', ciphertext, { files: [keystore] });
 
   return { tokens, files, env };

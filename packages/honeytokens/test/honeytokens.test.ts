@@ -4,12 +4,30 @@ import type { NetworkActivity, TcpRecord } from '@airlock/core';
 import { findExfiltration, findHoneytokenReads, findNeedle, needlesFor, planHoneytokens } from '../src/index.js';
 
 const PEM = `-----BEGIN RSA PRIVATE KEY-----\n${'MIIEowIBAAKCAQEA'.padEnd(64, 'x')}\n${'q'.repeat(64)}\nshort==\n-----END RSA PRIVATE KEY-----\n`;
-const plan = () => planHoneytokens({ home: '/home/jordan', projectDir: '/home/jordan/projects/app', sshPrivateKeyPem: PEM, random: randomBytes, now: new Date('2026-11-24T10:00:00Z') });
+const plan = () =>
+  planHoneytokens({
+    home: '/home/jordan',
+    projectDir: '/home/jordan/projects/app',
+    sshPrivateKeyPem: PEM,
+    random: randomBytes,
+    now: new Date('2026-11-24T10:00:00Z'),
+  });
 const token = (p: ReturnType<typeof plan>, id: string) => p.tokens.find((t) => t.id === id)!;
 const empty = (): NetworkActivity => ({ dns: [], tcp: [], udp: [] });
 const dest = { address: '198.18.0.1', port: 443, hostname: 'evil.example' };
 const tcp = (over: Partial<TcpRecord>): TcpRecord => ({
-  kind: 'tcp', time: 1, endTime: 2, clientPort: 40000, destination: dest, protocol: 'unknown', http: null, tls: null, firstBytes: '', bytes: 0, truncated: false, ...over,
+  kind: 'tcp',
+  time: 1,
+  endTime: 2,
+  clientPort: 40000,
+  destination: dest,
+  protocol: 'unknown',
+  http: null,
+  tls: null,
+  firstBytes: '',
+  bytes: 0,
+  truncated: false,
+  ...over,
 });
 
 describe('planHoneytokens', () => {
@@ -22,13 +40,23 @@ describe('planHoneytokens', () => {
     expect(token(p, 'github-token-2').value).toMatch(/^gho_/);
     expect(token(p, 'dotenv-secret-1').value).toMatch(/^sk_live_/);
     expect(token(p, 'ssh-private-key-1').value).toBe('q'.repeat(64));
-    expect(p.files.map((f) => f.path)).toEqual(expect.arrayContaining([
-      '/home/jordan/.npmrc', '/home/jordan/.aws/credentials', '/home/jordan/.ssh/id_rsa', '/home/jordan/.config/gh/hosts.yml',
-      '/home/jordan/projects/app/.env', '/home/jordan/.config/google-chrome/Default/Login Data',
-    ]));
+    expect(p.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining([
+        '/home/jordan/.npmrc',
+        '/home/jordan/.aws/credentials',
+        '/home/jordan/.ssh/id_rsa',
+        '/home/jordan/.config/gh/hosts.yml',
+        '/home/jordan/projects/app/.env',
+        '/home/jordan/.config/google-chrome/Default/Login Data',
+      ]),
+    );
     expect(p.files.find((f) => f.path.endsWith('.npmrc'))!.mode).toBe(0o600);
     expect(new TextDecoder().decode(p.files.find((f) => f.path.endsWith('.npmrc'))!.content)).toContain(token(p, 'npm-token-1').value);
-    expect(p.env).toMatchObject({ NPM_TOKEN: token(p, 'npm-token-1').value, AWS_ACCESS_KEY_ID: token(p, 'aws-access-key-1').value, GITHUB_TOKEN: token(p, 'github-token-1').value });
+    expect(p.env).toMatchObject({
+      NPM_TOKEN: token(p, 'npm-token-1').value,
+      AWS_ACCESS_KEY_ID: token(p, 'aws-access-key-1').value,
+      GITHUB_TOKEN: token(p, 'github-token-1').value,
+    });
     expect(p.files.some((f) => f.path.includes('/.ethereum/keystore/UTC--2026-11-24T10-00-00.000Z--'))).toBe(true);
   });
 
@@ -60,8 +88,19 @@ describe('findExfiltration', () => {
     const p = plan();
     const hexed = Buffer.from(token(p, 'aws-access-key-1').value).toString('hex');
     const network = empty();
-    network.dns.push({ kind: 'dns', time: 5, transport: 'udp', clientPort: 1, server: { address: '8.8.8.8', port: 53, hostname: null }, qname: `${hexed.slice(0, 20)}.${hexed.slice(20)}.x.evil.example`, qtype: 'A', answers: [] });
-    expect(findExfiltration(p.tokens, network)).toEqual([{ tokenId: 'aws-access-key-1', kind: 'aws-access-key', channel: 'dns', destination: '8.8.8.8', encoding: 'hex', time: 5 }]);
+    network.dns.push({
+      kind: 'dns',
+      time: 5,
+      transport: 'udp',
+      clientPort: 1,
+      server: { address: '8.8.8.8', port: 53, hostname: null },
+      qname: `${hexed.slice(0, 20)}.${hexed.slice(20)}.x.evil.example`,
+      qtype: 'A',
+      answers: [],
+    });
+    expect(findExfiltration(p.tokens, network)).toEqual([
+      { tokenId: 'aws-access-key-1', kind: 'aws-access-key', channel: 'dns', destination: '8.8.8.8', encoding: 'hex', time: 5 },
+    ]);
   });
 
   it('finds tokens in an HTTP body, in a query string and in raw TCP, but not behind TLS', () => {
@@ -69,23 +108,57 @@ describe('findExfiltration', () => {
     const npm = token(p, 'npm-token-1').value;
     const gh = token(p, 'github-token-1').value;
     const network = empty();
-    network.tcp.push(tcp({ protocol: 'http', http: { method: 'POST', target: `/c?t=${encodeURIComponent(gh)}`, version: 'HTTP/1.1', host: 'evil.example', headers: [], body: JSON.stringify({ env: Buffer.from(`NPM_TOKEN=${npm}`).toString('base64') }), bodyBytes: 10, complete: true } }));
-    network.tcp.push(tcp({ firstBytes: Buffer.from(`AWS ${token(p, 'aws-secret-key-1').value}\n`).toString('base64'), destination: { address: '203.0.113.7', port: 4444, hostname: null } }));
+    network.tcp.push(
+      tcp({
+        protocol: 'http',
+        http: {
+          method: 'POST',
+          target: `/c?t=${encodeURIComponent(gh)}`,
+          version: 'HTTP/1.1',
+          host: 'evil.example',
+          headers: [],
+          body: JSON.stringify({ env: Buffer.from(`NPM_TOKEN=${npm}`).toString('base64') }),
+          bodyBytes: 10,
+          complete: true,
+        },
+      }),
+    );
+    network.tcp.push(
+      tcp({
+        firstBytes: Buffer.from(`AWS ${token(p, 'aws-secret-key-1').value}\n`).toString('base64'),
+        destination: { address: '203.0.113.7', port: 4444, hostname: null },
+      }),
+    );
     network.tcp.push(tcp({ protocol: 'tls', firstBytes: Buffer.from(npm).toString('base64') }));
     const hits = findExfiltration(p.tokens, network).map((h) => [h.tokenId, h.channel, h.encoding, h.destination]);
-    expect(hits).toEqual(expect.arrayContaining([
-      ['npm-token-1', 'http', 'base64', 'evil.example:443'],
-      ['github-token-1', 'http', 'raw', 'evil.example:443'],
-      ['aws-secret-key-1', 'tcp', 'raw', '203.0.113.7:4444'],
-    ]));
+    expect(hits).toEqual(
+      expect.arrayContaining([
+        ['npm-token-1', 'http', 'base64', 'evil.example:443'],
+        ['github-token-1', 'http', 'raw', 'evil.example:443'],
+        ['aws-secret-key-1', 'tcp', 'raw', '203.0.113.7:4444'],
+      ]),
+    );
     expect(hits).toHaveLength(3);
   });
 
-  it("does not count a token in the Authorization header of its own service as exfiltration; elsewhere it is", () => {
+  it('does not count a token in the Authorization header of its own service as exfiltration; elsewhere it is', () => {
     const p = plan();
     const gh = token(p, 'github-token-1').value;
     const request = (host: string, headers: [string, string][], body = '') =>
-      tcp({ protocol: 'tls', destination: { address: '198.18.0.9', port: 443, hostname: host }, http: { method: 'GET', target: '/repos/yt-dlp/yt-dlp/releases/latest', version: 'HTTP/1.1', host, headers, body, bodyBytes: body.length, complete: true } });
+      tcp({
+        protocol: 'tls',
+        destination: { address: '198.18.0.9', port: 443, hostname: host },
+        http: {
+          method: 'GET',
+          target: '/repos/yt-dlp/yt-dlp/releases/latest',
+          version: 'HTTP/1.1',
+          host,
+          headers,
+          body,
+          bodyBytes: body.length,
+          complete: true,
+        },
+      });
     const network = empty();
     network.tcp.push(request('api.github.com', [['Authorization', `token ${gh}`]]));
     expect(findExfiltration(p.tokens, network)).toEqual([]);
@@ -97,7 +170,21 @@ describe('findExfiltration', () => {
 
   it('reports nothing for traffic without planted values', () => {
     const network = empty();
-    network.tcp.push(tcp({ protocol: 'http', http: { method: 'GET', target: '/index.json', version: 'HTTP/1.1', host: 'registry.example', headers: [['User-Agent', 'npm/10']], body: '', bodyBytes: 0, complete: true } }));
+    network.tcp.push(
+      tcp({
+        protocol: 'http',
+        http: {
+          method: 'GET',
+          target: '/index.json',
+          version: 'HTTP/1.1',
+          host: 'registry.example',
+          headers: [['User-Agent', 'npm/10']],
+          body: '',
+          bodyBytes: 0,
+          complete: true,
+        },
+      }),
+    );
     expect(findExfiltration(plan().tokens, network)).toEqual([]);
   });
 });
@@ -106,8 +193,26 @@ describe('findHoneytokenReads', () => {
   it('matches accesses of planted files, every token they carry', () => {
     const p = plan();
     const hits = findHoneytokenReads(p.tokens, [
-      { path: '/home/jordan/.aws/credentials', phase: 'install', pid: 40, time: 3, operation: 'read', result: 'ok', program: '/usr/bin/cat', attribution: null },
-      { path: '/home/jordan/.bashrc', phase: 'install', pid: 40, time: 4, operation: 'read', result: 'ok', program: null, attribution: null },
+      {
+        path: '/home/jordan/.aws/credentials',
+        phase: 'install',
+        pid: 40,
+        time: 3,
+        operation: 'read',
+        result: 'ok',
+        program: '/usr/bin/cat',
+        attribution: null,
+      },
+      {
+        path: '/home/jordan/.bashrc',
+        phase: 'install',
+        pid: 40,
+        time: 4,
+        operation: 'read',
+        result: 'ok',
+        program: null,
+        attribution: null,
+      },
     ]);
     expect(hits.map((h) => h.tokenId)).toEqual(['aws-access-key-1', 'aws-secret-key-1']);
   });

@@ -19,7 +19,12 @@ export function parseCycloneDx(text: string): InventoryParseResult {
   if (doc.bomFormat !== 'CycloneDX') throw new InventoryError(F, `"bomFormat" is ${quoted(doc.bomFormat)}, expected "CycloneDX"`);
   const c = new Collector();
   const subject = isObject(doc.metadata) ? doc.metadata.component : undefined;
-  if (isObject(subject)) c.skip(displayName(subject), str(subject.purl) ?? str(subject.version) ?? '', "the SBOM's own subject (metadata.component), not one of its dependencies");
+  if (isObject(subject))
+    c.skip(
+      displayName(subject),
+      str(subject.purl) ?? str(subject.version) ?? '',
+      "the SBOM's own subject (metadata.component), not one of its dependencies",
+    );
   readComponents(c, doc.components, 'components', 0);
   return c.result(F);
 }
@@ -49,10 +54,14 @@ function readComponent(c: Collector, component: JsonObject): void {
   }
   const integrity = joinSri(hexHashesToSri(component.hashes, 'alg', 'content'));
   const distribution = Array.isArray(component.externalReferences)
-    ? component.externalReferences.find((r): r is JsonObject => isObject(r) && r.type === 'distribution' && /^https?:\/\//i.test(str(r.url) ?? ''))
+    ? component.externalReferences.find(
+        (r): r is JsonObject => isObject(r) && r.type === 'distribution' && /^https?:\/\//i.test(str(r.url) ?? ''),
+      )
     : undefined;
   const resolved = pkg.resolved ?? str(distribution?.url);
-  const dev = Array.isArray(component.properties) && component.properties.some((p) => isObject(p) && p.name === 'cdx:npm:package:development' && p.value === 'true');
+  const dev =
+    Array.isArray(component.properties) &&
+    component.properties.some((p) => isObject(p) && p.name === 'cdx:npm:package:development' && p.value === 'true');
   c.add({
     ecosystem: pkg.ecosystem,
     name: pkg.name,
@@ -68,4 +77,3 @@ function displayName(component: JsonObject): string {
   const group = str(component.group);
   return group ? `${group}/${name}` : name;
 }
-

@@ -41,9 +41,18 @@ function byContent(raw: string): InventoryFormat | undefined {
 function looksLikeRequirements(text: string): boolean {
   let pins = 0;
   for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/\s+/g, ' ').replace(/(?:^| )#.*$/, '').replace(/\\$/, '').trim(); // collapsed: keeps the regexes linear
+    const line = raw
+      .replace(/\s+/g, ' ')
+      .replace(/(?:^| )#.*$/, '')
+      .replace(/\\$/, '')
+      .trim(); // collapsed: keeps the regexes linear
     if (line === '' || /^--?[A-Za-z]/.test(line)) continue;
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*(?:(?:===?|~=|!=|[<>]=?)\s*[\w.*+!-]+\s*,?\s*)*(?:;.*)?(?:\s+--?[A-Za-z].*)?$/.test(line)) return false;
+    if (
+      !/^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*(?:(?:===?|~=|!=|[<>]=?)\s*[\w.*+!-]+\s*,?\s*)*(?:;.*)?(?:\s+--?[A-Za-z].*)?$/.test(
+        line,
+      )
+    )
+      return false;
     if (/^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*===?\s*[\w.+!-]+/.test(line)) pins++;
   }
   return pins > 0;

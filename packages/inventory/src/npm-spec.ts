@@ -53,7 +53,11 @@ export function classifySpec(spec: string): SourceKind {
 
 /** `https://github.com/u/r.git#…`, `…#commit=…`, codeload tarballs: a repository, not a published package. */
 function isGitUrl(url: string): boolean {
-  return /\.git(?:#|$)/i.test(url) || /#commit=/.test(url) || /^https?:\/\/(?:codeload\.github\.com|github\.com|gitlab\.com|bitbucket\.org)\//i.test(url);
+  return (
+    /\.git(?:#|$)/i.test(url) ||
+    /#commit=/.test(url) ||
+    /^https?:\/\/(?:codeload\.github\.com|github\.com|gitlab\.com|bitbucket\.org)\//i.test(url)
+  );
 }
 
 /**

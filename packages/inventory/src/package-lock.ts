@@ -35,7 +35,8 @@ export function parsePackageLock(text: string, format: Format = 'package-lock'):
 function readPackages(format: Format, packages: JsonObject, c: Collector): void {
   const entries = Object.entries(packages);
   const linkTargets = new Set<string>();
-  for (const [, entry] of entries) if (isObject(entry) && entry.link === true && typeof entry.resolved === 'string') linkTargets.add(entry.resolved);
+  for (const [, entry] of entries)
+    if (isObject(entry) && entry.link === true && typeof entry.resolved === 'string') linkTargets.add(entry.resolved);
 
   for (const [path, entry] of entries) {
     if (path === '') continue; // the project itself

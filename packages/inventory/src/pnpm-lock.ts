@@ -123,7 +123,11 @@ function importersOf(doc: JsonObject): Map<string, Importer> {
       }
       return deps;
     };
-    out.set(path, { dependencies: section('dependencies'), devDependencies: section('devDependencies'), optionalDependencies: section('optionalDependencies') });
+    out.set(path, {
+      dependencies: section('dependencies'),
+      devDependencies: section('devDependencies'),
+      optionalDependencies: section('optionalDependencies'),
+    });
   }
   return out;
 }

@@ -37,7 +37,8 @@ export function parsePoetryLock(text: string): InventoryParseResult {
     if (!isObject(pkg)) throw new InventoryError(F, `${where} is not a table`);
     const rawName = str(pkg.name);
     const version = str(pkg.version);
-    if (!rawName || !version) throw new InventoryError(F, `${where}${rawName ? ` ("${excerpt(rawName)}")` : ''} has no ${rawName ? 'version' : 'name'}`);
+    if (!rawName || !version)
+      throw new InventoryError(F, `${where}${rawName ? ` ("${excerpt(rawName)}")` : ''} has no ${rawName ? 'version' : 'name'}`);
     const name = normalizePypiName(rawName);
     const source = isObject(pkg.source) ? pkg.source : undefined;
     const sourceType = str(source?.type);

@@ -64,7 +64,10 @@ export function parsePurl(input: string): Purl | undefined {
     version = decode(rest.slice(at + 1));
     rest = rest.slice(0, at);
   }
-  const segments = rest.split('/').filter((s) => s !== '').map(decode);
+  const segments = rest
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decode);
   if (segments.length === 0 || segments.some((s) => s === undefined)) return undefined;
   const name = segments.pop() as string;
   const namespace = segments.length > 0 ? segments.join('/') : undefined;
@@ -73,8 +76,7 @@ export function parsePurl(input: string): Purl | undefined {
 }
 
 export type PurlPackage =
-  | { ok: true; ecosystem: Ecosystem; name: string; version: string; resolved?: string }
-  | { ok: false; name: string; reason: string };
+  { ok: true; ecosystem: Ecosystem; name: string; version: string; resolved?: string } | { ok: false; name: string; reason: string };
 
 /** An SBOM purl as a scannable package, or why it is not one. */
 export function packageFromPurl(purl: string): PurlPackage {
@@ -88,14 +90,16 @@ export function packageFromPurl(purl: string): PurlPackage {
     const scope = p.namespace === undefined ? undefined : p.namespace.startsWith('@') ? p.namespace : `@${p.namespace}`;
     const name = scope ? `${scope}/${p.name}` : p.name;
     if (!p.version) return { ok: false, name, reason: 'the purl has no version' };
-    if (p.qualifiers.vcs_url) return { ok: false, name, reason: `installed from a git repository (${p.qualifiers.vcs_url}), not from the registry` };
+    if (p.qualifiers.vcs_url)
+      return { ok: false, name, reason: `installed from a git repository (${p.qualifiers.vcs_url}), not from the registry` };
     if (!isExactSemver(p.version)) return { ok: false, name, reason: `version "${p.version}" is not an exact npm version` };
     const url = p.qualifiers.download_url;
     return { ok: true, ecosystem: 'npm', name, version: p.version, ...(url && /^https?:\/\//i.test(url) ? { resolved: url } : {}) };
   }
   const name = normalizePypiName(p.name);
   if (!p.version) return { ok: false, name, reason: 'the purl has no version' };
-  if (p.qualifiers.vcs_url) return { ok: false, name, reason: `installed from a version-control repository (${p.qualifiers.vcs_url}), not from the index` };
+  if (p.qualifiers.vcs_url)
+    return { ok: false, name, reason: `installed from a version-control repository (${p.qualifiers.vcs_url}), not from the index` };
   if (!isPep440Version(p.version)) return { ok: false, name, reason: `version "${p.version}" is not a PEP 440 version` };
   const url = p.qualifiers.download_url;
   return { ok: true, ecosystem: 'pypi', name, version: p.version, ...(url && /^https?:\/\//i.test(url) ? { resolved: url } : {}) };

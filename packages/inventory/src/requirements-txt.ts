@@ -28,7 +28,10 @@ export function logicalLines(text: string): LogicalLine[] {
     while (line.endsWith('\\') && i + 1 < raw.length) line = `${line.slice(0, -1)} ${raw[++i]!}`;
     if (line.endsWith('\\')) line = line.slice(0, -1);
     // Whitespace runs collapsed first: it keeps the regexes below linear on hostile input.
-    const stripped = line.replace(/\s+/g, ' ').replace(/(?:^| )#.*$/, '').trim();
+    const stripped = line
+      .replace(/\s+/g, ' ')
+      .replace(/(?:^| )#.*$/, '')
+      .trim();
     if (stripped !== '') out.push({ text: stripped, line: start + 1 });
   }
   return out;
@@ -52,10 +55,13 @@ function readOption(c: Collector, line: string): void {
   const m = /^(-[A-Za-z]|--[A-Za-z][\w-]*)(?:\s*=\s*|\s+)?(.*)$/.exec(line);
   const flag = m?.[1] ?? line;
   const value = (m?.[2] ?? '').trim();
-  if (flag === '-r' || flag === '--requirement') c.skip(value, line, 'includes another requirements file, which is not read here; submit it separately');
+  if (flag === '-r' || flag === '--requirement')
+    c.skip(value, line, 'includes another requirements file, which is not read here; submit it separately');
   else if (flag === '-c' || flag === '--constraint') c.skip(value, line, 'refers to a constraints file, which is not read here');
-  else if (flag === '-e' || flag === '--editable') c.skip(eggName(value) ?? value, line, 'an editable install from a local path or repository, not from the package index');
-  else if (SOURCE_OPTIONS.has(flag)) c.skip(flag, line, 'a pip option that changes where packages are downloaded from; the pinned packages are looked up on PyPI');
+  else if (flag === '-e' || flag === '--editable')
+    c.skip(eggName(value) ?? value, line, 'an editable install from a local path or repository, not from the package index');
+  else if (SOURCE_OPTIONS.has(flag))
+    c.skip(flag, line, 'a pip option that changes where packages are downloaded from; the pinned packages are looked up on PyPI');
   else c.skip(flag, line, 'a pip option, not a package');
 }
 
@@ -77,14 +83,30 @@ function readRequirement(c: Collector, line: string, lineNo: number): void {
     c.skip(normalizePypiName(direct[1]!), direct[2]!, 'a direct URL or version-control reference, not from the package index');
     return;
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(withoutMarker) || /^(?:\.{1,2}[\\/]|[\\/]|~[\\/]|[A-Za-z]:[\\/])/.test(withoutMarker) || /\.(?:whl|tar\.gz|tgz|zip)$/i.test(withoutMarker)) {
-    c.skip(eggName(withoutMarker) ?? withoutMarker.split(/[\\/#]/).filter(Boolean).pop() ?? withoutMarker, withoutMarker, 'a URL or local path, not from the package index');
+  if (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(withoutMarker) ||
+    /^(?:\.{1,2}[\\/]|[\\/]|~[\\/]|[A-Za-z]:[\\/])/.test(withoutMarker) ||
+    /\.(?:whl|tar\.gz|tgz|zip)$/i.test(withoutMarker)
+  ) {
+    c.skip(
+      eggName(withoutMarker) ??
+        withoutMarker
+          .split(/[\\/#]/)
+          .filter(Boolean)
+          .pop() ??
+        withoutMarker,
+      withoutMarker,
+      'a URL or local path, not from the package index',
+    );
     return;
   }
   const m = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[\s*[A-Za-z0-9._,\s-]*\])?\s*(.*)$/.exec(withoutMarker);
   if (!m) throw new InventoryError(F, `cannot read "${excerpt(line)}" as a requirement (expected name==version)`, lineNo);
   const name = normalizePypiName(m[1]!);
-  const specifiers = m[2]!.trim().replace(/^\((.*)\)$/, '$1').trim();
+  const specifiers = m[2]!
+    .trim()
+    .replace(/^\((.*)\)$/, '$1')
+    .trim();
   if (specifiers === '') {
     c.skip(name, requirement, 'no version pinned (only name==version names one release)');
     return;

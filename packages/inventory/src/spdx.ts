@@ -16,7 +16,12 @@ export function parseSpdx(text: string): InventoryParseResult {
   const doc = parseJsonObject(F, text);
   const spdxVersion = str(doc.spdxVersion);
   if (!spdxVersion?.startsWith('SPDX-')) {
-    throw new InventoryError(F, doc['@context'] !== undefined ? 'SPDX 3 JSON-LD documents are not supported; export SPDX 2.3 JSON' : `"spdxVersion" is ${quoted(doc.spdxVersion)}, expected "SPDX-2.3" or "SPDX-2.2"`);
+    throw new InventoryError(
+      F,
+      doc['@context'] !== undefined
+        ? 'SPDX 3 JSON-LD documents are not supported; export SPDX 2.3 JSON'
+        : `"spdxVersion" is ${quoted(doc.spdxVersion)}, expected "SPDX-2.3" or "SPDX-2.2"`,
+    );
   }
   if (!/^SPDX-2\.\d+$/.test(spdxVersion)) throw new InventoryError(F, `${quoted(spdxVersion)} is not supported; only SPDX 2.x JSON is`);
   const packages = doc.packages ?? [];
@@ -35,7 +40,13 @@ function describedIds(doc: JsonObject): Set<string> {
   if (Array.isArray(doc.documentDescribes)) for (const id of doc.documentDescribes) if (typeof id === 'string') ids.add(id);
   if (Array.isArray(doc.relationships)) {
     for (const r of doc.relationships) {
-      if (isObject(r) && r.relationshipType === 'DESCRIBES' && r.spdxElementId === 'SPDXRef-DOCUMENT' && typeof r.relatedSpdxElement === 'string') ids.add(r.relatedSpdxElement);
+      if (
+        isObject(r) &&
+        r.relationshipType === 'DESCRIBES' &&
+        r.spdxElementId === 'SPDXRef-DOCUMENT' &&
+        typeof r.relatedSpdxElement === 'string'
+      )
+        ids.add(r.relatedSpdxElement);
     }
   }
   return ids;
@@ -45,12 +56,20 @@ function readPackage(c: Collector, pkg: JsonObject, described: Set<string>): voi
   const name = str(pkg.name) ?? str(pkg.SPDXID) ?? '(unnamed package)';
   const refs = Array.isArray(pkg.externalRefs) ? pkg.externalRefs.filter(isObject) : [];
   const purls = refs
-    .filter((r) => r.referenceType === 'purl' && (r.referenceCategory === undefined || /^PACKAGE[-_]MANAGER$/.test(String(r.referenceCategory))))
+    .filter(
+      (r) => r.referenceType === 'purl' && (r.referenceCategory === undefined || /^PACKAGE[-_]MANAGER$/.test(String(r.referenceCategory))),
+    )
     .map((r) => str(r.referenceLocator))
     .filter((p): p is string => p !== undefined);
   if (purls.length === 0) {
     const subject = typeof pkg.SPDXID === 'string' && described.has(pkg.SPDXID);
-    c.skip(name, str(pkg.versionInfo) ?? '', subject ? 'the package this document describes, without a purl: not one of its dependencies' : 'no purl, so its ecosystem and registry name are unknown');
+    c.skip(
+      name,
+      str(pkg.versionInfo) ?? '',
+      subject
+        ? 'the package this document describes, without a purl: not one of its dependencies'
+        : 'no purl, so its ecosystem and registry name are unknown',
+    );
     return;
   }
   const candidates = purls.map((p) => ({ purl: p, pkg: packageFromPurl(p) }));
@@ -70,4 +89,3 @@ function readPackage(c: Collector, pkg: JsonObject, described: Set<string>): voi
     ...(resolved ? { resolved } : {}),
   });
 }
-

@@ -13,7 +13,10 @@ import { descriptorsOf, readYarnLock } from './yarn-syml.js';
 export function parseYarnBerry(text: string): InventoryParseResult {
   const data = readYarnLock('yarn-berry', text);
   if (!isObject(data.__metadata)) {
-    throw new InventoryError('yarn-berry', 'no __metadata block: this is not a Yarn 2+ lockfile (a "# yarn lockfile v1" file is read as yarn-v1)');
+    throw new InventoryError(
+      'yarn-berry',
+      'no __metadata block: this is not a Yarn 2+ lockfile (a "# yarn lockfile v1" file is read as yarn-v1)',
+    );
   }
   const c = new Collector();
   for (const [key, entry] of Object.entries(data)) {
@@ -22,7 +25,8 @@ export function parseYarnBerry(text: string): InventoryParseResult {
     const resolution = str(entry.resolution);
     if (resolution === undefined) throw new InventoryError('yarn-berry', `"${excerpt(key)}" has no resolution`);
     const { name, spec: reference } = splitNameSpec(resolution);
-    if (name === '' || reference === '') throw new InventoryError('yarn-berry', `"${excerpt(key)}" has a malformed resolution "${excerpt(resolution)}"`);
+    if (name === '' || reference === '')
+      throw new InventoryError('yarn-berry', `"${excerpt(key)}" has a malformed resolution "${excerpt(resolution)}"`);
     if (!reference.startsWith('npm:')) {
       const kind = classifySpec(reference);
       c.skip(name, resolution, kind === 'registry' ? REASONS.unknown : REASONS[kind]);

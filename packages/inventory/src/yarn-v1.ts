@@ -34,7 +34,11 @@ export function parseYarnV1(text: string): InventoryParseResult {
       }
       const version = str(entry.version);
       if (version === undefined || !isExactSemver(version)) {
-        c.skip(name, spec, version === undefined ? 'the lockfile block has no version' : `version "${excerpt(version)}" is not an exact version`);
+        c.skip(
+          name,
+          spec,
+          version === undefined ? 'the lockfile block has no version' : `version "${excerpt(version)}" is not an exact version`,
+        );
         continue;
       }
       const [url, fragment] = (str(entry.resolved) ?? '').split('#', 2) as [string, string | undefined];

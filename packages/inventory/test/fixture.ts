@@ -9,7 +9,10 @@ export function fixture(name: string): string {
 /** The one package with that name (and version), failing loudly when there is not exactly one. */
 export function pkg(result: InventoryParseResult, name: string, version?: string): InventoryPackage {
   const found = result.packages.filter((p) => p.name === name && (version === undefined || p.version === version));
-  if (found.length !== 1) throw new Error(`expected one ${name}${version ? `@${version}` : ''}, found ${found.length}: ${JSON.stringify(result.packages.map((p) => `${p.name}@${p.version}`))}`);
+  if (found.length !== 1)
+    throw new Error(
+      `expected one ${name}${version ? `@${version}` : ''}, found ${found.length}: ${JSON.stringify(result.packages.map((p) => `${p.name}@${p.version}`))}`,
+    );
   return found[0]!;
 }
 

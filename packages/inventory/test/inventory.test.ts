@@ -76,7 +76,11 @@ describe('parseInventory', () => {
       lockfileVersion: 3,
       packages: {
         'node_modules/ms': { version: '2.1.3', integrity: 'sha1-+ItCBFl4qVNTgyUMxaXgo/k0K+Y=', dev: true },
-        'node_modules/a/node_modules/ms': { version: '2.1.3', resolved: 'https://registry.npmjs.org/ms/-/ms-2.1.3.tgz', integrity: 'sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==' },
+        'node_modules/a/node_modules/ms': {
+          version: '2.1.3',
+          resolved: 'https://registry.npmjs.org/ms/-/ms-2.1.3.tgz',
+          integrity: 'sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==',
+        },
         'node_modules/b/node_modules/ms': { version: '2.1.3', dev: true },
       },
     });
@@ -154,7 +158,13 @@ describe('parseInventory', () => {
       ['requirements.txt', `a==1 ;${' '.repeat(n)}x`],
       ['requirements.txt', `a==${'1.'.repeat(n)}x`],
       ['bom.json', JSON.stringify({ bomFormat: 'CycloneDX', components: [{ purl: `pkg:npm/${'/'.repeat(n)}@${'@'.repeat(n)}` }] })],
-      ['package-lock.json', JSON.stringify({ lockfileVersion: 3, packages: { [`${'node_modules/'.repeat(n)}a`]: { version: '1.0.0', resolved: `https://x/${'/-/'.repeat(n)}` } } })],
+      [
+        'package-lock.json',
+        JSON.stringify({
+          lockfileVersion: 3,
+          packages: { [`${'node_modules/'.repeat(n)}a`]: { version: '1.0.0', resolved: `https://x/${'/-/'.repeat(n)}` } },
+        }),
+      ],
     ];
     for (const [name, text] of cases) {
       const started = performance.now();

@@ -50,11 +50,18 @@ describe('package-lock v3', () => {
   it('skips workspace links, git, file and remote tarball dependencies and bundled copies, with reasons', () => {
     expect(skippedNames(result)).toEqual(['@shop/ui', 'bundled-child', 'left-pad', 'local-tgz', 'tarball-dep']);
     const reason = (name: string) => result.skipped.find((s) => s.name === name)!;
-    expect(reason('@shop/ui')).toEqual({ name: '@shop/ui', spec: 'link:packages/ui', reason: expect.stringMatching(/link to a local folder/) });
+    expect(reason('@shop/ui')).toEqual({
+      name: '@shop/ui',
+      spec: 'link:packages/ui',
+      reason: expect.stringMatching(/link to a local folder/),
+    });
     expect(reason('left-pad').reason).toMatch(/git repository/);
     expect(reason('left-pad').spec).toMatch(/^git\+ssh:\/\/git@github\.com\/stevemao\/left-pad\.git#/);
     expect(reason('local-tgz')).toMatchObject({ spec: 'file:vendor/local-tgz-0.1.0.tgz', reason: expect.stringMatching(/local file/) });
-    expect(reason('tarball-dep')).toMatchObject({ spec: 'https://example.com/tarballs/tarball-dep-2.0.0.tgz', reason: expect.stringMatching(/tarball URL/) });
+    expect(reason('tarball-dep')).toMatchObject({
+      spec: 'https://example.com/tarballs/tarball-dep-2.0.0.tgz',
+      reason: expect.stringMatching(/tarball URL/),
+    });
     expect(reason('bundled-child').reason).toMatch(/bundled/);
   });
 
@@ -75,13 +82,21 @@ describe('package-lock v1', () => {
   });
 
   it('resolves "npm:real@version" aliases', () => {
-    expect(pkg(result, 'lodash')).toMatchObject({ version: '4.17.21', alias: 'old-lodash', resolved: 'https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz' });
+    expect(pkg(result, 'lodash')).toMatchObject({
+      version: '4.17.21',
+      alias: 'old-lodash',
+      resolved: 'https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz',
+    });
   });
 
   it('skips git and file versions', () => {
     expect(result.skipped).toEqual([
       { name: 'internal-utils', spec: 'file:../internal-utils', reason: expect.stringMatching(/local file/) },
-      { name: 'left-pad', spec: 'git+https://github.com/stevemao/left-pad.git#5c8b1b8b0a1bf8bd3b34ef4a3b7acbcb3ac3fb3c', reason: expect.stringMatching(/git/) },
+      {
+        name: 'left-pad',
+        spec: 'git+https://github.com/stevemao/left-pad.git#5c8b1b8b0a1bf8bd3b34ef4a3b7acbcb3ac3fb3c',
+        reason: expect.stringMatching(/git/),
+      },
     ]);
   });
 });
@@ -94,7 +109,11 @@ describe('package-lock v2', () => {
       requires: true,
       packages: {
         '': { name: 'app', dependencies: { ms: '^2.1.3' } },
-        'node_modules/ms': { version: '2.1.3', resolved: 'https://registry.npmjs.org/ms/-/ms-2.1.3.tgz', integrity: 'sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==' },
+        'node_modules/ms': {
+          version: '2.1.3',
+          resolved: 'https://registry.npmjs.org/ms/-/ms-2.1.3.tgz',
+          integrity: 'sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==',
+        },
       },
       dependencies: { ms: { version: '2.1.2' } },
     });
@@ -104,15 +123,28 @@ describe('package-lock v2', () => {
   it('accepts a registry mirror (Artifactory-style tarball path) as the registry', () => {
     const lock = JSON.stringify({
       lockfileVersion: 3,
-      packages: { 'node_modules/@corp/auth': { version: '1.2.0', resolved: 'https://artifactory.corp.example/api/npm/npm-virtual/@corp/auth/-/auth-1.2.0.tgz' } },
+      packages: {
+        'node_modules/@corp/auth': {
+          version: '1.2.0',
+          resolved: 'https://artifactory.corp.example/api/npm/npm-virtual/@corp/auth/-/auth-1.2.0.tgz',
+        },
+      },
     });
     expect(parseInventory('package-lock.json', lock).packages).toEqual([
-      { ecosystem: 'npm', name: '@corp/auth', version: '1.2.0', resolved: 'https://artifactory.corp.example/api/npm/npm-virtual/@corp/auth/-/auth-1.2.0.tgz' },
+      {
+        ecosystem: 'npm',
+        name: '@corp/auth',
+        version: '1.2.0',
+        resolved: 'https://artifactory.corp.example/api/npm/npm-virtual/@corp/auth/-/auth-1.2.0.tgz',
+      },
     ]);
   });
 
   it('returns nothing (and no error) for a project without dependencies', () => {
-    const empty = parseInventory('package-lock.json', JSON.stringify({ name: 'x', lockfileVersion: 3, requires: true, packages: { '': { name: 'x' } } }));
+    const empty = parseInventory(
+      'package-lock.json',
+      JSON.stringify({ name: 'x', lockfileVersion: 3, requires: true, packages: { '': { name: 'x' } } }),
+    );
     expect(empty).toEqual({ format: 'package-lock', packages: [], skipped: [] });
   });
 });
@@ -130,13 +162,25 @@ describe('package-lock: this repository', () => {
 
 describe('package-lock: malformed input', () => {
   it.each([
-    ['not JSON', '{"lockfileVersion": 3,\n  "packages": {\n    "node_modules/a": {"version": "1.0.0",}\n  }\n}', /package-lock\.json line 3: not valid JSON/],
+    [
+      'not JSON',
+      '{"lockfileVersion": 3,\n  "packages": {\n    "node_modules/a": {"version": "1.0.0",}\n  }\n}',
+      /package-lock\.json line 3: not valid JSON/,
+    ],
     ['an array', '[1, 2]', /expected a JSON object at the top, got an array/],
     ['no lock fields', '{"name": "x"}', /no "lockfileVersion", "packages" or "dependencies"/],
     ['a bad lockfileVersion', '{"lockfileVersion": "three"}', /"lockfileVersion" must be a positive integer/],
     ['packages not an object', '{"lockfileVersion": 3, "packages": []}', /"packages" is not an object/],
-    ['an entry that is not an object', '{"lockfileVersion": 3, "packages": {"node_modules/a": "1.0.0"}}', /"packages" entry "node_modules\/a" is not an object/],
-    ['v1 dependencies that are not objects', '{"lockfileVersion": 1, "dependencies": {"a": {"version": "1.0.0", "dependencies": 5}}}', /"dependencies" of "a" is not an object/],
+    [
+      'an entry that is not an object',
+      '{"lockfileVersion": 3, "packages": {"node_modules/a": "1.0.0"}}',
+      /"packages" entry "node_modules\/a" is not an object/,
+    ],
+    [
+      'v1 dependencies that are not objects',
+      '{"lockfileVersion": 1, "dependencies": {"a": {"version": "1.0.0", "dependencies": 5}}}',
+      /"dependencies" of "a" is not an object/,
+    ],
   ])('throws InventoryError for %s', (_label, text, message) => {
     const err = thrown(() => parseInventory('package-lock.json', text));
     expect(err).toBeInstanceOf(InventoryError);

@@ -8,8 +8,17 @@ describe('pnpm-lock v5.4', () => {
 
   it('reads /name/version keys, scoped and peer-suffixed ones included', () => {
     expect(result.format).toBe('pnpm-lock');
-    expect(ids(result)).toEqual(['@types/react@17.0.38', 'csstype@3.0.10', 'js-tokens@4.0.0', 'loose-envify@1.4.0', 'react-redux@7.2.6', 'react@17.0.2']);
-    expect(pkg(result, 'react-redux').integrity).toBe('sha512-10RPdsz0UUrRL1NZE0ejTkucnclYSgXp5q+tB5SWx2qeG2ZJQJyymgAhwKy73yiL/13btfB6fPr+rgbMAaZIAQ==');
+    expect(ids(result)).toEqual([
+      '@types/react@17.0.38',
+      'csstype@3.0.10',
+      'js-tokens@4.0.0',
+      'loose-envify@1.4.0',
+      'react-redux@7.2.6',
+      'react@17.0.2',
+    ]);
+    expect(pkg(result, 'react-redux').integrity).toBe(
+      'sha512-10RPdsz0UUrRL1NZE0ejTkucnclYSgXp5q+tB5SWx2qeG2ZJQJyymgAhwKy73yiL/13btfB6fPr+rgbMAaZIAQ==',
+    );
   });
 
   it('takes dev from the dev flags', () => {
@@ -42,7 +51,11 @@ describe('pnpm-lock v6', () => {
   it('skips the workspace link and the GitHub dependency', () => {
     expect(result.skipped).toEqual([
       { name: '@shop/ui', spec: 'link:packages/ui', reason: expect.stringMatching(/link/) },
-      { name: 'left-pad', spec: 'https://codeload.github.com/stevemao/left-pad/tar.gz/5c8b1b8b0a1bf8bd3b34ef4a3b7acbcb3ac3fb3c', reason: expect.stringMatching(/git repository/) },
+      {
+        name: 'left-pad',
+        spec: 'https://codeload.github.com/stevemao/left-pad/tar.gz/5c8b1b8b0a1bf8bd3b34ef4a3b7acbcb3ac3fb3c',
+        reason: expect.stringMatching(/git repository/),
+      },
     ]);
     expect(pkg(result, 'typescript').dev).toBe(true);
     expect(pkg(result, 'react').dev).toBeUndefined();
@@ -67,7 +80,12 @@ describe('pnpm-lock v9', () => {
   });
 
   it('works out dev/optional-only packages from the importers and the snapshot graph', () => {
-    expect(result.packages.filter((p) => p.dev).map((p) => p.name).sort()).toEqual(['@types/node', 'fsevents', 'vitest']);
+    expect(
+      result.packages
+        .filter((p) => p.dev)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['@types/node', 'fsevents', 'vitest']);
     expect(pkg(result, 'string-width').dev).toBeUndefined(); // reached through the alias legacy-width
   });
 
@@ -100,13 +118,19 @@ describe('pnpm-lock v9', () => {
         resolved: 'https://npm.corp.example/@corp/auth/-/auth-1.2.0.tgz',
       },
     ]);
-    expect(r.skipped).toEqual([{ name: 'left-pad', spec: 'https://github.com/stevemao/left-pad.git', reason: expect.stringMatching(/git repository/) }]);
+    expect(r.skipped).toEqual([
+      { name: 'left-pad', spec: 'https://github.com/stevemao/left-pad.git', reason: expect.stringMatching(/git repository/) },
+    ]);
   });
 });
 
 describe('pnpm-lock: malformed input', () => {
   it.each([
-    ['broken YAML', "lockfileVersion: '9.0'\npackages:\n  a@1.0.0:\n    resolution: {integrity: sha512-x\n  b@1.0.0: {}\n", /pnpm-lock\.yaml line \d+: not valid YAML/],
+    [
+      'broken YAML',
+      "lockfileVersion: '9.0'\npackages:\n  a@1.0.0:\n    resolution: {integrity: sha512-x\n  b@1.0.0: {}\n",
+      /pnpm-lock\.yaml line \d+: not valid YAML/,
+    ],
     ['no lockfileVersion', 'packages:\n  a@1.0.0: {}\n', /no lockfileVersion/],
     ['a non-numeric lockfileVersion', 'lockfileVersion: banana\n', /lockfileVersion banana is not a number/],
     ['packages as a list', "lockfileVersion: '9.0'\npackages:\n  - a@1.0.0\n", /"packages" is not a mapping/],

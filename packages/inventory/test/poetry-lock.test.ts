@@ -12,7 +12,9 @@ describe('poetry.lock 2.0', () => {
   });
 
   it('keeps the sha256 of every listed file, since any of them may be the one fetched', () => {
-    expect(pkg(result, 'certifi').integrity).toBe('sha256-j44M8GTxlp24zQ9ylFm7P4ZVDxOKglM4zPuxl8yU3jY= sha256-7+ZdjspWY03J76CFR6c8U87Wqw7i0CwHJE7uK63nwUc=');
+    expect(pkg(result, 'certifi').integrity).toBe(
+      'sha256-j44M8GTxlp24zQ9ylFm7P4ZVDxOKglM4zPuxl8yU3jY= sha256-7+ZdjspWY03J76CFR6c8U87Wqw7i0CwHJE7uK63nwUc=',
+    );
     expect(pkg(result, 'colorama').integrity).toBe('sha256-KS2RBMO1bBefTvfaFaznFBWRPMqCSxyMvRCK26Y+4gA=');
   });
 
@@ -23,14 +25,19 @@ describe('poetry.lock 2.0', () => {
 
   it('skips git and directory sources, keeps packages from a private index', () => {
     expect(result.skipped).toEqual([
-      { name: 'internal-sdk', spec: 'git+https://github.com/example/internal-sdk.git@2f4c1b9d0e8a7c6b5a4f3e2d1c0b9a8f7e6d5c4b', reason: expect.stringMatching(/git repository/) },
+      {
+        name: 'internal-sdk',
+        spec: 'git+https://github.com/example/internal-sdk.git@2f4c1b9d0e8a7c6b5a4f3e2d1c0b9a8f7e6d5c4b',
+        reason: expect.stringMatching(/git repository/),
+      },
       { name: 'local-helpers', spec: '../local-helpers', reason: expect.stringMatching(/local file or folder/) },
     ]);
     expect(pkg(result, 'private-lib').version).toBe('2.1.0');
   });
 
   it('reads poetry 2 groups: a package outside "main" is dev', () => {
-    const text = '[[package]]\nname = "pytest"\nversion = "8.3.3"\ngroups = ["dev"]\nfiles = []\n\n[[package]]\nname = "idna"\nversion = "3.10"\ngroups = ["main", "dev"]\nfiles = []\n\n[metadata]\nlock-version = "2.1"\n';
+    const text =
+      '[[package]]\nname = "pytest"\nversion = "8.3.3"\ngroups = ["dev"]\nfiles = []\n\n[[package]]\nname = "idna"\nversion = "3.10"\ngroups = ["main", "dev"]\nfiles = []\n\n[metadata]\nlock-version = "2.1"\n';
     expect(parseInventory('poetry.lock', text).packages).toEqual([
       { ecosystem: 'pypi', name: 'pytest', version: '8.3.3', dev: true },
       { ecosystem: 'pypi', name: 'idna', version: '3.10' },
@@ -71,6 +78,8 @@ describe('poetry.lock: malformed input', () => {
   });
 
   it('returns an empty list for the lock of a project without dependencies', () => {
-    expect(parseInventory('poetry.lock', '[metadata]\nlock-version = "2.0"\npython-versions = "^3.12"\ncontent-hash = "abc"\n').packages).toEqual([]);
+    expect(
+      parseInventory('poetry.lock', '[metadata]\nlock-version = "2.0"\npython-versions = "^3.12"\ncontent-hash = "abc"\n').packages,
+    ).toEqual([]);
   });
 });

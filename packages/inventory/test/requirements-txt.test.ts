@@ -8,11 +8,19 @@ describe('requirements.txt (pip-compile --generate-hashes)', () => {
 
   it('lists pinned requirements with PEP 503 names, extras and markers left off', () => {
     expect(result.format).toBe('requirements-txt');
-    expect(ids(result)).toEqual(['certifi@2024.8.30', 'charset-normalizer@3.3.2', 'django-rest-framework@3.15.2', 'requests@2.32.3', 'urllib3@2.2.3']);
+    expect(ids(result)).toEqual([
+      'certifi@2024.8.30',
+      'charset-normalizer@3.3.2',
+      'django-rest-framework@3.15.2',
+      'requests@2.32.3',
+      'urllib3@2.2.3',
+    ]);
   });
 
   it('collects every --hash across continuation lines into one SRI string', () => {
-    expect(pkg(result, 'certifi').integrity).toBe('sha256-j44M8GTxlp24zQ9ylFm7P4ZVDxOKglM4zPuxl8yU3jY= sha256-7+ZdjspWY03J76CFR6c8U87Wqw7i0CwHJE7uK63nwUc=');
+    expect(pkg(result, 'certifi').integrity).toBe(
+      'sha256-j44M8GTxlp24zQ9ylFm7P4ZVDxOKglM4zPuxl8yU3jY= sha256-7+ZdjspWY03J76CFR6c8U87Wqw7i0CwHJE7uK63nwUc=',
+    );
     expect(pkg(result, 'django-rest-framework').integrity).toBe('sha256-nhndlxChyzNbPhL3/46qZdTNwArjm5ODHBlXG6kK+yk=');
     expect(pkg(result, 'requests').integrity).toBe('sha256-vQyA3bdI5TD8HE3sa2aQmoIPJG039ys0YUOM4fzYowo=');
     expect(pkg(result, 'urllib3')).toEqual({ ecosystem: 'pypi', name: 'urllib3', version: '2.2.3' }); // === pin, no hash
@@ -20,8 +28,16 @@ describe('requirements.txt (pip-compile --generate-hashes)', () => {
 
   it('reports index options as skipped, since they change where packages come from', () => {
     expect(result.skipped).toEqual([
-      { name: '--index-url', spec: '--index-url https://pypi.org/simple', reason: expect.stringMatching(/where packages are downloaded from/) },
-      { name: '--extra-index-url', spec: '--extra-index-url https://pypi.internal.example/simple', reason: expect.stringMatching(/where packages are downloaded from/) },
+      {
+        name: '--index-url',
+        spec: '--index-url https://pypi.org/simple',
+        reason: expect.stringMatching(/where packages are downloaded from/),
+      },
+      {
+        name: '--extra-index-url',
+        spec: '--extra-index-url https://pypi.internal.example/simple',
+        reason: expect.stringMatching(/where packages are downloaded from/),
+      },
     ]);
   });
 });
@@ -60,7 +76,10 @@ describe('requirements-dev.txt (hand-written)', () => {
   });
 
   it('reads old-style parenthesised specifiers and tolerates CRLF line ends', () => {
-    const r = parseInventory('requirements.txt', 'Flask (==2.0.1)\r\nzope.interface == 5.4.0 \\\r\n    --hash=sha256:6cf640aa91e0aad8ecefd6a987c76c65b52ab720d7ce735beb3545da82afde48\r\n');
+    const r = parseInventory(
+      'requirements.txt',
+      'Flask (==2.0.1)\r\nzope.interface == 5.4.0 \\\r\n    --hash=sha256:6cf640aa91e0aad8ecefd6a987c76c65b52ab720d7ce735beb3545da82afde48\r\n',
+    );
     expect(r.packages).toEqual([
       { ecosystem: 'pypi', name: 'flask', version: '2.0.1' },
       { ecosystem: 'pypi', name: 'zope-interface', version: '5.4.0', integrity: 'sha256-bPZAqpHgqtjs79aph8dsZbUqtyDXznNb6zVF2oKv3kg=' },
@@ -70,7 +89,12 @@ describe('requirements-dev.txt (hand-written)', () => {
 
 describe('requirements.txt: malformed input', () => {
   it.each([
-    ['a line that is not a requirement', 'requests==2.32.3\n!!! not a requirement\n', 2, /cannot read "!!! not a requirement" as a requirement/],
+    [
+      'a line that is not a requirement',
+      'requests==2.32.3\n!!! not a requirement\n',
+      2,
+      /cannot read "!!! not a requirement" as a requirement/,
+    ],
     ['a bad version specifier', 'requests==2.32.3\nflask =! 2.0\n', 2, /"=! 2\.0" is not a version specifier/],
     ['an md5 --hash', 'requests==2.32.3 --hash=md5:8b1a9953c4611296a827abf8c47804d7\n', 1, /--hash must be sha256:, sha384: or sha512:/],
     ['a truncated sha256 --hash', 'certifi==2024.8.30 \\\n    --hash=sha256:8f8e0cf064f1969d\n', 1, /not a sha256 hex digest/],

@@ -39,7 +39,8 @@ describe('yarn.lock v1', () => {
   });
 
   it('treats GitHub shorthand "user/repo" as git', () => {
-    const text = '# yarn lockfile v1\n\n\n"shorty@someone/shorty#main":\n  version "0.1.0"\n  resolved "https://codeload.github.com/someone/shorty/tar.gz/abc"\n';
+    const text =
+      '# yarn lockfile v1\n\n\n"shorty@someone/shorty#main":\n  version "0.1.0"\n  resolved "https://codeload.github.com/someone/shorty/tar.gz/abc"\n';
     const r = parseInventory('yarn.lock', text);
     expect(r.packages).toEqual([]);
     expect(r.skipped).toEqual([{ name: 'shorty', spec: 'someone/shorty#main', reason: expect.stringMatching(/git/) }]);
@@ -66,7 +67,13 @@ describe('yarn.lock berry', () => {
 
   it('is detected from __metadata and lists npm resolutions with exact versions', () => {
     expect(result.format).toBe('yarn-berry');
-    expect(ids(result)).toEqual(['@babel/code-frame@7.12.13', 'lodash@4.17.21', 'private-pkg@3.1.0', 'resolve@1.22.8', 'string-width@4.2.3']);
+    expect(ids(result)).toEqual([
+      '@babel/code-frame@7.12.13',
+      'lodash@4.17.21',
+      'private-pkg@3.1.0',
+      'resolve@1.22.8',
+      'string-width@4.2.3',
+    ]);
   });
 
   it('never reports the berry checksum as integrity', () => {
@@ -85,9 +92,13 @@ describe('yarn.lock berry', () => {
     const byName = (name: string) => result.skipped.filter((s) => s.name === name);
     expect(result.skipped.map((s) => s.name).sort()).toEqual(['@shop/ui', 'left-pad', 'my-shop', 'resolve']);
     expect(byName('my-shop')).toEqual([{ name: 'my-shop', spec: 'my-shop@workspace:.', reason: expect.stringMatching(/workspace/) }]);
-    expect(byName('@shop/ui')).toEqual([{ name: '@shop/ui', spec: '@shop/ui@workspace:packages/ui', reason: expect.stringMatching(/workspace/) }]);
+    expect(byName('@shop/ui')).toEqual([
+      { name: '@shop/ui', spec: '@shop/ui@workspace:packages/ui', reason: expect.stringMatching(/workspace/) },
+    ]);
     expect(byName('left-pad')[0]!.reason).toMatch(/git repository/);
-    expect(byName('resolve')).toEqual([{ name: 'resolve', spec: expect.stringMatching(/^resolve@patch:resolve@npm%3A1\.22\.8#/), reason: expect.stringMatching(/patched/) }]);
+    expect(byName('resolve')).toEqual([
+      { name: 'resolve', spec: expect.stringMatching(/^resolve@patch:resolve@npm%3A1\.22\.8#/), reason: expect.stringMatching(/patched/) },
+    ]);
   });
 
   it('throws when a block has no resolution', () => {
@@ -96,7 +107,9 @@ describe('yarn.lock berry', () => {
   });
 
   it('throws with a line number on broken YAML', () => {
-    const err = thrown(() => parseInventory('yarn.lock', '__metadata:\n  version: 8\n"ms@npm:^2.1.3":\n  version: 2.1.3\n   resolution: [\n'));
+    const err = thrown(() =>
+      parseInventory('yarn.lock', '__metadata:\n  version: 8\n"ms@npm:^2.1.3":\n  version: 2.1.3\n   resolution: [\n'),
+    );
     expect(err).toBeInstanceOf(InventoryError);
     expect((err as InventoryError).line).toBe(5);
   });

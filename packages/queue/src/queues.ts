@@ -48,30 +48,53 @@ export function openQueues(redisUrl: string): Queues {
  * is the dedupe: a second organization asking for the same package version joins the waiting run.
  * A forced rescan passes a run key with a nonce (runKeyOf), making a new run.
  */
-export async function enqueueAnalysis(queues: Queues, target: AnalysisTarget, source: PrioritySource, runKey: string = runKeyOf(target)): Promise<string> {
+export async function enqueueAnalysis(
+  queues: Queues,
+  target: AnalysisTarget,
+  source: PrioritySource,
+  runKey: string = runKeyOf(target),
+): Promise<string> {
   await queues.analyses.add('analyze', { runKey, target }, { ...ANALYSIS_DEFAULTS, jobId: safeJobId(runKey), priority: PRIORITY[source] });
   return runKey;
 }
 
 export async function enqueueInventoryExpansion(queues: Queues, inventoryId: string): Promise<void> {
-  await queues.inventories.add('expand', { inventoryId }, { jobId: `expand|${inventoryId}`, attempts: 3, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } });
+  await queues.inventories.add(
+    'expand',
+    { inventoryId },
+    {
+      jobId: `expand|${inventoryId}`,
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5_000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  );
 }
 
 export async function enqueueWebhookDelivery(queues: Queues, deliveryId: string): Promise<void> {
-  await queues.webhooks.add('deliver', { deliveryId }, {
-    jobId: `delivery|${deliveryId}`,
-    attempts: WEBHOOK_ATTEMPTS,
-    backoff: { type: 'webhook' },
-    removeOnComplete: { age: 24 * 3600 },
-    removeOnFail: { age: 7 * 24 * 3600 },
-  });
+  await queues.webhooks.add(
+    'deliver',
+    { deliveryId },
+    {
+      jobId: `delivery|${deliveryId}`,
+      attempts: WEBHOOK_ATTEMPTS,
+      backoff: { type: 'webhook' },
+      removeOnComplete: { age: 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  );
 }
 
 /** A repeating rescan of an inventory (cron pattern or a fixed interval); replaces any earlier schedule. */
 export async function scheduleRescan(queues: Queues, inventoryId: string, schedule: { pattern?: string; everyMs?: number }): Promise<void> {
   const repeat = schedule.pattern ? { pattern: schedule.pattern } : { every: schedule.everyMs ?? 24 * 3600 * 1000 };
   // BullMQ types scheduler ids as job names; they are free strings.
-  await queues.rescans.upsertJobScheduler(`rescan|${inventoryId}` as "rescan", repeat, { name: 'rescan', data: { inventoryId }, opts: { removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } } });
+  await queues.rescans.upsertJobScheduler(`rescan|${inventoryId}` as 'rescan', repeat, {
+    name: 'rescan',
+    data: { inventoryId },
+    opts: { removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
+  });
 }
 
 /** One rescan now (besides any schedule): every package of the inventory runs again. */

@@ -37,7 +37,15 @@ export async function submitAnalysis(store: Store, queues: Queues, submission: S
     const now = new Date().toISOString();
     return store.analyses.create(
       { ...base, archiveSha256: known.archiveSha256, runKey: runKeyOf(target) },
-      { status: 'completed', cached: true, startedAt: now, finishedAt: now, reportId: known.reportId, verdict: known.verdict, phases: known.phases },
+      {
+        status: 'completed',
+        cached: true,
+        startedAt: now,
+        finishedAt: now,
+        reportId: known.reportId,
+        verdict: known.verdict,
+        phases: known.phases,
+      },
     );
   }
   const runKey = runKeyOf(target, submission.force ? nanoid(8) : undefined);
@@ -48,7 +56,19 @@ export async function submitAnalysis(store: Store, queues: Queues, submission: S
     await store.analyses.applyOutcome(analysis.id, outcome);
     if (outcome.status === 'completed' && target.kind === 'archive') {
       const { reportId, verdict, phases, archiveSha256: sha256, finishedAt } = outcome;
-      await store.verdicts.record({ orgId }, { ecosystem: target.ecosystem, name: target.name, version: target.version, archiveSha256: sha256, reportId, analyzedAt: finishedAt, verdict, phases });
+      await store.verdicts.record(
+        { orgId },
+        {
+          ecosystem: target.ecosystem,
+          name: target.name,
+          version: target.version,
+          archiveSha256: sha256,
+          reportId,
+          analyzedAt: finishedAt,
+          verdict,
+          phases,
+        },
+      );
     }
     return (await store.analyses.get(analysis.id)) ?? analysis;
   }
@@ -61,7 +81,11 @@ export async function submitAnalysis(store: Store, queues: Queues, submission: S
  * if it has not started, else aborted in its worker (the sandbox container is removed).
  */
 export async function cancelAnalysis(store: Store, queues: Queues, analysis: AnalysisRecord): Promise<boolean> {
-  const cancelled = await store.analyses.update(analysis.id, { status: 'cancelled', finishedAt: new Date().toISOString(), error: 'cancelled by the user' });
+  const cancelled = await store.analyses.update(analysis.id, {
+    status: 'cancelled',
+    finishedAt: new Date().toISOString(),
+    error: 'cancelled by the user',
+  });
   if (!cancelled) return false;
   const waiting = await store.analyses.unsubscribe(analysis.runKey, analysis.id);
   if (waiting > 0) return true;

@@ -58,9 +58,16 @@ export async function fetchNpmTree(spec: string, options: FetchNpmOptions): Prom
   try {
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
     const arbOptions = {
-      path: dir, registry, cache: options.cacheDir,
-      allowGit: 'none', allowRemote: 'none', allowFile: 'none', allowDirectory: 'none',
-      ignoreScripts: true, audit: false, fund: false,
+      path: dir,
+      registry,
+      cache: options.cacheDir,
+      allowGit: 'none',
+      allowRemote: 'none',
+      allowFile: 'none',
+      allowDirectory: 'none',
+      ignoreScripts: true,
+      audit: false,
+      fund: false,
       ...(options.npmrc ? npmrcOptions(options.npmrc) : {}),
     } as const;
     try {
@@ -71,12 +78,17 @@ export async function fetchNpmTree(spec: string, options: FetchNpmOptions): Prom
     const manifest = await readFile(join(dir, 'package.json'), 'utf8');
     const lockfile = await readFile(join(dir, 'package-lock.json'), 'utf8');
     const name = Object.keys((JSON.parse(manifest) as { dependencies?: Record<string, string> }).dependencies ?? {})[0];
-    const entries = Object.entries((JSON.parse(lockfile) as { packages: Record<string, LockEntry> }).packages).filter(([location]) => location !== '');
+    const entries = Object.entries((JSON.parse(lockfile) as { packages: Record<string, LockEntry> }).packages).filter(
+      ([location]) => location !== '',
+    );
     const tarballs: NpmTarball[] = [];
     for (const [location, entry] of entries) {
       const resolved = entry.resolved;
       if (entry.link || !resolved || !registries.some((r) => resolved.startsWith(r)) || !entry.integrity || !entry.version) {
-        throw new AirlockError('ARCHIVE_REJECTED', `${spec}: ${location} does not come from the registry with an integrity (resolved ${entry.resolved ?? 'nowhere'}); refused`);
+        throw new AirlockError(
+          'ARCHIVE_REJECTED',
+          `${spec}: ${location} does not come from the registry with an integrity (resolved ${entry.resolved ?? 'nowhere'}); refused`,
+        );
       }
       const tgz = await fetchVerifiedTarball(resolved, entry.integrity, { ...options, registry }, `${location}@${entry.version}`);
       tarballs.push({ location, name: location.replace(/^.*node_modules\//, ''), version: entry.version, integrity: entry.integrity, tgz });
@@ -90,9 +102,19 @@ export async function fetchNpmTree(spec: string, options: FetchNpmOptions): Prom
 }
 
 /** Downloads one tarball and checks it against `integrity` (pacote verifies the bytes, EINTEGRITY if not). */
-export async function fetchVerifiedTarball(resolved: string, integrity: string, options: FetchNpmOptions, label = resolved): Promise<Buffer> {
+export async function fetchVerifiedTarball(
+  resolved: string,
+  integrity: string,
+  options: FetchNpmOptions,
+  label = resolved,
+): Promise<Buffer> {
   try {
-    return await pacote.tarball(resolved, { integrity, cache: options.cacheDir, registry: options.registry ?? options.npmrc?.registry ?? DEFAULT_NPM_REGISTRY, ...(options.npmrc ? npmrcOptions(options.npmrc) : {}) });
+    return await pacote.tarball(resolved, {
+      integrity,
+      cache: options.cacheDir,
+      registry: options.registry ?? options.npmrc?.registry ?? DEFAULT_NPM_REGISTRY,
+      ...(options.npmrc ? npmrcOptions(options.npmrc) : {}),
+    });
   } catch (err) {
     throw registryError(label, err);
   }
@@ -100,8 +122,17 @@ export async function fetchVerifiedTarball(resolved: string, integrity: string, 
 
 function registryError(what: string, err: unknown): AirlockError {
   const e = err as { code?: string; message?: string };
-  if (e.code === 'EINTEGRITY') return new AirlockError('ARCHIVE_REJECTED', `${what}: tarball does not match its registry integrity: ${e.message}`, { cause: err });
-  if (e.code === 'E404' || e.code === 'ETARGET') return new AirlockError('INVALID_INPUT', `${what}: not found in the registry (${e.code})`, { cause: err });
-  if (e.code?.startsWith('EALLOW')) return new AirlockError('ARCHIVE_REJECTED', `${what}: the tree contains a git, URL, file or directory dependency (${e.code}); refused`, { cause: err });
-  return new AirlockError('SANDBOX_FAILED', `${what}: registry resolution failed: ${e.code ?? ''} ${e.message ?? String(err)}`, { cause: err });
+  if (e.code === 'EINTEGRITY')
+    return new AirlockError('ARCHIVE_REJECTED', `${what}: tarball does not match its registry integrity: ${e.message}`, { cause: err });
+  if (e.code === 'E404' || e.code === 'ETARGET')
+    return new AirlockError('INVALID_INPUT', `${what}: not found in the registry (${e.code})`, { cause: err });
+  if (e.code?.startsWith('EALLOW'))
+    return new AirlockError(
+      'ARCHIVE_REJECTED',
+      `${what}: the tree contains a git, URL, file or directory dependency (${e.code}); refused`,
+      { cause: err },
+    );
+  return new AirlockError('SANDBOX_FAILED', `${what}: registry resolution failed: ${e.code ?? ''} ${e.message ?? String(err)}`, {
+    cause: err,
+  });
 }

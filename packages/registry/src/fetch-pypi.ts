@@ -53,24 +53,44 @@ export async function fetchPypiPackage(spec: string, options: FetchPypiOptions =
 
 function noFileOfKind(label: string, kind: DistributionKind, files: readonly PypiFile[], pinned: boolean): AirlockError {
   const what = kind === 'sdist' ? 'no sdist (.tar.gz or .zip)' : 'no pure-Python wheel (py3-none-any)';
-  const yankedOnly = !pinned && chooseFile(files, kind, true) !== null ? ' that is not yanked (pin the version to analyse a yanked file)' : '';
+  const yankedOnly =
+    !pinned && chooseFile(files, kind, true) !== null ? ' that is not yanked (pin the version to analyse a yanked file)' : '';
   const hint = kind === 'sdist' ? '; try --wheel' : '';
-  const list = files.slice(0, 8).map((f) => f.filename).join(', ');
-  return new AirlockError('INVALID_INPUT', `${label} has ${what}${yankedOnly} (files: ${list}${files.length > 8 ? ', ...' : ''})${yankedOnly ? '' : hint}`);
+  const list = files
+    .slice(0, 8)
+    .map((f) => f.filename)
+    .join(', ');
+  return new AirlockError(
+    'INVALID_INPUT',
+    `${label} has ${what}${yankedOnly} (files: ${list}${files.length > 8 ? ', ...' : ''})${yankedOnly ? '' : hint}`,
+  );
 }
 
 async function download(file: PypiFile, label: string, maxBytes: number): Promise<Buffer> {
   if (file.size !== undefined && file.size > maxBytes) {
-    throw new AirlockError('ARCHIVE_REJECTED', `${label}: ${file.filename} is ${file.size} bytes, more than the archive limit of ${maxBytes}; refused`);
+    throw new AirlockError(
+      'ARCHIVE_REJECTED',
+      `${label}: ${file.filename} is ${file.size} bytes, more than the archive limit of ${maxBytes}; refused`,
+    );
   }
   if (!file.sha256 || !/^[0-9a-f]{64}$/.test(file.sha256)) {
-    throw new AirlockError('ARCHIVE_REJECTED', `${label}: the index gives no sha256 for ${file.filename}; refused (it could not be verified)`);
+    throw new AirlockError(
+      'ARCHIVE_REJECTED',
+      `${label}: the index gives no sha256 for ${file.filename}; refused (it could not be verified)`,
+    );
   }
   const res = await httpGet(file.url, { maxBytes, limitName: 'the archive limit', timeoutMs: 120_000 });
-  if (res.status !== 200) throw new AirlockError(res.status === 404 ? 'INVALID_INPUT' : 'SANDBOX_FAILED', `${label}: download of ${file.url} answered ${res.status}`);
+  if (res.status !== 200)
+    throw new AirlockError(
+      res.status === 404 ? 'INVALID_INPUT' : 'SANDBOX_FAILED',
+      `${label}: download of ${file.url} answered ${res.status}`,
+    );
   const actual = createHash('sha256').update(res.body).digest('hex');
   if (actual !== file.sha256) {
-    throw new AirlockError('ARCHIVE_REJECTED', `${label}: ${file.filename} does not match the index's sha256: expected ${file.sha256}, got ${actual}; refused`);
+    throw new AirlockError(
+      'ARCHIVE_REJECTED',
+      `${label}: ${file.filename} does not match the index's sha256: expected ${file.sha256}, got ${actual}; refused`,
+    );
   }
   return res.body;
 }

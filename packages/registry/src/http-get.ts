@@ -49,36 +49,48 @@ function requestOnce(url: URL, options: HttpGetOptions): Promise<HttpResponse | 
   const client = url.protocol === 'https:' ? https : http;
   const limitName = options.limitName ?? 'the size limit';
   return new Promise((resolve, reject) => {
-    const req = client.get(url, { headers: { 'user-agent': USER_AGENT, accept: options.accept ?? '*/*' }, timeout: options.timeoutMs ?? 60_000 }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400 && res.headers.location) {
-        res.resume();
-        resolve({ location: res.headers.location });
-        return;
-      }
-      const declared = Number(res.headers['content-length']);
-      if (status === 200 && Number.isFinite(declared) && declared > options.maxBytes) {
-        req.destroy();
-        reject(tooLarge(url, `declares ${declared} bytes`, options.maxBytes, limitName));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > options.maxBytes) {
-          req.destroy();
-          reject(tooLarge(url, `sent more than ${options.maxBytes} bytes`, options.maxBytes, limitName));
+    const req = client.get(
+      url,
+      { headers: { 'user-agent': USER_AGENT, accept: options.accept ?? '*/*' }, timeout: options.timeoutMs ?? 60_000 },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400 && res.headers.location) {
+          res.resume();
+          resolve({ location: res.headers.location });
           return;
         }
-        chunks.push(chunk);
-      });
-      res.on('end', () => resolve({ status, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks), url: url.href }));
-      res.on('error', reject);
-    });
+        const declared = Number(res.headers['content-length']);
+        if (status === 200 && Number.isFinite(declared) && declared > options.maxBytes) {
+          req.destroy();
+          reject(tooLarge(url, `declares ${declared} bytes`, options.maxBytes, limitName));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > options.maxBytes) {
+            req.destroy();
+            reject(tooLarge(url, `sent more than ${options.maxBytes} bytes`, options.maxBytes, limitName));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () =>
+          resolve({ status, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks), url: url.href }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no data for ${options.timeoutMs ?? 60_000} ms`)));
     req.on('error', (err: NodeJS.ErrnoException) => {
-      reject(err instanceof AirlockError ? err : new AirlockError('SANDBOX_FAILED', `GET ${url.href} failed: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' '), { cause: err }));
+      reject(
+        err instanceof AirlockError
+          ? err
+          : new AirlockError('SANDBOX_FAILED', `GET ${url.href} failed: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' '), {
+              cause: err,
+            }),
+      );
     });
   });
 }

@@ -32,8 +32,11 @@ async function versionManifest(name: string, version: string, options: FetchNpmO
     });
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    if (e.code === 'E404' || e.code === 'ETARGET') throw new AirlockError('INVALID_INPUT', `${spec}: not found in the registry (${e.code})`, { cause: err });
-    throw new AirlockError('SANDBOX_FAILED', `${spec}: registry lookup failed: ${e.code ?? ''} ${e.message ?? String(err)}`, { cause: err });
+    if (e.code === 'E404' || e.code === 'ETARGET')
+      throw new AirlockError('INVALID_INPUT', `${spec}: not found in the registry (${e.code})`, { cause: err });
+    throw new AirlockError('SANDBOX_FAILED', `${spec}: registry lookup failed: ${e.code ?? ''} ${e.message ?? String(err)}`, {
+      cause: err,
+    });
   }
   if (manifest.version !== version) throw new AirlockError('INVALID_INPUT', `${spec}: the registry has no such exact version`);
   return manifest as typeof manifest & Record<string, unknown>;

@@ -28,7 +28,10 @@ declare module 'pacote' {
   }
   const pacote: {
     tarball(spec: string, options?: PacoteOptions): Promise<Buffer & { integrity: string; resolved: string }>;
-    manifest(spec: string, options?: PacoteOptions): Promise<{ name: string; version: string; _integrity?: string; _resolved?: string; dist?: { integrity?: string; shasum?: string } }>;
+    manifest(
+      spec: string,
+      options?: PacoteOptions,
+    ): Promise<{ name: string; version: string; _integrity?: string; _resolved?: string; dist?: { integrity?: string; shasum?: string } }>;
   };
   export default pacote;
 }

@@ -20,13 +20,18 @@ export function parseNpmrc(text: string, env: NodeJS.ProcessEnv = {}): NpmRegist
     if (eq < 0) throw new Error(`.npmrc line ${index + 1}: expected key=value`);
     const key = line.slice(0, eq).trim();
     // npm expands ${VAR} in values; an unset variable is an error there too.
-    const value = line.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').replace(/\$\{([A-Za-z_]\w*)\}/g, (_m, name: string) => {
-      const v = env[name];
-      if (v === undefined) throw new Error(`.npmrc line ${index + 1}: \${${name}} is not set`);
-      return v;
-    });
+    const value = line
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .replace(/\$\{([A-Za-z_]\w*)\}/g, (_m, name: string) => {
+        const v = env[name];
+        if (v === undefined) throw new Error(`.npmrc line ${index + 1}: \${${name}} is not set`);
+        return v;
+      });
     if (key === 'registry') config.registry = withSlash(checkUrl(value, index));
-    else if (/^@[a-z0-9][\w.-]*:registry$/i.test(key)) config.scopes[key.slice(0, key.indexOf(':')).toLowerCase()] = withSlash(checkUrl(value, index));
+    else if (/^@[a-z0-9][\w.-]*:registry$/i.test(key))
+      config.scopes[key.slice(0, key.indexOf(':')).toLowerCase()] = withSlash(checkUrl(value, index));
     else if (/^\/\/[^\s]+:(?:_authToken|_auth|username|_password|certfile|keyfile)$/.test(key)) config.auth[key] = value;
   }
   return config;

@@ -66,7 +66,10 @@ async function fromSimpleApi(name: string, version: string | null, roots: IndexR
   if (res.status === 404) throw new AirlockError('INVALID_INPUT', `pypi:${name}: no such project on ${index} (404)`);
   if (res.status !== 200) throw new AirlockError('SANDBOX_FAILED', `${url} answered ${res.status}`);
   if (!res.contentType.startsWith(PEP691_JSON)) {
-    throw new AirlockError('INVALID_INPUT', `${index} answers the simple API in ${res.contentType || 'an unknown format'}, not PEP 691 JSON (${PEP691_JSON}); use an index that offers it`);
+    throw new AirlockError(
+      'INVALID_INPUT',
+      `${index} answers the simple API in ${res.contentType || 'an unknown format'}, not PEP 691 JSON (${PEP691_JSON}); use an index that offers it`,
+    );
   }
   const files = filesOf(parseJson(res.body, url).files, res.url);
   const releases = new Map<string, PypiFile[]>();
@@ -114,10 +117,25 @@ function filesOf(list: unknown, pageUrl: string): PypiFile[] {
   if (!Array.isArray(list)) return [];
   const out: PypiFile[] = [];
   for (const item of list) {
-    const f = item as { filename?: unknown; url?: unknown; digests?: { sha256?: unknown }; hashes?: { sha256?: unknown }; size?: unknown; yanked?: unknown; yanked_reason?: unknown };
+    const f = item as {
+      filename?: unknown;
+      url?: unknown;
+      digests?: { sha256?: unknown };
+      hashes?: { sha256?: unknown };
+      size?: unknown;
+      yanked?: unknown;
+      yanked_reason?: unknown;
+    };
     if (typeof f.filename !== 'string' || typeof f.url !== 'string' || /[/\\]/.test(f.filename)) continue;
     const sha256 = f.digests?.sha256 ?? f.hashes?.sha256;
-    const yanked = f.yanked === true ? (typeof f.yanked_reason === 'string' && f.yanked_reason ? f.yanked_reason : true) : typeof f.yanked === 'string' ? f.yanked || true : false;
+    const yanked =
+      f.yanked === true
+        ? typeof f.yanked_reason === 'string' && f.yanked_reason
+          ? f.yanked_reason
+          : true
+        : typeof f.yanked === 'string'
+          ? f.yanked || true
+          : false;
     out.push({
       filename: f.filename,
       url: new URL(f.url, pageUrl).href.replace(/#.*$/, ''),

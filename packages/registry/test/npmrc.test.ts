@@ -4,7 +4,14 @@ import { npmrcOptions, parseNpmrc } from '../src/npmrc.js';
 describe('parseNpmrc', () => {
   it('reads the default registry, scoped registries and registry credentials, ignoring the rest', () => {
     const config = parseNpmrc(
-      ['# company settings', 'registry=https://npm.internal.example/repository/npm', '@Acme:registry = "https://npm.acme.example/"', '//npm.acme.example/:_authToken=${ACME_TOKEN}', 'fund=false', 'save-exact=true'].join('\n'),
+      [
+        '# company settings',
+        'registry=https://npm.internal.example/repository/npm',
+        '@Acme:registry = "https://npm.acme.example/"',
+        '//npm.acme.example/:_authToken=${ACME_TOKEN}',
+        'fund=false',
+        'save-exact=true',
+      ].join('\n'),
       { ACME_TOKEN: 'tok-123' },
     );
     expect(config).toEqual({

@@ -42,11 +42,18 @@ export interface ReportInput {
 }
 
 /** What became of the planted credentials: read (from the trace) and sent away (from the fake internet's log). */
-export function honeytokenFindings(planted: Honeytoken[], sensitiveFiles: SandboxReport['sensitiveFiles'], network: SandboxReport['network']): SandboxReport['honeytokens'] {
+export function honeytokenFindings(
+  planted: Honeytoken[],
+  sensitiveFiles: SandboxReport['sensitiveFiles'],
+  network: SandboxReport['network'],
+): SandboxReport['honeytokens'] {
   return {
     planted,
     // A stat or access(2) of a planted file says it was looked for, not read: not a honeytoken access.
-    accessed: findHoneytokenReads(planted, sensitiveFiles.filter((a) => a.access !== 'check')),
+    accessed: findHoneytokenReads(
+      planted,
+      sensitiveFiles.filter((a) => a.access !== 'check'),
+    ),
     exfiltrated: findExfiltration(planted, network),
   };
 }
@@ -68,7 +75,10 @@ export function buildReport(input: ReportInput): SandboxReport {
     processTree: perPhase((phase) => input.traces[phase]?.summary.processTree ?? null),
     fileWrites: traced.flatMap((s) => s.fileWrites),
     sensitiveFiles,
-    connections: withHostnames(traced.flatMap((s) => s.connections), network),
+    connections: withHostnames(
+      traced.flatMap((s) => s.connections),
+      network,
+    ),
     network,
     honeytokens: honeytokenFindings(input.run.honeytokens, sensitiveFiles, network),
     staticSignals: input.staticSignals ?? [],

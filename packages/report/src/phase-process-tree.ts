@@ -54,9 +54,7 @@ export function toPhaseProcessTree(tree: ProcessTree, options: TreeOptions): Pha
 }
 
 function reportNode(node: ProcessNode, id: number, ppid: number | null): ProcessTreeNode {
-  const execs: ExecStep[] = node.execs
-    .filter((e) => e.ok)
-    .map((e) => ({ time: e.ts, path: e.path, normalizedPath: e.path, argv: e.argv }));
+  const execs: ExecStep[] = node.execs.filter((e) => e.ok).map((e) => ({ time: e.ts, path: e.path, normalizedPath: e.path, argv: e.argv }));
   return {
     id,
     pid: node.pid,

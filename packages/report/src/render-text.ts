@@ -17,7 +17,8 @@ export function renderReportText(report: SandboxReport): string {
   if (report.verdict) {
     const v = report.verdict;
     out.push(`Verdict: ${v.verdict.toUpperCase()} (score ${v.score}/100)`);
-    for (const r of v.reasons.slice(0, 8)) out.push(`  ${r.conclusive ? 'conclusive' : `+${r.weight}`.padEnd(10)} ${r.rule} [${r.tactic}]: ${r.explanation}`);
+    for (const r of v.reasons.slice(0, 8))
+      out.push(`  ${r.conclusive ? 'conclusive' : `+${r.weight}`.padEnd(10)} ${r.rule} [${r.tactic}]: ${r.explanation}`);
     if (v.reasons.length > 8) out.push(`  … ${v.reasons.length - 8} more reasons (see --json)`);
     for (const n of v.notObserved) out.push(`  not observed: ${n.message}`);
     out.push('');
@@ -29,7 +30,9 @@ export function renderReportText(report: SandboxReport): string {
       p.lingeringProcesses ? `${p.lingeringProcesses} lingering process(es) killed` : null,
       p.error ?? null,
     ].filter(Boolean);
-    out.push(`  ${p.name.padEnd(8)} ${p.status.padEnd(10)} ${(p.durationMs / 1000).toFixed(1)} s of ${p.timeoutMs / 1000} s  ${extra.join('; ')}`);
+    out.push(
+      `  ${p.name.padEnd(8)} ${p.status.padEnd(10)} ${(p.durationMs / 1000).toFixed(1)} s of ${p.timeoutMs / 1000} s  ${extra.join('; ')}`,
+    );
   }
   out.push('');
   for (const phase of PHASES) {
@@ -38,26 +41,73 @@ export function renderReportText(report: SandboxReport): string {
     out.push(...renderProcessTree(phase, tree));
     out.push('');
   }
-  section(out, 'Static signals (evidence, not a verdict)', report.staticSignals, (g) => `  ${g.severity.padEnd(6)} ${g.id}: ${g.message}${g.evidence.file ? `  [${g.evidence.file}${g.evidence.line ? `:${g.evidence.line}` : ''}]` : ''}`);
+  section(
+    out,
+    'Static signals (evidence, not a verdict)',
+    report.staticSignals,
+    (g) =>
+      `  ${g.severity.padEnd(6)} ${g.id}: ${g.message}${g.evidence.file ? `  [${g.evidence.file}${g.evidence.line ? `:${g.evidence.line}` : ''}]` : ''}`,
+  );
   const honey = report.honeytokens;
-  section(out, `Planted credentials leaked (${honey.planted.length} planted this run)`, honey.exfiltrated, (h) => `  ${h.tokenId} via ${h.channel} to ${h.destination} (${h.encoding})`);
-  section(out, 'Planted credential files accessed', honey.accessed, (a) => `  [${a.phase}] ${a.operation} ${shorten(a.path, PATH_WIDTH)} by ${a.program ?? `pid ${a.pid}`}${a.attribution ? ` <- ${a.attribution.packageName} ${a.attribution.event}` : ' (no package script)'}  (${a.result})`);
+  section(
+    out,
+    `Planted credentials leaked (${honey.planted.length} planted this run)`,
+    honey.exfiltrated,
+    (h) => `  ${h.tokenId} via ${h.channel} to ${h.destination} (${h.encoding})`,
+  );
+  section(
+    out,
+    'Planted credential files accessed',
+    honey.accessed,
+    (a) =>
+      `  [${a.phase}] ${a.operation} ${shorten(a.path, PATH_WIDTH)} by ${a.program ?? `pid ${a.pid}`}${a.attribution ? ` <- ${a.attribution.packageName} ${a.attribution.event}` : ' (no package script)'}  (${a.result})`,
+  );
   section(out, 'Sensitive files accessed', report.sensitiveFiles, sensitiveLine);
   const writes = report.fileWrites.filter((w) => w.result === 'ok');
-  section(out, `Files written, created or changed (${report.fileWrites.length - writes.length} failed attempts in --json)`, writes, (w) => `  [${w.phase}] ${w.operation} ${shorten(w.path, PATH_WIDTH)}`);
+  section(
+    out,
+    `Files written, created or changed (${report.fileWrites.length - writes.length} failed attempts in --json)`,
+    writes,
+    (w) => `  [${w.phase}] ${w.operation} ${shorten(w.path, PATH_WIDTH)}`,
+  );
   // Netlink is the C library asking the kernel about interfaces, not traffic; it stays in --json.
   const connections = report.connections.filter((c) => c.family !== 'AF_NETLINK');
-  section(out, 'Network attempts', connections, (c) => `  [${c.phase}] ${c.syscall} ${c.family} ${c.hostname ? `${c.hostname} (${c.address})` : (c.address ?? '?')}${c.port !== null ? `:${c.port}` : ''}  (${c.result})`);
+  section(
+    out,
+    'Network attempts',
+    connections,
+    (c) =>
+      `  [${c.phase}] ${c.syscall} ${c.family} ${c.hostname ? `${c.hostname} (${c.address})` : (c.address ?? '?')}${c.port !== null ? `:${c.port}` : ''}  (${c.result})`,
+  );
   const net = report.network;
-  section(out, 'DNS queries (fake internet)', net.dns, (d) => `  ${d.qtype} ${d.qname}${d.server.address ? `  via ${d.server.address}` : ''}  -> ${d.answers.join(', ') || 'no records'}`);
-  section(out, 'TCP connections (fake internet)', net.tcp, (c) => `  ${destination(c.destination)} ${c.protocol}${describeTcp(c)}  ${c.bytes} bytes`);
+  section(
+    out,
+    'DNS queries (fake internet)',
+    net.dns,
+    (d) => `  ${d.qtype} ${d.qname}${d.server.address ? `  via ${d.server.address}` : ''}  -> ${d.answers.join(', ') || 'no records'}`,
+  );
+  section(
+    out,
+    'TCP connections (fake internet)',
+    net.tcp,
+    (c) => `  ${destination(c.destination)} ${c.protocol}${describeTcp(c)}  ${c.bytes} bytes`,
+  );
   section(out, 'UDP datagrams (fake internet)', net.udp, (u) => `  ${destination(u.destination)}  ${u.bytes} bytes`);
   section(out, 'Refused by the kernel (EACCES/EPERM)', report.denied, (d) => `  [${d.phase}] ${d.syscall} ${d.target}  (${d.result})`);
   const fsChanges = report.fsDiff.filter((c) => c.kind !== 'modified');
   const modified = report.fsDiff.length - fsChanges.length;
-  section(out, `Filesystem changes (docker diff; ${modified} modified folder(s) in --json)`, fsChanges, (c) => `  ${c.kind === 'added' ? '+' : '-'} ${shorten(c.path, PATH_WIDTH)}`);
+  section(
+    out,
+    `Filesystem changes (docker diff; ${modified} modified folder(s) in --json)`,
+    fsChanges,
+    (c) => `  ${c.kind === 'added' ? '+' : '-'} ${shorten(c.path, PATH_WIDTH)}`,
+  );
   const t = report.timings;
-  out.push(`Timings: start ${t.containerStartMs} ms, ${Object.entries(t.phasesMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}, collect ${t.collectMs} ms, teardown ${t.teardownMs} ms, total ${t.totalMs} ms`);
+  out.push(
+    `Timings: start ${t.containerStartMs} ms, ${Object.entries(t.phasesMs)
+      .map(([k, v]) => `${k} ${v} ms`)
+      .join(', ')}, collect ${t.collectMs} ms, teardown ${t.teardownMs} ms, total ${t.totalMs} ms`,
+  );
   return out.map(terminalSafe).join('\n');
 }
 
@@ -66,8 +116,11 @@ function destination(d: Destination): string {
 }
 
 function describeTcp(c: TcpRecord): string {
-  const request = c.http ? ` ${c.http.method} ${c.http.host ?? ''}${c.http.target}${c.http.bodyBytes ? ` body ${c.http.bodyBytes} bytes` : ''}` : '';
-  if (c.tls) return ` ${c.tls.intercepted ? 'HTTPS (decrypted)' : 'TLS, not decrypted:'} SNI ${c.tls.sni ?? '-'}${c.tls.alpn.length ? ` ALPN ${c.tls.alpn.join(',')}` : ''}${request}`;
+  const request = c.http
+    ? ` ${c.http.method} ${c.http.host ?? ''}${c.http.target}${c.http.bodyBytes ? ` body ${c.http.bodyBytes} bytes` : ''}`
+    : '';
+  if (c.tls)
+    return ` ${c.tls.intercepted ? 'HTTPS (decrypted)' : 'TLS, not decrypted:'} SNI ${c.tls.sni ?? '-'}${c.tls.alpn.length ? ` ALPN ${c.tls.alpn.join(',')}` : ''}${request}`;
   return request;
 }
 

@@ -27,7 +27,13 @@ export function sensitiveTouchOf(event: StraceEvent): SensitiveTouch | null {
   if (event.type === 'rename') paths.push(event.newPath);
   if (event.type === 'link') paths.push(event.target);
   const access: SensitiveAccessKind =
-    event.type === 'readdir' ? 'list' : event.type === 'stat' ? 'check' : event.type === 'open' && event.intent === 'read' ? 'read' : 'write';
+    event.type === 'readdir'
+      ? 'list'
+      : event.type === 'stat'
+        ? 'check'
+        : event.type === 'open' && event.intent === 'read'
+          ? 'read'
+          : 'write';
   const operation = event.type === 'open' ? event.intent : event.type;
   for (const path of paths) {
     const rule = matchSensitivePath(path);

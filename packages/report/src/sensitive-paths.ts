@@ -32,14 +32,26 @@ export const SENSITIVE_PATHS: readonly SensitivePathRule[] = [
     globs: ['~/.bitcoin/**', '~/.ethereum/**', '~/.config/Exodus/**', '~/.electrum/**', '~/.config/Electrum/**'],
   },
   { id: 'system-accounts', description: 'Local accounts and password hashes', globs: ['/etc/shadow', '/etc/gshadow', '/etc/passwd'] },
-  { id: 'process-environ', description: 'Environment of a process (tokens passed as variables)', globs: ['/proc/*/environ', '/proc/*/task/*/environ'] },
+  {
+    id: 'process-environ',
+    description: 'Environment of a process (tokens passed as variables)',
+    globs: ['/proc/*/environ', '/proc/*/task/*/environ'],
+  },
   { id: 'docker-socket', description: 'The Docker socket (root on the host)', globs: ['/var/run/docker.sock', '/run/docker.sock'] },
   {
     // Not secrets: what sandbox-aware malware looks at before it decides to act (scoring: sandbox-evasion).
     // Not /proc/self/cgroup: every Node process reads it at start-up (libuv's memory limit).
     id: 'container-marker',
     description: 'Container, VM and fresh-machine tells (sandbox checks)',
-    globs: ['/.dockerenv', '/run/.containerenv', '/proc/1/cgroup', '/proc/1/sched', '/proc/uptime', '/sys/class/dmi/id/**', '/proc/scsi/scsi'],
+    globs: [
+      '/.dockerenv',
+      '/run/.containerenv',
+      '/proc/1/cgroup',
+      '/proc/1/sched',
+      '/proc/uptime',
+      '/sys/class/dmi/id/**',
+      '/proc/scsi/scsi',
+    ],
   },
 ];
 

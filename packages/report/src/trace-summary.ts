@@ -79,7 +79,10 @@ export class TraceSummarizer {
       for (const pid of [...this.failedExecs.keys()]) this.flushFailedExec(pid);
       this.lists.processes.sort((a, b) => a.time - b.time);
     }
-    this.tree ??= toPhaseProcessTree(this.builder.build(), { normalize: this.normalize, attribution: (node) => this.attribution.get(node) });
+    this.tree ??= toPhaseProcessTree(this.builder.build(), {
+      normalize: this.normalize,
+      attribution: (node) => this.attribution.get(node),
+    });
     return { ...this.lists, processTree: this.tree, sensitiveFiles: [...this.sensitive.values()] };
   }
 

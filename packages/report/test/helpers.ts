@@ -5,17 +5,28 @@ import { parseStrace } from '@airlock/strace';
 import { TraceSummarizer, type PhaseSummary, type SandboxRunInput } from '../src/index.js';
 
 /** Runs strace text through the parser and a summarizer, as the analysis pipeline does. */
-export function summarize(text: string, phase: PhaseName, packageName: string, homeDir?: string): { summary: PhaseSummary; stats: TraceStats } {
+export function summarize(
+  text: string,
+  phase: PhaseName,
+  packageName: string,
+  homeDir?: string,
+): { summary: PhaseSummary; stats: TraceStats } {
   const summarizer = new TraceSummarizer(phase, packageName, homeDir);
   const parsed = parseStrace(text);
   for (const event of parsed.events) summarizer.add(event);
-  return { summary: summarizer.summary, stats: { lines: parsed.stats.lines, events: parsed.stats.events, unknownLines: parsed.stats.unknown } };
+  return {
+    summary: summarizer.summary,
+    stats: { lines: parsed.stats.lines, events: parsed.stats.events, unknownLines: parsed.stats.unknown },
+  };
 }
 
 export const lines = (...l: string[]): string => `${l.join('\n')}\n`;
 
 /** The real npm install trace recorded for the parser (evil-pkg's postinstall writes pwned.txt and connects to :9). */
-export const NPM_POSTINSTALL_TRACE = readFileSync(new URL('../../strace/test/fixtures/npm-install-postinstall.strace', import.meta.url), 'utf8');
+export const NPM_POSTINSTALL_TRACE = readFileSync(
+  new URL('../../strace/test/fixtures/npm-install-postinstall.strace', import.meta.url),
+  'utf8',
+);
 
 export const identity = (name: string): PackageIdentity => ({
   ecosystem: 'npm',
@@ -57,7 +68,10 @@ export const NETWORK_RECORDS: NetworkRecord[] = [
       target: '/payload.sh',
       version: 'HTTP/1.1',
       host: 'stage2.tree-fixture.example',
-      headers: [['Host', 'stage2.tree-fixture.example'], ['User-Agent', 'curl/7.88.1']],
+      headers: [
+        ['Host', 'stage2.tree-fixture.example'],
+        ['User-Agent', 'curl/7.88.1'],
+      ],
       body: '',
       bodyBytes: 0,
       complete: true,

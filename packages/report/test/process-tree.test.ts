@@ -26,7 +26,13 @@ describe('process tree in the report', () => {
       ['/usr/local/bin/npm', 'npm'],
       ['/usr/local/bin/node', 'node'],
     ]);
-    expect(npm).toMatchObject({ startTime: 1795487736.734963, exitTime: 1795487739.370093, exitCode: 0, exitSignal: null, attribution: null });
+    expect(npm).toMatchObject({
+      startTime: 1795487736.734963,
+      exitTime: 1795487739.370093,
+      exitCode: 0,
+      exitSignal: null,
+      attribution: null,
+    });
     expect(curl!.execs).toEqual([{ time: 1795487738.634907, path: '/usr/bin/curl', normalizedPath: '/usr/bin/curl', argv: CURL_ARGV }]);
     expect(curl).toMatchObject({ exitTime: 1795487738.752932, exitCode: 0 });
   });
@@ -44,7 +50,11 @@ describe('process tree in the report', () => {
       [50, 49, null, '/bin/sh', [1]],
       [51, 50, 0, '/usr/bin/cat', []],
     ]);
-    expect(tree.nodes[0]).toMatchObject({ exitSignal: 'SIGKILL', exitCode: null, attribution: { packageName: PACKAGE, event: 'import', script: null } });
+    expect(tree.nodes[0]).toMatchObject({
+      exitSignal: 'SIGKILL',
+      exitCode: null,
+      attribution: { packageName: PACKAGE, event: 'import', script: null },
+    });
   });
 
   it('folds threads into their process: a child spawned by a thread hangs under the process, ppid included', () => {

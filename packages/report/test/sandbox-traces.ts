@@ -53,7 +53,12 @@ export const INSTALL_TRACE = lines(
   `19    1795487739.380000 +++ exited with 0 +++`,
 );
 
-const IMPORT_ARGV = JSON.stringify(['node', '-e', 'require("/opt/airlock/lib/import-package.cjs").run(require, (s) => import(s))', PACKAGE]);
+const IMPORT_ARGV = JSON.stringify([
+  'node',
+  '-e',
+  'require("/opt/airlock/lib/import-package.cjs").run(require, (s) => import(s))',
+  PACKAGE,
+]);
 
 /** The import runner (node under /opt/airlock) loads the package, whose code starts a shell that reads an SSH key. */
 export const IMPORT_TRACE = lines(

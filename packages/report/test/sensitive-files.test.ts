@@ -82,7 +82,9 @@ describe('sensitive file access in the summary', () => {
     const read = (ts: string, path: string) => `7 ${ts} openat(AT_FDCWD</w>, "${path}", O_RDONLY) = 3<${path}>`;
     const trace = lines(
       '7 1.000000 execve("/usr/bin/node", ["node", "steal.js"], ["HOME=/home/jordan"]) = 0',
-      ...Array.from({ length: 500 }, (_, i) => read(`1.${String(i + 1).padStart(6, '0')}`, '/home/jordan/projects/app/node_modules/x/lib.js')),
+      ...Array.from({ length: 500 }, (_, i) =>
+        read(`1.${String(i + 1).padStart(6, '0')}`, '/home/jordan/projects/app/node_modules/x/lib.js'),
+      ),
       ...Array.from({ length: 50 }, (_, i) => read(`2.${String(i + 1).padStart(6, '0')}`, '/home/jordan/.aws/credentials')),
     );
     const { sensitiveFiles, fileWrites } = summarize(trace, 'install', 'x').summary;

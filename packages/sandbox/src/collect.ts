@@ -22,11 +22,7 @@ export interface CollectedOutputs {
  * as the same user that wrote it): entry names are matched against a fixed list and never used as
  * host paths, symlinks are skipped, and every size is capped with the excess counted.
  */
-export async function collectOutputs(
-  container: Docker.Container,
-  artifactsDir: string,
-  maxTraceBytes: number,
-): Promise<CollectedOutputs> {
+export async function collectOutputs(container: Docker.Container, artifactsDir: string, maxTraceBytes: number): Promise<CollectedOutputs> {
   await mkdir(artifactsDir, { recursive: true });
   const result: CollectedOutputs = { json: new Map(), traces: new Map() };
   const pending: Promise<void>[] = [];

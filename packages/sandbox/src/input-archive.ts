@@ -65,7 +65,10 @@ export async function preparePackageArchive(path: string): Promise<PreparedArchi
  * The same for an archive already in memory (a registry download): checks it, reads its identity and
  * source texts. `fileName` is a hint for Python archives (pip reads name, version and tags from it).
  */
-export async function prepareArchiveBuffer(tgz: Buffer, origin: { label: string; source: string; fileName: string }): Promise<PreparedArchive> {
+export async function prepareArchiveBuffer(
+  tgz: Buffer,
+  origin: { label: string; source: string; fileName: string },
+): Promise<PreparedArchive> {
   const path = origin.label;
   const listing: ArchiveEntry[] = [];
   const texts = new TextCollector();
@@ -80,7 +83,10 @@ export async function prepareArchiveBuffer(tgz: Buffer, origin: { label: string;
     const zip = pickZipMetadata(path, metadata);
     found = { kind: zip.metadata.kind === 'wheel' ? 'wheel' : 'zip-sdist', text: zip.metadata.text, wheelTag: zip.wheelTag };
   } else {
-    throw new AirlockError('ARCHIVE_REJECTED', `${path} is not a gzipped tarball (.tgz, .tar.gz), a wheel, a zip sdist or a package folder`);
+    throw new AirlockError(
+      'ARCHIVE_REJECTED',
+      `${path} is not a gzipped tarball (.tgz, .tar.gz), a wheel, a zip sdist or a package folder`,
+    );
   }
   const ecosystem: Ecosystem = found.kind === 'npm' ? 'npm' : 'pypi';
   let manifest: { name: string; version: string };
@@ -93,7 +99,9 @@ export async function prepareArchiveBuffer(tgz: Buffer, origin: { label: string;
   return {
     tgz,
     fileName,
-    files: listing.filter((e) => e.type === 'file').map((e) => ({ path: e.path, ...(texts.get(e.path) !== undefined ? { text: texts.get(e.path)! } : {}) })),
+    files: listing
+      .filter((e) => e.type === 'file')
+      .map((e) => ({ path: e.path, ...(texts.get(e.path) !== undefined ? { text: texts.get(e.path)! } : {}) })),
     textsSkipped: texts.skipped,
     identity: {
       ecosystem,
@@ -163,7 +171,12 @@ async function readTopLevelFile(
   let tooBig = false;
   const parser = new tar.Parser({
     onReadEntry: (entry) => {
-      listing.push({ path: entry.path, size: entry.size ?? 0, type: entryType(entry.type), ...(entry.linkpath ? { linkTarget: entry.linkpath } : {}) });
+      listing.push({
+        path: entry.path,
+        size: entry.size ?? 0,
+        type: entryType(entry.type),
+        ...(entry.linkpath ? { linkTarget: entry.linkpath } : {}),
+      });
       const parts = entry.path.replace(/^\.\//, '').split('/');
       const name = parts[1] ?? '';
       if (entry.type === 'File' && texts.wants(entry.path, entry.size ?? 0)) {
@@ -220,6 +233,9 @@ function rejectHostile(label: string, listing: ArchiveEntry[], compressedSize: n
   const check = checkArchiveListing(listing, { compressedSize, maxProblems: 5 });
   if (check.ok) return;
   const more = check.problems.length - 5 + check.omittedProblems;
-  const list = check.problems.slice(0, 5).map((p) => p.message).join('; ');
+  const list = check.problems
+    .slice(0, 5)
+    .map((p) => p.message)
+    .join('; ');
   throw new AirlockError('ARCHIVE_REJECTED', `${label} is a hostile archive: ${list}${more > 0 ? ` (and ${more} more)` : ''}`);
 }

@@ -30,11 +30,7 @@ export interface NetworkOwner {
  * ours, so it gets NET_ADMIN (for its own namespace only, which has no link anywhere) to set up the
  * redirection; the analysis container then joins with `container:<id>` and no capabilities.
  */
-export async function startNetworkOwner(
-  docker: Docker,
-  image: string,
-  labels: Record<string, string>,
-): Promise<NetworkOwner> {
+export async function startNetworkOwner(docker: Docker, image: string, labels: Record<string, string>): Promise<NetworkOwner> {
   const container = await docker.createContainer({
     Image: image,
     Hostname: SANDBOX_HOSTNAME,
@@ -92,7 +88,12 @@ async function waitReady(container: Docker.Container): Promise<void> {
     if (logs.includes('fake-internet ready')) return;
     const state = await container.inspect();
     if (!state.State.Running) {
-      throw new Error(`the fake internet exited during set-up: ${logs.toString('utf8').replace(/[\x00-\x08]/g, '').slice(-1000)}`);
+      throw new Error(
+        `the fake internet exited during set-up: ${logs
+          .toString('utf8')
+          .replace(/[\x00-\x08]/g, '')
+          .slice(-1000)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -59,12 +59,27 @@ export function toPhaseResult(
     },
   };
   if (!run) {
-    return { ...base, status: 'error', exitCode: null, startedAt: '', durationMs: 0, stdout: EMPTY, stderr: EMPTY, error: 'not run: an earlier phase ended the container' };
+    return {
+      ...base,
+      status: 'error',
+      exitCode: null,
+      startedAt: '',
+      durationMs: 0,
+      stdout: EMPTY,
+      stderr: EMPTY,
+      error: 'not run: an earlier phase ended the container',
+    };
   }
   const { outcome, startedAt } = run;
   const common = { ...base, startedAt, stdout: outcome.stdout, stderr: outcome.stderr };
   if (outcome.hitDeadline) {
-    return { ...common, status: 'timeout', exitCode: null, durationMs: timeoutMs, error: 'the runner did not stop the phase; the host killed the container' };
+    return {
+      ...common,
+      status: 'timeout',
+      exitCode: null,
+      durationMs: timeoutMs,
+      error: 'the runner did not stop the phase; the host killed the container',
+    };
   }
   if (outcome.exitCode !== 0 || !runner) {
     return {

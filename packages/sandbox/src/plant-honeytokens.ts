@@ -36,7 +36,13 @@ export function honeytokenTar(plan: HoneytokenPlan): Buffer {
       ...plan.files.map((f) => ({ path: f.path, type: 'File' as const, mode: f.mode, body: f.content })),
     ],
     // Forty days old: credentials a developer has had for a while.
-    { uid: SANDBOX_USER.uid, gid: SANDBOX_USER.uid, uname: SANDBOX_USER.name, gname: SANDBOX_USER.name, mtime: new Date(Date.now() - 86_400_000 * 40) },
+    {
+      uid: SANDBOX_USER.uid,
+      gid: SANDBOX_USER.uid,
+      uname: SANDBOX_USER.name,
+      gname: SANDBOX_USER.name,
+      mtime: new Date(Date.now() - 86_400_000 * 40),
+    },
   );
 }
 

@@ -23,7 +23,13 @@ export async function removeContainers(
   const containers = await docker.listContainers({ all: true, filters: { label: [label] } }).catch(() => []);
   let removed = 0;
   for (const c of containers.filter((c) => select(c.Labels))) {
-    await docker.getContainer(c.Id).remove({ force: true, v: true }).then(() => removed++, () => undefined);
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true, v: true })
+      .then(
+        () => removed++,
+        () => undefined,
+      );
   }
   return removed;
 }

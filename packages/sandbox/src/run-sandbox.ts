@@ -111,7 +111,11 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       throw new AirlockError('SANDBOX_FAILED', `cannot create the sandbox container: ${err.message}`, { cause: err });
     });
   let honeytokens: HoneytokenPlan = { tokens: [], files: [], env: {} };
-  const kill = () => container.kill({ signal: 'SIGKILL' }).then(() => undefined, () => undefined);
+  const kill = () =>
+    container.kill({ signal: 'SIGKILL' }).then(
+      () => undefined,
+      () => undefined,
+    );
   let network: NetworkLog | null = null;
   const onAbort = () => void kill();
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -186,7 +190,11 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   });
   const importJson = collected?.json.get('import.result.json');
   return {
-    settings: describeSettings(hostConfig, image, fakeInternetImage, { name: profile.name, reason: profile.reason, env: profileEnv.map((e) => e.slice(0, e.indexOf('='))) }),
+    settings: describeSettings(hostConfig, image, fakeInternetImage, {
+      name: profile.name,
+      reason: profile.reason,
+      env: profileEnv.map((e) => e.slice(0, e.indexOf('='))),
+    }),
     network,
     honeytokens: honeytokens.tokens,
     phases,

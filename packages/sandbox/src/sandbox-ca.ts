@@ -39,7 +39,8 @@ export async function readSandboxCa(owner: Docker.Container): Promise<SandboxCa>
   const files = await readTextFiles(owner, TLS_DIR, ['ca.crt', 'ca.hash'], 64 * 1024);
   const pem = files.get('ca.crt') ?? '';
   const subjectHash = (files.get('ca.hash') ?? '').trim();
-  if (!pem.includes('BEGIN CERTIFICATE') || !/^[0-9a-f]{8}$/.test(subjectHash)) throw new Error('the fake internet made no usable certificate authority');
+  if (!pem.includes('BEGIN CERTIFICATE') || !/^[0-9a-f]{8}$/.test(subjectHash))
+    throw new Error('the fake internet made no usable certificate authority');
   return { pem, subjectHash };
 }
 

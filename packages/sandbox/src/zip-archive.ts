@@ -21,7 +21,13 @@ const S_IFMT = 0o170000;
  * without yauzl's own checks so that `..`, absolute and backslash paths reach the shared listing
  * check with the same messages as for tarballs.
  */
-export async function readZip(zip: Buffer, label: string, listing: ArchiveEntry[], texts: TextCollector, maxEntries = DEFAULT_ARCHIVE_LIMITS.maxEntries): Promise<Map<string, string>> {
+export async function readZip(
+  zip: Buffer,
+  label: string,
+  listing: ArchiveEntry[],
+  texts: TextCollector,
+  maxEntries = DEFAULT_ARCHIVE_LIMITS.maxEntries,
+): Promise<Map<string, string>> {
   let file: ZipFile;
   try {
     file = await yauzl.fromBufferPromise(zip, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true });
@@ -31,7 +37,10 @@ export async function readZip(zip: Buffer, label: string, listing: ArchiveEntry[
   // Refused from the central directory's count, before a million entries are walked.
   if (file.entryCount > maxEntries) {
     file.close();
-    throw new AirlockError('ARCHIVE_REJECTED', `${label} is a hostile archive: archive has ${file.entryCount} entries, more than the limit of ${maxEntries}`);
+    throw new AirlockError(
+      'ARCHIVE_REJECTED',
+      `${label} is a hostile archive: archive has ${file.entryCount} entries, more than the limit of ${maxEntries}`,
+    );
   }
   const metadata = new Map<string, string>();
   let directoryBytes = 0;
@@ -44,10 +53,14 @@ export async function readZip(zip: Buffer, label: string, listing: ArchiveEntry[
       listing.push(item);
       if (alias !== undefined) listing.push({ path: alias, size: 0, type: type === 'symlink' ? 'file' : type });
       if (entry.isEncrypted()) continue;
-      if (type === 'symlink') item.linkTarget = (await readEntry(file, entry, MAX_LINK_TARGET_BYTES, `${label}: symlink ${JSON.stringify(path.slice(0, 200))}`)).toString('utf8');
+      if (type === 'symlink')
+        item.linkTarget = (
+          await readEntry(file, entry, MAX_LINK_TARGET_BYTES, `${label}: symlink ${JSON.stringify(path.slice(0, 200))}`)
+        ).toString('utf8');
       if (type !== 'file') continue;
       const wanted = /^[^/]+\/(PKG-INFO|METADATA|WHEEL)$/.test(path);
-      if (wanted && entry.uncompressedSize <= MAX_METADATA_BYTES) metadata.set(path, (await readEntry(file, entry, MAX_METADATA_BYTES, label)).toString('utf8'));
+      if (wanted && entry.uncompressedSize <= MAX_METADATA_BYTES)
+        metadata.set(path, (await readEntry(file, entry, MAX_METADATA_BYTES, label)).toString('utf8'));
       else if (texts.wants(path, entry.uncompressedSize)) texts.add(path, await readEntry(file, entry, entry.uncompressedSize, label));
     }
   } catch (err) {
@@ -59,7 +72,10 @@ export async function readZip(zip: Buffer, label: string, listing: ArchiveEntry[
   // to its declared size. Records beyond the count would be seen by pip and never checked here.
   const declared = centralDirectorySize(zip);
   if (declared !== null && declared !== directoryBytes) {
-    throw new AirlockError('ARCHIVE_REJECTED', `${label} is a hostile archive: its central directory holds ${declared} bytes but its ${file.entryCount} counted entries take ${directoryBytes}: entries are hidden from some unzippers`);
+    throw new AirlockError(
+      'ARCHIVE_REJECTED',
+      `${label} is a hostile archive: its central directory holds ${declared} bytes but its ${file.entryCount} counted entries take ${directoryBytes}: entries are hidden from some unzippers`,
+    );
   }
   return metadata;
 }
@@ -80,7 +96,11 @@ function centralDirectorySize(zip: Buffer): number | null {
 /** A wheel has exactly one `*.dist-info/METADATA` (pip refuses more); otherwise a top-level `PKG-INFO`. */
 export function pickZipMetadata(label: string, metadata: ReadonlyMap<string, string>): ZipPackage {
   const distInfo = [...metadata.keys()].filter((p) => /^[^/]+\.dist-info\/METADATA$/.test(p));
-  if (distInfo.length > 1) throw new AirlockError('ARCHIVE_REJECTED', `${label}: more than one .dist-info/METADATA (${distInfo.slice(0, 3).join(', ')}); pip refuses such wheels`);
+  if (distInfo.length > 1)
+    throw new AirlockError(
+      'ARCHIVE_REJECTED',
+      `${label}: more than one .dist-info/METADATA (${distInfo.slice(0, 3).join(', ')}); pip refuses such wheels`,
+    );
   if (distInfo.length === 1) {
     const wheel = metadata.get(distInfo[0]!.replace(/METADATA$/, 'WHEEL')) ?? '';
     const tag = /^Tag:[ \t]*([\w.]+-[\w.]+-[\w.]+)[ \t]*$/im.exec(wheel)?.[1] ?? null;
@@ -88,7 +108,10 @@ export function pickZipMetadata(label: string, metadata: ReadonlyMap<string, str
   }
   const pkgInfo = [...metadata.keys()].find((p) => /^[^/]+\/PKG-INFO$/.test(p) && !/\.(egg|dist)-info\//.test(p));
   if (pkgInfo) return { metadata: { kind: 'sdist', text: metadata.get(pkgInfo)! }, wheelTag: null };
-  throw new AirlockError('ARCHIVE_REJECTED', `${label} has neither a *.dist-info/METADATA (wheel) nor a PKG-INFO in its top-level folder (zip sdist)`);
+  throw new AirlockError(
+    'ARCHIVE_REJECTED',
+    `${label} has neither a *.dist-info/METADATA (wheel) nor a PKG-INFO in its top-level folder (zip sdist)`,
+  );
 }
 
 /**

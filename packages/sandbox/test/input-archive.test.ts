@@ -17,8 +17,16 @@ function packageDir(manifest: unknown): string {
 
 async function entries(tgz: Buffer): Promise<string[]> {
   const names: string[] = [];
-  const parser = new tar.Parser({ onReadEntry: (e) => { names.push(e.path); e.resume(); } });
-  await new Promise<void>((resolve) => { parser.on('end', resolve); parser.end(tgz); });
+  const parser = new tar.Parser({
+    onReadEntry: (e) => {
+      names.push(e.path);
+      e.resume();
+    },
+  });
+  await new Promise<void>((resolve) => {
+    parser.on('end', resolve);
+    parser.end(tgz);
+  });
   return names.sort();
 }
 
@@ -44,8 +52,26 @@ describe('preparePackageArchive', () => {
 
   it.each([
     ['a missing path', () => '/nonexistent/airlock', 'INVALID_INPUT', /cannot read/],
-    ['a file that is not gzip', () => { const f = join(mkdtempSync(join(tmpdir(), 'a-')), 'x.tgz'); writeFileSync(f, 'hello'); return f; }, 'ARCHIVE_REJECTED', /not a gzipped tarball/],
-    ['gzip that is not a tar', () => { const f = join(mkdtempSync(join(tmpdir(), 'a-')), 'x.tgz'); writeFileSync(f, gzipSync(Buffer.alloc(2048, 7))); return f; }, 'ARCHIVE_REJECTED', /not a readable tarball|no package.json/],
+    [
+      'a file that is not gzip',
+      () => {
+        const f = join(mkdtempSync(join(tmpdir(), 'a-')), 'x.tgz');
+        writeFileSync(f, 'hello');
+        return f;
+      },
+      'ARCHIVE_REJECTED',
+      /not a gzipped tarball/,
+    ],
+    [
+      'gzip that is not a tar',
+      () => {
+        const f = join(mkdtempSync(join(tmpdir(), 'a-')), 'x.tgz');
+        writeFileSync(f, gzipSync(Buffer.alloc(2048, 7)));
+        return f;
+      },
+      'ARCHIVE_REJECTED',
+      /not a readable tarball|no package.json/,
+    ],
     ['invalid JSON', () => packageDir('{"name": '), 'ARCHIVE_REJECTED', /not valid JSON/],
     ['a name that is a path', () => packageDir({ name: '../../etc', version: '1.0.0' }), 'ARCHIVE_REJECTED', /no valid "name"/],
   ])('rejects %s with a clear error', async (_label, make, code, message) => {
@@ -76,7 +102,10 @@ describe('preparePackageArchive with Python sdists', () => {
   it('rejects a wheel that is not a readable zip with a clear message (wheels themselves: zip-archive.test.ts)', async () => {
     const f = join(mkdtempSync(join(tmpdir(), 'a-')), 'x-1.0-py3-none-any.whl');
     writeFileSync(f, 'PK\x03\x04');
-    await expect(preparePackageArchive(f)).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(/is not a readable zip/) });
+    await expect(preparePackageArchive(f)).rejects.toMatchObject({
+      code: 'ARCHIVE_REJECTED',
+      message: expect.stringMatching(/is not a readable zip/),
+    });
   });
 });
 
@@ -86,7 +115,14 @@ describe('preparePackageArchive refuses hostile archives', () => {
     const blocks: Buffer[] = [];
     for (const e of entries) {
       const body = Buffer.from(e.body ?? '');
-      const header = new tar.Header({ path: e.path, mode: 0o644, size: e.type === 'File' || !e.type ? body.length : 0, type: e.type ?? 'File', linkpath: e.linkpath ?? '', mtime: new Date() });
+      const header = new tar.Header({
+        path: e.path,
+        mode: 0o644,
+        size: e.type === 'File' || !e.type ? body.length : 0,
+        type: e.type ?? 'File',
+        linkpath: e.linkpath ?? '',
+        mtime: new Date(),
+      });
       header.encode();
       blocks.push(header.block!);
       if (!e.type || e.type === 'File') blocks.push(body, Buffer.alloc((512 - (body.length % 512)) % 512));
@@ -101,12 +137,21 @@ describe('preparePackageArchive refuses hostile archives', () => {
   it.each([
     ['path traversal', [manifest, { path: 'package/../../../home/evil.sh', body: 'x' }], /hostile archive: .*(\.\.|travers)/i],
     ['an absolute path', [manifest, { path: '/etc/cron.d/evil', body: 'x' }], /hostile archive: .*absolute/i],
-    ['a symlink out of the tree', [manifest, { path: 'package/key', type: 'SymbolicLink' as const, linkpath: '../../../../home/jordan/.ssh/id_rsa' }], /hostile archive: .*(link|outside)/i],
+    [
+      'a symlink out of the tree',
+      [manifest, { path: 'package/key', type: 'SymbolicLink' as const, linkpath: '../../../../home/jordan/.ssh/id_rsa' }],
+      /hostile archive: .*(link|outside)/i,
+    ],
   ])('rejects %s with a clear error', async (_label, entries, message) => {
-    await expect(preparePackageArchive(rawTgz(entries))).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(message) });
+    await expect(preparePackageArchive(rawTgz(entries))).rejects.toMatchObject({
+      code: 'ARCHIVE_REJECTED',
+      message: expect.stringMatching(message),
+    });
   });
 
   it('accepts a plain archive built the same way', async () => {
-    expect((await preparePackageArchive(rawTgz([manifest, { path: 'package/index.js', body: 'module.exports=1' }]))).identity.name).toBe('hostile');
+    expect((await preparePackageArchive(rawTgz([manifest, { path: 'package/index.js', body: 'module.exports=1' }]))).identity.name).toBe(
+      'hostile',
+    );
   });
 });

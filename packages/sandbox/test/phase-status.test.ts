@@ -3,17 +3,34 @@ import { parsePhaseStatus, toPhaseResult } from '../src/phase-status.js';
 import type { ExecOutcome } from '../src/exec.js';
 
 const text = (t: string) => ({ text: t, bytes: t.length, truncated: false });
-const outcome = (over: Partial<ExecOutcome> = {}): ExecOutcome => ({ exitCode: 0, stdout: text('out'), stderr: text(''), hitDeadline: false, ...over });
-const good = '{"phase":"install","status":"completed","exitCode":0,"durationMs":2100,"timeoutMs":120000,"lingeringProcesses":0,"cpuNsBefore":1000000,"cpuNsAfter":901000000,"memoryPeakBytes":4096}';
+const outcome = (over: Partial<ExecOutcome> = {}): ExecOutcome => ({
+  exitCode: 0,
+  stdout: text('out'),
+  stderr: text(''),
+  hitDeadline: false,
+  ...over,
+});
+const good =
+  '{"phase":"install","status":"completed","exitCode":0,"durationMs":2100,"timeoutMs":120000,"lingeringProcesses":0,"cpuNsBefore":1000000,"cpuNsAfter":901000000,"memoryPeakBytes":4096}';
 
 describe('parsePhaseStatus', () => {
   it('reads the runner status file', () => {
     expect(parsePhaseStatus(good)).toEqual({
-      status: 'completed', exitCode: 0, durationMs: 2100, lingeringProcesses: 0, cpuNsBefore: 1000000, cpuNsAfter: 901000000, memoryPeakBytes: 4096,
+      status: 'completed',
+      exitCode: 0,
+      durationMs: 2100,
+      lingeringProcesses: 0,
+      cpuNsBefore: 1000000,
+      cpuNsAfter: 901000000,
+      memoryPeakBytes: 4096,
     });
   });
   it('keeps null counters the runner could not read', () => {
-    expect(parsePhaseStatus('{"status":"timeout","exitCode":null,"durationMs":5,"cpuNsBefore":null}')).toMatchObject({ status: 'timeout', exitCode: null, cpuNsBefore: null });
+    expect(parsePhaseStatus('{"status":"timeout","exitCode":null,"durationMs":5,"cpuNsBefore":null}')).toMatchObject({
+      status: 'timeout',
+      exitCode: null,
+      cpuNsBefore: null,
+    });
   });
   it.each([undefined, '', 'not json', '{"status":"owned"}', '[1]', '{"status":"completed"'])('rejects %j', (input) => {
     expect(parsePhaseStatus(input)).toBeNull();
@@ -24,11 +41,23 @@ describe('toPhaseResult', () => {
   const run = { startedAt: '2026-01-01T00:00:00.000Z', outcome: outcome() };
   it('takes status, exit code, duration and CPU from the runner when the exec ended normally', () => {
     const r = toPhaseResult('install', 120000, run, parsePhaseStatus(good), 77);
-    expect(r).toMatchObject({ status: 'completed', exitCode: 0, durationMs: 2100, traceBytes: 77, resources: { cpuMs: 900, memoryPeakBytes: 4096 } });
+    expect(r).toMatchObject({
+      status: 'completed',
+      exitCode: 0,
+      durationMs: 2100,
+      traceBytes: 77,
+      resources: { cpuMs: 900, memoryPeakBytes: 4096 },
+    });
     expect(r.stdout.text).toBe('out');
   });
   it('lets the host deadline win over anything the runner wrote', () => {
-    const r = toPhaseResult('install', 30000, { ...run, outcome: outcome({ hitDeadline: true, exitCode: null }) }, parsePhaseStatus(good), 0);
+    const r = toPhaseResult(
+      'install',
+      30000,
+      { ...run, outcome: outcome({ hitDeadline: true, exitCode: null }) },
+      parsePhaseStatus(good),
+      0,
+    );
     expect(r.status).toBe('timeout');
     expect(r.durationMs).toBe(30000);
     expect(r.error).toMatch(/host killed/);

@@ -28,7 +28,10 @@ describe('wheels', () => {
       { name: 'a-1.0.dist-info/METADATA', data: metadata('a', '1.0') },
       { name: 'b-1.0.dist-info/METADATA', data: metadata('b', '1.0') },
     ]);
-    await expect(prepare(zip)).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(/more than one \.dist-info/) });
+    await expect(prepare(zip)).rejects.toMatchObject({
+      code: 'ARCHIVE_REJECTED',
+      message: expect.stringMatching(/more than one \.dist-info/),
+    });
   });
 
   it('refuses a wheel whose METADATA names no valid project', async () => {
@@ -58,7 +61,9 @@ describe('zip sdists', () => {
   });
 
   it('says so when a zip has no metadata', async () => {
-    await expect(prepare(buildZip([{ name: 'demo/readme.txt', data: 'hi' }]))).rejects.toMatchObject({ message: expect.stringMatching(/neither a \*\.dist-info\/METADATA .* nor a PKG-INFO/) });
+    await expect(prepare(buildZip([{ name: 'demo/readme.txt', data: 'hi' }]))).rejects.toMatchObject({
+      message: expect.stringMatching(/neither a \*\.dist-info\/METADATA .* nor a PKG-INFO/),
+    });
   });
 });
 
@@ -70,38 +75,62 @@ describe('hostile zips are refused before anything else', () => {
     ['backslash traversal', { name: 'demo\\..\\..\\x', data: 'x' }, /hostile archive: .*\.\./],
     ['an absolute path', { name: '/etc/cron.d/evil', data: 'x' }, /hostile archive: .*absolute path/],
     ['a drive-letter path', { name: 'C:/Windows/evil.dll', data: 'x' }, /hostile archive: .*absolute path/],
-    ['a symlink out of the tree', { name: 'demo/key', data: '../../../home/jordan/.ssh/id_rsa', mode: 0o120777 }, /hostile archive: .*symlink "demo\/key" points to a path outside/],
+    [
+      'a symlink out of the tree',
+      { name: 'demo/key', data: '../../../home/jordan/.ssh/id_rsa', mode: 0o120777 },
+      /hostile archive: .*symlink "demo\/key" points to a path outside/,
+    ],
     ['a device file', { name: 'demo/dev', mode: 0o020644 }, /hostile archive: .*special file/],
   ])('rejects %s', async (_label, entry, message) => {
-    await expect(prepare(buildZip([meta, entry as ZipEntryInput]))).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(message) });
+    await expect(prepare(buildZip([meta, entry as ZipEntryInput]))).rejects.toMatchObject({
+      code: 'ARCHIVE_REJECTED',
+      message: expect.stringMatching(message),
+    });
   });
 
   it('rejects more entries than the limit from the central directory count', async () => {
     const many = Array.from({ length: 100_001 }, (_, i) => ({ name: `d/${i}` }));
-    await expect(prepare(buildZip([meta, ...many]))).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(/hostile archive: archive has 100002 entries, more than the limit of 100000/) });
+    await expect(prepare(buildZip([meta, ...many]))).rejects.toMatchObject({
+      code: 'ARCHIVE_REJECTED',
+      message: expect.stringMatching(/hostile archive: archive has 100002 entries, more than the limit of 100000/),
+    });
   });
 
   it('rejects a central directory with more records than the end record counts (hidden from yauzl, seen by pip)', async () => {
     const zip = buildZip([meta, { name: 'demo/ok.py', data: '' }, { name: '../hidden', data: 'x' }], { declaredCount: 2 });
-    await expect(prepare(zip)).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(/hostile archive: its central directory holds \d+ bytes but its 2 counted entries/) });
+    await expect(prepare(zip)).rejects.toMatchObject({
+      code: 'ARCHIVE_REJECTED',
+      message: expect.stringMatching(/hostile archive: its central directory holds \d+ bytes but its 2 counted entries/),
+    });
   });
 
   it('rejects entries that declare more than the total size limit, and the ratio', async () => {
     const entries = [0, 1, 2].map((i) => ({ name: `demo/blob${i}`, data: 'tiny', deflate: true, declaredSize: 400 * 1024 * 1024 }));
-    await expect(prepare(buildZip([meta, ...entries]))).rejects.toMatchObject({ message: expect.stringMatching(/hostile archive: archive unpacks to 1200\.0 MiB.*; archive expands/) });
+    await expect(prepare(buildZip([meta, ...entries]))).rejects.toMatchObject({
+      message: expect.stringMatching(/hostile archive: archive unpacks to 1200\.0 MiB.*; archive expands/),
+    });
   });
 
   it('rejects corrupt bytes with a clear error', async () => {
     const good = buildWheel('demo', '1.0', { 'demo.py': 'x = 1\n' }).bytes;
     const truncated = good.subarray(0, good.length - 10);
-    await expect(prepare(truncated)).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(/is not a readable zip/) });
+    await expect(prepare(truncated)).rejects.toMatchObject({
+      code: 'ARCHIVE_REJECTED',
+      message: expect.stringMatching(/is not a readable zip/),
+    });
     const garbage = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(200, 0xab)]);
-    await expect(prepare(garbage)).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(/is not a readable zip/) });
+    await expect(prepare(garbage)).rejects.toMatchObject({
+      code: 'ARCHIVE_REJECTED',
+      message: expect.stringMatching(/is not a readable zip/),
+    });
   });
 
   it('rejects an entry that inflates to more than it declares (a bomb behind a small size)', async () => {
     const zip = buildZip([meta, { name: 'demo/a.py', data: 'print(1)\n'.repeat(100), deflate: true, declaredSize: 10 }]);
-    await expect(prepare(zip)).rejects.toMatchObject({ code: 'ARCHIVE_REJECTED', message: expect.stringMatching(/not a readable zip: too many bytes/) });
+    await expect(prepare(zip)).rejects.toMatchObject({
+      code: 'ARCHIVE_REJECTED',
+      message: expect.stringMatching(/not a readable zip: too many bytes/),
+    });
   });
 
   it('accepts a plain wheel built the same way', async () => {

@@ -89,14 +89,27 @@ export interface BaselineProvenance {
 
 /** The Baseline a learned file stands for: its kept entries. */
 export function baselineFromFile(file: Pick<LearnedSignatures, 'writtenPaths' | 'programs' | 'hosts'>): Baseline {
-  return { writtenPaths: file.writtenPaths.map((e) => e.value), programs: file.programs.map((e) => e.value), hosts: file.hosts.map((e) => e.value) };
+  return {
+    writtenPaths: file.writtenPaths.map((e) => e.value),
+    programs: file.programs.map((e) => e.value),
+    hosts: file.hosts.map((e) => e.value),
+  };
 }
 
 /** Checks the shape of a parsed baseline file, so a hand-edited or truncated file fails loudly. */
 export function isBaselineFile(data: unknown): data is BaselineFile {
   const d = data as Partial<BaselineFile> | null;
-  const list = (v: unknown) => Array.isArray(v) && v.every((e) => typeof (e as LearnedEntry)?.value === 'string' && typeof (e as LearnedEntry)?.packages === 'number');
-  return !!d && d.format === 'airlock-baseline/1' && (d.ecosystem === 'npm' || d.ecosystem === 'pypi') && list(d.writtenPaths) && list(d.programs) && list(d.hosts) && typeof d.provenance === 'object';
+  const list = (v: unknown) =>
+    Array.isArray(v) && v.every((e) => typeof (e as LearnedEntry)?.value === 'string' && typeof (e as LearnedEntry)?.packages === 'number');
+  return (
+    !!d &&
+    d.format === 'airlock-baseline/1' &&
+    (d.ecosystem === 'npm' || d.ecosystem === 'pypi') &&
+    list(d.writtenPaths) &&
+    list(d.programs) &&
+    list(d.hosts) &&
+    typeof d.provenance === 'object'
+  );
 }
 
 export function mergeBaselines(...baselines: Baseline[]): Baseline {

@@ -12,7 +12,19 @@ export function programName(path: string): string {
 
 export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'busybox']);
 export const INTERPRETERS: ReadonlySet<string> = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'php', 'node', 'bun', 'deno']);
-export const NETWORK_TOOLS: ReadonlySet<string> = new Set(['curl', 'wget', 'nc', 'ncat', 'netcat', 'socat', 'telnet', 'ssh', 'scp', 'ftp', 'tftp']);
+export const NETWORK_TOOLS: ReadonlySet<string> = new Set([
+  'curl',
+  'wget',
+  'nc',
+  'ncat',
+  'netcat',
+  'socat',
+  'telnet',
+  'ssh',
+  'scp',
+  'ftp',
+  'tftp',
+]);
 export const DOWNLOADERS: ReadonlySet<string> = new Set(['curl', 'wget']);
 
 /** Programs a lifecycle script has no everyday reason to start (node is left out: most scripts are `node x.js`). */
@@ -42,7 +54,8 @@ export function isPackageManager(argv: readonly string[], path: string): boolean
  * npm runs node-gyp through its `node-gyp-bin/node-gyp` shell shim. Autotools (`autoreconf`,
  * `./configure`) are what bin-build runs to compile a binary whose prebuilt download failed.
  */
-const BUILD_TOOL = /(?:^|\/)(?:node-gyp(?:\.js)?|node-gyp-build(?:-optional-packages)?(?:-test)?(?:\.js)?|node-pre-gyp|prebuild-install|prebuild|cmake-js|make|gmake|cmake|ninja|gyp_main\.py|gyp|autoreconf|autoconf|automake|aclocal|libtoolize|configure|(?:[\w.]+-)*(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?)(?:-\d+)?)$/;
+const BUILD_TOOL =
+  /(?:^|\/)(?:node-gyp(?:\.js)?|node-gyp-build(?:-optional-packages)?(?:-test)?(?:\.js)?|node-pre-gyp|prebuild-install|prebuild|cmake-js|make|gmake|cmake|ninja|gyp_main\.py|gyp|autoreconf|autoconf|automake|aclocal|libtoolize|configure|(?:[\w.]+-)*(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?)(?:-\d+)?)$/;
 
 export function isBuildTool(argv: readonly string[]): boolean {
   return argv.slice(0, 3).some((arg) => BUILD_TOOL.test(arg));
@@ -63,7 +76,10 @@ export function isBuildToolShell(argv: readonly string[], program: string): bool
   }
   const script = argv[c + 1] ?? '';
   if (/[`$<>|]|\(|\)/.test(script.replace(/\|\|/g, ''))) return false;
-  const commands = script.split(/&&|\|\||;|&/).map((part) => part.trim()).filter((part) => part.length > 0);
+  const commands = script
+    .split(/&&|\|\||;|&/)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
   if (commands.length === 0) return false;
   return commands.every((command) => {
     const words = command.split(/\s+/).filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
@@ -95,7 +111,22 @@ const REVERSE_SHELL = [
 ];
 
 /** Windows-only launchers: trying one on Linux is a Windows payload that could not be seen running. */
-export const WINDOWS_TOOLS: ReadonlySet<string> = new Set(['powershell', 'powershell.exe', 'pwsh', 'cmd', 'cmd.exe', 'wscript', 'wscript.exe', 'cscript', 'cscript.exe', 'mshta', 'mshta.exe', 'rundll32', 'rundll32.exe', 'start']);
+export const WINDOWS_TOOLS: ReadonlySet<string> = new Set([
+  'powershell',
+  'powershell.exe',
+  'pwsh',
+  'cmd',
+  'cmd.exe',
+  'wscript',
+  'wscript.exe',
+  'cscript',
+  'cscript.exe',
+  'mshta',
+  'mshta.exe',
+  'rundll32',
+  'rundll32.exe',
+  'start',
+]);
 
 export function isReverseShell(command: string): boolean {
   return REVERSE_SHELL.some((pattern) => pattern.test(command));

@@ -99,7 +99,15 @@ export function programAt(context: ScoringContext, phase: string, pid: number, t
 /** A rule hit with the catalog's weight, severity and tactic; evidence capped so a flood stays readable. */
 export function hit(rule: RuleId, explanation: string, evidence: EvidenceRef[]): RuleHit {
   const spec = RULES[rule];
-  return { rule, severity: spec.severity, tactic: spec.tactic, weight: spec.weight, conclusive: spec.conclusive, explanation, evidence: evidence.slice(0, MAX_EVIDENCE) };
+  return {
+    rule,
+    severity: spec.severity,
+    tactic: spec.tactic,
+    weight: spec.weight,
+    conclusive: spec.conclusive,
+    explanation,
+    evidence: evidence.slice(0, MAX_EVIDENCE),
+  };
 }
 
 export const MAX_EVIDENCE = 10;

@@ -3,7 +3,17 @@
  * otherwise report, in the form they compare), counted per distinct package, kept above a threshold.
  */
 import type { SandboxReport } from '@airlock/core';
-import { DEFAULT_THRESHOLDS, destinationHost, emptyBaseline, KINDS, type Baseline, type BaselineKind, type LearnedEntry, type LearnedSignatures, type LearnThresholds } from './baseline.js';
+import {
+  DEFAULT_THRESHOLDS,
+  destinationHost,
+  emptyBaseline,
+  KINDS,
+  type Baseline,
+  type BaselineKind,
+  type LearnedEntry,
+  type LearnedSignatures,
+  type LearnThresholds,
+} from './baseline.js';
 import { createContext } from './context.js';
 import { executedWriteCandidates, programRuleCandidates } from './rules/execution.js';
 import { destroyedInHome } from './rules/filesystem.js';
@@ -47,8 +57,15 @@ export function baselineFromReports(reports: readonly SandboxReport[]): Baseline
  * it repeats, and is kept when `minPackages` distinct packages showed it. Pure: same runs, same result
  * (entries sorted by value).
  */
-export function learnBaseline(runs: readonly { packageName: string; report: SandboxReport }[], thresholds: LearnThresholds = DEFAULT_THRESHOLDS): LearnedSignatures {
-  const support = { writtenPaths: new Map<string, Set<string>>(), programs: new Map<string, Set<string>>(), hosts: new Map<string, Set<string>>() };
+export function learnBaseline(
+  runs: readonly { packageName: string; report: SandboxReport }[],
+  thresholds: LearnThresholds = DEFAULT_THRESHOLDS,
+): LearnedSignatures {
+  const support = {
+    writtenPaths: new Map<string, Set<string>>(),
+    programs: new Map<string, Set<string>>(),
+    hosts: new Map<string, Set<string>>(),
+  };
   const packages = new Set<string>();
   for (const { packageName, report } of runs) {
     packages.add(packageName);
@@ -62,7 +79,9 @@ export function learnBaseline(runs: readonly { packageName: string; report: Sand
     }
   }
   const entries = (kind: BaselineKind) =>
-    [...support[kind]].map(([value, seen]): LearnedEntry => ({ value, packages: seen.size, seenIn: [...seen].sort() })).sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    [...support[kind]]
+      .map(([value, seen]): LearnedEntry => ({ value, packages: seen.size, seenIn: [...seen].sort() }))
+      .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   const kept = (kind: BaselineKind) => entries(kind).filter((e) => e.packages >= thresholds.minPackages);
   const dropped = (kind: BaselineKind) => entries(kind).filter((e) => e.packages < thresholds.minPackages);
   return {
@@ -74,6 +93,5 @@ export function learnBaseline(runs: readonly { packageName: string; report: Sand
     belowThreshold: { writtenPaths: dropped('writtenPaths').length, programs: dropped('programs'), hosts: dropped('hosts') },
   };
 }
-
 
 const sorted = (values: Set<string>): string[] => [...values].sort();

@@ -4,7 +4,8 @@ import { PHASES } from '@airlock/core';
 import { clip, commandLine } from './commands.js';
 import type { EvidenceRef, NotObserved, StaticSignalLike } from './types.js';
 
-const WINDOWS = /powershell|pwsh|cmd\.exe|cmd \/c|certutil|rundll32|wscript|cscript|mshta|regsvr32|\.bat\b|\.ps1\b|\.vbs\b|\.exe\b|win32|os\.name\s*==\s*['"]nt['"]|%appdata%|%programdata%/i;
+const WINDOWS =
+  /powershell|pwsh|cmd\.exe|cmd \/c|certutil|rundll32|wscript|cscript|mshta|regsvr32|\.bat\b|\.ps1\b|\.vbs\b|\.exe\b|win32|os\.name\s*==\s*['"]nt['"]|%appdata%|%programdata%/i;
 const MACOS = /osascript|launchctl|\/Library\/|\.plist\b|darwin|security find-generic-password/i;
 
 export function notObserved(report: SandboxReport, signals: readonly StaticSignalLike[], anyHit: boolean): NotObserved[] {
@@ -12,26 +13,61 @@ export function notObserved(report: SandboxReport, signals: readonly StaticSigna
   for (const name of PHASES) {
     const phase = report.phases.find((p) => p.name === name);
     if (!phase) {
-      out.push({ kind: 'phase-missing', phase: name, message: `The ${name} phase did not run: its behaviour was not observed.`, evidence: [] });
+      out.push({
+        kind: 'phase-missing',
+        phase: name,
+        message: `The ${name} phase did not run: its behaviour was not observed.`,
+        evidence: [],
+      });
       continue;
     }
     const ref: EvidenceRef = { section: 'phases', index: report.phases.indexOf(phase), phase: name };
     if (phase.status === 'timeout') {
-      out.push({ kind: 'phase-timeout', phase: name, message: `The ${name} phase hit its ${phase.timeoutMs} ms limit: anything later was not observed.`, evidence: [ref] });
+      out.push({
+        kind: 'phase-timeout',
+        phase: name,
+        message: `The ${name} phase hit its ${phase.timeoutMs} ms limit: anything later was not observed.`,
+        evidence: [ref],
+      });
     } else if (phase.status === 'error') {
-      out.push({ kind: 'phase-error', phase: name, message: `The ${name} phase could not be run or observed${phase.error ? ` (${clip(phase.error, 120)})` : ''}.`, evidence: [ref] });
+      out.push({
+        kind: 'phase-error',
+        phase: name,
+        message: `The ${name} phase could not be run or observed${phase.error ? ` (${clip(phase.error, 120)})` : ''}.`,
+        evidence: [ref],
+      });
     } else if (name === 'install' && phase.exitCode !== 0) {
-      out.push({ kind: 'install-failed', phase: name, message: `The install failed (exit code ${phase.exitCode}): scripts after the failure and the import may not have run as for a user.`, evidence: [ref] });
+      out.push({
+        kind: 'install-failed',
+        phase: name,
+        message: `The install failed (exit code ${phase.exitCode}): scripts after the failure and the import may not have run as for a user.`,
+        evidence: [ref],
+      });
     }
     if (phase.lingeringProcesses > 0) {
-      out.push({ kind: 'lingering-processes', phase: name, message: `${phase.lingeringProcesses} process(es) were still running when the ${name} phase ended and were killed: delayed behaviour was not observed.`, evidence: [ref] });
+      out.push({
+        kind: 'lingering-processes',
+        phase: name,
+        message: `${phase.lingeringProcesses} process(es) were still running when the ${name} phase ended and were killed: delayed behaviour was not observed.`,
+        evidence: [ref],
+      });
     }
   }
   const tail = anyHit ? '' : ' Nothing else was observed, so the verdict covers the Linux path only.';
   const windows = platformMarkers(report, signals, WINDOWS);
-  if (windows.length > 0) out.push({ kind: 'windows-only-code', message: `Windows-only code paths are referenced and cannot run in the Linux sandbox.${tail}`, evidence: windows });
+  if (windows.length > 0)
+    out.push({
+      kind: 'windows-only-code',
+      message: `Windows-only code paths are referenced and cannot run in the Linux sandbox.${tail}`,
+      evidence: windows,
+    });
   const macos = platformMarkers(report, signals, MACOS);
-  if (macos.length > 0) out.push({ kind: 'macos-only-code', message: `macOS-only code paths are referenced and cannot run in the Linux sandbox.${tail}`, evidence: macos });
+  if (macos.length > 0)
+    out.push({
+      kind: 'macos-only-code',
+      message: `macOS-only code paths are referenced and cannot run in the Linux sandbox.${tail}`,
+      evidence: macos,
+    });
   return out;
 }
 
@@ -40,7 +76,8 @@ export function notObserved(report: SandboxReport, signals: readonly StaticSigna
  * win32crypt, winreg, ...), `windll` from ctypes, or a Windows-only subprocess flag. The package's
  * code stopped there, so what it does on Windows was not observed.
  */
-const WINDOWS_ERROR = /No module named '(?:win32\w*|winreg|_winreg|_winapi|msvcrt|pywintypes|wmi|winsound|pythoncom)'|cannot import name '(?:windll|WinDLL|wintypes|WinError)'|has no attribute '(?:CREATE_NO_WINDOW|STARTUPINFO|STARTF_USESHOWWINDOW|windll|WinDLL|DETACHED_PROCESS|CREATE_NEW_CONSOLE)'/;
+const WINDOWS_ERROR =
+  /No module named '(?:win32\w*|winreg|_winreg|_winapi|msvcrt|pywintypes|wmi|winsound|pythoncom)'|cannot import name '(?:windll|WinDLL|wintypes|WinError)'|has no attribute '(?:CREATE_NO_WINDOW|STARTUPINFO|STARTF_USESHOWWINDOW|windll|WinDLL|DETACHED_PROCESS|CREATE_NEW_CONSOLE)'/;
 
 /** argv (including failed execs such as a PATH search for `powershell`), Windows-only Python errors in a phase's output, and static evidence naming another OS. */
 function platformMarkers(report: SandboxReport, signals: readonly StaticSignalLike[], pattern: RegExp): EvidenceRef[] {
@@ -53,11 +90,26 @@ function platformMarkers(report: SandboxReport, signals: readonly StaticSignalLi
   }
   report.processes.forEach((p, index) => {
     const command = commandLine(p.argv);
-    if (pattern.test(command) || pattern.test(p.path)) out.push({ section: 'processes', index, phase: p.phase, pid: p.pid, time: p.time, path: p.path, detail: clip(`${command} (${p.result})`) });
+    if (pattern.test(command) || pattern.test(p.path))
+      out.push({
+        section: 'processes',
+        index,
+        phase: p.phase,
+        pid: p.pid,
+        time: p.time,
+        path: p.path,
+        detail: clip(`${command} (${p.result})`),
+      });
   });
   signals.forEach((signal, index) => {
     const text = [signal.message, signal.evidence.snippet ?? '', signal.evidence.value ?? ''].join(' ');
-    if (pattern.test(text)) out.push({ section: 'staticSignals', index, ...(signal.evidence.file === undefined ? {} : { path: signal.evidence.file }), detail: clip(signal.evidence.snippet ?? signal.message) });
+    if (pattern.test(text))
+      out.push({
+        section: 'staticSignals',
+        index,
+        ...(signal.evidence.file === undefined ? {} : { path: signal.evidence.file }),
+        detail: clip(signal.evidence.snippet ?? signal.message),
+      });
   });
   return out.slice(0, 10);
 }

@@ -6,9 +6,25 @@ import { notObserved } from './not-observed.js';
 import { credentialAccess, environmentDump, honeytokenExfiltration } from './rules/credentials.js';
 import { sandboxEvasion } from './rules/evasion.js';
 import { obfuscatedInstallExec } from './rules/obfuscation.js';
-import { downloadExecute, lifecycleShell, minerBinary, npmPublish, pipeToShell, reverseShellCommand, setupScriptShell, windowsPayloadAttempt } from './rules/execution.js';
+import {
+  downloadExecute,
+  lifecycleShell,
+  minerBinary,
+  npmPublish,
+  pipeToShell,
+  reverseShellCommand,
+  setupScriptShell,
+  windowsPayloadAttempt,
+} from './rules/execution.js';
 import { destructiveWrites, persistence } from './rules/filesystem.js';
-import { collectorEgress, exfiltrationLikeEgress, githubApiWithToken, miningPool, networkEgress, reverseShellPort } from './rules/network.js';
+import {
+  collectorEgress,
+  exfiltrationLikeEgress,
+  githubApiWithToken,
+  miningPool,
+  networkEgress,
+  reverseShellPort,
+} from './rules/network.js';
 import { updateDrift } from './rules/update-drift.js';
 import { STATIC_CAP, staticSignalHits } from './static-signals.js';
 import type { RuleHit, StaticSignalLike, Verdict } from './types.js';
@@ -66,12 +82,18 @@ function probesAsGate(hits: RuleHit[]): RuleHit[] {
 
 export function scoreReport(report: SandboxReport, options: ScoreOptions = {}): Verdict {
   const context = createContext(report, options.baseline ?? emptyBaseline());
-  const dynamic = probesAsGate([...DYNAMIC_RULES.flatMap((rule) => rule(context)), ...(options.previous ? updateDrift(context, options.previous) : [])]);
+  const dynamic = probesAsGate([
+    ...DYNAMIC_RULES.flatMap((rule) => rule(context)),
+    ...(options.previous ? updateDrift(context, options.previous) : []),
+  ]);
   const signals = options.staticSignals ?? (report as Partial<SandboxReport>).staticSignals ?? [];
   const staticHits = staticSignalHits(signals);
   const conclusive = dynamic.some((h) => h.conclusive);
   const dynamicPoints = dynamic.reduce((sum, h) => sum + h.weight, 0);
-  const staticPoints = Math.min(STATIC_CAP, staticHits.reduce((sum, h) => sum + h.weight, 0));
+  const staticPoints = Math.min(
+    STATIC_CAP,
+    staticHits.reduce((sum, h) => sum + h.weight, 0),
+  );
   const score = conclusive ? 100 : Math.min(100, dynamicPoints + staticPoints);
   const verdict = conclusive || score >= MALICIOUS_THRESHOLD ? 'malicious' : score >= SUSPICIOUS_THRESHOLD ? 'suspicious' : 'benign';
   const reasons = [...dynamic, ...staticHits].sort((a, b) => b.weight - a.weight || a.rule.localeCompare(b.rule));

@@ -29,7 +29,14 @@ export function staticSignalHits(signals: readonly StaticSignalLike[]): RuleHit[
       weight,
       conclusive: false,
       explanation: clip(signal.message, 200),
-      evidence: [{ section: 'staticSignals', index, ...(signal.evidence.file === undefined ? {} : { path: signal.evidence.file }), ...(detail === undefined ? {} : { detail: clip(detail) }) }],
+      evidence: [
+        {
+          section: 'staticSignals',
+          index,
+          ...(signal.evidence.file === undefined ? {} : { path: signal.evidence.file }),
+          ...(detail === undefined ? {} : { detail: clip(detail) }),
+        },
+      ],
     });
   });
   return hits;

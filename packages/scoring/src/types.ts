@@ -47,13 +47,7 @@ export interface RuleHit {
 }
 
 export type NotObservedKind =
-  | 'phase-timeout'
-  | 'phase-error'
-  | 'phase-missing'
-  | 'install-failed'
-  | 'lingering-processes'
-  | 'windows-only-code'
-  | 'macos-only-code';
+  'phase-timeout' | 'phase-error' | 'phase-missing' | 'install-failed' | 'lingering-processes' | 'windows-only-code' | 'macos-only-code';
 
 /** Something the run could not see, so a `benign` verdict is read with it in mind. */
 export interface NotObserved {

@@ -7,12 +7,21 @@ const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule
 describe('honeytoken-exfiltration', () => {
   it('is conclusive when a planted value left, pointing at the leak', () => {
     const report = emptyReport();
-    report.honeytokens.exfiltrated.push({ tokenId: 't1', kind: 'npm-token', channel: 'http', destination: 'evil.test:80', encoding: 'base64', time: T0 + 5 });
+    report.honeytokens.exfiltrated.push({
+      tokenId: 't1',
+      kind: 'npm-token',
+      channel: 'http',
+      destination: 'evil.test:80',
+      encoding: 'base64',
+      time: T0 + 5,
+    });
     const v = scoreReport(report);
     expect(v.verdict).toBe('malicious');
     expect(v.score).toBe(100);
     expect(v.reasons[0]).toMatchObject({ rule: 'honeytoken-exfiltration', conclusive: true, tactic: 'exfiltration', severity: 'critical' });
-    expect(v.reasons[0]!.evidence).toEqual([{ section: 'honeytokens.exfiltrated', index: 0, time: T0 + 5, destination: 'evil.test:80', detail: 'npm-token via http (base64)' }]);
+    expect(v.reasons[0]!.evidence).toEqual([
+      { section: 'honeytokens.exfiltrated', index: 0, time: T0 + 5, destination: 'evil.test:80', detail: 'npm-token via http (base64)' },
+    ]);
   });
 
   it('does not fire on an empty list', () => {
@@ -22,9 +31,11 @@ describe('honeytoken-exfiltration', () => {
 
 describe('credential-access', () => {
   it('fires on a package script reading the SSH key and the AWS credentials', () => {
-    const v = scoreReport(reportWith({
-      sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa'), sensitive('aws', '/home/jordan/.aws/credentials', { pid: 101 })],
-    }));
+    const v = scoreReport(
+      reportWith({
+        sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa'), sensitive('aws', '/home/jordan/.aws/credentials', { pid: 101 })],
+      }),
+    );
     expect(v.verdict).toBe('suspicious');
     expect(v.score).toBe(45);
     expect(v.reasons[0]).toMatchObject({ rule: 'credential-access', weight: 45, tactic: 'credential-access' });
@@ -35,14 +46,29 @@ describe('credential-access', () => {
   });
 
   it('does not count an existence check (stat, access) as reading the credentials', () => {
-    const v = scoreReport(reportWith({ sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa', { access: 'check', operation: 'stat' })] }));
+    const v = scoreReport(
+      reportWith({ sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa', { access: 'check', operation: 'stat' })] }),
+    );
     expect(v.reasons).toEqual([]);
   });
 
   it('counts honeytoken accesses by package code once per process and file', () => {
     const report = emptyReport();
-    report.honeytokens.accessed.push({ tokenId: 't', kind: 'aws-secret-key', path: '/home/jordan/.aws/credentials', phase: 'import', pid: 7, time: T0, operation: 'read', result: 'ok', program: '/usr/bin/node', attribution: script('import', null) });
-    report.sensitiveFiles.push(sensitive('aws', '/home/jordan/.aws/credentials', { phase: 'import', pid: 7, attribution: script('import', null) }));
+    report.honeytokens.accessed.push({
+      tokenId: 't',
+      kind: 'aws-secret-key',
+      path: '/home/jordan/.aws/credentials',
+      phase: 'import',
+      pid: 7,
+      time: T0,
+      operation: 'read',
+      result: 'ok',
+      program: '/usr/bin/node',
+      attribution: script('import', null),
+    });
+    report.sensitiveFiles.push(
+      sensitive('aws', '/home/jordan/.aws/credentials', { phase: 'import', pid: 7, attribution: script('import', null) }),
+    );
     const v = scoreReport(report);
     expect(rules(v)).toEqual(['credential-access']);
     expect(v.reasons[0]!.evidence).toHaveLength(1);
@@ -52,34 +78,50 @@ describe('credential-access', () => {
   it("weighs reads of configuration alone (~/.npmrc, ~/.gitconfig, the project's .env) lighter", () => {
     const npmrc = scoreReport(reportWith({ sensitiveFiles: [sensitive('npmrc', '/home/jordan/.npmrc')] }));
     expect(npmrc.reasons.map((r) => [r.rule, r.weight, r.tactic])).toEqual([['credential-access.config', 25, 'credential-access']]);
-    const config = scoreReport(reportWith({ sensitiveFiles: [
-      sensitive('git', '/home/jordan/.gitconfig'),
-      sensitive('dotenv', '/home/jordan/projects/app/.env', { pid: 101 }),
-      sensitive('dotenv', '/home/jordan/projects/app/.env.local', { pid: 101, result: 'ENOENT' }),
-    ] }));
+    const config = scoreReport(
+      reportWith({
+        sensitiveFiles: [
+          sensitive('git', '/home/jordan/.gitconfig'),
+          sensitive('dotenv', '/home/jordan/projects/app/.env', { pid: 101 }),
+          sensitive('dotenv', '/home/jordan/projects/app/.env.local', { pid: 101, result: 'ENOENT' }),
+        ],
+      }),
+    );
     expect(config.reasons.map((r) => [r.rule, r.weight])).toEqual([['credential-access.config', 25]]);
     // Another project's .env in the home folder, or stored git credentials, are not the package's configuration.
-    expect(scoreReport(reportWith({ sensitiveFiles: [sensitive('dotenv', '/home/jordan/projects/billing/.env')] })).reasons.map((r) => r.rule)).toEqual(['credential-access']);
-    expect(scoreReport(reportWith({ sensitiveFiles: [sensitive('git', '/home/jordan/.git-credentials')] })).reasons.map((r) => r.rule)).toEqual(['credential-access']);
+    expect(
+      scoreReport(reportWith({ sensitiveFiles: [sensitive('dotenv', '/home/jordan/projects/billing/.env')] })).reasons.map((r) => r.rule),
+    ).toEqual(['credential-access']);
+    expect(
+      scoreReport(reportWith({ sensitiveFiles: [sensitive('git', '/home/jordan/.git-credentials')] })).reasons.map((r) => r.rule),
+    ).toEqual(['credential-access']);
     expect(npmrc.reasons[0]!.evidence[0]).toMatchObject({ section: 'sensitiveFiles', path: '/home/jordan/.npmrc' });
-    const withKey = scoreReport(reportWith({ sensitiveFiles: [sensitive('npmrc', '/home/jordan/.npmrc'), sensitive('ssh', '/home/jordan/.ssh/id_rsa', { pid: 101 })] }));
+    const withKey = scoreReport(
+      reportWith({
+        sensitiveFiles: [sensitive('npmrc', '/home/jordan/.npmrc'), sensitive('ssh', '/home/jordan/.ssh/id_rsa', { pid: 101 })],
+      }),
+    );
     expect(withKey.reasons.map((r) => [r.rule, r.weight])).toEqual([['credential-access', 45]]);
     expect(withKey.reasons[0]!.evidence).toHaveLength(2);
   });
 
   it('ignores npm itself reading ~/.npmrc and ~/.gitconfig (no attribution in install)', () => {
-    const v = scoreReport(reportWith({
-      sensitiveFiles: [
-        sensitive('npmrc', '/home/jordan/.npmrc', { attribution: null }),
-        sensitive('git', '/home/jordan/.gitconfig', { attribution: null }),
-      ],
-    }));
+    const v = scoreReport(
+      reportWith({
+        sensitiveFiles: [
+          sensitive('npmrc', '/home/jordan/.npmrc', { attribution: null }),
+          sensitive('git', '/home/jordan/.gitconfig', { attribution: null }),
+        ],
+      }),
+    );
     expect(v.verdict).toBe('benign');
     expect(v.reasons).toEqual([]);
   });
 
   it('counts unattributed reads in a PyPI install: pip sets no lifecycle variables, setup.py is the only package code', () => {
-    const report = reportWith({ sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa', { attribution: null, program: '/usr/bin/python3.11' })] });
+    const report = reportWith({
+      sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa', { attribution: null, program: '/usr/bin/python3.11' })],
+    });
     report.package = { ...report.package, ecosystem: 'pypi' };
     const v = scoreReport(report);
     expect(rules(v)).toEqual(['credential-access']);
@@ -89,37 +131,51 @@ describe('credential-access', () => {
   it('ignores npm run by a script reading its own .npmrc, git reading .gitconfig, and /etc/passwd lookups', () => {
     const npm = proc(['node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'run', 'build'], { pid: 300, path: '/usr/local/bin/node' });
     const git = proc(['git', 'rev-parse', 'HEAD'], { pid: 301 });
-    const v = scoreReport(reportWith({
-      processes: [npm, git],
-      sensitiveFiles: [
-        sensitive('npmrc', '/home/jordan/.npmrc', { pid: 300, time: npm.time }),
-        sensitive('git', '/home/jordan/.gitconfig', { pid: 301, program: '/usr/bin/git', time: git.time }),
-        sensitive('system-accounts', '/etc/passwd'),
-      ],
-    }));
+    const v = scoreReport(
+      reportWith({
+        processes: [npm, git],
+        sensitiveFiles: [
+          sensitive('npmrc', '/home/jordan/.npmrc', { pid: 300, time: npm.time }),
+          sensitive('git', '/home/jordan/.gitconfig', { pid: 301, program: '/usr/bin/git', time: git.time }),
+          sensitive('system-accounts', '/etc/passwd'),
+        ],
+      }),
+    );
     expect(v.reasons).toEqual([]);
   });
 });
 
 describe('environment-dump', () => {
   it('fires on printenv from a script and /proc/<pid>/environ reads', () => {
-    const v = scoreReport(reportWith({
-      processes: [proc(['printenv'])],
-      sensitiveFiles: [sensitive('process-environ', '/proc/1/environ')],
-    }));
+    const v = scoreReport(
+      reportWith({
+        processes: [proc(['printenv'])],
+        sensitiveFiles: [sensitive('process-environ', '/proc/1/environ')],
+      }),
+    );
     expect(rules(v)).toEqual(['environment-dump']);
     expect(v.score).toBe(35);
     expect(v.reasons[0]!.evidence.map((e) => e.section)).toEqual(['processes', 'sensitiveFiles']);
   });
 
   it('fires on `env | base64` inside sh -c', () => {
-    const v = scoreReport(reportWith({ processes: [proc(['sh', '-c', 'env | base64'], { attribution: script('postinstall', 'node x.js') })] }));
+    const v = scoreReport(
+      reportWith({ processes: [proc(['sh', '-c', 'env | base64'], { attribution: script('postinstall', 'node x.js') })] }),
+    );
     expect(rules(v)).toContain('environment-dump');
   });
 
-  it("does not count procps `ps` reading /proc/*/environ while listing processes, but does for `ps eww`", () => {
+  it('does not count procps `ps` reading /proc/*/environ while listing processes, but does for `ps eww`', () => {
     const listing = proc(['ps'], { pid: 300, phase: 'import', attribution: script('import', null) });
-    const reads = (pid: number) => [1, 7, 47].map((n) => sensitive('process-environ', `/proc/${n}/environ`, { pid, phase: 'import', program: '/usr/bin/ps', attribution: script('import', null) }));
+    const reads = (pid: number) =>
+      [1, 7, 47].map((n) =>
+        sensitive('process-environ', `/proc/${n}/environ`, {
+          pid,
+          phase: 'import',
+          program: '/usr/bin/ps',
+          attribution: script('import', null),
+        }),
+      );
     expect(scoreReport(reportWith({ processes: [listing], sensitiveFiles: reads(300) })).reasons).toEqual([]);
     const formatted = proc(['ps', '-o', 'user,pid'], { pid: 303, phase: 'import', attribution: script('import', null) });
     expect(scoreReport(reportWith({ processes: [formatted], sensitiveFiles: reads(303) })).reasons).toEqual([]);

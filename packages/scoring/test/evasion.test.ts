@@ -4,7 +4,15 @@ import { dns, proc, reportWith, script, sensitive, T0 } from './helpers.js';
 
 describe('sandbox-evasion', () => {
   it('fires when a script probes /.dockerenv and then goes quiet', () => {
-    const v = scoreReport(reportWith({ processes: [proc(['sh', '-c', 'test -f /.dockerenv && exit 0; node steal.js'], { attribution: { packageName: 'demo', event: 'postinstall', script: 'x' } })] }));
+    const v = scoreReport(
+      reportWith({
+        processes: [
+          proc(['sh', '-c', 'test -f /.dockerenv && exit 0; node steal.js'], {
+            attribution: { packageName: 'demo', event: 'postinstall', script: 'x' },
+          }),
+        ],
+      }),
+    );
     const rules = v.reasons.map((r) => r.rule);
     expect(rules).toEqual(['sandbox-evasion', 'lifecycle-shell']);
     expect(v.reasons[0]).toMatchObject({ weight: 30, tactic: 'defense-evasion' });
@@ -31,10 +39,20 @@ describe('sandbox-evasion', () => {
       ['sensitiveFiles', 2, '/proc/uptime'],
     ]);
     // ps reading /proc/uptime for process start times (nodemon's pstree at import) is a listing, not a probe.
-    expect(scoreReport(reportWith({ sensitiveFiles: [sensitive('container-marker', '/proc/uptime', { program: '/usr/bin/ps', attribution: script('import', null) })] })).reasons).toEqual([]);
+    expect(
+      scoreReport(
+        reportWith({
+          sensitiveFiles: [sensitive('container-marker', '/proc/uptime', { program: '/usr/bin/ps', attribution: script('import', null) })],
+        }),
+      ).reasons,
+    ).toEqual([]);
     // npm or node itself looking (no attribution) is no probe; nor is a probe followed by a beacon.
     expect(scoreReport(reportWith({ sensitiveFiles: probes.map((p) => ({ ...p, attribution: null })) })).reasons).toEqual([]);
-    expect(scoreReport(reportWith({ sensitiveFiles: probes, network: { dns: [dns('c2.test', { time: T0 + 3 })], tcp: [], udp: [] } })).reasons.map((r) => r.rule)).toEqual(['network-egress']);
+    expect(
+      scoreReport(
+        reportWith({ sensitiveFiles: probes, network: { dns: [dns('c2.test', { time: T0 + 3 })], tcp: [], udp: [] } }),
+      ).reasons.map((r) => r.rule),
+    ).toEqual(['network-egress']);
   });
 
   it('is dropped when the package did something else too: its probes were no gate (is-docker for telemetry, then a .env read)', () => {
@@ -45,7 +63,12 @@ describe('sandbox-evasion', () => {
   });
 
   it('does not fire when activity follows the probe (other rules judge that activity)', () => {
-    const v = scoreReport(reportWith({ processes: [proc(['systemd-detect-virt'], { time: T0 + 1 })], network: { dns: [dns('c2.test', { time: T0 + 9 })], tcp: [], udp: [] } }));
+    const v = scoreReport(
+      reportWith({
+        processes: [proc(['systemd-detect-virt'], { time: T0 + 1 })],
+        network: { dns: [dns('c2.test', { time: T0 + 9 })], tcp: [], udp: [] },
+      }),
+    );
     expect(v.reasons.map((r) => r.rule)).toEqual(['network-egress']);
   });
 });

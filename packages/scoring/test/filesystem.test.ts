@@ -6,51 +6,72 @@ const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule
 
 describe('persistence', () => {
   it('fires on ~/.bashrc, a systemd user unit, a git hook outside the package and crontab', () => {
-    const v = scoreReport(reportWith({
-      fileWrites: [
-        write('/home/jordan/.bashrc', { operation: 'write' }),
-        write('/home/jordan/.config/systemd/user/x.service'),
-        write('/home/jordan/projects/app/.git/hooks/pre-commit'),
-      ],
-      processes: [proc(['crontab', '/tmp/c'])],
-    }));
+    const v = scoreReport(
+      reportWith({
+        fileWrites: [
+          write('/home/jordan/.bashrc', { operation: 'write' }),
+          write('/home/jordan/.config/systemd/user/x.service'),
+          write('/home/jordan/projects/app/.git/hooks/pre-commit'),
+        ],
+        processes: [proc(['crontab', '/tmp/c'])],
+      }),
+    );
     expect(rules(v)).toEqual(['persistence']);
     expect(v.score).toBe(70);
     expect(v.verdict).toBe('malicious');
-    expect(v.reasons[0]!.evidence.map((e) => [e.section, e.index])).toEqual([['fileWrites', 0], ['fileWrites', 1], ['fileWrites', 2], ['processes', 0]]);
+    expect(v.reasons[0]!.evidence.map((e) => [e.section, e.index])).toEqual([
+      ['fileWrites', 0],
+      ['fileWrites', 1],
+      ['fileWrites', 2],
+      ['processes', 0],
+    ]);
   });
 
-  it('does not fire on the package folder\'s own .git, reading crontab, or deleting .bashrc', () => {
-    const v = scoreReport(reportWith({
-      fileWrites: [write('/home/jordan/projects/app/node_modules/demo/.git/hooks/x'), write('/home/jordan/.bashrc', { operation: 'unlink' })],
-      processes: [proc(['crontab', '-l'])],
-    }));
+  it("does not fire on the package folder's own .git, reading crontab, or deleting .bashrc", () => {
+    const v = scoreReport(
+      reportWith({
+        fileWrites: [
+          write('/home/jordan/projects/app/node_modules/demo/.git/hooks/x'),
+          write('/home/jordan/.bashrc', { operation: 'unlink' }),
+        ],
+        processes: [proc(['crontab', '-l'])],
+      }),
+    );
     expect(v.reasons).toEqual([]);
   });
 });
 
 describe('persistence through git templates and global hooks', () => {
   it('fires on hooks written to a git template folder in the home and on git config --global init.templateDir / core.hooksPath', () => {
-    const v = scoreReport(reportWith({
-      fileWrites: [write('/home/jordan/.git-templates/hooks/post-checkout'), write('/home/jordan/.config/git/template/hooks/pre-commit')],
-      processes: [
-        proc(['git', 'config', '--global', 'init.templateDir', '/home/jordan/.git-templates']),
-        proc(['git', 'config', '--system', 'core.hooksPath', '/opt/hooks']),
-      ],
-    }));
+    const v = scoreReport(
+      reportWith({
+        fileWrites: [write('/home/jordan/.git-templates/hooks/post-checkout'), write('/home/jordan/.config/git/template/hooks/pre-commit')],
+        processes: [
+          proc(['git', 'config', '--global', 'init.templateDir', '/home/jordan/.git-templates']),
+          proc(['git', 'config', '--system', 'core.hooksPath', '/opt/hooks']),
+        ],
+      }),
+    );
     expect(rules(v)).toEqual(['persistence']);
-    expect(v.reasons[0]!.evidence.map((e) => [e.section, e.index])).toEqual([['fileWrites', 0], ['fileWrites', 1], ['processes', 0], ['processes', 1]]);
+    expect(v.reasons[0]!.evidence.map((e) => [e.section, e.index])).toEqual([
+      ['fileWrites', 0],
+      ['fileWrites', 1],
+      ['processes', 0],
+      ['processes', 1],
+    ]);
   });
 
   it("does not fire on husky's project-local core.hooksPath, on reading the global setting, or on npm's own git", () => {
-    const v = scoreReport(reportWith({
-      fileWrites: [write('/home/jordan/projects/app/.husky/_/pre-commit'), write('/home/jordan/.cache/templates/hooks/x')],
-      processes: [
-        proc(['git', 'config', 'core.hooksPath', '.husky/_']),
-        proc(['git', 'config', '--global', '--get', 'user.name']),
-        proc(['git', 'config', '--global', 'init.templateDir', '/tmp/t'], { attribution: null }),
-      ],
-    }));
+    const v = scoreReport(
+      reportWith({
+        fileWrites: [write('/home/jordan/projects/app/.husky/_/pre-commit'), write('/home/jordan/.cache/templates/hooks/x')],
+        processes: [
+          proc(['git', 'config', 'core.hooksPath', '.husky/_']),
+          proc(['git', 'config', '--global', '--get', 'user.name']),
+          proc(['git', 'config', '--global', 'init.templateDir', '/tmp/t'], { attribution: null }),
+        ],
+      }),
+    );
     expect(v.reasons).toEqual([]);
   });
 });
@@ -67,8 +88,14 @@ describe('destructive-writes', () => {
   });
 
   it('counts renames by their source and fsDiff deletions', () => {
-    const renames = Array.from({ length: 5 }, (_, i) => write(`/home/jordan/Documents/f${i}.enc`, { operation: 'rename', source: `/home/jordan/Documents/f${i}` }));
-    const deleted = Array.from({ length: 5 }, (_, i) => ({ path: `/home/jordan/Pictures/p${i}.jpg`, normalizedPath: `<HOME>/Pictures/p${i}.jpg`, kind: 'deleted' as const }));
+    const renames = Array.from({ length: 5 }, (_, i) =>
+      write(`/home/jordan/Documents/f${i}.enc`, { operation: 'rename', source: `/home/jordan/Documents/f${i}` }),
+    );
+    const deleted = Array.from({ length: 5 }, (_, i) => ({
+      path: `/home/jordan/Pictures/p${i}.jpg`,
+      normalizedPath: `<HOME>/Pictures/p${i}.jpg`,
+      kind: 'deleted' as const,
+    }));
     expect(rules(scoreReport(reportWith({ fileWrites: renames, fsDiff: deleted })))).toEqual(['destructive-writes']);
   });
 
@@ -79,7 +106,9 @@ describe('destructive-writes', () => {
 
   it('does not fire below the threshold or on npm cache and project cleanup', () => {
     const cleanup = Array.from({ length: 30 }, (_, i) => write(`/home/jordan/.npm/_cacache/tmp/${i}`, { operation: 'unlink' }));
-    const project = Array.from({ length: 30 }, (_, i) => write(`/home/jordan/projects/app/node_modules/old/${i}.js`, { operation: 'unlink' }));
+    const project = Array.from({ length: 30 }, (_, i) =>
+      write(`/home/jordan/projects/app/node_modules/old/${i}.js`, { operation: 'unlink' }),
+    );
     expect(scoreReport(reportWith({ fileWrites: [...homeFiles(DESTRUCTIVE_MIN_FILES - 1), ...cleanup, ...project] })).reasons).toEqual([]);
   });
 });

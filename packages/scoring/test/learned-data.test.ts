@@ -40,7 +40,8 @@ describe('data/baseline-npm.json', () => {
         expect(entry.seenIn).toHaveLength(entry.packages);
       }
     }
-    for (const entry of [...file.belowThreshold.hosts, ...file.belowThreshold.programs]) expect(entry.packages).toBeLessThan(file.thresholds.minPackages);
+    for (const entry of [...file.belowThreshold.hosts, ...file.belowThreshold.programs])
+      expect(entry.packages).toBeLessThan(file.thresholds.minPackages);
     expect(file.thresholds.minPackages).toBeGreaterThanOrEqual(2);
   });
 

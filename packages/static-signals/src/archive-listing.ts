@@ -107,29 +107,52 @@ export function checkArchiveListing(entries: readonly ArchiveEntry[], options: A
     linkTree.add(parts);
   }
 
-  if (entries.length > limits.maxEntries) whole.push({ code: 'too-many-entries', message: `archive has ${entries.length} entries, more than the limit of ${limits.maxEntries}` });
-  if (totalBytes > limits.maxTotalBytes) whole.push({ code: 'too-large', message: `archive unpacks to ${mib(totalBytes)}, more than the limit of ${mib(limits.maxTotalBytes)}` });
+  if (entries.length > limits.maxEntries)
+    whole.push({ code: 'too-many-entries', message: `archive has ${entries.length} entries, more than the limit of ${limits.maxEntries}` });
+  if (totalBytes > limits.maxTotalBytes)
+    whole.push({
+      code: 'too-large',
+      message: `archive unpacks to ${mib(totalBytes)}, more than the limit of ${mib(limits.maxTotalBytes)}`,
+    });
   const ratio = options.compressedSize !== undefined && options.compressedSize > 0 ? totalBytes / options.compressedSize : null;
   if (ratio !== null && ratio > limits.maxCompressionRatio && totalBytes >= limits.ratioFloorBytes) {
-    whole.push({ code: 'compression-ratio', message: `archive expands ${ratio.toFixed(0)}x (${mib(options.compressedSize!)} to ${mib(totalBytes)}), more than the limit of ${limits.maxCompressionRatio}x: likely a decompression bomb` });
+    whole.push({
+      code: 'compression-ratio',
+      message: `archive expands ${ratio.toFixed(0)}x (${mib(options.compressedSize!)} to ${mib(totalBytes)}), more than the limit of ${limits.maxCompressionRatio}x: likely a decompression bomb`,
+    });
   }
 
   for (const e of entries) {
     const parts = pathComponents(e.path);
     const pathProblem = checkPath(e.path, parts, limits);
     if (pathProblem) report(pathProblem);
-    if (!Number.isFinite(e.size) || e.size < 0) report({ code: 'invalid-size', message: `entry "${show(e.path)}" declares an impossible size (${e.size})`, path: e.path });
+    if (!Number.isFinite(e.size) || e.size < 0)
+      report({ code: 'invalid-size', message: `entry "${show(e.path)}" declares an impossible size (${e.size})`, path: e.path });
     else if ((e.type === 'file' || e.type === 'hardlink') && e.size > limits.maxFileBytes) {
-      report({ code: 'file-too-large', message: `entry "${show(e.path)}" is ${mib(e.size)}, more than the per-file limit of ${mib(limits.maxFileBytes)}`, path: e.path });
+      report({
+        code: 'file-too-large',
+        message: `entry "${show(e.path)}" is ${mib(e.size)}, more than the per-file limit of ${mib(limits.maxFileBytes)}`,
+        path: e.path,
+      });
     }
-    if (e.type === 'other') report({ code: 'special-file', message: `entry "${show(e.path)}" is a device, FIFO or other special file; packages never need one`, path: e.path });
+    if (e.type === 'other')
+      report({
+        code: 'special-file',
+        message: `entry "${show(e.path)}" is a device, FIFO or other special file; packages never need one`,
+        path: e.path,
+      });
     if (e.type === 'symlink' || e.type === 'hardlink') {
       const problem = checkLink(e, symlinks);
       if (problem) report(problem);
     }
     if (pathProblem === null) {
       const through = linkTree.ancestorOf(parts);
-      if (through !== null) report({ code: 'path-through-link', message: `entry "${show(e.path)}" would be written through the symlink "${show(through)}", possibly outside the target directory`, path: e.path });
+      if (through !== null)
+        report({
+          code: 'path-through-link',
+          message: `entry "${show(e.path)}" would be written through the symlink "${show(through)}", possibly outside the target directory`,
+          path: e.path,
+        });
     }
   }
 
@@ -138,23 +161,44 @@ export function checkArchiveListing(entries: readonly ArchiveEntry[], options: A
 }
 
 function checkPath(path: string, parts: readonly string[], limits: ArchiveLimits): ArchiveProblem | null {
-  if (path === '' || /[\x00-\x1f\x7f]/.test(path)) return { code: 'invalid-path', message: `entry "${show(path)}" has an empty path or control characters in it`, path };
-  if (isAbsoluteArchivePath(path)) return { code: 'absolute-path', message: `entry "${show(path)}" has an absolute path and would be written outside the target directory`, path };
-  if (parts.includes('..')) return { code: 'path-traversal', message: `entry "${show(path)}" contains ".." and could be written outside the target directory`, path };
+  if (path === '' || /[\x00-\x1f\x7f]/.test(path))
+    return { code: 'invalid-path', message: `entry "${show(path)}" has an empty path or control characters in it`, path };
+  if (isAbsoluteArchivePath(path))
+    return {
+      code: 'absolute-path',
+      message: `entry "${show(path)}" has an absolute path and would be written outside the target directory`,
+      path,
+    };
+  if (parts.includes('..'))
+    return {
+      code: 'path-traversal',
+      message: `entry "${show(path)}" contains ".." and could be written outside the target directory`,
+      path,
+    };
   if (path.length > limits.maxPathLength || parts.length > limits.maxPathDepth || parts.some((p) => p.length > 255)) {
-    return { code: 'invalid-path', message: `entry "${show(path)}" is too long or too deep (${path.length} characters, ${parts.length} levels)`, path };
+    return {
+      code: 'invalid-path',
+      message: `entry "${show(path)}" is too long or too deep (${path.length} characters, ${parts.length} levels)`,
+      path,
+    };
   }
   return null;
 }
 
 function checkLink(e: ArchiveEntry, symlinks: ReadonlyMap<string, string>): ArchiveProblem | null {
   const kind = e.type === 'symlink' ? 'symlink' : 'hardlink';
-  if (e.linkTarget === undefined || e.linkTarget === '') return { code: 'link-escape', message: `${kind} "${show(e.path)}" has no target`, path: e.path };
+  if (e.linkTarget === undefined || e.linkTarget === '')
+    return { code: 'link-escape', message: `${kind} "${show(e.path)}" has no target`, path: e.path };
   // A symlink's target is relative to its own directory; a hardlink's to the archive root.
   const from = e.type === 'symlink' ? pathComponents(e.path).slice(0, -1) : [];
   const resolved = resolveInsideRoot(from, e.linkTarget, symlinks);
   if (resolved.ok) return null;
-  if (resolved.reason === 'loop') return { code: 'link-loop', message: `${kind} "${show(e.path)}" -> "${show(e.linkTarget)}" never resolves (a loop of symlinks)`, path: e.path };
+  if (resolved.reason === 'loop')
+    return {
+      code: 'link-loop',
+      message: `${kind} "${show(e.path)}" -> "${show(e.linkTarget)}" never resolves (a loop of symlinks)`,
+      path: e.path,
+    };
   const why = resolved.reason === 'absolute' ? 'an absolute path' : 'a path outside the archive';
   return { code: 'link-escape', message: `${kind} "${show(e.path)}" points to ${why} ("${show(e.linkTarget)}")`, path: e.path };
 }

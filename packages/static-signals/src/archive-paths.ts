@@ -23,7 +23,12 @@ export const MAX_LINK_HOPS = 40;
  * the archive's own symlinks (`links`: normalised link path -> its target) the way the kernel would.
  * Fails when any step climbs above the root, hits an absolute target, or loops.
  */
-export function resolveInsideRoot(from: readonly string[], target: string, links: ReadonlyMap<string, string>, hops = { count: 0 }): Resolution {
+export function resolveInsideRoot(
+  from: readonly string[],
+  target: string,
+  links: ReadonlyMap<string, string>,
+  hops = { count: 0 },
+): Resolution {
   if (isAbsoluteArchivePath(target)) return { ok: false, reason: 'absolute' };
   let stack = [...from];
   for (const part of pathComponents(target)) {

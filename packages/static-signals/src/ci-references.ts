@@ -3,7 +3,27 @@
  * developer-like run gets a second run that imitates a CI job: malware aimed at CI secrets acts only
  * there, and some stays quiet outside CI to get past sandboxes. Pure: texts in, names out.
  */
-const CI_VARIABLES = ['CI', 'GITHUB_ACTIONS', 'GITHUB_TOKEN', 'GITHUB_WORKFLOW', 'GITHUB_REPOSITORY', 'GITLAB_CI', 'CI_JOB_TOKEN', 'TRAVIS', 'CIRCLECI', 'JENKINS_URL', 'JENKINS_HOME', 'BUILDKITE', 'TF_BUILD', 'TEAMCITY_VERSION', 'BITBUCKET_BUILD_NUMBER', 'CODEBUILD_BUILD_ID', 'RUNNER_OS', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL'];
+const CI_VARIABLES = [
+  'CI',
+  'GITHUB_ACTIONS',
+  'GITHUB_TOKEN',
+  'GITHUB_WORKFLOW',
+  'GITHUB_REPOSITORY',
+  'GITLAB_CI',
+  'CI_JOB_TOKEN',
+  'TRAVIS',
+  'CIRCLECI',
+  'JENKINS_URL',
+  'JENKINS_HOME',
+  'BUILDKITE',
+  'TF_BUILD',
+  'TEAMCITY_VERSION',
+  'BITBUCKET_BUILD_NUMBER',
+  'CODEBUILD_BUILD_ID',
+  'RUNNER_OS',
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+];
 
 /** `process.env.CI`, `process.env['CI']`, `os.environ['CI']`, `os.environ.get('CI')`, `os.getenv("CI")`, `$CI`/`${CI}` in scripts. */
 const PATTERN = new RegExp(

@@ -11,12 +11,47 @@ const CHARACTER_SKELETON: Record<string, string> = {
   '|': 'l',
   '0': 'o',
   // Cyrillic
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', һ: 'h', ԛ: 'q', ԝ: 'w', ɡ: 'g', ӏ: 'l',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  һ: 'h',
+  ԛ: 'q',
+  ԝ: 'w',
+  ɡ: 'g',
+  ӏ: 'l',
   // Greek
-  α: 'a', β: 'b', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
   // Latin variants
-  ı: 'i', ȷ: 'j', ł: 'l', ß: 'ss',
+  ı: 'i',
+  ȷ: 'j',
+  ł: 'l',
+  ß: 'ss',
 };
 
 const SEQUENCE_SKELETON: readonly [RegExp, string][] = [
@@ -28,7 +63,10 @@ const SEQUENCE_SKELETON: readonly [RegExp, string][] = [
 export function confusableSkeleton(name: string): string {
   let out = '';
   for (const ch of name.normalize('NFKC')) out += CHARACTER_SKELETON[ch] ?? ch;
-  out = out.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  out = out
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '');
   for (const [re, to] of SEQUENCE_SKELETON) out = out.replace(re, to);
   return out;
 }

@@ -44,13 +44,37 @@ export function checkDependencyConfusion(pkg: DependencyConfusionInput, policy: 
   let internal = false;
   if (internalNames.has(name)) {
     internal = true;
-    out.push(signal('dependency-confusion.internal-name', 'high', `public package "${pkg.name}" has a name the organization declares internal`, evidence, { match: 'name' }));
+    out.push(
+      signal(
+        'dependency-confusion.internal-name',
+        'high',
+        `public package "${pkg.name}" has a name the organization declares internal`,
+        evidence,
+        { match: 'name' },
+      ),
+    );
   } else if (scope !== null && scopes.has(scope)) {
     internal = true;
-    out.push(signal('dependency-confusion.internal-scope', 'high', `public package "${pkg.name}" is in the organization's internal scope ${scope}`, evidence, { match: 'scope', scope }));
+    out.push(
+      signal(
+        'dependency-confusion.internal-scope',
+        'high',
+        `public package "${pkg.name}" is in the organization's internal scope ${scope}`,
+        evidence,
+        { match: 'scope', scope },
+      ),
+    );
   } else if (prefix !== undefined) {
     internal = true;
-    out.push(signal('dependency-confusion.internal-name', 'medium', `public package "${pkg.name}" uses the internal name prefix "${prefix}"`, evidence, { match: 'prefix', prefix }));
+    out.push(
+      signal(
+        'dependency-confusion.internal-name',
+        'medium',
+        `public package "${pkg.name}" uses the internal name prefix "${prefix}"`,
+        evidence,
+        { match: 'prefix', prefix },
+      ),
+    );
   }
 
   const major = pkg.version === undefined ? null : majorOf(pkg.version);

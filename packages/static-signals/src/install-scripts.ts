@@ -53,7 +53,12 @@ export function analyzeInstallScripts(input: InstallScriptInput): InstallScriptA
   for (const name of INSTALL_LIFECYCLE_SCRIPTS) {
     const command = scripts[name];
     if (command === undefined) continue;
-    const evidence = { file, line: jsonKeyLine(input.manifestText, name), snippet: `"${name}": ${JSON.stringify(command)}`, value: command };
+    const evidence = {
+      file,
+      line: jsonKeyLine(input.manifestText, name),
+      snippet: `"${name}": ${JSON.stringify(command)}`,
+      value: command,
+    };
     const segments = splitShellCommand(command);
     const tool = segments.map((s) => programName(s.words[0]!)).find((p) => BUILD_TOOLS.has(p));
     signals.push(
@@ -111,31 +116,65 @@ function analyzeSegments(segments: ShellSegment[], depth: number): CommandFindin
     const family = interpreterFamily(program);
     const args = segment.words.slice(1);
     if (segment.piped && family !== null) {
-      findings.push({ id: 'install-script.pipe-to-shell', severity: 'high', message: `pipes data into ${program}, running whatever arrives`, value: program });
+      findings.push({
+        id: 'install-script.pipe-to-shell',
+        severity: 'high',
+        message: `pipes data into ${program}, running whatever arrives`,
+        value: program,
+      });
     }
     if (family !== null) {
       const inline = inlineCode(family, args);
       if (inline !== null) {
         findings.push({ id: 'install-script.inline-code', severity: 'medium', message: `runs inline ${program} code`, value: inline });
         if (family === 'shell' && /^-enc(?:odedcommand)?$/i.test(args.find((a) => a.startsWith('-')) ?? '')) {
-          findings.push({ id: 'install-script.decodes-payload', severity: 'high', message: 'runs a base64-encoded PowerShell command', value: inline });
+          findings.push({
+            id: 'install-script.decodes-payload',
+            severity: 'high',
+            message: 'runs a base64-encoded PowerShell command',
+            value: inline,
+          });
         }
         // `sh -c "curl … | sh"`: the inner command matters as much as the outer one.
         if (family === 'shell' && depth < MAX_NESTED_SHELLS) findings.push(...analyzeSegments(splitShellCommand(inline), depth + 1));
       } else {
         const target = fileArgument(family, args);
-        if (target !== null) findings.push({ id: 'install-script.runs-file', severity: 'info', message: `runs the package file ${target} with ${program}`, value: target });
+        if (target !== null)
+          findings.push({
+            id: 'install-script.runs-file',
+            severity: 'info',
+            message: `runs the package file ${target} with ${program}`,
+            value: target,
+          });
       }
     }
     if (DOWNLOADERS.has(program) || (program === 'certutil' && args.some((a) => /urlcache/i.test(a)))) {
       const url = args.find((a) => /^[a-z]+:\/\//i.test(a));
-      findings.push({ id: 'install-script.download', severity: 'medium', message: `downloads with ${program}${url ? ` from ${url}` : ''}`, value: url ?? program });
+      findings.push({
+        id: 'install-script.download',
+        severity: 'medium',
+        message: `downloads with ${program}${url ? ` from ${url}` : ''}`,
+        value: url ?? program,
+      });
     }
     if (decodesPayload(program, args)) {
-      findings.push({ id: 'install-script.decodes-payload', severity: 'high', message: `decodes an encoded payload with ${program}`, value: [program, ...args].join(' ') });
+      findings.push({
+        id: 'install-script.decodes-payload',
+        severity: 'high',
+        message: `decodes an encoded payload with ${program}`,
+        value: [program, ...args].join(' '),
+      });
     }
-    if (((program === 'nc' || program === 'ncat' || program === 'netcat') && args.some((a) => a === '-e' || a === '-c')) || segment.words.some((w) => /\/dev\/(?:tcp|udp)\//.test(w))) {
-      findings.push({ id: 'install-script.network-shell', severity: 'high', message: 'opens a shell over the network (reverse shell pattern)', value: segment.words.join(' ') });
+    if (
+      ((program === 'nc' || program === 'ncat' || program === 'netcat') && args.some((a) => a === '-e' || a === '-c')) ||
+      segment.words.some((w) => /\/dev\/(?:tcp|udp)\//.test(w))
+    ) {
+      findings.push({
+        id: 'install-script.network-shell',
+        severity: 'high',
+        message: 'opens a shell over the network (reverse shell pattern)',
+        value: segment.words.join(' '),
+      });
     }
   }
   return findings;

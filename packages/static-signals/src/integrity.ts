@@ -33,7 +33,8 @@ export function parseSri(sri: string): SriHash[] {
 
 /** `sha256` + hex (PyPI's digests, CycloneDX hashes) -> `sha256-<base64>`. */
 export function sriFromHex(algorithm: SriAlgorithm, hex: string): string {
-  if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== DIGEST_BYTES[algorithm] * 2) throw new Error(`not a ${algorithm} hex digest: ${hex.slice(0, 80)}`);
+  if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== DIGEST_BYTES[algorithm] * 2)
+    throw new Error(`not a ${algorithm} hex digest: ${hex.slice(0, 80)}`);
   return `${algorithm}-${Buffer.from(hex, 'hex').toString('base64')}`;
 }
 
@@ -50,14 +51,29 @@ export function checkIntegrity(declared: string, computed: string, context: Inte
   const evidence = { ...(context.file ? { file: context.file } : {}), value: declared };
   const wanted = parseSri(declared);
   const actual = parseSri(computed);
-  if (wanted.length === 0) return [signal('integrity.unverifiable', 'medium', `${what}the declared integrity is missing or malformed, nothing to check against`, evidence, { computed: firstToken(computed) })];
+  if (wanted.length === 0)
+    return [
+      signal(
+        'integrity.unverifiable',
+        'medium',
+        `${what}the declared integrity is missing or malformed, nothing to check against`,
+        evidence,
+        { computed: firstToken(computed) },
+      ),
+    ];
   if (actual.length === 0) throw new Error(`computed integrity is not a valid SRI string: ${computed.slice(0, 100)}`);
   const shared = SRI_ALGORITHMS.filter((a) => wanted.some((h) => h.algorithm === a) && actual.some((h) => h.algorithm === a));
   if (shared.length === 0) {
     return [
-      signal('integrity.unverifiable', 'low', `${what}the declared integrity uses ${wanted.map((h) => h.algorithm).join(', ')}, the archive was hashed with ${actual.map((h) => h.algorithm).join(', ')}`, evidence, {
-        computed: firstToken(computed),
-      }),
+      signal(
+        'integrity.unverifiable',
+        'low',
+        `${what}the declared integrity uses ${wanted.map((h) => h.algorithm).join(', ')}, the archive was hashed with ${actual.map((h) => h.algorithm).join(', ')}`,
+        evidence,
+        {
+          computed: firstToken(computed),
+        },
+      ),
     ];
   }
   for (const algorithm of shared) {
@@ -65,11 +81,17 @@ export function checkIntegrity(declared: string, computed: string, context: Inte
     const have = actual.filter((h) => h.algorithm === algorithm).map((h) => h.digest);
     if (!have.some((d) => want.includes(d))) {
       return [
-        signal('integrity.mismatch', 'high', `${what}archive ${algorithm} does not match the declared integrity: the bytes differ from what was locked`, evidence, {
-          algorithm,
-          declared: `${algorithm}-${padded(want[0]!)}`,
-          computed: `${algorithm}-${padded(have[0]!)}`,
-        }),
+        signal(
+          'integrity.mismatch',
+          'high',
+          `${what}archive ${algorithm} does not match the declared integrity: the bytes differ from what was locked`,
+          evidence,
+          {
+            algorithm,
+            declared: `${algorithm}-${padded(want[0]!)}`,
+            computed: `${algorithm}-${padded(have[0]!)}`,
+          },
+        ),
       ];
     }
   }

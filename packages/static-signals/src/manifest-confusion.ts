@@ -17,12 +17,22 @@ export interface ManifestConfusionOptions {
 }
 
 /** Compares the registry's version document with the tarball's package.json. */
-export function checkManifestConfusion(registryVersion: unknown, tarballManifest: unknown, options: ManifestConfusionOptions = {}): StaticSignal[] {
+export function checkManifestConfusion(
+  registryVersion: unknown,
+  tarballManifest: unknown,
+  options: ManifestConfusionOptions = {},
+): StaticSignal[] {
   const registry = asRecord(registryVersion) ?? {};
   const tarball = asRecord(tarballManifest) ?? {};
   const file = options.file ?? 'package.json';
   const out: StaticSignal[] = [];
-  const differ = (id: Parameters<typeof signal>[0], severity: SignalSeverity, message: string, value: string, details: Record<string, string | number | boolean>): void => {
+  const differ = (
+    id: Parameters<typeof signal>[0],
+    severity: SignalSeverity,
+    message: string,
+    value: string,
+    details: Record<string, string | number | boolean>,
+  ): void => {
     out.push(signal(id, severity, message, { file, value }, details));
   };
 
@@ -30,14 +40,26 @@ export function checkManifestConfusion(registryVersion: unknown, tarballManifest
     const r = clean(field, stringField(registry, field));
     const t = clean(field, stringField(tarball, field));
     if (r !== t) {
-      differ(`manifest-confusion.${field}`, 'high', `registry says ${field} ${show(r)}, the tarball's package.json says ${show(t)}`, t ?? '(missing)', { registry: r ?? '(missing)', tarball: t ?? '(missing)' });
+      differ(
+        `manifest-confusion.${field}`,
+        'high',
+        `registry says ${field} ${show(r)}, the tarball's package.json says ${show(t)}`,
+        t ?? '(missing)',
+        { registry: r ?? '(missing)', tarball: t ?? '(missing)' },
+      );
     }
   }
 
   const gyp = options.tarballHasBindingGyp === true || registry.gypfile === true;
   const registryScripts = stringMap(registry.scripts);
   const tarballScripts = stringMap(tarball.scripts);
-  if (gyp && tarballScripts.install === undefined && tarballScripts.preinstall === undefined && registryScripts.install === 'node-gyp rebuild') delete registryScripts.install;
+  if (
+    gyp &&
+    tarballScripts.install === undefined &&
+    tarballScripts.preinstall === undefined &&
+    registryScripts.install === 'node-gyp rebuild'
+  )
+    delete registryScripts.install;
   if (registry.scripts !== undefined) {
     for (const key of new Set([...Object.keys(registryScripts), ...Object.keys(tarballScripts)])) {
       const r = registryScripts[key];
@@ -48,7 +70,9 @@ export function checkManifestConfusion(registryVersion: unknown, tarballManifest
       differ(
         'manifest-confusion.scripts',
         lifecycle ? 'high' : 'low',
-        hidden ? `the tarball has a "${key}" script the registry metadata does not show` : `registry and tarball disagree on the "${key}" script`,
+        hidden
+          ? `the tarball has a "${key}" script the registry metadata does not show`
+          : `registry and tarball disagree on the "${key}" script`,
         t ?? '(missing)',
         { script: key, registry: r ?? '(missing)', tarball: t ?? '(missing)', lifecycle },
       );
@@ -62,7 +86,9 @@ export function checkManifestConfusion(registryVersion: unknown, tarballManifest
       differ(
         'manifest-confusion.scripts',
         actual ? 'high' : 'low',
-        actual ? 'the tarball has install scripts but the registry metadata says it has none' : 'the registry says the package has install scripts but the tarball has none',
+        actual
+          ? 'the tarball has install scripts but the registry metadata says it has none'
+          : 'the registry says the package has install scripts but the tarball has none',
         actual ? installScripts.map(([k, v]) => `${k}: ${v}`).join('; ') || 'binding.gyp' : '(none)',
         { hasInstallScript: declared, tarballInstallScripts: actual },
       );
@@ -76,11 +102,19 @@ export function checkManifestConfusion(registryVersion: unknown, tarballManifest
   const tBin = normalizeBin(tarball.bin, stringField(tarball, 'name') ?? stringField(registry, 'name'));
   for (const key of new Set([...Object.keys(rBin), ...Object.keys(tBin)])) {
     if (rBin[key] === tBin[key]) continue;
-    differ('manifest-confusion.bin', 'medium', rBin[key] === undefined ? `the tarball installs a "${key}" command the registry metadata does not show` : `registry and tarball disagree on the "${key}" command`, tBin[key] ?? '(missing)', {
-      bin: key,
-      registry: rBin[key] ?? '(missing)',
-      tarball: tBin[key] ?? '(missing)',
-    });
+    differ(
+      'manifest-confusion.bin',
+      'medium',
+      rBin[key] === undefined
+        ? `the tarball installs a "${key}" command the registry metadata does not show`
+        : `registry and tarball disagree on the "${key}" command`,
+      tBin[key] ?? '(missing)',
+      {
+        bin: key,
+        registry: rBin[key] ?? '(missing)',
+        tarball: tBin[key] ?? '(missing)',
+      },
+    );
   }
   return out;
 }
@@ -90,7 +124,12 @@ function effectiveDependencies(manifest: JsonRecord): Record<string, string> {
   return { ...stringMap(manifest.dependencies), ...stringMap(manifest.optionalDependencies) };
 }
 
-function compareDependencies(registry: Record<string, string>, tarball: Record<string, string>, field: string, file: string): StaticSignal[] {
+function compareDependencies(
+  registry: Record<string, string>,
+  tarball: Record<string, string>,
+  field: string,
+  file: string,
+): StaticSignal[] {
   const hidden = Object.keys(tarball).filter((k) => registry[k] === undefined);
   const missing = Object.keys(registry).filter((k) => tarball[k] === undefined);
   const changed = Object.keys(tarball).filter((k) => registry[k] !== undefined && registry[k] !== tarball[k]);

@@ -15,7 +15,11 @@ export function classifyNpmSpec(spec: string): NpmSpecKind {
   const s = spec.trim();
   if (/^npm:/i.test(s)) return 'alias';
   if (/^(?:git\+[a-z]+:|git:|git@|github:|gitlab:|bitbucket:|gist:)/i.test(s)) return 'git';
-  if (/^https?:\/\/(?:github\.com|gitlab\.com|bitbucket\.org)\/[^/]+\/[^/]+?(?:\.git)?(?:#.*)?$/i.test(s) && !/\.(?:tgz|tar\.gz|tar)(?:[?#].*)?$/i.test(s)) return 'git';
+  if (
+    /^https?:\/\/(?:github\.com|gitlab\.com|bitbucket\.org)\/[^/]+\/[^/]+?(?:\.git)?(?:#.*)?$/i.test(s) &&
+    !/\.(?:tgz|tar\.gz|tar)(?:[?#].*)?$/i.test(s)
+  )
+    return 'git';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return 'url';
   if (/^(?:file:|link:|\.{1,2}(?:\/|\\|$)|\/|~\/|[a-z]:[\\/])/i.test(s)) return 'file';
   // GitHub shorthand `user/repo` or `user/repo#ref` (a scoped name never appears as a spec).

@@ -36,7 +36,9 @@ export const PY_SINK_ALIASES = [
   /\b([A-Za-z_]\w*)\s*=\s*(?:builtins\.|__builtins__\.)?(?:exec|eval)\b(?!\s*\()/g,
   /\bfrom\s+(?:builtins|os|subprocess)\s+import\s+(?:exec|eval|system|popen|Popen|call|run|check_output)\s+as\s+([A-Za-z_]\w*)/g,
 ];
-export const JS_SINK_ALIASES = [/\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:global\.|globalThis\.|window\.)?(?:eval|Function)\s*[;,\n]/g];
+export const JS_SINK_ALIASES = [
+  /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:global\.|globalThis\.|window\.)?(?:eval|Function)\s*[;,\n]/g,
+];
 
 /** `from base64 import b64decode as _d`, `from urllib.request import urlopen as _u`: renamed decoders. */
 export const PY_DECODER_ALIASES = [
@@ -44,7 +46,12 @@ export const PY_DECODER_ALIASES = [
 ];
 
 /** The rules with this file's sink and decoder aliases added to their patterns. */
-export function withAliases(rules: DecodeRules, text: string, sinkAliases: readonly RegExp[], decoderAliases: readonly RegExp[] = []): DecodeRules {
+export function withAliases(
+  rules: DecodeRules,
+  text: string,
+  sinkAliases: readonly RegExp[],
+  decoderAliases: readonly RegExp[] = [],
+): DecodeRules {
   const extend = (re: RegExp, patterns: readonly RegExp[]): RegExp => {
     const aliases = new Set<string>();
     for (const p of patterns) for (const m of text.matchAll(p)) if (aliases.size < 20) aliases.add(m[1]!);
@@ -62,6 +69,7 @@ export const CHARCODE_JS = /String\.fromCharCode\s*\(\s*(?:(?:0x[0-9a-f]+|\d+)\s
 export const CHARCODE_PY = /(?:\bchr\s*\(\s*\d+\s*\)\s*\+\s*){9,}|\bjoin\s*\(\s*map\s*\(\s*chr\s*,\s*\[\s*(?:\d+\s*,\s*){19,}/g;
 export const PY_COMPRESSED = /\b(?:zlib|lzma|bz2|gzip)\.decompress\s*\(/g;
 export const JS_COMPRESSED = /\b(?:inflate|inflateRaw|gunzip|unzip|brotliDecompress)Sync\s*\(/g;
-export const BASE64_OR_HEX_DECODE = /\bb(?:64|32|85)decode\s*\(|\bunhexlify\s*\(|\bfromhex\s*\(|['"`](?:base64|base64url|hex)['"`]|\batob\s*\(/;
+export const BASE64_OR_HEX_DECODE =
+  /\bb(?:64|32|85)decode\s*\(|\bunhexlify\s*\(|\bfromhex\s*\(|['"`](?:base64|base64url|hex)['"`]|\batob\s*\(/;
 export const MARSHAL = /\bmarshal\.loads\s*\(/g;
 export const EXEC_COMPILE = /\bexec\s*\(\s*compile\s*\(/g;

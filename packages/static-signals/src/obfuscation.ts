@@ -64,13 +64,27 @@ export function scanSource(file: SourceFile, options: ObfuscationOptions = {}): 
   const language = file.language ?? languageOf(file.path);
   const out: StaticSignal[] = [];
   const weigh = (severity: SignalSeverity): SignalSeverity => (file.installTime ? raiseSeverity(severity) : severity);
-  const emit = (id: SignalId, severity: SignalSeverity, message: string, index: number, length: number, value: string, details: Record<string, string | number | boolean> = {}): void => {
+  const emit = (
+    id: SignalId,
+    severity: SignalSeverity,
+    message: string,
+    index: number,
+    length: number,
+    value: string,
+    details: Record<string, string | number | boolean> = {},
+  ): void => {
     out.push(
-      signal(id, severity, message, { file: file.path, line: pos.lineOf(index), snippet: pos.snippetAt(index, length), value }, {
-        ...details,
-        ...(file.installTime ? { installTime: true } : {}),
-        ...(text.length < file.text.length ? { scannedChars: text.length } : {}),
-      }),
+      signal(
+        id,
+        severity,
+        message,
+        { file: file.path, line: pos.lineOf(index), snippet: pos.snippetAt(index, length), value },
+        {
+          ...details,
+          ...(file.installTime ? { installTime: true } : {}),
+          ...(text.length < file.text.length ? { scannedChars: text.length } : {}),
+        },
+      ),
     );
   };
 
@@ -81,38 +95,80 @@ export function scanSource(file: SourceFile, options: ObfuscationOptions = {}): 
     if (hexIds.length >= (options.minHexIdentifiers ?? 5)) {
       const first = hexIds[0]!;
       const distinct = new Set(hexIds.map((m) => m[0].toLowerCase())).size;
-      emit('obfuscation.hex-identifiers', weigh('medium'), `${hexIds.length} hex-named identifiers like ${first[0]} (javascript-obfuscator output)`, first.index, first[0].length, first[0], { count: hexIds.length, distinct });
+      emit(
+        'obfuscation.hex-identifiers',
+        weigh('medium'),
+        `${hexIds.length} hex-named identifiers like ${first[0]} (javascript-obfuscator output)`,
+        first.index,
+        first[0].length,
+        first[0],
+        { count: hexIds.length, distinct },
+      );
     }
     const jsfuck = findRuns(text, isJsFuckChar, 100, 1);
-    if (jsfuck[0]) emit('obfuscation.jsfuck', 'high', 'JSFuck-style code built only from []()!+', jsfuck[0].start, 40, text.slice(jsfuck[0].start, jsfuck[0].start + 60), { length: jsfuck[0].end - jsfuck[0].start });
+    if (jsfuck[0])
+      emit(
+        'obfuscation.jsfuck',
+        'high',
+        'JSFuck-style code built only from []()!+',
+        jsfuck[0].start,
+        40,
+        text.slice(jsfuck[0].start, jsfuck[0].start + 60),
+        { length: jsfuck[0].end - jsfuck[0].start },
+      );
   }
 
   if (language === 'javascript') {
-    firstOf(text, CHARCODE_JS, (m) => emit('obfuscation.charcode-string', weigh('low'), 'string assembled from a long list of character codes', m.index, m[0].length, m[0]));
+    firstOf(text, CHARCODE_JS, (m) =>
+      emit('obfuscation.charcode-string', weigh('low'), 'string assembled from a long list of character codes', m.index, m[0].length, m[0]),
+    );
     scanCompressed(text, JS_COMPRESSED, emit, weigh);
     reportDecodedExecution(text, withAliases(JS_RULES, text, JS_SINK_ALIASES), emit);
   } else if (language === 'python') {
-    firstOf(text, CHARCODE_PY, (m) => emit('obfuscation.charcode-string', weigh('low'), 'string assembled from character codes with chr()', m.index, m[0].length, m[0]));
+    firstOf(text, CHARCODE_PY, (m) =>
+      emit('obfuscation.charcode-string', weigh('low'), 'string assembled from character codes with chr()', m.index, m[0].length, m[0]),
+    );
     scanCompressed(text, PY_COMPRESSED, emit, weigh);
     reportDecodedExecution(text, withAliases(PY_RULES, text, PY_SINK_ALIASES, PY_DECODER_ALIASES), emit);
     scanPythonLoaders(text, emit, weigh, out);
   }
 
   if (!out.some((s) => s.id === 'obfuscation.exec-decoded')) {
-    firstOf(text, ENCODED_POWERSHELL, (m) => emit('obfuscation.exec-decoded', 'high', 'runs a base64-encoded PowerShell command (-EncodedCommand)', m.index, m[0].length, m[0], { count: 1, direct: true }));
+    firstOf(text, ENCODED_POWERSHELL, (m) =>
+      emit('obfuscation.exec-decoded', 'high', 'runs a base64-encoded PowerShell command (-EncodedCommand)', m.index, m[0].length, m[0], {
+        count: 1,
+        direct: true,
+      }),
+    );
   }
 
   if (file.installTime && language !== 'other') {
     const longest = pos.longestLine();
     if (longest.length >= (options.minifiedLineLength ?? 1000)) {
       const start = pos.offsetOfLine(longest.line);
-      emit('obfuscation.minified-install-script', 'medium', `install-time file has a ${longest.length}-character line (minified or packed code)`, start, 0, text.slice(start, start + 80), { lineLength: longest.length });
+      emit(
+        'obfuscation.minified-install-script',
+        'medium',
+        `install-time file has a ${longest.length}-character line (minified or packed code)`,
+        start,
+        0,
+        text.slice(start, start + 80),
+        { lineLength: longest.length },
+      );
     }
   }
   return out;
 }
 
-type Emit = (id: SignalId, severity: SignalSeverity, message: string, index: number, length: number, value: string, details?: Record<string, string | number | boolean>) => void;
+type Emit = (
+  id: SignalId,
+  severity: SignalSeverity,
+  message: string,
+  index: number,
+  length: number,
+  value: string,
+  details?: Record<string, string | number | boolean>,
+) => void;
 
 function scanEncodedStrings(text: string, minLength: number, weigh: (s: SignalSeverity) => SignalSeverity, emit: Emit): void {
   const hex = findRuns(text, isHexChar, minLength).filter((r) => !/[0-9a-fA-F]/.test(text[r.end] ?? ''));
@@ -121,7 +177,15 @@ function scanEncodedStrings(text: string, minLength: number, weigh: (s: SignalSe
   const firstHex = hex[0]?.start ?? escapedHex[0]?.index;
   if (firstHex !== undefined) {
     const len = hex[0] ? hex[0].end - hex[0].start : escapedHex[0]![0].length;
-    emit('obfuscation.long-hex-string', weigh('low'), `${hexTotal} long hex-encoded string(s), the longest first seen at ${len} characters`, firstHex, 40, text.slice(firstHex, firstHex + 60), { count: hexTotal, length: len });
+    emit(
+      'obfuscation.long-hex-string',
+      weigh('low'),
+      `${hexTotal} long hex-encoded string(s), the longest first seen at ${len} characters`,
+      firstHex,
+      40,
+      text.slice(firstHex, firstHex + 60),
+      { count: hexTotal, length: len },
+    );
   }
   const hexStarts = new Set(hex.map((r) => r.start));
   const base64 = findRuns(text, isBase64Char, minLength).filter((r) => {
@@ -133,7 +197,15 @@ function scanEncodedStrings(text: string, minLength: number, weigh: (s: SignalSe
   });
   if (base64[0]) {
     const r = base64[0];
-    emit('obfuscation.long-base64-string', weigh('low'), `${base64.length} long base64 string(s), the first ${r.end - r.start} characters`, r.start, 40, text.slice(r.start, r.start + 60), { count: base64.length, length: r.end - r.start });
+    emit(
+      'obfuscation.long-base64-string',
+      weigh('low'),
+      `${base64.length} long base64 string(s), the first ${r.end - r.start} characters`,
+      r.start,
+      40,
+      text.slice(r.start, r.start + 60),
+      { count: base64.length, length: r.end - r.start },
+    );
   }
 }
 
@@ -141,7 +213,14 @@ function scanCompressed(text: string, re: RegExp, emit: Emit, weigh: (s: SignalS
   for (const m of text.matchAll(re)) {
     const args = callArguments(text, m.index + m[0].length - 1);
     if (BASE64_OR_HEX_DECODE.test(args)) {
-      emit('obfuscation.compressed-payload', weigh('medium'), 'decompresses an embedded base64/hex payload', m.index, m[0].length + args.length, `${m[0]}${args.slice(0, 80)}`);
+      emit(
+        'obfuscation.compressed-payload',
+        weigh('medium'),
+        'decompresses an embedded base64/hex payload',
+        m.index,
+        m[0].length + args.length,
+        `${m[0]}${args.slice(0, 80)}`,
+      );
       return;
     }
   }
@@ -154,7 +233,9 @@ function reportDecodedExecution(text: string, rules: DecodeRules, emit: Emit): v
   emit(
     'obfuscation.exec-decoded',
     'high',
-    first.direct ? `runs decoded or downloaded data: ${first.sink}…${first.via}…)` : `runs decoded or downloaded data: ${first.sink}${first.via}) where ${first.via} holds such data`,
+    first.direct
+      ? `runs decoded or downloaded data: ${first.sink}…${first.via}…)`
+      : `runs decoded or downloaded data: ${first.sink}${first.via}) where ${first.via} holds such data`,
     first.index,
     first.sink.length,
     `${first.sink}${first.via}`,
@@ -165,12 +246,30 @@ function reportDecodedExecution(text: string, rules: DecodeRules, emit: Emit): v
 function scanPythonLoaders(text: string, emit: Emit, weigh: (s: SignalSeverity) => SignalSeverity, out: StaticSignal[]): void {
   firstOf(text, MARSHAL, (m) => {
     const args = callArguments(text, m.index + m[0].length - 1);
-    const packed = /\b(?:(?:zlib|lzma|bz2|gzip)\.decompress|b(?:64|32|85)decode|unhexlify|fromhex)\s*\(/.test(args) || /^\s*b['"]/.test(args);
-    emit('obfuscation.marshal-loads', packed ? 'high' : weigh('medium'), packed ? 'loads marshalled bytecode from an embedded, encoded payload' : 'loads marshalled Python bytecode', m.index, m[0].length, `${m[0]}${args.slice(0, 80)}`, { embedded: packed });
+    const packed =
+      /\b(?:(?:zlib|lzma|bz2|gzip)\.decompress|b(?:64|32|85)decode|unhexlify|fromhex)\s*\(/.test(args) || /^\s*b['"]/.test(args);
+    emit(
+      'obfuscation.marshal-loads',
+      packed ? 'high' : weigh('medium'),
+      packed ? 'loads marshalled bytecode from an embedded, encoded payload' : 'loads marshalled Python bytecode',
+      m.index,
+      m[0].length,
+      `${m[0]}${args.slice(0, 80)}`,
+      { embedded: packed },
+    );
   });
   if (out.some((s) => s.id === 'obfuscation.exec-decoded')) return;
   // exec(compile(open('version.py').read(), ...)) is a common, benign setup.py idiom: low on its own.
-  firstOf(text, EXEC_COMPILE, (m) => emit('obfuscation.exec-compile', weigh('low'), 'compiles and executes a code string with exec(compile(...))', m.index, m[0].length, m[0]));
+  firstOf(text, EXEC_COMPILE, (m) =>
+    emit(
+      'obfuscation.exec-compile',
+      weigh('low'),
+      'compiles and executes a code string with exec(compile(...))',
+      m.index,
+      m[0].length,
+      m[0],
+    ),
+  );
 }
 
 function firstOf(text: string, re: RegExp, fn: (m: RegExpExecArray) => void): void {

@@ -64,12 +64,26 @@ export function parseOsvMalicious(document: unknown): MaliciousPackageRecord[] {
         }
         return ev;
       });
-      if (events.length > 0 && events.every((e) => e.fixed === undefined && e.last_affected === undefined) && events.some((e) => e.introduced === '0')) allVersions = true;
+      if (
+        events.length > 0 &&
+        events.every((e) => e.fixed === undefined && e.last_affected === undefined) &&
+        events.some((e) => e.introduced === '0')
+      )
+        allVersions = true;
       else if (events.length > 0) ranges.push(events);
     }
     // An entry with neither versions nor ranges names the package as a whole.
     if (versions.length === 0 && ranges.length === 0) allVersions = true;
-    out.push({ id, aliases, ecosystem, name: normalizeName(ecosystem, name), allVersions, versions, ranges, ...(summary ? { summary } : {}) });
+    out.push({
+      id,
+      aliases,
+      ecosystem,
+      name: normalizeName(ecosystem, name),
+      allVersions,
+      versions,
+      ranges,
+      ...(summary ? { summary } : {}),
+    });
   }
   return out;
 }

@@ -3,7 +3,10 @@ import type { Ecosystem } from './signal.js';
 
 /** PEP 503: runs of `-`, `_` and `.` become one `-`, and the name is lower-cased. */
 export function normalizePypiName(name: string): string {
-  return name.trim().replace(/[-_.]+/g, '-').toLowerCase();
+  return name
+    .trim()
+    .replace(/[-_.]+/g, '-')
+    .toLowerCase();
 }
 
 /** npm names are lower case for new packages; legacy capitals compare equal for squatting purposes. */

@@ -46,13 +46,22 @@ export function scanPackageContents(contents: PackageContents, options: Obfuscat
   if (contents.ecosystem === 'npm') {
     const manifestFile = files.find((f) => f.path === 'package.json');
     const manifest = contents.manifest ?? parseJson(manifestFile?.text);
-    const scripts = analyzeInstallScripts({ manifest, files: paths, ...(manifestFile?.text !== undefined ? { manifestText: manifestFile.text } : {}) });
+    const scripts = analyzeInstallScripts({
+      manifest,
+      files: paths,
+      ...(manifestFile?.text !== undefined ? { manifestText: manifestFile.text } : {}),
+    });
     signals.push(...scripts.signals);
     for (const t of scripts.targets) installTime.add(t);
     // Inline `node -e "..."` code is install-time JavaScript too.
     for (const s of scripts.signals) {
       if (s.id === 'install-script.inline-code' && s.evidence.value) {
-        signals.push(...scanSource({ path: `package.json#scripts.${String(s.details?.script)}.js`, text: s.evidence.value, installTime: true }, options));
+        signals.push(
+          ...scanSource(
+            { path: `package.json#scripts.${String(s.details?.script)}.js`, text: s.evidence.value, installTime: true },
+            options,
+          ),
+        );
       }
     }
     signals.push(...checkNpmDependencySources(manifest, manifestFile?.text !== undefined ? { manifestText: manifestFile.text } : {}));

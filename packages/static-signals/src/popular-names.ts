@@ -92,7 +92,8 @@ export function pypiNamesFromTopPackages(document: unknown, limit = Infinity): s
   const entries: { project: string; downloads: number }[] = [];
   for (const row of rows) {
     const r = asRecord(row);
-    if (typeof r?.project === 'string') entries.push({ project: r.project, downloads: typeof r.download_count === 'number' ? r.download_count : 0 });
+    if (typeof r?.project === 'string')
+      entries.push({ project: r.project, downloads: typeof r.download_count === 'number' ? r.download_count : 0 });
   }
   entries.sort((a, b) => b.downloads - a.downloads);
   return entries.slice(0, limit).map((e) => e.project);

@@ -52,7 +52,10 @@ export function checkRequirements(text: string, file = 'requirements.txt'): Stat
         continue;
       }
       if (flag === '-f' || flag === '--find-links') {
-        out.push(classified(value, evidence(value), `${flag} `) ?? signal('dependency-source.url', 'medium', `finds packages at ${value}`, evidence(value), { option: flag }));
+        out.push(
+          classified(value, evidence(value), `${flag} `) ??
+            signal('dependency-source.url', 'medium', `finds packages at ${value}`, evidence(value), { option: flag }),
+        );
         continue;
       }
       const editable = classified(value, evidence(value), 'editable ');
@@ -68,13 +71,29 @@ export function checkRequirements(text: string, file = 'requirements.txt'): Stat
   return out;
 }
 
-function classified(target: string, evidence: { file: string; line: number; snippet: string; value: string }, what: string): StaticSignal | null {
+function classified(
+  target: string,
+  evidence: { file: string; line: number; snippet: string; value: string },
+  what: string,
+): StaticSignal | null {
   if (VCS.test(target)) {
-    return signal('dependency-source.git', 'medium', `${what}requirement from a version-control repository (no index hashes): ${target}`, evidence, { kind: 'git' });
+    return signal(
+      'dependency-source.git',
+      'medium',
+      `${what}requirement from a version-control repository (no index hashes): ${target}`,
+      evidence,
+      { kind: 'git' },
+    );
   }
   if (/^https?:\/\//i.test(target)) {
     const plain = /^http:/i.test(target);
-    return signal('dependency-source.url', plain ? 'high' : 'medium', `${what}requirement downloaded from ${plain ? 'a plain-HTTP URL' : 'a URL outside the index'}: ${target}`, evidence, { kind: 'url' });
+    return signal(
+      'dependency-source.url',
+      plain ? 'high' : 'medium',
+      `${what}requirement downloaded from ${plain ? 'a plain-HTTP URL' : 'a URL outside the index'}: ${target}`,
+      evidence,
+      { kind: 'url' },
+    );
   }
   if (/^(?:file:|\.{1,2}(?:[\\/]|$)|\/|~\/|[a-z]:[\\/])/i.test(target) || /\.(?:whl|tar\.gz|zip|tgz)$/i.test(target)) {
     return signal('dependency-source.file', 'low', `${what}requirement from a local path: ${target}`, evidence, { kind: 'file' });

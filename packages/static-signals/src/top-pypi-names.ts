@@ -423,4 +423,6 @@ pytest-ansible onnxconverter-common sphinxcontrib-bibtex autogluon-multimodal qu
 darglint opendatalab csscompressor arnparse bayesian-optimization lmfit plotext fuzzysearch botbuilder-schema paypalrestsdk kerykeion cua-computer-server
 pyqtgraph findlibs pytest-wake emails ocrmypdf jaraco-collections sqlalchemy-continuum tqdm-loggable lpc-checksum apache-airflow-providers-salesforce fixtures botframework-connector
 scikit-optimize types-dataclasses confusable-homoglyphs opentelemetry-instrumentation-voyageai urllib3-secure-extra docstring-parser-fork langchain-fireworks descope
-`.split(/\s+/).filter(Boolean);
+`
+  .split(/\s+/)
+  .filter(Boolean);

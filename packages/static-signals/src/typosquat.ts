@@ -58,12 +58,18 @@ export function findTyposquatTargets(name: string, index: PopularNameIndex, opti
       if (normalized.length >= 4) add('unscoped-copy', index.byScopedBare.get(normalized));
     } else {
       const s = scope.slice(1);
-      add('scope-confusion', [`${s}-${bare}`, `${s}${bare}`].filter((n) => index.rank.has(n)));
+      add(
+        'scope-confusion',
+        [`${s}-${bare}`, `${s}${bare}`].filter((n) => index.rank.has(n)),
+      );
     }
   }
   for (const target of editDistanceTargets(normalized, index)) add('edit-distance', [target]);
   // `expressjs` (a popular name plus an affix) and `dateutil` (a popular name minus its affix).
-  add('affix', affixCores(eco, normalized).filter((c) => index.rank.has(c)));
+  add(
+    'affix',
+    affixCores(eco, normalized).filter((c) => index.rank.has(c)),
+  );
   add('affix', index.byAffixCore.get(normalized));
 
   return [...found.values()].sort(compareMatches).slice(0, options.maxMatches ?? 3);
@@ -93,10 +99,18 @@ function isTransposition(a: string, b: string): boolean {
   return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
 }
 
-const TECHNIQUE_ORDER: readonly TyposquatTechnique[] = ['homoglyph', 'separator', 'scope-confusion', 'edit-distance', 'unscoped-copy', 'affix'];
+const TECHNIQUE_ORDER: readonly TyposquatTechnique[] = [
+  'homoglyph',
+  'separator',
+  'scope-confusion',
+  'edit-distance',
+  'unscoped-copy',
+  'affix',
+];
 
 function compareMatches(a: TyposquatMatch, b: TyposquatMatch): number {
-  const strength = (m: TyposquatMatch): number => (m.technique === 'edit-distance' && m.distance > 1 ? 4.5 : TECHNIQUE_ORDER.indexOf(m.technique));
+  const strength = (m: TyposquatMatch): number =>
+    m.technique === 'edit-distance' && m.distance > 1 ? 4.5 : TECHNIQUE_ORDER.indexOf(m.technique);
   return strength(a) - strength(b) || a.targetRank - b.targetRank;
 }
 
@@ -134,12 +148,18 @@ const EXPLAIN: Record<TyposquatTechnique, (name: string, target: string, distanc
 /** Typosquat signals for one package name against a popular-name index. */
 export function checkTyposquat(name: string, index: PopularNameIndex, options: TyposquatOptions & { file?: string } = {}): StaticSignal[] {
   return findTyposquatTargets(name, index, options).map((m) =>
-    signal(SIGNAL_OF[m.technique], severityOf(m, name), EXPLAIN[m.technique](name, m.target, m.distance), { ...(options.file ? { file: options.file } : {}), value: name }, {
-      target: m.target,
-      targetRank: m.targetRank,
-      distance: m.distance,
-      technique: m.technique,
-      ecosystem: index.ecosystem,
-    }),
+    signal(
+      SIGNAL_OF[m.technique],
+      severityOf(m, name),
+      EXPLAIN[m.technique](name, m.target, m.distance),
+      { ...(options.file ? { file: options.file } : {}), value: name },
+      {
+        target: m.target,
+        targetRank: m.targetRank,
+        distance: m.distance,
+        technique: m.technique,
+        ecosystem: index.ecosystem,
+      },
+    ),
   );
 }

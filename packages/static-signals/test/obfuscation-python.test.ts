@@ -43,7 +43,12 @@ describe('Python decoded execution', () => {
 
   it('marshal.loads of a file is medium on its own', () => {
     const [signal] = scanSource({ path: 'pkg/cache.py', text: "import marshal\ncode = marshal.loads(open(p, 'rb').read())\n" });
-    expect(signal).toMatchObject({ id: 'obfuscation.marshal-loads', severity: 'medium', evidence: { line: 2 }, details: { embedded: false } });
+    expect(signal).toMatchObject({
+      id: 'obfuscation.marshal-loads',
+      severity: 'medium',
+      evidence: { line: 2 },
+      details: { embedded: false },
+    });
   });
 
   it("__import__('builtins').exec(compile(b64decode(...))) is decoded execution", () => {
@@ -74,7 +79,7 @@ describe('Python decoded execution', () => {
     expect(scanSource({ path: 'pkg/util.py', text: plain })).toEqual([]);
   });
 
-  it("chr() chains", () => {
+  it('chr() chains', () => {
     const chain = `cmd = ${Array.from('curl -s x|sh', (c) => `chr(${c.charCodeAt(0)})`).join(' + ')}\n`;
     expect(summary(scanSource({ path: 'a.py', text: chain }))).toEqual([['obfuscation.charcode-string', 'low', 1]]);
   });

@@ -17,19 +17,35 @@ const listed = {
 const compromised = {
   id: 'GHSA-xxxx-yyyy-zzzz',
   aliases: ['MAL-2025-0003'],
-  affected: [{ package: { ecosystem: 'npm', name: 'good-lib' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '1.4.0' }, { fixed: '1.4.2' }] }] }],
+  affected: [
+    {
+      package: { ecosystem: 'npm', name: 'good-lib' },
+      ranges: [{ type: 'SEMVER', events: [{ introduced: '1.4.0' }, { fixed: '1.4.2' }] }],
+    },
+  ],
 };
 const vulnerability = { id: 'GHSA-aaaa-bbbb-cccc', affected: [{ package: { ecosystem: 'npm', name: 'lodash' }, versions: ['4.17.20'] }] };
 const withdrawn = { ...allVersions, id: 'MAL-2025-0004', withdrawn: '2025-02-01T00:00:00Z' };
 const otherEcosystem = { id: 'MAL-2025-0005', affected: [{ package: { ecosystem: 'crates.io', name: 'x' } }] };
 
-const index = buildMaliciousIndex([allVersions, listed, compromised, vulnerability, withdrawn, otherEcosystem, 'junk', null].flatMap(parseOsvMalicious));
+const index = buildMaliciousIndex(
+  [allVersions, listed, compromised, vulnerability, withdrawn, otherEcosystem, 'junk', null].flatMap(parseOsvMalicious),
+);
 
 describe('parseOsvMalicious', () => {
   it('keeps MAL entries for npm and PyPI only, normalising names', () => {
     expect([...index.keys()]).toEqual(['npm:expresss', 'pypi:reqeusts', 'npm:good-lib']);
     expect(parseOsvMalicious(listed)).toEqual([
-      { id: 'MAL-2025-0002', aliases: [], ecosystem: 'pypi', name: 'reqeusts', allVersions: false, versions: ['2.28.0', '2.28.1'], ranges: [], summary: 'Malicious code in Reqeusts (PyPI)' },
+      {
+        id: 'MAL-2025-0002',
+        aliases: [],
+        ecosystem: 'pypi',
+        name: 'reqeusts',
+        allVersions: false,
+        versions: ['2.28.0', '2.28.1'],
+        ranges: [],
+        summary: 'Malicious code in Reqeusts (PyPI)',
+      },
     ]);
     expect(parseOsvMalicious(allVersions)[0]).toMatchObject({ allVersions: true, ranges: [] });
   });
@@ -49,15 +65,24 @@ describe('checkKnownMalicious', () => {
   });
 
   it('matches listed versions with PEP 503 names, and not other versions', () => {
-    expect(checkKnownMalicious({ ecosystem: 'pypi', name: 'reqeusts', version: '2.28.1' }, index).map((s) => s.details?.osvId)).toEqual(['MAL-2025-0002']);
+    expect(checkKnownMalicious({ ecosystem: 'pypi', name: 'reqeusts', version: '2.28.1' }, index).map((s) => s.details?.osvId)).toEqual([
+      'MAL-2025-0002',
+    ]);
     expect(checkKnownMalicious({ ecosystem: 'pypi', name: 'Reqeusts', version: '2.31.0' }, index)).toEqual([]);
   });
 
   it('evaluates introduced/fixed ranges of a compromised release', () => {
-    expect(checkKnownMalicious({ ecosystem: 'npm', name: 'good-lib', version: '1.4.1' }, index).map((s) => [s.severity, s.details?.osvId])).toEqual([['high', 'GHSA-xxxx-yyyy-zzzz']]);
+    expect(
+      checkKnownMalicious({ ecosystem: 'npm', name: 'good-lib', version: '1.4.1' }, index).map((s) => [s.severity, s.details?.osvId]),
+    ).toEqual([['high', 'GHSA-xxxx-yyyy-zzzz']]);
     expect(checkKnownMalicious({ ecosystem: 'npm', name: 'good-lib', version: '1.4.2' }, index)).toEqual([]);
     expect(checkKnownMalicious({ ecosystem: 'npm', name: 'good-lib', version: '1.3.9' }, index)).toEqual([]);
-    expect(checkKnownMalicious({ ecosystem: 'npm', name: 'good-lib', version: '1.4.1-beta.1' }, index).map((s) => [s.severity, s.details?.versionMatch])).toEqual([['medium', 'unknown']]);
+    expect(
+      checkKnownMalicious({ ecosystem: 'npm', name: 'good-lib', version: '1.4.1-beta.1' }, index).map((s) => [
+        s.severity,
+        s.details?.versionMatch,
+      ]),
+    ).toEqual([['medium', 'unknown']]);
   });
 
   it('ignores ordinary vulnerabilities, withdrawn entries and unknown names', () => {
@@ -68,8 +93,26 @@ describe('checkKnownMalicious', () => {
 
 describe('versions', () => {
   it('compares plain releases numerically and refuses to guess otherwise', () => {
-    expect([compareReleases('1.10.0', '1.9.9')! > 0, compareReleases('1.0', '1.0.0'), compareReleases('2024.1', '2023.12')! > 0, compareReleases('1.0.0-rc1', '1.0.0')]).toEqual([true, 0, true, null]);
-    const [record] = parseOsvMalicious({ id: 'MAL-1', affected: [{ package: { ecosystem: 'npm', name: 'x' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '2.0.0' }, { last_affected: '2.1.0' }] }] }] });
-    expect(['1.9.0', '2.0.0', '2.1.0', '2.1.1'].map((v) => versionAffected(record!, v))).toEqual(['unaffected', 'affected', 'affected', 'unaffected']);
+    expect([
+      compareReleases('1.10.0', '1.9.9')! > 0,
+      compareReleases('1.0', '1.0.0'),
+      compareReleases('2024.1', '2023.12')! > 0,
+      compareReleases('1.0.0-rc1', '1.0.0'),
+    ]).toEqual([true, 0, true, null]);
+    const [record] = parseOsvMalicious({
+      id: 'MAL-1',
+      affected: [
+        {
+          package: { ecosystem: 'npm', name: 'x' },
+          ranges: [{ type: 'SEMVER', events: [{ introduced: '2.0.0' }, { last_affected: '2.1.0' }] }],
+        },
+      ],
+    });
+    expect(['1.9.0', '2.0.0', '2.1.0', '2.1.1'].map((v) => versionAffected(record!, v))).toEqual([
+      'unaffected',
+      'affected',
+      'affected',
+      'unaffected',
+    ]);
   });
 });

@@ -9,7 +9,7 @@ describe('scanPackageContents', () => {
       name: 'coa',
       version: '2.0.3',
       scripts: { preinstall: 'start /B node compile.js & node compile.js', postinstall: `node -e "eval(atob('Y29uc29sZS5sb2coMSk='))"` },
-      dependencies: { 'q': '^1.1.2', tool: 'git+https://github.com/someone/tool.git' },
+      dependencies: { q: '^1.1.2', tool: 'git+https://github.com/someone/tool.git' },
     };
     const scan = scanPackageContents({
       ecosystem: 'npm',

@@ -16,16 +16,20 @@ describe('purity', () => {
   });
 
   it('imports only its own modules and the allowed data/distance packages', () => {
-    const imports = sources.flatMap(({ file, text }) => [...text.matchAll(/(?:import|export)[^'"]*from\s+'([^']+)'/g)].map((m) => `${file}: ${m[1]}`));
+    const imports = sources.flatMap(({ file, text }) =>
+      [...text.matchAll(/(?:import|export)[^'"]*from\s+'([^']+)'/g)].map((m) => `${file}: ${m[1]}`),
+    );
     expect(imports.length).toBeGreaterThan(40);
     expect(imports.filter((i) => !/: \.\/[a-z0-9-]+\.js$/.test(i) && !ALLOWED.has(i.split(': ')[1]!))).toEqual([]);
   });
 
   it('uses no I/O or ambient globals', () => {
-    const forbidden = /\b(require\(|import\(|node:|process\.(?:env|argv|exit|stdout|stderr|stdin|cwd|hrtime|memoryUsage|on|nextTick)\b|fetch\(|XMLHttpRequest|WebSocket|setTimeout|setInterval|Date\.now|Math\.random|console\.)/;
+    const forbidden =
+      /\b(require\(|import\(|node:|process\.(?:env|argv|exit|stdout|stderr|stdin|cwd|hrtime|memoryUsage|on|nextTick)\b|fetch\(|XMLHttpRequest|WebSocket|setTimeout|setInterval|Date\.now|Math\.random|console\.)/;
     // Regex sources that *describe* such calls (e.g. the child_process sink list) live in strings and
     // regex literals; strip those before looking.
-    const code = (text: string) => text.replace(/\/(?:\\.|[^/\n])+\/[dgimsuyv]*/g, '').replace(/'(?:\\.|[^'\n])*'|"(?:\\.|[^"\n])*"|`(?:\\.|[^`])*`/g, '');
+    const code = (text: string) =>
+      text.replace(/\/(?:\\.|[^/\n])+\/[dgimsuyv]*/g, '').replace(/'(?:\\.|[^'\n])*'|"(?:\\.|[^"\n])*"|`(?:\\.|[^`])*`/g, '');
     expect(sources.filter((s) => forbidden.test(code(s.text))).map((s) => s.file)).toEqual([]);
   });
 });

@@ -26,7 +26,38 @@ function rng(seed: number): () => number {
   };
 }
 
-const ALPHABET = ['(', ')', '[', ']', '!', '+', '"', "'", '`', '\\', '\n', ';', '=', ' ', '|', '&', '>', '/', '..', 'eval(', 'exec(', 'atob(', "Buffer.from('", "'base64')", 'b64decode(', '_0x1a2b', 'AbC123', 'ff', '\u0000', 'é'];
+const ALPHABET = [
+  '(',
+  ')',
+  '[',
+  ']',
+  '!',
+  '+',
+  '"',
+  "'",
+  '`',
+  '\\',
+  '\n',
+  ';',
+  '=',
+  ' ',
+  '|',
+  '&',
+  '>',
+  '/',
+  '..',
+  'eval(',
+  'exec(',
+  'atob(',
+  "Buffer.from('",
+  "'base64')",
+  'b64decode(',
+  '_0x1a2b',
+  'AbC123',
+  'ff',
+  '\u0000',
+  'é',
+];
 
 function hostileText(random: () => number, length: number): string {
   let out = '';
@@ -61,7 +92,8 @@ describe('robustness', () => {
   it('typosquat checks accept any name', () => {
     const random = rng(11);
     const index = npmPopularNameIndex();
-    for (let i = 0; i < 200; i++) expect(Array.isArray(checkTyposquat(hostileText(random, 1 + Math.floor(random() * 40)), index))).toBe(true);
+    for (let i = 0; i < 200; i++)
+      expect(Array.isArray(checkTyposquat(hostileText(random, 1 + Math.floor(random() * 40)), index))).toBe(true);
     expect(checkTyposquat('', index)).toEqual([]);
   });
 

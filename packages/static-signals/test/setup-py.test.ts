@@ -20,7 +20,8 @@ describe('analyzeSetupPy', () => {
       ['install-script.setup-py', 'info', undefined, undefined],
       ['install-script.custom-command', 'medium', 5, { command: 'install' }],
     ]);
-    const ext = "from setuptools.command.build_ext import build_ext\nclass Build(build_ext):\n    pass\nsetup(cmdclass={'build_ext': Build})\n";
+    const ext =
+      "from setuptools.command.build_ext import build_ext\nclass Build(build_ext):\n    pass\nsetup(cmdclass={'build_ext': Build})\n";
     expect(analyzeSetupPy(ext).map((s) => [s.id, s.severity, s.details])).toEqual([
       ['install-script.setup-py', 'info', undefined],
       ['install-script.custom-command', 'low', { command: 'build_ext' }],

@@ -19,8 +19,13 @@ describe('vendored top PyPI names', () => {
     expect(target('discord.pu')).toBe('discord-py');
     expect(target('matploptlib')).toBe('matplotlib');
     expect(target('requeksts')).toBe('requests');
-    for (const name of ['requests', 'Requests', 'python_dateutil', 'typing-extensions', 'numpy']) expect(findTyposquatTargets(name, index)).toEqual([]);
-    expect(checkTyposquat('requestss', index, { file: 'METADATA' })[0]).toMatchObject({ id: 'typosquat.edit-distance', evidence: { file: 'METADATA', value: 'requestss' }, details: { target: 'requests', ecosystem: 'pypi' } });
+    for (const name of ['requests', 'Requests', 'python_dateutil', 'typing-extensions', 'numpy'])
+      expect(findTyposquatTargets(name, index)).toEqual([]);
+    expect(checkTyposquat('requestss', index, { file: 'METADATA' })[0]).toMatchObject({
+      id: 'typosquat.edit-distance',
+      evidence: { file: 'METADATA', value: 'requestss' },
+      details: { target: 'requests', ecosystem: 'pypi' },
+    });
   });
 
   it('is built once', () => {

@@ -1,6 +1,12 @@
 /** Typosquat detection for PyPI names: PEP 503 normalisation and a caller-supplied popular list. */
 import { existsSync, readFileSync } from 'node:fs';
-import { buildPopularNameIndex, checkTyposquat, findTyposquatTargets, normalizePypiName, pypiNamesFromTopPackages } from '@airlock/static-signals';
+import {
+  buildPopularNameIndex,
+  checkTyposquat,
+  findTyposquatTargets,
+  normalizePypiName,
+  pypiNamesFromTopPackages,
+} from '@airlock/static-signals';
 import { describe, expect, it } from 'vitest';
 
 const best = (name: string, index: ReturnType<typeof buildPopularNameIndex>) => {
@@ -24,7 +30,16 @@ describe('PEP 503 and the top-packages document', () => {
 });
 
 describe('PyPI typosquats against a small inline list', () => {
-  const index = buildPopularNameIndex('pypi', ['requests', 'jellyfish', 'python-dateutil', 'urllib3', 'setuptools', 'colorama', 'beautifulsoup4', 'Django']);
+  const index = buildPopularNameIndex('pypi', [
+    'requests',
+    'jellyfish',
+    'python-dateutil',
+    'urllib3',
+    'setuptools',
+    'colorama',
+    'beautifulsoup4',
+    'Django',
+  ]);
 
   it('finds the documented squats', () => {
     expect(best('reqeusts', index)).toEqual(['edit-distance', 'requests', 1]);
@@ -37,7 +52,8 @@ describe('PyPI typosquats against a small inline list', () => {
   });
 
   it('treats PEP 503 spellings of a popular name as that name', () => {
-    for (const name of ['requests', 'Requests', 'python_dateutil', 'Python.Dateutil', 'django', 'DJANGO']) expect(findTyposquatTargets(name, index)).toEqual([]);
+    for (const name of ['requests', 'Requests', 'python_dateutil', 'Python.Dateutil', 'django', 'DJANGO'])
+      expect(findTyposquatTargets(name, index)).toEqual([]);
   });
 
   it('emits signals tagged with the ecosystem', () => {
@@ -75,6 +91,7 @@ describe.skipIf(!existsSync(TOP_PYPI))('PyPI typosquats against the top-15k data
     expect(best('asynncio', index)).toEqual(['edit-distance', 'asyncio', 1]);
     expect(best('bicoinlib', index)).toEqual(['edit-distance', 'bitcoinlib', 1]);
     expect(best('urlib3', index)).toEqual(['edit-distance', 'urllib3', 1]);
-    for (const name of ['requests', 'numpy', 'boto3', 'python-dateutil', 'typing_extensions']) expect(findTyposquatTargets(name, index)).toEqual([]);
+    for (const name of ['requests', 'numpy', 'boto3', 'python-dateutil', 'typing_extensions'])
+      expect(findTyposquatTargets(name, index)).toEqual([]);
   });
 });

@@ -11,7 +11,10 @@ import type { AnalysisRecord, RunOutcome } from './types.js';
 export const RUN_OUTCOME_TTL_S = 7 * 24 * 3600;
 export const FAILED_RUN_TTL_S = 600;
 
-export type NewAnalysis = Pick<AnalysisRecord, 'orgId' | 'ecosystem' | 'name' | 'version' | 'source' | 'archiveSha256' | 'runKey' | 'inventoryId'>;
+export type NewAnalysis = Pick<
+  AnalysisRecord,
+  'orgId' | 'ecosystem' | 'name' | 'version' | 'source' | 'archiveSha256' | 'runKey' | 'inventoryId'
+>;
 
 export class AnalysisStore {
   constructor(private readonly redis: Redis) {}
@@ -47,7 +50,14 @@ export class AnalysisStore {
   }
 
   async list(orgId: string, limit: number, before?: number): Promise<AnalysisRecord[]> {
-    const ids = await this.redis.zrevrangebyscore(keys.orgAnalyses(orgId), before === undefined ? '+inf' : `(${before}`, '-inf', 'LIMIT', 0, limit);
+    const ids = await this.redis.zrevrangebyscore(
+      keys.orgAnalyses(orgId),
+      before === undefined ? '+inf' : `(${before}`,
+      '-inf',
+      'LIMIT',
+      0,
+      limit,
+    );
     const records = await Promise.all(ids.map((id) => this.get(id, orgId)));
     return records.filter((r): r is AnalysisRecord => r !== null);
   }

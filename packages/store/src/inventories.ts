@@ -21,7 +21,11 @@ export class InventoryStore {
       rescans: 0,
       error: null,
     };
-    await this.redis.multi().set(keys.inventory(record.id), JSON.stringify(record)).zadd(keys.orgInventories(record.orgId), Date.now(), record.id).exec();
+    await this.redis
+      .multi()
+      .set(keys.inventory(record.id), JSON.stringify(record))
+      .zadd(keys.orgInventories(record.orgId), Date.now(), record.id)
+      .exec();
     return record;
   }
 

@@ -32,7 +32,8 @@ export function summarizeInventory(inventory: InventoryRecord, analyses: readonl
     byStatus[status] = (byStatus[status] ?? 0) + 1;
     if (!analysis) continue;
     if (TERMINAL_STATUSES.includes(analysis.status)) finished += 1;
-    if (analysis.status === 'failed') failed.push({ name: analysis.name, version: analysis.version, error: analysis.error ?? 'unknown error' });
+    if (analysis.status === 'failed')
+      failed.push({ name: analysis.name, version: analysis.version, error: analysis.error ?? 'unknown error' });
     const verdict = analysis.verdict;
     if (analysis.status !== 'completed' || !verdict) continue;
     byVerdict[verdict.verdict] += 1;

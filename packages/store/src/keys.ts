@@ -13,7 +13,8 @@ export const keys = {
   report: (reportId: string) => `${P}:report:${reportId}`,
   /** Registry packages: one verdict for everyone. Uploads: per organization, keyed by archive hash too. */
   verdict: (ecosystem: Ecosystem, name: string, version: string) => `${P}:verdict:${ecosystem}:${name}@${version}`,
-  orgUploadVerdict: (orgId: string, ecosystem: Ecosystem, name: string, version: string) => `${P}:org:${orgId}:verdict:${ecosystem}:${name}@${version}`,
+  orgUploadVerdict: (orgId: string, ecosystem: Ecosystem, name: string, version: string) =>
+    `${P}:org:${orgId}:verdict:${ecosystem}:${name}@${version}`,
   /** Versions of a registry package with a public verdict, scored by analysis time. */
   analysedVersions: (ecosystem: Ecosystem, name: string) => `${P}:versions:${ecosystem}:${name}`,
   inventory: (id: string) => `${P}:inventory:${id}`,

@@ -16,7 +16,11 @@ export class OrganizationStore {
 
   async create(name: string): Promise<{ organization: Organization; apiKey: string }> {
     const organization: Organization = { id: `org_${nanoid(12)}`, name, createdAt: new Date().toISOString() };
-    await this.redis.multi().set(keys.organization(organization.id), JSON.stringify(organization)).sadd(keys.organizations(), organization.id).exec();
+    await this.redis
+      .multi()
+      .set(keys.organization(organization.id), JSON.stringify(organization))
+      .sadd(keys.organizations(), organization.id)
+      .exec();
     return { organization, apiKey: await this.createApiKey(organization.id) };
   }
 

@@ -50,7 +50,15 @@ export interface AnalysisRecord {
 
 /** How a sandbox run ended; every analysis waiting on the run is finished from it. */
 export type RunOutcome =
-  | { status: 'completed'; reportId: string; verdict: VerdictSummary; phases: PhaseSummary[]; archiveSha256: string; finishedAt: string; durationMs: number }
+  | {
+      status: 'completed';
+      reportId: string;
+      verdict: VerdictSummary;
+      phases: PhaseSummary[];
+      archiveSha256: string;
+      finishedAt: string;
+      durationMs: number;
+    }
   | { status: 'failed'; error: string; finishedAt: string };
 
 /** The latest verdict of a package version, as looked up by name. */

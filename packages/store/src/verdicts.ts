@@ -34,7 +34,8 @@ export class VerdictStore {
     const previous = before ? (JSON.parse(before) as VerdictEntry).verdict.verdict : null;
     const stored: VerdictEntry = { ...entry, previousVerdict: previous !== null && previous !== entry.verdict.verdict ? previous : null };
     const m = this.redis.multi().set(key, JSON.stringify(stored));
-    if (scope === 'public') m.zadd(keys.analysedVersions(entry.ecosystem, entry.name), Date.parse(entry.analyzedAt) || Date.now(), entry.version);
+    if (scope === 'public')
+      m.zadd(keys.analysedVersions(entry.ecosystem, entry.name), Date.parse(entry.analyzedAt) || Date.now(), entry.version);
     await m.exec();
     return stored;
   }
@@ -55,7 +56,13 @@ export class VerdictStore {
   }
 
   /** A verdict usable instead of a new run: same version, and for uploads the same archive bytes. */
-  async known(orgId: string, ecosystem: Ecosystem, name: string, version: string, archiveSha256: string | null): Promise<VerdictEntry | null> {
+  async known(
+    orgId: string,
+    ecosystem: Ecosystem,
+    name: string,
+    version: string,
+    archiveSha256: string | null,
+  ): Promise<VerdictEntry | null> {
     const key = archiveSha256 === null ? this.key('public', ecosystem, name, version) : this.key({ orgId }, ecosystem, name, version);
     const text = await this.redis.get(key);
     if (!text) return null;

@@ -39,8 +39,21 @@ export class WebhookStore {
   }
 
   async createDelivery(webhook: WebhookRecord, event: WebhookEvent, body: string): Promise<DeliveryRecord> {
-    const record: DeliveryRecord = { id: `dl_${nanoid(16)}`, webhookId: webhook.id, orgId: webhook.orgId, event, body, createdAt: new Date().toISOString(), status: 'pending', attempts: [] };
-    await this.redis.multi().hset(keys.delivery(record.id), ...toFields(record)).zadd(keys.webhookDeliveries(webhook.id), Date.now(), record.id).exec();
+    const record: DeliveryRecord = {
+      id: `dl_${nanoid(16)}`,
+      webhookId: webhook.id,
+      orgId: webhook.orgId,
+      event,
+      body,
+      createdAt: new Date().toISOString(),
+      status: 'pending',
+      attempts: [],
+    };
+    await this.redis
+      .multi()
+      .hset(keys.delivery(record.id), ...toFields(record))
+      .zadd(keys.webhookDeliveries(webhook.id), Date.now(), record.id)
+      .exec();
     return record;
   }
 

@@ -38,7 +38,7 @@ export function decodeEscapedBytes(body: string): Uint8Array {
   const out = new Uint8Array(body.length);
   let o = 0;
   const n = body.length;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const c = body.charCodeAt(i);
     if (c !== BACKSLASH || i + 1 >= n) {
       // strace output is ASCII; anything wider is kept as its low byte rather than failing.

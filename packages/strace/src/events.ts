@@ -122,23 +122,56 @@ export interface OpenEvent extends FileEventBase {
   /** The kernel's view of the opened file (`= 3</real/path>`), symlinks resolved. */
   resolvedPath: string | null;
 }
-export interface UnlinkEvent extends FileEventBase { type: 'unlink' }
-export interface RmdirEvent extends FileEventBase { type: 'rmdir' }
-export interface RenameEvent extends FileEventBase { type: 'rename'; newPath: string; flags: string[] }
-export interface ChmodEvent extends FileEventBase { type: 'chmod'; mode: number | null }
-export interface ChownEvent extends FileEventBase { type: 'chown'; uid: number | null; gid: number | null }
+export interface UnlinkEvent extends FileEventBase {
+  type: 'unlink';
+}
+export interface RmdirEvent extends FileEventBase {
+  type: 'rmdir';
+}
+export interface RenameEvent extends FileEventBase {
+  type: 'rename';
+  newPath: string;
+  flags: string[];
+}
+export interface ChmodEvent extends FileEventBase {
+  type: 'chmod';
+  mode: number | null;
+}
+export interface ChownEvent extends FileEventBase {
+  type: 'chown';
+  uid: number | null;
+  gid: number | null;
+}
 /** `path` is the new link; `target` is what it points at (verbatim for symlinks). */
-export interface LinkEvent extends FileEventBase { type: 'link'; symbolic: boolean; target: string }
-export interface MkdirEvent extends FileEventBase { type: 'mkdir'; mode: number | null }
-export interface TruncateEvent extends FileEventBase { type: 'truncate'; length: number | null }
-export interface ChdirEvent extends FileEventBase { type: 'chdir' }
+export interface LinkEvent extends FileEventBase {
+  type: 'link';
+  symbolic: boolean;
+  target: string;
+}
+export interface MkdirEvent extends FileEventBase {
+  type: 'mkdir';
+  mode: number | null;
+}
+export interface TruncateEvent extends FileEventBase {
+  type: 'truncate';
+  length: number | null;
+}
+export interface ChdirEvent extends FileEventBase {
+  type: 'chdir';
+}
 /** getdents64 on a directory fd: the process listed this directory. */
-export interface ReadDirEvent extends FileEventBase { type: 'readdir'; fd: number | null; entryCount: number | null }
+export interface ReadDirEvent extends FileEventBase {
+  type: 'readdir';
+  fd: number | null;
+  entryCount: number | null;
+}
 /**
  * A look at a path without opening it: stat/lstat/newfstatat/statx (does it exist, what is it) or
  * access/faccessat (may I). How `fs.existsSync('/.dockerenv')` and `os.path.exists(...)` probe.
  */
-export interface StatEvent extends FileEventBase { type: 'stat' }
+export interface StatEvent extends FileEventBase {
+  type: 'stat';
+}
 
 // ---- network ----
 
@@ -155,10 +188,23 @@ export interface SocketEvent extends NetworkEventBase {
   socketFlags: string[];
   protocol: string;
 }
-export interface ConnectEvent extends NetworkEventBase { type: 'connect'; address: SocketAddress | null }
-export interface BindEvent extends NetworkEventBase { type: 'bind'; address: SocketAddress | null }
-export interface ListenEvent extends NetworkEventBase { type: 'listen'; backlog: number | null }
-export interface AcceptEvent extends NetworkEventBase { type: 'accept'; peer: SocketAddress | null; newFd: number | null }
+export interface ConnectEvent extends NetworkEventBase {
+  type: 'connect';
+  address: SocketAddress | null;
+}
+export interface BindEvent extends NetworkEventBase {
+  type: 'bind';
+  address: SocketAddress | null;
+}
+export interface ListenEvent extends NetworkEventBase {
+  type: 'listen';
+  backlog: number | null;
+}
+export interface AcceptEvent extends NetworkEventBase {
+  type: 'accept';
+  peer: SocketAddress | null;
+  newFd: number | null;
+}
 
 /** Payload-carrying calls. `data` holds the leading bytes only (see `maxDataBytes`). */
 export interface SendEvent extends NetworkEventBase {
@@ -219,15 +265,7 @@ export type FileEvent =
   | TruncateEvent
   | ChdirEvent
   | ReadDirEvent;
-export type NetworkEvent =
-  | SocketEvent
-  | ConnectEvent
-  | BindEvent
-  | ListenEvent
-  | AcceptEvent
-  | SendEvent
-  | RecvEvent
-  | DnsQueryEvent;
+export type NetworkEvent = SocketEvent | ConnectEvent | BindEvent | ListenEvent | AcceptEvent | SendEvent | RecvEvent | DnsQueryEvent;
 export type PrivilegeEvent = SetIdEvent | PtraceEvent;
 
 export type StraceEvent = ProcessEvent | FileEvent | NetworkEvent | PrivilegeEvent;

@@ -23,7 +23,12 @@ function baseDir(call: SyscallRecord, ctx: BuildContext, dirArg: string | null |
 }
 
 /** A path argument made absolute when possible; null if the argument is not a string. */
-function pathAt(call: SyscallRecord, ctx: BuildContext, dirArg: string | null | undefined, index: number): { path: string; requested: string } | null {
+function pathAt(
+  call: SyscallRecord,
+  ctx: BuildContext,
+  dirArg: string | null | undefined,
+  index: number,
+): { path: string; requested: string } | null {
   const text = call.args[index];
   if (text === undefined) return null;
   const requested = stringText(parseValue(text));
@@ -44,7 +49,14 @@ export function openIntent(flags: string[]): FileIntent {
   return writes ? 'write' : 'read';
 }
 
-function emitOpen(call: SyscallRecord, ctx: BuildContext, dirArg: string | null, pathIndex: number, flags: string[], mode: number | null): void {
+function emitOpen(
+  call: SyscallRecord,
+  ctx: BuildContext,
+  dirArg: string | null,
+  pathIndex: number,
+  flags: string[],
+  mode: number | null,
+): void {
   const p = pathAt(call, ctx, dirArg, pathIndex);
   if (!p) return ctx.malformed(call);
   const fd = okValue(call);
@@ -66,23 +78,16 @@ function emitOpen(call: SyscallRecord, ctx: BuildContext, dirArg: string | null,
   });
 }
 
-const open: SyscallBuilder = (call, ctx) =>
-  emitOpen(call, ctx, null, 0, parseFlags(call.args[1]), parseMode(call.args[2]));
-const openat: SyscallBuilder = (call, ctx) =>
-  emitOpen(call, ctx, call.args[0] ?? '', 1, parseFlags(call.args[2]), parseMode(call.args[3]));
+const open: SyscallBuilder = (call, ctx) => emitOpen(call, ctx, null, 0, parseFlags(call.args[1]), parseMode(call.args[2]));
+const openat: SyscallBuilder = (call, ctx) => emitOpen(call, ctx, call.args[0] ?? '', 1, parseFlags(call.args[2]), parseMode(call.args[3]));
 const openat2: SyscallBuilder = (call, ctx) => {
   const how = call.args[2] === undefined ? undefined : parseValue(call.args[2]);
   emitOpen(call, ctx, call.args[0] ?? '', 1, parseFlags(atomText(field(how, 'flags'))), parseMode(atomText(field(how, 'mode'))));
 };
-const creat: SyscallBuilder = (call, ctx) =>
-  emitOpen(call, ctx, null, 0, ['O_WRONLY', 'O_CREAT', 'O_TRUNC'], parseMode(call.args[1]));
+const creat: SyscallBuilder = (call, ctx) => emitOpen(call, ctx, null, 0, ['O_WRONLY', 'O_CREAT', 'O_TRUNC'], parseMode(call.args[1]));
 
 /** Builder for calls shaped `(path...)` or `(dirfd, path...)` that emit one simple event. */
-function simplePath(
-  type: 'unlink' | 'rmdir' | 'chdir' | 'stat',
-  dirIndex: number | null,
-  pathIndex: number,
-): SyscallBuilder {
+function simplePath(type: 'unlink' | 'rmdir' | 'chdir' | 'stat', dirIndex: number | null, pathIndex: number): SyscallBuilder {
   return (call, ctx) => {
     const p = pathAt(call, ctx, dirIndex === null ? null : (call.args[dirIndex] ?? ''), pathIndex);
     if (!p) return ctx.malformed(call);
@@ -126,12 +131,32 @@ function chmod(dirIndex: number | null, pathIndex: number): SyscallBuilder {
   return (call, ctx) => {
     const p = pathAt(call, ctx, dirIndex === null ? null : (call.args[dirIndex] ?? ''), pathIndex);
     if (!p) return ctx.malformed(call);
-    ctx.emit({ seq: 0, ts: call.ts, pid: call.pid, syscall: call.name, result: call.result, category: 'file', type: 'chmod', path: p.path, mode: parseMode(call.args[pathIndex + 1]) });
+    ctx.emit({
+      seq: 0,
+      ts: call.ts,
+      pid: call.pid,
+      syscall: call.name,
+      result: call.result,
+      category: 'file',
+      type: 'chmod',
+      path: p.path,
+      mode: parseMode(call.args[pathIndex + 1]),
+    });
   };
 }
 
 const fchmod: SyscallBuilder = (call, ctx) =>
-  ctx.emit({ seq: 0, ts: call.ts, pid: call.pid, syscall: call.name, result: call.result, category: 'file', type: 'chmod', path: fdPath(call.args[0]).path, mode: parseMode(call.args[1]) });
+  ctx.emit({
+    seq: 0,
+    ts: call.ts,
+    pid: call.pid,
+    syscall: call.name,
+    result: call.result,
+    category: 'file',
+    type: 'chmod',
+    path: fdPath(call.args[0]).path,
+    mode: parseMode(call.args[1]),
+  });
 
 function chown(dirIndex: number | null, pathIndex: number): SyscallBuilder {
   return (call, ctx) => {
@@ -172,7 +197,18 @@ function symlink(dirIndex: number | null, linkIndex: number): SyscallBuilder {
     const target = call.args[0] === undefined ? null : stringText(parseValue(call.args[0]));
     const link = pathAt(call, ctx, dirIndex === null ? null : (call.args[dirIndex] ?? ''), linkIndex);
     if (target === null || !link) return ctx.malformed(call);
-    ctx.emit({ seq: 0, ts: call.ts, pid: call.pid, syscall: call.name, result: call.result, category: 'file', type: 'link', path: link.path, symbolic: true, target });
+    ctx.emit({
+      seq: 0,
+      ts: call.ts,
+      pid: call.pid,
+      syscall: call.name,
+      result: call.result,
+      category: 'file',
+      type: 'link',
+      path: link.path,
+      symbolic: true,
+      target,
+    });
   };
 }
 
@@ -182,7 +218,18 @@ function hardLink(oldDir: number | null, oldPath: number, newDir: number | null,
     const from = pathAt(call, ctx, oldDir === null ? null : (call.args[oldDir] ?? ''), oldPath);
     const to = pathAt(call, ctx, newDir === null ? null : (call.args[newDir] ?? ''), newPath);
     if (!from || !to) return ctx.malformed(call);
-    ctx.emit({ seq: 0, ts: call.ts, pid: call.pid, syscall: call.name, result: call.result, category: 'file', type: 'link', path: to.path, symbolic: false, target: from.path });
+    ctx.emit({
+      seq: 0,
+      ts: call.ts,
+      pid: call.pid,
+      syscall: call.name,
+      result: call.result,
+      category: 'file',
+      type: 'link',
+      path: to.path,
+      symbolic: false,
+      target: from.path,
+    });
   };
 }
 
@@ -190,18 +237,48 @@ function mkdir(dirIndex: number | null, pathIndex: number): SyscallBuilder {
   return (call, ctx) => {
     const p = pathAt(call, ctx, dirIndex === null ? null : (call.args[dirIndex] ?? ''), pathIndex);
     if (!p) return ctx.malformed(call);
-    ctx.emit({ seq: 0, ts: call.ts, pid: call.pid, syscall: call.name, result: call.result, category: 'file', type: 'mkdir', path: p.path, mode: parseMode(call.args[pathIndex + 1]) });
+    ctx.emit({
+      seq: 0,
+      ts: call.ts,
+      pid: call.pid,
+      syscall: call.name,
+      result: call.result,
+      category: 'file',
+      type: 'mkdir',
+      path: p.path,
+      mode: parseMode(call.args[pathIndex + 1]),
+    });
   };
 }
 
 const truncate: SyscallBuilder = (call, ctx) => {
   const p = pathAt(call, ctx, null, 0);
   if (!p) return ctx.malformed(call);
-  ctx.emit({ seq: 0, ts: call.ts, pid: call.pid, syscall: call.name, result: call.result, category: 'file', type: 'truncate', path: p.path, length: parseIntPrefix(call.args[1]) });
+  ctx.emit({
+    seq: 0,
+    ts: call.ts,
+    pid: call.pid,
+    syscall: call.name,
+    result: call.result,
+    category: 'file',
+    type: 'truncate',
+    path: p.path,
+    length: parseIntPrefix(call.args[1]),
+  });
 };
 
 const ftruncate: SyscallBuilder = (call, ctx) =>
-  ctx.emit({ seq: 0, ts: call.ts, pid: call.pid, syscall: call.name, result: call.result, category: 'file', type: 'truncate', path: fdPath(call.args[0]).path, length: parseIntPrefix(call.args[1]) });
+  ctx.emit({
+    seq: 0,
+    ts: call.ts,
+    pid: call.pid,
+    syscall: call.name,
+    result: call.result,
+    category: 'file',
+    type: 'truncate',
+    path: fdPath(call.args[0]).path,
+    length: parseIntPrefix(call.args[1]),
+  });
 
 const getdents: SyscallBuilder = (call, ctx) => {
   const { path, fd } = fdPath(call.args[0]);

@@ -46,13 +46,35 @@ const socket: SyscallBuilder = (call, ctx) => {
 function addressCall(type: 'connect' | 'bind'): SyscallBuilder {
   return (call, ctx) => {
     const ref = parseFdArg(call.args[0]);
-    ctx.emit({ seq: 0, ts: call.ts, pid: call.pid, syscall: call.name, result: call.result, category: 'network', type, fd: ref.fd, socket: ref.socket, address: sockaddrArg(call.args[1]) });
+    ctx.emit({
+      seq: 0,
+      ts: call.ts,
+      pid: call.pid,
+      syscall: call.name,
+      result: call.result,
+      category: 'network',
+      type,
+      fd: ref.fd,
+      socket: ref.socket,
+      address: sockaddrArg(call.args[1]),
+    });
   };
 }
 
 const listen: SyscallBuilder = (call, ctx) => {
   const ref = parseFdArg(call.args[0]);
-  ctx.emit({ seq: 0, ts: call.ts, pid: call.pid, syscall: call.name, result: call.result, category: 'network', type: 'listen', fd: ref.fd, socket: ref.socket, backlog: parseIntPrefix(call.args[1]) });
+  ctx.emit({
+    seq: 0,
+    ts: call.ts,
+    pid: call.pid,
+    syscall: call.name,
+    result: call.result,
+    category: 'network',
+    type: 'listen',
+    fd: ref.fd,
+    socket: ref.socket,
+    backlog: parseIntPrefix(call.args[1]),
+  });
 };
 
 const accept: SyscallBuilder = (call, ctx) => {
@@ -133,12 +155,25 @@ function emitSend(
     data: kept,
     dataTruncated: payload.truncated || (payload.bytes !== null && payload.bytes.length > ctx.maxDataBytes),
   });
-  if (payload.bytes !== null && destination && destination.family !== 'AF_UNIX' && destination.family !== 'other' && destination.port === DNS_PORT) {
+  if (
+    payload.bytes !== null &&
+    destination &&
+    destination.family !== 'AF_UNIX' &&
+    destination.family !== 'other' &&
+    destination.port === DNS_PORT
+  ) {
     emitDns(call, ctx, ref.fd, ref.socket, destination, payload.bytes);
   }
 }
 
-function emitDns(call: SyscallRecord, ctx: BuildContext, fd: number | null, socket: SocketInfo | null, server: SocketAddress, bytes: Uint8Array): void {
+function emitDns(
+  call: SyscallRecord,
+  ctx: BuildContext,
+  fd: number | null,
+  socket: SocketInfo | null,
+  server: SocketAddress,
+  bytes: Uint8Array,
+): void {
   const tcp = socket !== null && socket.protocol.startsWith('TCP');
   // DNS over TCP prefixes each message with a 2-byte length.
   const query = parseDnsQuery(tcp ? bytes.subarray(2) : bytes);
@@ -179,7 +214,14 @@ const sendto: SyscallBuilder = (call, ctx) =>
 const sendmsg: SyscallBuilder = (call, ctx) => {
   const msg = call.args[1] === undefined ? undefined : parseValue(call.args[1]);
   const payload = iovPayload(field(msg, 'msg_iov'));
-  emitSend(call, ctx, call.args[0], socketAddressFromValue(field(msg, 'msg_name')), payload, okValue(call) ?? payload.bytes?.length ?? null);
+  emitSend(
+    call,
+    ctx,
+    call.args[0],
+    socketAddressFromValue(field(msg, 'msg_name')),
+    payload,
+    okValue(call) ?? payload.bytes?.length ?? null,
+  );
 };
 
 /** sendmmsg(fd, [{msg_hdr={...}, msg_len=N}, ...], vlen, flags): one send event per message. */

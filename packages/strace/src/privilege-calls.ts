@@ -10,7 +10,17 @@ function setId(idKind: 'uid' | 'gid'): SyscallBuilder {
       const v = parseIntPrefix(a);
       if (v !== null) ids.push(v);
     }
-    ctx.emit({ seq: 0, ts: call.ts, pid: call.pid, syscall: call.name, result: call.result, category: 'privilege', type: 'setid', idKind, ids });
+    ctx.emit({
+      seq: 0,
+      ts: call.ts,
+      pid: call.pid,
+      syscall: call.name,
+      result: call.result,
+      category: 'privilege',
+      type: 'setid',
+      idKind,
+      ids,
+    });
   };
 }
 
@@ -18,7 +28,17 @@ function setId(idKind: 'uid' | 'gid'): SyscallBuilder {
 const ptrace: SyscallBuilder = (call, ctx) => {
   const request = call.args[0]?.trim();
   if (!request) return ctx.malformed(call);
-  ctx.emit({ seq: 0, ts: call.ts, pid: call.pid, syscall: call.name, result: call.result, category: 'privilege', type: 'ptrace', request, targetPid: parseIntPrefix(call.args[1]) });
+  ctx.emit({
+    seq: 0,
+    ts: call.ts,
+    pid: call.pid,
+    syscall: call.name,
+    result: call.result,
+    category: 'privilege',
+    type: 'ptrace',
+    request,
+    targetPid: parseIntPrefix(call.args[1]),
+  });
 };
 
 const uid = setId('uid');

@@ -40,7 +40,12 @@ describe('scanArgs', () => {
   it('splits top-level arguments around strings, decorations and nesting', () => {
     const text = 'openat(AT_FDCWD</a,b)>, "x, y) = 1", [1, {a=2, b=(3)}], 3<TCP:[1.2.3.4:5->6.7.8.9:10]>) = 0';
     const scan = scanArgs(text, 6);
-    expect(scan.args.map((a) => a.trim())).toEqual(['AT_FDCWD</a,b)>', '"x, y) = 1"', '[1, {a=2, b=(3)}]', '3<TCP:[1.2.3.4:5->6.7.8.9:10]>']);
+    expect(scan.args.map((a) => a.trim())).toEqual([
+      'AT_FDCWD</a,b)>',
+      '"x, y) = 1"',
+      '[1, {a=2, b=(3)}]',
+      '3<TCP:[1.2.3.4:5->6.7.8.9:10]>',
+    ]);
     expect(text.slice(scan.close)).toBe(') = 0');
     expect(scan.wellFormed).toBe(true);
   });
@@ -63,7 +68,10 @@ describe('parseValue', () => {
       fields: [
         { name: 'sa_family', value: { kind: 'atom', text: 'AF_INET' } },
         { name: 'sin_port', value: { kind: 'call', name: 'htons', args: [{ kind: 'atom', text: '443' }] } },
-        { name: 'sin_addr', value: { kind: 'call', name: 'inet_addr', args: [{ kind: 'string', body: '1.2.3.4', truncated: false, abstract: false }] } },
+        {
+          name: 'sin_addr',
+          value: { kind: 'call', name: 'inet_addr', args: [{ kind: 'string', body: '1.2.3.4', truncated: false, abstract: false }] },
+        },
       ],
     });
     expect(parseValue('["a", "b"..., ...]')).toEqual({
@@ -136,7 +144,9 @@ describe('parseSocketAddress', () => {
       port: 8080,
     });
     expect(
-      parseSocketAddress('{sa_family=AF_INET6, sin6_port=htons(53), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "fe80::1", &sin6_addr), sin6_scope_id=if_nametoindex("eth0")}'),
+      parseSocketAddress(
+        '{sa_family=AF_INET6, sin6_port=htons(53), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "fe80::1", &sin6_addr), sin6_scope_id=if_nametoindex("eth0")}',
+      ),
     ).toEqual({ family: 'AF_INET6', address: 'fe80::1', port: 53 });
     expect(parseSocketAddress('{sa_family=AF_UNIX, sun_path="/var/run/docker.sock"}')).toEqual({
       family: 'AF_UNIX',
@@ -167,7 +177,10 @@ describe('parseDnsQuery', () => {
   };
 
   it('reads the question of a query', () => {
-    expect(parseDnsQuery(query('a.b.example', 28))).toEqual({ id: 0xbeef, questions: [{ qname: 'a.b.example', qtype: 'AAAA', qtypeCode: 28 }] });
+    expect(parseDnsQuery(query('a.b.example', 28))).toEqual({
+      id: 0xbeef,
+      questions: [{ qname: 'a.b.example', qtype: 'AAAA', qtypeCode: 28 }],
+    });
     expect(parseDnsQuery(query('x.example', 999))!.questions[0]!.qtype).toBe('TYPE999');
   });
 

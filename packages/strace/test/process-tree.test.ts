@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { parseLines } from './helpers.js';
 
 const npmEnv = (event: string, name: string, script: string): string =>
-  JSON.stringify([`npm_lifecycle_event=${event}`, `npm_package_name=${name}`, 'npm_package_version=2.0.0', `npm_lifecycle_script=${script}`, 'PATH=/usr/bin']);
+  JSON.stringify([
+    `npm_lifecycle_event=${event}`,
+    `npm_package_name=${name}`,
+    'npm_package_version=2.0.0',
+    `npm_lifecycle_script=${script}`,
+    'PATH=/usr/bin',
+  ]);
 
 describe('buildProcessTree', () => {
   it('links children whose lines appear before the parent’s clone returns', () => {
@@ -26,7 +32,9 @@ describe('buildProcessTree', () => {
     );
     const tree = buildProcessTree(events);
     expect(tree.roots).toEqual([1]);
-    expect([...tree.nodes.values()].map((n) => [n.pid, n.ppid, n.thread, n.children, n.startTs, n.exitTs, n.exitCode, n.exitSignal])).toEqual([
+    expect(
+      [...tree.nodes.values()].map((n) => [n.pid, n.ppid, n.thread, n.children, n.startTs, n.exitTs, n.exitCode, n.exitSignal]),
+    ).toEqual([
       [1, null, false, [2], 1.0, 2.1, null, 'SIGTERM'],
       // Child 2 was seen at 1.2 but spawned by a call that started at 1.1: the earlier time wins.
       [2, 1, false, [3], 1.1, 2.0, 7, null],

@@ -21,7 +21,8 @@ describe('purity', () => {
   });
 
   it('uses no I/O or ambient globals', () => {
-    const forbidden = /\b(require\(|import\(|process\.(?:env|argv|exit|stdout|stderr|stdin|cwd|hrtime|memoryUsage|on|nextTick)\b|fetch\(|XMLHttpRequest|WebSocket|setTimeout|setInterval|Date\.now|Math\.random|console\.)/;
+    const forbidden =
+      /\b(require\(|import\(|process\.(?:env|argv|exit|stdout|stderr|stdin|cwd|hrtime|memoryUsage|on|nextTick)\b|fetch\(|XMLHttpRequest|WebSocket|setTimeout|setInterval|Date\.now|Math\.random|console\.)/;
     expect(sources.filter((s) => forbidden.test(s.text)).map((s) => s.file)).toEqual([]);
   });
 });

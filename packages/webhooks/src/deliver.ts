@@ -20,8 +20,7 @@ export interface WebhookDelivery {
 }
 
 export type WebhookDeliveryResult =
-  | { ok: true; status: number; durationMs: number }
-  | { ok: false; retryable: boolean; status?: number; error: string; durationMs: number };
+  { ok: true; status: number; durationMs: number } | { ok: false; retryable: boolean; status?: number; error: string; durationMs: number };
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** We only need the status; read a little of the body so the socket closes cleanly, never more. */
@@ -46,7 +45,8 @@ function fromStatus(status: number): Outcome {
   if (status >= 200 && status < 300) return { ok: true, status };
   if (status >= 300 && status < 400) return { ok: false, retryable: false, status, error: `HTTP ${status}: redirects are not followed` };
   if (status === 410) return { ok: false, retryable: false, status, error: 'HTTP 410 Gone: the endpoint asks us to stop' };
-  if (status === 408 || status === 429 || (status >= 500 && status < 600)) return { ok: false, retryable: true, status, error: `HTTP ${status}` };
+  if (status === 408 || status === 429 || (status >= 500 && status < 600))
+    return { ok: false, retryable: true, status, error: `HTTP ${status}` };
   return { ok: false, retryable: false, status, error: `HTTP ${status}` };
 }
 

@@ -33,7 +33,10 @@ async function receiver(reply: Reply): Promise<Receiver> {
   return r;
 }
 
-const status = (code: number, headers: Record<string, string> = {}): Reply => (_hit, res) => res.writeHead(code, headers).end('x');
+const status =
+  (code: number, headers: Record<string, string> = {}): Reply =>
+  (_hit, res) =>
+    res.writeHead(code, headers).end('x');
 
 function delivery(url: string, extra: Partial<WebhookDelivery> = {}): WebhookDelivery {
   return { url, secret, id: 'evt_2Yd9', timestamp: new Date(), body, policy: local, ...extra };

@@ -41,7 +41,9 @@ describe('signWebhook', () => {
       const ours = signWebhook(secret, 'evt_01HXYZ', at, body);
       expect(ours).toBe(new Webhook(secret).sign('evt_01HXYZ', at, body));
       const key = Buffer.from(secret.slice(6), 'base64');
-      const mac = createHmac('sha256', key).update(`evt_01HXYZ.${Math.floor(at.getTime() / 1000)}.${body}`).digest('base64');
+      const mac = createHmac('sha256', key)
+        .update(`evt_01HXYZ.${Math.floor(at.getTime() / 1000)}.${body}`)
+        .digest('base64');
       expect(ours).toBe(`v1,${mac}`);
     }
   });

@@ -19,7 +19,8 @@ const call = (path: string, init: RequestInit & { key?: string } = {}) => {
   if (init.key) headers.set('authorization', `Bearer ${init.key}`);
   return fetch(`${api.url}${path}`, { ...init, headers });
 };
-const postJson = (path: string, key: string, body: unknown) => call(path, { method: 'POST', key, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (path: string, key: string, body: unknown) =>
+  call(path, { method: 'POST', key, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 beforeAll(async () => {
   redis = await startTestRedis();
@@ -52,12 +53,21 @@ describe('authentication and organizations', () => {
   });
 
   it('admin routes need the operator token', async () => {
-    const res = await call('/v1/admin/organizations', { method: 'POST', headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' }, body: '{"name":"x"}' });
+    const res = await call('/v1/admin/organizations', {
+      method: 'POST',
+      headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' },
+      body: '{"name":"x"}',
+    });
     expect(res.status).toBe(401);
   });
 
   it("hides one organization's analyses, inventories and webhooks from another", async () => {
-    const upload = await call('/v1/analyses?filename=benign-1.0.0.tgz', { method: 'POST', key: orgA.apiKey, headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(await packFixture('test/fixtures/npm/benign-no-scripts')) });
+    const upload = await call('/v1/analyses?filename=benign-1.0.0.tgz', {
+      method: 'POST',
+      key: orgA.apiKey,
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(await packFixture('test/fixtures/npm/benign-no-scripts')),
+    });
     expect(upload.status).toBe(202);
     const { id } = (await upload.json()) as { id: string };
     expect((await call(`/v1/analyses/${id}`, { key: orgA.apiKey })).status).toBe(200);
@@ -66,7 +76,11 @@ describe('authentication and organizations', () => {
     const listB = (await (await call('/v1/analyses', { key: orgB.apiKey })).json()) as { analyses: { id: string }[] };
     expect(listB.analyses.map((a) => a.id)).not.toContain(id);
 
-    const inventory = await call('/v1/inventories?filename=requirements.txt', { method: 'POST', key: orgA.apiKey, body: 'requests==2.31.0\n' });
+    const inventory = await call('/v1/inventories?filename=requirements.txt', {
+      method: 'POST',
+      key: orgA.apiKey,
+      body: 'requests==2.31.0\n',
+    });
     expect(inventory.status).toBe(202);
     const { id: invId } = (await inventory.json()) as { id: string };
     expect((await call(`/v1/inventories/${invId}`, { key: orgA.apiKey })).status).toBe(200);
@@ -76,7 +90,12 @@ describe('authentication and organizations', () => {
 
 describe('submissions', () => {
   it('rejects malformed bodies, unknown ecosystems, ranges and unknown fields with field-level errors', async () => {
-    const bad = await call('/v1/analyses', { method: 'POST', key: orgA.apiKey, headers: { 'content-type': 'application/json' }, body: '{"ecosystem": "npm",' });
+    const bad = await call('/v1/analyses', {
+      method: 'POST',
+      key: orgA.apiKey,
+      headers: { 'content-type': 'application/json' },
+      body: '{"ecosystem": "npm",',
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { detail: string }).detail).toMatch(/not valid JSON/);
     const eco = await postJson('/v1/analyses', orgA.apiKey, { ecosystem: 'cargo', name: 'serde', version: '1.0.0' });
@@ -87,26 +106,55 @@ describe('submissions', () => {
     expect(((await range.json()) as { detail: string }).detail).toMatch(/version: not an exact npm version/);
     const path = await postJson('/v1/analyses', orgA.apiKey, { ecosystem: 'npm', name: '../../etc/passwd', version: '1.0.0' });
     expect(path.status).toBe(400);
-    const extra = await postJson('/v1/analyses', orgA.apiKey, { ecosystem: 'npm', name: 'left-pad', version: '1.3.0', command: 'rm -rf /' });
+    const extra = await postJson('/v1/analyses', orgA.apiKey, {
+      ecosystem: 'npm',
+      name: 'left-pad',
+      version: '1.3.0',
+      command: 'rm -rf /',
+    });
     expect(extra.status).toBe(400);
-    const media = await call('/v1/analyses', { method: 'POST', key: orgA.apiKey, headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const media = await call('/v1/analyses', {
+      method: 'POST',
+      key: orgA.apiKey,
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     expect(media.status).toBe(415);
   });
 
   it('refuses an unknown npm package at submission (real registry)', async () => {
-    const res = await postJson('/v1/analyses', orgA.apiKey, { ecosystem: 'npm', name: 'airlock-surely-not-a-package-7f3a9c', version: '1.0.0' });
+    const res = await postJson('/v1/analyses', orgA.apiKey, {
+      ecosystem: 'npm',
+      name: 'airlock-surely-not-a-package-7f3a9c',
+      version: '1.0.0',
+    });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { detail: string }).detail).toMatch(/unknown package/);
   });
 
   it('refuses oversize uploads with 413 and hostile or corrupt archives with 422, storing nothing', async () => {
     const before = await api.context.queues.analyses.count();
-    const big = await call('/v1/analyses?filename=big-1.0.0.tgz', { method: 'POST', key: orgA.apiKey, headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(65 * 1024) });
+    const big = await call('/v1/analyses?filename=big-1.0.0.tgz', {
+      method: 'POST',
+      key: orgA.apiKey,
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(65 * 1024),
+    });
     expect(big.status).toBe(413);
     expect(((await big.json()) as { detail: string }).detail).toMatch(/limit is 65536 bytes/);
-    const corrupt = await call('/v1/analyses?filename=bad-1.0.0.tgz', { method: 'POST', key: orgA.apiKey, headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(gzipSync(Buffer.from('this is not a tar archive at all'))) });
+    const corrupt = await call('/v1/analyses?filename=bad-1.0.0.tgz', {
+      method: 'POST',
+      key: orgA.apiKey,
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(gzipSync(Buffer.from('this is not a tar archive at all'))),
+    });
     expect(corrupt.status).toBe(422);
-    const noName = await call('/v1/analyses?filename=pkg.exe', { method: 'POST', key: orgA.apiKey, headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([1, 2, 3]) });
+    const noName = await call('/v1/analyses?filename=pkg.exe', {
+      method: 'POST',
+      key: orgA.apiKey,
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([1, 2, 3]),
+    });
     expect(noName.status).toBe(400);
     expect(await api.context.queues.analyses.count()).toBe(before);
   });
@@ -129,7 +177,16 @@ describe('submissions', () => {
 
   it('answers at once from a known verdict unless a rescan is forced', async () => {
     const verdict = { verdict: 'benign' as const, score: 0, reasons: [] };
-    await api.context.store.verdicts.record('public', { ecosystem: 'npm', name: 'is-number', version: '7.0.0', archiveSha256: 'a'.repeat(64), reportId: 'r_known', analyzedAt: new Date().toISOString(), verdict, phases: [] });
+    await api.context.store.verdicts.record('public', {
+      ecosystem: 'npm',
+      name: 'is-number',
+      version: '7.0.0',
+      archiveSha256: 'a'.repeat(64),
+      reportId: 'r_known',
+      analyzedAt: new Date().toISOString(),
+      verdict,
+      phases: [],
+    });
     const res = await postJson('/v1/analyses', orgB.apiKey, { ecosystem: 'npm', name: 'is-number', version: '7.0.0' });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; cached: boolean; verdict: { verdict: string } };
@@ -157,7 +214,15 @@ describe('submissions', () => {
 
 describe('webhooks', () => {
   it('refuses loopback, private and metadata destinations', async () => {
-    for (const url of ['http://127.0.0.1:9/hook', 'http://169.254.169.254/latest', 'http://10.0.0.5/x', 'http://localhost/x', 'http://[::1]/x', 'ftp://example.com/x', 'http://user:pw@example.com/']) {
+    for (const url of [
+      'http://127.0.0.1:9/hook',
+      'http://169.254.169.254/latest',
+      'http://10.0.0.5/x',
+      'http://localhost/x',
+      'http://[::1]/x',
+      'ftp://example.com/x',
+      'http://user:pw@example.com/',
+    ]) {
       const res = await postJson('/v1/webhooks', orgA.apiKey, { url, events: ['analysis.verdict'] });
       expect(res.status, url).toBe(422);
       expect(((await res.json()) as { detail: string }).detail, url).toMatch(/webhook URL refused/);
@@ -172,7 +237,11 @@ describe('webhook registrations', () => {
     try {
       const org = await createOrg(local, 'org-hooks');
       const headers = { authorization: `Bearer ${org.apiKey}`, 'content-type': 'application/json' };
-      const created = await fetch(`${local.url}/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ url: 'http://127.0.0.1:9/hook', events: ['inventory.completed', 'inventory.completed'] }) });
+      const created = await fetch(`${local.url}/v1/webhooks`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ url: 'http://127.0.0.1:9/hook', events: ['inventory.completed', 'inventory.completed'] }),
+      });
       expect(created.status).toBe(201);
       const hook = (await created.json()) as { id: string; secret: string; events: string[] };
       expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
@@ -186,7 +255,9 @@ describe('webhook registrations', () => {
       const otherHeaders = { authorization: `Bearer ${other.apiKey}` };
       expect((await fetch(`${local.url}/v1/webhooks/${hook.id}`, { method: 'DELETE', headers: otherHeaders })).status).toBe(404);
       expect((await fetch(`${local.url}/v1/webhooks/${hook.id}/deliveries`, { headers: otherHeaders })).status).toBe(404);
-      expect(((await (await fetch(`${local.url}/v1/webhooks`, { headers: otherHeaders })).json()) as { webhooks: unknown[] }).webhooks).toHaveLength(0);
+      expect(
+        ((await (await fetch(`${local.url}/v1/webhooks`, { headers: otherHeaders })).json()) as { webhooks: unknown[] }).webhooks,
+      ).toHaveLength(0);
       expect((await fetch(`${local.url}/v1/webhooks/${hook.id}`, { method: 'DELETE', headers })).status).toBe(204);
       expect(((await (await fetch(`${local.url}/v1/webhooks`, { headers })).json()) as { webhooks: unknown[] }).webhooks).toHaveLength(0);
       expect((await fetch(`${local.url}/v1/webhooks/${hook.id}`, { method: 'DELETE', headers })).status).toBe(404);
@@ -199,16 +270,28 @@ describe('webhook registrations', () => {
 describe('inventories', () => {
   it('parses a lockfile, queues its expansion, and reports what it skipped', async () => {
     const lock = JSON.stringify({
-      name: 'app', lockfileVersion: 3, requires: true,
+      name: 'app',
+      lockfileVersion: 3,
+      requires: true,
       packages: {
         '': { name: 'app', dependencies: { 'left-pad': '1.3.0', local: 'file:../local' } },
-        'node_modules/left-pad': { version: '1.3.0', resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz', integrity: 'sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQ9V1R2dfh9Se9AbTBu2i3kPzvDe1/tPVT2ZOLWx3UpBhNEA==' },
+        'node_modules/left-pad': {
+          version: '1.3.0',
+          resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz',
+          integrity: 'sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQ9V1R2dfh9Se9AbTBu2i3kPzvDe1/tPVT2ZOLWx3UpBhNEA==',
+        },
         'node_modules/local': { resolved: '../local', link: true },
       },
     });
     const res = await call('/v1/inventories?filename=package-lock.json&schedule=daily', { method: 'POST', key: orgA.apiKey, body: lock });
     expect(res.status).toBe(202);
-    const body = (await res.json()) as { id: string; format: string; packages: number; skipped: { name: string }[]; schedule: { everyMs: number } };
+    const body = (await res.json()) as {
+      id: string;
+      format: string;
+      packages: number;
+      skipped: { name: string }[];
+      schedule: { everyMs: number };
+    };
     expect(body).toMatchObject({ format: 'package-lock', packages: 1, schedule: { everyMs: 86_400_000 } });
     expect(body.skipped.map((s) => s.name)).toContain('local');
     expect(await api.context.queues.inventories.getJob(`expand|${body.id}`)).toBeDefined();
@@ -224,7 +307,11 @@ describe('inventories', () => {
   });
 
   it('refuses files that are not a lockfile or SBOM with a clear message', async () => {
-    const res = await call('/v1/inventories?filename=package-lock.json', { method: 'POST', key: orgA.apiKey, body: '{"lockfileVersion": 3, "packages": [' });
+    const res = await call('/v1/inventories?filename=package-lock.json', {
+      method: 'POST',
+      key: orgA.apiKey,
+      body: '{"lockfileVersion": 3, "packages": [',
+    });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { detail: string }).detail.length).toBeGreaterThan(10);
     const unknown = await call('/v1/inventories?filename=notes.txt', { method: 'POST', key: orgA.apiKey, body: 'hello world' });
@@ -241,7 +328,15 @@ describe('operations', () => {
     expect(metrics).toContain('airlock_analysis_runs_total{verdict="malicious"}');
     const doc = (await (await call('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/analyses', '/v1/analyses/{id}', '/v1/verdicts/{ecosystem}/{name}/{version}', '/v1/inventories', '/v1/webhooks']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/analyses',
+        '/v1/analyses/{id}',
+        '/v1/verdicts/{ecosystem}/{name}/{version}',
+        '/v1/inventories',
+        '/v1/webhooks',
+      ]),
+    );
   });
 
   it('rate-limits an organization with RateLimit headers and a 429 problem', async () => {
@@ -249,7 +344,8 @@ describe('operations', () => {
     try {
       const org = await createOrg(limited, 'org-limited');
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await fetch(`${limited.url}/v1/analyses`, { headers: { authorization: `Bearer ${org.apiKey}` } })).status);
+      for (let i = 0; i < 5; i++)
+        statuses.push((await fetch(`${limited.url}/v1/analyses`, { headers: { authorization: `Bearer ${org.apiKey}` } })).status);
       // A minute boundary can fall inside the loop; then the count restarts once.
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
       const res = await fetch(`${limited.url}/v1/analyses`, { headers: { authorization: `Bearer ${org.apiKey}` } });

@@ -12,7 +12,9 @@ let key: string;
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['apps/cli/dist/main.js', ...args], { env: { ...process.env, AIRLOCK_API_URL: api.url, AIRLOCK_API_KEY: key } });
+    const { stdout, stderr } = await run(process.execPath, ['apps/cli/dist/main.js', ...args], {
+      env: { ...process.env, AIRLOCK_API_URL: api.url, AIRLOCK_API_KEY: key },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -24,8 +26,21 @@ beforeAll(async () => {
   redis = await startTestRedis();
   api = await startTestApi(redis.url);
   key = (await createOrg(api, 'cli')).apiKey;
-  const malicious = { verdict: 'malicious' as const, score: 95, reasons: [{ rule: 'honeytoken-exfiltration', severity: 'critical', explanation: 'sent the planted npm token to evil.example' }] };
-  await api.context.store.verdicts.record('public', { ecosystem: 'npm', name: 'left-pad', version: '1.3.0', archiveSha256: 'b'.repeat(64), reportId: 'r1', analyzedAt: new Date().toISOString(), verdict: malicious, phases: [] });
+  const malicious = {
+    verdict: 'malicious' as const,
+    score: 95,
+    reasons: [{ rule: 'honeytoken-exfiltration', severity: 'critical', explanation: 'sent the planted npm token to evil.example' }],
+  };
+  await api.context.store.verdicts.record('public', {
+    ecosystem: 'npm',
+    name: 'left-pad',
+    version: '1.3.0',
+    archiveSha256: 'b'.repeat(64),
+    reportId: 'r1',
+    analyzedAt: new Date().toISOString(),
+    verdict: malicious,
+    phases: [],
+  });
 });
 
 afterAll(async () => {

@@ -33,19 +33,49 @@ const call = async <T = Record<string, unknown>>(path: string, init: RequestInit
   return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text()) as T };
 };
 const upload = (fixture: string, key = org.apiKey) =>
-  packFixture(`test/fixtures/npm/${fixture}`).then((tgz) => call<{ id: string; status: string; cached: boolean }>(`/v1/analyses?filename=${fixture}-1.0.0.tgz`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(tgz) }, key));
-const analysis = (id: string) => call<{ status: string; verdict: { verdict: string; reasons: { rule: string }[] } | null; error: string | null; phases: { name: string }[]; links: Record<string, string> }>(`/v1/analyses/${id}`);
-const finished = (id: string) => waitFor(`analysis ${id}`, async () => {
-  const { body } = await analysis(id);
-  return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : null;
-}, 240_000, 500);
+  packFixture(`test/fixtures/npm/${fixture}`).then((tgz) =>
+    call<{ id: string; status: string; cached: boolean }>(
+      `/v1/analyses?filename=${fixture}-1.0.0.tgz`,
+      { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(tgz) },
+      key,
+    ),
+  );
+const analysis = (id: string) =>
+  call<{
+    status: string;
+    verdict: { verdict: string; reasons: { rule: string }[] } | null;
+    error: string | null;
+    phases: { name: string }[];
+    links: Record<string, string>;
+  }>(`/v1/analyses/${id}`);
+const finished = (id: string) =>
+  waitFor(
+    `analysis ${id}`,
+    async () => {
+      const { body } = await analysis(id);
+      return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : null;
+    },
+    240_000,
+    500,
+  );
 
 beforeAll(async () => {
   redis = await startTestRedis();
   api = await startTestApi(redis.url, { webhookAllowPrivate: true });
-  index = await startIndexServer({ hello_wordl: { '0.2.0': [{ filename: 'hello_wordl-0.2.0.tar.gz', bytes: readFileSync(PYPI_SAMPLE) }] } });
+  index = await startIndexServer({
+    hello_wordl: { '0.2.0': [{ filename: 'hello_wordl-0.2.0.tar.gz', bytes: readFileSync(PYPI_SAMPLE) }] },
+  });
   worker = await startWorker(
-    { ...workerConfigFromEnv({}), redisUrl: redis.url, dataDir: api.context.config.dataDir, pypiIndex: index.url, webhookAllowPrivate: true, webhookBaseDelayMs: 50, installTimeoutMs: 60_000, importTimeoutMs: 20_000 },
+    {
+      ...workerConfigFromEnv({}),
+      redisUrl: redis.url,
+      dataDir: api.context.config.dataDir,
+      pypiIndex: index.url,
+      webhookAllowPrivate: true,
+      webhookBaseDelayMs: 50,
+      installTimeoutMs: 60_000,
+      importTimeoutMs: 20_000,
+    },
     quietLog,
   );
   receiver = await startReceiver((hit, res) => {
@@ -54,7 +84,11 @@ beforeAll(async () => {
   });
   org = await createOrg(api, 'e2e');
   other = await createOrg(api, 'other');
-  const hook = await call<{ secret: string }>('/v1/webhooks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url('/hook'), events: ['analysis.verdict', 'inventory.completed'] }) });
+  const hook = await call<{ secret: string }>('/v1/webhooks', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: receiver.url('/hook'), events: ['analysis.verdict', 'inventory.completed'] }),
+  });
   expect(hook.status).toBe(201);
   secret = hook.body.secret;
 });
@@ -83,10 +117,15 @@ describe('analyses through the queue and the sandbox', () => {
     expect(trace.body).toMatch(/execve\(/);
     expect((await call(`/v1/analyses/${submitted.body.id}/artifacts/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
 
-    const hit = await waitFor('the verdict webhook', async () => receiver.hits.find((h) => h.path === '/hook' && h.body.includes(submitted.body.id)));
+    const hit = await waitFor('the verdict webhook', async () =>
+      receiver.hits.find((h) => h.path === '/hook' && h.body.includes(submitted.body.id)),
+    );
     verifyWebhook(secret, hit.headers as Record<string, string>, hit.body);
     expect(() => verifyWebhook(secret, hit.headers as Record<string, string>, hit.body.replace('benign', 'malicious'))).toThrow();
-    expect(JSON.parse(hit.body)).toMatchObject({ type: 'analysis.verdict', data: { analysis: { id: submitted.body.id, verdict: { verdict: 'benign' } } } });
+    expect(JSON.parse(hit.body)).toMatchObject({
+      type: 'analysis.verdict',
+      data: { analysis: { id: submitted.body.id, verdict: { verdict: 'benign' } } },
+    });
 
     const again = await upload('benign-no-scripts');
     expect(again.status).toBe(200);
@@ -111,30 +150,51 @@ describe('analyses through the queue and the sandbox', () => {
     const cancel = await call<{ status: string }>(`/v1/analyses/${submitted.body.id}/cancel`, { method: 'POST' });
     expect(cancel.body.status).toBe('cancelled');
     const docker = connectDocker();
-    await waitFor('the containers to go', async () => {
-      const left = await docker.listContainers({ all: true, filters: { label: [`airlock.owner=${hostname()}:${process.pid}`] } });
-      return worker.context.running.size === 0 && left.length === 0;
-    }, 60_000, 500);
+    await waitFor(
+      'the containers to go',
+      async () => {
+        const left = await docker.listContainers({ all: true, filters: { label: [`airlock.owner=${hostname()}:${process.pid}`] } });
+        return worker.context.running.size === 0 && left.length === 0;
+      },
+      60_000,
+      500,
+    );
     expect((await analysis(submitted.body.id)).body.status).toBe('cancelled');
   });
 });
 
 describe('webhook deliveries', () => {
   it('retries a 500 and then delivers; gives up on an endpoint that keeps failing and records every attempt', async () => {
-    const flakyHook = await call<{ id: string }>('/v1/webhooks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url('/flaky'), events: ['analysis.verdict'] }) });
-    const downHook = await call<{ id: string }>('/v1/webhooks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url('/down'), events: ['analysis.verdict'] }) });
+    const flakyHook = await call<{ id: string }>('/v1/webhooks', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: receiver.url('/flaky'), events: ['analysis.verdict'] }),
+    });
+    const downHook = await call<{ id: string }>('/v1/webhooks', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: receiver.url('/down'), events: ['analysis.verdict'] }),
+    });
     const submitted = await upload('postinstall-shell-write');
     await finished(submitted.body.id);
     type Deliveries = { deliveries: { status: string; attempts: { ok: boolean; status: number }[] }[] };
-    const flakyLog = await waitFor('the flaky delivery', async () => {
-      const { body } = await call<Deliveries>(`/v1/webhooks/${flakyHook.body.id}/deliveries`);
-      return body.deliveries[0]?.status === 'delivered' ? body.deliveries[0] : null;
-    }, 30_000);
+    const flakyLog = await waitFor(
+      'the flaky delivery',
+      async () => {
+        const { body } = await call<Deliveries>(`/v1/webhooks/${flakyHook.body.id}/deliveries`);
+        return body.deliveries[0]?.status === 'delivered' ? body.deliveries[0] : null;
+      },
+      30_000,
+    );
     expect(flakyLog.attempts.map((a) => a.status)).toEqual([500, 204]);
-    const downLog = await waitFor('the failing delivery to give up', async () => {
-      const { body } = await call<Deliveries>(`/v1/webhooks/${downHook.body.id}/deliveries`);
-      return body.deliveries[0]?.status === 'failed' ? body.deliveries[0] : null;
-    }, 60_000);
+    const downLog = await waitFor(
+      'the failing delivery to give up',
+      async () => {
+        const { body } = await call<Deliveries>(`/v1/webhooks/${downHook.body.id}/deliveries`);
+        return body.deliveries[0]?.status === 'failed' ? body.deliveries[0] : null;
+      },
+      60_000,
+    );
     expect(downLog.attempts).toHaveLength(8);
     expect(downLog.attempts.every((a) => a.status === 503 && !a.ok)).toBe(true);
   });
@@ -144,52 +204,100 @@ describe('inventories', () => {
   it('expands a lockfile, reports an integrity mismatch against the registry, and announces completion', async () => {
     const wrong = `sha512-${Buffer.alloc(64, 7).toString('base64')}`;
     const lock = JSON.stringify({
-      name: 'app', lockfileVersion: 3, requires: true,
+      name: 'app',
+      lockfileVersion: 3,
+      requires: true,
       packages: {
         '': { name: 'app', dependencies: { 'left-pad': '1.3.0' } },
-        'node_modules/left-pad': { version: '1.3.0', resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz', integrity: wrong },
+        'node_modules/left-pad': {
+          version: '1.3.0',
+          resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz',
+          integrity: wrong,
+        },
       },
     });
     const submitted = await call<{ id: string }>('/v1/inventories?filename=package-lock.json', { method: 'POST', body: lock });
     expect(submitted.status).toBe(202);
-    type Inventory = { status: string; integrityMismatches: { name: string; lockfile: string }[]; summary: { total: number; finished: number; byVerdict: Record<string, number> } };
-    const done = await waitFor('the inventory', async () => {
-      const { body } = await call<Inventory>(`/v1/inventories/${submitted.body.id}`);
-      return body.status === 'completed' ? body : null;
-    }, 240_000, 1000);
+    type Inventory = {
+      status: string;
+      integrityMismatches: { name: string; lockfile: string }[];
+      summary: { total: number; finished: number; byVerdict: Record<string, number> };
+    };
+    const done = await waitFor(
+      'the inventory',
+      async () => {
+        const { body } = await call<Inventory>(`/v1/inventories/${submitted.body.id}`);
+        return body.status === 'completed' ? body : null;
+      },
+      240_000,
+      1000,
+    );
     expect(done.summary).toMatchObject({ total: 1, finished: 1 });
     expect(done.integrityMismatches).toEqual([expect.objectContaining({ name: 'left-pad', lockfile: wrong })]);
-    const event = await waitFor('the inventory webhook', async () => receiver.hits.find((h) => h.body.includes('"inventory.completed"') && h.body.includes(submitted.body.id)));
+    const event = await waitFor('the inventory webhook', async () =>
+      receiver.hits.find((h) => h.body.includes('"inventory.completed"') && h.body.includes(submitted.body.id)),
+    );
     expect(JSON.parse(event.body).data.integrityMismatches[0].name).toBe('left-pad');
 
     // A rescan runs the package again; a verdict that differs from the stored one is announced as changed.
     // The stored verdict is set to `suspicious` first, standing in for an earlier run that saw something else.
-    const changedHook = await call('/v1/webhooks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url('/changed'), events: ['analysis.verdict_changed'] }) });
+    const changedHook = await call('/v1/webhooks', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: receiver.url('/changed'), events: ['analysis.verdict_changed'] }),
+    });
     expect(changedHook.status).toBe(201);
     const stored = (await api.context.store.verdicts.latest(org.id, 'npm', 'left-pad', '1.3.0'))!;
     await api.context.store.verdicts.record('public', { ...stored, verdict: { ...stored.verdict, verdict: 'suspicious' } });
     expect((await call(`/v1/inventories/${submitted.body.id}/rescan`, { method: 'POST' })).status).toBe(202);
-    const changed = await waitFor('the verdict_changed webhook', async () => receiver.hits.find((h) => h.path === '/changed'), 240_000, 1000);
-    expect(JSON.parse(changed.body)).toMatchObject({ type: 'analysis.verdict_changed', data: { previousVerdict: 'suspicious', analysis: { name: 'left-pad', verdict: { verdict: stored.verdict.verdict } } } });
-    const rescanned = await waitFor('the rescan to complete', async () => {
-      const { body } = await call<Inventory & { rescans: number }>(`/v1/inventories/${submitted.body.id}`);
-      return body.status === 'completed' && body.rescans === 1 ? body : null;
-    }, 60_000, 1000);
+    const changed = await waitFor(
+      'the verdict_changed webhook',
+      async () => receiver.hits.find((h) => h.path === '/changed'),
+      240_000,
+      1000,
+    );
+    expect(JSON.parse(changed.body)).toMatchObject({
+      type: 'analysis.verdict_changed',
+      data: { previousVerdict: 'suspicious', analysis: { name: 'left-pad', verdict: { verdict: stored.verdict.verdict } } },
+    });
+    const rescanned = await waitFor(
+      'the rescan to complete',
+      async () => {
+        const { body } = await call<Inventory & { rescans: number }>(`/v1/inventories/${submitted.body.id}`);
+        return body.status === 'completed' && body.rescans === 1 ? body : null;
+      },
+      60_000,
+      1000,
+    );
     expect(rescanned.summary.finished).toBe(1);
   });
 
   it('runs a requirements.txt inventory of PyPI packages from the configured index and lists the finding', async () => {
-    const submitted = await call<{ id: string; packages: number }>('/v1/inventories?filename=requirements.txt', { method: 'POST', body: 'hello-wordl==0.2.0 --hash=sha256:' + '0'.repeat(64) + '\n' });
+    const submitted = await call<{ id: string; packages: number }>('/v1/inventories?filename=requirements.txt', {
+      method: 'POST',
+      body: 'hello-wordl==0.2.0 --hash=sha256:' + '0'.repeat(64) + '\n',
+    });
     expect(submitted.status).toBe(202);
-    type Inventory = { status: string; integrityMismatches: { name: string }[]; summary: { findings: { name: string; verdict: string; reasons: { rule: string }[] }[]; failed: unknown[] } };
-    const done = await waitFor('the PyPI inventory', async () => {
-      const { body } = await call<Inventory>(`/v1/inventories/${submitted.body.id}`);
-      return body.status === 'completed' ? body : null;
-    }, 240_000, 1000);
+    type Inventory = {
+      status: string;
+      integrityMismatches: { name: string }[];
+      summary: { findings: { name: string; verdict: string; reasons: { rule: string }[] }[]; failed: unknown[] };
+    };
+    const done = await waitFor(
+      'the PyPI inventory',
+      async () => {
+        const { body } = await call<Inventory>(`/v1/inventories/${submitted.body.id}`);
+        return body.status === 'completed' ? body : null;
+      },
+      240_000,
+      1000,
+    );
     expect(done.summary.failed).toEqual([]);
     // The requirement pins a hash no file of the release has: reported, the index's file is still analysed.
     expect(done.integrityMismatches).toEqual([expect.objectContaining({ name: 'hello-wordl' })]);
-    expect(done.summary.findings).toEqual([expect.objectContaining({ name: 'hello-wordl', verdict: expect.stringMatching(/malicious|suspicious/) })]);
+    expect(done.summary.findings).toEqual([
+      expect.objectContaining({ name: 'hello-wordl', verdict: expect.stringMatching(/malicious|suspicious/) }),
+    ]);
     expect(index.requests.some((r) => r.includes('hello'))).toBe(true);
   });
 });

@@ -29,12 +29,17 @@ function spawnWorker(name: string): ChildProcess {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  child.once('exit', (code, signal) => void (code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM' && console.error(`${name} exited ${code} ${signal}`)));
+  child.once(
+    'exit',
+    (code, signal) =>
+      void (code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM' && console.error(`${name} exited ${code} ${signal}`)),
+  );
   workers.push(child);
   return child;
 }
 
-const get = async (path: string) => (await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${org.apiKey}` } })).json() as Promise<Record<string, unknown>>;
+const get = async (path: string) =>
+  (await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${org.apiKey}` } })).json() as Promise<Record<string, unknown>>;
 
 beforeAll(async () => {
   redis = await startTestRedis();
@@ -58,7 +63,11 @@ describe('worker and Redis failures', () => {
   it('completes an analysis on a second worker after the first is SIGKILLed mid-run', async () => {
     const first = spawnWorker('worker-1');
     const tgz = await packFixture('test/fixtures/npm/infinite-loop');
-    const res = await fetch(`${api.url}/v1/analyses?filename=loop-1.0.0.tgz`, { method: 'POST', headers: { authorization: `Bearer ${org.apiKey}`, 'content-type': 'application/octet-stream' }, body: new Uint8Array(tgz) });
+    const res = await fetch(`${api.url}/v1/analyses?filename=loop-1.0.0.tgz`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${org.apiKey}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(tgz),
+    });
     const { id } = (await res.json()) as { id: string };
     await waitFor('the first worker to start the run', async () => (await get(`/v1/analyses/${id}`)).status === 'running', 60_000);
     const docker = connectDocker();
@@ -67,10 +76,15 @@ describe('worker and Redis failures', () => {
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     spawnWorker('worker-2');
-    const done = await waitFor('the second worker to complete it', async () => {
-      const a = await get(`/v1/analyses/${id}`);
-      return a.status === 'completed' || a.status === 'failed' ? a : null;
-    }, 240_000, 1000);
+    const done = await waitFor(
+      'the second worker to complete it',
+      async () => {
+        const a = await get(`/v1/analyses/${id}`);
+        return a.status === 'completed' || a.status === 'failed' ? a : null;
+      },
+      240_000,
+      1000,
+    );
     expect(done.status).toBe('completed');
     expect((done.verdict as { verdict: string }).verdict).toMatch(/benign|suspicious|malicious/);
     // The killed worker's containers are gone too (reaped as orphans of a dead process before the next run).
@@ -81,12 +95,21 @@ describe('worker and Redis failures', () => {
     const before = await get('/v1/verdicts/npm/airlock-fixture-infinite-loop/1.0.0');
     expect(before.reportId).toEqual(expect.any(String));
     await redis.restart();
-    const after = await waitFor('the API to answer again', async () => {
-      const res = await fetch(`${api.url}/v1/verdicts/npm/airlock-fixture-infinite-loop/1.0.0`, { headers: { authorization: `Bearer ${org.apiKey}` } });
-      return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : null;
-    }, 30_000, 500);
+    const after = await waitFor(
+      'the API to answer again',
+      async () => {
+        const res = await fetch(`${api.url}/v1/verdicts/npm/airlock-fixture-infinite-loop/1.0.0`, {
+          headers: { authorization: `Bearer ${org.apiKey}` },
+        });
+        return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : null;
+      },
+      30_000,
+      500,
+    );
     expect(after).toEqual(before);
-    const report = await fetch(`${api.url}/v1/analyses/${(await api.context.store.analyses.list(org.id, 1))[0]!.id}/report`, { headers: { authorization: `Bearer ${org.apiKey}` } });
+    const report = await fetch(`${api.url}/v1/analyses/${(await api.context.store.analyses.list(org.id, 1))[0]!.id}/report`, {
+      headers: { authorization: `Bearer ${org.apiKey}` },
+    });
     expect(report.status).toBe(200);
   });
 });

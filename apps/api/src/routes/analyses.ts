@@ -34,16 +34,38 @@ export function analysesRouter(ctx: ApiContext): Router {
 
   router.post('/', json, raw, async (req, res) => {
     const org = orgOf(res);
-    const analysis = req.is('application/json') ? await submitRegistry(ctx, org.id, req) : req.is(ARCHIVE_TYPES) ? await submitUpload(ctx, org.id, req) : null;
-    if (!analysis) throw problems.unsupportedMedia(`send application/json ({ecosystem, name, version}) or an archive as application/octet-stream with ?filename=`);
-    ctx.log.info({ org: org.id, analysis: analysis.id, package: `${analysis.ecosystem}:${analysis.name}@${analysis.version}`, cached: analysis.cached, status: analysis.status }, 'analysis submitted');
-    res.status(analysis.status === 'completed' ? 200 : 202).location(`/v1/analyses/${analysis.id}`).json(analysisView(analysis));
+    const analysis = req.is('application/json')
+      ? await submitRegistry(ctx, org.id, req)
+      : req.is(ARCHIVE_TYPES)
+        ? await submitUpload(ctx, org.id, req)
+        : null;
+    if (!analysis)
+      throw problems.unsupportedMedia(
+        `send application/json ({ecosystem, name, version}) or an archive as application/octet-stream with ?filename=`,
+      );
+    ctx.log.info(
+      {
+        org: org.id,
+        analysis: analysis.id,
+        package: `${analysis.ecosystem}:${analysis.name}@${analysis.version}`,
+        cached: analysis.cached,
+        status: analysis.status,
+      },
+      'analysis submitted',
+    );
+    res
+      .status(analysis.status === 'completed' ? 200 : 202)
+      .location(`/v1/analyses/${analysis.id}`)
+      .json(analysisView(analysis));
   });
 
   router.get('/', async (req, res) => {
     const query = parse(ListQuery, req.query, 'the query');
     const records = await ctx.store.analyses.list(orgOf(res).id, query.limit, query.before);
-    res.json({ analyses: records.map(analysisView), next: records.length === query.limit ? Date.parse(records.at(-1)!.submittedAt) : null });
+    res.json({
+      analyses: records.map(analysisView),
+      next: records.length === query.limit ? Date.parse(records.at(-1)!.submittedAt) : null,
+    });
   });
 
   router.get('/:id', async (req, res) => {
@@ -72,7 +94,8 @@ export function analysesRouter(ctx: ApiContext): Router {
 
   router.post('/:id/cancel', async (req, res) => {
     const analysis = await ownAnalysis(ctx, req, orgOf(res).id);
-    if (!(await cancelAnalysis(ctx.store, ctx.queues, analysis))) throw problems.conflict(`analysis ${analysis.id} is already ${analysis.status}`);
+    if (!(await cancelAnalysis(ctx.store, ctx.queues, analysis)))
+      throw problems.conflict(`analysis ${analysis.id} is already ${analysis.status}`);
     res.json(analysisView((await ctx.store.analyses.get(analysis.id))!));
   });
 

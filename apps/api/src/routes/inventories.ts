@@ -15,7 +15,8 @@ export function inventoriesRouter(ctx: ApiContext): Router {
 
   router.post('/', text, async (req, res) => {
     const query = parse(InventoryQuery, req.query, 'the query');
-    if (typeof req.body !== 'string' || req.body.length === 0) throw problems.badRequest('the body is empty: send the lockfile or SBOM as the request body');
+    if (typeof req.body !== 'string' || req.body.length === 0)
+      throw problems.badRequest('the body is empty: send the lockfile or SBOM as the request body');
     let parsed;
     try {
       parsed = parseInventory(query.filename, req.body);
@@ -23,7 +24,10 @@ export function inventoriesRouter(ctx: ApiContext): Router {
       if (err instanceof InventoryError) throw problems.unprocessable(err.message);
       throw err;
     }
-    if (parsed.packages.length === 0) throw problems.unprocessable(`${query.filename} (${parsed.format}) lists no package Airlock can analyse`, { skipped: parsed.skipped });
+    if (parsed.packages.length === 0)
+      throw problems.unprocessable(`${query.filename} (${parsed.format}) lists no package Airlock can analyse`, {
+        skipped: parsed.skipped,
+      });
     const schedule = query.schedule ? parseSchedule(query.schedule) : null;
     const org = orgOf(res);
     const inventory = await ctx.store.inventories.create({
@@ -31,7 +35,13 @@ export function inventoriesRouter(ctx: ApiContext): Router {
       fileName: query.filename,
       format: parsed.format,
       schedule,
-      packages: parsed.packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, integrity: p.integrity ?? null, analysisId: null })),
+      packages: parsed.packages.map((p) => ({
+        ecosystem: p.ecosystem,
+        name: p.name,
+        version: p.version,
+        integrity: p.integrity ?? null,
+        analysisId: null,
+      })),
       skipped: parsed.skipped,
     });
     if (schedule) {
@@ -42,8 +52,22 @@ export function inventoriesRouter(ctx: ApiContext): Router {
       }
     }
     await enqueueInventoryExpansion(ctx.queues, inventory.id);
-    ctx.log.info({ org: org.id, inventory: inventory.id, format: parsed.format, packages: parsed.packages.length, skipped: parsed.skipped.length }, 'inventory submitted');
-    res.status(202).location(`/v1/inventories/${inventory.id}`).json({ id: inventory.id, format: inventory.format, status: inventory.status, packages: inventory.packages.length, skipped: inventory.skipped, schedule, links: { self: `/v1/inventories/${inventory.id}` } });
+    ctx.log.info(
+      { org: org.id, inventory: inventory.id, format: parsed.format, packages: parsed.packages.length, skipped: parsed.skipped.length },
+      'inventory submitted',
+    );
+    res
+      .status(202)
+      .location(`/v1/inventories/${inventory.id}`)
+      .json({
+        id: inventory.id,
+        format: inventory.format,
+        status: inventory.status,
+        packages: inventory.packages.length,
+        skipped: inventory.skipped,
+        schedule,
+        links: { self: `/v1/inventories/${inventory.id}` },
+      });
   });
 
   router.get('/:id', async (req, res) => {
@@ -53,7 +77,11 @@ export function inventoriesRouter(ctx: ApiContext): Router {
     res.json({
       ...rest,
       summary: summarizeInventory(inventory, analyses),
-      packages: packages.map((p, i) => ({ ...p, status: analyses[i]?.status ?? 'pending', verdict: analyses[i]?.verdict?.verdict ?? null })),
+      packages: packages.map((p, i) => ({
+        ...p,
+        status: analyses[i]?.status ?? 'pending',
+        verdict: analyses[i]?.verdict?.verdict ?? null,
+      })),
     });
   });
 

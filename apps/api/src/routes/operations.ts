@@ -14,7 +14,10 @@ export function operationsRouter(ctx: ApiContext): Router {
   });
 
   router.get('/readyz', async (_req, res) => {
-    const ping = await Promise.race([ctx.store.redis.ping(), new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 1000))]).catch((err: Error) => err.message);
+    const ping = await Promise.race([
+      ctx.store.redis.ping(),
+      new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 1000)),
+    ]).catch((err: Error) => err.message);
     if (ping === 'PONG') res.json({ status: 'ready', redis: 'ok' });
     else res.status(503).json({ status: 'not ready', redis: ping });
   });
@@ -31,15 +34,27 @@ async function serviceMetrics(ctx: ApiContext): Promise<string> {
   for (const [key, queue] of Object.entries(ctx.queues)) {
     if (typeof queue === 'function') continue;
     const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed');
-    for (const [state, n] of Object.entries(counts)) lines.push(`airlock_queue_jobs{queue="${QUEUES[key as keyof typeof QUEUES]}",state="${state}"} ${n}`);
+    for (const [state, n] of Object.entries(counts))
+      lines.push(`airlock_queue_jobs{queue="${QUEUES[key as keyof typeof QUEUES]}",state="${state}"} ${n}`);
   }
   const stats = await ctx.store.stats.read();
   lines.push('# HELP airlock_analysis_runs_total Sandbox runs finished, by verdict.', '# TYPE airlock_analysis_runs_total counter');
-  for (const verdict of ['malicious', 'suspicious', 'benign']) lines.push(`airlock_analysis_runs_total{verdict="${verdict}"} ${stats.runsByVerdict[verdict] ?? 0}`);
-  lines.push('# HELP airlock_analysis_runs_failed_total Sandbox runs that ended in an error.', '# TYPE airlock_analysis_runs_failed_total counter', `airlock_analysis_runs_failed_total ${stats.runsFailed}`);
-  lines.push('# HELP airlock_analysis_duration_seconds Duration of completed sandbox runs.', '# TYPE airlock_analysis_duration_seconds histogram');
+  for (const verdict of ['malicious', 'suspicious', 'benign'])
+    lines.push(`airlock_analysis_runs_total{verdict="${verdict}"} ${stats.runsByVerdict[verdict] ?? 0}`);
+  lines.push(
+    '# HELP airlock_analysis_runs_failed_total Sandbox runs that ended in an error.',
+    '# TYPE airlock_analysis_runs_failed_total counter',
+    `airlock_analysis_runs_failed_total ${stats.runsFailed}`,
+  );
+  lines.push(
+    '# HELP airlock_analysis_duration_seconds Duration of completed sandbox runs.',
+    '# TYPE airlock_analysis_duration_seconds histogram',
+  );
   for (const bucket of stats.durationBuckets) lines.push(`airlock_analysis_duration_seconds_bucket{le="${bucket.le}"} ${bucket.count}`);
   lines.push(`airlock_analysis_duration_seconds_bucket{le="+Inf"} ${stats.durationCount}`);
-  lines.push(`airlock_analysis_duration_seconds_sum ${stats.durationSumS}`, `airlock_analysis_duration_seconds_count ${stats.durationCount}`);
+  lines.push(
+    `airlock_analysis_duration_seconds_sum ${stats.durationSumS}`,
+    `airlock_analysis_duration_seconds_count ${stats.durationCount}`,
+  );
   return `${lines.join('\n')}\n`;
 }

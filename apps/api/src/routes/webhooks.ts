@@ -21,10 +21,18 @@ export function webhooksRouter(ctx: ApiContext): Router {
       if (err instanceof WebhookUrlError) throw problems.unprocessable(err.message);
       throw err;
     }
-    const webhook = await ctx.store.webhooks.create({ orgId: orgOf(res).id, url: body.url, events: [...new Set(body.events)], secret: generateWebhookSecret() });
+    const webhook = await ctx.store.webhooks.create({
+      orgId: orgOf(res).id,
+      url: body.url,
+      events: [...new Set(body.events)],
+      secret: generateWebhookSecret(),
+    });
     ctx.log.info({ org: webhook.orgId, webhook: webhook.id, url: webhook.url }, 'webhook registered');
     // The only time the secret is shown: the receiver needs it to verify signatures.
-    res.status(201).location(`/v1/webhooks/${webhook.id}`).json({ ...view(webhook), secret: webhook.secret });
+    res
+      .status(201)
+      .location(`/v1/webhooks/${webhook.id}`)
+      .json({ ...view(webhook), secret: webhook.secret });
   });
 
   router.get('/', async (_req, res) => {
@@ -38,7 +46,8 @@ export function webhooksRouter(ctx: ApiContext): Router {
   });
 
   router.delete('/:id', async (req, res) => {
-    if (!(await ctx.store.webhooks.delete(String(req.params.id), orgOf(res).id))) throw problems.notFound(`no webhook ${req.params.id} in this organization`);
+    if (!(await ctx.store.webhooks.delete(String(req.params.id), orgOf(res).id)))
+      throw problems.notFound(`no webhook ${req.params.id} in this organization`);
     res.status(204).end();
   });
 

@@ -31,7 +31,13 @@ export function loadCorpus(path: string): Sample[] {
       return { id: `${ecosystem}:${entry.file}`, ecosystem, label, target: join(dirname(abs), entry.file), name };
     }
     if (typeof entry.name === 'string' && typeof entry.version === 'string') {
-      return { id: `npm:${entry.name}@${entry.version}`, ecosystem: 'npm', label, target: `npm:${entry.name}@${entry.version}`, name: entry.name };
+      return {
+        id: `npm:${entry.name}@${entry.version}`,
+        ecosystem: 'npm',
+        label,
+        target: `npm:${entry.name}@${entry.version}`,
+        name: entry.name,
+      };
     }
     throw new Error(`${path}[${i}]: needs "file" (local sample) or "name" and "version" (npm registry)`);
   });

@@ -26,7 +26,10 @@ export interface EvalOptions {
  */
 export async function evalCommand(corpora: string[], opts: EvalOptions): Promise<number> {
   const split = opts.split ?? 'test';
-  const samples = chooseSamples(corpora.flatMap((c) => loadCorpus(c)), { ...opts, split });
+  const samples = chooseSamples(
+    corpora.flatMap((c) => loadCorpus(c)),
+    { ...opts, split },
+  );
   process.stdout.write(`${splitLine(split, samples)}\n`);
   for (const ecosystem of new Set(samples.map((s) => s.ecosystem))) process.stdout.write(`${baselineLine(ecosystem)}\n`);
   const onResult = (r: EvalResult) => process.stdout.write(`${row(r)}\n`);
@@ -79,7 +82,10 @@ function summary(results: EvalResult[]): string {
   for (const eco of ['npm', 'pypi'] as const) {
     const subset = results.filter((r) => r.ecosystem === eco);
     if (!subset.length) continue;
-    for (const [name, positive] of [['malicious', new Set(['malicious'])], ['malicious+susp.', new Set(['malicious', 'suspicious'])]] as const) {
+    for (const [name, positive] of [
+      ['malicious', new Set(['malicious'])],
+      ['malicious+susp.', new Set(['malicious', 'suspicious'])],
+    ] as const) {
       const m: Metrics = computeMetrics(subset, positive);
       lines.push(
         `${eco.padEnd(10)} ${name.padEnd(17)} ${String(m.samples).padStart(3)} ${String(m.errors).padStart(4)} ${[m.tp, m.fp, m.tn, m.fn].map((n) => String(n).padStart(3)).join(' ')}  ${pct(m.precision)}  ${pct(m.recall)} ${pct(m.f1)} ${m.mcc === null ? '   -  ' : m.mcc.toFixed(3).padStart(6)} ${pct(m.fpr)}  ${((m.medianMs ?? 0) / 1000).toFixed(1).padStart(5)} s ${((m.p95Ms ?? 0) / 1000).toFixed(1).padStart(5)} s`,

@@ -49,7 +49,18 @@ export function computeMetrics(results: EvalResult[], positive: ReadonlySet<stri
   const times = scored.map((r) => r.timeMs).sort((a, b) => a - b);
   const pick = (q: number) => (times.length ? times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]! : null);
   return {
-    samples: results.length, errors: results.length - scored.length, tp, fp, tn, fn,
-    precision, recall, f1, mcc, fpr: ratio(fp, fp + tn), medianMs: pick(0.5), p95Ms: pick(0.95),
+    samples: results.length,
+    errors: results.length - scored.length,
+    tp,
+    fp,
+    tn,
+    fn,
+    precision,
+    recall,
+    f1,
+    mcc,
+    fpr: ratio(fp, fp + tn),
+    medianMs: pick(0.5),
+    p95Ms: pick(0.95),
   };
 }

@@ -102,6 +102,13 @@ async function evaluate(sample: Sample, docker: ReturnType<typeof connectDocker>
     writeFileSync(reportPath, JSON.stringify(report));
     return { ...base, ...fields, timeMs: Date.now() - started, reportPath };
   } catch (err) {
-    return { ...base, verdict: 'error', score: null, reasons: [], timeMs: Date.now() - started, error: (err as Error).message.slice(0, 300) };
+    return {
+      ...base,
+      verdict: 'error',
+      score: null,
+      reasons: [],
+      timeMs: Date.now() - started,
+      error: (err as Error).message.slice(0, 300),
+    };
   }
 }

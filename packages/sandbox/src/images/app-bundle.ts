@@ -12,7 +12,10 @@ export function prepareAppBundle(imageDir: string, packagesDir: string, app: str
   const copyPackage = (name: string, to: string) => {
     mkdirSync(to, { recursive: true });
     cpSync(join(packagesDir, name, 'package.json'), join(to, 'package.json'));
-    cpSync(join(packagesDir, name, 'dist'), join(to, 'dist'), { recursive: true, filter: (src) => !/\.(map|tsbuildinfo)$|\.d\.ts$/.test(src) });
+    cpSync(join(packagesDir, name, 'dist'), join(to, 'dist'), {
+      recursive: true,
+      filter: (src) => !/\.(map|tsbuildinfo)$|\.d\.ts$/.test(src),
+    });
   };
   copyPackage(app, target);
   for (const dep of deps) copyPackage(dep, join(target, 'node_modules', '@airlock', dep));

@@ -22,10 +22,28 @@ export function honeytokenExfiltration(context: ScoringContext): RuleHit[] {
 }
 
 /** Sensitive-path rules that hold credentials; `/etc/passwd` is left out (libc reads it for every user lookup). */
-const CREDENTIAL_RULES = new Set(['ssh', 'npmrc', 'aws', 'github-cli', 'dotenv', 'git', 'shell-history', 'browser-profile', 'crypto-wallet', 'docker-socket']);
+const CREDENTIAL_RULES = new Set([
+  'ssh',
+  'npmrc',
+  'aws',
+  'github-cli',
+  'dotenv',
+  'git',
+  'shell-history',
+  'browser-profile',
+  'crypto-wallet',
+  'docker-socket',
+]);
 
 /** A tool reading its own configuration (npm its .npmrc, git its .gitconfig, ssh its keys) is not theft. */
-function isToolReadingOwnConfig(context: ScoringContext, phase: string, pid: number, time: number, path: string, program: string | null): boolean {
+function isToolReadingOwnConfig(
+  context: ScoringContext,
+  phase: string,
+  pid: number,
+  time: number,
+  path: string,
+  program: string | null,
+): boolean {
   const execs = context.execsOf(phase, pid, time);
   const last = execs[execs.length - 1];
   const name = program === null ? (last ? programName(last.path) : '') : programName(program);
@@ -64,7 +82,15 @@ export function credentialAccess(context: ScoringContext): RuleHit[] {
     const key = `${access.phase}:${access.pid}:${access.path}`;
     if (seen.has(key)) return;
     seen.add(key);
-    evidence.push({ section: 'honeytokens.accessed', index, phase: access.phase, pid: access.pid, time: access.time, path: access.path, detail: `${access.kind}: ${access.operation} by ${access.attribution?.event ?? 'setup.py'}` });
+    evidence.push({
+      section: 'honeytokens.accessed',
+      index,
+      phase: access.phase,
+      pid: access.pid,
+      time: access.time,
+      path: access.path,
+      detail: `${access.kind}: ${access.operation} by ${access.attribution?.event ?? 'setup.py'}`,
+    });
   });
   report.sensitiveFiles.forEach((access, index) => {
     if (!context.isPackageCode(access.attribution) || !CREDENTIAL_RULES.has(access.rule) || access.access === 'check') return;
@@ -72,12 +98,26 @@ export function credentialAccess(context: ScoringContext): RuleHit[] {
     const key = `${access.phase}:${access.pid}:${access.path}`;
     if (seen.has(key)) return;
     seen.add(key);
-    evidence.push({ section: 'sensitiveFiles', index, phase: access.phase, pid: access.pid, time: access.time, path: access.path, detail: `${access.rule}: ${access.operation} (${access.result})` });
+    evidence.push({
+      section: 'sensitiveFiles',
+      index,
+      phase: access.phase,
+      pid: access.pid,
+      time: access.time,
+      path: access.path,
+      detail: `${access.rule}: ${access.operation} (${access.result})`,
+    });
   });
   if (evidence.length === 0) return [];
   const paths = [...new Set(evidence.map((e) => e.path))];
   if (paths.every((path) => isConfigFile(path ?? ''))) {
-    return [hit('credential-access.config', `Package code read configuration files that hold tokens too (npm's, git's, the project's .env): ${clip(paths.join(', '))}.`, evidence)];
+    return [
+      hit(
+        'credential-access.config',
+        `Package code read configuration files that hold tokens too (npm's, git's, the project's .env): ${clip(paths.join(', '))}.`,
+        evidence,
+      ),
+    ];
   }
   return [hit('credential-access', `Package code touched credential files: ${clip(paths.join(', '))}.`, evidence)];
 }
@@ -117,9 +157,22 @@ export function environmentDump(context: ScoringContext): RuleHit[] {
   context.report.sensitiveFiles.forEach((access, index) => {
     if (access.rule !== 'process-environ' || access.access === 'check' || !context.isPackageCode(access.attribution)) return;
     if (isProcessListing(context, access.phase, access.pid, access.time)) return;
-    evidence.push({ section: 'sensitiveFiles', index, phase: access.phase, pid: access.pid, time: access.time, path: access.path, detail: access.operation });
+    evidence.push({
+      section: 'sensitiveFiles',
+      index,
+      phase: access.phase,
+      pid: access.pid,
+      time: access.time,
+      path: access.path,
+      detail: access.operation,
+    });
   });
   if (evidence.length === 0) return [];
-  return [hit('environment-dump', `Package code dumped the environment (${clip(evidence.map((e) => e.detail ?? e.path).join('; '), 120)}).`, evidence)];
+  return [
+    hit(
+      'environment-dump',
+      `Package code dumped the environment (${clip(evidence.map((e) => e.detail ?? e.path).join('; '), 120)}).`,
+      evidence,
+    ),
+  ];
 }
-

@@ -7,7 +7,8 @@ import { processRef } from './evidence.js';
 const PROBE_PROGRAMS = new Set(['dmidecode', 'systemd-detect-virt', 'virt-what', 'imvirt']);
 /** procps and kin read /proc/uptime (and /proc/1/*) to show process times: a process listing, not a probe. */
 const PROCESS_LISTERS = new Set(['ps', 'top', 'htop', 'pgrep', 'pkill', 'pidof', 'pstree', 'free', 'vmstat', 'w']);
-const PROBE_PATHS = /\/proc\/self\/status|\/proc\/1\/cgroup|\/proc\/1\/sched|\/\.dockerenv|\/run\/\.containerenv|\/sys\/class\/dmi\/id\/|\/proc\/scsi\/scsi/;
+const PROBE_PATHS =
+  /\/proc\/self\/status|\/proc\/1\/cgroup|\/proc\/1\/sched|\/\.dockerenv|\/run\/\.containerenv|\/sys\/class\/dmi\/id\/|\/proc\/scsi\/scsi/;
 
 /**
  * Probes made by package code: VM-detection programs, commands and refused reads naming container tells,
@@ -27,7 +28,15 @@ export function sandboxProbes(context: ScoringContext): EvidenceRef[] {
   context.report.sensitiveFiles.forEach((access, index) => {
     if (access.rule !== 'container-marker' || !context.isPackageCode(access.attribution)) return;
     if (access.program !== null && PROCESS_LISTERS.has(programName(access.program))) return;
-    out.push({ section: 'sensitiveFiles', index, phase: access.phase, pid: access.pid, time: access.time, path: access.path, detail: `${access.operation} ${access.path}` });
+    out.push({
+      section: 'sensitiveFiles',
+      index,
+      phase: access.phase,
+      pid: access.pid,
+      time: access.time,
+      path: access.path,
+      detail: `${access.operation} ${access.path}`,
+    });
   });
   return out.sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
 }
@@ -42,8 +51,21 @@ export function sandboxEvasion(context: ScoringContext): RuleHit[] {
   const last = Math.max(...probes.map((p) => p.time ?? 0));
   const { report } = context;
   const network = [...report.network.dns, ...report.network.tcp, ...report.network.udp].some((r) => r.time > last);
-  const processes = report.processes.some((p) => context.isPackageCode(p.attribution) && p.time > last && !probes.some((probe) => probe.section === 'processes' && probe.pid === p.pid));
-  const writes = report.fileWrites.some((w) => w.time > last && context.isPackageCode(context.attributionOf(w.phase, w.pid, w.time)) && !w.normalizedPath.startsWith('<TMP>'));
+  const processes = report.processes.some(
+    (p) =>
+      context.isPackageCode(p.attribution) &&
+      p.time > last &&
+      !probes.some((probe) => probe.section === 'processes' && probe.pid === p.pid),
+  );
+  const writes = report.fileWrites.some(
+    (w) => w.time > last && context.isPackageCode(context.attributionOf(w.phase, w.pid, w.time)) && !w.normalizedPath.startsWith('<TMP>'),
+  );
   if (network || processes || writes) return [];
-  return [hit('sandbox-evasion', `Package code checked for a VM or container (${clip(probes[0]!.detail ?? '', 80)}) and then did nothing more.`, probes)];
+  return [
+    hit(
+      'sandbox-evasion',
+      `Package code checked for a VM or container (${clip(probes[0]!.detail ?? '', 80)}) and then did nothing more.`,
+      probes,
+    ),
+  ];
 }

@@ -1,6 +1,19 @@
 /** Rules about what ran: remote code piped into a shell, downloaded files executed, shells from lifecycle scripts. */
 import type { FileWrite, ProcessExec } from '@airlock/core';
-import { clip, commandLine, DOWNLOADERS, INTERPRETERS, isBuildTool, isBuildToolShell, isPipeToShell, isReverseShell, isShellLike, programName, SHELLS, WINDOWS_TOOLS } from '../commands.js';
+import {
+  clip,
+  commandLine,
+  DOWNLOADERS,
+  INTERPRETERS,
+  isBuildTool,
+  isBuildToolShell,
+  isPipeToShell,
+  isReverseShell,
+  isShellLike,
+  programName,
+  SHELLS,
+  WINDOWS_TOOLS,
+} from '../commands.js';
 import { hit, programAt, type ScoringContext } from '../context.js';
 import type { EvidenceRef, RuleHit } from '../types.js';
 import { processRef, writeRef } from './evidence.js';
@@ -47,11 +60,23 @@ function downloadedBy(context: ScoringContext, write: FileWrite): boolean {
   const program = programAt(context, write.phase, write.pid, write.time);
   if (program !== null && DOWNLOADERS.has(program)) return true;
   return context.report.connections.some(
-    (c) => c.phase === write.phase && c.pid === write.pid && c.time <= write.time && c.port !== null && c.port !== 53 && c.family !== 'AF_UNIX' && c.family !== 'unix',
+    (c) =>
+      c.phase === write.phase &&
+      c.pid === write.pid &&
+      c.time <= write.time &&
+      c.port !== null &&
+      c.port !== 53 &&
+      c.family !== 'AF_UNIX' &&
+      c.family !== 'unix',
   );
 }
 
-type ExecutedWrite = { write: FileWrite; writeIndex: number; runIndex: number; rule: 'download-execute' | 'download-execute.own-folder' | 'dropped-file-execute' };
+type ExecutedWrite = {
+  write: FileWrite;
+  writeIndex: number;
+  runIndex: number;
+  rule: 'download-execute' | 'download-execute.own-folder' | 'dropped-file-execute';
+};
 
 /** Per scoring context: `downloadExecute` and `networkEgress` both need the list (writes x processes). */
 const executedWrites = new WeakMap<ScoringContext, ExecutedWrite[]>();
@@ -72,7 +97,9 @@ function findExecutedWrites(context: ScoringContext): ExecutedWrite[] {
   report.fileWrites.forEach((write, writeIndex) => {
     if (!CONTENT_WRITES.has(write.operation) || write.result !== 'ok') return;
     const writerProgram = programAt(context, write.phase, write.pid, write.time);
-    const byPackage = context.isPackageCode(context.attributionOf(write.phase, write.pid, write.time)) || (writerProgram !== null && DOWNLOADERS.has(writerProgram));
+    const byPackage =
+      context.isPackageCode(context.attributionOf(write.phase, write.pid, write.time)) ||
+      (writerProgram !== null && DOWNLOADERS.has(writerProgram));
     if (!byPackage) return;
     const runIndex = report.processes.findIndex((p) => p.time >= write.time && executes(p, write.path));
     if (runIndex < 0) return;
@@ -148,7 +175,12 @@ export function programRuleCandidates(context: ScoringContext): { exec: ProcessE
  */
 function isExecFallback(context: ScoringContext, shell: ProcessExec): boolean {
   const file = shell.argv[1];
-  return file !== undefined && context.report.processes.some((p) => p.phase === shell.phase && p.pid === shell.pid && p.time <= shell.time && p.result === 'ENOEXEC' && p.path === file);
+  return (
+    file !== undefined &&
+    context.report.processes.some(
+      (p) => p.phase === shell.phase && p.pid === shell.pid && p.time <= shell.time && p.result === 'ENOEXEC' && p.path === file,
+    )
+  );
 }
 
 /** `python3 --version`: asks an interpreter which version it is, runs no code. */
@@ -164,7 +196,11 @@ function isVersionProbe(argv: readonly string[]): boolean {
 function hasBuildSiblings(context: ScoringContext, p: ProcessExec): boolean {
   if (p.ppid === null) return false;
   return context.report.processes.some(
-    (other) => other.phase === p.phase && other.ppid === p.ppid && other.pid !== p.pid && (isBuildTool(other.argv) || isBuildToolShell(other.argv, programName(other.path))),
+    (other) =>
+      other.phase === p.phase &&
+      other.ppid === p.ppid &&
+      other.pid !== p.pid &&
+      (isBuildTool(other.argv) || isBuildToolShell(other.argv, programName(other.path))),
   );
 }
 
@@ -186,7 +222,11 @@ export function lifecycleShell(context: ScoringContext): RuleHit[] {
 
 /** A worm step: `npm publish` (or twine upload) run by package code, with the victim's token. */
 export function npmPublish(context: ScoringContext): RuleHit[] {
-  const evidence = matchingProcesses(context, (command, p) => context.isPackageCode(p.attribution) && /\b(?:npm(?:-cli\.js)?|yarn|pnpm)\b.*\bpublish\b|\btwine\b.*\bupload\b/.test(command));
+  const evidence = matchingProcesses(
+    context,
+    (command, p) =>
+      context.isPackageCode(p.attribution) && /\b(?:npm(?:-cli\.js)?|yarn|pnpm)\b.*\bpublish\b|\btwine\b.*\bupload\b/.test(command),
+  );
   // Or straight through the registry's API, as Shai-Hulud does with fetch: a PUT of a package document
   // with a token. The sandbox installs offline, so no package manager of ours sends one.
   context.report.network.tcp.forEach((record, index) => {
@@ -194,7 +234,13 @@ export function npmPublish(context: ScoringContext): RuleHit[] {
     const host = (http?.host ?? record.destination.hostname ?? '').toLowerCase().replace(/:\d+$/, '');
     if (!http || http.method !== 'PUT' || !/^registry\.(?:npmjs\.org|yarnpkg\.com)$/.test(host)) return;
     if (!http.headers.some(([name]) => name.toLowerCase() === 'authorization')) return;
-    evidence.push({ section: 'network.tcp', index, time: record.time, destination: host, detail: `PUT ${clip(http.target, 80)} with a token` });
+    evidence.push({
+      section: 'network.tcp',
+      index,
+      time: record.time,
+      destination: host,
+      detail: `PUT ${clip(http.target, 80)} with a token`,
+    });
   });
   if (evidence.length === 0) return [];
   return [hit('self-propagation.npm-publish', `Package code tried to publish a package: ${evidence[0]!.detail}.`, evidence)];
@@ -202,7 +248,9 @@ export function npmPublish(context: ScoringContext): RuleHit[] {
 
 /** A miner started by name or by its telltale flags. */
 export function minerBinary(context: ScoringContext): RuleHit[] {
-  const evidence = matchingProcesses(context, (command) => /xmrig|cpuminer|minerd|xmr-stak|--donate-level|stratum\+(?:tcp|ssl):\/\//i.test(command));
+  const evidence = matchingProcesses(context, (command) =>
+    /xmrig|cpuminer|minerd|xmr-stak|--donate-level|stratum\+(?:tcp|ssl):\/\//i.test(command),
+  );
   if (evidence.length === 0) return [];
   return [hit('mining.miner-binary', `A cryptocurrency miner was started: ${evidence[0]!.detail}.`, evidence)];
 }
@@ -230,8 +278,14 @@ export function windowsPayloadAttempt(context: ScoringContext): RuleHit[] {
     const program = (programName(p.path).split(/\s+/)[0] ?? '').toLowerCase();
     if (WINDOWS_TOOLS.has(program)) return true;
     // Through a shell: `sh -c "powershell -enc ..."`.
-    return SHELLS.has(programName(p.path)) && p.argv[1] === '-c' && /^\s*(?:start\s+)?(?:powershell|pwsh|cmd(?:\.exe)?|mshta|wscript|cscript)\b/i.test(p.argv[2] ?? '');
+    return (
+      SHELLS.has(programName(p.path)) &&
+      p.argv[1] === '-c' &&
+      /^\s*(?:start\s+)?(?:powershell|pwsh|cmd(?:\.exe)?|mshta|wscript|cscript)\b/i.test(p.argv[2] ?? '')
+    );
   });
   if (evidence.length === 0) return [];
-  return [hit('windows-payload-attempt', `Package code tried to run a Windows launcher: ${clip(evidence[0]!.detail ?? '', 120)}.`, evidence)];
+  return [
+    hit('windows-payload-attempt', `Package code tried to run a Windows launcher: ${clip(evidence[0]!.detail ?? '', 120)}.`, evidence),
+  ];
 }

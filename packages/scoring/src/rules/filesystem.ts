@@ -46,7 +46,11 @@ export function persistence(context: ScoringContext): RuleHit[] {
     const enablesUnit = program === 'systemctl' && /--user\b.*\benable\b|\benable\b.*--user\b/.test(command);
     // Hooks for every repository of the user: `git config --global init.templateDir ~/.git-templates` or
     // `core.hooksPath`. A project-local `git config core.hooksPath .husky` (husky) is left out.
-    const globalGitHooks = program === 'git' && p.argv.includes('config') && p.argv.some((a) => a === '--global' || a === '--system') && p.argv.some((a) => /^(?:init\.templatedir|core\.hookspath)$/i.test(a));
+    const globalGitHooks =
+      program === 'git' &&
+      p.argv.includes('config') &&
+      p.argv.some((a) => a === '--global' || a === '--system') &&
+      p.argv.some((a) => /^(?:init\.templatedir|core\.hookspath)$/i.test(a));
     if (installsCron || enablesUnit || globalGitHooks) evidence.push(processRef(p, index));
   });
   if (evidence.length === 0) return [];
@@ -76,7 +80,10 @@ export function destroyedInHome(context: ScoringContext): { path: string; normal
   context.report.fileWrites.forEach((write, index) => {
     if (!DESTRUCTIVE.has(write.operation) || write.result !== 'ok') return;
     // A rename destroys the file it moves away from (`report.docx` -> `report.docx.enc`).
-    const victim = write.operation === 'rename' && write.source !== null ? homeRelative({ path: write.source, normalizedPath: write.source }) : homeRelative(write);
+    const victim =
+      write.operation === 'rename' && write.source !== null
+        ? homeRelative({ path: write.source, normalizedPath: write.source })
+        : homeRelative(write);
     consider(victim, write.normalizedPath, writeRef(write, index));
   });
   context.report.fsDiff.forEach((change, index) => {
@@ -89,5 +96,11 @@ export function destroyedInHome(context: ScoringContext): { path: string; normal
 export function destructiveWrites(context: ScoringContext): RuleHit[] {
   const destroyed = destroyedInHome(context).filter((d) => d.normalizedPath === null || !context.knownPath(d.normalizedPath));
   if (destroyed.length < DESTRUCTIVE_MIN_FILES) return [];
-  return [hit('destructive-writes', `${destroyed.length} files in the home directory were deleted or renamed away, outside the project.`, destroyed.map((d) => d.ref))];
+  return [
+    hit(
+      'destructive-writes',
+      `${destroyed.length} files in the home directory were deleted or renamed away, outside the project.`,
+      destroyed.map((d) => d.ref),
+    ),
+  ];
 }

@@ -17,7 +17,8 @@ function prebuiltSources(context: ScoringContext): Set<string> {
   for (const { write, rule } of executedWriteCandidates(context)) {
     if (rule !== 'download-execute.own-folder' || context.knownPath(write.normalizedPath)) continue;
     for (const c of context.report.connections) {
-      if (c.phase === write.phase && c.pid === write.pid && c.time <= write.time && c.port !== 53 && c.hostname) hosts.add(c.hostname.toLowerCase());
+      if (c.phase === write.phase && c.pid === write.pid && c.time <= write.time && c.port !== 53 && c.hostname)
+        hosts.add(c.hostname.toLowerCase());
     }
   }
   return hosts;
@@ -41,16 +42,29 @@ export function networkEgress(context: ScoringContext): RuleHit[] {
     if (context.knownHost({ hostname: host, address: null }) || prebuilt.has(host)) return;
     note(host, { section: 'network.dns', index, time: record.time, destination: host, detail: `${record.qtype} query` });
   });
-  for (const [section, records] of [['network.tcp', tcp], ['network.udp', udp]] as const) {
+  for (const [section, records] of [
+    ['network.tcp', tcp],
+    ['network.udp', udp],
+  ] as const) {
     records.forEach((record, index) => {
       if (context.knownHost(record.destination)) return;
       const host = destinationHost(record.destination) ?? 'unknown';
       if (prebuilt.has(host)) return;
-      note(host, { section, index, time: record.time, destination: describe(record.destination), detail: record.kind === 'tcp' ? record.protocol : `${record.bytes} bytes` });
+      note(host, {
+        section,
+        index,
+        time: record.time,
+        destination: describe(record.destination),
+        detail: record.kind === 'tcp' ? record.protocol : `${record.bytes} bytes`,
+      });
     });
   }
   if (byHost.size === 0) return [];
-  return [hit('network-egress', `Contacted ${byHost.size} destination(s) outside the baseline: ${clip([...byHost.keys()].join(', '), 160)}.`, [...byHost.values()])];
+  return [
+    hit('network-egress', `Contacted ${byHost.size} destination(s) outside the baseline: ${clip([...byHost.keys()].join(', '), 160)}.`, [
+      ...byHost.values(),
+    ]),
+  ];
 }
 
 /** A DNS label that carries data: long hex, base32 or base64url runs (exfiltration through lookups). */
@@ -72,12 +86,24 @@ export function exfiltrationLikeEgress(context: ScoringContext): RuleHit[] {
     const query = http.target.split('?')[1] ?? '';
     const encodedQuery = query.split('&').some((pair) => (pair.split('=')[1] ?? '').length >= 64);
     if ((SENDS_BODY.has(http.method) && http.bodyBytes > 0) || encodedQuery) {
-      evidence.push({ section: 'network.tcp', index, time: record.time, destination: describe(record.destination), detail: `${http.method} ${clip(http.target, 80)} (${http.bodyBytes} body bytes)` });
+      evidence.push({
+        section: 'network.tcp',
+        index,
+        time: record.time,
+        destination: describe(record.destination),
+        detail: `${http.method} ${clip(http.target, 80)} (${http.bodyBytes} body bytes)`,
+      });
     }
   });
   context.report.network.dns.forEach((record, index) => {
     if (record.qname.split('.').some(isEncodedLabel)) {
-      evidence.push({ section: 'network.dns', index, time: record.time, destination: clip(record.qname, 120), detail: `${record.qtype} query with an encoded label` });
+      evidence.push({
+        section: 'network.dns',
+        index,
+        time: record.time,
+        destination: clip(record.qname, 120),
+        detail: `${record.qtype} query with an encoded label`,
+      });
     }
   });
   if (evidence.length === 0) return [];
@@ -90,8 +116,18 @@ const SHELL_PORTS = new Set([4444, 4445, 1337, 31337, 9001, 6666, 1234, 8888]);
 export function reverseShellPort(context: ScoringContext): RuleHit[] {
   const evidence: EvidenceRef[] = [];
   context.report.network.tcp.forEach((record, index) => {
-    if ((record.protocol === 'unknown' || record.protocol === 'none') && record.destination.port !== null && SHELL_PORTS.has(record.destination.port)) {
-      evidence.push({ section: 'network.tcp', index, time: record.time, destination: describe(record.destination), detail: `raw TCP, ${record.bytes} bytes sent` });
+    if (
+      (record.protocol === 'unknown' || record.protocol === 'none') &&
+      record.destination.port !== null &&
+      SHELL_PORTS.has(record.destination.port)
+    ) {
+      evidence.push({
+        section: 'network.tcp',
+        index,
+        time: record.time,
+        destination: describe(record.destination),
+        detail: `raw TCP, ${record.bytes} bytes sent`,
+      });
     }
   });
   if (evidence.length === 0) return [];
@@ -111,12 +147,19 @@ export function miningPool(context: ScoringContext): RuleHit[] {
   const evidence: EvidenceRef[] = [];
   const isPoolName = (name: string | null) => name !== null && POOL_NAME.test(name) && !/ntp\.org$|\.ntp\./i.test(name);
   context.report.network.dns.forEach((record, index) => {
-    if (isPoolName(record.qname)) evidence.push({ section: 'network.dns', index, time: record.time, destination: record.qname, detail: `${record.qtype} query` });
+    if (isPoolName(record.qname))
+      evidence.push({ section: 'network.dns', index, time: record.time, destination: record.qname, detail: `${record.qtype} query` });
   });
   context.report.network.tcp.forEach((record, index) => {
     const port = record.destination.port;
     if (isPoolName(record.destination.hostname) || (port !== null && POOL_PORTS.has(port)) || isStratum(record)) {
-      evidence.push({ section: 'network.tcp', index, time: record.time, destination: describe(record.destination), detail: isStratum(record) ? 'stratum login' : record.protocol });
+      evidence.push({
+        section: 'network.tcp',
+        index,
+        time: record.time,
+        destination: describe(record.destination),
+        detail: isStratum(record) ? 'stratum login' : record.protocol,
+      });
     }
   });
   if (evidence.length === 0) return [];
@@ -134,7 +177,13 @@ export function githubApiWithToken(context: ScoringContext): RuleHit[] {
     // Writes (a repository, a file, a workflow, a GraphQL mutation) and looking up whose token it is;
     // reading public release metadata with a token (to avoid rate limits) is what installers do.
     if (!GITHUB_WRITE.has(http.method) && !/^\/user(?:[/?]|$)/.test(http.target)) return;
-    evidence.push({ section: 'network.tcp', index, time: record.time, destination: 'api.github.com', detail: `${http.method} ${clip(http.target, 80)} with Authorization` });
+    evidence.push({
+      section: 'network.tcp',
+      index,
+      time: record.time,
+      destination: 'api.github.com',
+      detail: `${http.method} ${clip(http.target, 80)} with Authorization`,
+    });
   });
   if (evidence.length === 0) return [];
   return [hit('self-propagation.github-api', `Package code called the GitHub API with a token: ${evidence[0]!.detail}.`, evidence)];
@@ -145,7 +194,8 @@ export function githubApiWithToken(context: ScoringContext): RuleHit[] {
  * "call home with a few details about the host" (OpenSSF, in docs/anchors-papers.md: burpcollaborator,
  * pipedream, interact.sh; Shai-Hulud's webhook.site). No install needs them; never subtracted.
  */
-const COLLECTOR = /(?:^|\.)(?:burpcollaborator\.net|oastify\.com|interact\.sh|oast\.(?:pro|live|site|online|fun|me)|pipedream\.(?:net|com)|webhook\.site|requestbin\.(?:net|com)|requestcatcher\.com|canarytokens\.com|dnslog\.cn|ceye\.io|beeceptor\.com|hookbin\.com|postb\.in)$/i;
+const COLLECTOR =
+  /(?:^|\.)(?:burpcollaborator\.net|oastify\.com|interact\.sh|oast\.(?:pro|live|site|online|fun|me)|pipedream\.(?:net|com)|webhook\.site|requestbin\.(?:net|com)|requestcatcher\.com|canarytokens\.com|dnslog\.cn|ceye\.io|beeceptor\.com|hookbin\.com|postb\.in)$/i;
 
 export function isCollectorHost(host: string): boolean {
   return COLLECTOR.test(host.replace(/\.$/, ''));
@@ -164,7 +214,13 @@ export function collectorEgress(context: ScoringContext): RuleHit[] {
     const host = (record.http?.host ?? record.tls?.sni ?? record.destination.hostname ?? '').toLowerCase().replace(/:\d+$/, '');
     if (!isCollectorHost(host) || seen.has(`tcp:${host}`)) return;
     seen.add(`tcp:${host}`);
-    evidence.push({ section: 'network.tcp', index, time: record.time, destination: describe(record.destination), detail: record.http ? `${record.http.method} ${clip(record.http.target, 80)}` : record.protocol });
+    evidence.push({
+      section: 'network.tcp',
+      index,
+      time: record.time,
+      destination: describe(record.destination),
+      detail: record.http ? `${record.http.method} ${clip(record.http.target, 80)}` : record.protocol,
+    });
   });
   if (evidence.length === 0) return [];
   return [hit('exfiltration.collector', `Contacted an out-of-band collection service: ${evidence[0]!.destination}.`, evidence)];

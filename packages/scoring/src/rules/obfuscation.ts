@@ -25,7 +25,13 @@ export function obfuscatedInstallExec(context: ScoringContext): RuleHit[] {
   });
   if (evidence.length === 0) return [];
   const files = [...new Set(evidence.flatMap((e) => (e.section === 'staticSignals' && e.path ? [e.path] : [])))];
-  return [hit('obfuscated-install-exec', `Ran decode-and-execute code at install: ${clip(files.join(', '), 160)} (seen running in the install phase).`, evidence)];
+  return [
+    hit(
+      'obfuscated-install-exec',
+      `Ran decode-and-execute code at install: ${clip(files.join(', '), 160)} (seen running in the install phase).`,
+      evidence,
+    ),
+  ];
 }
 
 /**

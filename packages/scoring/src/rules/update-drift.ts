@@ -26,7 +26,9 @@ export function behaviourKeys(report: SandboxReport): BehaviourKeys {
   }
   // Existence checks are left out: reports made before stat was traced have none, so every one would look new.
   const sensitive = new Set(report.sensitiveFiles.filter((s) => s.access !== 'check').map((s) => `${s.rule}:${s.access}`));
-  const programs = new Set(report.processes.filter((p) => p.attribution !== null || report.package.ecosystem === 'pypi').map((p) => programName(p.path)));
+  const programs = new Set(
+    report.processes.filter((p) => p.attribution !== null || report.package.ecosystem === 'pypi').map((p) => programName(p.path)),
+  );
   return { hosts, sensitive, programs };
 }
 
@@ -40,15 +42,27 @@ export function updateDrift(context: ScoringContext, previous: SandboxReport): R
   const newHosts = new Map<string, EvidenceRef>();
   report.network.dns.forEach((d, index) => {
     const host = d.qname.toLowerCase().replace(/\.$/, '');
-    if (!before.hosts.has(host) && !context.knownHost({ hostname: host, address: null }) && !newHosts.has(host)) newHosts.set(host, { section: 'network.dns', index, time: d.time, destination: host });
+    if (!before.hosts.has(host) && !context.knownHost({ hostname: host, address: null }) && !newHosts.has(host))
+      newHosts.set(host, { section: 'network.dns', index, time: d.time, destination: host });
   });
-  for (const [section, records] of [['network.tcp', report.network.tcp], ['network.udp', report.network.udp]] as const) {
+  for (const [section, records] of [
+    ['network.tcp', report.network.tcp],
+    ['network.udp', report.network.udp],
+  ] as const) {
     records.forEach((r, index) => {
       const host = destinationHost(r.destination);
-      if (host && !before.hosts.has(host) && !context.knownHost(r.destination) && !newHosts.has(host)) newHosts.set(host, { section, index, time: r.time, destination: host });
+      if (host && !before.hosts.has(host) && !context.knownHost(r.destination) && !newHosts.has(host))
+        newHosts.set(host, { section, index, time: r.time, destination: host });
     });
   }
-  if (newHosts.size > 0) hits.push(hit('update.new-destinations', `Contacts ${newHosts.size} destination(s) no earlier version did (${since}): ${clip([...newHosts.keys()].join(', '), 160)}.`, [...newHosts.values()]));
+  if (newHosts.size > 0)
+    hits.push(
+      hit(
+        'update.new-destinations',
+        `Contacts ${newHosts.size} destination(s) no earlier version did (${since}): ${clip([...newHosts.keys()].join(', '), 160)}.`,
+        [...newHosts.values()],
+      ),
+    );
 
   const newSensitive: EvidenceRef[] = [];
   const seen = new Set<string>();
@@ -58,7 +72,14 @@ export function updateDrift(context: ScoringContext, previous: SandboxReport): R
     seen.add(key);
     newSensitive.push({ section: 'sensitiveFiles', index, time: s.time, path: s.path, detail: `${s.access} (${s.rule})` });
   });
-  if (newSensitive.length > 0) hits.push(hit('update.new-sensitive-access', `Touches sensitive files no earlier version did (${since}): ${clip([...seen].join(', '), 160)}.`, newSensitive));
+  if (newSensitive.length > 0)
+    hits.push(
+      hit(
+        'update.new-sensitive-access',
+        `Touches sensitive files no earlier version did (${since}): ${clip([...seen].join(', '), 160)}.`,
+        newSensitive,
+      ),
+    );
 
   const newPrograms = new Map<string, EvidenceRef>();
   report.processes.forEach((p, index) => {
@@ -67,6 +88,11 @@ export function updateDrift(context: ScoringContext, previous: SandboxReport): R
     if (before.programs.has(program) || context.knownProcess(p) || newPrograms.has(program)) return;
     newPrograms.set(program, { section: 'processes', index, time: p.time, detail: clip(p.argv.join(' ')) });
   });
-  if (newPrograms.size > 0) hits.push(hit('update.new-programs', `Runs programs no earlier version ran (${since}): ${clip([...newPrograms.keys()].join(', '), 160)}.`, [...newPrograms.values()]));
+  if (newPrograms.size > 0)
+    hits.push(
+      hit('update.new-programs', `Runs programs no earlier version ran (${since}): ${clip([...newPrograms.keys()].join(', '), 160)}.`, [
+        ...newPrograms.values(),
+      ]),
+    );
   return hits;
 }
