@@ -23,7 +23,7 @@ const basename = (p: string) => p.split('/').pop();
 /** The node and its visible ancestors, root first. */
 function chainTo(tree: PhaseProcessTree, node: ProcessTreeNode): ProcessTreeNode[] {
   const chain = [node];
-  while (chain[0]!.parent !== null) chain.unshift(tree.nodes[chain[0]!.parent!]!);
+  while (chain[0]!.parent !== null) chain.unshift(tree.nodes[chain[0]!.parent]!);
   return chain;
 }
 

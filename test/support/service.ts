@@ -37,7 +37,7 @@ export async function createOrg(api: { url: string; adminToken: string }, name: 
 /** A fixture folder as the .tgz `npm pack` would make (package/ prefix). */
 export async function packFixture(dir: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of tar.c({ gzip: true, cwd: dir, prefix: 'package', portable: true }, ['.'])) chunks.push(chunk as Buffer);
+  for await (const chunk of tar.c({ gzip: true, cwd: dir, prefix: 'package', portable: true }, ['.'])) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
 

@@ -7,7 +7,9 @@ export async function checkInventoryCompletion(ctx: WorkerContext, inventoryId: 
   const inventory = await ctx.store.inventories.get(inventoryId);
   // While expanding, analysis ids are still being assigned: completion is checked again at its end.
   if (!inventory || inventory.status !== 'analysing') return;
-  const analyses = await Promise.all(inventory.packages.map((p) => (p.analysisId ? ctx.store.analyses.get(p.analysisId) : null)));
+  const analyses = await Promise.all(
+    inventory.packages.map((p) => (p.analysisId ? ctx.store.analyses.get(p.analysisId) : Promise.resolve(null))),
+  );
   const summary = summarizeInventory(inventory, analyses);
   if (summary.finished < summary.total) return;
   // Several workers can finish the last analyses at once: one claim per scan (first scan, each rescan).

@@ -24,7 +24,7 @@ export function parseNpmManifest(text: string): { name: string; version: string 
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new Error(`package.json is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`package.json is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('package.json is not an object');
   const { name, version } = data as Record<string, unknown>;

@@ -17,7 +17,7 @@ const F = 'poetry-lock';
 export function parsePoetryLock(text: string): InventoryParseResult {
   let doc: JsonObject;
   try {
-    doc = parse(text.replace(/^\uFEFF/, '')) as JsonObject;
+    doc = parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     const line = err instanceof TomlError ? err.line : undefined;
     throw new InventoryError(F, `not valid TOML (${String((err as Error).message).split('\n')[0]})`, line, { cause: err });

@@ -33,7 +33,7 @@ const ANALYSIS_DEFAULTS: JobsOptions = {
 
 export function openQueues(redisUrl: string): Queues {
   const connection = redisConnection(redisUrl);
-  const open = <K extends QueueKey>(key: K): TypedQueue<K> => new Queue(QUEUES[key], { connection }) as TypedQueue<K>;
+  const open = <K extends QueueKey>(key: K): TypedQueue<K> => new Queue(QUEUES[key], { connection });
   const queues = { analyses: open('analyses'), inventories: open('inventories'), rescans: open('rescans'), webhooks: open('webhooks') };
   return {
     ...queues,

@@ -10,7 +10,7 @@ import { npmrcOptions } from './npmrc.js';
 
 export async function fetchNpmIntegrity(name: string, version: string, options: FetchNpmOptions): Promise<string> {
   const manifest = await versionManifest(name, version, options, false);
-  const integrity = (manifest._integrity ?? manifest.dist?.integrity) as string | undefined;
+  const integrity = manifest._integrity ?? manifest.dist?.integrity;
   if (!integrity) throw new AirlockError('INVALID_INPUT', `${name}@${version}: the registry publishes no integrity for it`);
   return integrity;
 }

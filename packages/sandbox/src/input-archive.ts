@@ -152,7 +152,7 @@ async function packDirectory(dir: string): Promise<Buffer> {
     },
     ['.'],
   );
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  for await (const chunk of stream) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
 

@@ -84,7 +84,7 @@ export async function startNetworkOwner(docker: Docker, image: string, labels: R
 async function waitReady(container: Docker.Container): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+    const logs = await container.logs({ stdout: true, stderr: true, follow: false });
     if (logs.includes('fake-internet ready')) return;
     const state = await container.inspect();
     if (!state.State.Running) {
@@ -106,7 +106,8 @@ async function copyLog(container: Docker.Container, target: string, maxBytes: nu
   await readContainerPath(container, LOG_PATH, (entry) => {
     capture ??= captureEntry(entry, maxBytes);
   });
-  const captured = (await capture) ?? { bytes: Buffer.alloc(0), size: 0 };
+  // Assigned in the entry callback above, which TypeScript's flow analysis does not follow.
+  const captured = (await (capture as ReturnType<typeof captureEntry> | null)) ?? { bytes: Buffer.alloc(0), size: 0 };
   const text = captured.bytes.toString('utf8');
   await new Promise<void>((resolve, reject) => createWriteStream(target).on('error', reject).end(text, resolve));
   return captured.size > maxBytes ? { text: text.slice(0, text.lastIndexOf('\n') + 1), truncated: true } : { text, truncated: false };

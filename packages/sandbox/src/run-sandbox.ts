@@ -12,7 +12,7 @@ import {
 } from '@airlock/core';
 import { collectOutputs, type CollectedOutputs } from './collect.js';
 import { execInContainer, type ExecOutcome } from './exec.js';
-import { DEFAULT_LIMITS, SANDBOX_HOSTNAME, SANDBOX_USER, describeSettings, sandboxHostConfig, type SandboxLimits } from './hardening.js';
+import { DEFAULT_LIMITS, SANDBOX_USER, describeSettings, sandboxHostConfig, type SandboxLimits } from './hardening.js';
 import { FAKE_INTERNET_IMAGE, NPM_IMAGE, resolveImage } from './images/ensure-images.js';
 import { startNetworkOwner, type NetworkLog, type NetworkOwner } from './network-owner.js';
 import type { PreparedArchive } from './input-archive.js';
@@ -110,21 +110,21 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       await removeContainers(docker, `airlock.analysis=${options.analysisId}`);
       throw new AirlockError('SANDBOX_FAILED', `cannot create the sandbox container: ${err.message}`, { cause: err });
     });
-  let honeytokens: HoneytokenPlan = { tokens: [], files: [], env: {} };
+  let honeytokens: HoneytokenPlan;
   const kill = () =>
     container.kill({ signal: 'SIGKILL' }).then(
       () => undefined,
       () => undefined,
     );
-  let network: NetworkLog | null = null;
+  let network: NetworkLog | null;
   const onAbort = () => void kill();
   signal?.addEventListener('abort', onAbort, { once: true });
 
   const timings: RunTimings = { containerStartMs: 0, phasesMs: {}, collectMs: 0, teardownMs: 0, totalMs: 0 };
   const outcomes = new Map<PhaseName, { startedAt: string; outcome: ExecOutcome }>();
   let collected: CollectedOutputs | null = null;
-  let fsDiff: FsChange[] = [];
-  let trusted: string[] = [];
+  let fsDiff: FsChange[];
+  let trusted: string[];
   try {
     honeytokens = await planning;
     await container.putArchive(inputTar(inputFiles(archive)), { path: '/airlock/input' });

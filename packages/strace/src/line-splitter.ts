@@ -15,7 +15,6 @@ export class LineSplitter {
   ) {}
 
   push(chunk: string): void {
-    let start = 0;
     let nl = chunk.indexOf('\n');
     if (nl === -1) {
       this.append(chunk);
@@ -24,7 +23,7 @@ export class LineSplitter {
     // The first newline completes whatever was pending from earlier chunks.
     this.append(chunk.slice(0, nl));
     this.finishLine();
-    start = nl + 1;
+    let start = nl + 1;
     while ((nl = chunk.indexOf('\n', start)) !== -1) {
       if (nl - start > this.maxLineLength + 1) this.onOverlong();
       else this.emit(chunk.slice(start, nl));

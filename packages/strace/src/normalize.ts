@@ -110,7 +110,7 @@ function normalizeAddress(address: SocketAddress | null, options: NormalizeOptio
 
 /** A copy of the event with every path normalised (pid, ts and seq are left as they are). */
 export function normalizeEvent<E extends StraceEvent>(event: E, options: NormalizeOptions = {}): E {
-  const e = event as StraceEvent;
+  const e = event;
   const n = (path: string): string => normalizePath(path, options);
   switch (e.category) {
     case 'file': {
@@ -120,7 +120,7 @@ export function normalizeEvent<E extends StraceEvent>(event: E, options: Normali
         out.resolvedPath = out.resolvedPath === null ? null : n(out.resolvedPath);
       } else if (out.type === 'rename') out.newPath = n(out.newPath);
       else if (out.type === 'link') out.target = n(out.target);
-      return out as E;
+      return out;
     }
     case 'process':
       if (e.type === 'exec') {
@@ -130,27 +130,27 @@ export function normalizeEvent<E extends StraceEvent>(event: E, options: Normali
           cwd: e.cwd === null ? null : n(e.cwd),
           argv: e.argv.map(n),
           env: e.env === null ? null : e.env.map((v) => normalizeEnvEntry(v, options)),
-        } as E;
+        };
       }
-      return { ...e } as E;
+      return { ...e };
     case 'network': {
       const socket = e.socket?.path ? { ...e.socket, path: n(e.socket.path) } : e.socket;
       switch (e.type) {
         case 'connect':
         case 'bind':
-          return { ...e, socket, address: normalizeAddress(e.address, options) } as E;
+          return { ...e, socket, address: normalizeAddress(e.address, options) };
         case 'accept':
-          return { ...e, socket, peer: normalizeAddress(e.peer, options) } as E;
+          return { ...e, socket, peer: normalizeAddress(e.peer, options) };
         case 'send':
-          return { ...e, socket, destination: normalizeAddress(e.destination, options) } as E;
+          return { ...e, socket, destination: normalizeAddress(e.destination, options) };
         case 'recv':
-          return { ...e, socket, source: normalizeAddress(e.source, options) } as E;
+          return { ...e, socket, source: normalizeAddress(e.source, options) };
         default:
-          return { ...e, socket } as E;
+          return { ...e, socket };
       }
     }
     default:
-      return { ...e } as E;
+      return { ...e };
   }
 }
 

@@ -120,7 +120,7 @@ describe('analyses through the queue and the sandbox', () => {
     const hit = await waitFor('the verdict webhook', async () =>
       receiver.hits.find((h) => h.path === '/hook' && h.body.includes(submitted.body.id)),
     );
-    verifyWebhook(secret, hit.headers as Record<string, string>, hit.body);
+    verifyWebhook(secret, hit.headers, hit.body);
     expect(() => verifyWebhook(secret, hit.headers as Record<string, string>, hit.body.replace('benign', 'malicious'))).toThrow();
     expect(JSON.parse(hit.body)).toMatchObject({
       type: 'analysis.verdict',

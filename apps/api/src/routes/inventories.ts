@@ -72,7 +72,9 @@ export function inventoriesRouter(ctx: ApiContext): Router {
 
   router.get('/:id', async (req, res) => {
     const inventory = await ownInventory(ctx, String(req.params.id), orgOf(res).id);
-    const analyses = await Promise.all(inventory.packages.map((p) => (p.analysisId ? ctx.store.analyses.get(p.analysisId) : null)));
+    const analyses = await Promise.all(
+      inventory.packages.map((p) => (p.analysisId ? ctx.store.analyses.get(p.analysisId) : Promise.resolve(null))),
+    );
     const { orgId: _orgId, packages, ...rest } = inventory;
     res.json({
       ...rest,
