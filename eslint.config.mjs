@@ -3,6 +3,9 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { readFileSync } from 'node:fs';
+
+const PURE_PACKAGES = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).airlock.purePackages;
 
 export default tseslint.config(
   {
@@ -46,6 +49,25 @@ export default tseslint.config(
     },
   },
   {
+    // Pure packages (see .dependency-cruiser.cjs for their imports) also touch no ambient I/O, clock or randomness:
+    // the caller hands in time and random bytes, so the same input always gives the same output.
+    files: [`packages/{${PURE_PACKAGES.join(',')}}/src/**/*.ts`],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'fetch', 'XMLHttpRequest', 'WebSocket', 'setTimeout', 'setInterval', 'setImmediate', 'console', 'require'].map(
+          (name) => ({ name, message: 'a pure package does no I/O and reads no ambient state: take it as a parameter' }),
+        ),
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'a pure package takes the time as a parameter' },
+        { object: 'Math', property: 'random', message: 'a pure package takes random bytes from its caller' },
+      ],
+      'no-restricted-syntax': ['error', { selector: 'ImportExpression', message: 'a pure package loads no code at run time' }],
+    },
+  },
+  {
     // Tests build malformed reports on purpose, and hand async callbacks to polling helpers.
     files: ['**/test/**/*.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/require-await': 'off' },
@@ -53,5 +75,10 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import type { SandboxReport } from '@airlock/core';
 import { connectDocker } from '@airlock/sandbox';
 import {
+  analyzeLocalPackage,
   controlRun,
   DEFAULT_THRESHOLDS,
   learnBaseline,
@@ -66,11 +67,16 @@ export async function baselineLearnCommand(corpora: string[], opts: LearnOptions
   const newest = runs.reduce((a, b) => (a.report.createdAt >= b.report.createdAt ? a : b));
   let control: ControlRun | null = null;
   try {
-    control = await controlRun(newest.report.sandbox.imageInputsHash, ecosystem, {
-      docker: connectDocker(),
-      artifactsRoot: opts.artifacts,
-      ...(opts.controlCache ? { controlCacheDir: opts.controlCache } : {}),
-    });
+    control = await controlRun(
+      newest.report.sandbox.imageInputsHash,
+      ecosystem,
+      {
+        docker: connectDocker(),
+        artifactsRoot: opts.artifacts,
+        ...(opts.controlCache ? { controlCacheDir: opts.controlCache } : {}),
+      },
+      analyzeLocalPackage,
+    );
   } catch (err) {
     process.stderr.write(`airlock: control run failed, recorded as missing: ${(err as Error).message}\n`);
   }

@@ -1,11 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
-import type Docker from 'dockerode';
 import { nanoid } from 'nanoid';
 import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
 import { buildReport, honeytokenFindings, TraceSummarizer, type PhaseSummary } from '@airlock/report';
 import { fetchNpmTree, fetchNpmVersionDocument, fetchPypiPackage, type FetchNpmOptions, type FetchPypiOptions } from '@airlock/registry';
-import { scoreReport, type Baseline } from '@airlock/scoring';
+import { scoreReport } from '@airlock/scoring';
 import {
   checkManifestConfusion,
   checkTyposquat,
@@ -24,31 +23,11 @@ import {
   preparePackageArchive,
   runSandbox,
   type PreparedArchive,
-  type SandboxLimits,
 } from '@airlock/sandbox';
 import { StraceParser } from '@airlock/strace';
 import { scoringBaseline } from './baseline.js';
-import { policySignals, type SignalPolicy } from './signal-policy.js';
-
-export interface AnalyzeOptions {
-  docker: Docker;
-  /** Host folder under which each analysis keeps its raw artifacts (`<dir>/<id>/`). */
-  artifactsRoot: string;
-  timeoutsMs?: Partial<Record<PhaseName, number>>;
-  limits?: SandboxLimits;
-  signal?: AbortSignal;
-  log?: (message: string, fields?: Record<string, unknown>) => void;
-  /** Score with exactly this baseline; default: the learned file plus the image's control run (./baseline.ts). */
-  baseline?: Baseline;
-  /** Where control runs are cached per image inputs-hash; default `~/.cache/airlock` (AIRLOCK_CACHE_DIR). */
-  controlCacheDir?: string;
-  /** Internal namespaces (dependency confusion) and a known-malicious OSV feed (./signal-policy.ts). */
-  signalPolicy?: SignalPolicy;
-  /** The report of the previous version of the same package: what an update newly does scores. */
-  previousReport?: SandboxReport;
-  /** false: never run the CI-profile second pass (default: when the first run is quiet and the code reads CI variables). */
-  ciProfile?: boolean;
-}
+import type { AnalyzeOptions } from './options.js';
+import { policySignals } from './signal-policy.js';
 
 /** A local package (npm tarball or folder, Python sdist or wheel) through the sandbox, to its report. */
 export async function analyzeLocalPackage(path: string, options: AnalyzeOptions): Promise<SandboxReport> {
@@ -198,7 +177,7 @@ async function runOnce(
   if (run.network) artifacts['network.jsonl'] = run.network.logPath;
   const staticSignals = [...staticSignalsOf(archive), ...extraSignals];
   const report = buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts, staticSignals });
-  const baseline = options.baseline ?? (await scoringBaseline(report, options));
+  const baseline = options.baseline ?? (await scoringBaseline(report, options, analyzeLocalPackage));
   return { ...report, verdict: scoreReport(report, { baseline, ...(options.previousReport ? { previous: options.previousReport } : {}) }) };
 }
 
@@ -210,7 +189,7 @@ async function runOnce(
 export async function rescoreReport(stored: SandboxReport, options: Omit<AnalyzeOptions, 'previousReport'>): Promise<SandboxReport> {
   // The honeytoken findings come from detection code too: found again from the planted values.
   const report = { ...stored, honeytokens: honeytokenFindings(stored.honeytokens.planted, stored.sensitiveFiles, stored.network) };
-  const baseline = options.baseline ?? (await scoringBaseline(report, options));
+  const baseline = options.baseline ?? (await scoringBaseline(report, options, analyzeLocalPackage));
   return { ...report, verdict: scoreReport(report, { baseline }) };
 }
 

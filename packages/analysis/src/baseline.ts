@@ -29,7 +29,10 @@ import {
   type Baseline,
   type BaselineFile,
 } from '@airlock/scoring';
-import { analyzeLocalPackage, type AnalyzeOptions } from './analyze.js';
+import type { AnalyzeOptions } from './options.js';
+
+/** Runs a local package folder through the pipeline; the pipeline passes itself in, so this file does not import it. */
+export type RunLocalPackage = (dir: string, options: AnalyzeOptions) => Promise<SandboxReport>;
 
 /** What `airlock baseline learn` needs from the scorer, re-exported so the CLI depends on the pipeline only. */
 export {
@@ -85,7 +88,7 @@ const pending = new Map<string, Promise<ControlRun>>();
  * The control run of `ecosystem` in the image with this inputs-hash: from the cache, else run now (one
  * at a time per key in this process) and cached. The cache file is written atomically.
  */
-export function controlRun(inputsHash: string, ecosystem: Ecosystem, options: AnalyzeOptions): Promise<ControlRun> {
+export function controlRun(inputsHash: string, ecosystem: Ecosystem, options: AnalyzeOptions, run: RunLocalPackage): Promise<ControlRun> {
   // An image without the inputs-hash label cannot be told apart from the next one: never cache for it.
   if (!/^[0-9a-f]{16,}$/.test(inputsHash))
     return Promise.reject(new Error(`the image has no inputs-hash label (${inputsHash || 'empty'}); no control run is cached for it`));
@@ -99,7 +102,7 @@ export function controlRun(inputsHash: string, ecosystem: Ecosystem, options: An
       const data = JSON.parse(readFileSync(file, 'utf8')) as ControlRun;
       if (data.format === 'airlock-control/1' && data.inputsHash === inputsHash) return data;
     }
-    const report = await runEmptyPackage(ecosystem, options);
+    const report = await runEmptyPackage(ecosystem, options, run);
     const install = report.phases.find((p) => p.name === 'install');
     if (!install || install.status !== 'completed' || install.exitCode !== 0)
       throw new Error(
@@ -130,7 +133,7 @@ export function controlRun(inputsHash: string, ecosystem: Ecosystem, options: An
 }
 
 /** An empty package through the same pipeline, scored against nothing (it is the thing subtracted). */
-async function runEmptyPackage(ecosystem: Ecosystem, options: AnalyzeOptions): Promise<SandboxReport> {
+async function runEmptyPackage(ecosystem: Ecosystem, options: AnalyzeOptions, run: RunLocalPackage): Promise<SandboxReport> {
   const dir = mkdtempSync(join(tmpdir(), 'airlock-control-'));
   try {
     if (ecosystem === 'npm') {
@@ -149,7 +152,7 @@ async function runEmptyPackage(ecosystem: Ecosystem, options: AnalyzeOptions): P
       );
     }
     options.log?.('control run', { ecosystem });
-    return await analyzeLocalPackage(dir, { ...options, baseline: emptyBaseline() });
+    return await run(dir, { ...options, baseline: emptyBaseline() });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -160,11 +163,11 @@ async function runEmptyPackage(ecosystem: Ecosystem, options: AnalyzeOptions): P
  * A failed control run is logged and left out (the learned baseline still applies) rather than failing
  * the scan: it only removes noise, never evidence.
  */
-export async function scoringBaseline(report: SandboxReport, options: AnalyzeOptions): Promise<Baseline> {
+export async function scoringBaseline(report: SandboxReport, options: AnalyzeOptions, run: RunLocalPackage): Promise<Baseline> {
   const ecosystem = report.package.ecosystem;
   const base = learnedBaseline(ecosystem);
   try {
-    const control = await controlRun(report.sandbox.imageInputsHash, ecosystem, options);
+    const control = await controlRun(report.sandbox.imageInputsHash, ecosystem, options, run);
     return mergeBaselines(base, control.baseline);
   } catch (err) {
     options.log?.('control run failed; scoring with the learned baseline only', { error: (err as Error).message });

@@ -1,0 +1,26 @@
+import type Docker from 'dockerode';
+import type { PhaseName, SandboxReport } from '@airlock/core';
+import type { SandboxLimits } from '@airlock/sandbox';
+import type { Baseline } from '@airlock/scoring';
+import type { SignalPolicy } from './signal-policy.js';
+
+/** How one analysis runs: where, with which limits and baseline. Shared by the pipeline and the control run. */
+export interface AnalyzeOptions {
+  docker: Docker;
+  /** Host folder under which each analysis keeps its raw artifacts (`<dir>/<id>/`). */
+  artifactsRoot: string;
+  timeoutsMs?: Partial<Record<PhaseName, number>>;
+  limits?: SandboxLimits;
+  signal?: AbortSignal;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Score with exactly this baseline; default: the learned file plus the image's control run (./baseline.ts). */
+  baseline?: Baseline;
+  /** Where control runs are cached per image inputs-hash; default `~/.cache/airlock` (AIRLOCK_CACHE_DIR). */
+  controlCacheDir?: string;
+  /** Internal namespaces (dependency confusion) and a known-malicious OSV feed (./signal-policy.ts). */
+  signalPolicy?: SignalPolicy;
+  /** The report of the previous version of the same package: what an update newly does scores. */
+  previousReport?: SandboxReport;
+  /** false: never run the CI-profile second pass (default: when the first run is quiet and the code reads CI variables). */
+  ciProfile?: boolean;
+}
