@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
-export const REPORT_SCHEMA_PATH = fileURLToPath(new URL('../../packages/core/schema/report.schema.json', import.meta.url));
+const REPORT_SCHEMA_PATH = fileURLToPath(new URL('../../packages/core/schema/report.schema.json', import.meta.url));
 export const reportSchema = JSON.parse(readFileSync(REPORT_SCHEMA_PATH, 'utf8')) as {
   $id: string;
   properties: { reportVersion: { const: string } };

@@ -5,7 +5,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
-export class ApiProblem extends Error {
+class ApiProblem extends Error {
   constructor(
     readonly status: number,
     readonly type: string,

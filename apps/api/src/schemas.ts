@@ -82,7 +82,7 @@ export const CreateOrganization = z
   .strict()
   .openapi('CreateOrganization');
 
-export const VerdictSummary = z
+const VerdictSummary = z
   .object({
     verdict: z.enum(['malicious', 'suspicious', 'benign']),
     score: z.number(),
@@ -116,7 +116,7 @@ export const Problem = z
   .openapi('Problem');
 
 /** Each rescan runs every package again in the sandbox: more often than this only burns workers. */
-export const MIN_RESCAN_INTERVAL_MS = 5 * 60 * 1000;
+const MIN_RESCAN_INTERVAL_MS = 5 * 60 * 1000;
 
 /** `daily` / `every:6h` / `cron:0 3 * * *` -> a BullMQ repeat. */
 export function parseSchedule(text: string): { pattern?: string; everyMs?: number } {

@@ -28,11 +28,6 @@ export class InventoryError extends Error {
   }
 }
 
-/** Human name of a format, for messages. */
-export function formatLabel(format: InventoryFormat): string {
-  return LABELS[format];
-}
-
 /** 1-based line of a character offset. */
 export function lineAt(text: string, offset: number): number {
   let line = 1;

@@ -5,11 +5,6 @@ import { normalizePypiName } from '@airlock/static-signals';
 /** PEP 503 normalisation, the one rule static-signals defines. */
 export { normalizePypiName };
 
-/** PEP 508 project name. */
-export function isPypiName(name: string): boolean {
-  return /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(name);
-}
-
 /** PEP 440 public/local version (the spec's own permissive pattern), no wildcards. */
 const PEP440 =
   /^v?(?:\d+!)?\d+(?:\.\d+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$/i;

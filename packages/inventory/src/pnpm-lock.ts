@@ -81,7 +81,7 @@ function isTrue(value: unknown): boolean {
 }
 
 /** `name@1.0.0(peer@1)`, `/name@1.0.0`, `/@scope/name/1.0.0_peer@1` -> name and the version before any peer suffix. */
-export function parseKey(key: string): { name: string; version: string } | undefined {
+function parseKey(key: string): { name: string; version: string } | undefined {
   const k = key.startsWith('/') ? key.slice(1) : key;
   const paren = k.indexOf('(');
   const bare = paren === -1 ? k : k.slice(0, paren);

@@ -19,7 +19,7 @@ interface LogicalLine {
 }
 
 /** Joins `\` continuations and drops comments (`#` at the start or after whitespace; `#egg=` in URLs stays). */
-export function logicalLines(text: string): LogicalLine[] {
+function logicalLines(text: string): LogicalLine[] {
   const out: LogicalLine[] = [];
   const raw = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   for (let i = 0; i < raw.length; i++) {

@@ -55,7 +55,7 @@ const phase = (name: PhaseName, exitCode: number): PhaseResult => ({
 });
 
 /** Network records in the fake internet's shape (copied from a recorded network.jsonl). */
-export const NETWORK_RECORDS: NetworkRecord[] = [
+const NETWORK_RECORDS: NetworkRecord[] = [
   {
     kind: 'tcp',
     time: 1795487738.71,

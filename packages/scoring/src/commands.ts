@@ -12,7 +12,7 @@ export function programName(path: string): string {
 
 export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'busybox']);
 export const INTERPRETERS: ReadonlySet<string> = new Set(['python', 'python2', 'python3', 'perl', 'ruby', 'php', 'node', 'bun', 'deno']);
-export const NETWORK_TOOLS: ReadonlySet<string> = new Set([
+const NETWORK_TOOLS: ReadonlySet<string> = new Set([
   'curl',
   'wget',
   'nc',

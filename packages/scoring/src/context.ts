@@ -110,7 +110,7 @@ export function hit(rule: RuleId, explanation: string, evidence: EvidenceRef[]):
   };
 }
 
-export const MAX_EVIDENCE = 10;
+const MAX_EVIDENCE = 10;
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();

@@ -8,7 +8,7 @@ export function toFields(record: object): string[] {
   return Object.entries(record).flatMap(([field, value]) => (value === undefined ? [] : [field, JSON.stringify(value)]));
 }
 
-export function fromFields<T>(fields: Record<string, string>): T | null {
+function fromFields<T>(fields: Record<string, string>): T | null {
   if (Object.keys(fields).length === 0) return null;
   return Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, JSON.parse(value)])) as T;
 }

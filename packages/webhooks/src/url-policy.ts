@@ -15,7 +15,7 @@ function refuse(url: string, why: string, cause?: unknown): never {
 }
 
 /** The host as the network sees it: IPv6 without brackets, domains without the trailing root dot. */
-export function bareHost(url: URL): string {
+function bareHost(url: URL): string {
   const host = url.hostname;
   return host.startsWith('[') ? host.slice(1, -1) : host.replace(/\.$/, '');
 }

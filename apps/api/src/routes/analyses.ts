@@ -16,7 +16,7 @@ import { parse } from '../validate.js';
 
 const ARCHIVE_TYPES = ['application/octet-stream', 'application/gzip', 'application/x-gzip', 'application/zip', 'application/x-tar'];
 
-export function analysisView(a: AnalysisRecord) {
+function analysisView(a: AnalysisRecord) {
   const { runKey: _runKey, orgId: _orgId, reportId, ...rest } = a;
   const links: Record<string, string> = { self: `/v1/analyses/${a.id}` };
   if (reportId) {

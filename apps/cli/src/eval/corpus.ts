@@ -44,7 +44,6 @@ export function loadCorpus(path: string): Sample[] {
 }
 
 export type Split = 'train' | 'test' | 'all';
-export const SPLITS: readonly Split[] = ['train', 'test', 'all'];
 
 /**
  * The split rule, written into every learned baseline's provenance: the first byte of

@@ -21,7 +21,7 @@ export interface RunnerOptions {
   onResult?: (result: EvalResult) => void;
 }
 
-export const TIMEOUTS_MS = { install: 120_000, import: 30_000 } as const;
+const TIMEOUTS_MS = { install: 120_000, import: 30_000 } as const;
 
 /** Runs the samples not yet in `opts.out`; returns the results of `samples`, in their order (resumed ones included). */
 export async function runSamples(samples: readonly Sample[], opts: RunnerOptions): Promise<EvalResult[]> {
@@ -69,7 +69,7 @@ function verdictFields(report: SandboxReport): Pick<EvalResult, 'verdict' | 'sco
   return { verdict: verdict.verdict, score: verdict.score, reasons: verdict.reasons.slice(0, 3).map((r) => r.rule) };
 }
 
-export function readResults(path: string): Map<string, EvalResult> {
+function readResults(path: string): Map<string, EvalResult> {
   const results = new Map<string, EvalResult>();
   if (existsSync(path)) for (const r of (JSON.parse(readFileSync(path, 'utf8')) as { results: EvalResult[] }).results) results.set(r.id, r);
   return results;

@@ -14,7 +14,7 @@ const PROBE_PATHS =
  * Probes made by package code: VM-detection programs, commands and refused reads naming container tells,
  * and reads or existence checks of them (`fs.existsSync('/.dockerenv')`, `/proc/1/cgroup`, `os.uptime()`).
  */
-export function sandboxProbes(context: ScoringContext): EvidenceRef[] {
+function sandboxProbes(context: ScoringContext): EvidenceRef[] {
   const out: EvidenceRef[] = [];
   context.report.processes.forEach((p, index) => {
     if (!context.isPackageCode(p.attribution)) return;

@@ -197,7 +197,7 @@ export function githubApiWithToken(context: ScoringContext): RuleHit[] {
 const COLLECTOR =
   /(?:^|\.)(?:burpcollaborator\.net|oastify\.com|interact\.sh|oast\.(?:pro|live|site|online|fun|me)|pipedream\.(?:net|com)|webhook\.site|requestbin\.(?:net|com)|requestcatcher\.com|canarytokens\.com|dnslog\.cn|ceye\.io|beeceptor\.com|hookbin\.com|postb\.in)$/i;
 
-export function isCollectorHost(host: string): boolean {
+function isCollectorHost(host: string): boolean {
   return COLLECTOR.test(host.replace(/\.$/, ''));
 }
 

@@ -11,13 +11,13 @@ import { hit, type ScoringContext } from '../context.js';
 import type { EvidenceRef, RuleHit } from '../types.js';
 
 /** What a report shows a package doing, as comparable keys. */
-export interface BehaviourKeys {
+interface BehaviourKeys {
   hosts: Set<string>;
   sensitive: Set<string>;
   programs: Set<string>;
 }
 
-export function behaviourKeys(report: SandboxReport): BehaviourKeys {
+function behaviourKeys(report: SandboxReport): BehaviourKeys {
   const hosts = new Set<string>();
   for (const d of report.network.dns) hosts.add(d.qname.toLowerCase().replace(/\.$/, ''));
   for (const r of [...report.network.tcp, ...report.network.udp]) {
