@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs gVisor's runsc (Debian trixie's build, binary only) and registers it with Docker as the
-# runtime `airlock-runsc`, which records every container's syscalls from the gVisor Sentry into
+# runtimes `airlock-runsc` (selected syscalls) and `airlock-runsc-all` (every syscall). Both record each
+# container's syscalls, as seen by the gVisor Sentry, into
 #   /var/lib/airlock/gvisor-logs/<full container id>/runsc.log.<yyyymmdd-hhmmss.uuuuuu>.boot.txt
 # on the host (outside anything the container can see). Idempotent; needs root.
 #
@@ -10,7 +11,7 @@
 #                                                the container id from the shim's --log path and adds
 #                                                --debug-log=<log root>/<id>/ (runsc 20240729 has no %ID%
 #                                                in --debug-log, only %TIMESTAMP%, %COMMAND%)
-#   /etc/docker/daemon.json                      runtimes.airlock-runsc {path, runtimeArgs}, merged in;
+#   /etc/docker/daemon.json                      runtimes.airlock-runsc{,-all} {path, runtimeArgs}, merged in;
 #                                                every other key and runtime is kept
 # Environment:
 #   DEBIAN_MIRROR        default http://deb.debian.org/debian
@@ -25,7 +26,6 @@ BIN_SHA256="ce52e04038baa76d6069afae5fc1bee60c153bbf0276f2c3c25506553526f38f"   
 PREFIX=/usr/local/lib/airlock/gvisor
 LOG_ROOT="${AIRLOCK_GVISOR_LOGS:-/var/lib/airlock/gvisor-logs}"
 DAEMON_JSON="${DOCKER_DAEMON_JSON:-/etc/docker/daemon.json}"
-RUNTIME_NAME=airlock-runsc
 
 # Flags for every runsc invocation (Docker puts runtimeArgs before the shim's own flags):
 #   --platform=systrap     (kvm hangs on these machines)
@@ -33,16 +33,41 @@ RUNTIME_NAME=airlock-runsc
 #                          namespace joined with NetworkMode container:<id>
 #   --overlay2=none        writes land in the real container rootfs, so `docker diff`/`docker cp` see them
 #                          (the default root:self keeps them in a gVisor filestore file that Docker cannot read)
-#   --strace ...           the Sentry logs every syscall (E/X lines) into the boot debug log
+#   --strace ...           the Sentry logs syscalls (E/X lines) into the boot debug log; data blobs (write/read
+#                          buffers, sendmsg/recvmsg iovecs; not sendto/recvfrom, which show only the pointer)
+#                          are cut at 4096 bytes, as the runner's `strace -s 4096` cuts strings
+#   --debug                debug-level Sentry lines too: signal deliveries ("Signal 9, PID: 3, TID: 3, ...:
+#                          terminating thread group"), task exits, thread renames, exec start/wait with status
+#                          (about +3% log volume)
+#   --debug-log-format=json  one JSON object a line ({"msg","level","time"}): a path or comm holding a newline
+#                          cannot split or forge a line, as it can in the text format (paths are printed raw)
 #   --debug-command=boot   only the sandbox (boot) writes a debug log file: no create/start/state/kill/... files
 RUNTIME_ARGS=(
   --platform=systrap
   --network=host
   --overlay2=none
   --strace
-  --strace-log-size=1024
+  --strace-log-size=4096
+  --debug
+  --debug-log-format=json
   --debug-command=boot
 )
+# airlock-runsc traces what sandbox-images/npm/runner/bin/airlock-phase traces (%process, file, %network,
+# set*id, ptrace) plus a few sandbox-escape calls; airlock-runsc-all traces every syscall (about 20x the log).
+# runsc refuses to start the sandbox on an unknown name (this build lacks openat2 and pidfd_getfd).
+TRACED_SYSCALLS="execve,execveat,fork,vfork,clone,clone3,exit,exit_group,wait4,waitid,kill,tkill,tgkill,\
+rt_sigqueueinfo,rt_tgsigqueueinfo,pidfd_open,pidfd_send_signal,\
+open,openat,creat,stat,lstat,newfstatat,statx,access,faccessat,faccessat2,unlink,unlinkat,rename,renameat,\
+renameat2,chmod,fchmod,fchmodat,chown,fchown,lchown,fchownat,symlink,symlinkat,link,linkat,mkdir,mkdirat,rmdir,\
+truncate,ftruncate,chdir,fchdir,getdents64,\
+socket,socketpair,bind,listen,accept,accept4,connect,getsockname,getpeername,sendto,recvfrom,sendmsg,recvmsg,\
+sendmmsg,recvmmsg,shutdown,setsockopt,getsockopt,\
+setuid,setgid,setreuid,setregid,setresuid,setresgid,ptrace,prctl,mount,memfd_create,process_vm_readv,process_vm_writev"
+RUNTIMES=(airlock-runsc airlock-runsc-all)
+runtime_args() { # runtime_args NAME: the runtimeArgs of that runtime, one a line
+  printf '%s\n' "${RUNTIME_ARGS[@]}"
+  case "$1" in airlock-runsc) printf '%s\n' "--strace-syscalls=$TRACED_SYSCALLS" ;; esac
+}
 
 say() { printf '== %s\n' "$*"; }
 [ "$(id -u)" -eq 0 ] || { echo "install-gvisor.sh: needs root" >&2; exit 1; }
@@ -80,7 +105,7 @@ install -d -m 0700 "$LOG_ROOT"
 wrapper="$(cat <<EOF
 #!/bin/sh
 # Written by scripts/install-gvisor.sh. Docker's runc shim calls this as
-#   runsc-airlock <runtimeArgs> --root R --log /run/containerd/io.containerd.runtime.v2.task/moby/<id>/log.json
+#   runsc-airlock <runtimeArgs> --root R --log .../io.containerd.runtime.v2.task/moby/<id>/log.json
 #                 --log-format json <command> ... <id>
 # It adds --debug-log=$LOG_ROOT/<id>/ so the sandbox's boot log (with the strace lines) is per container.
 runsc=$PREFIX/runsc
@@ -106,60 +131,106 @@ if [ "$(cat "$PREFIX/runsc-airlock" 2>/dev/null || true)" != "$wrapper" ]; then
   say "wrote $PREFIX/runsc-airlock"
 fi
 
-# --- 3. register the runtime with Docker --------------------------------------------------------
+# --- 3. register the runtimes with Docker -------------------------------------------------------
+# The merge script gets: FILE, then per runtime "@runtime" NAME PATH ARG...; it keeps every other key
+# and runtime, exits 3 when the file already says exactly this.
 install -d -m 0755 "$(dirname "$DAEMON_JSON")"
 merge_js='
 const fs = require("fs");
-const [file, name, path, ...args] = process.argv.slice(1);
+const [file, ...rest] = process.argv.slice(1);
 let before = "";
 try { before = fs.readFileSync(file, "utf8"); } catch (e) { if (e.code !== "ENOENT") throw e; }
 const config = before.trim() ? JSON.parse(before) : {};
 config.runtimes = config.runtimes || {};
-config.runtimes[name] = { path, runtimeArgs: args };
-const after = JSON.stringify(config, null, 2) + "\n";
-if (after === before) process.exit(3);
-fs.writeFileSync(file + ".airlock-tmp", after);
+let cur = null;
+for (let i = 0; i < rest.length; i++) {
+  if (rest[i] === "@runtime") { cur = { path: rest[i + 2], runtimeArgs: [] }; config.runtimes[rest[i + 1]] = cur; i += 2; }
+  else cur.runtimeArgs.push(rest[i]);
+}
+if (JSON.stringify(config) === JSON.stringify(before.trim() ? JSON.parse(before) : null)) process.exit(3);
+fs.writeFileSync(file + ".airlock-tmp", JSON.stringify(config, null, 2) + "\n");
 fs.renameSync(file + ".airlock-tmp", file);
 '
 merge_py='
 import json, os, sys
-file, name, path, *args = sys.argv[1:]
+file, rest = sys.argv[1], sys.argv[2:]
 try:
     before = open(file).read()
 except FileNotFoundError:
     before = ""
+old = json.loads(before) if before.strip() else None
 config = json.loads(before) if before.strip() else {}
-config.setdefault("runtimes", {})[name] = {"path": path, "runtimeArgs": args}
-after = json.dumps(config, indent=2) + "\n"
-if after == before:
+runtimes = config.setdefault("runtimes", {})
+i = 0
+while i < len(rest):
+    if rest[i] == "@runtime":
+        cur = {"path": rest[i + 2], "runtimeArgs": []}
+        runtimes[rest[i + 1]] = cur
+        i += 3
+    else:
+        cur["runtimeArgs"].append(rest[i])
+        i += 1
+if config == old:
     sys.exit(3)
-open(file + ".airlock-tmp", "w").write(after)
+with open(file + ".airlock-tmp", "w") as f:
+    f.write(json.dumps(config, indent=2) + "\n")
 os.replace(file + ".airlock-tmp", file)
 '
+merge_args=()
+for name in "${RUNTIMES[@]}"; do
+  merge_args+=(@runtime "$name" "$PREFIX/runsc-airlock")
+  while IFS= read -r a; do merge_args+=("$a"); done < <(runtime_args "$name")
+done
 set +e
 if command -v node >/dev/null; then
-  node -e "$merge_js" "$DAEMON_JSON" "$RUNTIME_NAME" "$PREFIX/runsc-airlock" "${RUNTIME_ARGS[@]}"
+  node -e "$merge_js" "$DAEMON_JSON" "${merge_args[@]}"
 else
-  python3 -c "$merge_py" "$DAEMON_JSON" "$RUNTIME_NAME" "$PREFIX/runsc-airlock" "${RUNTIME_ARGS[@]}"
+  python3 -c "$merge_py" "$DAEMON_JSON" "${merge_args[@]}"
 fi
 rc=$?
 set -e
 case "$rc" in
-  0) changed=1; say "registered runtime $RUNTIME_NAME in $DAEMON_JSON" ;;
+  0) changed=1; say "registered runtimes ${RUNTIMES[*]} in $DAEMON_JSON" ;;
   3) changed="" ;;
   *) echo "install-gvisor.sh: could not update $DAEMON_JSON" >&2; exit 1 ;;
 esac
 
 pid="$(pidof dockerd || true)"
 if [ -z "$pid" ]; then
-  say "dockerd is not running; $RUNTIME_NAME will be available when it starts"
+  say "dockerd is not running; ${RUNTIMES[*]} will be available when it starts"
   exit 0
 fi
-runtime_listed() { docker info --format '{{json .Runtimes}}' 2>/dev/null | grep -q "\"$RUNTIME_NAME\""; }
-if [ -n "$changed" ] || ! runtime_listed; then
+# True when the running dockerd has our runtimes with exactly the path and runtimeArgs of daemon.json.
+check_js='
+const fs = require("fs");
+const [file, live, ...names] = process.argv.slice(1);
+const want = JSON.parse(fs.readFileSync(file, "utf8")).runtimes || {};
+const have = JSON.parse(live) || {};
+const same = (a, b) => a && b && a.path === b.path && JSON.stringify(a.runtimeArgs || []) === JSON.stringify(b.runtimeArgs || []);
+process.exit(names.every((n) => same(want[n], have[n])) ? 0 : 1);
+'
+check_py='
+import json, sys
+file, live, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+want = json.load(open(file)).get("runtimes", {})
+have = json.loads(live) or {}
+same = lambda a, b: bool(a) and bool(b) and a.get("path") == b.get("path") and (a.get("runtimeArgs") or []) == (b.get("runtimeArgs") or [])
+sys.exit(0 if all(same(want.get(n), have.get(n)) for n in names) else 1)
+'
+runtimes_listed() {
+  local live
+  live="$(docker info --format '{{json .Runtimes}}' 2>/dev/null)" || return 1
+  if command -v node >/dev/null; then
+    node -e "$check_js" "$DAEMON_JSON" "$live" "${RUNTIMES[@]}"
+  else
+    python3 -c "$check_py" "$DAEMON_JSON" "$live" "${RUNTIMES[@]}"
+  fi
+}
+if [ -n "$changed" ] || ! runtimes_listed; then
   say "reloading dockerd (SIGHUP)"
+  # shellcheck disable=SC2086 # pidof may print several pids
   kill -HUP $pid
 fi
-for _ in $(seq 1 100); do runtime_listed && break; sleep 0.2; done
-runtime_listed || { echo "install-gvisor.sh: dockerd does not list $RUNTIME_NAME; see the dockerd log" >&2; exit 1; }
-say "docker runtime $RUNTIME_NAME ready (runsc $("$PREFIX/runsc" --version | sed -n '1s/^runsc version //p'))"
+for _ in $(seq 1 100); do runtimes_listed && break; sleep 0.2; done
+runtimes_listed || { echo "install-gvisor.sh: dockerd does not list ${RUNTIMES[*]}; see the dockerd log" >&2; exit 1; }
+say "docker runtimes ${RUNTIMES[*]} ready (runsc $("$PREFIX/runsc" --version | sed -n '1s/^runsc version //p'))"

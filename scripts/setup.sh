@@ -38,6 +38,10 @@ if ! docker info >/dev/null 2>&1; then
 fi
 docker info --format 'engine {{.ServerVersion}}, storage {{.Driver}}, cgroup v{{.CgroupVersion}}'
 
+say "gVisor (runsc) for the analysis containers"
+# Registers the runtimes airlock-runsc{,-all} (scripts/install-gvisor.sh) and reloads a running dockerd.
+bash scripts/install-gvisor.sh
+
 say "Redis"
 if ! (command -v redis-cli >/dev/null 2>&1 && redis-cli -p "${REDIS_PORT:-6379}" ping 2>/dev/null | grep -q PONG); then
   need_pkgs redis-server
