@@ -70,6 +70,7 @@ export async function baselineLearnCommand(corpora: string[], opts: LearnOptions
     control = await controlRun(
       newest.report.sandbox.imageInputsHash,
       ecosystem,
+      newest.report.sandbox.tracer ?? 'strace',
       {
         docker: connectDocker(),
         artifactsRoot: opts.artifacts,

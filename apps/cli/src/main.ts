@@ -1,12 +1,20 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AirlockError } from '@airlock/core';
+import { RUNTIME_NAMES, runtimeFromSetting } from '@airlock/sandbox';
 import { scanCommand } from './scan-command.js';
 import { imagesBuildCommand } from './images-command.js';
 import { evalCommand } from './eval/eval-command.js';
 import { baselineLearnCommand } from './baseline-command.js';
 import { EXIT } from './exit-codes.js';
 import { statusCommand, submitCommand } from './service-commands.js';
+
+/** `--runtime`: gVisor unless asked otherwise (runc: strace inside the container, a record the package can alter). */
+function runtimeOption(): Option {
+  return new Option('--runtime <runtime>', 'container runtime: gvisor (record taken on the host) or runc (strace inside; alterable)')
+    .choices([...RUNTIME_NAMES])
+    .default(runtimeFromSetting(process.env.AIRLOCK_RUNTIME), 'AIRLOCK_RUNTIME, else gvisor');
+}
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -52,6 +60,7 @@ program
   )
   .option('--pypi-index <url>', 'PyPI index for pypi: targets (JSON API or PEP 691 simple API)', process.env.AIRLOCK_PYPI_INDEX)
   .option('--wheel', 'pypi: targets: analyse the pure-Python wheel instead of the sdist')
+  .addOption(runtimeOption())
   .action(async (path: string, opts) => {
     process.exitCode = await scanCommand(path, opts);
   });
@@ -71,6 +80,7 @@ program
       .default('test'),
   )
   .option('--rescore', 'score the kept reports of samples already in --out again (current scorer and baseline; nothing is run again)')
+  .addOption(runtimeOption())
   .action(async (corpora: string[], opts) => {
     process.exitCode = await evalCommand(corpora, opts);
   });

@@ -2,7 +2,7 @@ import { signalPolicyFromSettings, analyzeLocalPackage, analyzeNpmSpec, analyzeP
 import { renderReportText } from '@airlock/report';
 import { readFile } from 'node:fs/promises';
 import { AirlockError, type SandboxReport } from '@airlock/core';
-import { connectDocker } from '@airlock/sandbox';
+import { connectDocker, type RuntimeName } from '@airlock/sandbox';
 import { loadNpmrc } from '@airlock/registry';
 import { EXIT } from './exit-codes.js';
 import { createLogger } from './logger.js';
@@ -27,6 +27,8 @@ export interface ScanOptions {
   /** `pypi:` targets: analyse the pure-Python wheel instead of the sdist. */
   wheel?: boolean;
   failOn: 'malicious' | 'suspicious';
+  /** gVisor (default) or runc. */
+  runtime?: RuntimeName;
 }
 
 /** `airlock scan`: one package through the sandbox, report printed. Ctrl-C removes the container. */
@@ -49,6 +51,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       ...(opts.previous ? { previousReport: await readReport(opts.previous) } : {}),
       docker: connectDocker(),
       artifactsRoot: opts.artifacts,
+      ...(opts.runtime ? { runtime: opts.runtime } : {}),
       timeoutsMs: { install: opts.installTimeout * 1000, import: opts.importTimeout * 1000 },
       signal: controller.signal,
       log: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),

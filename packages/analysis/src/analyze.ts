@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
 import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
 import { buildReport, honeytokenFindings, TraceSummarizer, type PhaseSummary } from '@airlock/report';
@@ -24,7 +24,7 @@ import {
   runSandbox,
   type PreparedArchive,
 } from '@airlock/sandbox';
-import { StraceParser } from '@airlock/strace';
+import { recordReader, type RecordFormat } from '@airlock/strace';
 import { scoringBaseline } from './baseline.js';
 import type { AnalyzeOptions } from './options.js';
 import { policySignals } from './signal-policy.js';
@@ -163,6 +163,7 @@ async function runOnce(
     profile,
     ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.runtime ? { runtime: options.runtime } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
@@ -171,8 +172,8 @@ async function runOnce(
   for (const phase of PHASES) {
     const file = run.traceFiles[phase];
     if (!file) continue;
-    artifacts[`${phase}.strace`] = file.path;
-    traces[phase] = await summarizeTraceFile(file.path, phase, archive.identity.name);
+    artifacts[basename(file.path)] = file.path;
+    traces[phase] = await summarizeTraceFile(file.path, file.format, phase, archive.identity.name);
   }
   if (run.network) artifacts['network.jsonl'] = run.network.logPath;
   const staticSignals = [...staticSignalsOf(archive), ...extraSignals];
@@ -193,9 +194,9 @@ export async function rescoreReport(stored: SandboxReport, options: Omit<Analyze
   return { ...report, verdict: scoreReport(report, { baseline }) };
 }
 
-/** Streams a raw trace through the parser and the summarizer; memory stays flat whatever its size. */
-async function summarizeTraceFile(path: string, phase: PhaseName, packageName: string) {
-  const parser = new StraceParser();
+/** Streams a raw record through its reader and the summarizer; memory stays flat whatever its size. */
+async function summarizeTraceFile(path: string, format: RecordFormat, phase: PhaseName, packageName: string) {
+  const parser = recordReader(format);
   const summarizer = new TraceSummarizer(phase, packageName);
   for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
     for (const event of parser.push(chunk as string)) summarizer.add(event);

@@ -88,12 +88,19 @@ const pending = new Map<string, Promise<ControlRun>>();
  * The control run of `ecosystem` in the image with this inputs-hash: from the cache, else run now (one
  * at a time per key in this process) and cached. The cache file is written atomically.
  */
-export function controlRun(inputsHash: string, ecosystem: Ecosystem, options: AnalyzeOptions, run: RunLocalPackage): Promise<ControlRun> {
+export function controlRun(
+  inputsHash: string,
+  ecosystem: Ecosystem,
+  tracer: SandboxReport['sandbox']['tracer'],
+  options: AnalyzeOptions,
+  run: RunLocalPackage,
+): Promise<ControlRun> {
   // An image without the inputs-hash label cannot be told apart from the next one: never cache for it.
   if (!/^[0-9a-f]{16,}$/.test(inputsHash))
     return Promise.reject(new Error(`the image has no inputs-hash label (${inputsHash || 'empty'}); no control run is cached for it`));
   const dir = options.controlCacheDir ?? defaultControlCacheDir();
-  const file = join(dir, `control-${ecosystem}-${inputsHash}.json`);
+  // Keyed by tracer too: the gVisor Sentry and strace see the same run through different eyes.
+  const file = join(dir, `control-${ecosystem}-${tracer}-${inputsHash}.json`);
   const key = file;
   const running = pending.get(key);
   if (running) return running;
@@ -102,12 +109,13 @@ export function controlRun(inputsHash: string, ecosystem: Ecosystem, options: An
       const data = JSON.parse(readFileSync(file, 'utf8')) as ControlRun;
       if (data.format === 'airlock-control/1' && data.inputsHash === inputsHash) return data;
     }
-    const report = await runEmptyPackage(ecosystem, options, run);
+    const report = await runEmptyPackage(ecosystem, { ...options, runtime: tracer === 'strace' ? 'runc' : 'gvisor' }, run);
     const install = report.phases.find((p) => p.name === 'install');
     if (!install || install.status !== 'completed' || install.exitCode !== 0)
       throw new Error(
         `the ${ecosystem} control run did not install cleanly (${install?.status ?? 'missing'}, exit ${install?.exitCode ?? '-'})`,
       );
+    if (report.sandbox.tracer !== tracer) throw new Error(`the control run was recorded by ${report.sandbox.tracer}, not ${tracer}`);
     if (report.sandbox.imageInputsHash !== inputsHash)
       throw new Error(
         `the image changed during the control run (${inputsHash.slice(0, 12)} -> ${report.sandbox.imageInputsHash.slice(0, 12)})`,
@@ -167,7 +175,7 @@ export async function scoringBaseline(report: SandboxReport, options: AnalyzeOpt
   const ecosystem = report.package.ecosystem;
   const base = learnedBaseline(ecosystem);
   try {
-    const control = await controlRun(report.sandbox.imageInputsHash, ecosystem, options, run);
+    const control = await controlRun(report.sandbox.imageInputsHash, ecosystem, report.sandbox.tracer ?? 'strace', options, run);
     return mergeBaselines(base, control.baseline);
   } catch (err) {
     options.log?.('control run failed; scoring with the learned baseline only', { error: (err as Error).message });

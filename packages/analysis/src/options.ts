@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { PhaseName, SandboxReport } from '@airlock/core';
-import type { SandboxLimits } from '@airlock/sandbox';
+import type { RuntimeName, SandboxLimits } from '@airlock/sandbox';
 import type { Baseline } from '@airlock/scoring';
 import type { SignalPolicy } from './signal-policy.js';
 
@@ -11,6 +11,8 @@ export interface AnalyzeOptions {
   artifactsRoot: string;
   timeoutsMs?: Partial<Record<PhaseName, number>>;
   limits?: SandboxLimits;
+  /** gVisor (default) or runc; see @airlock/sandbox's runtime.ts. */
+  runtime?: RuntimeName;
   signal?: AbortSignal;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Score with exactly this baseline; default: the learned file plus the image's control run (./baseline.ts). */

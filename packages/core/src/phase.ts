@@ -35,8 +35,14 @@ export interface PhaseResult {
   stdout: CapturedText;
   stderr: CapturedText;
   resources: PhaseResources;
-  /** Size of the raw strace output for this phase. */
+  /** Size of the raw syscall record of this phase. */
   traceBytes: number;
+  /**
+   * The record is incomplete: its cap was reached, or the tracer was lost (killed, cut at the file size
+   * limit). What happened after the cut was not observed; `traceIssue` says why.
+   */
+  traceTruncated: boolean;
+  traceIssue?: string;
   /** Why the status is `error`, or extra detail on a timeout. */
   error?: string;
 }

@@ -4,7 +4,7 @@ import type { DnsRecord, TcpRecord, UdpRecord } from './network.js';
 import type { HoneytokenFindings } from './honeytoken.js';
 
 /** Bumped on any change of the report's shape; consumers check it before reading. */
-export const REPORT_VERSION = '0.7.0';
+export const REPORT_VERSION = '0.8.0';
 
 /** The container settings actually applied to the run, so a reader can check the hardening. */
 /**
@@ -24,7 +24,13 @@ export interface SandboxSettings {
   image: string;
   imageId: string;
   imageInputsHash: string;
+  /** The engine runtime (`airlock-runsc` for gVisor, `runc (engine default)`). */
   runtime: string;
+  /**
+   * Who recorded the syscalls: `gvisor-sentry` (the gVisor kernel, on the host: the package cannot reach
+   * the record) or `strace` (inside the container as the package's uid: the package can alter it).
+   */
+  tracer: 'gvisor-sentry' | 'strace';
   user: string;
   hostname: string;
   networkMode: string;
@@ -220,12 +226,30 @@ export interface SandboxReport {
   /** The verdict, when the report has been scored (the CLI and the pipeline always score it). */
   verdict?: VerdictRecord;
   denied: DeniedOperation[];
+  /** What the package did to the sandbox's own evidence: signals to its runner, writes into its folders, ptrace attaches. */
+  tampering: TamperingRecord[];
   fsDiff: ReportFsChange[];
   importResult: unknown;
   trace: Record<PhaseName, TraceStats | null>;
   timings: RunTimings;
   /** Raw artifacts kept on the host (absolute paths). */
   artifacts: Record<string, string>;
+}
+
+/**
+ * An act against the sandbox's evidence. From the record (`pid`, `time` set): a package process signalled
+ * the runner or every process it could (`kill(-1)`), wrote into the runner's folders (`/airlock`,
+ * `/opt/airlock`), or attached to a process with ptrace. From the host (`pid` null): a file the runner
+ * hands back was replaced by something that is not a file, or the runner's folder holds files it never writes.
+ */
+export interface TamperingRecord {
+  phase: PhaseName;
+  kind: 'signal-to-sandbox' | 'runner-folder-write' | 'ptrace-attach' | 'runner-output-replaced' | 'unexpected-runner-file';
+  pid: number | null;
+  time: number | null;
+  /** The call or file, as seen (`kill(-1, SIGKILL)`, `openat /airlock/out/zzz/install.strace (write)`). */
+  detail: string;
+  result: string;
 }
 
 /** A static pre-signal as the report carries it (shape of @airlock/static-signals' StaticSignal): evidence, never a verdict. */

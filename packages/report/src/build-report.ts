@@ -21,6 +21,8 @@ export interface SandboxRunInput {
   phases: SandboxReport['phases'];
   importResult: unknown;
   fsDiff: FsChange[];
+  /** Tampering the host saw (runner outputs replaced, unexpected files in the runner's folder). */
+  tampering: SandboxReport['tampering'];
   network: { records: NetworkRecord[] } | null;
   /** The credentials planted for the run. */
   honeytokens: Honeytoken[];
@@ -83,6 +85,7 @@ export function buildReport(input: ReportInput): SandboxReport {
     honeytokens: honeytokenFindings(input.run.honeytokens, sensitiveFiles, network),
     staticSignals: input.staticSignals ?? [],
     denied: traced.flatMap((s) => s.denied),
+    tampering: [...input.run.tampering, ...traced.flatMap((s) => s.tampering)],
     fsDiff: input.run.fsDiff.map((c) => ({ path: c.path, kind: c.kind, normalizedPath: normalize(c.path) })),
     importResult: input.run.importResult,
     trace: perPhase((phase) => input.traces[phase]?.stats ?? null),

@@ -7,3 +7,4 @@ export * from './sensitive-paths.js';
 export * from './sensitive-access.js';
 export * from './normalization.js';
 export * from './infrastructure.js';
+export * from './tamper-watch.js';

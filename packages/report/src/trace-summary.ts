@@ -7,6 +7,7 @@ import type {
   PhaseProcessTree,
   ProcessExec,
   SensitiveFileAccess,
+  TamperingRecord,
 } from '@airlock/core';
 import {
   ProcessTreeBuilder,
@@ -23,6 +24,7 @@ import { SANDBOX_HOME, pathNormalizer } from './normalization.js';
 import { AttributionTracker } from './attribution.js';
 import { toPhaseProcessTree } from './phase-process-tree.js';
 import { sensitiveTouchOf, type SensitiveTouch } from './sensitive-access.js';
+import { TamperWatch } from './tamper-watch.js';
 
 /** Errors that mean the kernel refused: escalation and escape attempts end this way. */
 const DENIED = new Set(['EACCES', 'EPERM']);
@@ -37,6 +39,8 @@ export interface PhaseSummary {
   sensitiveFiles: SensitiveFileAccess[];
   connections: Omit<ConnectAttempt, 'hostname'>[];
   denied: DeniedOperation[];
+  /** Acts against the sandbox's evidence (./tamper-watch.ts). */
+  tampering: TamperingRecord[];
 }
 
 /**
@@ -62,6 +66,7 @@ export class TraceSummarizer {
   /** Thread id -> its process (thread-group leader): Node's thread pool writes files for its process. */
   private readonly threadOwner = new Map<number, number>();
   private tree: PhaseProcessTree | null = null;
+  private readonly tamper: TamperWatch;
 
   constructor(
     private readonly phase: PhaseName,
@@ -69,6 +74,7 @@ export class TraceSummarizer {
     homeDir: string = SANDBOX_HOME,
   ) {
     this.normalize = pathNormalizer(packageName, homeDir);
+    this.tamper = new TamperWatch(phase);
     // The import phase runs nothing but the package, so whatever no lifecycle script explains is its doing.
     this.attribution = new AttributionTracker(phase === 'import' ? { packageName, event: 'import', script: null } : null);
   }
@@ -83,11 +89,12 @@ export class TraceSummarizer {
       normalize: this.normalize,
       attribution: (node) => this.attribution.get(node),
     });
-    return { ...this.lists, processTree: this.tree, sensitiveFiles: [...this.sensitive.values()] };
+    return { ...this.lists, processTree: this.tree, sensitiveFiles: [...this.sensitive.values()], tampering: this.tamper.records.records };
   }
 
   add(event: StraceEvent): void {
     this.builder.add(event);
+    this.tamper.add(event);
     this.tree = null;
     this.trackAttribution(event);
     this.trackThreads(event);

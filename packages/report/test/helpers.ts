@@ -52,6 +52,7 @@ const phase = (name: PhaseName, exitCode: number): PhaseResult => ({
   stderr: { text: '', bytes: 0, truncated: false },
   resources: { cpuMs: 1800, memoryPeakBytes: 180_000_000 },
   traceBytes: 637868,
+  traceTruncated: false,
 });
 
 /** Network records in the fake internet's shape (copied from a recorded network.jsonl). */
@@ -110,6 +111,7 @@ export function sandboxRun(fsDiff: SandboxRunInput['fsDiff'] = []): SandboxRunIn
       imageId: 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
       imageInputsHash: 'f'.repeat(64),
       runtime: 'runc (engine default)',
+      tracer: 'strace',
       user: 'jordan (uid 1000)',
       hostname: 'jordan-thinkpad',
       networkMode: 'namespace of the fake internet (airlock/fake-internet:latest, 0123456789ab): no route out',
@@ -125,6 +127,7 @@ export function sandboxRun(fsDiff: SandboxRunInput['fsDiff'] = []): SandboxRunIn
     phases: [phase('install', 0), phase('import', 0)],
     importResult: { package: 'x', require: { ok: true, exportKeys: [] }, import: { ok: true } },
     fsDiff,
+    tampering: [],
     network: { records: NETWORK_RECORDS },
     honeytokens: [],
     timings: { containerStartMs: 1191, phasesMs: { install: 2502, import: 320 }, collectMs: 1585, teardownMs: 276, totalMs: 5961 },

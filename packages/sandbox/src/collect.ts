@@ -5,64 +5,97 @@ import { Transform } from 'node:stream';
 import type Docker from 'dockerode';
 import * as tar from 'tar';
 
-/** Names the runner writes into /airlock/out; anything else found there is ignored. */
-const TRACE_FILE = /^(install|import)\.strace$/;
-const JSON_FILE = /^(install|import)\.(status|result)\.json$/;
 const MAX_JSON_BYTES = 1024 * 1024;
 
-export interface CollectedOutputs {
-  /** Small JSON documents by file name, unparsed. */
-  json: Map<string, string>;
-  /** Raw traces copied to the host: file name -> { path, bytes, truncated }. */
-  traces: Map<string, { path: string; bytes: number; truncated: boolean }>;
+/** One file the runner hands back, read right after its phase by its exact path. */
+export interface CollectedFile {
+  /** Small JSON documents: the text; traces: null (streamed to `hostPath`). */
+  text: string | null;
+  hostPath: string | null;
+  bytes: number;
+  truncated: boolean;
+  /** Not a regular file (a symlink, a folder): the package replaced it. */
+  notAFile: boolean;
 }
 
 /**
- * Streams the runner's output folder out of the container. Its content is untrusted (the package ran
- * as the same user that wrote it): entry names are matched against a fixed list and never used as
- * host paths, symlinks are skipped, and every size is capped with the excess counted.
+ * Reads `/airlock/out/<name>` out of the container, by exact path, right after the phase that wrote it, so
+ * a later phase cannot rewrite it. The content is untrusted (under runc the package runs as the user that
+ * wrote it): only a regular file is accepted, sizes are capped and counted, and the name is never used as a
+ * host path. Resolves null when the file does not exist.
  */
-export async function collectOutputs(container: Docker.Container, artifactsDir: string, maxTraceBytes: number): Promise<CollectedOutputs> {
-  await mkdir(artifactsDir, { recursive: true });
-  const result: CollectedOutputs = { json: new Map(), traces: new Map() };
+export async function collectRunnerFile(
+  container: Docker.Container,
+  name: string,
+  options: { artifactsDir: string; maxBytes: number; stream: boolean },
+): Promise<CollectedFile | null> {
+  let archive: NodeJS.ReadableStream;
+  try {
+    archive = await container.getArchive({ path: `/airlock/out/${name}` });
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return null;
+    throw err;
+  }
+  let result: CollectedFile | null = null;
   const pending: Promise<void>[] = [];
-  await readContainerPath(container, '/airlock/out', (entry) => {
-    const name = entry.path.split('/').pop() ?? '';
-    if (entry.type !== 'File') return entry.resume();
-    if (TRACE_FILE.test(name)) {
-      const path = join(artifactsDir, name);
-      const record = { path, bytes: 0, truncated: false };
-      result.traces.set(name, record);
-      const cap = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          const room = maxTraceBytes - record.bytes;
-          record.bytes += chunk.length;
-          if (room <= 0) {
-            record.truncated = true;
-            return done();
-          }
-          if (chunk.length > room) record.truncated = true;
-          done(null, chunk.subarray(0, room));
-        },
-      });
-      const file = createWriteStream(path);
-      pending.push(
-        new Promise<void>((resolve, reject) => {
-          file.on('close', resolve);
-          file.on('error', reject);
-        }),
-      );
-      entry.pipe(cap).pipe(file);
-    } else if (JSON_FILE.test(name)) {
-      pending.push(
-        captureEntry(entry, MAX_JSON_BYTES).then(({ bytes, size }) => {
-          if (size <= MAX_JSON_BYTES) result.json.set(name, bytes.toString('utf8'));
-        }),
-      );
-    } else entry.resume();
+  const parser = new tar.Parser({
+    onReadEntry: (entry) => {
+      if (result) return entry.resume(); // only the first entry is the file asked for
+      if (entry.type !== 'File') {
+        result = { text: null, hostPath: null, bytes: 0, truncated: false, notAFile: true };
+        return entry.resume();
+      }
+      if (options.stream) {
+        const hostPath = join(options.artifactsDir, name);
+        const record: CollectedFile = { text: null, hostPath, bytes: 0, truncated: false, notAFile: false };
+        result = record;
+        pending.push(streamCapped(entry, hostPath, options.maxBytes, record));
+      } else {
+        pending.push(
+          captureEntry(entry, options.maxBytes).then(({ bytes, size }) => {
+            result = { text: bytes.toString('utf8'), hostPath: null, bytes: size, truncated: size > options.maxBytes, notAFile: false };
+          }),
+        );
+      }
+    },
+  });
+  await mkdir(options.artifactsDir, { recursive: true });
+  await new Promise<void>((resolve, reject) => {
+    parser.on('end', resolve);
+    parser.on('error', reject);
+    archive.on('error', reject);
+    archive.pipe(parser);
   });
   await Promise.all(pending);
   return result;
+}
+
+/** JSON written by the runner; null when missing, not a file or over the cap (each is the package's doing). */
+export async function collectRunnerJson(container: Docker.Container, name: string, artifactsDir: string): Promise<string | null> {
+  const file = await collectRunnerFile(container, name, { artifactsDir, maxBytes: MAX_JSON_BYTES, stream: false });
+  return file && !file.notAFile && !file.truncated ? file.text : null;
+}
+
+function streamCapped(entry: tar.ReadEntry, path: string, maxBytes: number, record: CollectedFile): Promise<void> {
+  const cap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const room = maxBytes - record.bytes;
+      record.bytes += chunk.length;
+      if (room <= 0) {
+        record.truncated = true;
+        return done();
+      }
+      if (chunk.length > room) record.truncated = true;
+      done(null, chunk.subarray(0, room));
+    },
+  });
+  const file = createWriteStream(path);
+  const done = new Promise<void>((resolve, reject) => {
+    file.on('close', resolve);
+    file.on('error', reject);
+  });
+  entry.pipe(cap).pipe(file);
+  return done;
 }
 
 /** Streams `path` out of a container as a tar, handing every entry to `onEntry`; resolves once all is read. */

@@ -60,6 +60,7 @@ export function describeSettings(
   image: { ref: string; id: string; inputsHash: string },
   fakeInternet: { ref: string; id: string },
   profile: SandboxProfile,
+  tracer: SandboxSettings['tracer'],
 ): SandboxSettings {
   return {
     profile,
@@ -67,6 +68,7 @@ export function describeSettings(
     imageId: image.id,
     imageInputsHash: image.inputsHash,
     runtime: hostConfig.Runtime ?? 'runc (engine default)',
+    tracer,
     user: `${SANDBOX_USER.name} (uid ${SANDBOX_USER.uid})`,
     hostname: SANDBOX_HOSTNAME,
     networkMode: `namespace of the fake internet (${fakeInternet.ref}, ${fakeInternet.id.slice(7, 19)}): no route out`,

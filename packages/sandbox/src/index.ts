@@ -9,3 +9,5 @@ export * from './images/locate.js';
 export * from './reap-orphans.js';
 export * from './network-owner.js';
 export * from './plant-honeytokens.js';
+export * from './runtime/runtime.js';
+export * from './runtime/gvisor-record.js';

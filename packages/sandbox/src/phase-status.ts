@@ -10,6 +10,16 @@ export interface RunnerStatus {
   cpuNsBefore: number | null;
   cpuNsAfter: number | null;
   memoryPeakBytes: number | null;
+  /** Under strace: strace ended before the phase did (killed, or cut at the file size limit). */
+  traceCut: boolean;
+}
+
+/** The phase's syscall record as the host got it. */
+export interface PhaseRecord {
+  bytes: number;
+  truncated: boolean;
+  /** Why the record is incomplete, when it is. */
+  issue: string | null;
 }
 
 /** Parses the runner's status file; null when it is missing or malformed (the package may have tampered). */
@@ -32,6 +42,7 @@ export function parsePhaseStatus(text: string | undefined): RunnerStatus | null 
     cpuNsBefore: num(data.cpuNsBefore),
     cpuNsAfter: num(data.cpuNsAfter),
     memoryPeakBytes: num(data.memoryPeakBytes),
+    traceCut: data.traceCut === true,
   };
 }
 
@@ -46,12 +57,15 @@ export function toPhaseResult(
   timeoutMs: number,
   run: { startedAt: string; outcome: ExecOutcome } | undefined,
   runner: RunnerStatus | null,
-  traceBytes: number,
+  record: PhaseRecord,
 ): PhaseResult {
+  const issue = record.issue ?? (runner?.traceCut ? 'strace ended before the phase did (killed, or cut at the file size limit)' : null);
   const base = {
     name,
     timeoutMs,
-    traceBytes,
+    traceBytes: record.bytes,
+    traceTruncated: record.truncated || issue !== null,
+    ...(issue ? { traceIssue: issue } : {}),
     lingeringProcesses: runner?.lingeringProcesses ?? 0,
     resources: {
       cpuMs: runner?.cpuNsBefore != null && runner.cpuNsAfter != null ? Math.round((runner.cpuNsAfter - runner.cpuNsBefore) / 1e6) : null,

@@ -9,14 +9,26 @@ import {
   type PhaseResult,
   type RunTimings,
   type SandboxSettings,
+  type TamperingRecord,
 } from '@airlock/core';
-import { collectOutputs, type CollectedOutputs } from './collect.js';
+import { collectRunnerFile, collectRunnerJson } from './collect.js';
 import { execInContainer, type ExecOutcome } from './exec.js';
 import { DEFAULT_LIMITS, SANDBOX_USER, describeSettings, sandboxHostConfig, type SandboxLimits } from './hardening.js';
 import { FAKE_INTERNET_IMAGE, NPM_IMAGE, resolveImage } from './images/ensure-images.js';
 import { startNetworkOwner, type NetworkLog, type NetworkOwner } from './network-owner.js';
 import type { PreparedArchive } from './input-archive.js';
-import { parsePhaseStatus, toPhaseResult } from './phase-status.js';
+import { parsePhaseStatus, toPhaseResult, type PhaseRecord } from './phase-status.js';
+import { GvisorRecord } from './runtime/gvisor-record.js';
+import {
+  PREPARE_DEADLINE_MS,
+  removeStaleLogs,
+  replacedOutput,
+  sweep,
+  takePhaseRecord,
+  unexpectedRunnerFiles,
+  watchRecordCap,
+} from './phase-record.js';
+import { resolveRuntime, runtimeFromSetting, type RuntimeName, type SandboxRuntime } from './runtime/runtime.js';
 import { reapOrphans, removeContainers } from './reap-orphans.js';
 import { freshHoneytokens, honeytokenTar, plantedPaths } from './plant-honeytokens.js';
 import { readSandboxCa, sandboxCaPaths, SANDBOX_CA_FILE, trustSandboxCa } from './sandbox-ca.js';
@@ -37,8 +49,8 @@ export interface SandboxRunOptions {
   artifactsDir: string;
   timeoutsMs?: Partial<Record<PhaseName, number>>;
   limits?: SandboxLimits;
-  /** Container runtime (e.g. `runsc`); the engine's default when unset. */
-  runtime?: string;
+  /** gVisor (the record is taken on the host) or runc (strace inside; only when asked). Default: AIRLOCK_RUNTIME, else gVisor. */
+  runtime?: RuntimeName;
   captureBytes?: number;
   maxTraceBytes?: number;
   signal?: AbortSignal;
@@ -50,8 +62,10 @@ export interface SandboxRunOptions {
 export interface SandboxRun {
   settings: SandboxSettings;
   phases: PhaseResult[];
-  /** Host paths of the raw strace output, per phase that produced one. */
-  traceFiles: Partial<Record<PhaseName, { path: string; bytes: number; truncated: boolean }>>;
+  /** Host paths of the raw syscall record, per phase that produced one, with its format. */
+  traceFiles: Partial<Record<PhaseName, { path: string; bytes: number; truncated: boolean; format: SandboxRuntime['recordFormat'] }>>;
+  /** What the host saw of tampering: runner outputs replaced, unexpected files in the runner's folder. */
+  tampering: TamperingRecord[];
   importResult: unknown;
   fsDiff: FsChange[];
   /** What the fake internet recorded; null when the run ended before it could be collected. */
@@ -75,8 +89,10 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const profileEnv = profile.name === 'ci' ? ciProfileEnv() : [];
   const planning = freshHoneytokens();
   planning.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+  const runtime = await resolveRuntime(docker, options.runtime ?? runtimeFromSetting(process.env.AIRLOCK_RUNTIME));
   const reaped = await reapOrphans(docker, SANDBOX_LABEL).catch(() => 0);
   if (reaped) log('removed containers of dead runs', { reaped });
+  if (runtime.name === 'gvisor') await removeStaleLogs(docker, log);
   const image = await resolveImage(docker, NPM_IMAGE);
   const fakeInternetImage = await resolveImage(docker, FAKE_INTERNET_IMAGE);
   signal?.throwIfAborted();
@@ -92,7 +108,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     await removeContainers(docker, `airlock.analysis=${options.analysisId}`);
     throw new AirlockError('SANDBOX_FAILED', `cannot start the fake internet: ${(err as Error).message}`, { cause: err });
   }
-  const hostConfig = sandboxHostConfig(options.limits ?? DEFAULT_LIMITS, options.runtime, `container:${owner.container.id}`);
+  const hostConfig = sandboxHostConfig(options.limits ?? DEFAULT_LIMITS, runtime.engineRuntime, `container:${owner.container.id}`);
 
   const container = await docker
     .createContainer({
@@ -122,7 +138,14 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
 
   const timings: RunTimings = { containerStartMs: 0, phasesMs: {}, collectMs: 0, teardownMs: 0, totalMs: 0 };
   const outcomes = new Map<PhaseName, { startedAt: string; outcome: ExecOutcome }>();
-  let collected: CollectedOutputs | null = null;
+  const statuses = new Map<PhaseName, string | null>();
+  const records = new Map<PhaseName, PhaseRecord>();
+  const traceFiles: SandboxRun['traceFiles'] = {};
+  const tampering: TamperingRecord[] = [];
+  const maxRecordBytes = options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES;
+  const record = runtime.name === 'gvisor' ? GvisorRecord.forContainer(container.id) : null;
+  let recordUsed = 0;
+  let importJson: string | null = null;
   let fsDiff: FsChange[];
   let trusted: string[];
   try {
@@ -135,38 +158,87 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     trusted = sandboxCaPaths(ca);
     await container.start();
     timings.containerStartMs = Date.now() - started;
-    log('sandbox started', { container: container.id.slice(0, 12), ms: timings.containerStartMs });
+    log('sandbox started', { container: container.id.slice(0, 12), runtime: runtime.name, ms: timings.containerStartMs });
 
     for (const phase of PHASES) {
       signal?.throwIfAborted();
       const limitMs = timeouts[phase];
+      const exec = (step: 'prepare' | 'run', deadlineMs: number) =>
+        execInContainer(container, {
+          cmd: [
+            '/opt/airlock/bin/airlock-phase',
+            phase,
+            String(Math.ceil(limitMs / 1000)),
+            archive.identity.name,
+            archive.identity.ecosystem,
+            archive.fileName,
+          ],
+          user: SANDBOX_USER.name,
+          env: [
+            ...phaseEnv(),
+            ...profileEnv,
+            ...Object.entries(honeytokens.env).map(([k, v]) => `${k}=${v}`),
+            `AIRLOCK_STEP=${step}`,
+            `AIRLOCK_TRACER=${runtime.runnerTracer}`,
+          ],
+          workingDir: `${SANDBOX_USER.home}/projects/app`,
+          deadlineMs,
+          onDeadline: kill,
+          captureBytes: options.captureBytes ?? DEFAULT_CAPTURE_BYTES,
+        });
       const t0 = Date.now();
-      const outcome = await execInContainer(container, {
-        cmd: [
-          '/opt/airlock/bin/airlock-phase',
-          phase,
-          String(Math.ceil(limitMs / 1000)),
-          archive.identity.name,
-          archive.identity.ecosystem,
-          archive.fileName,
-        ],
-        user: SANDBOX_USER.name,
-        env: [...phaseEnv(), ...profileEnv, ...Object.entries(honeytokens.env).map(([k, v]) => `${k}=${v}`)],
-        workingDir: `${SANDBOX_USER.home}/projects/app`,
-        deadlineMs: limitMs + HOST_MARGIN_MS,
-        onDeadline: kill,
-        captureBytes: options.captureBytes ?? DEFAULT_CAPTURE_BYTES,
+      // Set-up (seeding npm's cache) runs before the record of the phase starts: it is not the package.
+      const prepared = await exec('prepare', PREPARE_DEADLINE_MS);
+      const from = record ? await record.size() : 0;
+      const cap = watchRecordCap(record, from, maxRecordBytes - recordUsed, () => {
+        log('syscall record cap reached; stopping the sandbox', { phase, maxRecordBytes });
+        void kill();
       });
+      const outcome = prepared.exitCode === 0 ? await exec('run', limitMs + HOST_MARGIN_MS) : prepared;
+      cap.stop();
+      // A runner that did not end normally (the package may have killed it) leaves nothing running behind.
+      if (outcome.exitCode !== 0 && !outcome.hitDeadline && !cap.reached) await sweep(container, log);
       timings.phasesMs[phase] = Date.now() - t0;
       outcomes.set(phase, { startedAt: new Date(t0).toISOString(), outcome });
       log('phase ended', { phase, ms: timings.phasesMs[phase], exitCode: outcome.exitCode, hostDeadline: outcome.hitDeadline });
-      if (outcome.hitDeadline) break; // the container is gone; later phases cannot run
+
+      // Evidence of this phase, taken now by exact path, so that a later phase cannot rewrite it.
+      const taken = await takePhaseRecord(container, phase, runtime, record, from, maxRecordBytes - recordUsed, options.artifactsDir);
+      if (taken) {
+        recordUsed += Math.min(taken.bytes, maxRecordBytes);
+        traceFiles[phase] = {
+          path: taken.path,
+          bytes: taken.bytes,
+          truncated: taken.truncated || cap.reached,
+          format: runtime.recordFormat,
+        };
+        if (taken.replaced) tampering.push(replacedOutput(phase, `${phase}.strace`));
+      }
+      records.set(phase, {
+        bytes: taken?.bytes ?? 0,
+        truncated: (taken?.truncated ?? false) || cap.reached,
+        issue: cap.reached
+          ? `the syscall record reached its cap of ${maxRecordBytes} bytes; the sandbox was stopped`
+          : taken?.truncated
+            ? `the syscall record was cut at ${maxRecordBytes} bytes`
+            : null,
+      });
+      const status = await collectRunnerFile(container, `${phase}.status.json`, {
+        artifactsDir: options.artifactsDir,
+        maxBytes: 64 * 1024,
+        stream: false,
+      });
+      if (status?.notAFile) tampering.push(replacedOutput(phase, `${phase}.status.json`));
+      statuses.set(phase, status && !status.notAFile && !status.truncated ? status.text : null);
+      if (phase === 'import') importJson = await collectRunnerJson(container, 'import.result.json', options.artifactsDir);
+      if (outcome.hitDeadline || cap.reached) break; // the container is gone; later phases cannot run
     }
     signal?.throwIfAborted();
 
     const t1 = Date.now();
-    collected = await collectOutputs(container, options.artifactsDir, options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES);
-    fsDiff = toFsChanges((await container.changes()) ?? [], new Set([...plantedPaths(honeytokens), ...trusted]));
+    const changes = (await container.changes()) ?? [];
+    tampering.push(...unexpectedRunnerFiles(changes, runtime));
+    fsDiff = toFsChanges(changes, new Set([...plantedPaths(honeytokens), ...trusted]));
     network = await owner.collect(options.artifactsDir, options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES);
     timings.collectMs = Date.now() - t1;
   } catch (err) {
@@ -178,32 +250,33 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     const t2 = Date.now();
     await container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message }));
     await owner.container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message }));
+    await record?.remove().catch((err: Error) => log('gVisor log removal failed', { error: err.message }));
     timings.teardownMs = Date.now() - t2;
     timings.totalMs = Date.now() - started;
   }
 
   const phases: PhaseResult[] = PHASES.map((name) => {
     const entry = outcomes.get(name);
-    const status = parsePhaseStatus(collected?.json.get(`${name}.status.json`));
-    const trace = collected?.traces.get(`${name}.strace`);
-    return toPhaseResult(name, timeouts[name], entry, status, trace?.bytes ?? 0);
+    const status = parsePhaseStatus(statuses.get(name) ?? undefined);
+    return toPhaseResult(name, timeouts[name], entry, status, records.get(name) ?? { bytes: 0, truncated: false, issue: null });
   });
-  const importJson = collected?.json.get('import.result.json');
   return {
-    settings: describeSettings(hostConfig, image, fakeInternetImage, {
-      name: profile.name,
-      reason: profile.reason,
-      env: profileEnv.map((e) => e.slice(0, e.indexOf('='))),
-    }),
+    settings: describeSettings(
+      hostConfig,
+      image,
+      fakeInternetImage,
+      {
+        name: profile.name,
+        reason: profile.reason,
+        env: profileEnv.map((e) => e.slice(0, e.indexOf('='))),
+      },
+      runtime.tracer,
+    ),
     network,
     honeytokens: honeytokens.tokens,
     phases,
-    traceFiles: Object.fromEntries(
-      PHASES.flatMap((name) => {
-        const trace = collected?.traces.get(`${name}.strace`);
-        return trace ? [[name, trace]] : [];
-      }),
-    ),
+    traceFiles,
+    tampering,
     importResult: importJson ? safeJson(importJson) : null,
     fsDiff,
     timings,

@@ -5,6 +5,7 @@ import { createContext, type ScoringContext } from './context.js';
 import { notObserved } from './not-observed.js';
 import { credentialAccess, environmentDump, honeytokenExfiltration } from './rules/credentials.js';
 import { sandboxEvasion } from './rules/evasion.js';
+import { evidenceTampering, recordIncomplete } from './rules/tampering.js';
 import { obfuscatedInstallExec } from './rules/obfuscation.js';
 import {
   downloadExecute,
@@ -63,6 +64,8 @@ export const DYNAMIC_RULES: readonly ((context: ScoringContext) => RuleHit[])[] 
   destructiveWrites,
   environmentDump,
   sandboxEvasion,
+  evidenceTampering,
+  recordIncomplete,
   npmPublish,
   githubApiWithToken,
 ];

@@ -29,6 +29,7 @@ export const phase = (name: PhaseName, over: Partial<PhaseResult> = {}): PhaseRe
   stderr: { text: '', bytes: 0, truncated: false },
   resources: { cpuMs: 100, memoryPeakBytes: 1000 },
   traceBytes: 100,
+  traceTruncated: false,
   ...over,
 });
 
@@ -49,6 +50,7 @@ export function emptyReport(): SandboxReport {
       imageId: 'sha256:0',
       imageInputsHash: 'f',
       runtime: 'runc',
+      tracer: 'strace',
       user: 'jordan',
       hostname: 'h',
       networkMode: 'none',
@@ -71,6 +73,7 @@ export function emptyReport(): SandboxReport {
     honeytokens: { planted: [], accessed: [], exfiltrated: [] },
     staticSignals: [],
     denied: [],
+    tampering: [],
     fsDiff: [],
     importResult: null,
     trace: { install: null, import: null },

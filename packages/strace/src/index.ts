@@ -30,3 +30,4 @@ export * from './process-calls.js';
 export * from './file-calls.js';
 export * from './network-calls.js';
 export * from './privilege-calls.js';
+export * from './record-reader.js';

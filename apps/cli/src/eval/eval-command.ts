@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { learnedBaselineFile } from '@airlock/analysis';
+import type { RuntimeName } from '@airlock/sandbox';
 import { EXIT } from '../exit-codes.js';
 import { loadCorpus, selectSplit, SPLIT_RULE, type Sample, type Split } from './corpus.js';
 import { computeMetrics, type EvalResult, type Metrics } from './metrics.js';
@@ -11,6 +12,7 @@ export interface EvalOptions {
   only?: string;
   artifacts: string;
   npmCache: string;
+  runtime?: RuntimeName;
   /** Benign samples of this split (malicious samples are always kept whole). Default `test`. */
   split?: Split;
   /** Score the kept reports of samples already in `out` again before running the missing ones. */

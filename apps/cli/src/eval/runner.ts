@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from '
 import { dirname, resolve } from 'node:path';
 import type { SandboxReport } from '@airlock/core';
 import { analyzeLocalPackage, analyzeNpmSpec, rescoreReport } from '@airlock/analysis';
-import { connectDocker } from '@airlock/sandbox';
+import { connectDocker, type RuntimeName } from '@airlock/sandbox';
 import type { Sample } from './corpus.js';
 import type { EvalResult } from './metrics.js';
 
@@ -17,6 +17,8 @@ export interface RunnerOptions {
   out: string;
   artifacts: string;
   npmCache: string;
+  /** gVisor (default) or runc. */
+  runtime?: RuntimeName;
   /** Called after each sample that ran now (not for resumed ones). */
   onResult?: (result: EvalResult) => void;
 }
@@ -92,7 +94,12 @@ async function evaluate(sample: Sample, docker: ReturnType<typeof connectDocker>
   const started = Date.now();
   const base = { id: sample.id, ecosystem: sample.ecosystem, label: sample.label };
   try {
-    const common = { docker, artifactsRoot: opts.artifacts, timeoutsMs: { ...TIMEOUTS_MS } };
+    const common = {
+      docker,
+      artifactsRoot: opts.artifacts,
+      timeoutsMs: { ...TIMEOUTS_MS },
+      ...(opts.runtime ? { runtime: opts.runtime } : {}),
+    };
     const report = sample.target.startsWith('npm:')
       ? await analyzeNpmSpec(sample.target.slice(4), { ...common, cacheDir: opts.npmCache })
       : await analyzeLocalPackage(sample.target, common);

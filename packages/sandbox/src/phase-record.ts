@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import type { PhaseName, TamperingRecord } from '@airlock/core';
+import { collectRunnerFile } from './collect.js';
+import { execInContainer } from './exec.js';
+import { SANDBOX_USER } from './hardening.js';
+import { type GvisorRecord, removeStaleGvisorLogs } from './runtime/gvisor-record.js';
+import type { SandboxRuntime } from './runtime/runtime.js';
+
+/** How often the host checks the size of a gVisor record while a phase runs. */
+const CAP_POLL_MS = 250;
+/** A gVisor log folder younger than this may belong to a container being created right now: never reaped. */
+const STALE_LOG_MS = 15 * 60_000;
+
+/**
+ * Watches a gVisor record while a phase runs: the package controls its volume (a flood of syscalls), so
+ * past `capBytes` the sandbox is stopped and the record marked cut, never silently grown or dropped.
+ */
+export function watchRecordCap(record: GvisorRecord | null, from: number, capBytes: number, onReached: () => void) {
+  const state = { reached: false, stop: () => undefined as void };
+  if (!record) return state;
+  const timer = setInterval(() => {
+    record.size().then(
+      (size) => {
+        if (!state.reached && size - from > capBytes) {
+          state.reached = true;
+          onReached();
+        }
+      },
+      () => undefined,
+    );
+  }, CAP_POLL_MS);
+  state.stop = () => clearInterval(timer);
+  return state;
+}
+
+export interface TakenRecord {
+  path: string;
+  bytes: number;
+  truncated: boolean;
+  /** Under runc: the trace file was replaced by something that is not a file. */
+  replaced: boolean;
+}
+
+/**
+ * The phase's syscall record onto the host, into the artifacts folder. gVisor: the bytes the Sentry wrote
+ * while the phase ran (taken on the host: nothing in the sandbox can reach them). runc: the runner's strace
+ * file, by exact path, right after the phase (the package could have altered it: see README).
+ */
+export async function takePhaseRecord(
+  container: Docker.Container,
+  phase: PhaseName,
+  runtime: SandboxRuntime,
+  record: GvisorRecord | null,
+  from: number,
+  capBytes: number,
+  artifactsDir: string,
+): Promise<TakenRecord | null> {
+  if (record) {
+    const to = await record.size();
+    const bytes = to - from;
+    const path = join(artifactsDir, `${phase}.gvisor.jsonl`);
+    await record.copyRange(from, from + Math.min(bytes, capBytes), path);
+    return { path, bytes, truncated: bytes > capBytes, replaced: false };
+  }
+  if (runtime.recordFormat !== 'strace') return null;
+  const file = await collectRunnerFile(container, `${phase}.strace`, { artifactsDir, maxBytes: capBytes, stream: true });
+  if (!file) return null;
+  if (file.notAFile || !file.hostPath) return { path: join(artifactsDir, `${phase}.strace`), bytes: 0, truncated: true, replaced: true };
+  return { path: file.hostPath, bytes: file.bytes, truncated: file.truncated, replaced: false };
+}
+
+/** Kills whatever the analysis user still runs, after a phase whose runner did not end normally. */
+export async function sweep(container: Docker.Container, log: (message: string, fields?: Record<string, unknown>) => void): Promise<void> {
+  const outcome = await execInContainer(container, {
+    cmd: ['/opt/airlock/bin/airlock-sweep'],
+    user: SANDBOX_USER.name,
+    env: [],
+    workingDir: '/',
+    deadlineMs: 15_000,
+    onDeadline: () =>
+      container.kill({ signal: 'SIGKILL' }).then(
+        () => undefined,
+        () => undefined,
+      ),
+    captureBytes: 4096,
+  }).catch(() => null);
+  if (outcome?.exitCode !== 0) log('sweep after an abnormal phase end failed; processes may remain until the container is removed');
+}
+
+export function replacedOutput(phase: PhaseName, name: string): TamperingRecord {
+  return {
+    phase,
+    kind: 'runner-output-replaced',
+    pid: null,
+    time: null,
+    detail: `/airlock/out/${name} is not a regular file (replaced by a link or folder)`,
+    result: 'ok',
+  };
+}
+
+/** What the runner writes into its folder; anything else found there was put there by the package. */
+function expectedRunnerPaths(runtime: SandboxRuntime): Set<string> {
+  const names = ['install.status.json', 'import.status.json', 'import.result.json'];
+  if (runtime.runnerTracer === 'strace') names.push('install.strace', 'import.strace', 'install.exit', 'import.exit');
+  return new Set(['/airlock', '/airlock/out', ...names.map((n) => `/airlock/out/${n}`)]);
+}
+
+/**
+ * `docker diff` entries under the runner's folders that the runner never writes (`/airlock/out/zzz/install.strace`,
+ * a deleted input): each is tampering, whichever phase did it (the diff does not say).
+ */
+export function unexpectedRunnerFiles(changes: { Path: string; Kind: number }[], runtime: SandboxRuntime): TamperingRecord[] {
+  const expected = expectedRunnerPaths(runtime);
+  const kinds = ['modified', 'added', 'deleted'];
+  return (
+    changes
+      // The host puts the input there before the start (root-owned, read-only to the package: an attempt to
+      // change it fails and shows in the record).
+      .filter((c) => /^\/(airlock|opt\/airlock)(\/|$)/.test(c.Path) && !/^\/airlock\/input(\/|$)/.test(c.Path) && !expected.has(c.Path))
+      .slice(0, 200)
+      .map((c) => ({
+        phase: 'install' as const,
+        kind: 'unexpected-runner-file' as const,
+        pid: null,
+        time: null,
+        detail: `${c.Path} (${kinds[c.Kind] ?? 'changed'}); the diff does not say which phase`,
+        result: 'ok',
+      }))
+  );
+}
+
+/** Log folders of containers that are gone (a worker killed mid-run): removed, once surely not in use. */
+export async function removeStaleLogs(docker: Docker, log: (message: string, fields?: Record<string, unknown>) => void): Promise<void> {
+  const live = await docker.listContainers({ all: true }).catch(() => null);
+  if (!live) return;
+  const removed = await removeStaleGvisorLogs(new Set(live.map((c) => c.Id)), STALE_LOG_MS).catch(() => 0);
+  if (removed) log('removed gVisor logs of containers that are gone', { removed });
+}
+
+/** Set-up of a phase (seeding npm's cache from the input tarballs) gets this long. */
+export const PREPARE_DEADLINE_MS = 120_000;

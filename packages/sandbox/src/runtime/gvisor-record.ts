@@ -1,0 +1,77 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+
+/**
+ * The gVisor Sentry's syscall log of one container, on the host: `<root>/<container id>/runsc.log.*.boot.txt`
+ * (scripts/install-gvisor.sh's wrapper puts it there; root-only, opened by runsc before the sandbox starts,
+ * never visible inside). It holds the whole container's life; a phase is the byte range written while the
+ * phase ran (the Sentry writes each line as it happens), so phases are cut by offsets taken on the host.
+ */
+export const DEFAULT_GVISOR_LOG_ROOT = '/var/lib/airlock/gvisor-logs';
+
+export function gvisorLogRoot(): string {
+  return process.env.AIRLOCK_GVISOR_LOGS || DEFAULT_GVISOR_LOG_ROOT;
+}
+
+export class GvisorRecord {
+  private file: string | null = null;
+
+  constructor(
+    private readonly dir: string,
+    private readonly containerId: string,
+  ) {}
+
+  static forContainer(containerId: string, root = gvisorLogRoot()): GvisorRecord {
+    return new GvisorRecord(join(root, containerId), containerId);
+  }
+
+  /** Bytes written so far; fails when the log does not exist (the runtime did not record this container). */
+  async size(): Promise<number> {
+    return (await stat(await this.path())).size;
+  }
+
+  /** Copies bytes [from, to) of the log to `target`; the caller caps `to`. */
+  async copyRange(from: number, to: number, target: string): Promise<void> {
+    if (to <= from) {
+      await pipeline(async function* () {}, createWriteStream(target));
+      return;
+    }
+    await pipeline(createReadStream(await this.path(), { start: from, end: to - 1 }), createWriteStream(target));
+  }
+
+  /** Deletes the container's log folder (runsc never does). */
+  async remove(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private async path(): Promise<string> {
+    if (this.file) return this.file;
+    const names = await readdir(this.dir).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(
+        `no gVisor record for container ${this.containerId.slice(0, 12)} in ${this.dir} (${err.code ?? err.message}): ` +
+          'is the airlock-runsc runtime the one scripts/install-gvisor.sh registered?',
+        { cause: err },
+      );
+    });
+    const boot = names.filter((n) => /\.boot\.txt$/.test(n));
+    if (boot.length !== 1) throw new Error(`expected one Sentry (boot) log in ${this.dir}, found ${boot.length}`);
+    this.file = join(this.dir, boot[0]!);
+    return this.file;
+  }
+}
+
+/** Removes log folders of containers that no longer exist (a worker killed mid-run leaves its folder). */
+export async function removeStaleGvisorLogs(liveContainerIds: Set<string>, minAgeMs: number, root = gvisorLogRoot()): Promise<number> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    if (!/^[0-9a-f]{64}$/.test(name) || liveContainerIds.has(name)) continue;
+    const dir = join(root, name);
+    const age = Date.now() - (await stat(dir)).mtimeMs;
+    if (age < minAgeMs) continue; // possibly a container being created now, not yet listed
+    await rm(dir, { recursive: true, force: true }).then(() => removed++);
+  }
+  return removed;
+}
