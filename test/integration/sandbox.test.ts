@@ -209,9 +209,10 @@ describe('sandbox run against the real Docker engine', () => {
     );
     const report = JSON.parse(stdout) as SandboxReport;
     expect(reportSchemaErrors(report)).toEqual([]);
-    expect(report.reportVersion).toBe('0.7.0');
+    expect(report.reportVersion).toBe('0.8.0');
     expect(report.package).toMatchObject({ name: 'airlock-fixture-postinstall-write', version: '1.0.0' });
-    expect(report.artifacts['install.strace']).toMatch(/install\.strace$/);
+    expect(report.artifacts['install.gvisor.jsonl']).toMatch(/install\.gvisor\.jsonl$/);
+    expect(report.sandbox).toMatchObject({ runtime: 'airlock-runsc', tracer: 'gvisor-sentry' });
     expect(report.processes.some((p) => p.attribution?.event === 'postinstall')).toBe(true);
     const shell = report.processTree.install!.nodes.find((n) => n.execs.at(-1)?.argv[2]?.startsWith('echo airlock-marker'))!;
     expect(shell.attribution).toMatchObject({ packageName: 'airlock-fixture-postinstall-write', event: 'postinstall' });

@@ -82,7 +82,8 @@ export function openApiDocument(): object {
   registry.registerPath({
     method: 'get',
     path: '/v1/analyses/{id}/artifacts/{name}',
-    summary: 'A raw artifact: install.strace, import.strace, network.jsonl',
+    summary:
+      "A raw artifact: install.record and import.record (the phase's syscall record: gVisor's install.gvisor.jsonl, or install.strace under runc), network.jsonl",
     security,
     request: { params: z.object({ id: z.string(), name: z.string() }) },
     responses: { 200: { description: 'The file' }, 404: problem('No such artifact'), ...errors },

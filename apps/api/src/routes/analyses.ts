@@ -21,10 +21,24 @@ function analysisView(a: AnalysisRecord) {
   const links: Record<string, string> = { self: `/v1/analyses/${a.id}` };
   if (reportId) {
     links.report = `/v1/analyses/${a.id}/report`;
-    links.trace = `/v1/analyses/${a.id}/artifacts/install.strace`;
+    links.trace = `/v1/analyses/${a.id}/artifacts/install.record`;
     links.network = `/v1/analyses/${a.id}/artifacts/network.jsonl`;
   }
   return { ...rest, links };
+}
+
+/**
+ * A file in an analysis's artifacts folder. `install.record` / `import.record` name a phase's syscall record
+ * whatever its format: the gVisor Sentry's log (`PHASE.gvisor.jsonl`) or strace's (`PHASE.strace`, runc).
+ */
+async function artifactFile(root: string, name: string) {
+  const phase = /^(install|import)\.record$/.exec(name)?.[1];
+  for (const candidate of phase ? [`${phase}.gvisor.jsonl`, `${phase}.strace`] : [name]) {
+    const path = resolve(root, candidate);
+    const info = path.startsWith(root + sep) ? await stat(path).catch(() => null) : null;
+    if (info?.isFile()) return { path, info };
+  }
+  return null;
 }
 
 export function analysesRouter(ctx: ApiContext): Router {
@@ -85,10 +99,10 @@ export function analysesRouter(ctx: ApiContext): Router {
     const name = String(req.params.name);
     if (!analysis.reportId || !/^[\w.-]+$/.test(name)) throw problems.notFound(`no artifact ${name} for analysis ${analysis.id}`);
     const root = resolve(ctx.config.dataDir, 'artifacts', analysis.reportId);
-    const path = resolve(root, name);
-    const info = path.startsWith(root + sep) ? await stat(path).catch(() => null) : null;
-    if (!info?.isFile()) throw problems.notFound(`no artifact ${name} for analysis ${analysis.id}`);
-    res.type(name.endsWith('.jsonl') ? 'application/x-ndjson' : 'text/plain').set('content-length', String(info.size));
+    const found = await artifactFile(root, name);
+    if (!found) throw problems.notFound(`no artifact ${name} for analysis ${analysis.id}`);
+    const { path, info } = found;
+    res.type(path.endsWith('.jsonl') ? 'application/x-ndjson' : 'text/plain').set('content-length', String(info.size));
     createReadStream(path).pipe(res);
   });
 
