@@ -1,14 +1,18 @@
 /**
- * @airlock/strace — a pure, streaming parser for `strace -f -ttt -s 4096 -v -yy` output.
- * Text in, typed ordered events out; nothing in this package does I/O.
+ * @airlock/strace — pure, streaming readers for the syscall records of Airlock's sandboxes, in two
+ * formats: `strace -f -ttt -s 4096 -v -yy` text (in-container strace) and the JSON-lines log gVisor's
+ * Sentry writes on the host (`runsc --strace --debug-log-format=json`). Both give the same typed,
+ * ordered events; nothing in this package does I/O.
  *
- * Entry points: `StraceParser` (push chunks, get events), `parseStrace` (whole text),
+ * Entry points: `recordReader(format)` / `parseRecord` (either format), `StraceParser` and
+ * `GvisorRecordParser` (push chunks, get events), `parseStrace` (whole text),
  * `parseStraceChunks` / `parseStraceStream` (iterables), `buildProcessTree` +
  * `attributeLifecycle` (who caused what), `normalizePath` / `eventSignature` (compare runs).
  * The decoders underneath are exported too, for reuse and testing.
  */
 export * from './events.js';
 export * from './strace-parser.js';
+export * from './gvisor/gvisor-parser.js';
 export * from './parse-strace.js';
 export * from './parser-stats.js';
 export * from './process-tree.js';

@@ -123,7 +123,8 @@ function execRecord(e: ExecEvent): ExecRecord {
     argv: e.argv,
     env: e.env,
     cwd: e.cwd,
-    ok: e.result.status === 'ok' || e.result.status === 'unknown',
+    // `none`: a start that is no syscall (gVisor's Sentry starting a container process).
+    ok: e.result.status !== 'error',
     errno: e.result.status === 'error' ? e.result.errno : null,
   };
 }

@@ -6,6 +6,21 @@ export function fixture(name: string): string {
   return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 }
 
+/** The real gVisor sample recorded for the migration, kept with the sandbox fixtures at the repository root. */
+export function gvisorSample(): string {
+  return readFileSync(new URL('../../../test/fixtures/gvisor/sample-strace.log', import.meta.url), 'utf8');
+}
+
+/** One gVisor log line as runsc writes it with `--debug-log-format=json`. */
+export function gvisorLine(msg: string, time = '2026-12-04T20:32:08.5Z', level = 'info'): string {
+  return JSON.stringify({ msg, level, time });
+}
+
+/** A strace message of task `tid` in thread group `tgid`, padded as gVisor pads them. */
+export function straceMsg(tgid: number, tid: number, text: string): string {
+  return `strace.go:570] [${String(tgid).padStart(4)}:${String(tid).padStart(4)}] ${text}`;
+}
+
 export function parseFixture(name: string): ReturnType<typeof parseStrace> {
   return parseStrace(fixture(name));
 }
