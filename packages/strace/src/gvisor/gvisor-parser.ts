@@ -122,6 +122,11 @@ export class GvisorRecordParser {
     return this.open.size;
   }
 
+  /** Tasks whose working directory is remembered; dropped when they exit. */
+  get trackedPids(): number {
+    return this.cwd.size;
+  }
+
   private take(): StraceEvent[] {
     const events = this.out;
     this.out = [];
@@ -206,6 +211,7 @@ export class GvisorRecordParser {
       if (call.name === 'exit_group') this.exiting.add(tgid);
       this.complete(tid, entry, entry, NEVER_RETURNS);
       entry.done = true;
+      this.cwd.forget(tid);
     }
     this.open.set(tid, entry);
     if (this.open.size > this.maxPending) {
@@ -362,6 +368,7 @@ export class GvisorRecordParser {
           const call = this.open.get(head.tid);
           if (call) this.interrupt(head.tid, call);
           this.tasks.delete(head.tid);
+          this.cwd.forget(head.tid);
         }
         return;
     }
