@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { PhaseName, TamperingRecord } from '@airlock/core';
@@ -60,6 +61,7 @@ export async function takePhaseRecord(
     const to = await record.size();
     const bytes = to - from;
     const path = join(artifactsDir, `${phase}.gvisor.jsonl`);
+    await mkdir(artifactsDir, { recursive: true });
     await record.copyRange(from, from + Math.min(bytes, capBytes), path);
     return { path, bytes, truncated: bytes > capBytes, replaced: false };
   }
