@@ -19,6 +19,20 @@ describe('framing', () => {
     expect(parseLogTime('2026-12-04 20:32:08Z')).toBeNull();
   });
 
+  it('gives the same time for the same text whatever came before (the minute is memoised)', () => {
+    const times = [
+      '2026-12-04T20:32:08.0000005Z',
+      '2026-12-04T20:32:59.9999995Z',
+      '2026-12-04T20:33:00.123456789Z',
+      '2026-12-04T20:32:08.5Z',
+      '2027-01-01T00:00:00Z',
+    ];
+    const forward = times.map(parseLogTime);
+    const backward = [...times].reverse().map(parseLogTime).reverse();
+    expect(backward).toEqual(forward);
+    expect(forward).toEqual([1796416328.000001, 1796416380, 1796416380.123457, 1796416328.5, 1798761600]);
+  });
+
   it('accepts only JSON objects with a string msg and a valid time', () => {
     expect(parseFrame('{"msg":"a","level":"info","time":"2026-12-04T20:32:08Z"}')).toEqual({ msg: 'a', ts: 1796416328 });
     expect(parseFrame('{"msg":1,"time":"2026-12-04T20:32:08Z"}')).toBeNull();
