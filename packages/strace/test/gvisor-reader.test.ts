@@ -236,6 +236,23 @@ describe('processes', () => {
     ]);
   });
 
+  it('never takes a process seen before the start, or one with another program, for a Sentry-started one', () => {
+    const cid = 'c0ffee';
+    const { events } = parse(
+      [2, 2, 'sleep E openat(AT_FDCWD /, 0x1 /a, O_RDONLY, 0o0)'],
+      'kernel.go:1043] EXEC: [sh -c echo hi]',
+      // A leftover from an earlier phase is still registered; the new process is the higher pid.
+      `loader.go:1320] updated processes: map[{${cid} 0}:0xc0 {${cid} 2}:0xc1 {${cid} 8}:0xc2]`,
+      'kernel.go:1043] EXEC: [npm install]',
+      [5, 5, 'node E openat(AT_FDCWD /, 0x1 /b, O_RDONLY, 0o0)'],
+      [9, 9, 'npm E openat(AT_FDCWD /, 0x1 /c, O_RDONLY, 0o0)'],
+    );
+    expect(ofType(events, 'exec').map((e) => [e.pid, e.argv])).toEqual([
+      [8, ['sh', '-c', 'echo hi']],
+      [9, ['npm', 'install']],
+    ]);
+  });
+
   it('keeps the comm known from `Set thread name` and after an exec, to split lines', () => {
     const { events } = parse(
       'task_acct.go:138] [   3:   3] Set thread name to "a E kill("',

@@ -77,6 +77,8 @@ export class GvisorRecordParser {
   /** Thread groups that called exit_group: a later `Signal 9 ... terminating` is their threads being reaped. */
   private readonly exiting = new BoundedSet();
   private readonly killed = new BoundedSet();
+  /** Tasks a traced clone/fork/vfork created: never a process the Sentry started. */
+  private readonly children = new BoundedSet();
   private out: StraceEvent[] = [];
   private seq = 0;
   private lineNo = 0;
@@ -175,11 +177,7 @@ export class GvisorRecordParser {
     const known = this.tasks.get(tid);
     if (known && known.tgid === tgid) return;
     this.tasks.add(tid, tgid, this.lineNo, known?.comm);
-    if (this.held.has(tid)) return this.release(tid, tgid);
-    if (tid === tgid && !this.cloneInFlight()) {
-      const root = this.roots.firstSeen(tid);
-      if (root) this.rootExec(tid, root);
-    }
+    if (this.held.has(tid)) this.release(tid, tgid);
   }
 
   private cloneInFlight(): boolean {
@@ -190,8 +188,14 @@ export class GvisorRecordParser {
   private straceLine(msg: string, ts: number, head: LogHead, line: string): void {
     const tid = head.tid!;
     const tgid = head.tgid!;
-    const call = parseCallLine(msg, head.body, this.tasks.comm(tid));
+    const task = this.tasks.get(tid);
+    const call = parseCallLine(msg, head.body, task?.comm);
     if (!call) return this.unknown(line);
+    // A process's first strace line: if no clone announced it, it may be one the Sentry started.
+    if (task?.comm === undefined && tid === tgid && !this.children.has(tid) && !this.cloneInFlight()) {
+      const root = this.roots.firstLine(tid, call.comm, task?.firstLine ?? this.lineNo);
+      if (root) this.rootExec(tid, root);
+    }
     this.tasks.setComm(tid, call.comm);
     if (call.exit) return this.exitLine(tid, tgid, ts, call, msg);
     const previous = this.open.get(tid);
@@ -307,7 +311,10 @@ export class GvisorRecordParser {
       this.counters.ignored++;
       return;
     }
-    if (SPAWNS.has(call.name) && value !== null && value > 0) this.forgetStale(value, call.line);
+    if (SPAWNS.has(call.name) && value !== null && value > 0) {
+      this.forgetStale(value, call.line);
+      this.children.add(value);
+    }
     if (call.name === 'sendmmsg') translated[1] = mmsgVector(value ?? parseInt(translated[2] ?? '0', 10));
     const record: SyscallRecord = { pid: tid, ts: call.ts, name: call.name, args: translated, result };
     if (call.name === 'clone3' && value !== null && value > 0) return this.clone3(record, call, value);
@@ -349,11 +356,11 @@ export class GvisorRecordParser {
   private debugNote(note: DebugNote, ts: number, head: LogHead): void {
     switch (note.kind) {
       case 'exec':
-        return this.roots.started(ts, note.text);
+        return this.roots.started(ts, note.text, this.lineNo);
       case 'spec':
         return this.roots.setSpec(note.argv, note.env, note.cwd);
       case 'processes':
-        for (const [pid, exec] of this.roots.registered(note.pids)) this.rootExec(pid, exec);
+        for (const [pid, exec] of this.roots.registered(note.pids, (pid) => this.tasks.get(pid)?.firstLine)) this.rootExec(pid, exec);
         return;
       case 'thread-name':
         if (head.tid !== null) this.tasks.setComm(head.tid, note.name);

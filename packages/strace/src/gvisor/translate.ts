@@ -193,6 +193,8 @@ export function translateArgs(name: string, kinds: readonly ArgKind[], raw: stri
   });
   // strace prints a mode only when the flags create a file.
   if ((name === 'open' || name === 'openat') && !/O_CREAT|O_TMPFILE/.test(out[out.length - 2] ?? '')) out.pop();
+  // PTRACE_TRACEME takes no target: strace prints the request alone.
+  if (name === 'ptrace' && out[0] === 'PTRACE_TRACEME') return [out[0]];
   if (name === 'clone') return [out[0]!, `child_stack=${out[1]}`, `parent_tid=${out[2]}`, `child_tidptr=${out[3]}`, `tls=${out[4]}`];
   return out;
 }
