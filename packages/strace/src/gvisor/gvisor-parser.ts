@@ -17,7 +17,6 @@ import type { CallResult, StraceEvent } from '../events.js';
 import { LineSplitter } from '../line-splitter.js';
 import { type ParserStats, emptyStats } from '../parser-stats.js';
 import type { StraceParserOptions } from '../strace-parser.js';
-import { resolvePath } from '../paths.js';
 import type { BuildContext, SyscallRecord } from '../syscall-record.js';
 import { syscallBuilders } from '../syscall-table.js';
 import { ARG_KINDS } from './arg-kinds.js';
@@ -26,10 +25,9 @@ import { type DebugNote, parseDebugNote } from './debug-lines.js';
 import { callResult, isRestart } from './errno.js';
 import { parseFrame } from './frame.js';
 import { type CallLine, type LogHead, parseCallLine, parseLogHead } from './log-line.js';
-import { type RootExec, RootExecs } from './root-execs.js';
-import { signalName } from './signals.js';
+import { Lifecycle } from './lifecycle.js';
 import { SocketTracker } from './sockets.js';
-import { BoundedSet, TaskTable } from './tasks.js';
+import { TaskTable } from './tasks.js';
 import { translateArgs } from './translate.js';
 
 /** The options of StraceParser apply unchanged. */
@@ -48,12 +46,6 @@ interface OpenCall {
   done: boolean;
 }
 
-/** A clone3 waiting for its child's first line: gVisor does not decode clone3's arguments. */
-interface HeldClone {
-  record: SyscallRecord;
-  parentTgid: number;
-}
-
 const NO_RESULT: CallResult = { status: 'unknown', raw: '' };
 /** exit and exit_group never return: strace prints `= ?`. */
 const NEVER_RETURNS: CallResult = { status: 'unknown', raw: '?' };
@@ -66,19 +58,13 @@ export class GvisorRecordParser {
   private readonly cwd = new CwdTracker();
   private readonly counters: ParserStats = emptyStats();
   private readonly context: BuildContext;
+  private readonly tasks = new TaskTable();
   private readonly maxSamples: number;
   private readonly maxSampleLength: number;
   private readonly maxPending: number;
   private readonly open = new Map<number, OpenCall>();
-  private readonly held = new Map<number, HeldClone>();
-  private readonly tasks = new TaskTable();
   private readonly sockets = new SocketTracker();
-  private readonly roots = new RootExecs();
-  /** Thread groups that called exit_group: a later `Signal 9 ... terminating` is their threads being reaped. */
-  private readonly exiting = new BoundedSet();
-  private readonly killed = new BoundedSet();
-  /** Tasks a traced clone/fork/vfork created: never a process the Sentry started. */
-  private readonly children = new BoundedSet();
+  private readonly lifecycle: Lifecycle;
   private out: StraceEvent[] = [];
   private seq = 0;
   private lineNo = 0;
@@ -98,6 +84,16 @@ export class GvisorRecordParser {
       emit: (event) => this.emit(event),
       malformed: (call) => this.unknown(`${call.pid} ${call.name}(${call.args.join(', ')})`),
     };
+    this.lifecycle = new Lifecycle(
+      {
+        context: this.context,
+        tasks: this.tasks,
+        counters: this.counters,
+        openCalls: () => this.openCalls(),
+        interrupt: (tid) => this.interrupt(tid),
+      },
+      this.maxPending,
+    );
   }
 
   /** Parses a chunk; returns the events it completed. */
@@ -109,8 +105,8 @@ export class GvisorRecordParser {
   /** Ends the input: calls still open are emitted with result `unknown`, held clones as processes. */
   end(): StraceEvent[] {
     this.splitter.end();
-    for (const [tid, call] of [...this.open]) this.interrupt(tid, call);
-    for (const child of [...this.held.keys()]) this.release(child, null);
+    for (const tid of [...this.open.keys()]) this.interrupt(tid);
+    this.lifecycle.end();
     return this.take();
   }
 
@@ -127,6 +123,25 @@ export class GvisorRecordParser {
   /** Tasks whose working directory is remembered; dropped when they exit. */
   get trackedPids(): number {
     return this.cwd.size;
+  }
+
+  /** The calls still open, for the lifecycle. */
+  private *openCalls(): Iterable<{ tid: number; tgid: number; name: string }> {
+    for (const [tid, call] of this.open) if (!call.done) yield { tid, tgid: call.tgid, name: call.name };
+  }
+
+  /** An entry that will never see its exit line: emitted with result `unknown`, as strace does. */
+  private interrupt(tid: number): void {
+    const call = this.open.get(tid);
+    if (!call) return;
+    this.open.delete(tid);
+    if (call.done) return;
+    this.counters.interrupted++;
+    try {
+      this.complete(tid, call, call, NO_RESULT);
+    } catch {
+      this.unknown(call.msg);
+    }
   }
 
   private take(): StraceEvent[] {
@@ -177,12 +192,7 @@ export class GvisorRecordParser {
     const known = this.tasks.get(tid);
     if (known && known.tgid === tgid) return;
     this.tasks.add(tid, tgid, this.lineNo, known?.comm);
-    if (this.held.has(tid)) this.release(tid, tgid);
-  }
-
-  private cloneInFlight(): boolean {
-    for (const call of this.open.values()) if (SPAWNS.has(call.name)) return true;
-    return false;
+    this.lifecycle.newTask(tid, tgid);
   }
 
   private straceLine(msg: string, ts: number, head: LogHead, line: string): void {
@@ -191,15 +201,10 @@ export class GvisorRecordParser {
     const task = this.tasks.get(tid);
     const call = parseCallLine(msg, head.body, task?.comm);
     if (!call) return this.unknown(line);
-    // A process's first strace line: if no clone announced it, it may be one the Sentry started.
-    if (task?.comm === undefined && tid === tgid && !this.children.has(tid) && !this.cloneInFlight()) {
-      const root = this.roots.firstLine(tid, call.comm, task?.firstLine ?? this.lineNo);
-      if (root) this.rootExec(tid, root);
-    }
+    if (task?.comm === undefined) this.lifecycle.firstStraceLine(tid, tgid, call.comm, task?.firstLine ?? this.lineNo);
     this.tasks.setComm(tid, call.comm);
     if (call.exit) return this.exitLine(tid, tgid, ts, call, msg);
-    const previous = this.open.get(tid);
-    if (previous) this.interrupt(tid, previous);
+    this.interrupt(tid);
     this.counters.unfinished++;
     const entry: OpenCall = {
       ts,
@@ -212,22 +217,21 @@ export class GvisorRecordParser {
       done: false,
     };
     if (call.name === 'exit' || call.name === 'exit_group') {
-      if (call.name === 'exit_group') this.exiting.add(tgid);
+      if (call.name === 'exit_group') this.lifecycle.exitGroup(tgid);
       this.complete(tid, entry, entry, NEVER_RETURNS);
       entry.done = true;
       this.cwd.forget(tid);
     }
     this.open.set(tid, entry);
     if (this.open.size > this.maxPending) {
-      const [oldest, call] = this.open.entries().next().value!;
-      this.interrupt(oldest, call);
+      this.interrupt(this.open.keys().next().value!);
     }
   }
 
   private exitLine(tid: number, tgid: number, ts: number, call: CallLine, msg: string): void {
     let entry = this.open.get(tid);
     if (entry && entry.name !== call.name) {
-      this.interrupt(tid, entry);
+      this.interrupt(tid);
       entry = undefined;
     }
     // A thread that execs becomes the group leader: its exit line carries the leader's tid.
@@ -279,18 +283,6 @@ export class GvisorRecordParser {
     return path.slice(path.lastIndexOf('/') + 1).slice(0, 15);
   }
 
-  /** An entry that will never see its exit line: emitted with result `unknown`, as strace does. */
-  private interrupt(tid: number, call: OpenCall): void {
-    this.open.delete(tid);
-    if (call.done) return;
-    this.counters.interrupted++;
-    try {
-      this.complete(tid, call, call, NO_RESULT);
-    } catch {
-      this.unknown(call.msg);
-    }
-  }
-
   /** Builds the record of a finished call from `args` (entry or exit line) and hands it to strace's builder. */
   private complete(tid: number, call: OpenCall, args: OpenCall, result: CallResult): void {
     this.counters.syscalls++;
@@ -311,143 +303,21 @@ export class GvisorRecordParser {
       this.counters.ignored++;
       return;
     }
-    if (SPAWNS.has(call.name) && value !== null && value > 0) {
-      this.forgetStale(value, call.line);
-      this.children.add(value);
-    }
+    if (SPAWNS.has(call.name) && value !== null && value > 0) this.lifecycle.spawned(value, call.line);
     if (call.name === 'sendmmsg') translated[1] = mmsgVector(value ?? parseInt(translated[2] ?? '0', 10));
     const record: SyscallRecord = { pid: tid, ts: call.ts, name: call.name, args: translated, result };
-    if (call.name === 'clone3' && value !== null && value > 0) return this.clone3(record, call, value);
+    if (call.name === 'clone3' && value !== null && value > 0) return this.lifecycle.clone3(record, call.tgid, value, call.line);
     builder(record, this.context);
   }
 
-  /**
-   * A new task's id may have belonged to one that is gone: its first line must count as new, and a
-   * thread group of that id (whose leader had the id) has ended.
-   */
-  private forgetStale(child: number, entryLine: number): void {
-    const task = this.tasks.get(child);
-    // Seen since the call began: that is the new task already (it ran before its parent returned).
-    if (task && task.firstLine > entryLine) return;
-    this.tasks.delete(child);
-    this.exiting.delete(child);
-    this.killed.delete(child);
-  }
-
-  /** A clone3 whose child has already logged a line resolves now; otherwise it waits for that line. */
-  private clone3(record: SyscallRecord, call: OpenCall, child: number): void {
-    const task = this.tasks.get(child);
-    this.held.set(child, { record, parentTgid: call.tgid });
-    if (task && task.firstLine > call.line) return this.release(child, task.tgid);
-    if (this.held.size > this.maxPending) this.release(this.held.keys().next().value!, null);
-  }
-
-  /** Emits a held clone3 with the flags its child's thread group implies (null: never seen). */
-  private release(child: number, childTgid: number | null): void {
-    const held = this.held.get(child);
-    if (!held) return;
-    this.held.delete(child);
-    const thread = childTgid !== null && childTgid === held.parentTgid && childTgid !== child;
-    const flags = childTgid === null ? '0' : thread ? 'CLONE_VM|CLONE_SIGHAND|CLONE_THREAD' : 'SIGCHLD';
-    held.record.args = [`{flags=${flags}}`, held.record.args[1] ?? ''];
-    syscallBuilders.get('clone3')!(held.record, this.context);
-  }
-
   private debugNote(note: DebugNote, ts: number, head: LogHead): void {
-    switch (note.kind) {
-      case 'exec':
-        return this.roots.started(ts, note.text, this.lineNo);
-      case 'spec':
-        return this.roots.setSpec(note.argv, note.env, note.cwd);
-      case 'processes':
-        for (const [pid, exec] of this.roots.registered(note.pids, (pid) => this.tasks.get(pid)?.firstLine)) this.rootExec(pid, exec);
-        return;
-      case 'thread-name':
-        if (head.tid !== null) this.tasks.setComm(head.tid, note.name);
-        return;
-      case 'signal':
-        if (head.tid !== null) this.signal(head.tid, ts, note.signo);
-        return;
-      case 'fatal-signal':
-        return this.fatalSignal(note.pid, head.tid ?? note.pid, ts, note.signo);
-      case 'task-dead':
-        if (head.tid !== null) {
-          const call = this.open.get(head.tid);
-          if (call) this.interrupt(head.tid, call);
-          this.tasks.delete(head.tid);
-          this.cwd.forget(head.tid);
-        }
-        return;
+    if (note.kind === 'thread-name' && head.tid !== null) this.tasks.setComm(head.tid, note.name);
+    if (note.kind === 'task-dead' && head.tid !== null) {
+      this.interrupt(head.tid);
+      this.tasks.delete(head.tid);
+      this.cwd.forget(head.tid);
     }
-  }
-
-  /** strace's `--- SIGCHLD {...} ---`; gVisor does not say who sent it or why. */
-  private signal(pid: number, ts: number, signo: number): void {
-    this.counters.signals++;
-    this.emit({
-      seq: 0,
-      ts,
-      pid,
-      syscall: null,
-      result: { status: 'none' },
-      category: 'process',
-      type: 'signal',
-      signal: signalName(signo),
-      code: null,
-      senderPid: null,
-    });
-  }
-
-  /**
-   * A thread group killed by a signal writes no exit call; this is strace's `+++ killed by SIG +++`.
-   * gVisor logs the same line for the other threads of a group that is exiting or exec'ing: not a kill.
-   */
-  private fatalSignal(tgid: number, tid: number, ts: number, signo: number): void {
-    if (this.exiting.has(tgid) || this.killed.has(tgid)) return;
-    for (const call of this.open.values())
-      if (call.tgid === tgid && (call.name === 'execve' || call.name === 'execveat') && !call.done) return;
-    this.killed.add(tgid);
-    for (const [other, call] of [...this.open]) if (call.tgid === tgid) this.interrupt(other, call);
-    if (signo !== 9) this.signal(tid, ts, signo);
-    this.counters.exits++;
-    this.cwd.forget(tgid);
-    this.emit({
-      seq: 0,
-      ts,
-      pid: tgid,
-      syscall: null,
-      result: { status: 'none' },
-      category: 'process',
-      type: 'exit',
-      code: null,
-      signal: signalName(signo),
-      coreDumped: false,
-      source: 'status',
-    });
-  }
-
-  /** The exec of a process the Sentry started itself, which has no execve line. */
-  private rootExec(pid: number, exec: RootExec): void {
-    const program = exec.argv[0] ?? '';
-    this.exiting.delete(pid);
-    this.killed.delete(pid);
-    if (exec.cwd !== null) this.cwd.set(pid, exec.cwd);
-    this.emit({
-      seq: 0,
-      ts: exec.ts,
-      pid,
-      syscall: null,
-      result: { status: 'none' },
-      category: 'process',
-      type: 'exec',
-      // A bare name was looked up in PATH, which the log does not show: it stays as given.
-      path: program.includes('/') ? resolvePath(exec.cwd, program) : program,
-      argv: exec.argv,
-      env: exec.env,
-      envCount: exec.env === null ? null : exec.env.length,
-      cwd: exec.cwd,
-      truncated: false,
-    });
+    this.lifecycle.debugNote(note, ts, head.tid, this.lineNo);
   }
 }
 
