@@ -11,6 +11,13 @@
  * Stats keep StraceParser's meaning where it carries over: `unfinished` counts entry lines,
  * `resumed` exits joined to one, `orphanResumed` exits without one, `interrupted` entries that
  * never returned, `exits` deaths by signal (normal exits are exit/exit_group events).
+ *
+ * What this log cannot give, so the events lack it (the rest matches strace's; see the parity tests):
+ * an open's resolved path and a new socket's decoration (a returned fd is a bare number); AF_UNIX
+ * addresses; sendmsg's destination (msg_name is a pointer); sendto/recvfrom and sendmmsg payloads;
+ * getdents64's entry count; clone3's flags (a thread or a process is inferred); who sent a
+ * signal; `+++ exited +++` for every task; the argv of a docker exec (logged space-joined, split
+ * as a guess) and its env and cwd; names that are not UTF-8 (U+FFFD in the JSON).
  */
 import { CwdTracker } from '../cwd-tracker.js';
 import type { CallResult, StraceEvent } from '../events.js';
