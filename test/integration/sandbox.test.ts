@@ -153,7 +153,7 @@ describe('sandbox run against the real Docker engine', () => {
     expect(await containersOf(report)).toEqual([]);
   });
 
-  it('denies the Docker socket, /etc/shadow, setuid(0) and sudo, and shows each attempt', async () => {
+  it('denies the Docker socket, /etc/shadow, setuid(0) and sudo, and shows each attempt (under gVisor)', async () => {
     const report = await analyzeLocalPackage(fixture('escalate'), { docker, artifactsRoot });
     const install = phase(report, 'install');
     expect(install.status).toBe('completed');
@@ -162,9 +162,10 @@ describe('sandbox run against the real Docker engine', () => {
     expect(install.stdout.text).toMatch(/no new privileges/);
     expect(report.denied).toContainEqual(expect.objectContaining({ target: '/etc/shadow', result: 'EACCES' }));
     expect(report.denied.some((d) => d.syscall === 'setuid' && d.result === 'EPERM')).toBe(true);
-    expect(report.connections).toContainEqual(
-      expect.objectContaining({ family: 'AF_UNIX', address: '/var/run/docker.sock', result: 'ENOENT' }),
-    );
+    // gVisor's Sentry does not decode AF_UNIX addresses (runsc 20240729): the connect shows without its path;
+    // the read of the socket's path names it.
+    expect(report.sandbox.tracer).toBe('gvisor-sentry');
+    expect(report.connections).toContainEqual(expect.objectContaining({ family: 'AF_UNIX', address: '', result: 'ENOENT' }));
     expect(report.processes.some((p) => basename(p.path) === 'sudo')).toBe(true);
     // The same attempts in the sensitive-file section, attributed to the package's postinstall.
     const escalate = { packageName: 'airlock-fixture-escalate', event: 'postinstall', script: 'node escalate.js' };
@@ -172,7 +173,7 @@ describe('sandbox run against the real Docker engine', () => {
       expect.objectContaining({ rule: 'system-accounts', path: '/etc/shadow', access: 'read', result: 'EACCES', attribution: escalate }),
     );
     expect(report.sensitiveFiles).toContainEqual(
-      expect.objectContaining({ rule: 'docker-socket', access: 'connect', result: 'ENOENT', attribution: escalate }),
+      expect.objectContaining({ rule: 'docker-socket', access: 'read', result: 'ENOENT', attribution: escalate }),
     );
   });
 

@@ -164,6 +164,7 @@ async function runOnce(
     ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.runtime ? { runtime: options.runtime } : {}),
+    ...(options.maxTraceBytes ? { maxTraceBytes: options.maxTraceBytes } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.log ? { log: options.log } : {}),
   });

@@ -11,6 +11,8 @@ export interface AnalyzeOptions {
   artifactsRoot: string;
   timeoutsMs?: Partial<Record<PhaseName, number>>;
   limits?: SandboxLimits;
+  /** Cap on the syscall record of one analysis (default 2 GiB); a record cut there marks its phase incomplete. */
+  maxTraceBytes?: number;
   /** gVisor (default) or runc; see @airlock/sandbox's runtime.ts. */
   runtime?: RuntimeName;
   signal?: AbortSignal;

@@ -1,4 +1,8 @@
 import type { SandboxProfile, SandboxSettings } from '@airlock/core';
+import type { SandboxRuntime } from './runtime/runtime.js';
+
+/** Host pids limit of a gVisor sandbox at least: the Sentry's threads, the gofer and one stub per process. */
+const GVISOR_HOST_PIDS = 1024;
 
 /** Resource limits of one analysis container. */
 export interface SandboxLimits {
@@ -29,7 +33,13 @@ export const SANDBOX_HOSTNAME = 'jordan-thinkpad';
  * overriding it), the fake internet's network namespace as the only network, a writable rootfs so that
  * `docker diff` sees dropped files, and no host mounts at all.
  */
-export function sandboxHostConfig(limits: SandboxLimits, runtime: string | undefined, networkMode: string) {
+export function sandboxHostConfig(limits: SandboxLimits, runtime: SandboxRuntime, networkMode: string) {
+  // Under gVisor every sandboxed process also costs the Sentry a host process (systrap's stubs) and the
+  // Sentry has threads of its own: a host pids limit of the package's size makes a fork bomb kill the
+  // Sentry instead of failing forks. So gVisor gets host headroom and the package's limit inside, as the
+  // analysis user's RLIMIT_NPROC, which the Sentry enforces (forks past it fail with EAGAIN). Under runc
+  // RLIMIT_NPROC would count uid 1000's processes host-wide (other analyses too): the pids limit stays.
+  const insideLimit = runtime.name === 'gvisor';
   return {
     CapDrop: ['ALL'],
     CapAdd: [] as string[],
@@ -37,7 +47,7 @@ export function sandboxHostConfig(limits: SandboxLimits, runtime: string | undef
     Privileged: false,
     NetworkMode: networkMode,
     IpcMode: 'private',
-    PidsLimit: limits.pidsLimit,
+    PidsLimit: insideLimit ? Math.max(4 * limits.pidsLimit, GVISOR_HOST_PIDS) : limits.pidsLimit,
     Memory: limits.memoryBytes,
     MemorySwap: limits.memoryBytes,
     NanoCpus: limits.nanoCpus,
@@ -45,12 +55,13 @@ export function sandboxHostConfig(limits: SandboxLimits, runtime: string | undef
       { Name: 'nofile', Soft: limits.openFiles, Hard: limits.openFiles },
       { Name: 'fsize', Soft: limits.maxFileBytes, Hard: limits.maxFileBytes },
       { Name: 'core', Soft: 0, Hard: 0 },
+      ...(insideLimit ? [{ Name: 'nproc', Soft: limits.pidsLimit, Hard: limits.pidsLimit }] : []),
     ],
     ReadonlyRootfs: false,
     Init: true,
     AutoRemove: false,
     LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
-    ...(runtime ? { Runtime: runtime } : {}),
+    ...(runtime.engineRuntime ? { Runtime: runtime.engineRuntime } : {}),
   };
 }
 
@@ -75,7 +86,8 @@ export function describeSettings(
     capDrop: hostConfig.CapDrop,
     capAdd: hostConfig.CapAdd,
     securityOpt: [...hostConfig.SecurityOpt, 'seccomp=engine default'],
-    pidsLimit: hostConfig.PidsLimit,
+    // The package's limit: the pids limit under runc, RLIMIT_NPROC inside gVisor (listed under ulimits).
+    pidsLimit: hostConfig.Ulimits.find((u) => u.Name === 'nproc')?.Soft ?? hostConfig.PidsLimit,
     memoryBytes: hostConfig.Memory,
     nanoCpus: hostConfig.NanoCpus,
     readonlyRootfs: hostConfig.ReadonlyRootfs,

@@ -58,6 +58,8 @@ export function toPhaseResult(
   run: { startedAt: string; outcome: ExecOutcome } | undefined,
   runner: RunnerStatus | null,
   record: PhaseRecord,
+  /** When the run ended: a phase that never ran is dated by when it was given up. */
+  endedAt: string = new Date().toISOString(),
 ): PhaseResult {
   const issue = record.issue ?? (runner?.traceCut ? 'strace ended before the phase did (killed, or cut at the file size limit)' : null);
   const base = {
@@ -77,7 +79,7 @@ export function toPhaseResult(
       ...base,
       status: 'error',
       exitCode: null,
-      startedAt: '',
+      startedAt: endedAt,
       durationMs: 0,
       stdout: EMPTY,
       stderr: EMPTY,

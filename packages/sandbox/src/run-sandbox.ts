@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { buildTar } from './tar-builder.js';
 import {
@@ -37,6 +38,8 @@ import type { Honeytoken, HoneytokenPlan } from '@airlock/honeytokens';
 export const DEFAULT_TIMEOUTS_MS: Record<PhaseName, number> = { install: 120_000, import: 30_000 };
 /** Extra time the host gives the in-container runner to end a phase before it kills the container. */
 const HOST_MARGIN_MS = 15_000;
+/** The runner's dwell (AIRLOCK_GRACE_MS in the image): detached children are watched this long after the command. */
+const DWELL_MS = 10_000;
 const DEFAULT_CAPTURE_BYTES = 256 * 1024;
 const DEFAULT_MAX_TRACE_BYTES = 2 * 1024 ** 3;
 export const SANDBOX_LABEL = 'airlock.sandbox';
@@ -108,7 +111,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     await removeContainers(docker, `airlock.analysis=${options.analysisId}`);
     throw new AirlockError('SANDBOX_FAILED', `cannot start the fake internet: ${(err as Error).message}`, { cause: err });
   }
-  const hostConfig = sandboxHostConfig(options.limits ?? DEFAULT_LIMITS, runtime.engineRuntime, `container:${owner.container.id}`);
+  const hostConfig = sandboxHostConfig(options.limits ?? DEFAULT_LIMITS, runtime, `container:${owner.container.id}`);
 
   const container = await docker
     .createContainer({
@@ -195,9 +198,13 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
         void kill();
       });
       const outcome = prepared.exitCode === 0 ? await exec('run', limitMs + HOST_MARGIN_MS) : prepared;
+      if (outcome.exitCode !== 0 && !outcome.hitDeadline && !cap.reached) {
+        // The runner did not end normally (the package may have killed it): what it started still gets the
+        // dwell a runner would have given it, within the phase's limit, then nothing is left running.
+        await delay(Math.min(DWELL_MS, Math.max(0, limitMs - (Date.now() - t0))), undefined, signal ? { signal } : undefined);
+        if (!cap.reached) await sweep(container, log);
+      }
       cap.stop();
-      // A runner that did not end normally (the package may have killed it) leaves nothing running behind.
-      if (outcome.exitCode !== 0 && !outcome.hitDeadline && !cap.reached) await sweep(container, log);
       timings.phasesMs[phase] = Date.now() - t0;
       outcomes.set(phase, { startedAt: new Date(t0).toISOString(), outcome });
       log('phase ended', { phase, ms: timings.phasesMs[phase], exitCode: outcome.exitCode, hostDeadline: outcome.hitDeadline });
@@ -258,7 +265,14 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const phases: PhaseResult[] = PHASES.map((name) => {
     const entry = outcomes.get(name);
     const status = parsePhaseStatus(statuses.get(name) ?? undefined);
-    return toPhaseResult(name, timeouts[name], entry, status, records.get(name) ?? { bytes: 0, truncated: false, issue: null });
+    return toPhaseResult(
+      name,
+      timeouts[name],
+      entry,
+      status,
+      records.get(name) ?? { bytes: 0, truncated: false, issue: null },
+      new Date(started + timings.totalMs).toISOString(),
+    );
   });
   return {
     settings: describeSettings(

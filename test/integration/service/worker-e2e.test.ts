@@ -30,7 +30,10 @@ const call = async <T = Record<string, unknown>>(path: string, init: RequestInit
   const headers = new Headers(init.headers);
   headers.set('authorization', `Bearer ${key}`);
   const res = await fetch(`${api.url}${path}`, { ...init, headers });
-  return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text()) as T };
+  return {
+    status: res.status,
+    body: (res.headers.get('content-type')?.includes('application/json') ? await res.json() : await res.text()) as T,
+  };
 };
 const upload = (fixture: string, key = org.apiKey) =>
   packFixture(`test/fixtures/npm/${fixture}`).then((tgz) =>
