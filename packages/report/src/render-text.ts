@@ -94,6 +94,12 @@ export function renderReportText(report: SandboxReport): string {
   );
   section(out, 'UDP datagrams (fake internet)', net.udp, (u) => `  ${destination(u.destination)}  ${u.bytes} bytes`);
   section(out, 'Refused by the kernel (EACCES/EPERM)', report.denied, (d) => `  [${d.phase}] ${d.syscall} ${d.target}  (${d.result})`);
+  section(
+    out,
+    "Acts against the sandbox's evidence",
+    report.tampering ?? [],
+    (t) => `  [${t.phase}] ${t.kind}: ${t.detail}${t.pid !== null ? `  (pid ${t.pid}, ${t.result})` : ''}`,
+  );
   const fsChanges = report.fsDiff.filter((c) => c.kind !== 'modified');
   const modified = report.fsDiff.length - fsChanges.length;
   section(

@@ -120,4 +120,16 @@ describe('renderProcessTree', () => {
     const [, , line] = renderProcessTree('install', { roots: [0], nodes: [root, fork], hiddenProcesses: 0 });
     expect(line).toBe('  └─ (fork of its parent, no exec)  [pid 101, running when tracing stopped]');
   });
+  it("lists the acts against the sandbox's evidence, with the process that did them", () => {
+    const r = report();
+    r.tampering = [
+      { phase: 'install', kind: 'signal-to-sandbox', pid: 31, time: 1, detail: 'kill(-1, SIGKILL)', result: 'ok' },
+      { phase: 'install', kind: 'unexpected-runner-file', pid: null, time: null, detail: '/airlock/out/zzz (added)', result: 'ok' },
+    ];
+    const lines = sectionOf(renderReportText(r), "Acts against the sandbox's evidence");
+    expect(lines.slice(1)).toEqual([
+      '  [install] signal-to-sandbox: kill(-1, SIGKILL)  (pid 31, ok)',
+      '  [install] unexpected-runner-file: /airlock/out/zzz (added)',
+    ]);
+  });
 });
