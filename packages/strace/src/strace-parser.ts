@@ -10,7 +10,8 @@ import { CwdTracker } from './cwd-tracker.js';
 import type { CallResult, StraceEvent } from './events.js';
 import { parseLineHeader } from './line-header.js';
 import { LineSplitter } from './line-splitter.js';
-import { type ParserStats, emptyStats } from './parser-stats.js';
+import { EventOutput } from './event-output.js';
+import type { ParserStats } from './parser-stats.js';
 import { scanArgs } from './scanner.js';
 import { syscallBuilders } from './syscall-table.js';
 import type { BuildContext, SyscallRecord } from './syscall-record.js';
@@ -57,17 +58,14 @@ export class StraceParser {
   private readonly splitter: LineSplitter;
   private readonly pending = new Map<number, PendingCall>();
   private readonly cwd = new CwdTracker();
-  private readonly counters: ParserStats = emptyStats();
-  private readonly maxSamples: number;
-  private readonly maxSampleLength: number;
+  private readonly output: EventOutput;
+  private readonly counters: ParserStats;
   private readonly maxPending: number;
   private readonly context: BuildContext;
-  private out: StraceEvent[] = [];
-  private seq = 0;
 
   constructor(options: StraceParserOptions = {}) {
-    this.maxSamples = options.maxUnknownSamples ?? 5;
-    this.maxSampleLength = options.maxSampleLength ?? 300;
+    this.output = new EventOutput(options.maxUnknownSamples ?? 5, options.maxSampleLength ?? 300);
+    this.counters = this.output.counters;
     this.maxPending = options.maxPendingCalls ?? 65_536;
     this.splitter = new LineSplitter(
       options.maxLineLength ?? 16 * 1024 * 1024,
@@ -98,7 +96,7 @@ export class StraceParser {
 
   /** A snapshot of the counters. */
   get stats(): ParserStats {
-    return { ...this.counters, unknownSamples: [...this.counters.unknownSamples] };
+    return this.output.stats;
   }
 
   /** Unfinished calls currently held (one at most per pid). */
@@ -112,22 +110,15 @@ export class StraceParser {
   }
 
   private take(): StraceEvent[] {
-    const events = this.out;
-    this.out = [];
-    return events;
+    return this.output.take();
   }
 
   private emit(event: StraceEvent): void {
-    event.seq = this.seq++;
-    this.counters.events++;
-    this.out.push(event);
+    this.output.emit(event);
   }
 
   private unknown(line: string): void {
-    this.counters.unknown++;
-    if (this.counters.unknownSamples.length < this.maxSamples) {
-      this.counters.unknownSamples.push(line.length > this.maxSampleLength ? `${line.slice(0, this.maxSampleLength)}…` : line);
-    }
+    this.output.unknown(line);
   }
 
   private line(line: string): void {

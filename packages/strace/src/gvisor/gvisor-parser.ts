@@ -22,7 +22,8 @@
 import { CwdTracker } from '../cwd-tracker.js';
 import type { CallResult, StraceEvent } from '../events.js';
 import { LineSplitter } from '../line-splitter.js';
-import { type ParserStats, emptyStats } from '../parser-stats.js';
+import { EventOutput } from '../event-output.js';
+import type { ParserStats } from '../parser-stats.js';
 import type { StraceParserOptions } from '../strace-parser.js';
 import type { BuildContext, SyscallRecord } from '../syscall-record.js';
 import { syscallBuilders } from '../syscall-table.js';
@@ -63,22 +64,19 @@ const TRACKED_ONLY = new Set(['getsockname', 'getpeername']);
 export class GvisorRecordParser {
   private readonly splitter: LineSplitter;
   private readonly cwd = new CwdTracker();
-  private readonly counters: ParserStats = emptyStats();
+  private readonly output: EventOutput;
+  private readonly counters: ParserStats;
   private readonly context: BuildContext;
   private readonly tasks = new TaskTable();
-  private readonly maxSamples: number;
-  private readonly maxSampleLength: number;
   private readonly maxPending: number;
   private readonly open = new Map<number, OpenCall>();
   private readonly sockets = new SocketTracker();
   private readonly lifecycle: Lifecycle;
-  private out: StraceEvent[] = [];
-  private seq = 0;
   private lineNo = 0;
 
   constructor(options: GvisorParserOptions = {}) {
-    this.maxSamples = options.maxUnknownSamples ?? 5;
-    this.maxSampleLength = options.maxSampleLength ?? 300;
+    this.output = new EventOutput(options.maxUnknownSamples ?? 5, options.maxSampleLength ?? 300);
+    this.counters = this.output.counters;
     this.maxPending = options.maxPendingCalls ?? 65_536;
     this.splitter = new LineSplitter(
       options.maxLineLength ?? 16 * 1024 * 1024,
@@ -119,7 +117,7 @@ export class GvisorRecordParser {
 
   /** A snapshot of the counters. */
   get stats(): ParserStats {
-    return { ...this.counters, unknownSamples: [...this.counters.unknownSamples] };
+    return this.output.stats;
   }
 
   /** Calls whose entry line came and exit line has not (one at most per task). */
@@ -152,22 +150,15 @@ export class GvisorRecordParser {
   }
 
   private take(): StraceEvent[] {
-    const events = this.out;
-    this.out = [];
-    return events;
+    return this.output.take();
   }
 
   private emit(event: StraceEvent): void {
-    event.seq = this.seq++;
-    this.counters.events++;
-    this.out.push(event);
+    this.output.emit(event);
   }
 
   private unknown(line: string): void {
-    this.counters.unknown++;
-    if (this.counters.unknownSamples.length < this.maxSamples) {
-      this.counters.unknownSamples.push(line.length > this.maxSampleLength ? `${line.slice(0, this.maxSampleLength)}…` : line);
-    }
+    this.output.unknown(line);
   }
 
   private line(line: string): void {
