@@ -161,6 +161,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     await trustSandboxCa(container, image.id, ca);
     trusted = sandboxCaPaths(ca);
     await container.start();
+    await record?.settle();
     timings.containerStartMs = Date.now() - started;
     log('sandbox started', { container: container.id.slice(0, 12), runtime: runtime.name, ms: timings.containerStartMs });
 

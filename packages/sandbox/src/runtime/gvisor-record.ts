@@ -32,6 +32,24 @@ export class GvisorRecord {
     return (await stat(await this.path())).size;
   }
 
+  /**
+   * Waits until the log stops growing (quiet for `quietMs`, at most `maxMs`): the container's own first
+   * process is still starting when `start` returns, and its lines must not open the first phase's slice.
+   */
+  async settle(quietMs = 100, maxMs = 2000): Promise<void> {
+    const until = Date.now() + maxMs;
+    let last = await this.size();
+    let quietSince = Date.now();
+    while (Date.now() < until && Date.now() - quietSince < quietMs) {
+      await new Promise((r) => setTimeout(r, 25));
+      const size = await this.size();
+      if (size !== last) {
+        last = size;
+        quietSince = Date.now();
+      }
+    }
+  }
+
   /** Copies bytes [from, to) of the log to `target`; the caller caps `to`. */
   async copyRange(from: number, to: number, target: string): Promise<void> {
     if (to <= from) {
