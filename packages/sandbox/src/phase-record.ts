@@ -72,22 +72,38 @@ export async function takePhaseRecord(
   return { path: file.hostPath, bytes: file.bytes, truncated: file.truncated, replaced: false };
 }
 
-/** Kills whatever the analysis user still runs, after a phase whose runner did not end normally. */
-export async function sweep(container: Docker.Container, log: (message: string, fields?: Record<string, unknown>) => void): Promise<void> {
-  const outcome = await execInContainer(container, {
-    cmd: ['/opt/airlock/bin/airlock-sweep'],
-    user: SANDBOX_USER.name,
-    env: [],
-    workingDir: '/',
-    deadlineMs: 15_000,
-    onDeadline: () =>
-      container.kill({ signal: 'SIGKILL' }).then(
-        () => undefined,
-        () => undefined,
-      ),
-    captureBytes: 4096,
-  }).catch(() => null);
-  if (outcome?.exitCode !== 0) log('sweep after an abnormal phase end failed; processes may remain until the container is removed');
+/**
+ * Kills whatever the analysis user still runs, and waits until nothing is left: after a phase whose runner
+ * did not end normally, and before a phase that follows one with lingering processes (a fork bomb's
+ * processes take gVisor a while to die and hold the process limit meanwhile, so even the sweep's own exec can
+ * fail to start: it is retried). Returns false when processes remained after `maxMs`.
+ */
+export async function sweep(
+  container: Docker.Container,
+  log: (message: string, fields?: Record<string, unknown>) => void,
+  maxMs = 30_000,
+): Promise<boolean> {
+  const until = Date.now() + maxMs;
+  for (;;) {
+    const outcome = await execInContainer(container, {
+      cmd: ['/opt/airlock/bin/airlock-sweep'],
+      user: SANDBOX_USER.name,
+      env: [],
+      workingDir: '/',
+      deadlineMs: 15_000,
+      onDeadline: () =>
+        container.kill({ signal: 'SIGKILL' }).then(
+          () => undefined,
+          () => undefined,
+        ),
+      captureBytes: 4096,
+    }).catch(() => null);
+    if (outcome?.exitCode === 0) return true;
+    if (outcome?.hitDeadline || Date.now() >= until) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  log('processes of the analysis user remained after the sweep; the next phase may not run cleanly');
+  return false;
 }
 
 export function replacedOutput(phase: PhaseName, name: string): TamperingRecord {

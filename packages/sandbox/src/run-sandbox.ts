@@ -37,8 +37,8 @@ import type { Honeytoken, HoneytokenPlan } from '@airlock/honeytokens';
 
 export const DEFAULT_TIMEOUTS_MS: Record<PhaseName, number> = { install: 120_000, import: 30_000 };
 /** Extra time the host gives the in-container runner to end a phase before it kills the container (killing a
- * fork bomb's 256 processes takes gVisor about 10 s). */
-const HOST_MARGIN_MS = 30_000;
+ * fork bomb's 256 processes takes gVisor 10 to 30 s on this machine kind). */
+const HOST_MARGIN_MS = 60_000;
 /** The runner's dwell (AIRLOCK_GRACE_MS in the image): detached children are watched this long after the command. */
 const DWELL_MS = 10_000;
 const DEFAULT_CAPTURE_BYTES = 256 * 1024;
@@ -168,6 +168,9 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     for (const phase of PHASES) {
       signal?.throwIfAborted();
       const limitMs = timeouts[phase];
+      // What the last phase left running was killed; under gVisor its processes may still be dying.
+      const before = PHASES[PHASES.indexOf(phase) - 1];
+      if (before && (parsePhaseStatus(statuses.get(before) ?? undefined)?.lingeringProcesses ?? 0) > 0) await sweep(container, log);
       const exec = (step: 'prepare' | 'run', deadlineMs: number) =>
         execInContainer(container, {
           cmd: [
