@@ -39,7 +39,7 @@ export const DEFAULT_TIMEOUTS_MS: Record<PhaseName, number> = { install: 120_000
 /** Extra time the host gives the in-container runner to end a phase before it kills the container (killing a
  * fork bomb's 256 processes takes gVisor 10 to 30 s on this machine kind). */
 const HOST_MARGIN_MS = 60_000;
-/** The runner's dwell (AIRLOCK_GRACE_MS in the image): detached children are watched this long after the command. */
+/** The dwell: detached children are watched this long after the command, by the runner (given as AIRLOCK_GRACE_MS) or by the host when the runner did not end normally. */
 const DWELL_MS = 10_000;
 const DEFAULT_CAPTURE_BYTES = 256 * 1024;
 const DEFAULT_MAX_TRACE_BYTES = 2 * 1024 ** 3;
@@ -188,6 +188,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
             ...Object.entries(honeytokens.env).map(([k, v]) => `${k}=${v}`),
             `AIRLOCK_STEP=${step}`,
             `AIRLOCK_TRACER=${runtime.runnerTracer}`,
+            `AIRLOCK_GRACE_MS=${DWELL_MS}`,
           ],
           workingDir: `${SANDBOX_USER.home}/projects/app`,
           deadlineMs,
