@@ -96,7 +96,8 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const runtime = await resolveRuntime(docker, options.runtime ?? runtimeFromSetting(process.env.AIRLOCK_RUNTIME));
   const reaped = await reapOrphans(docker, SANDBOX_LABEL).catch(() => 0);
   if (reaped) log('removed containers of dead runs', { reaped });
-  if (runtime.name === 'gvisor') await removeStaleLogs(docker, log);
+  // Housekeeping, off the start path: log folders of containers that are gone (it never throws).
+  if (runtime.name === 'gvisor') void removeStaleLogs(docker, log);
   const image = await resolveImage(docker, NPM_IMAGE);
   const fakeInternetImage = await resolveImage(docker, FAKE_INTERNET_IMAGE);
   signal?.throwIfAborted();
