@@ -4,7 +4,33 @@ import type { DnsRecord, TcpRecord, UdpRecord } from './network.js';
 import type { HoneytokenFindings } from './honeytoken.js';
 
 /** Bumped on any change of the report's shape; consumers check it before reading. */
-export const REPORT_VERSION = '0.8.0';
+export const REPORT_VERSION = '0.9.0';
+
+/**
+ * What a verdict can say. `inconclusive`: something that could hide behaviour happened (a phase timed out,
+ * the record or the fake internet was cut or lost, evidence hit a cap) and nothing malicious was proven.
+ */
+export const VERDICT_LABELS = ['malicious', 'suspicious', 'inconclusive', 'benign'] as const;
+export type VerdictLabel = (typeof VERDICT_LABELS)[number];
+
+/**
+ * Evidence the run could not keep in full: a bound reached, a collector that failed. Every cap in the
+ * pipeline that drops something adds one, with its count, so a reader and the scorer see the gap.
+ */
+export interface EvidenceGap {
+  /** Which collector lost it: the fake internet, a report list, the disk bound, the syscall record, the sandbox. */
+  source: 'network' | 'report' | 'disk' | 'record' | 'sandbox';
+  /** A stable machine name: `network.address-pool-full`, `report.processes-capped`, `disk.limit-reached`, ... */
+  kind: string;
+  phase: PhaseName | null;
+  message: string;
+  /** How many items (or bytes, as the message says) were dropped, when counted. */
+  dropped: number | null;
+  /** The bound that was reached, when there was one. */
+  limit: number | null;
+  /** What was lost could hold behaviour that decides the verdict: the run is `inconclusive` unless proven malicious. */
+  hidesBehaviour: boolean;
+}
 
 /** The container settings actually applied to the run, so a reader can check the hardening. */
 /**
@@ -228,6 +254,8 @@ export interface SandboxReport {
   denied: DeniedOperation[];
   /** What the package did to the sandbox's own evidence: signals to its runner, writes into its folders, ptrace attaches. */
   tampering: TamperingRecord[];
+  /** Evidence not kept in full (caps reached, collectors lost), each counted; empty when everything was kept. */
+  evidenceGaps: EvidenceGap[];
   fsDiff: ReportFsChange[];
   importResult: unknown;
   trace: Record<PhaseName, TraceStats | null>;
@@ -275,7 +303,7 @@ export interface EvidenceRecord {
 
 /** The scorer's verdict (shape of @airlock/scoring's Verdict): every reason points at its evidence. */
 export interface VerdictRecord {
-  verdict: 'malicious' | 'suspicious' | 'benign';
+  verdict: VerdictLabel;
   score: number;
   reasons: {
     rule: string;

@@ -23,6 +23,8 @@ export interface SandboxRunInput {
   fsDiff: FsChange[];
   /** Tampering the host saw (runner outputs replaced, unexpected files in the runner's folder). */
   tampering: SandboxReport['tampering'];
+  /** Evidence the sandbox could not keep in full (fake internet, disk bound), counted. */
+  evidenceGaps: SandboxReport['evidenceGaps'];
   network: { records: NetworkRecord[] } | null;
   /** The credentials planted for the run. */
   honeytokens: Honeytoken[];
@@ -86,6 +88,7 @@ export function buildReport(input: ReportInput): SandboxReport {
     staticSignals: input.staticSignals ?? [],
     denied: traced.flatMap((s) => s.denied),
     tampering: [...input.run.tampering, ...traced.flatMap((s) => s.tampering)],
+    evidenceGaps: [...input.run.evidenceGaps],
     fsDiff: input.run.fsDiff.map((c) => ({ path: c.path, kind: c.kind, normalizedPath: normalize(c.path) })),
     importResult: input.run.importResult,
     trace: perPhase((phase) => input.traces[phase]?.stats ?? null),

@@ -10,6 +10,7 @@ import {
   type PhaseResult,
   type RunTimings,
   type SandboxSettings,
+  type EvidenceGap,
   type TamperingRecord,
 } from '@airlock/core';
 import { collectRunnerFile, collectRunnerJson } from './collect.js';
@@ -70,6 +71,8 @@ export interface SandboxRun {
   traceFiles: Partial<Record<PhaseName, { path: string; bytes: number; truncated: boolean; format: SandboxRuntime['recordFormat'] }>>;
   /** What the host saw of tampering: runner outputs replaced, unexpected files in the runner's folder. */
   tampering: TamperingRecord[];
+  /** Evidence the sandbox could not keep in full (the fake internet failed or dropped, the disk bound was reached), counted. */
+  evidenceGaps: EvidenceGap[];
   importResult: unknown;
   fsDiff: FsChange[];
   /** What the fake internet recorded; null when the run ended before it could be collected. */
@@ -147,6 +150,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const records = new Map<PhaseName, PhaseRecord>();
   const traceFiles: SandboxRun['traceFiles'] = {};
   const tampering: TamperingRecord[] = [];
+  const evidenceGaps: EvidenceGap[] = [];
   const maxRecordBytes = options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES;
   const record = runtime.name === 'gvisor' ? GvisorRecord.forContainer(container.id) : null;
   let recordUsed = 0;
@@ -300,6 +304,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     phases,
     traceFiles,
     tampering,
+    evidenceGaps,
     importResult: importJson ? safeJson(importJson) : null,
     fsDiff,
     timings,

@@ -1,4 +1,5 @@
 /** What an inventory's page and its completion event say: progress, counts by verdict, the findings. Pure. */
+import type { VerdictLabel } from '@airlock/core';
 import type { AnalysisRecord, InventoryRecord } from './types.js';
 import { TERMINAL_STATUSES } from './types.js';
 
@@ -16,14 +17,14 @@ export interface InventorySummary {
   total: number;
   finished: number;
   byStatus: Record<string, number>;
-  byVerdict: { malicious: number; suspicious: number; benign: number };
+  byVerdict: Record<VerdictLabel, number>;
   findings: InventoryFinding[];
   failed: { name: string; version: string; error: string }[];
 }
 
 export function summarizeInventory(inventory: InventoryRecord, analyses: readonly (AnalysisRecord | null)[]): InventorySummary {
   const byStatus: Record<string, number> = {};
-  const byVerdict = { malicious: 0, suspicious: 0, benign: 0 };
+  const byVerdict: Record<VerdictLabel, number> = { malicious: 0, suspicious: 0, inconclusive: 0, benign: 0 };
   const findings: InventoryFinding[] = [];
   const failed: InventorySummary['failed'] = [];
   let finished = 0;

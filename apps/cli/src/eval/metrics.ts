@@ -1,10 +1,11 @@
 /** Pure evaluation arithmetic: confusion counts and the usual rates, per ecosystem. */
+import type { VerdictLabel } from '@airlock/core';
 
 export interface EvalResult {
   id: string;
   ecosystem: 'npm' | 'pypi';
   label: 'malicious' | 'benign';
-  verdict: 'malicious' | 'suspicious' | 'benign' | 'error';
+  verdict: VerdictLabel | 'error';
   score: number | null;
   reasons: string[];
   timeMs: number;
