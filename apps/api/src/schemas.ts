@@ -4,6 +4,7 @@
  */
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { VERDICT_LABELS } from '@airlock/core';
 
 extendZodWithOpenApi(z);
 
@@ -84,9 +85,19 @@ export const CreateOrganization = z
 
 const VerdictSummary = z
   .object({
-    verdict: z.enum(['malicious', 'suspicious', 'benign']),
+    verdict: z.enum(VERDICT_LABELS).openapi({
+      description: '`inconclusive`: nothing malicious was proven and something could have hidden behaviour (see `notObserved`).',
+    }),
     score: z.number(),
     reasons: z.array(z.object({ rule: z.string(), severity: z.string(), explanation: z.string() })),
+    notObserved: z.array(
+      z.object({
+        kind: z.string(),
+        phase: z.string().nullable(),
+        message: z.string(),
+        hidesBehaviour: z.boolean().openapi({ description: 'This blind spot could hide behaviour: it makes the run inconclusive.' }),
+      }),
+    ),
   })
   .openapi('VerdictSummary');
 

@@ -6,7 +6,7 @@ import { scanCommand } from './scan-command.js';
 import { imagesBuildCommand } from './images-command.js';
 import { evalCommand } from './eval/eval-command.js';
 import { baselineLearnCommand } from './baseline-command.js';
-import { EXIT } from './exit-codes.js';
+import { DEFAULT_FAIL_ON, EXIT, EXIT_CODES_HELP, FAIL_ON } from './exit-codes.js';
 import { statusCommand, submitCommand } from './service-commands.js';
 
 /** `--runtime`: gVisor unless asked otherwise (runc: strace inside the container, a record the package can alter). */
@@ -25,6 +25,7 @@ function seconds(value: string): number {
 const program = new Command('airlock')
   .description('Sandboxed dynamic analysis of npm packages')
   .showHelpAfterError()
+  .addHelpText('after', EXIT_CODES_HELP)
   .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage));
 
 program
@@ -40,7 +41,9 @@ program
   .option('--artifacts <dir>', 'where raw traces are kept', '.airlock/artifacts')
   .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
   .addOption(
-    new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse').choices(['malicious', 'suspicious']).default('malicious'),
+    new Option('--fail-on <verdict>', 'the gate: exit non-zero at this verdict or worse (malicious < inconclusive < suspicious)')
+      .choices(FAIL_ON)
+      .default(DEFAULT_FAIL_ON),
   )
   .option('--registry <url>', 'npm registry to resolve npm: targets from', process.env.AIRLOCK_NPM_REGISTRY)
   .option(
@@ -111,9 +114,9 @@ const clientOptions = (command: Command) =>
     .option('--wait', 'wait until the analysis has finished')
     .option('--timeout <seconds>', 'how long --wait waits', seconds, 1800)
     .addOption(
-      new Option('--fail-on <verdict>', 'exit 1 when the verdict is this or worse')
-        .choices(['malicious', 'suspicious'])
-        .default('malicious'),
+      new Option('--fail-on <verdict>', 'the gate: exit non-zero at this verdict or worse (malicious < inconclusive < suspicious)')
+        .choices(FAIL_ON)
+        .default(DEFAULT_FAIL_ON),
     );
 
 clientOptions(

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { AirlockError, type SandboxReport } from '@airlock/core';
 import { connectDocker, type RuntimeName } from '@airlock/sandbox';
 import { loadNpmrc } from '@airlock/registry';
-import { EXIT } from './exit-codes.js';
+import { EXIT, verdictExitCode, type FailOn } from './exit-codes.js';
 import { createLogger } from './logger.js';
 
 export interface ScanOptions {
@@ -26,7 +26,7 @@ export interface ScanOptions {
   pypiIndex?: string;
   /** `pypi:` targets: analyse the pure-Python wheel instead of the sdist. */
   wheel?: boolean;
-  failOn: 'malicious' | 'suspicious';
+  failOn: FailOn;
   /** gVisor (default) or runc. */
   runtime?: RuntimeName;
 }
@@ -86,9 +86,9 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       'analysis done',
     );
     process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReportText(report)}\n`);
-    // Like npm audit and osv-scanner: findings at or above --fail-on make the exit code 1.
-    const failOn = opts.failOn === 'suspicious' ? ['malicious', 'suspicious'] : ['malicious'];
-    return report.verdict && failOn.includes(report.verdict.verdict) ? EXIT.findings : EXIT.ok;
+    // Like npm audit and osv-scanner: findings at or above --fail-on make the exit code non-zero.
+    if (!report.verdict) return EXIT.sandbox;
+    return verdictExitCode(report.verdict.verdict, opts.failOn);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { EXIT } from './exit-codes.js';
+import { EXIT, verdictExitCode, type FailOn } from './exit-codes.js';
 
 export interface ClientOptions {
   api: string;
@@ -12,7 +12,7 @@ export interface ClientOptions {
   json?: boolean;
   wait?: boolean;
   force?: boolean;
-  failOn: 'malicious' | 'suspicious';
+  failOn: FailOn;
   timeout: number;
 }
 
@@ -23,12 +23,22 @@ interface AnalysisView {
   name: string;
   version: string;
   cached: boolean;
-  verdict: { verdict: string; score: number; reasons: { rule: string; explanation: string }[] } | null;
+  verdict: {
+    verdict: string;
+    score: number;
+    reasons: { rule: string; explanation: string }[];
+    notObserved?: { message: string; hidesBehaviour: boolean }[];
+  } | null;
   error: string | null;
   links: Record<string, string>;
 }
 
+/** The service answered with an error (or the CLI was given bad input): exit 2. */
 class ApiError extends Error {}
+/** The service could not be reached at all: exit 5, so a gate can tell an outage from a refusal. */
+class UnreachableError extends ApiError {}
+/** The analysis had no verdict when the command stopped looking: exit 6. */
+class NoVerdictError extends ApiError {}
 
 async function request<T>(opts: ClientOptions, path: string, init: RequestInit = {}): Promise<T> {
   if (!opts.key) throw new ApiError('no API key: set AIRLOCK_API_KEY or pass --key');
@@ -38,7 +48,7 @@ async function request<T>(opts: ClientOptions, path: string, init: RequestInit =
   try {
     res = await fetch(new URL(path, opts.api), { ...init, headers });
   } catch (err) {
-    throw new ApiError(`cannot reach the Airlock API at ${opts.api}: ${(err as Error).cause ?? (err as Error).message}`);
+    throw new UnreachableError(`cannot reach the Airlock API at ${opts.api}: ${(err as Error).cause ?? (err as Error).message}`);
   }
   const body = (await res.json().catch(() => ({}))) as T & { detail?: string };
   if (!res.ok) throw new ApiError(`${res.status}: ${body.detail ?? res.statusText}`);
@@ -78,6 +88,7 @@ function print(opts: ClientOptions, a: AnalysisView): void {
   if (a.verdict) {
     lines.push(`verdict: ${a.verdict.verdict} (score ${a.verdict.score})`);
     for (const r of a.verdict.reasons) lines.push(`  - ${r.rule}: ${r.explanation}`);
+    for (const n of a.verdict.notObserved ?? []) if (n.hidesBehaviour) lines.push(`  not observed: ${n.message}`);
   }
   if (a.error) lines.push(`error: ${a.error}`);
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -85,8 +96,19 @@ function print(opts: ClientOptions, a: AnalysisView): void {
 
 function exitCode(opts: ClientOptions, a: AnalysisView): number {
   if (a.status === 'failed') return EXIT.sandbox;
-  const flagged = opts.failOn === 'suspicious' ? ['malicious', 'suspicious'] : ['malicious'];
-  return a.verdict && flagged.includes(a.verdict.verdict) ? EXIT.findings : EXIT.ok;
+  if (a.status !== 'completed' || !a.verdict) {
+    process.stderr.write(`airlock: analysis ${a.id} is ${a.status}: no verdict was checked.\n`);
+    return EXIT.noVerdict;
+  }
+  return verdictExitCode(a.verdict.verdict, opts.failOn);
+}
+
+/** Each client error to its exit code, with its message on stderr. */
+function clientFailure(command: string, err: ApiError): number {
+  process.stderr.write(`airlock ${command}: ${err.message}\n`);
+  if (err instanceof UnreachableError) return EXIT.unreachable;
+  if (err instanceof NoVerdictError) return EXIT.noVerdict;
+  return EXIT.usage;
 }
 
 async function waitDone(opts: ClientOptions, id: string): Promise<AnalysisView> {
@@ -95,7 +117,9 @@ async function waitDone(opts: ClientOptions, id: string): Promise<AnalysisView> 
     const a = await request<AnalysisView>(opts, `/v1/analyses/${id}`);
     if (['completed', 'failed', 'cancelled'].includes(a.status)) return a;
     if (Date.now() > deadline)
-      throw new ApiError(`analysis ${id} is still ${a.status} after ${opts.timeout} s; check later with airlock status ${id}`);
+      throw new NoVerdictError(
+        `analysis ${id} is still ${a.status} after ${opts.timeout} s: no verdict was checked; check later with airlock status ${id}`,
+      );
     await new Promise((r) => setTimeout(r, 2000));
   }
 }
@@ -106,11 +130,11 @@ export async function submitCommand(target: string, opts: ClientOptions): Promis
     let analysis = await request<AnalysisView>(opts, path, init);
     if (opts.wait && !['completed', 'failed', 'cancelled'].includes(analysis.status)) analysis = await waitDone(opts, analysis.id);
     print(opts, analysis);
-    return opts.wait || analysis.status === 'completed' ? exitCode(opts, analysis) : EXIT.ok;
+    // Without --wait a submission is accepted, not checked: exitCode says so plainly (exit 6) unless a known verdict came back.
+    return exitCode(opts, analysis);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    process.stderr.write(`airlock submit: ${err.message}\n`);
-    return EXIT.usage;
+    return clientFailure('submit', err);
   }
 }
 
@@ -125,7 +149,6 @@ export async function statusCommand(id: string, opts: ClientOptions & { report?:
     return exitCode(opts, analysis);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    process.stderr.write(`airlock status: ${err.message}\n`);
-    return EXIT.usage;
+    return clientFailure('status', err);
   }
 }

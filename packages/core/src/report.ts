@@ -314,5 +314,6 @@ export interface VerdictRecord {
     explanation: string;
     evidence: EvidenceRecord[];
   }[];
-  notObserved: { kind: string; phase?: string; message: string; evidence: EvidenceRecord[] }[];
+  /** Blind spots; one with `hidesBehaviour` makes a run that proved nothing malicious `inconclusive`. */
+  notObserved: { kind: string; phase?: string; message: string; hidesBehaviour: boolean; evidence: EvidenceRecord[] }[];
 }

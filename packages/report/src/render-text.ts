@@ -17,10 +17,15 @@ export function renderReportText(report: SandboxReport): string {
   if (report.verdict) {
     const v = report.verdict;
     out.push(`Verdict: ${v.verdict.toUpperCase()} (score ${v.score}/100)`);
+    if (v.verdict === 'inconclusive') out.push('  The run could not see everything and proved nothing malicious: not a clean result. Why:');
     for (const r of v.reasons.slice(0, 8))
       out.push(`  ${r.conclusive ? 'conclusive' : `+${r.weight}`.padEnd(10)} ${r.rule} [${r.tactic}]: ${r.explanation}`);
     if (v.reasons.length > 8) out.push(`  … ${v.reasons.length - 8} more reasons (see --json)`);
-    for (const n of v.notObserved) out.push(`  not observed: ${n.message}`);
+    // Reports before 0.9.0 carry no `hidesBehaviour`.
+    for (const n of v.notObserved) out.push(`  ${(n.hidesBehaviour ?? false) ? 'NOT OBSERVED' : 'not observed'}: ${n.message}`);
+    const gaps = report.evidenceGaps ?? [];
+    if (gaps.length > 0)
+      out.push(`  evidence gaps: ${gaps.map((g) => `${g.kind}${g.dropped === null ? '' : ` (${g.dropped} dropped)`}`).join(', ')}`);
     out.push('');
   }
   out.push('Phases');

@@ -1,4 +1,4 @@
-/** buildReport: the per-phase summaries and the run joined into the 0.7.0 report, validated against the published schema. */
+/** buildReport: the per-phase summaries and the run joined into the versioned report, validated against the published schema. */
 import { REPORT_VERSION, type SandboxReport } from '@airlock/core';
 import { describe, expect, it } from 'vitest';
 import { reportSchema, reportSchemaErrors } from '../../../test/support/report-schema.js';
@@ -25,9 +25,9 @@ function sandboxReport(): SandboxReport {
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 describe('buildReport', () => {
-  it('carries version 0.8.0, per-phase process trees and the sensitive accesses of both phases', () => {
+  it('carries version 0.9.0, per-phase process trees and the sensitive accesses of both phases', () => {
     const report = sandboxReport();
-    expect(report.reportVersion).toBe('0.8.0');
+    expect(report.reportVersion).toBe('0.9.0');
     expect(report.processTree.install!.nodes.map((n) => n.pid)).toEqual([20, 32, 33, 34]);
     expect(report.processTree.import!.nodes.map((n) => n.pid)).toEqual([50, 51]);
     expect(report.sensitiveFiles.map((a) => [a.phase, a.rule])).toEqual([

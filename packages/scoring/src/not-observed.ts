@@ -17,6 +17,7 @@ export function notObserved(report: SandboxReport, signals: readonly StaticSigna
         kind: 'phase-missing',
         phase: name,
         message: `The ${name} phase did not run: its behaviour was not observed.`,
+        hidesBehaviour: true,
         evidence: [],
       });
       continue;
@@ -27,6 +28,7 @@ export function notObserved(report: SandboxReport, signals: readonly StaticSigna
         kind: 'phase-timeout',
         phase: name,
         message: `The ${name} phase hit its ${phase.timeoutMs} ms limit: anything later was not observed.`,
+        hidesBehaviour: true,
         evidence: [ref],
       });
     } else if (phase.status === 'error') {
@@ -34,6 +36,7 @@ export function notObserved(report: SandboxReport, signals: readonly StaticSigna
         kind: 'phase-error',
         phase: name,
         message: `The ${name} phase could not be run or observed${phase.error ? ` (${clip(phase.error, 120)})` : ''}.`,
+        hidesBehaviour: true,
         evidence: [ref],
       });
     } else if (name === 'install' && phase.exitCode !== 0) {
@@ -41,6 +44,7 @@ export function notObserved(report: SandboxReport, signals: readonly StaticSigna
         kind: 'install-failed',
         phase: name,
         message: `The install failed (exit code ${phase.exitCode}): scripts after the failure and the import may not have run as for a user.`,
+        hidesBehaviour: false,
         evidence: [ref],
       });
     }
@@ -49,16 +53,36 @@ export function notObserved(report: SandboxReport, signals: readonly StaticSigna
         kind: 'lingering-processes',
         phase: name,
         message: `${phase.lingeringProcesses} process(es) were still running when the ${name} phase ended and were killed: delayed behaviour was not observed.`,
+        hidesBehaviour: true,
         evidence: [ref],
       });
     }
+    if (phase.traceTruncated) {
+      out.push({
+        kind: 'record-incomplete',
+        phase: name,
+        message: `The syscall record of the ${name} phase is incomplete (${clip(phase.traceIssue ?? 'record cut', 120)}): what followed was not observed.`,
+        hidesBehaviour: true,
+        evidence: [{ ...ref, detail: clip(phase.traceIssue ?? 'record cut', 160) }],
+      });
+    }
   }
+  ((report as Partial<SandboxReport>).evidenceGaps ?? []).forEach((gap, index) => {
+    out.push({
+      kind: 'evidence-gap',
+      ...(gap.phase ? { phase: gap.phase } : {}),
+      message: gap.message,
+      hidesBehaviour: gap.hidesBehaviour,
+      evidence: [{ section: 'evidenceGaps', index, ...(gap.phase ? { phase: gap.phase } : {}), detail: clip(gap.kind, 160) }],
+    });
+  });
   const tail = anyHit ? '' : ' Nothing else was observed, so the verdict covers the Linux path only.';
   const windows = platformMarkers(report, signals, WINDOWS);
   if (windows.length > 0)
     out.push({
       kind: 'windows-only-code',
       message: `Windows-only code paths are referenced and cannot run in the Linux sandbox.${tail}`,
+      hidesBehaviour: false,
       evidence: windows,
     });
   const macos = platformMarkers(report, signals, MACOS);
@@ -66,6 +90,7 @@ export function notObserved(report: SandboxReport, signals: readonly StaticSigna
     out.push({
       kind: 'macos-only-code',
       message: `macOS-only code paths are referenced and cannot run in the Linux sandbox.${tail}`,
+      hidesBehaviour: false,
       evidence: macos,
     });
   return out;

@@ -46,7 +46,6 @@ export const RULES = {
   // Signals to the runner, writes into its folders, ptrace attaches (rules/tampering.ts): nothing benign does them.
   'evidence-tampering': conclusive('defense-evasion'),
   // A cut record is not proof (a huge build can fill a cap), but the run is not clean: suspicious, never malicious alone.
-  'record-incomplete': weighted('defense-evasion', 25),
   'self-propagation.npm-publish': weighted('impact', 80),
   'self-propagation.github-api': weighted('exfiltration', 60),
   // Against the previous version of the same package (rules/update-drift.ts).

@@ -5,7 +5,7 @@ import { createContext, type ScoringContext } from './context.js';
 import { notObserved } from './not-observed.js';
 import { credentialAccess, environmentDump, honeytokenExfiltration } from './rules/credentials.js';
 import { sandboxEvasion } from './rules/evasion.js';
-import { evidenceTampering, recordIncomplete } from './rules/tampering.js';
+import { evidenceTampering } from './rules/tampering.js';
 import { obfuscatedInstallExec } from './rules/obfuscation.js';
 import {
   downloadExecute,
@@ -28,7 +28,7 @@ import {
 } from './rules/network.js';
 import { updateDrift } from './rules/update-drift.js';
 import { STATIC_CAP, staticSignalHits } from './static-signals.js';
-import type { RuleHit, StaticSignalLike, Verdict } from './types.js';
+import type { NotObserved, RuleHit, StaticSignalLike, Verdict, VerdictLabel } from './types.js';
 
 /** Score at or above which a run is `malicious` (without a conclusive hit). */
 export const MALICIOUS_THRESHOLD = 70;
@@ -65,7 +65,6 @@ export const DYNAMIC_RULES: readonly ((context: ScoringContext) => RuleHit[])[] 
   environmentDump,
   sandboxEvasion,
   evidenceTampering,
-  recordIncomplete,
   npmPublish,
   githubApiWithToken,
 ];
@@ -98,7 +97,19 @@ export function scoreReport(report: SandboxReport, options: ScoreOptions = {}): 
     staticHits.reduce((sum, h) => sum + h.weight, 0),
   );
   const score = conclusive ? 100 : Math.min(100, dynamicPoints + staticPoints);
-  const verdict = conclusive || score >= MALICIOUS_THRESHOLD ? 'malicious' : score >= SUSPICIOUS_THRESHOLD ? 'suspicious' : 'benign';
   const reasons = [...dynamic, ...staticHits].sort((a, b) => b.weight - a.weight || a.rule.localeCompare(b.rule));
-  return { verdict, score, reasons, notObserved: notObserved(report, signals, dynamic.length > 0) };
+  const blindSpots = notObserved(report, signals, dynamic.length > 0);
+  return { verdict: verdictLabel(conclusive, score, blindSpots), score, reasons, notObserved: blindSpots };
+}
+
+/**
+ * Malicious evidence always wins. Otherwise a blind spot that could hide behaviour (a phase cut short, a
+ * record or the fake internet lost, evidence capped) makes the run `inconclusive`, above `suspicious`: what
+ * was seen is a lower bound of what the package does, so neither label would be honest. The score and the
+ * reasons stay, so a reader still sees what was seen.
+ */
+function verdictLabel(conclusive: boolean, score: number, blindSpots: readonly NotObserved[]): VerdictLabel {
+  if (conclusive || score >= MALICIOUS_THRESHOLD) return 'malicious';
+  if (blindSpots.some((n) => n.hidesBehaviour)) return 'inconclusive';
+  return score >= SUSPICIOUS_THRESHOLD ? 'suspicious' : 'benign';
 }

@@ -1,7 +1,7 @@
 /** The verdict's shape: what the scorer returns and what a reader (or the CLI) prints. */
-import type { PhaseName } from '@airlock/core';
+import type { PhaseName, VerdictLabel } from '@airlock/core';
 
-export type VerdictLabel = 'malicious' | 'suspicious' | 'benign';
+export type { VerdictLabel } from '@airlock/core';
 
 export type RuleSeverity = 'critical' | 'high' | 'medium' | 'low';
 
@@ -47,13 +47,28 @@ export interface RuleHit {
 }
 
 export type NotObservedKind =
-  'phase-timeout' | 'phase-error' | 'phase-missing' | 'install-failed' | 'lingering-processes' | 'windows-only-code' | 'macos-only-code';
+  | 'phase-timeout'
+  | 'phase-error'
+  | 'phase-missing'
+  | 'install-failed'
+  | 'lingering-processes'
+  | 'record-incomplete'
+  | 'evidence-gap'
+  | 'windows-only-code'
+  | 'macos-only-code';
 
 /** Something the run could not see, so a `benign` verdict is read with it in mind. */
 export interface NotObserved {
   kind: NotObservedKind;
   phase?: PhaseName;
   message: string;
+  /**
+   * What was not seen could hold the behaviour that decides the verdict (a phase cut short, a record or
+   * the fake internet lost): without proof of malice the run is `inconclusive`, never `benign`. False for
+   * blind spots every Linux run has (another OS's code paths) and for a failed install, which benign
+   * packages show too (a native build with no compiler for the target): those are stated, not decisive.
+   */
+  hidesBehaviour: boolean;
   evidence: EvidenceRef[];
 }
 

@@ -74,6 +74,7 @@ export function emptyReport(): SandboxReport {
     staticSignals: [],
     denied: [],
     tampering: [],
+    evidenceGaps: [],
     fsDiff: [],
     importResult: null,
     trace: { install: null, import: null },

@@ -40,15 +40,17 @@ describe('evidence-tampering', () => {
 });
 
 describe('record-incomplete', () => {
-  it('makes a cut record suspicious, never malicious alone, and says why', () => {
+  it('makes a cut record inconclusive, names the cut, and never says benign', () => {
     const v = scoreReport(
       reportWith({
         phases: [phase('install', { traceTruncated: true, traceIssue: 'the syscall record reached its cap' }), phase('import')],
       }),
     );
-    expect(v.verdict).toBe('suspicious');
-    const reason = v.reasons.find((r) => r.rule === 'record-incomplete')!;
-    expect(reason.evidence).toEqual([{ section: 'phases', index: 0, phase: 'install', detail: 'the syscall record reached its cap' }]);
+    expect(v.verdict).toBe('inconclusive');
+    expect(v.reasons).toEqual([]);
+    const cut = v.notObserved.find((n) => n.kind === 'record-incomplete')!;
+    expect(cut.hidesBehaviour).toBe(true);
+    expect(cut.evidence).toEqual([{ section: 'phases', index: 0, phase: 'install', detail: 'the syscall record reached its cap' }]);
   });
 
   it('stays quiet for complete records', () => {

@@ -68,7 +68,7 @@ describe('thresholds and combination', () => {
       expect(spec.weight, id).toBeLessThanOrEqual(100);
       expect(spec.conclusive ? spec.weight : 100, id).toBe(100);
     }
-    expect(Object.keys(RULES)).toHaveLength(29);
+    expect(Object.keys(RULES)).toHaveLength(28);
   });
 });
 
@@ -108,6 +108,7 @@ describe('notObserved', () => {
         kind: 'windows-only-code',
         message:
           'Windows-only code paths are referenced and cannot run in the Linux sandbox. Nothing else was observed, so the verdict covers the Linux path only.',
+        hidesBehaviour: false,
         evidence: [
           {
             section: 'processes',
@@ -150,5 +151,63 @@ describe('notObserved', () => {
     });
     expect(v.notObserved.map((n) => [n.kind, n.evidence[0]!.section])).toEqual([['windows-only-code', 'staticSignals']]);
     expect(scoreReport(emptyReport(), { staticSignals: [signal('install-script.setup-py', 'low')] }).notObserved).toEqual([]);
+  });
+});
+
+describe('inconclusive', () => {
+  const gap = (hidesBehaviour: boolean) => ({
+    source: 'network' as const,
+    kind: 'network.service-failed',
+    phase: null,
+    message: 'The fake internet exited during the run.',
+    dropped: null,
+    limit: null,
+    hidesBehaviour,
+  });
+
+  it('is the verdict of a quiet run that timed out, errored, lost processes or evidence, with the reasons named', () => {
+    const cases = [
+      reportWith({ phases: [phase('install', { status: 'timeout', exitCode: null }), phase('import')] }),
+      reportWith({ phases: [phase('install', { status: 'error', error: 'exec failed' }), phase('import')] }),
+      reportWith({ phases: [phase('install', { lingeringProcesses: 1 }), phase('import')] }),
+      reportWith({ phases: [phase('install')] }),
+      reportWith({ evidenceGaps: [gap(true)] }),
+    ];
+    for (const report of cases) {
+      const v = scoreReport(report);
+      expect(v.verdict).toBe('inconclusive');
+      expect(v.notObserved.some((n) => n.hidesBehaviour)).toBe(true);
+    }
+  });
+
+  it('is not caused by blind spots every run has or by a failed install, nor by a gap that cannot hide behaviour', () => {
+    expect(scoreReport(reportWith({ phases: [phase('install', { exitCode: 1 }), phase('import')] })).verdict).toBe('benign');
+    expect(scoreReport(reportWith({ evidenceGaps: [gap(false)] })).verdict).toBe('benign');
+    const v = scoreReport(reportWith({ evidenceGaps: [gap(false)] }));
+    expect(v.notObserved).toEqual([
+      {
+        kind: 'evidence-gap',
+        message: 'The fake internet exited during the run.',
+        hidesBehaviour: false,
+        evidence: [{ section: 'evidenceGaps', index: 0, detail: 'network.service-failed' }],
+      },
+    ]);
+  });
+
+  it('loses to malicious evidence, and outranks suspicious while keeping its score and reasons', () => {
+    const timedOut = [phase('install', { status: 'timeout' as const, exitCode: null }), phase('import')];
+    const stolen = scoreReport(
+      reportWith({
+        phases: timedOut,
+        processes: [proc(['bash', '-c', 'tar czf - ~/.ssh'])],
+        sensitiveFiles: [sensitive('ssh', '/home/jordan/.ssh/id_rsa')],
+        network: { dns: [dns('drop.test')], tcp: [], udp: [] },
+      }),
+    );
+    expect(stolen.verdict).toBe('malicious');
+    const shell = scoreReport(reportWith({ phases: timedOut, processes: [proc(['bash', '-c', 'echo hi'])] }));
+    expect(shell.score).toBeGreaterThanOrEqual(SUSPICIOUS_THRESHOLD);
+    expect(shell.verdict).toBe('inconclusive');
+    expect(shell.reasons.map((r) => r.rule)).toContain('lifecycle-shell');
   });
 });

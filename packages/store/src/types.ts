@@ -17,6 +17,8 @@ export interface VerdictSummary {
   verdict: VerdictName;
   score: number;
   reasons: { rule: string; severity: string; explanation: string }[];
+  /** What the run could not see; an entry with `hidesBehaviour` is why a verdict is `inconclusive`. */
+  notObserved: { kind: string; phase: string | null; message: string; hidesBehaviour: boolean }[];
 }
 
 export interface PhaseSummary {

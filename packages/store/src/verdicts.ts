@@ -12,6 +12,13 @@ export function summarizeVerdict(verdict: NonNullable<SandboxReport['verdict']>)
     verdict: verdict.verdict,
     score: verdict.score,
     reasons: verdict.reasons.map((r) => ({ rule: r.rule, severity: r.severity, explanation: r.explanation })),
+    // Reports before 0.9.0 carry no `hidesBehaviour`: their verdicts were never inconclusive.
+    notObserved: verdict.notObserved.map((n) => ({
+      kind: n.kind,
+      phase: n.phase ?? null,
+      message: n.message,
+      hidesBehaviour: n.hidesBehaviour ?? false,
+    })),
   };
 }
 

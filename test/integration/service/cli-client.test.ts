@@ -1,9 +1,12 @@
 /** `airlock submit` / `airlock status` against a real API and Redis (the built CLI, as users run it). */
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
-import { createOrg, startTestApi } from '../../support/service.js';
+import { createOrg, packFixture, startTestApi } from '../../support/service.js';
 
 const run = promisify(execFile);
 let redis: TestRedis;
@@ -30,17 +33,35 @@ beforeAll(async () => {
     verdict: 'malicious' as const,
     score: 95,
     reasons: [{ rule: 'honeytoken-exfiltration', severity: 'critical', explanation: 'sent the planted npm token to evil.example' }],
+    notObserved: [],
   };
-  await api.context.store.verdicts.record('public', {
-    ecosystem: 'npm',
-    name: 'left-pad',
-    version: '1.3.0',
-    archiveSha256: 'b'.repeat(64),
-    reportId: 'r1',
-    analyzedAt: new Date().toISOString(),
-    verdict: malicious,
-    phases: [],
-  });
+  const inconclusive = {
+    verdict: 'inconclusive' as const,
+    score: 0,
+    reasons: [],
+    notObserved: [
+      {
+        kind: 'phase-timeout',
+        phase: 'install',
+        message: 'The install phase hit its 120000 ms limit: anything later was not observed.',
+        hidesBehaviour: true,
+      },
+    ],
+  };
+  const known = (ecosystem: 'npm' | 'pypi', name: string, verdict: typeof malicious | typeof inconclusive) =>
+    api.context.store.verdicts.record('public', {
+      ecosystem,
+      name,
+      version: '1.3.0',
+      archiveSha256: 'b'.repeat(64),
+      reportId: 'r1',
+      analyzedAt: new Date().toISOString(),
+      verdict,
+      phases: [],
+    });
+  await known('npm', 'left-pad', malicious);
+  // PyPI: the API checks npm versions against the registry, and no test reaches a real one.
+  await known('pypi', 'slow-pad', inconclusive);
 });
 
 afterAll(async () => {
@@ -60,7 +81,30 @@ describe('airlock submit and status', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ id, status: 'completed', verdict: { verdict: 'malicious' } });
   });
 
-  it('reports API refusals, bad keys and unreachable servers clearly with exit 2', async () => {
+  it('exits 4 on inconclusive by default (fails closed), 0 only when --fail-on malicious says so, and names what was not seen', async () => {
+    const gate = await cli('submit', 'pypi:slow-pad==1.3.0');
+    expect(gate.code).toBe(4);
+    expect(gate.stdout).toMatch(/verdict: inconclusive/);
+    expect(gate.stdout).toContain('not observed: The install phase hit its 120000 ms limit');
+    expect((await cli('submit', 'pypi:slow-pad==1.3.0', '--fail-on', 'malicious')).code).toBe(0);
+    expect((await cli('submit', 'pypi:slow-pad==1.3.0', '--fail-on', 'suspicious')).code).toBe(4);
+    expect((await cli('submit', 'npm:left-pad@1.3.0', '--fail-on', 'malicious')).code).toBe(1);
+  });
+
+  it('says plainly that no verdict was checked when it did not wait (exit 6)', async () => {
+    const archive = join(tmpdir(), `airlock-cli-${process.pid}.tgz`);
+    await writeFile(archive, await packFixture('test/fixtures/npm/benign-no-scripts'));
+    const queued = await cli('submit', archive);
+    expect(queued.stdout).toMatch(/\squeued/);
+    expect(queued.stderr).toMatch(/is queued: no verdict was checked/);
+    expect(queued.code).toBe(6);
+    const id = /^(an_\S+)/.exec(queued.stdout)![1]!;
+    const waited = await cli('status', id, '--wait', '--timeout', '1');
+    expect(waited.code).toBe(6);
+    expect(waited.stderr).toMatch(/still queued after 1 s: no verdict was checked/);
+  });
+
+  it('reports API refusals and bad keys with exit 2, an unreachable service with exit 5', async () => {
     const unknown = await cli('submit', 'npm:left-pad@^1.0.0');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/400: .*not an exact npm version/);
@@ -68,7 +112,7 @@ describe('airlock submit and status', () => {
     expect(badKey.code).toBe(2);
     expect(badKey.stderr).toMatch(/401: the API key is not valid/);
     const down = await cli('status', 'an_x', '--api', 'http://127.0.0.1:9');
-    expect(down.code).toBe(2);
+    expect(down.code).toBe(5);
     expect(down.stderr).toMatch(/cannot reach the Airlock API/);
     const missing = await cli('submit', './no-such-file.tgz');
     expect(missing.stderr).toMatch(/cannot read .*no-such-file.tgz/);

@@ -1,6 +1,7 @@
 /** Unauthenticated operations endpoints: liveness, readiness (Redis answers), Prometheus metrics. */
 import { Router } from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { VERDICT_LABELS } from '@airlock/core';
 import { QUEUES } from '@airlock/queue';
 import type { ApiContext } from '../context.js';
 
@@ -39,7 +40,7 @@ async function serviceMetrics(ctx: ApiContext): Promise<string> {
   }
   const stats = await ctx.store.stats.read();
   lines.push('# HELP airlock_analysis_runs_total Sandbox runs finished, by verdict.', '# TYPE airlock_analysis_runs_total counter');
-  for (const verdict of ['malicious', 'suspicious', 'benign'])
+  for (const verdict of VERDICT_LABELS)
     lines.push(`airlock_analysis_runs_total{verdict="${verdict}"} ${stats.runsByVerdict[verdict] ?? 0}`);
   lines.push(
     '# HELP airlock_analysis_runs_failed_total Sandbox runs that ended in an error.',
