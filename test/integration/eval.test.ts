@@ -70,7 +70,9 @@ describe('airlock eval on the incident fixtures (subset)', () => {
     // The metrics table: per ecosystem, n err tp fp tn fn.
     for (const ecosystem of ['npm', 'pypi']) {
       expect(summaryOf(stdout, ecosystem, 'malicious')).toEqual([4, 0, 2, 0, 2, 0]);
-      expect(summaryOf(stdout, ecosystem, 'malicious+susp.')).toEqual([4, 0, 2, 0, 2, 0]);
+      expect(summaryOf(stdout, ecosystem, 'mal.+inconcl.')).toEqual([4, 0, 2, 0, 2, 0]);
+      expect(summaryOf(stdout, ecosystem, 'mal.+inc.+susp.')).toEqual([4, 0, 2, 0, 2, 0]);
+      expect(stdout).toContain(`${ecosystem.padEnd(10)} inconclusive: 0 of 2 benign, 0 of 2 malicious`);
     }
 
     // The results file: one entry per sample, with its label, a verdict and the full report beside it.

@@ -84,15 +84,20 @@ function summary(results: EvalResult[]): string {
   for (const eco of ['npm', 'pypi'] as const) {
     const subset = results.filter((r) => r.ecosystem === eco);
     if (!subset.length) continue;
+    // The middle row is the CLI's default gate (--fail-on inconclusive): what a team gating on Airlock blocks.
     for (const [name, positive] of [
       ['malicious', new Set(['malicious'])],
-      ['malicious+susp.', new Set(['malicious', 'suspicious'])],
+      ['mal.+inconcl.', new Set(['malicious', 'inconclusive'])],
+      ['mal.+inc.+susp.', new Set(['malicious', 'inconclusive', 'suspicious'])],
     ] as const) {
       const m: Metrics = computeMetrics(subset, positive);
       lines.push(
         `${eco.padEnd(10)} ${name.padEnd(17)} ${String(m.samples).padStart(3)} ${String(m.errors).padStart(4)} ${[m.tp, m.fp, m.tn, m.fn].map((n) => String(n).padStart(3)).join(' ')}  ${pct(m.precision)}  ${pct(m.recall)} ${pct(m.f1)} ${m.mcc === null ? '   -  ' : m.mcc.toFixed(3).padStart(6)} ${pct(m.fpr)}  ${((m.medianMs ?? 0) / 1000).toFixed(1).padStart(5)} s ${((m.p95Ms ?? 0) / 1000).toFixed(1).padStart(5)} s`,
       );
     }
+    const inconclusive = (label: EvalResult['label']) =>
+      `${subset.filter((r) => r.label === label && r.verdict === 'inconclusive').length} of ${subset.filter((r) => r.label === label).length} ${label}`;
+    lines.push(`${eco.padEnd(10)} inconclusive: ${inconclusive('benign')}, ${inconclusive('malicious')}`);
   }
   return lines.join('\n');
 }
