@@ -63,6 +63,7 @@ program
   )
   .option('--pypi-index <url>', 'PyPI index for pypi: targets (JSON API or PEP 691 simple API)', process.env.AIRLOCK_PYPI_INDEX)
   .option('--wheel', 'pypi: targets: analyse the pure-Python wheel instead of the sdist')
+  .option('--no-retry', 'an inconclusive run is final (default: run once more with phase limits x2 and a 60 s dwell)')
   .addOption(runtimeOption())
   .action(async (path: string, opts) => {
     process.exitCode = await scanCommand(path, opts);

@@ -29,6 +29,8 @@ export interface ScanOptions {
   failOn: FailOn;
   /** gVisor (default) or runc. */
   runtime?: RuntimeName;
+  /** false (`--no-retry`): an inconclusive first run is final. */
+  retry: boolean;
 }
 
 /** `airlock scan`: one package through the sandbox, report printed. Ctrl-C removes the container. */
@@ -52,6 +54,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       docker: connectDocker(),
       artifactsRoot: opts.artifacts,
       ...(opts.runtime ? { runtime: opts.runtime } : {}),
+      ...(opts.retry ? {} : { retry: false as const }),
       timeoutsMs: { install: opts.installTimeout * 1000, import: opts.importTimeout * 1000 },
       signal: controller.signal,
       log: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),

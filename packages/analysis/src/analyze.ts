@@ -21,12 +21,23 @@ import {
   MAX_ARCHIVE_BYTES,
   prepareArchiveBuffer,
   preparePackageArchive,
+  DEFAULT_TIMEOUTS_MS,
   runSandbox,
   type PreparedArchive,
 } from '@airlock/sandbox';
 import { recordReader, type RecordFormat } from '@airlock/strace';
 import { scoringBaseline } from './baseline.js';
 import type { AnalyzeOptions } from './options.js';
+import {
+  chooseOutcome,
+  DEFAULT_RETRY,
+  firstView,
+  nextView,
+  viewRecords,
+  type PlanFacts,
+  type PlannedView,
+  type ViewOutcome,
+} from './planner.js';
 import { policySignals } from './signal-policy.js';
 
 /** A local package (npm tarball or folder, Python sdist or wheel) through the sandbox, to its report. */
@@ -129,9 +140,9 @@ export async function analyzePypiSpec(spec: string, options: AnalyzeOptions & Om
 }
 
 /**
- * One run as a developer would install the package; if that is not already malicious and the package's
- * code reads CI variables, a second run imitating a CI job (packages that act only in CI, to steal its
- * secrets or to stay quiet in sandboxes). The report with the higher score is the answer.
+ * The runs of one analysis, as the planner (./planner.ts) asks for them: the developer view first; a
+ * retry with longer limits when that was inconclusive; a CI-profile run when nothing malicious was seen
+ * and the code reads CI variables. The chosen report lists every run in `views`.
  */
 async function analyzeArchive(
   archive: PreparedArchive,
@@ -139,29 +150,37 @@ async function analyzeArchive(
   extraSignals: StaticSignal[] = [],
 ): Promise<SandboxReport> {
   await assertDockerReachable(options.docker);
-  const first = await runOnce(archive, options, extraSignals, { name: 'developer', reason: null });
-  if (first.verdict?.verdict === 'malicious' || options.ciProfile === false) return first;
-  const variables = ciVariableReferences(archive.files);
-  if (variables.length === 0) return first;
-  options.log?.('second run with the CI profile', { variables });
-  const ci = await runOnce(archive, options, extraSignals, { name: 'ci', reason: `the package's code reads ${variables.join(', ')}` });
-  return (ci.verdict?.score ?? 0) > (first.verdict?.score ?? 0) ? ci : first;
+  const facts: PlanFacts = {
+    ciVariables: options.ciProfile === false ? [] : ciVariableReferences(archive.files),
+    ciProfile: options.ciProfile !== false,
+    retry: options.retry === false ? false : { ...DEFAULT_RETRY, ...options.retry },
+    timeoutsMs: { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs },
+  };
+  const done: ViewOutcome[] = [];
+  for (let view: PlannedView | null = firstView(); view; view = nextView(done, facts)) {
+    if (view.reason) options.log?.(`another run: ${view.name}`, { reason: view.reason });
+    done.push({ view, report: await runOnce(archive, options, extraSignals, view) });
+  }
+  const chosen = chooseOutcome(done);
+  return { ...chosen.report, views: viewRecords(done, chosen) };
 }
 
 async function runOnce(
   archive: PreparedArchive,
   options: AnalyzeOptions,
   extraSignals: StaticSignal[],
-  profile: { name: 'developer' | 'ci'; reason: string | null },
+  view: PlannedView,
 ): Promise<SandboxReport> {
   const id = nanoid(12);
+  const timeoutsMs = view.timeoutsMs ?? options.timeoutsMs;
   const run = await runSandbox({
     docker: options.docker,
     analysisId: id,
     archive,
     artifactsDir: resolve(options.artifactsRoot, id),
-    profile,
-    ...(options.timeoutsMs ? { timeoutsMs: options.timeoutsMs } : {}),
+    profile: view.profile,
+    ...(timeoutsMs ? { timeoutsMs } : {}),
+    ...(view.dwellMs ? { dwellMs: view.dwellMs } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.runtime ? { runtime: options.runtime } : {}),
     ...(options.maxTraceBytes ? { maxTraceBytes: options.maxTraceBytes } : {}),

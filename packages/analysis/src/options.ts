@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { PhaseName, SandboxReport } from '@airlock/core';
 import type { RuntimeName, SandboxLimits } from '@airlock/sandbox';
 import type { Baseline } from '@airlock/scoring';
+import type { RetryLimits } from './planner.js';
 import type { SignalPolicy } from './signal-policy.js';
 
 /** How one analysis runs: where, with which limits and baseline. Shared by the pipeline and the control run. */
@@ -27,4 +28,6 @@ export interface AnalyzeOptions {
   previousReport?: SandboxReport;
   /** false: never run the CI-profile second pass (default: when the first run is quiet and the code reads CI variables). */
   ciProfile?: boolean;
+  /** false: an inconclusive first run is final; otherwise the retry's limits (default DEFAULT_RETRY: limits x2, 60 s dwell). */
+  retry?: false | Partial<RetryLimits>;
 }

@@ -13,6 +13,19 @@ export const REPORT_VERSION = '0.9.0';
 export const VERDICT_LABELS = ['malicious', 'suspicious', 'inconclusive', 'benign'] as const;
 export type VerdictLabel = (typeof VERDICT_LABELS)[number];
 
+/** One run of an analysis, as the planner made it (packages/analysis/src/planner.ts). */
+export interface AnalysisViewRecord {
+  /** `developer` (the first run), `retry` (the first was inconclusive: again with longer limits), `ci` (a CI job imitated). */
+  view: string;
+  /** Why the planner asked for this run; null for the first. */
+  reason: string | null;
+  reportId: string;
+  verdict: VerdictLabel;
+  score: number;
+  /** This report is that run's. */
+  chosen: boolean;
+}
+
 /**
  * Evidence the run could not keep in full: a bound reached, a collector that failed. Every cap in the
  * pipeline that drops something adds one, with its count, so a reader and the scorer see the gap.
@@ -64,6 +77,8 @@ export interface SandboxSettings {
   capAdd: string[];
   securityOpt: string[];
   pidsLimit: number;
+  /** How long processes still running after a phase's command were watched before they were killed. */
+  dwellMs: number;
   memoryBytes: number;
   nanoCpus: number;
   readonlyRootfs: boolean;
@@ -256,6 +271,11 @@ export interface SandboxReport {
   tampering: TamperingRecord[];
   /** Evidence not kept in full (caps reached, collectors lost), each counted; empty when everything was kept. */
   evidenceGaps: EvidenceGap[];
+  /**
+   * Every run the analysis made (its "views": the first run, a retry with longer limits, a CI-profile run),
+   * in order, with its verdict; `chosen` marks the run this report is. Empty for a report not yet planned.
+   */
+  views: AnalysisViewRecord[];
   fsDiff: ReportFsChange[];
   importResult: unknown;
   trace: Record<PhaseName, TraceStats | null>;

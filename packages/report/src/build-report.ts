@@ -89,6 +89,7 @@ export function buildReport(input: ReportInput): SandboxReport {
     denied: traced.flatMap((s) => s.denied),
     tampering: [...input.run.tampering, ...traced.flatMap((s) => s.tampering)],
     evidenceGaps: [...input.run.evidenceGaps],
+    views: [],
     fsDiff: input.run.fsDiff.map((c) => ({ path: c.path, kind: c.kind, normalizedPath: normalize(c.path) })),
     importResult: input.run.importResult,
     trace: perPhase((phase) => input.traces[phase]?.stats ?? null),

@@ -72,6 +72,7 @@ export function describeSettings(
   fakeInternet: { ref: string; id: string },
   profile: SandboxProfile,
   tracer: SandboxSettings['tracer'],
+  dwellMs: number,
 ): SandboxSettings {
   return {
     profile,
@@ -88,6 +89,7 @@ export function describeSettings(
     securityOpt: [...hostConfig.SecurityOpt, 'seccomp=engine default'],
     // The package's limit: the pids limit under runc, RLIMIT_NPROC inside gVisor (listed under ulimits).
     pidsLimit: hostConfig.Ulimits.find((u) => u.Name === 'nproc')?.Soft ?? hostConfig.PidsLimit,
+    dwellMs,
     memoryBytes: hostConfig.Memory,
     nanoCpus: hostConfig.NanoCpus,
     readonlyRootfs: hostConfig.ReadonlyRootfs,

@@ -40,8 +40,8 @@ export const DEFAULT_TIMEOUTS_MS: Record<PhaseName, number> = { install: 120_000
 /** Extra time the host gives the in-container runner to end a phase before it kills the container (killing a
  * fork bomb's 256 processes takes gVisor 10 to 30 s on this machine kind). */
 const HOST_MARGIN_MS = 60_000;
-/** The dwell: detached children are watched this long after the command, by the runner (given as AIRLOCK_GRACE_MS) or by the host when the runner did not end normally. */
-const DWELL_MS = 10_000;
+/** The dwell: detached children are watched this long after the command, by the runner (given as AIRLOCK_GRACE_MS) or by the host when the runner did not end normally. Within the phase's limit. */
+const DEFAULT_DWELL_MS = 10_000;
 const DEFAULT_CAPTURE_BYTES = 256 * 1024;
 const DEFAULT_MAX_TRACE_BYTES = 2 * 1024 ** 3;
 export const SANDBOX_LABEL = 'airlock.sandbox';
@@ -58,6 +58,8 @@ export interface SandboxRunOptions {
   runtime?: RuntimeName;
   captureBytes?: number;
   maxTraceBytes?: number;
+  /** How long processes still running after a phase's command are watched (default DEFAULT_DWELL_MS); within the phase's limit. */
+  dwellMs?: number;
   signal?: AbortSignal;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** `ci` imitates a CI job (see ciProfileEnv); default: a developer's shell. */
@@ -92,6 +94,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const log = options.log ?? (() => {});
   const started = Date.now();
   const timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
+  const dwellMs = options.dwellMs ?? DEFAULT_DWELL_MS;
   const profile = options.profile ?? { name: 'developer', reason: null };
   const profileEnv = profile.name === 'ci' ? ciProfileEnv() : [];
   const planning = freshHoneytokens();
@@ -193,7 +196,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
             ...Object.entries(honeytokens.env).map(([k, v]) => `${k}=${v}`),
             `AIRLOCK_STEP=${step}`,
             `AIRLOCK_TRACER=${runtime.runnerTracer}`,
-            `AIRLOCK_GRACE_MS=${DWELL_MS}`,
+            `AIRLOCK_GRACE_MS=${dwellMs}`,
           ],
           workingDir: `${SANDBOX_USER.home}/projects/app`,
           deadlineMs,
@@ -214,7 +217,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       if (outcome.exitCode !== 0 && !outcome.hitDeadline && !cap.reached) {
         // The runner did not end normally (the package may have killed it): what it started still gets the
         // dwell a runner would have given it, within the phase's limit, then nothing is left running.
-        await delay(Math.min(DWELL_MS, Math.max(0, limitMs - (Date.now() - t0))), undefined, signal ? { signal } : undefined);
+        await delay(Math.min(dwellMs, Math.max(0, limitMs - (Date.now() - t0))), undefined, signal ? { signal } : undefined);
         if (!cap.reached) await sweep(container, log);
       }
       cap.stop();
@@ -298,6 +301,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
         env: profileEnv.map((e) => e.slice(0, e.indexOf('='))),
       },
       runtime.tracer,
+      dwellMs,
     ),
     network,
     honeytokens: honeytokens.tokens,

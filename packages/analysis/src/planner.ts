@@ -1,0 +1,117 @@
+/**
+ * The planner of extra runs ("views"): after each run of an analysis it decides whether another run
+ * would see more, and at the end which run's report answers. One planner for every view, so a new view
+ * (another platform, another clock) is one more entry here and one more name in the report's `views`.
+ *
+ * Views today:
+ * - `developer`: the first run, a developer's shell with the default limits.
+ * - `retry`: the developer view was `inconclusive` (a phase cut short, processes still running, evidence
+ *   lost): the same view once more with longer limits, before `inconclusive` is final.
+ * - `ci`: nothing malicious so far and the package's code reads CI variables: a run imitating a CI job.
+ *
+ * Pure: verdicts and facts in, the next view out.
+ */
+import type { PhaseName, SandboxReport, VerdictLabel } from '@airlock/core';
+
+export type ViewName = 'developer' | 'retry' | 'ci';
+
+/** Longer limits for the retry: phase time limits multiplied, and a longer dwell for detached processes. */
+export interface RetryLimits {
+  timeoutFactor: number;
+  dwellMs: number;
+}
+
+/** Phase limits x2 and a 60 s dwell: a payload that waits a minute after the install is seen. */
+export const DEFAULT_RETRY: RetryLimits = { timeoutFactor: 2, dwellMs: 60_000 };
+
+export interface PlannedView {
+  name: ViewName;
+  profile: { name: 'developer' | 'ci'; reason: string | null };
+  /** Why the planner asked for this run (null for the first). */
+  reason: string | null;
+  /** Phase limits and dwell for this run; absent: the analysis's own. */
+  timeoutsMs?: Record<PhaseName, number>;
+  dwellMs?: number;
+}
+
+export interface ViewOutcome {
+  view: PlannedView;
+  report: SandboxReport;
+}
+
+export interface PlanFacts {
+  /** CI variables the package's code reads (static): a reason for the `ci` view. */
+  ciVariables: readonly string[];
+  /** false: no `ci` view. */
+  ciProfile: boolean;
+  /** false: no retry; otherwise its limits. */
+  retry: RetryLimits | false;
+  /** The analysis's phase limits, which the retry multiplies. */
+  timeoutsMs: Record<PhaseName, number>;
+}
+
+export function firstView(): PlannedView {
+  return { name: 'developer', profile: { name: 'developer', reason: null }, reason: null };
+}
+
+/** The next run to make, or null when more runs would not see more. */
+export function nextView(done: readonly ViewOutcome[], facts: PlanFacts): PlannedView | null {
+  const verdicts = done.map((d) => verdictOf(d.report));
+  if (verdicts.includes('malicious')) return null;
+  const ran = new Set(done.map((d) => d.view.name));
+  const last = done.at(-1);
+  if (facts.retry && last?.view.name === 'developer' && verdictOf(last.report) === 'inconclusive') {
+    const causes = (last.report.verdict?.notObserved ?? []).filter((n) => n.hidesBehaviour).map((n) => n.kind);
+    return {
+      name: 'retry',
+      profile: { name: 'developer', reason: null },
+      reason: `the first run was inconclusive (${[...new Set(causes)].join(', ')}): again with longer limits`,
+      timeoutsMs: scaled(facts.timeoutsMs, facts.retry.timeoutFactor),
+      dwellMs: facts.retry.dwellMs,
+    };
+  }
+  if (facts.ciProfile && !ran.has('ci') && facts.ciVariables.length > 0) {
+    const reason = `the package's code reads ${facts.ciVariables.join(', ')}`;
+    return { name: 'ci', profile: { name: 'ci', reason }, reason };
+  }
+  return null;
+}
+
+/**
+ * The report that answers: malicious evidence from any run wins; a retry replaces the run it retried (it
+ * saw at least as much); then the worst verdict (malicious > inconclusive > suspicious > benign), and
+ * within a verdict the higher score, the earlier run on a tie.
+ */
+export function chooseOutcome(done: readonly ViewOutcome[]): ViewOutcome {
+  if (done.length === 0) throw new Error('no run to choose from');
+  const retried = done.some((d) => d.view.name === 'retry');
+  const candidates = done.filter((d) => !(retried && d.view.name === 'developer') || verdictOf(d.report) === 'malicious');
+  return candidates.reduce((best, d) => (rank(d.report) > rank(best.report) ? d : best));
+}
+
+/** The `views` list of the chosen report: every run made, in order, with its verdict. */
+export function viewRecords(done: readonly ViewOutcome[], chosen: ViewOutcome): SandboxReport['views'] {
+  return done.map((d) => ({
+    view: d.view.name,
+    reason: d.view.reason,
+    reportId: d.report.id,
+    verdict: verdictOf(d.report),
+    score: d.report.verdict?.score ?? 0,
+    chosen: d === chosen,
+  }));
+}
+
+const ORDER: Record<VerdictLabel, number> = { benign: 0, suspicious: 1, inconclusive: 2, malicious: 3 };
+
+function rank(report: SandboxReport): number {
+  return ORDER[verdictOf(report)] * 1000 + (report.verdict?.score ?? 0);
+}
+
+function verdictOf(report: SandboxReport): VerdictLabel {
+  // The pipeline scores every report before planning; an unscored one could not be read, so not clean.
+  return report.verdict?.verdict ?? 'inconclusive';
+}
+
+function scaled(timeouts: Record<PhaseName, number>, factor: number): Record<PhaseName, number> {
+  return Object.fromEntries(Object.entries(timeouts).map(([phase, ms]) => [phase, Math.round(ms * factor)])) as Record<PhaseName, number>;
+}
