@@ -13,6 +13,12 @@ export function renderReportText(report: SandboxReport): string {
   out.push(`report ${report.id}  ${report.createdAt}  image ${report.sandbox.image} (${report.sandbox.imageId.slice(7, 19)})`);
   const profile = report.sandbox.profile;
   if (profile?.name === 'ci') out.push(`profile: CI job (${profile.env.join(', ')}), because ${profile.reason}`);
+  const views = report.views ?? [];
+  if (views.length > 1)
+    out.push(
+      `runs: ${views.map((v) => `${v.view} ${v.verdict} ${v.score}${v.chosen ? ' (this report)' : ''}`).join('; ')}`,
+      ...views.filter((v) => v.reason).map((v) => `  ${v.view}: ${v.reason}`),
+    );
   out.push('');
   if (report.verdict) {
     const v = report.verdict;
