@@ -58,7 +58,7 @@ export function openApiDocument(): object {
   registry.registerPath({
     method: 'get',
     path: '/v1/analyses',
-    summary: "This organization's analyses, newest first",
+    summary: "This organization's analyses, newest first; ?verdict= lists one verdict (e.g. inconclusive)",
     security,
     request: { query: ListQuery },
     responses: { 200: json('A page of analyses'), ...errors },
@@ -87,6 +87,20 @@ export function openApiDocument(): object {
     security,
     request: { params: z.object({ id: z.string(), name: z.string() }) },
     responses: { 200: { description: 'The file' }, 404: problem('No such artifact'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/analyses/{id}/rerun',
+    summary: 'Run the same package (or uploaded archive) again now, whatever its verdict: how an inconclusive one is rechecked',
+    security,
+    request: { params: id },
+    responses: {
+      202: json('Queued: a new analysis', Analysis),
+      404: problem('Unknown here'),
+      409: problem('Still queued or running'),
+      410: problem('The uploaded archive is no longer kept'),
+      ...errors,
+    },
   });
   registry.registerPath({
     method: 'post',

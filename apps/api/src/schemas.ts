@@ -49,6 +49,10 @@ export const UploadQuery = z
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().optional().openapi({ description: 'Submission time (ms since epoch) to page before.' }),
+  verdict: z
+    .enum(VERDICT_LABELS)
+    .optional()
+    .openapi({ description: 'Only completed analyses with this verdict (e.g. `inconclusive`, to review and rerun them).' }),
 });
 
 export const InventoryQuery = z

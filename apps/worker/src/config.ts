@@ -24,6 +24,8 @@ export interface WorkerConfig {
   webhookBaseDelayMs: number;
   installTimeoutMs?: number;
   importTimeoutMs?: number;
+  /** The dwell of the retry of an inconclusive run (AIRLOCK_RETRY_DWELL_MS, default 60 s); 0: no retry. */
+  retryDwellMs: number;
 }
 
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -44,5 +46,6 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     webhookBaseDelayMs: int('AIRLOCK_WEBHOOK_BASE_DELAY_MS', 5_000),
     ...(optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') ? { installTimeoutMs: optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') } : {}),
     ...(optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') ? { importTimeoutMs: optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') } : {}),
+    retryDwellMs: int('AIRLOCK_RETRY_DWELL_MS', 60_000),
   };
 }

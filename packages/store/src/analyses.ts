@@ -34,11 +34,12 @@ export class AnalysisStore {
       error: null,
       ...done,
     };
-    await this.redis
+    const m = this.redis
       .multi()
       .hset(keys.analysis(record.id), ...toFields(record))
-      .zadd(keys.orgAnalyses(record.orgId), Date.parse(record.submittedAt), record.id)
-      .exec();
+      .zadd(keys.orgAnalyses(record.orgId), Date.parse(record.submittedAt), record.id);
+    if (record.verdict) m.zadd(keys.orgAnalysesByVerdict(record.orgId, record.verdict.verdict), Date.parse(record.submittedAt), record.id);
+    await m.exec();
     return record;
   }
 
@@ -49,9 +50,10 @@ export class AnalysisStore {
     return record;
   }
 
-  async list(orgId: string, limit: number, before?: number): Promise<AnalysisRecord[]> {
+  /** Newest first; with `verdict`, only completed analyses with that verdict (an index, not a scan). */
+  async list(orgId: string, limit: number, before?: number, verdict?: string): Promise<AnalysisRecord[]> {
     const ids = await this.redis.zrevrangebyscore(
-      keys.orgAnalyses(orgId),
+      verdict === undefined ? keys.orgAnalyses(orgId) : keys.orgAnalysesByVerdict(orgId, verdict),
       before === undefined ? '+inf' : `(${before}`,
       '-inf',
       'LIMIT',
@@ -106,7 +108,7 @@ export class AnalysisStore {
   /** Copies a run's outcome into one analysis (idempotent; a cancelled analysis stays cancelled). */
   async applyOutcome(analysisId: string, outcome: RunOutcome): Promise<boolean> {
     if (outcome.status === 'completed') {
-      return this.update(analysisId, {
+      const applied = await this.update(analysisId, {
         status: 'completed',
         finishedAt: outcome.finishedAt,
         reportId: outcome.reportId,
@@ -114,6 +116,10 @@ export class AnalysisStore {
         phases: outcome.phases,
         archiveSha256: outcome.archiveSha256,
       });
+      const record = applied ? await this.get(analysisId) : null;
+      if (record)
+        await this.redis.zadd(keys.orgAnalysesByVerdict(record.orgId, outcome.verdict.verdict), Date.parse(record.submittedAt), record.id);
+      return applied;
     }
     return this.update(analysisId, { status: 'failed', finishedAt: outcome.finishedAt, error: outcome.error });
   }

@@ -8,6 +8,8 @@ export const keys = {
   apiKey: (sha256: string) => `${P}:apikey:${sha256}`,
   analysis: (id: string) => `${P}:analysis:${id}`,
   orgAnalyses: (orgId: string) => `${P}:org:${orgId}:analyses`,
+  /** An organization's completed analyses with this verdict (operators list the inconclusive ones to rerun them). */
+  orgAnalysesByVerdict: (orgId: string, verdict: string) => `${P}:org:${orgId}:analyses:verdict:${verdict}`,
   runSubscribers: (runKey: string) => `${P}:run:${runKey}:analyses`,
   runOutcome: (runKey: string) => `${P}:run:${runKey}:outcome`,
   report: (reportId: string) => `${P}:report:${reportId}`,

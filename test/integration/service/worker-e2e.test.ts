@@ -35,8 +35,8 @@ const call = async <T = Record<string, unknown>>(path: string, init: RequestInit
     body: (res.headers.get('content-type')?.includes('application/json') ? await res.json() : await res.text()) as T,
   };
 };
-const upload = (fixture: string, key = org.apiKey) =>
-  packFixture(`test/fixtures/npm/${fixture}`).then((tgz) =>
+const upload = (fixture: string, key = org.apiKey, folder = 'npm') =>
+  packFixture(`test/fixtures/${folder}/${fixture}`).then((tgz) =>
     call<{ id: string; status: string; cached: boolean }>(
       `/v1/analyses?filename=${fixture}-1.0.0.tgz`,
       { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(tgz) },
@@ -46,7 +46,11 @@ const upload = (fixture: string, key = org.apiKey) =>
 const analysis = (id: string) =>
   call<{
     status: string;
-    verdict: { verdict: string; reasons: { rule: string }[] } | null;
+    verdict: {
+      verdict: string;
+      reasons: { rule: string }[];
+      notObserved: { kind: string; hidesBehaviour: boolean }[];
+    } | null;
     error: string | null;
     phases: { name: string }[];
     links: Record<string, string>;
@@ -78,6 +82,8 @@ beforeAll(async () => {
       webhookBaseDelayMs: 50,
       installTimeoutMs: 60_000,
       importTimeoutMs: 20_000,
+      // No retry of inconclusive runs here (fail-closed.test.ts covers it): it would add a 60 s dwell.
+      retryDwellMs: 0,
     },
     quietLog,
   );
@@ -144,6 +150,39 @@ describe('analyses through the queue and the sandbox', () => {
     expect((await call('/v1/verdicts/npm/airlock-fixture-honeytoken-stealer/1.0.0', {}, other.apiKey)).status).toBe(404);
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
     expect(metrics).toMatch(/airlock_analysis_runs_total\{verdict="malicious"\} [1-9]/);
+  });
+
+  it('calls a payload that outlives the install inconclusive everywhere: verdict, webhook, list by verdict, metrics; an operator reruns it', async () => {
+    const submitted = await upload('steal-after-200s', org.apiKey, 'delayed');
+    const done = await finished(submitted.body.id);
+    expect(done.status).toBe('completed');
+    expect(done.verdict?.verdict).toBe('inconclusive');
+    expect(done.verdict?.notObserved).toContainEqual(expect.objectContaining({ kind: 'lingering-processes', hidesBehaviour: true }));
+    const hit = await waitFor('the verdict webhook', async () =>
+      receiver.hits.find((h) => h.path === '/hook' && h.body.includes(submitted.body.id)),
+    );
+    expect(JSON.parse(hit.body)).toMatchObject({
+      data: {
+        analysis: {
+          verdict: { verdict: 'inconclusive', notObserved: expect.arrayContaining([expect.objectContaining({ hidesBehaviour: true })]) },
+        },
+      },
+    });
+    const listed = await call<{ analyses: { id: string }[] }>('/v1/analyses?verdict=inconclusive');
+    expect(listed.body.analyses.map((a) => a.id)).toEqual([submitted.body.id]);
+    expect((await call<{ analyses: unknown[] }>('/v1/analyses?verdict=inconclusive', {}, other.apiKey)).body.analyses).toEqual([]);
+    expect((await call('/v1/analyses?verdict=clean')).status).toBe(400);
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metrics).toMatch(/airlock_analysis_runs_total\{verdict="inconclusive"\} 1/);
+
+    const rerun = await call<{ id: string; status: string; cached: boolean }>(`/v1/analyses/${submitted.body.id}/rerun`, {
+      method: 'POST',
+    });
+    expect(rerun.status).toBe(202);
+    expect(rerun.body).toMatchObject({ cached: false });
+    expect(rerun.body.id).not.toBe(submitted.body.id);
+    expect((await call(`/v1/analyses/${submitted.body.id}/rerun`, { method: 'POST' }, other.apiKey)).status).toBe(404);
+    expect((await finished(rerun.body.id)).verdict?.verdict).toBe('inconclusive');
   });
 
   it('cancels a running analysis and removes its sandbox containers', async () => {

@@ -1,13 +1,13 @@
-/** /v1/analyses: submit (registry package or uploaded archive), status, report, artifacts, cancel, list. */
+/** /v1/analyses: submit (registry package or uploaded archive), status, report, artifacts, rerun, cancel, list (by verdict too). */
 import { createReadStream } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import express, { Router, type Request } from 'express';
 import { AirlockError } from '@airlock/core';
-import { cancelAnalysis, submitAnalysis } from '@airlock/queue';
+import { cancelAnalysis, submitAnalysis, type AnalysisTarget } from '@airlock/queue';
 import { fetchNpmIntegrity, serviceNpmOptions } from '@airlock/registry';
 import { prepareArchiveBuffer } from '@airlock/sandbox';
-import type { AnalysisRecord } from '@airlock/store';
+import { TERMINAL_STATUSES, type AnalysisRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { problems } from '../problem.js';
@@ -75,7 +75,7 @@ export function analysesRouter(ctx: ApiContext): Router {
 
   router.get('/', async (req, res) => {
     const query = parse(ListQuery, req.query, 'the query');
-    const records = await ctx.store.analyses.list(orgOf(res).id, query.limit, query.before);
+    const records = await ctx.store.analyses.list(orgOf(res).id, query.limit, query.before, query.verdict);
     res.json({
       analyses: records.map(analysisView),
       next: records.length === query.limit ? Date.parse(records.at(-1)!.submittedAt) : null,
@@ -106,6 +106,20 @@ export function analysesRouter(ctx: ApiContext): Router {
     createReadStream(path).pipe(res);
   });
 
+  /** The same package (or uploaded archive) run again now, whatever its verdict: how an operator rechecks an inconclusive one. */
+  router.post('/:id/rerun', async (req, res) => {
+    const analysis = await ownAnalysis(ctx, req, orgOf(res).id);
+    if (!TERMINAL_STATUSES.includes(analysis.status)) throw problems.conflict(`analysis ${analysis.id} is still ${analysis.status}`);
+    const rerun = await submitAnalysis(ctx.store, ctx.queues, {
+      orgId: analysis.orgId,
+      target: await rerunTarget(ctx, analysis),
+      source: 'api',
+      force: true,
+    });
+    ctx.log.info({ org: analysis.orgId, analysis: rerun.id, of: analysis.id }, 'analysis rerun');
+    res.status(202).location(`/v1/analyses/${rerun.id}`).json(analysisView(rerun));
+  });
+
   router.post('/:id/cancel', async (req, res) => {
     const analysis = await ownAnalysis(ctx, req, orgOf(res).id);
     if (!(await cancelAnalysis(ctx.store, ctx.queues, analysis)))
@@ -121,6 +135,18 @@ async function ownAnalysis(ctx: ApiContext, req: Request, orgId: string): Promis
   const analysis = await ctx.store.analyses.get(id, orgId);
   if (!analysis) throw problems.notFound(`no analysis ${id} in this organization`);
   return analysis;
+}
+
+/** What the analysis ran: the registry version, or the uploaded archive kept under the data folder. */
+async function rerunTarget(ctx: ApiContext, analysis: AnalysisRecord): Promise<AnalysisTarget> {
+  const { ecosystem, name, version } = analysis;
+  if (analysis.source === 'registry') return { kind: 'registry', ecosystem, name, version };
+  const sha256 = analysis.archiveSha256;
+  const dir = sha256 ? join(ctx.config.dataDir, 'uploads', sha256) : null;
+  const fileName = dir ? (await readdir(dir).catch(() => []))[0] : undefined;
+  if (!sha256 || !dir || !fileName)
+    throw problems.gone(`the uploaded archive of analysis ${analysis.id} is no longer kept: upload it again`);
+  return { kind: 'archive', ecosystem, name, version, path: join(dir, fileName), sha256, fileName };
 }
 
 async function submitRegistry(ctx: ApiContext, orgId: string, req: Request): Promise<AnalysisRecord> {
