@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AirlockError } from '@airlock/core';
 import { RUNTIME_NAMES, runtimeFromSetting } from '@airlock/sandbox';
@@ -16,16 +17,34 @@ function runtimeOption(): Option {
     .default(runtimeFromSetting(process.env.AIRLOCK_RUNTIME), 'AIRLOCK_RUNTIME, else gvisor');
 }
 
+/**
+ * An option whose default comes from the environment. Help shows the variable's name, never its value:
+ * `airlock submit --help` must not print an API key or a registry token into a CI log.
+ */
+function fromEnv(flags: string, description: string, variable: string): Option {
+  return new Option(flags, description).env(variable);
+}
+
 function seconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new InvalidArgumentError('expected seconds between 1 and 3600');
   return n;
 }
 
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+const EXAMPLES = `
+Examples (from the checkout; \`npm run airlock -- <args>\` and \`npx --no airlock <args>\` run the same linked bin):
+  airlock scan ./my-package                 install and import a package folder or .tgz in the sandbox
+  airlock scan npm:chalk@4.1.2 --json       a registry version with its dependency tree, the report as JSON
+  airlock scan pypi:requests==2.32.3        a PyPI release's sdist
+  airlock submit npm:left-pad@1.3.0 --wait  ask the Airlock service, wait for the verdict`;
+
 const program = new Command('airlock')
-  .description('Sandboxed dynamic analysis of npm packages')
+  .description('Sandboxed dynamic analysis of npm and PyPI packages')
+  .version(version, '-V, --version')
   .showHelpAfterError()
-  .addHelpText('after', EXIT_CODES_HELP)
+  .addHelpText('after', `${EXAMPLES}\n${EXIT_CODES_HELP}`)
   .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage));
 
 program
@@ -45,23 +64,27 @@ program
       .choices(FAIL_ON)
       .default(DEFAULT_FAIL_ON),
   )
-  .option('--registry <url>', 'npm registry to resolve npm: targets from', process.env.AIRLOCK_NPM_REGISTRY)
-  .option(
-    '--internal <list>',
-    "your organization's internal scopes, name prefixes and names (@acme,acme-*,billing-core): public packages using them are flagged",
-    process.env.AIRLOCK_INTERNAL_NAMESPACES,
+  .addOption(fromEnv('--registry <url>', 'npm registry to resolve npm: targets from', 'AIRLOCK_NPM_REGISTRY'))
+  .addOption(
+    fromEnv(
+      '--internal <list>',
+      "your organization's internal scopes, name prefixes and names (@acme,acme-*,billing-core): public packages using them are flagged",
+      'AIRLOCK_INTERNAL_NAMESPACES',
+    ),
   )
-  .option('--osv <dir>', 'a folder of OSV MAL- documents (ossf/malicious-packages): known-malicious matches', process.env.AIRLOCK_OSV_DIR)
+  .addOption(fromEnv('--osv <dir>', 'a folder of OSV MAL- documents (ossf/malicious-packages): known-malicious matches', 'AIRLOCK_OSV_DIR'))
   .option(
     '--previous <report.json>',
     'the JSON report of the previous version: new destinations, credential reads and programs in the update score',
   )
-  .option(
-    '--npmrc <file>',
-    'an .npmrc with registry=, @scope:registry= and //host/:_authToken= lines (private and scoped registries)',
-    process.env.AIRLOCK_NPMRC,
+  .addOption(
+    fromEnv(
+      '--npmrc <file>',
+      'an .npmrc with registry=, @scope:registry= and //host/:_authToken= lines (private and scoped registries)',
+      'AIRLOCK_NPMRC',
+    ),
   )
-  .option('--pypi-index <url>', 'PyPI index for pypi: targets (JSON API or PEP 691 simple API)', process.env.AIRLOCK_PYPI_INDEX)
+  .addOption(fromEnv('--pypi-index <url>', 'PyPI index for pypi: targets (JSON API or PEP 691 simple API)', 'AIRLOCK_PYPI_INDEX'))
   .option('--wheel', 'pypi: targets: analyse the pure-Python wheel instead of the sdist')
   .option('--no-retry', 'an inconclusive run is final (default: run once more with phase limits x2 and a 60 s dwell)')
   .addOption(runtimeOption())
@@ -109,8 +132,8 @@ program
 
 const clientOptions = (command: Command) =>
   command
-    .option('--api <url>', 'the Airlock API', process.env.AIRLOCK_API_URL ?? 'http://127.0.0.1:8080')
-    .option('--key <key>', 'organization API key (default: $AIRLOCK_API_KEY)', process.env.AIRLOCK_API_KEY)
+    .addOption(fromEnv('--api <url>', 'the Airlock API', 'AIRLOCK_API_URL').default('http://127.0.0.1:8080'))
+    .addOption(fromEnv('--key <key>', 'organization API key', 'AIRLOCK_API_KEY'))
     .option('--json', 'print the analysis as JSON')
     .option('--wait', 'wait until the analysis has finished')
     .option('--timeout <seconds>', 'how long --wait waits', seconds, 1800)
@@ -145,7 +168,7 @@ program
   .description('sandbox images')
   .command('build')
   .description('build the sandbox images whose inputs changed (debootstrap base unless --from is given)')
-  .option('--from <image>', 'build the base FROM this pulled image instead of debootstrap', process.env.AIRLOCK_BASE_FROM)
+  .addOption(fromEnv('--from <image>', 'build the base FROM this pulled image instead of debootstrap', 'AIRLOCK_BASE_FROM'))
   .action(async (opts: { from?: string }) => {
     process.exitCode = await imagesBuildCommand(opts.from);
   });

@@ -69,6 +69,19 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+describe('the airlock command', () => {
+  it('prints its version, its exit codes and examples, and never the value of a secret taken from the environment', async () => {
+    const version = await cli('--version');
+    expect(version.stdout.trim()).toBe('0.1.0');
+    const help = await cli('submit', '--help');
+    expect(help.stdout).toContain('(env: AIRLOCK_API_KEY)');
+    expect(help.stdout).not.toContain(key);
+    const top = await cli('--help');
+    expect(top.stdout).toMatch(/Exit codes:[\s\S]*4 {2}inconclusive/);
+    expect(top.stdout).toContain('airlock scan ./my-package');
+  });
+});
+
 describe('airlock submit and status', () => {
   it('prints a known verdict with its reasons and exits 1 on malicious', async () => {
     const submitted = await cli('submit', 'npm:left-pad@1.3.0');
