@@ -24,6 +24,7 @@ export const problems = {
   forbidden: (detail: string) => new ApiProblem(403, 'forbidden', 'Not allowed', detail),
   notFound: (detail: string) => new ApiProblem(404, 'not-found', 'Not found', detail),
   conflict: (detail: string) => new ApiProblem(409, 'conflict', 'Conflict', detail),
+  gone: (detail: string, extra?: Record<string, unknown>) => new ApiProblem(410, 'gone', 'No longer available', detail, extra),
   tooLarge: (detail: string) => new ApiProblem(413, 'payload-too-large', 'The upload is too large', detail),
   unsupportedMedia: (detail: string) => new ApiProblem(415, 'unsupported-media-type', 'Unsupported media type', detail),
   unprocessable: (detail: string, extra?: Record<string, unknown>) =>

@@ -24,7 +24,13 @@ export interface WorkerConfig {
   webhookBaseDelayMs: number;
   installTimeoutMs?: number;
   importTimeoutMs?: number;
+  /** Retention of `artifacts/<report id>/` and `uploads/<sha256>/` (0: kept for ever), and how often the sweep runs. */
+  artifactRetentionMs: number;
+  uploadRetentionMs: number;
+  retentionSweepMs: number;
 }
+
+const DAY_MS = 24 * 3600_000;
 
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const int = (name: string, fallback: number) => envInt(env, name, fallback);
@@ -44,5 +50,8 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     webhookBaseDelayMs: int('AIRLOCK_WEBHOOK_BASE_DELAY_MS', 5_000),
     ...(optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') ? { installTimeoutMs: optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') } : {}),
     ...(optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') ? { importTimeoutMs: optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') } : {}),
+    artifactRetentionMs: envInt(env, 'AIRLOCK_ARTIFACT_RETENTION_DAYS', 14, 0) * DAY_MS,
+    uploadRetentionMs: envInt(env, 'AIRLOCK_UPLOAD_RETENTION_DAYS', 14, 0) * DAY_MS,
+    retentionSweepMs: int('AIRLOCK_RETENTION_SWEEP_MS', 3600_000),
   };
 }
