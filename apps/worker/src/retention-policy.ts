@@ -28,7 +28,12 @@ export const MIN_AGE_MS = 60 * 60_000;
  * Splits entries into expired, fresh and in use. `retentionMs` 0 keeps everything (retention off). Names are
  * returned sorted, so a sweep's log is stable.
  */
-export function selectExpired(entries: RetentionEntry[], nowMs: number, retentionMs: number, inUse: ReadonlySet<string>): RetentionDecision {
+export function selectExpired(
+  entries: RetentionEntry[],
+  nowMs: number,
+  retentionMs: number,
+  inUse: ReadonlySet<string>,
+): RetentionDecision {
   const decision: RetentionDecision = { expired: [], fresh: [], inUse: [] };
   const maxAgeMs = Math.max(retentionMs, MIN_AGE_MS);
   for (const entry of [...entries].sort((a, b) => a.name.localeCompare(b.name))) {

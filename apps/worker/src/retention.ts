@@ -28,7 +28,7 @@ export interface RetentionDeps {
   log: { info(fields: object, message: string): void; warn(fields: object, message: string): void };
 }
 
-export interface SweepCounts {
+interface SweepCounts {
   expired: number;
   fresh: number;
   inUse: number;
@@ -43,11 +43,19 @@ export interface SweepResult {
 /** One sweep of both folders; `nowMs` is handed in (tests age nothing, they move the clock). */
 export async function sweepRetention(settings: RetentionSettings, deps: RetentionDeps, nowMs = Date.now()): Promise<SweepResult> {
   const at = new Date(nowMs).toISOString();
-  const artifacts = await sweepFolder(join(settings.dataDir, 'artifacts'), nowMs, settings.artifactRetentionMs, await runsInSandbox(deps), (id) =>
-    deps.store.retention.markArtifactsExpired(id, at),
+  const artifacts = await sweepFolder(
+    join(settings.dataDir, 'artifacts'),
+    nowMs,
+    settings.artifactRetentionMs,
+    await runsInSandbox(deps),
+    (id) => deps.store.retention.markArtifactsExpired(id, at),
   );
-  const uploads = await sweepFolder(join(settings.dataDir, 'uploads'), nowMs, settings.uploadRetentionMs, await queuedUploads(deps), (sha) =>
-    deps.store.retention.markUploadExpired(sha, at),
+  const uploads = await sweepFolder(
+    join(settings.dataDir, 'uploads'),
+    nowMs,
+    settings.uploadRetentionMs,
+    await queuedUploads(deps),
+    (sha) => deps.store.retention.markUploadExpired(sha, at),
   );
   deps.log.info({ artifacts, uploads }, 'retention sweep');
   return { artifacts, uploads };

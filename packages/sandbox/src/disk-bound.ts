@@ -11,7 +11,7 @@ import { envInt } from '@airlock/core';
  * and SizeRw follows within one poll, so a fast writer gets about one poll of writes past the bound.
  */
 export const DEFAULT_DISK_LIMIT_BYTES = 2 * 1024 ** 3;
-export const DISK_POLL_MS = 200;
+const DISK_POLL_MS = 200;
 
 /** The bound asked for: the option, else AIRLOCK_DISK_LIMIT_BYTES, else 2 GiB. */
 export function diskLimitBytes(option: number | undefined, env: NodeJS.ProcessEnv = process.env): number {

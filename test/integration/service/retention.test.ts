@@ -6,7 +6,6 @@
 import { mkdirSync, existsSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDocker, NPM_IMAGE, resolveImage, SANDBOX_LABEL } from '@airlock/sandbox';
 import { sweepRetention } from '@airlock/worker';
@@ -17,8 +16,8 @@ const DAY = 24 * 3600_000;
 let redis: TestRedis;
 let api: Awaited<ReturnType<typeof startTestApi>>;
 let org: { id: string; apiKey: string };
-let live: Docker.Container | null = null;
 const docker = connectDocker();
+let live: Awaited<ReturnType<typeof docker.createContainer>> | null = null;
 
 const call = async (path: string) => {
   const res = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${org.apiKey}` } });
@@ -45,7 +44,16 @@ function age(dir: string, ageMs: number, files: string[]): void {
 async function completed(reportId: string): Promise<string> {
   const now = new Date().toISOString();
   const record = await api.context.store.analyses.create(
-    { orgId: org.id, ecosystem: 'npm', name: `pkg-${reportId}`, version: '1.0.0', source: 'registry', archiveSha256: null, runKey: reportId, inventoryId: null },
+    {
+      orgId: org.id,
+      ecosystem: 'npm',
+      name: `pkg-${reportId}`,
+      version: '1.0.0',
+      source: 'registry',
+      archiveSha256: null,
+      runKey: reportId,
+      inventoryId: null,
+    },
     { status: 'completed', startedAt: now, finishedAt: now, reportId },
   );
   return record.id;
