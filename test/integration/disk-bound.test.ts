@@ -1,5 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { readdir, stat, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,21 @@ async function freeBytes(): Promise<number> {
   return s.bavail * s.bsize;
 }
 
+/** Layers of the engine's overlay2 folder that hold the fixture's files (root only; empty once its container is removed). */
+async function layersWithFill(): Promise<string[]> {
+  const root = join(DOCKER_ROOT, 'overlay2');
+  const layers = await readdir(root).catch(() => [] as string[]);
+  return layers.filter((l) => existsSync(join(root, l, 'diff/home/jordan/.cache/fill')));
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
 const free = await freeBytes();
 const enough = free >= NEEDED_FREE;
 if (!enough) console.warn(`disk-bound tests skipped: ${(free / 1024 ** 3).toFixed(1)} GiB free, need ${NEEDED_FREE / 1024 ** 3} GiB`);
@@ -32,6 +47,7 @@ describe.skipIf(!enough)('disk bound: a package that writes past it', () => {
   it.each<RuntimeName>(['gvisor', 'runc'])(
     '%s: the sandbox is stopped, the install phase and the evidence gap say disk limit, and the host keeps its free space',
     async (runtime) => {
+      expect(await layersWithFill(), 'layers left by an earlier run').toEqual([]);
       const before = await freeBytes();
       const t0 = Date.now();
       const report: SandboxReport = await analyzeLocalPackage(fixture, {
@@ -59,12 +75,14 @@ describe.skipIf(!enough)('disk bound: a package that writes past it', () => {
       expect(report.network.tcp.some((c) => c.destination.hostname === 'after.disk-fill.attack-fixture.example')).toBe(false);
       expect(reportSchemaErrors(report)).toEqual([]);
 
-      // Nothing of the run is left: no container, and the free space is back within the bound (other engineers'
-      // work on this shared disk moves it a little too).
+      // Nothing of the run is left on the host's disk: no container, no engine layer holding the fixture's files,
+      // and an artifacts folder of a few MiB. (The free space itself is only logged: this disk is shared, and other
+      // work moved it by up to 1 GiB during one 30 s run, so it cannot tell this run's footprint.)
       const left = await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } });
       expect(left.filter((c) => c.Labels['airlock.analysis'] === report.id)).toEqual([]);
-      const after = await freeBytes();
-      expect(before - after).toBeLessThan(LIMIT);
+      expect(await layersWithFill(), 'layers holding the written files').toEqual([]);
+      expect(await folderBytes(join(artifactsRoot, report.id)), 'artifacts kept').toBeLessThan(16 * 1024 ** 2);
+      console.log(`disk-fill (${runtime}): free space ${((before - (await freeBytes())) / 1024 ** 2).toFixed(0)} MiB lower after the run`);
     },
   );
 });

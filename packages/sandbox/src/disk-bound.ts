@@ -7,11 +7,17 @@ import { envInt } from '@airlock/core';
  * would count against the memory limit. So the host watches each container's writable layer (the engine's
  * `SizeRw`, the upper dir of overlay2, where gVisor's `--overlay2=none` writes land too) and stops the
  * sandbox once the run wrote more than the bound. Measured on this machine kind (README, "Disk bound"):
- * an inspect costs 1 to 4 ms for a few files (about 140 ms at 20,000 files), gVisor writes about 280 MB/s
- * and SizeRw follows within one poll, so a fast writer gets about one poll of writes past the bound.
+ * gVisor writes about 280 MB/s and SizeRw follows within one poll, so a fast writer gets about one poll
+ * interval of writes past the bound.
  */
 export const DEFAULT_DISK_LIMIT_BYTES = 2 * 1024 ** 3;
-const DISK_POLL_MS = 200;
+/**
+ * An inspect with sizes walks the layer: ~2 ms for a few files, ~21 ms for 2,500 (a small node_modules), ~140 ms
+ * for 20,000 (measured). Polls every 500 ms, stretched to 4x the last inspect, keep dockerd's share of a core
+ * under about 25% on a big tree, for an overshoot of about one interval of writes (README, "Disk bound").
+ */
+const DISK_POLL_MS = 500;
+const POLL_COST_FACTOR = 4;
 
 /** The bound asked for: the option, else AIRLOCK_DISK_LIMIT_BYTES, else 2 GiB. */
 export function diskLimitBytes(option: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
@@ -51,7 +57,7 @@ export interface DiskWatch {
 /**
  * Polls the layers' sizes until stopped; the first time one has grown by more than `limitBytes`, calls
  * `onReached` (which must stop the sandbox) and stops. A poll never overlaps the previous one: with many
- * files an inspect walks them all, so the interval stretches to twice the last inspect's duration.
+ * files an inspect walks them all, so the interval stretches to POLL_COST_FACTOR times the last inspect's duration.
  */
 export function watchDiskBound(
   layers: WatchedLayer[],
@@ -84,7 +90,7 @@ export function watchDiskBound(
           return;
         }
       }
-      const waitMs = Math.max(pollMs, 2 * (Date.now() - t0));
+      const waitMs = Math.max(pollMs, POLL_COST_FACTOR * (Date.now() - t0));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, waitMs);
         wake = () => {
