@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { envInt } from '@airlock/core';
 import { loadNpmrc, type NpmRegistryConfig } from '@airlock/registry';
+import { diskLimitBytes } from '@airlock/sandbox';
 
 export interface WorkerConfig {
   redisUrl: string;
@@ -24,6 +25,8 @@ export interface WorkerConfig {
   webhookBaseDelayMs: number;
   installTimeoutMs?: number;
   importTimeoutMs?: number;
+  /** What one sandbox run may write (AIRLOCK_DISK_LIMIT_BYTES, default 2 GiB); checked at start. */
+  maxDiskBytes: number;
   /** Retention of `artifacts/<report id>/` and `uploads/<sha256>/` (0: kept for ever), and how often the sweep runs. */
   artifactRetentionMs: number;
   uploadRetentionMs: number;
@@ -50,6 +53,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     webhookBaseDelayMs: int('AIRLOCK_WEBHOOK_BASE_DELAY_MS', 5_000),
     ...(optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') ? { installTimeoutMs: optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') } : {}),
     ...(optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') ? { importTimeoutMs: optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') } : {}),
+    maxDiskBytes: diskLimitBytes(undefined, env),
     artifactRetentionMs: envInt(env, 'AIRLOCK_ARTIFACT_RETENTION_DAYS', 14, 0) * DAY_MS,
     uploadRetentionMs: envInt(env, 'AIRLOCK_UPLOAD_RETENTION_DAYS', 14, 0) * DAY_MS,
     retentionSweepMs: int('AIRLOCK_RETENTION_SWEEP_MS', 3600_000),

@@ -14,6 +14,7 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
     ...(previousReport ? { previousReport } : {}),
     docker: ctx.docker,
     artifactsRoot: join(config.dataDir, 'artifacts'),
+    maxDiskBytes: config.maxDiskBytes,
     signal,
     signalPolicy: ctx.signalPolicy,
     timeoutsMs: {

@@ -101,6 +101,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
   const profile = options.profile ?? { name: 'developer', reason: null };
   const profileEnv = profile.name === 'ci' ? ciProfileEnv() : [];
+  const maxDiskBytes = diskLimitBytes(options.maxDiskBytes); // a bad AIRLOCK_DISK_LIMIT_BYTES fails before anything starts
   const planning = freshHoneytokens();
   planning.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const runtime = await resolveRuntime(docker, options.runtime ?? runtimeFromSetting(process.env.AIRLOCK_RUNTIME));
@@ -160,7 +161,6 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const evidenceGaps: EvidenceGap[] = [];
   const maxRecordBytes = options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES;
   const record = runtime.name === 'gvisor' ? GvisorRecord.forContainer(container.id) : null;
-  const maxDiskBytes = diskLimitBytes(options.maxDiskBytes);
   let disk: DiskWatch | null = null;
   /** The phase the package was running (or last ran) when the disk bound was reached. */
   let diskPhase: PhaseName = 'install';
