@@ -86,7 +86,12 @@ export function openApiDocument(): object {
       "A raw artifact: install.record and import.record (the phase's syscall record: gVisor's install.gvisor.jsonl, or install.strace under runc), network.jsonl",
     security,
     request: { params: z.object({ id: z.string(), name: z.string() }) },
-    responses: { 200: { description: 'The file' }, 404: problem('No such artifact'), ...errors },
+    responses: {
+      200: { description: 'The file' },
+      404: problem('No such artifact'),
+      410: problem('Deleted by the artifact retention (AIRLOCK_ARTIFACT_RETENTION_DAYS); the report and verdict are kept'),
+      ...errors,
+    },
   });
   registry.registerPath({
     method: 'post',

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { envInt } from '@airlock/core';
 import { loadNpmrc, type NpmRegistryConfig } from '@airlock/registry';
+import { diskLimitBytes } from '@airlock/sandbox';
 
 export interface WorkerConfig {
   redisUrl: string;
@@ -26,7 +27,15 @@ export interface WorkerConfig {
   importTimeoutMs?: number;
   /** The dwell of the retry of an inconclusive run (AIRLOCK_RETRY_DWELL_MS, default 60 s); 0: no retry. */
   retryDwellMs: number;
+  /** What one sandbox run may write (AIRLOCK_DISK_LIMIT_BYTES, default 2 GiB); checked at start. */
+  maxDiskBytes: number;
+  /** Retention of `artifacts/<report id>/` and `uploads/<sha256>/` (0: kept for ever), and how often the sweep runs. */
+  artifactRetentionMs: number;
+  uploadRetentionMs: number;
+  retentionSweepMs: number;
 }
+
+const DAY_MS = 24 * 3600_000;
 
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const int = (name: string, fallback: number) => envInt(env, name, fallback);
@@ -47,5 +56,9 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     ...(optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') ? { installTimeoutMs: optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') } : {}),
     ...(optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') ? { importTimeoutMs: optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') } : {}),
     retryDwellMs: int('AIRLOCK_RETRY_DWELL_MS', 60_000),
+    maxDiskBytes: diskLimitBytes(undefined, env),
+    artifactRetentionMs: envInt(env, 'AIRLOCK_ARTIFACT_RETENTION_DAYS', 14, 0) * DAY_MS,
+    uploadRetentionMs: envInt(env, 'AIRLOCK_UPLOAD_RETENTION_DAYS', 14, 0) * DAY_MS,
+    retentionSweepMs: int('AIRLOCK_RETENTION_SWEEP_MS', 3600_000),
   };
 }

@@ -1,6 +1,7 @@
 /** Runs one analysis target through the pipeline: registry packages are fetched, uploads read from the volume. */
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SandboxReport } from '@airlock/core';
+import { AirlockError, type SandboxReport } from '@airlock/core';
 import { analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec } from '@airlock/analysis';
 import type { AnalysisTarget } from '@airlock/queue';
 import { previousVersion, serviceNpmOptions } from '@airlock/registry';
@@ -13,6 +14,7 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
     ...(previousReport ? { previousReport } : {}),
     docker: ctx.docker,
     artifactsRoot: join(config.dataDir, 'artifacts'),
+    maxDiskBytes: config.maxDiskBytes,
     signal,
     signalPolicy: ctx.signalPolicy,
     timeoutsMs: {
@@ -23,7 +25,19 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
     log: (message: string, fields?: Record<string, unknown>) =>
       ctx.log.debug({ ...fields, package: `${target.name}@${target.version}` }, message),
   };
-  if (target.kind === 'archive') return analyzeLocalPackage(target.path, common);
+  if (target.kind === 'archive') {
+    const expiredAt = await access(target.path).then(
+      () => null,
+      () => ctx.store.retention.uploadExpiredAt(target.sha256),
+    );
+    if (expiredAt) {
+      throw new AirlockError(
+        'INVALID_INPUT',
+        `the uploaded archive ${target.fileName} was deleted by the upload retention (AIRLOCK_UPLOAD_RETENTION_DAYS) at ${expiredAt}: upload it again`,
+      );
+    }
+    return analyzeLocalPackage(target.path, common);
+  }
   if (target.ecosystem === 'npm') {
     return analyzeNpmSpec(`${target.name}@${target.version}`, { ...common, ...serviceNpmOptions(config) });
   }

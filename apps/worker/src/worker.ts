@@ -14,6 +14,7 @@ import { analysisProcessor } from './analysis-processor.js';
 import type { WorkerConfig } from './config.js';
 import type { WorkerContext } from './context.js';
 import { inventoryProcessor } from './inventory-processor.js';
+import { scheduleRetention } from './retention.js';
 import { webhookProcessor } from './webhook-processor.js';
 
 export interface RunningWorker {
@@ -54,9 +55,11 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   log.info({ concurrency: config.concurrency, dataDir: config.dataDir }, 'worker ready');
+  const stopRetention = scheduleRetention(config, context, config.retentionSweepMs);
   return {
     context,
     async close() {
+      stopRetention();
       await Promise.all(workers.map((w) => w.close()));
       subscriber.disconnect();
       await queues.close();

@@ -184,6 +184,7 @@ async function runOnce(
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.runtime ? { runtime: options.runtime } : {}),
     ...(options.maxTraceBytes ? { maxTraceBytes: options.maxTraceBytes } : {}),
+    ...(options.maxDiskBytes ? { maxDiskBytes: options.maxDiskBytes } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.log ? { log: options.log } : {}),
   });

@@ -14,6 +14,8 @@ export interface AnalyzeOptions {
   limits?: SandboxLimits;
   /** Cap on the syscall record of one analysis (default 2 GiB); a record cut there marks its phase incomplete. */
   maxTraceBytes?: number;
+  /** Bound on what one run may write to disk (default AIRLOCK_DISK_LIMIT_BYTES, else 2 GiB); reached, the run is stopped and says so. */
+  maxDiskBytes?: number;
   /** gVisor (default) or runc; see @airlock/sandbox's runtime.ts. */
   runtime?: RuntimeName;
   signal?: AbortSignal;

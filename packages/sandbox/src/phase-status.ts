@@ -60,6 +60,8 @@ export function toPhaseResult(
   record: PhaseRecord,
   /** When the run ended: a phase that never ran is dated by when it was given up. */
   endedAt: string = new Date().toISOString(),
+  /** The host stopped the sandbox during this phase for a bound (the disk bound): why, as the phase's error. */
+  hostStop: string | null = null,
 ): PhaseResult {
   const issue = record.issue ?? (runner?.traceCut ? 'strace ended before the phase did (killed, or cut at the file size limit)' : null);
   const base = {
@@ -88,6 +90,9 @@ export function toPhaseResult(
   }
   const { outcome, startedAt } = run;
   const common = { ...base, startedAt, stdout: outcome.stdout, stderr: outcome.stderr };
+  if (hostStop) {
+    return { ...common, status: 'error', exitCode: runner?.exitCode ?? null, durationMs: runner?.durationMs ?? 0, error: hostStop };
+  }
   if (outcome.hitDeadline) {
     return {
       ...common,

@@ -14,6 +14,7 @@ import {
   type TamperingRecord,
 } from '@airlock/core';
 import { collectRunnerFile, collectRunnerJson } from './collect.js';
+import { diskLimitBytes, watchDiskBound, writableBytes, type DiskWatch } from './disk-bound.js';
 import { execInContainer, type ExecOutcome } from './exec.js';
 import { DEFAULT_LIMITS, SANDBOX_USER, describeSettings, sandboxHostConfig, type SandboxLimits } from './hardening.js';
 import { FAKE_INTERNET_IMAGE, NPM_IMAGE, resolveImage } from './images/ensure-images.js';
@@ -60,6 +61,12 @@ export interface SandboxRunOptions {
   maxTraceBytes?: number;
   /** How long processes still running after a phase's command are watched (default DEFAULT_DWELL_MS); within the phase's limit. */
   dwellMs?: number;
+  /**
+   * Bound on what the run may write to the host's disk (each container's writable layer, past what the host
+   * put there): reached, the sandbox is stopped and the run reports a `disk.limit-reached` evidence gap.
+   * Default: AIRLOCK_DISK_LIMIT_BYTES, else 2 GiB (disk-bound.ts).
+   */
+  maxDiskBytes?: number;
   signal?: AbortSignal;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** `ci` imitates a CI job (see ciProfileEnv); default: a developer's shell. */
@@ -97,6 +104,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const dwellMs = options.dwellMs ?? DEFAULT_DWELL_MS;
   const profile = options.profile ?? { name: 'developer', reason: null };
   const profileEnv = profile.name === 'ci' ? ciProfileEnv() : [];
+  const maxDiskBytes = diskLimitBytes(options.maxDiskBytes); // a bad AIRLOCK_DISK_LIMIT_BYTES fails before anything starts
   const planning = freshHoneytokens();
   planning.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const runtime = await resolveRuntime(docker, options.runtime ?? runtimeFromSetting(process.env.AIRLOCK_RUNTIME));
@@ -156,6 +164,9 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const evidenceGaps: EvidenceGap[] = [];
   const maxRecordBytes = options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES;
   const record = runtime.name === 'gvisor' ? GvisorRecord.forContainer(container.id) : null;
+  let disk: DiskWatch | null = null;
+  /** The phase the package was running (or last ran) when the disk bound was reached. */
+  let diskPhase: PhaseName = 'install';
   let recordUsed = 0;
   let importJson: string | null = null;
   let fsDiff: FsChange[];
@@ -171,10 +182,25 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     await container.start();
     await record?.settle();
     timings.containerStartMs = Date.now() - started;
+    // The bound counts what was written after this point, in the sandbox and in the fake internet's log.
+    disk = watchDiskBound(
+      [
+        { name: 'sandbox', container, baselineBytes: await writableBytes(container) },
+        { name: 'fake-internet', container: owner.container, baselineBytes: await writableBytes(owner.container) },
+      ],
+      maxDiskBytes,
+      (reached) => {
+        log('disk bound reached; stopping the sandbox', { phase: diskPhase, ...reached, maxDiskBytes });
+        void kill();
+      },
+    );
+    const diskWatch = disk;
     log('sandbox started', { container: container.id.slice(0, 12), runtime: runtime.name, ms: timings.containerStartMs });
 
     for (const phase of PHASES) {
       signal?.throwIfAborted();
+      if (diskWatch.reached) break; // reached between phases: the container is gone
+      diskPhase = phase;
       const limitMs = timeouts[phase];
       // What the last phase left running was killed; under gVisor its processes may still be dying.
       const before = PHASES[PHASES.indexOf(phase) - 1];
@@ -214,11 +240,11 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
         void kill();
       });
       const outcome = !prepared || prepared.exitCode === 0 ? await exec('run', limitMs + HOST_MARGIN_MS) : prepared;
-      if (outcome.exitCode !== 0 && !outcome.hitDeadline && !cap.reached) {
+      if (outcome.exitCode !== 0 && !outcome.hitDeadline && !cap.reached && !diskWatch.reached) {
         // The runner did not end normally (the package may have killed it): what it started still gets the
         // dwell a runner would have given it, within the phase's limit, then nothing is left running.
         await delay(Math.min(dwellMs, Math.max(0, limitMs - (Date.now() - t0))), undefined, signal ? { signal } : undefined);
-        if (!cap.reached) await sweep(container, log);
+        if (!cap.reached && !diskWatch.reached) await sweep(container, log);
       }
       cap.stop();
       timings.phasesMs[phase] = Date.now() - t0;
@@ -254,9 +280,11 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       if (status?.notAFile) tampering.push(replacedOutput(phase, `${phase}.status.json`));
       statuses.set(phase, status && !status.notAFile && !status.truncated ? status.text : null);
       if (phase === 'import') importJson = await collectRunnerJson(container, 'import.result.json', options.artifactsDir);
-      if (outcome.hitDeadline || cap.reached) break; // the container is gone; later phases cannot run
+      if (outcome.hitDeadline || cap.reached || diskWatch.reached) break; // the container is gone; later phases cannot run
     }
+    await diskWatch.stop();
     signal?.throwIfAborted();
+    if (diskWatch.reached) evidenceGaps.push(diskGap(diskPhase, diskWatch.reached, maxDiskBytes));
 
     const t1 = Date.now();
     const changes = (await container.changes()) ?? [];
@@ -269,6 +297,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     if (err instanceof AirlockError) throw err;
     throw new AirlockError('SANDBOX_FAILED', `sandbox run failed: ${(err as Error).message}`, { cause: err });
   } finally {
+    await disk?.stop();
     signal?.removeEventListener('abort', onAbort);
     const t2 = Date.now();
     await container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message }));
@@ -288,6 +317,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       status,
       records.get(name) ?? { bytes: 0, truncated: false, issue: null },
       new Date(started + timings.totalMs).toISOString(),
+      disk?.reached && name === diskPhase ? diskStopMessage(disk.reached.layer, maxDiskBytes) : null,
     );
   });
   return {
@@ -312,6 +342,25 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     importResult: importJson ? safeJson(importJson) : null,
     fsDiff,
     timings,
+  };
+}
+
+function diskStopMessage(layer: string, limit: number): string {
+  return `disk limit reached: the ${layer === 'sandbox' ? 'sandbox' : `${layer} log`} grew past the bound of ${limit} bytes; the host stopped the sandbox`;
+}
+
+/** The disk bound reached: what was written after it (and every later phase) was not seen. */
+function diskGap(phase: PhaseName, reached: { layer: string; bytes: number }, limit: number): EvidenceGap {
+  return {
+    source: 'disk',
+    kind: 'disk.limit-reached',
+    phase,
+    message:
+      `${diskStopMessage(reached.layer, limit)} (${reached.bytes} bytes written when seen); ` +
+      'what the package would have done next, in this phase and later ones, was not seen',
+    dropped: null,
+    limit,
+    hidesBehaviour: true,
   };
 }
 

@@ -65,6 +65,11 @@ describe('toPhaseResult', () => {
     expect(r.durationMs).toBe(30000);
     expect(r.error).toMatch(/host killed/);
   });
+  it('says the host stopped the phase for a bound, whatever the runner or the deadline say', () => {
+    const stopped = { ...run, outcome: outcome({ hitDeadline: true, exitCode: null }) };
+    const r = toPhaseResult('install', 30000, stopped, parsePhaseStatus(good), rec(0), undefined, 'disk limit reached');
+    expect(r).toMatchObject({ status: 'error', error: 'disk limit reached' });
+  });
   it('is an error when the runner left no status', () => {
     const r = toPhaseResult('import', 30000, run, null, rec(0));
     expect(r.status).toBe('error');

@@ -7,4 +7,5 @@ export * from './verdicts.js';
 export * from './inventories.js';
 export * from './webhooks.js';
 export * from './stats.js';
+export * from './retention.js';
 export * from './inventory-summary.js';

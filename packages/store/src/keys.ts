@@ -28,5 +28,9 @@ export const keys = {
   delivery: (id: string) => `${P}:delivery:${id}`,
   webhookDeliveries: (webhookId: string) => `${P}:webhook:${webhookId}:deliveries`,
   stats: () => `${P}:stats`,
+  /** Report id -> when retention deleted the run's artifacts folder (ISO time). */
+  expiredArtifacts: () => `${P}:retention:artifacts`,
+  /** Archive sha256 -> when retention deleted the uploaded archive (ISO time). */
+  expiredUploads: () => `${P}:retention:uploads`,
   rateLimit: (subject: string, window: number) => `${P}:ratelimit:${subject}:${window}`,
 } as const;

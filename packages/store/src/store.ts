@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { AnalysisStore } from './analyses.js';
 import { InventoryStore } from './inventories.js';
 import { OrganizationStore } from './organizations.js';
+import { RetentionStore } from './retention.js';
 import { StatsStore } from './stats.js';
 import { VerdictStore } from './verdicts.js';
 import { WebhookStore } from './webhooks.js';
@@ -15,6 +16,7 @@ export interface Store {
   inventories: InventoryStore;
   webhooks: WebhookStore;
   stats: StatsStore;
+  retention: RetentionStore;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export function openStore(redisUrl: string, onError: (err: Error) => void = () =
     inventories: new InventoryStore(redis),
     webhooks: new WebhookStore(redis),
     stats: new StatsStore(redis),
+    retention: new RetentionStore(redis),
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -100,7 +100,16 @@ export function analysesRouter(ctx: ApiContext): Router {
     if (!analysis.reportId || !/^[\w.-]+$/.test(name)) throw problems.notFound(`no artifact ${name} for analysis ${analysis.id}`);
     const root = resolve(ctx.config.dataDir, 'artifacts', analysis.reportId);
     const found = await artifactFile(root, name);
-    if (!found) throw problems.notFound(`no artifact ${name} for analysis ${analysis.id}`);
+    if (!found) {
+      const expiredAt = await ctx.store.retention.artifactsExpiredAt(analysis.reportId);
+      if (expiredAt) {
+        throw problems.gone(
+          `the artifacts of analysis ${analysis.id} were deleted by the artifact retention at ${expiredAt}; the report and verdict are kept`,
+          { expiredAt },
+        );
+      }
+      throw problems.notFound(`no artifact ${name} for analysis ${analysis.id}`);
+    }
     const { path, info } = found;
     res.type(path.endsWith('.jsonl') ? 'application/x-ndjson' : 'text/plain').set('content-length', String(info.size));
     createReadStream(path).pipe(res);
@@ -187,6 +196,7 @@ async function submitUpload(ctx: ApiContext, orgId: string, req: Request): Promi
   await mkdir(dir, { recursive: true });
   const path = join(dir, query.filename);
   await writeFile(path, bytes);
+  await ctx.store.retention.clearUploadExpired(archive.sha256);
   return submitAnalysis(ctx.store, ctx.queues, {
     orgId,
     target: { kind: 'archive', ecosystem, name, version, path, sha256: archive.sha256, fileName: query.filename },
