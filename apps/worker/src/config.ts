@@ -26,6 +26,8 @@ export interface WorkerConfig {
   importTimeoutMs?: number;
   /** The dwell of the retry of an inconclusive run (AIRLOCK_RETRY_DWELL_MS, default 60 s); 0: no retry. */
   retryDwellMs: number;
+  /** Package re-runs inventory rescans may make per organization per UTC day (AIRLOCK_RESCAN_BUDGET_PER_DAY). */
+  rescanBudgetPerDay: number;
 }
 
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -47,5 +49,6 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     ...(optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') ? { installTimeoutMs: optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') } : {}),
     ...(optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') ? { importTimeoutMs: optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') } : {}),
     retryDwellMs: int('AIRLOCK_RETRY_DWELL_MS', 60_000),
+    rescanBudgetPerDay: envInt(env, 'AIRLOCK_RESCAN_BUDGET_PER_DAY', 1000, 0),
   };
 }

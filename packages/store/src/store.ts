@@ -1,6 +1,7 @@
 /** The service's one store over one Redis connection: every record kind, each in its own class. */
 import { Redis } from 'ioredis';
 import { AnalysisStore } from './analyses.js';
+import { BudgetStore } from './budgets.js';
 import { InventoryStore } from './inventories.js';
 import { OrganizationStore } from './organizations.js';
 import { StatsStore } from './stats.js';
@@ -15,6 +16,7 @@ export interface Store {
   inventories: InventoryStore;
   webhooks: WebhookStore;
   stats: StatsStore;
+  budgets: BudgetStore;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export function openStore(redisUrl: string, onError: (err: Error) => void = () =
     inventories: new InventoryStore(redis),
     webhooks: new WebhookStore(redis),
     stats: new StatsStore(redis),
+    budgets: new BudgetStore(redis),
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },
