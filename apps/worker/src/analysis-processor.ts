@@ -37,10 +37,14 @@ export function analysisProcessor(ctx: WorkerContext, run: typeof runTarget = ru
         const code = err instanceof AirlockError ? err.code : 'UNKNOWN';
         if (code === 'ABORTED') {
           // Cancelled by the last analysis waiting on it; another may have joined since: it runs again for them.
-          const joined = (await ctx.store.analyses.subscribers(runKey)).length;
-          ctx.log.info({ runKey, joined, restarts }, 'analysis run aborted by a cancel');
-          if (joined > 0 && restarts < MAX_RESTARTS_AFTER_CANCEL) continue;
-          if (joined > 0) await finishFailed(ctx, runKey, 'cancelled: the sandbox run was aborted', { shared: false });
+          const joined = await ctx.store.analyses.subscribers(runKey);
+          ctx.log.info({ runKey, joined: joined.length, restarts }, 'analysis run aborted by a cancel');
+          if (joined.length > 0 && restarts < MAX_RESTARTS_AFTER_CANCEL) {
+            const restartedAt = new Date().toISOString();
+            for (const id of joined) await ctx.store.analyses.update(id, { status: 'running', startedAt: restartedAt });
+            continue;
+          }
+          if (joined.length > 0) await finishFailed(ctx, runKey, 'cancelled: the sandbox run was aborted', { shared: false });
           // Nothing is stored under the run key: a cancel never answers another organization's submission.
           throw new UnrecoverableError((err as Error).message);
         }

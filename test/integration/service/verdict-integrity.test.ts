@@ -171,6 +171,30 @@ describe('a shared malicious verdict', () => {
     expect(await api.context.store.verdicts.receivers('pypi', 'sometimes-evil', '1.0.0')).toEqual([orgA.id, orgB.id, orgC.id].sort());
   });
 
+  it('is decided one run at a time: two runs finishing together both see each other (store level)', async () => {
+    const verdicts = api.context.store.verdicts;
+    const t0 = Date.now() - 72 * h;
+    const entry = (reportId: string, verdict: VerdictName, at: number) => ({
+      ecosystem: 'pypi' as const,
+      name: 'racing',
+      version: '1.0.0',
+      archiveSha256: 'd'.repeat(64),
+      reportId,
+      analyzedAt: new Date(at).toISOString(),
+      verdict: { verdict, score: 0, reasons: [], notObserved: [] },
+      phases: [],
+    });
+    await verdicts.recordRun(entry('r0', 'malicious', t0), { requestedBy: [orgA.id], forced: false });
+    const both = await Promise.all([
+      verdicts.recordRun(entry('r1', 'benign', t0 + 1 * h), { requestedBy: [orgB.id], forced: true }),
+      verdicts.recordRun(entry('r2', 'benign', t0 + 30 * h), { requestedBy: [orgC.id], forced: true }),
+    ]);
+    // Without the per-version lock both would read a history with no benign run and both be held.
+    expect(both.filter((r) => r.run.changedPublic)).toHaveLength(1);
+    expect((await verdicts.latest('pypi', 'racing', '1.0.0'))?.verdict.verdict).toBe('benign');
+    expect((await verdicts.history('pypi', 'racing', '1.0.0')).map((r) => r.reportId).sort()).toEqual(['r0', 'r1', 'r2']);
+  });
+
   it('is not shadowed by an upload labelled with the same name and version', async () => {
     const target: AnalysisTarget = { kind: 'registry', ecosystem: 'npm', name: 'airlock-fixture-benign', version: '1.0.0' };
     await completeRun(ctx, { runKey: runKeyOf(target), target }, report('r_public', 'malicious'), new Date().toISOString());
