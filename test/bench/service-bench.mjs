@@ -44,16 +44,19 @@ const auth = { authorization: `Bearer ${created.apiKey}` };
 
 // 1. Cached verdict lookups.
 const verdict = { verdict: 'benign', score: 0, reasons: [] };
-await api.context.store.verdicts.record('public', {
-  ecosystem: 'npm',
-  name: 'left-pad',
-  version: '1.3.0',
-  archiveSha256: 'a'.repeat(64),
-  reportId: 'r',
-  analyzedAt: new Date().toISOString(),
-  verdict,
-  phases: [],
-});
+await api.context.store.verdicts.recordRun(
+  {
+    ecosystem: 'npm',
+    name: 'left-pad',
+    version: '1.3.0',
+    archiveSha256: 'a'.repeat(64),
+    reportId: 'r',
+    analyzedAt: new Date().toISOString(),
+    verdict,
+    phases: [],
+  },
+  { requestedBy: [], forced: false },
+);
 // The load comes from a separate process, so client and server do not share one event loop.
 const client = `
   const until = Date.now() + ${seconds} * 1000; let done = 0;

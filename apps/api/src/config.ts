@@ -13,6 +13,8 @@ export interface ApiConfig {
   maxInventoryBytes: number;
   /** Requests per organization per minute. */
   rateLimitPerMinute: number;
+  /** Forced runs (force, rerun, a manual inventory rescan) per organization per UTC day; 0: none. */
+  forceBudgetPerDay: number;
   /** Bearer token for /v1/admin (creating organizations); admin routes are off when unset. */
   adminToken: string | null;
   /** Lets webhook URLs point at loopback and private addresses: for local testing only. */
@@ -31,6 +33,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     maxUploadBytes: int('AIRLOCK_MAX_UPLOAD_BYTES', 64 * 1024 * 1024),
     maxInventoryBytes: int('AIRLOCK_MAX_INVENTORY_BYTES', 32 * 1024 * 1024),
     rateLimitPerMinute: int('AIRLOCK_RATE_LIMIT_PER_MINUTE', 600),
+    forceBudgetPerDay: int('AIRLOCK_FORCE_BUDGET_PER_DAY', 50),
     adminToken: env.AIRLOCK_ADMIN_TOKEN || null,
     webhookAllowPrivate: env.AIRLOCK_WEBHOOK_ALLOW_PRIVATE === '1',
     ...(env.AIRLOCK_NPM_REGISTRY ? { npmRegistry: env.AIRLOCK_NPM_REGISTRY } : {}),

@@ -11,6 +11,7 @@ import {
   Problem,
   SubmitAnalysis,
   UploadQuery,
+  VerdictLookup,
 } from './schemas.js';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } });
@@ -18,7 +19,11 @@ const json = (description: string, schema: z.ZodType = z.object({}).passthrough(
   description,
   content: { 'application/json': { schema } },
 });
-const errors = { 400: problem('Invalid request'), 401: problem('Missing or invalid API key'), 429: problem('Rate limited') };
+const errors = {
+  400: problem('Invalid request'),
+  401: problem('Missing or invalid API key'),
+  429: problem('Rate limited, or (forced runs) the daily force budget is spent'),
+};
 const id = z.object({ id: z.string() });
 
 export function openApiDocument(): object {
@@ -118,10 +123,10 @@ export function openApiDocument(): object {
   registry.registerPath({
     method: 'get',
     path: '/v1/verdicts/{ecosystem}/{name}/{version}',
-    summary: 'Latest verdict for a package version',
+    summary: 'The public verdict of a registry package version, and the history of its runs (an upload never answers here)',
     security,
     request: { params: z.object({ ecosystem: Ecosystem, name: z.string(), version: z.string() }) },
-    responses: { 200: json('The verdict'), 404: problem('No verdict yet'), ...errors },
+    responses: { 200: json('The public verdict and its history', VerdictLookup), 404: problem('No verdict yet'), ...errors },
   });
   registry.registerPath({
     method: 'post',

@@ -2,7 +2,7 @@
  * Per-organization request limit in a fixed one-minute window, counted in Redis so every api instance
  * shares it. Answers carry the IETF RateLimit headers; over the limit is a 429 problem.
  */
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Store } from '@airlock/store';
 import { keys } from '@airlock/store';
 import { orgOf } from './auth.js';
@@ -23,4 +23,19 @@ export function rateLimit(store: Store, perMinute: number): RequestHandler {
     }
     next();
   };
+}
+
+/**
+ * Takes one forced run from the organization's daily budget (AIRLOCK_FORCE_BUDGET_PER_DAY), or refuses
+ * with a 429 problem that says how many were used and when the budget is whole again.
+ */
+export async function takeForceBudget(store: Store, res: Response, orgId: string, perDay: number): Promise<void> {
+  const use = await store.budgets.take('force', orgId, perDay);
+  res.set('X-Force-Budget', `limit=${use.limit}, used=${use.used}, reset=${use.resetsAt}`);
+  if (use.ok) return;
+  res.set('Retry-After', String(Math.max(1, Math.ceil((Date.parse(use.resetsAt) - Date.now()) / 1000))));
+  throw problems.tooManyRequests(
+    `this organization used its ${use.limit} forced runs (force, rerun, inventory rescan) for today; ` +
+      `they are available again at ${use.resetsAt}; without force, a known verdict answers at once`,
+  );
 }

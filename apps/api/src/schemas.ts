@@ -87,6 +87,8 @@ export const CreateOrganization = z
   .strict()
   .openapi('CreateOrganization');
 
+const Phases = z.array(z.object({ name: z.string(), status: z.string(), durationMs: z.number() }));
+
 const VerdictSummary = z
   .object({
     verdict: z.enum(VERDICT_LABELS).openapi({
@@ -120,11 +122,49 @@ export const Analysis = z
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
     verdict: VerdictSummary.nullable(),
-    phases: z.array(z.object({ name: z.string(), status: z.string(), durationMs: z.number() })),
+    phases: Phases,
     error: z.string().nullable(),
     links: z.record(z.string(), z.string()),
   })
   .openapi('Analysis');
+
+export const VerdictLookup = z
+  .object({
+    ecosystem: Ecosystem,
+    name: z.string(),
+    version: z.string(),
+    archiveSha256: z.string(),
+    reportId: z.string(),
+    analyzedAt: z.string(),
+    verdict: VerdictSummary,
+    phases: Phases,
+    previousVerdict: z
+      .enum(VERDICT_LABELS)
+      .nullable()
+      .openapi({ description: 'The public verdict before this one, when this run changed it.' }),
+    pendingRuns: z.number().int().openapi({
+      description: 'Newer runs that disagreed with the public verdict and were held (a malicious verdict needs more than one benign run).',
+    }),
+    history: z
+      .array(
+        z.object({
+          reportId: z.string(),
+          analyzedAt: z.string(),
+          verdict: z.enum(VERDICT_LABELS),
+          score: z.number(),
+          forced: z.boolean().openapi({ description: 'A forced run or rescan (a verdict was already known).' }),
+          changedPublic: z.boolean().openapi({ description: 'This run changed the public verdict.' }),
+          held: z
+            .boolean()
+            .openapi({ description: 'This run disagreed with the public verdict and did not replace it (pending evidence).' }),
+          note: z.string(),
+          requestedByYou: z.boolean().openapi({ description: 'Your organization asked for this run.' }),
+          organizations: z.number().int().openapi({ description: 'How many organizations asked for this run (never which).' }),
+        }),
+      )
+      .openapi({ description: 'Every recorded run of this version, newest first (at most 50).' }),
+  })
+  .openapi('VerdictLookup');
 
 export const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), instance: z.string() })

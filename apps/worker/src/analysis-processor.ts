@@ -5,8 +5,8 @@
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import { AirlockError, type SandboxReport } from '@airlock/core';
-import type { AnalysisJob, JobCatalog } from '@airlock/queue';
-import { summarizeVerdict, type RunOutcome, type VerdictEntry } from '@airlock/store';
+import { runKeyOf, type AnalysisJob, type JobCatalog } from '@airlock/queue';
+import { summarizeVerdict, type AnalysisRecord, type RecordedRun, type RunOutcome, type VerdictEntry } from '@airlock/store';
 import type { WorkerContext } from './context.js';
 import { emitEvent } from './events.js';
 import { checkInventoryCompletion } from './inventory-completion.js';
@@ -18,35 +18,54 @@ type Result = JobCatalog['analyses']['result'];
 /** Input errors never succeed on retry; an abort is a cancellation. */
 const PERMANENT: ReadonlySet<string> = new Set(['INVALID_INPUT', 'ARCHIVE_REJECTED', 'ABORTED']);
 
-export function analysisProcessor(ctx: WorkerContext) {
+/** How many times a run is started again because analyses joined it while it was being cancelled. */
+const MAX_RESTARTS_AFTER_CANCEL = 3;
+
+export function analysisProcessor(ctx: WorkerContext, run: typeof runTarget = runTarget) {
   return async (job: Job<AnalysisJob, Result>): Promise<Result> => {
     const { runKey, target } = job.data;
     const waiting = await ctx.store.analyses.subscribers(runKey);
     const startedAt = new Date().toISOString();
     for (const id of waiting) await ctx.store.analyses.update(id, { status: 'running', startedAt });
-    const controller = new AbortController();
-    ctx.running.set(runKey, controller);
-    let report: SandboxReport;
-    try {
-      report = await runTarget(ctx, target, controller.signal);
-    } catch (err) {
-      const code = err instanceof AirlockError ? err.code : 'UNKNOWN';
-      const final = PERMANENT.has(code) || isLastAttempt(job);
-      ctx.log.warn({ runKey, code, attempt: job.attemptsMade + 1, final, err: (err as Error).message }, 'analysis run failed');
-      if (!final) throw err;
-      await finishFailed(ctx, runKey, code === 'ABORTED' ? 'cancelled: the sandbox run was aborted' : (err as Error).message);
-      throw new UnrecoverableError((err as Error).message);
-    } finally {
-      ctx.running.delete(runKey);
+    let report: SandboxReport | null = null;
+    for (let restarts = 0; report === null; restarts++) {
+      const controller = new AbortController();
+      ctx.running.set(runKey, controller);
+      try {
+        report = await run(ctx, target, controller.signal);
+      } catch (err) {
+        const code = err instanceof AirlockError ? err.code : 'UNKNOWN';
+        if (code === 'ABORTED') {
+          // Cancelled by the last analysis waiting on it; another may have joined since: it runs again for them.
+          const joined = await ctx.store.analyses.subscribers(runKey);
+          ctx.log.info({ runKey, joined: joined.length, restarts }, 'analysis run aborted by a cancel');
+          if (joined.length > 0 && restarts < MAX_RESTARTS_AFTER_CANCEL) {
+            const restartedAt = new Date().toISOString();
+            for (const id of joined) await ctx.store.analyses.update(id, { status: 'running', startedAt: restartedAt });
+            continue;
+          }
+          if (joined.length > 0) await finishFailed(ctx, runKey, 'cancelled: the sandbox run was aborted', { shared: false });
+          // Nothing is stored under the run key: a cancel never answers another organization's submission.
+          throw new UnrecoverableError((err as Error).message);
+        }
+        const final = PERMANENT.has(code) || isLastAttempt(job);
+        ctx.log.warn({ runKey, code, attempt: job.attemptsMade + 1, final, err: (err as Error).message }, 'analysis run failed');
+        if (!final) throw err;
+        await finishFailed(ctx, runKey, (err as Error).message);
+        throw new UnrecoverableError((err as Error).message);
+      } finally {
+        ctx.running.delete(runKey);
+      }
     }
-    await finishCompleted(ctx, job.data, report);
+    await completeRun(ctx, job.data, report);
     return { reportId: report.id, verdict: report.verdict?.verdict ?? 'benign' };
   };
 }
 
-async function finishFailed(ctx: WorkerContext, runKey: string, error: string): Promise<void> {
+/** Fails every analysis waiting on the run; `shared: false` fails them without storing the outcome under the run key. */
+async function finishFailed(ctx: WorkerContext, runKey: string, error: string, { shared = true } = {}): Promise<void> {
   const outcome: RunOutcome = { status: 'failed', error, finishedAt: new Date().toISOString() };
-  const ids = await ctx.store.analyses.finishRun(runKey, outcome);
+  const ids = shared ? await ctx.store.analyses.finishRun(runKey, outcome) : await ctx.store.analyses.subscribers(runKey);
   for (const id of ids) {
     await ctx.store.analyses.applyOutcome(id, outcome);
     const analysis = await ctx.store.analyses.get(id);
@@ -55,12 +74,22 @@ async function finishFailed(ctx: WorkerContext, runKey: string, error: string): 
   await ctx.store.stats.recordRun('failed', 0);
 }
 
-async function finishCompleted(ctx: WorkerContext, { runKey, target }: AnalysisJob, report: SandboxReport): Promise<void> {
+/**
+ * Records a completed run and finishes every analysis waiting on it. A registry run is one more entry
+ * in the version's history; it becomes the public verdict only as verdict-policy.ts allows (a `malicious`
+ * one is sticky), and a change is announced to every organization that had received the old verdict.
+ * An upload's verdict is its organization's only, keyed by the archive's sha256.
+ */
+export async function completeRun(
+  ctx: WorkerContext,
+  { runKey, target }: AnalysisJob,
+  report: SandboxReport,
+  finishedAt: string = new Date().toISOString(),
+): Promise<void> {
   if (!report.verdict) throw new Error('the pipeline returned an unscored report');
   await ctx.store.verdicts.saveReport(report);
   const verdict = summarizeVerdict(report.verdict);
   const phases = report.phases.map((p) => ({ name: p.name, status: p.status, durationMs: p.durationMs }));
-  const finishedAt = new Date().toISOString();
   const entry = {
     ecosystem: target.ecosystem,
     name: target.name,
@@ -72,7 +101,14 @@ async function finishCompleted(ctx: WorkerContext, { runKey, target }: AnalysisJ
     phases,
   };
   // Verdicts first, run outcome second: a submitter checks verdicts, then subscribes, so never misses both.
-  const publicEntry = target.kind === 'registry' ? await ctx.store.verdicts.record('public', entry) : null;
+  let recorded: RecordedRun | null = null;
+  if (target.kind === 'registry') {
+    const waiting = await Promise.all((await ctx.store.analyses.subscribers(runKey)).map((id) => ctx.store.analyses.get(id)));
+    const requestedBy = waiting.flatMap((a) => (a && a.status !== 'cancelled' ? [a.orgId] : []));
+    recorded = await ctx.store.verdicts.recordRun(entry, { requestedBy, forced: runKey !== runKeyOf(target) });
+    if (recorded.run.held)
+      ctx.log.warn({ runKey, verdict: verdict.verdict, public: recorded.entry.verdict.verdict, note: recorded.run.note }, 'verdict held');
+  }
   const outcome: RunOutcome = {
     status: 'completed',
     reportId: report.id,
@@ -83,24 +119,54 @@ async function finishCompleted(ctx: WorkerContext, { runKey, target }: AnalysisJ
     durationMs: report.timings.totalMs,
   };
   const ids = await ctx.store.analyses.finishRun(runKey, outcome);
-  const orgEntries = new Map<string, VerdictEntry>();
+  const uploadEntries = new Map<string, VerdictEntry>();
+  const analysesByOrg = new Map<string, AnalysisRecord>();
   for (const id of ids) {
     if (!(await ctx.store.analyses.applyOutcome(id, outcome))) continue;
     const analysis = await ctx.store.analyses.get(id);
     if (!analysis) continue;
-    let recorded = publicEntry ?? orgEntries.get(analysis.orgId);
-    if (!recorded) {
-      recorded = await ctx.store.verdicts.record({ orgId: analysis.orgId }, entry);
-      orgEntries.set(analysis.orgId, recorded);
-    }
     const data = { analysis, reportUrl: `/v1/analyses/${analysis.id}/report` };
-    await emitEvent(ctx.store, ctx.queues, analysis.orgId, 'analysis.verdict', data);
-    if (recorded.previousVerdict)
-      await emitEvent(ctx.store, ctx.queues, analysis.orgId, 'analysis.verdict_changed', {
-        ...data,
-        previousVerdict: recorded.previousVerdict,
-      });
+    await emitEvent(ctx.store, ctx.queues, analysis.orgId, 'analysis.verdict', {
+      ...data,
+      ...(recorded ? { publicVerdict: recorded.entry.verdict.verdict } : {}),
+    });
+    if (recorded) {
+      if (!analysesByOrg.has(analysis.orgId)) analysesByOrg.set(analysis.orgId, analysis);
+      await ctx.store.verdicts.addReceiver(target.ecosystem, target.name, target.version, analysis.orgId);
+    } else {
+      let upload = uploadEntries.get(analysis.orgId);
+      if (!upload) {
+        upload = await ctx.store.verdicts.recordUpload(analysis.orgId, entry);
+        uploadEntries.set(analysis.orgId, upload);
+        if (upload.previousVerdict)
+          await emitEvent(ctx.store, ctx.queues, analysis.orgId, 'analysis.verdict_changed', {
+            ...data,
+            previousVerdict: upload.previousVerdict,
+          });
+      }
+    }
     if (analysis.inventoryId) await checkInventoryCompletion(ctx, analysis.inventoryId);
+  }
+  if (recorded?.previousVerdict) {
+    const { ecosystem, name, version } = target;
+    const change = {
+      package: { ecosystem, name, version },
+      verdict: recorded.entry.verdict,
+      previousVerdict: recorded.previousVerdict,
+      verdictUrl: `/v1/verdicts/${ecosystem}/${name}/${version}`,
+    };
+    // Every organization that received the old verdict, not only those who asked for this run.
+    for (const orgId of recorded.notify) {
+      const own = analysesByOrg.get(orgId);
+      await emitEvent(ctx.store, ctx.queues, orgId, 'analysis.verdict_changed', {
+        ...change,
+        ...(own ? { analysis: own, reportUrl: `/v1/analyses/${own.id}/report` } : {}),
+      });
+    }
+    ctx.log.info(
+      { runKey, from: recorded.previousVerdict, to: verdict.verdict, notified: recorded.notify.length },
+      'public verdict changed',
+    );
   }
   await ctx.store.stats.recordRun(verdict.verdict, report.timings.totalMs);
   ctx.log.info(

@@ -33,6 +33,8 @@ export interface WorkerConfig {
   artifactRetentionMs: number;
   uploadRetentionMs: number;
   retentionSweepMs: number;
+  /** Package re-runs inventory rescans may make per organization per UTC day (AIRLOCK_RESCAN_BUDGET_PER_DAY). */
+  rescanBudgetPerDay: number;
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -55,10 +57,11 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     webhookBaseDelayMs: int('AIRLOCK_WEBHOOK_BASE_DELAY_MS', 5_000),
     ...(optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') ? { installTimeoutMs: optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') } : {}),
     ...(optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') ? { importTimeoutMs: optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') } : {}),
-    retryDwellMs: int('AIRLOCK_RETRY_DWELL_MS', 60_000),
+    retryDwellMs: envInt(env, 'AIRLOCK_RETRY_DWELL_MS', 60_000, 0),
     maxDiskBytes: diskLimitBytes(undefined, env),
     artifactRetentionMs: envInt(env, 'AIRLOCK_ARTIFACT_RETENTION_DAYS', 14, 0) * DAY_MS,
     uploadRetentionMs: envInt(env, 'AIRLOCK_UPLOAD_RETENTION_DAYS', 14, 0) * DAY_MS,
     retentionSweepMs: int('AIRLOCK_RETENTION_SWEEP_MS', 3600_000),
+    rescanBudgetPerDay: envInt(env, 'AIRLOCK_RESCAN_BUDGET_PER_DAY', 1000, 0),
   };
 }

@@ -30,22 +30,55 @@ export function inventoryProcessor(ctx: WorkerContext, mode: 'expand' | 'rescan'
       await ctx.store.inventories.save(inventory);
     }
     if (mode === 'expand') inventory = { ...inventory, ...(await checkLockfileIntegrity(ctx, inventory.packages)) };
+    const rerun = { fresh: 0, overBudget: 0, forced: 0 };
     for (const [index, pkg] of inventory.packages.entries()) {
       if (pkg.analysisId) continue; // a retried expansion keeps what it already submitted
+      const force = mode === 'rescan' && (await rescanForces(ctx, inventory.orgId, pkg, rerun));
       const analysis = await submitAnalysis(ctx.store, ctx.queues, {
         orgId: inventory.orgId,
         target: { kind: 'registry', ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version },
         source: mode === 'rescan' ? 'rescan' : 'inventory',
         inventoryId: inventory.id,
-        force: mode === 'rescan',
+        force,
       });
       inventory.packages[index] = { ...pkg, analysisId: analysis.id };
       if (index % 50 === 49) await ctx.store.inventories.save(inventory);
     }
+    if (mode === 'rescan') ctx.log.info({ inventoryId: inventory.id, ...rerun }, 'rescan submitted');
     await ctx.store.inventories.save({ ...inventory, status: 'analysing' });
     await checkInventoryCompletion(ctx, inventory.id);
     return { packages: inventory.packages.length };
   };
+}
+
+/** A version whose newest run finished this recently is not run again by a rescan: its known verdict answers. */
+const RESCAN_MIN_AGE_MS = 20 * 3600 * 1000;
+
+/**
+ * Whether a rescan runs this package again. Not when any organization's run of the version finished in
+ * the last RESCAN_MIN_AGE_MS (a daily rescan sees at most one new run per version per day, however many
+ * inventories list it, and a 5-minute schedule cannot be used to force runs), and not past the
+ * organization's daily rescan budget (AIRLOCK_RESCAN_BUDGET_PER_DAY): then the known verdict answers.
+ * A version with no verdict yet runs anyway (that is a first run, not a re-run).
+ */
+async function rescanForces(
+  ctx: WorkerContext,
+  orgId: string,
+  pkg: InventoryPackageRef,
+  counts: { fresh: number; overBudget: number; forced: number },
+): Promise<boolean> {
+  const last = await ctx.store.verdicts.lastRunAt(pkg.ecosystem, pkg.name, pkg.version);
+  if (last === null) return false;
+  if (Date.now() - Date.parse(last) < RESCAN_MIN_AGE_MS) {
+    counts.fresh++;
+    return false;
+  }
+  if (!(await ctx.store.budgets.take('rescan', orgId, ctx.config.rescanBudgetPerDay)).ok) {
+    counts.overBudget++;
+    return false;
+  }
+  counts.forced++;
+  return true;
 }
 
 /** Each npm lockfile hash against the registry's; what cannot be checked is listed with why, never dropped. */

@@ -11,6 +11,7 @@ import { CANCEL_CHANNEL, QUEUES, openQueues, redisConnection, webhookBackoffMs }
 import { connectDocker } from '@airlock/sandbox';
 import { openStore } from '@airlock/store';
 import { analysisProcessor } from './analysis-processor.js';
+import { cancelRunning } from './cancel.js';
 import type { WorkerConfig } from './config.js';
 import type { WorkerContext } from './context.js';
 import { inventoryProcessor } from './inventory-processor.js';
@@ -48,10 +49,7 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
   subscriber.on('error', (err: Error) => log.warn({ err: err.message }, 'redis cancel-listener error'));
   await subscriber.subscribe(CANCEL_CHANNEL);
   subscriber.on('message', (_channel: string, runKey: string) => {
-    const controller = context.running.get(runKey);
-    if (!controller) return;
-    log.info({ runKey }, 'cancelling a running analysis');
-    controller.abort();
+    cancelRunning(context, runKey).catch((err: Error) => log.warn({ runKey, err: err.message }, 'cancel failed'));
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   log.info({ concurrency: config.concurrency, dataDir: config.dataDir }, 'worker ready');

@@ -4,7 +4,7 @@
  */
 import { nanoid } from 'nanoid';
 import type { AnalysisRecord, Store } from '@airlock/store';
-import type { AnalysisTarget, PrioritySource } from './catalog.js';
+import { PRIORITY, type AnalysisTarget, type PrioritySource } from './catalog.js';
 import { enqueueAnalysis, type Queues } from './queues.js';
 import { runKeyOf, safeJobId } from './job-ids.js';
 
@@ -34,6 +34,8 @@ export async function submitAnalysis(store: Store, queues: Queues, submission: S
   };
   const known = submission.force ? null : await store.verdicts.known(orgId, target.ecosystem, target.name, target.version, archiveSha256);
   if (known) {
+    // Whoever is answered from the public verdict is told if it changes (analysis.verdict_changed).
+    if (target.kind === 'registry') await store.verdicts.addReceiver(target.ecosystem, target.name, target.version, orgId);
     const now = new Date().toISOString();
     return store.analyses.create(
       { ...base, archiveSha256: known.archiveSha256, runKey: runKeyOf(target) },
@@ -56,20 +58,17 @@ export async function submitAnalysis(store: Store, queues: Queues, submission: S
     await store.analyses.applyOutcome(analysis.id, outcome);
     if (outcome.status === 'completed' && target.kind === 'archive') {
       const { reportId, verdict, phases, archiveSha256: sha256, finishedAt } = outcome;
-      await store.verdicts.record(
-        { orgId },
-        {
-          ecosystem: target.ecosystem,
-          name: target.name,
-          version: target.version,
-          archiveSha256: sha256,
-          reportId,
-          analyzedAt: finishedAt,
-          verdict,
-          phases,
-        },
-      );
-    }
+      await store.verdicts.recordUpload(orgId, {
+        ecosystem: target.ecosystem,
+        name: target.name,
+        version: target.version,
+        archiveSha256: sha256,
+        reportId,
+        analyzedAt: finishedAt,
+        verdict,
+        phases,
+      });
+    } else if (outcome.status === 'completed') await store.verdicts.addReceiver(target.ecosystem, target.name, target.version, orgId);
     return (await store.analyses.get(analysis.id)) ?? analysis;
   }
   await enqueueAnalysis(queues, target, submission.source, runKey);
@@ -78,7 +77,10 @@ export async function submitAnalysis(store: Store, queues: Queues, submission: S
 
 /**
  * Cancels an analysis. Its run stops only when no other analysis waits on it: removed from the queue
- * if it has not started, else aborted in its worker (the sandbox container is removed).
+ * if it has not started, else aborted in its worker (the sandbox container is removed). A cancel never
+ * stores an outcome under the run key: other organizations' submissions of the same version never read
+ * a failure from it. Whoever subscribed while the job was being removed gets the job queued again; a
+ * worker that is told to abort checks for waiting analyses first, and runs again for any that joined.
  */
 export async function cancelAnalysis(store: Store, queues: Queues, analysis: AnalysisRecord): Promise<boolean> {
   const cancelled = await store.analyses.update(analysis.id, {
@@ -91,7 +93,15 @@ export async function cancelAnalysis(store: Store, queues: Queues, analysis: Ana
   if (waiting > 0) return true;
   const job = await queues.analyses.getJob(safeJobId(analysis.runKey));
   const state = job ? await job.getState() : 'unknown';
-  if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) await job.remove().catch(() => undefined);
-  else await store.redis.publish(CANCEL_CHANNEL, analysis.runKey);
+  if (job && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) {
+    await job.remove().catch(() => undefined);
+    // Someone subscribed between the unsubscribe and the removal: their enqueue was a no-op (the id existed).
+    if ((await store.analyses.subscribers(analysis.runKey)).length > 0)
+      await enqueueAnalysis(queues, job.data.target, sourceOfPriority(job.opts.priority), analysis.runKey);
+  } else await store.redis.publish(CANCEL_CHANNEL, analysis.runKey);
   return true;
+}
+
+function sourceOfPriority(priority: number | undefined): PrioritySource {
+  return (Object.keys(PRIORITY) as PrioritySource[]).find((source) => PRIORITY[source] === priority) ?? 'api';
 }

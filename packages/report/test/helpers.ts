@@ -119,6 +119,7 @@ export function sandboxRun(fsDiff: SandboxRunInput['fsDiff'] = []): SandboxRunIn
       capAdd: [],
       securityOpt: ['no-new-privileges:true', 'seccomp=engine default'],
       pidsLimit: 256,
+      dwellMs: 10_000,
       memoryBytes: 2 * 1024 ** 3,
       nanoCpus: 1_000_000_000,
       readonlyRootfs: false,

@@ -4,6 +4,8 @@ export * from './store.js';
 export * from './organizations.js';
 export * from './analyses.js';
 export * from './verdicts.js';
+export * from './verdict-policy.js';
+export * from './budgets.js';
 export * from './inventories.js';
 export * from './webhooks.js';
 export * from './stats.js';

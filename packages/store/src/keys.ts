@@ -13,10 +13,18 @@ export const keys = {
   runSubscribers: (runKey: string) => `${P}:run:${runKey}:analyses`,
   runOutcome: (runKey: string) => `${P}:run:${runKey}:outcome`,
   report: (reportId: string) => `${P}:report:${reportId}`,
-  /** Registry packages: one verdict for everyone. Uploads: per organization, keyed by archive hash too. */
+  /** Registry packages: one public verdict for everyone, written only from registry runs (verdict-policy.ts). */
   verdict: (ecosystem: Ecosystem, name: string, version: string) => `${P}:verdict:${ecosystem}:${name}@${version}`,
-  orgUploadVerdict: (orgId: string, ecosystem: Ecosystem, name: string, version: string) =>
-    `${P}:org:${orgId}:verdict:${ecosystem}:${name}@${version}`,
+  /** Every recorded run of a registry version (a list of VerdictRun, newest first, bounded). */
+  verdictHistory: (ecosystem: Ecosystem, name: string, version: string) => `${P}:verdict:${ecosystem}:${name}@${version}:history`,
+  /** Organizations that read or received the public verdict of a version: told when it changes. */
+  verdictReceivers: (ecosystem: Ecosystem, name: string, version: string) => `${P}:verdict:${ecosystem}:${name}@${version}:receivers`,
+  /** Held while one run's verdict is decided and written (read, decide, write: one at a time per version). */
+  verdictLock: (ecosystem: Ecosystem, name: string, version: string) => `${P}:verdict:${ecosystem}:${name}@${version}:lock`,
+  /** Uploads: per organization, keyed by the archive's sha256 only (never by name: a name is just a label). */
+  uploadVerdict: (orgId: string, archiveSha256: string) => `${P}:org:${orgId}:upload-verdict:${archiveSha256}`,
+  /** An organization's use of a daily budget (forced runs, rescan runs), one key per UTC day. */
+  budget: (kind: string, orgId: string, day: string) => `${P}:budget:${kind}:${orgId}:${day}`,
   /** Versions of a registry package with a public verdict, scored by analysis time. */
   analysedVersions: (ecosystem: Ecosystem, name: string) => `${P}:versions:${ecosystem}:${name}`,
   inventory: (id: string) => `${P}:inventory:${id}`,

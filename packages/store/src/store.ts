@@ -1,6 +1,7 @@
 /** The service's one store over one Redis connection: every record kind, each in its own class. */
 import { Redis } from 'ioredis';
 import { AnalysisStore } from './analyses.js';
+import { BudgetStore } from './budgets.js';
 import { InventoryStore } from './inventories.js';
 import { OrganizationStore } from './organizations.js';
 import { RetentionStore } from './retention.js';
@@ -17,6 +18,7 @@ export interface Store {
   webhooks: WebhookStore;
   stats: StatsStore;
   retention: RetentionStore;
+  budgets: BudgetStore;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export function openStore(redisUrl: string, onError: (err: Error) => void = () =
     webhooks: new WebhookStore(redis),
     stats: new StatsStore(redis),
     retention: new RetentionStore(redis),
+    budgets: new BudgetStore(redis),
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },

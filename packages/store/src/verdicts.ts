@@ -1,11 +1,31 @@
 /**
- * Reports (shared by every analysis of a run) and the latest verdict per package version. Registry
- * packages have one verdict for everyone; an uploaded archive's verdict is visible to its organization only.
+ * Reports (shared by every analysis of a run) and verdicts. A registry package version has one public
+ * verdict for everyone, decided run by run by verdict-policy.ts (a `malicious` one is sticky), with the
+ * history of every recorded run and the set of organizations that received it. An uploaded archive's
+ * verdict is its organization's only, keyed by the archive's sha256: it never answers a registry lookup.
  */
+import { randomUUID } from 'node:crypto';
 import type { Ecosystem, SandboxReport } from '@airlock/core';
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
-import type { VerdictEntry, VerdictSummary } from './types.js';
+import type { VerdictEntry, VerdictName, VerdictSummary } from './types.js';
+import { decidePublicVerdict, VERDICT_HISTORY_LIMIT, type VerdictRun } from './verdict-policy.js';
+
+export type NewVerdict = Omit<VerdictEntry, 'previousVerdict'>;
+
+/** What recording one registry run did. */
+export interface RecordedRun {
+  /** The public verdict after this run (this run's entry when applied, the one before when held). */
+  entry: VerdictEntry;
+  run: VerdictRun;
+  /** The public verdict before, when this run changed it; else null. */
+  previousVerdict: VerdictName | null;
+  /** When it changed: every organization that had received the old verdict, and this run's requesters. */
+  notify: string[];
+}
+
+const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const LOCK_MS = 10_000;
 
 export function summarizeVerdict(verdict: NonNullable<SandboxReport['verdict']>): VerdictSummary {
   return {
@@ -34,16 +54,63 @@ export class VerdictStore {
     return this.redis.get(keys.report(reportId));
   }
 
-  /** Records a new verdict and returns the entry, with `previousVerdict` set when it changed. */
-  async record(scope: { orgId: string } | 'public', entry: Omit<VerdictEntry, 'previousVerdict'>): Promise<VerdictEntry> {
-    const key = this.key(scope, entry.ecosystem, entry.name, entry.version);
+  /**
+   * Records one run of a registry package version: appended to the version's history, and written as
+   * the public verdict when decidePublicVerdict allows. One run at a time per version (a short lock), so
+   * two runs finishing together cannot both read the same history.
+   */
+  async recordRun(entry: NewVerdict, meta: { requestedBy: string[]; forced: boolean }): Promise<RecordedRun> {
+    const { ecosystem, name, version } = entry;
+    return this.locked(ecosystem, name, version, async () => {
+      const [currentText, historyTexts, receivers] = await Promise.all([
+        this.redis.get(keys.verdict(ecosystem, name, version)),
+        this.redis.lrange(keys.verdictHistory(ecosystem, name, version), 0, VERDICT_HISTORY_LIMIT - 1),
+        this.redis.smembers(keys.verdictReceivers(ecosystem, name, version)),
+      ]);
+      const current = currentText ? (JSON.parse(currentText) as VerdictEntry) : null;
+      const history = historyTexts.map((t) => JSON.parse(t) as VerdictRun);
+      const requestedBy = [...new Set(meta.requestedBy)].sort();
+      const candidate = { reportId: entry.reportId, analyzedAt: entry.analyzedAt, verdict: entry.verdict.verdict, requestedBy };
+      const decision = decidePublicVerdict(current?.verdict.verdict ?? null, history, candidate);
+      const before = current?.verdict.verdict ?? null;
+      const changed = decision.apply && before !== null && before !== entry.verdict.verdict;
+      const run: VerdictRun = {
+        ...candidate,
+        score: entry.verdict.score,
+        forced: meta.forced,
+        changedPublic: changed,
+        held: !decision.apply,
+        note: decision.note,
+      };
+      const stored: VerdictEntry = decision.apply ? { ...entry, previousVerdict: changed ? before : null } : current!;
+      const m = this.redis
+        .multi()
+        .lpush(keys.verdictHistory(ecosystem, name, version), JSON.stringify(run))
+        .ltrim(keys.verdictHistory(ecosystem, name, version), 0, VERDICT_HISTORY_LIMIT - 1);
+      if (requestedBy.length > 0) m.sadd(keys.verdictReceivers(ecosystem, name, version), ...requestedBy);
+      if (decision.apply)
+        m.set(keys.verdict(ecosystem, name, version), JSON.stringify(stored)).zadd(
+          keys.analysedVersions(ecosystem, name),
+          Date.parse(entry.analyzedAt) || Date.now(),
+          version,
+        );
+      await m.exec();
+      return {
+        entry: stored,
+        run,
+        previousVerdict: changed ? before : null,
+        notify: changed ? [...new Set([...receivers, ...requestedBy])].sort() : [],
+      };
+    });
+  }
+
+  /** Records an uploaded archive's verdict for its organization, with `previousVerdict` set when it changed. */
+  async recordUpload(orgId: string, entry: NewVerdict): Promise<VerdictEntry> {
+    const key = keys.uploadVerdict(orgId, entry.archiveSha256);
     const before = await this.redis.get(key);
     const previous = before ? (JSON.parse(before) as VerdictEntry).verdict.verdict : null;
     const stored: VerdictEntry = { ...entry, previousVerdict: previous !== null && previous !== entry.verdict.verdict ? previous : null };
-    const m = this.redis.multi().set(key, JSON.stringify(stored));
-    if (scope === 'public')
-      m.zadd(keys.analysedVersions(entry.ecosystem, entry.name), Date.parse(entry.analyzedAt) || Date.now(), entry.version);
-    await m.exec();
+    await this.redis.set(key, JSON.stringify(stored));
     return stored;
   }
 
@@ -55,14 +122,35 @@ export class VerdictStore {
     return texts.flatMap((t) => (t ? [JSON.parse(t) as VerdictEntry] : []));
   }
 
-  /** The organization's own upload verdict if there is one, else the public registry verdict. */
-  async latest(orgId: string, ecosystem: Ecosystem, name: string, version: string): Promise<VerdictEntry | null> {
-    const [own, pub] = await this.redis.mget(this.key({ orgId }, ecosystem, name, version), this.key('public', ecosystem, name, version));
-    const text = own ?? pub;
+  /** The public verdict of a registry package version (never an upload's, whatever its label). */
+  async latest(ecosystem: Ecosystem, name: string, version: string): Promise<VerdictEntry | null> {
+    const text = await this.redis.get(keys.verdict(ecosystem, name, version));
     return text ? (JSON.parse(text) as VerdictEntry) : null;
   }
 
-  /** A verdict usable instead of a new run: same version, and for uploads the same archive bytes. */
+  /** Every recorded run of a registry version, newest first (at most VERDICT_HISTORY_LIMIT). */
+  async history(ecosystem: Ecosystem, name: string, version: string): Promise<VerdictRun[]> {
+    const texts = await this.redis.lrange(keys.verdictHistory(ecosystem, name, version), 0, VERDICT_HISTORY_LIMIT - 1);
+    return texts.map((t) => JSON.parse(t) as VerdictRun);
+  }
+
+  /** When the newest recorded run of a registry version finished (held or applied); null if none. */
+  async lastRunAt(ecosystem: Ecosystem, name: string, version: string): Promise<string | null> {
+    const newest = await this.redis.lindex(keys.verdictHistory(ecosystem, name, version), 0);
+    if (newest) return (JSON.parse(newest) as VerdictRun).analyzedAt;
+    return (await this.latest(ecosystem, name, version))?.analyzedAt ?? null;
+  }
+
+  /** Notes that an organization read or received the public verdict of a version (it is told when it changes). */
+  async addReceiver(ecosystem: Ecosystem, name: string, version: string, orgId: string): Promise<void> {
+    await this.redis.sadd(keys.verdictReceivers(ecosystem, name, version), orgId);
+  }
+
+  async receivers(ecosystem: Ecosystem, name: string, version: string): Promise<string[]> {
+    return (await this.redis.smembers(keys.verdictReceivers(ecosystem, name, version))).sort();
+  }
+
+  /** A verdict usable instead of a new run: the public one for a registry version, the organization's own for the same archive bytes. */
   async known(
     orgId: string,
     ecosystem: Ecosystem,
@@ -70,14 +158,20 @@ export class VerdictStore {
     version: string,
     archiveSha256: string | null,
   ): Promise<VerdictEntry | null> {
-    const key = archiveSha256 === null ? this.key('public', ecosystem, name, version) : this.key({ orgId }, ecosystem, name, version);
-    const text = await this.redis.get(key);
-    if (!text) return null;
-    const entry = JSON.parse(text) as VerdictEntry;
-    return archiveSha256 === null || entry.archiveSha256 === archiveSha256 ? entry : null;
+    if (archiveSha256 === null) return this.latest(ecosystem, name, version);
+    const text = await this.redis.get(keys.uploadVerdict(orgId, archiveSha256));
+    return text ? (JSON.parse(text) as VerdictEntry) : null;
   }
 
-  private key(scope: { orgId: string } | 'public', ecosystem: Ecosystem, name: string, version: string): string {
-    return scope === 'public' ? keys.verdict(ecosystem, name, version) : keys.orgUploadVerdict(scope.orgId, ecosystem, name, version);
+  private async locked<T>(ecosystem: Ecosystem, name: string, version: string, work: () => Promise<T>): Promise<T> {
+    const key = keys.verdictLock(ecosystem, name, version);
+    const token = randomUUID();
+    // The lock expires by itself: a holder that died frees it after LOCK_MS at most.
+    while ((await this.redis.set(key, token, 'PX', LOCK_MS, 'NX')) !== 'OK') await new Promise((r) => setTimeout(r, 25));
+    try {
+      return await work();
+    } finally {
+      await this.redis.eval(RELEASE_LOCK, 1, key, token);
+    }
   }
 }

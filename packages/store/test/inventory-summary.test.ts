@@ -48,6 +48,7 @@ const verdict = (v: 'malicious' | 'suspicious' | 'benign', score: number) => ({
   verdict: v,
   score,
   reasons: [{ rule: 'r', severity: 'high', explanation: `why ${v}` }],
+  notObserved: [],
 });
 
 describe('summarizeInventory', () => {
@@ -62,7 +63,7 @@ describe('summarizeInventory', () => {
     expect(s).toMatchObject({
       total: 5,
       finished: 4,
-      byVerdict: { malicious: 1, suspicious: 1, benign: 1 },
+      byVerdict: { malicious: 1, suspicious: 1, inconclusive: 0, benign: 1 },
       byStatus: { completed: 3, failed: 1, running: 1 },
     });
     expect(s.findings.map((f) => [f.name, f.verdict])).toEqual([

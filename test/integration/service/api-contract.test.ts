@@ -176,17 +176,20 @@ describe('submissions', () => {
   });
 
   it('answers at once from a known verdict unless a rescan is forced', async () => {
-    const verdict = { verdict: 'benign' as const, score: 0, reasons: [] };
-    await api.context.store.verdicts.record('public', {
-      ecosystem: 'npm',
-      name: 'is-number',
-      version: '7.0.0',
-      archiveSha256: 'a'.repeat(64),
-      reportId: 'r_known',
-      analyzedAt: new Date().toISOString(),
-      verdict,
-      phases: [],
-    });
+    const verdict = { verdict: 'benign' as const, score: 0, reasons: [], notObserved: [] };
+    await api.context.store.verdicts.recordRun(
+      {
+        ecosystem: 'npm',
+        name: 'is-number',
+        version: '7.0.0',
+        archiveSha256: 'a'.repeat(64),
+        reportId: 'r_known',
+        analyzedAt: new Date().toISOString(),
+        verdict,
+        phases: [],
+      },
+      { requestedBy: [], forced: false },
+    );
     const res = await postJson('/v1/analyses', orgB.apiKey, { ecosystem: 'npm', name: 'is-number', version: '7.0.0' });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; cached: boolean; verdict: { verdict: string } };

@@ -49,16 +49,19 @@ beforeAll(async () => {
     ],
   };
   const known = (ecosystem: 'npm' | 'pypi', name: string, verdict: typeof malicious | typeof inconclusive) =>
-    api.context.store.verdicts.record('public', {
-      ecosystem,
-      name,
-      version: '1.3.0',
-      archiveSha256: 'b'.repeat(64),
-      reportId: 'r1',
-      analyzedAt: new Date().toISOString(),
-      verdict,
-      phases: [],
-    });
+    api.context.store.verdicts.recordRun(
+      {
+        ecosystem,
+        name,
+        version: '1.3.0',
+        archiveSha256: 'b'.repeat(64),
+        reportId: 'r1',
+        analyzedAt: new Date().toISOString(),
+        verdict,
+        phases: [],
+      },
+      { requestedBy: [], forced: false },
+    );
   await known('npm', 'left-pad', malicious);
   // PyPI: the API checks npm versions against the registry, and no test reaches a real one.
   await known('pypi', 'slow-pad', inconclusive);

@@ -289,8 +289,17 @@ describe('inventories', () => {
       body: JSON.stringify({ url: receiver.url('/changed'), events: ['analysis.verdict_changed'] }),
     });
     expect(changedHook.status).toBe(201);
-    const stored = (await api.context.store.verdicts.latest(org.id, 'npm', 'left-pad', '1.3.0'))!;
-    await api.context.store.verdicts.record('public', { ...stored, verdict: { ...stored.verdict, verdict: 'suspicious' } });
+    // Recorded as finished two days ago, so the rescan does not take the fresh verdict as its answer.
+    const stored = (await api.context.store.verdicts.latest('npm', 'left-pad', '1.3.0'))!;
+    await api.context.store.verdicts.recordRun(
+      {
+        ...stored,
+        reportId: `${stored.reportId}-earlier`,
+        analyzedAt: new Date(Date.now() - 48 * 3600e3).toISOString(),
+        verdict: { ...stored.verdict, verdict: 'suspicious' },
+      },
+      { requestedBy: [], forced: false },
+    );
     expect((await call(`/v1/inventories/${submitted.body.id}/rescan`, { method: 'POST' })).status).toBe(202);
     const changed = await waitFor(
       'the verdict_changed webhook',

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { AirlockError } from '@airlock/core';
 import { cancelAnalysis, submitAnalysis, type AnalysisTarget } from '@airlock/queue';
 import { fetchNpmIntegrity, serviceNpmOptions } from '@airlock/registry';
@@ -11,6 +11,7 @@ import { TERMINAL_STATUSES, type AnalysisRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { problems } from '../problem.js';
+import { takeForceBudget } from '../rate-limit.js';
 import { ListQuery, SubmitAnalysis, UploadQuery } from '../schemas.js';
 import { parse } from '../validate.js';
 
@@ -49,9 +50,9 @@ export function analysesRouter(ctx: ApiContext): Router {
   router.post('/', json, raw, async (req, res) => {
     const org = orgOf(res);
     const analysis = req.is('application/json')
-      ? await submitRegistry(ctx, org.id, req)
+      ? await submitRegistry(ctx, org.id, req, res)
       : req.is(ARCHIVE_TYPES)
-        ? await submitUpload(ctx, org.id, req)
+        ? await submitUpload(ctx, org.id, req, res)
         : null;
     if (!analysis)
       throw problems.unsupportedMedia(
@@ -119,9 +120,11 @@ export function analysesRouter(ctx: ApiContext): Router {
   router.post('/:id/rerun', async (req, res) => {
     const analysis = await ownAnalysis(ctx, req, orgOf(res).id);
     if (!TERMINAL_STATUSES.includes(analysis.status)) throw problems.conflict(`analysis ${analysis.id} is still ${analysis.status}`);
+    const target = await rerunTarget(ctx, analysis);
+    await takeForceBudget(ctx.store, res, analysis.orgId, ctx.config.forceBudgetPerDay);
     const rerun = await submitAnalysis(ctx.store, ctx.queues, {
       orgId: analysis.orgId,
-      target: await rerunTarget(ctx, analysis),
+      target,
       source: 'api',
       force: true,
     });
@@ -158,9 +161,10 @@ async function rerunTarget(ctx: ApiContext, analysis: AnalysisRecord): Promise<A
   return { kind: 'archive', ecosystem, name, version, path: join(dir, fileName), sha256, fileName };
 }
 
-async function submitRegistry(ctx: ApiContext, orgId: string, req: Request): Promise<AnalysisRecord> {
+async function submitRegistry(ctx: ApiContext, orgId: string, req: Request, res: Response): Promise<AnalysisRecord> {
   const body = parse(SubmitAnalysis, req.body, 'the body');
   if (body.ecosystem === 'npm') await assertNpmVersionExists(ctx, body.name, body.version);
+  if (body.force) await takeForceBudget(ctx.store, res, orgId, ctx.config.forceBudgetPerDay);
   return submitAnalysis(ctx.store, ctx.queues, {
     orgId,
     target: { kind: 'registry', ecosystem: body.ecosystem, name: body.name, version: body.version },
@@ -180,7 +184,7 @@ async function assertNpmVersionExists(ctx: ApiContext, name: string, version: st
 }
 
 /** The archive is checked (hostile entries, metadata) before anything is stored or queued. */
-async function submitUpload(ctx: ApiContext, orgId: string, req: Request): Promise<AnalysisRecord> {
+async function submitUpload(ctx: ApiContext, orgId: string, req: Request, res: Response): Promise<AnalysisRecord> {
   const query = parse(UploadQuery, req.query, 'the query');
   const bytes = req.body as Buffer;
   if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw problems.badRequest('the upload is empty');
@@ -192,6 +196,7 @@ async function submitUpload(ctx: ApiContext, orgId: string, req: Request): Promi
     throw err;
   }
   const { ecosystem, name, version, archive } = prepared.identity;
+  if (query.force === 'true') await takeForceBudget(ctx.store, res, orgId, ctx.config.forceBudgetPerDay);
   const dir = join(ctx.config.dataDir, 'uploads', archive.sha256);
   await mkdir(dir, { recursive: true });
   const path = join(dir, query.filename);

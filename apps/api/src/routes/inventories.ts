@@ -6,6 +6,7 @@ import { summarizeInventory, type InventoryRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { problems } from '../problem.js';
+import { takeForceBudget } from '../rate-limit.js';
 import { InventoryQuery, parseSchedule } from '../schemas.js';
 import { parse } from '../validate.js';
 
@@ -90,6 +91,8 @@ export function inventoriesRouter(ctx: ApiContext): Router {
   router.post('/:id/rescan', async (req, res) => {
     const inventory = await ownInventory(ctx, String(req.params.id), orgOf(res).id);
     if (inventory.status === 'expanding') throw problems.conflict(`inventory ${inventory.id} is still being expanded`);
+    // A manual rescan is one forced action; the package runs it makes count against the rescan budget (worker).
+    await takeForceBudget(ctx.store, res, inventory.orgId, ctx.config.forceBudgetPerDay);
     await enqueueRescanNow(ctx.queues, inventory.id);
     res.status(202).json({ id: inventory.id, rescan: inventory.rescans + 1 });
   });

@@ -1,10 +1,21 @@
-/** GET /v1/verdicts/:ecosystem/:name/:version — the latest verdict (scoped npm names: URL-encode the slash or send it as is). */
+/**
+ * GET /v1/verdicts/:ecosystem/:name/:version — the public verdict of a registry package version and the
+ * history of its runs (scoped npm names: URL-encode the slash or send it as is). An upload's verdict is
+ * never answered here, whatever name and version its archive claims: its analysis shows its own.
+ */
 import { Router } from 'express';
+import type { VerdictRun } from '@airlock/store';
 import { problems } from '../problem.js';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { Ecosystem } from '../schemas.js';
 import { parse } from '../validate.js';
+
+/** Other organizations' ids are never shown: who scans what is each tenant's own business. */
+function runView(run: VerdictRun, orgId: string) {
+  const { requestedBy, ...rest } = run;
+  return { ...rest, requestedByYou: requestedBy.includes(orgId), organizations: requestedBy.length };
+}
 
 export function verdictsRouter(ctx: ApiContext): Router {
   const router = Router();
@@ -14,9 +25,20 @@ export function verdictsRouter(ctx: ApiContext): Router {
     const params = req.params as Record<string, string>;
     const name = params.scope ? `${params.scope}/${params.name}` : String(params.name);
     const version = String(params.version);
-    const entry = await ctx.store.verdicts.latest(orgOf(res).id, ecosystem, name, version);
+    const orgId = orgOf(res).id;
+    const [entry, history] = await Promise.all([
+      ctx.store.verdicts.latest(ecosystem, name, version),
+      ctx.store.verdicts.history(ecosystem, name, version),
+    ]);
     if (!entry) throw problems.notFound(`no verdict for ${ecosystem}:${name}@${version}; submit it to POST /v1/analyses`);
-    res.set('cache-control', 'private, max-age=60').json(entry);
+    // A reader of a verdict is told when it changes (analysis.verdict_changed).
+    await ctx.store.verdicts.addReceiver(ecosystem, name, version, orgId);
+    const pending = history.findIndex((run) => !run.held);
+    res.set('cache-control', 'private, max-age=60').json({
+      ...entry,
+      pendingRuns: pending === -1 ? history.length : pending,
+      history: history.map((run) => runView(run, orgId)),
+    });
   });
   return router;
 }
