@@ -1,0 +1,50 @@
+import type { Honeytoken } from '@airlock/core';
+import { needlesFor, type Needle } from './encodings.js';
+
+/** What a streaming search needs of a planted token (the fake internet gets only these fields). */
+export type SearchedToken = Pick<Honeytoken, 'id' | 'kind' | 'value'>;
+
+export interface StreamHit {
+  token: SearchedToken;
+  encoding: Needle['encoding'];
+}
+
+/**
+ * Searches one flow for planted values as its bytes arrive, in bounded memory: it keeps only the last
+ * `window - 1` characters of what it saw (the longest needle of any token, less one), so a value cut in two
+ * by a chunk boundary is still found, whatever came before it (80 KB of filler, a first request of a
+ * keep-alive connection). Each token is reported once per flow, in the first encoding found.
+ * Text is latin1 (one character per byte): the planted values are ASCII.
+ */
+export class StreamMatcher {
+  private readonly searches: { token: SearchedToken; needles: Needle[] }[];
+  private readonly keep: number;
+  private tail = '';
+
+  constructor(tokens: readonly SearchedToken[]) {
+    this.searches = tokens.map((token) => ({ token, needles: needlesFor(token.value) }));
+    this.keep = Math.max(0, ...this.searches.flatMap((s) => s.needles.map((n) => n.text.length))) - 1;
+  }
+
+  /** Characters kept between chunks (the overlap window). */
+  get windowChars(): number {
+    return this.keep;
+  }
+
+  /** Feeds the next bytes of the flow (latin1); returns the tokens found for the first time. */
+  push(text: string): StreamHit[] {
+    if (this.searches.length === 0 || text.length === 0) return [];
+    const haystack = this.tail + text;
+    let lower: string | null = null;
+    const hits: StreamHit[] = [];
+    for (let i = 0; i < this.searches.length; i++) {
+      const { token, needles } = this.searches[i]!;
+      const needle = needles.find((n) => (n.caseInsensitive ? (lower ??= haystack.toLowerCase()) : haystack).includes(n.caseInsensitive ? n.text.toLowerCase() : n.text));
+      if (!needle) continue;
+      hits.push({ token, encoding: needle.encoding });
+      this.searches.splice(i--, 1);
+    }
+    this.tail = this.keep > 0 ? haystack.slice(-this.keep) : '';
+    return hits;
+  }
+}
