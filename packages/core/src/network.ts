@@ -135,4 +135,8 @@ export interface ServiceStatsLine {
   maxLogBytes: number;
   /** Honeytoken findings not written past the cap (one per token and flow is kept up to it). */
   findingsDropped: number;
+  /** UDP datagrams the kernel dropped before the service read them (its receive queue was full), from /proc/net/snmp. */
+  datagramsDropped: number;
+  /** Times the conntrack event stream lost events (those flows asked `conntrack -L`; still unknown ones are in `destinationsUnknown`). */
+  conntrackEventsLost: number;
 }

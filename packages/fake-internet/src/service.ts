@@ -1,11 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { createSocket, type RemoteInfo } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Destination, ServiceStatsLine, TcpLogLine, TcpRecord } from '@airlock/core';
-import { findNeedle, isOwnService, needlesFor, StreamMatcher, type SearchedToken, type StreamHit } from '@airlock/honeytokens';
-import { DestinationTable, originalDestination, parseConntrackEvent } from './conntrack.js';
+import { findNeedle, isOwnService, TokenSearch, type SearchedToken, type StreamHit } from '@airlock/honeytokens';
+import { conntrackListing, DestinationTable, parseConntrackLine } from './conntrack.js';
 import { answerDnsQuery } from './dns-answer.js';
 import { ADDRESS_POOL_SIZE, FakeAddressBook } from './fake-addresses.js';
 import { httpOkResponse, looksLikeHttp, parseHttpRequest } from './http-request.js';
@@ -78,8 +79,8 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
   const maxOpen = config.maxOpenConnections ?? 10_000;
   const maxIntercepted = config.maxIntercepted ?? 1000;
   const budget = config.captureBudgetBytes ?? 64 * 1024 ** 2;
-  const tokens = config.tokens ?? [];
-  const searches = tokens.map((token) => ({ token, needles: needlesFor(token.value) }));
+  const tokenSearch = new TokenSearch(config.tokens ?? []);
+  const searches = tokenSearch.searches;
   const log = new NetworkLogWriter(config.logFile, config.maxLogBytes ?? 1024 ** 3);
   const book = new FakeAddressBook();
   const stats: ServiceStatsLine = {
@@ -95,7 +96,10 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
     recordsDropped: 0,
     maxLogBytes: log.maxBytes,
     findingsDropped: 0,
+    datagramsDropped: 0,
+    conntrackEventsLost: 0,
   };
+  const udpErrorsAtStart = udpInErrors();
   let findings = 0;
   let failures = 0;
   const fail = (err: unknown) => {
@@ -120,6 +124,8 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
     stats.time = now();
     stats.addressesRecycled = book.recycled;
     stats.recordsDropped = log.recordsDropped;
+    stats.datagramsDropped = Math.max(0, udpInErrors() - udpErrorsAtStart);
+    stats.conntrackEventsLost = destinations.eventsLost();
     log.always(stats);
   };
   const found = (hit: StreamHit, channel: 'dns' | 'http' | 'tcp' | 'udp', destination: string, time: number) => {
@@ -187,11 +193,12 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
       guard((destination: Destination) => {
         if (destination.port === null) stats.destinationsUnknown++;
         log.record({ kind: 'udp', time, clientPort: rinfo.port, destination, data, bytes: msg.length, truncated: msg.length > config.captureBytes });
-        if (searches.length) for (const hit of new StreamMatcher(tokens).push(msg.toString('latin1'))) found(hit, 'udp', describe(destination), time);
+        if (searches.length) for (const hit of tokenSearch.matcher().push(msg.toString('latin1'))) found(hit, 'udp', describe(destination), time);
       }),
     );
   };
-  const udpSink = createSocket('udp4');
+  // The largest receive queue the kernel allows an unprivileged setsockopt (rmem_max); drops past it are counted (InErrors).
+  const udpSink = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 ** 2 });
   udpSink.on('message', guard(recordDatagram));
 
   let held = 0; // payload bytes held for records, all connections together
@@ -213,7 +220,7 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
     httpWritten = false;
     closed = false;
     destination: Promise<Destination>;
-    private readonly matcher = searches.length ? new StreamMatcher(tokens) : null;
+    private readonly matcher = searches.length ? tokenSearch.matcher() : null;
     private http: HttpRequestStream | null = null;
     private hits: { hit: StreamHit; channel: 'http' | 'tcp' }[] = [];
 
@@ -462,6 +469,18 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
   };
 }
 
+/** The namespace's count of UDP datagrams the kernel dropped (receive queue full, and other input errors). */
+function udpInErrors(): number {
+  try {
+    const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+    const [names, values] = lines.map((l) => l.split(/\s+/));
+    const index = names?.indexOf('InErrors') ?? -1;
+    return index > 0 ? Number(values?.[index] ?? 0) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 function describe(d: Destination): string {
   return `${d.hostname ?? d.address ?? '?'}:${d.port ?? '?'}`;
 }
@@ -477,9 +496,10 @@ const LOOKUP_BATCH_MS = 250;
  */
 function destinationSource(useEvents: boolean, fail: (err: unknown) => void) {
   const table = new DestinationTable();
+  let eventsLost = 0;
   const streams = useEvents
     ? (['tcp', 'udp'] as const).map((protocol) => {
-        const child = spawn('stdbuf', ['-oL', 'conntrack', '-E', '-e', 'NEW', '-p', protocol, '-b', '8388608'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('stdbuf', ['-oL', 'conntrack', '-E', '-e', 'NEW', '-p', protocol, '-b', '33554432'], { stdio: ['ignore', 'pipe', 'pipe'] });
         let stopping = false;
         const started = new Promise<void>((resolve) => {
           child.once('spawn', () => resolve());
@@ -489,12 +509,15 @@ function destinationSource(useEvents: boolean, fail: (err: unknown) => void) {
           });
         });
         createInterface({ input: child.stdout }).on('line', (line) => {
-          const event = parseConntrackEvent(line);
+          const event = parseConntrackLine(line);
           if (event) table.add(event);
         });
         child.stderr.on('data', (chunk: Buffer) => {
           const text = chunk.toString();
-          if (/ENOBUFS|error|fail/i.test(text)) fail(new Error(`conntrack -E (${protocol}): ${text.trim().slice(0, 500)}`));
+          // Events lost to a full netlink buffer: those flows fall back to `conntrack -L` (and are counted if still unknown).
+          const lost = text.match(/ENOBUFS/g)?.length ?? 0;
+          eventsLost += lost;
+          if (!lost && /error|fail/i.test(text)) fail(new Error(`conntrack -E (${protocol}): ${text.trim().slice(0, 500)}`));
         });
         child.once('exit', (code, signal) => {
           if (!stopping) fail(new Error(`conntrack -E (${protocol}) exited (${code ?? signal})`));
@@ -522,7 +545,8 @@ function destinationSource(useEvents: boolean, fail: (err: unknown) => void) {
     running = new Promise<void>((done) =>
       execFile('conntrack', args, { timeout: 5000, maxBuffer: 128 * 1024 * 1024 }, (_err, stdout) => {
         running = null;
-        for (const p of batch) p.resolve(originalDestination(String(stdout ?? ''), p.protocol, p.clientPort, p.servicePort));
+        const listing = conntrackListing(String(stdout ?? ''));
+        for (const p of batch) p.resolve(listing.get(`${p.protocol}:${p.clientPort}:${p.servicePort}`) ?? null);
         done();
       }),
     );
@@ -557,5 +581,7 @@ function destinationSource(useEvents: boolean, fail: (err: unknown) => void) {
     lookup,
     drain,
     close: () => streams.forEach((s) => s.stop()),
+    /** Times a conntrack event stream reported lost events (ENOBUFS). */
+    eventsLost: () => eventsLost,
   };
 }

@@ -10,6 +10,26 @@ export interface StreamHit {
 }
 
 /**
+ * The needles of every planted token, made once per run and shared by every flow's `StreamMatcher` (making
+ * them costs more than searching a datagram).
+ */
+export class TokenSearch {
+  readonly searches: readonly { token: SearchedToken; needles: Needle[] }[];
+  /** The longest needle of any token, in characters. */
+  readonly longest: number;
+
+  constructor(tokens: readonly SearchedToken[]) {
+    this.searches = tokens.map((token) => ({ token, needles: needlesFor(token.value) }));
+    this.longest = Math.max(0, ...this.searches.flatMap((s) => s.needles.map((n) => n.text.length)));
+  }
+
+  /** A fresh search of one flow. */
+  matcher(): StreamMatcher {
+    return new StreamMatcher(this);
+  }
+}
+
+/**
  * Searches one flow for planted values as its bytes arrive, in bounded memory: it keeps only the last
  * `window - 1` characters of what it saw (the longest needle of any token, less one), so a value cut in two
  * by a chunk boundary is still found, whatever came before it (80 KB of filler, a first request of a
@@ -21,9 +41,10 @@ export class StreamMatcher {
   private readonly keep: number;
   private tail = '';
 
-  constructor(tokens: readonly SearchedToken[]) {
-    this.searches = tokens.map((token) => ({ token, needles: needlesFor(token.value) }));
-    this.keep = Math.max(0, ...this.searches.flatMap((s) => s.needles.map((n) => n.text.length))) - 1;
+  constructor(search: TokenSearch | readonly SearchedToken[]) {
+    const prepared = search instanceof TokenSearch ? search : new TokenSearch(search);
+    this.searches = [...prepared.searches];
+    this.keep = Math.max(0, prepared.longest - 1);
   }
 
   /** Characters kept between chunks (the overlap window). */
@@ -39,7 +60,9 @@ export class StreamMatcher {
     const hits: StreamHit[] = [];
     for (let i = 0; i < this.searches.length; i++) {
       const { token, needles } = this.searches[i]!;
-      const needle = needles.find((n) => (n.caseInsensitive ? (lower ??= haystack.toLowerCase()) : haystack).includes(n.caseInsensitive ? n.text.toLowerCase() : n.text));
+      const needle = needles.find((n) =>
+        n.caseInsensitive ? (lower ??= haystack.toLowerCase()).includes(n.text.toLowerCase()) : haystack.includes(n.text),
+      );
       if (!needle) continue;
       hits.push({ token, encoding: needle.encoding });
       this.searches.splice(i--, 1);

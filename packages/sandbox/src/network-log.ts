@@ -179,6 +179,9 @@ export class NetworkLogReader {
     if (s?.destinationsUnknown) {
       gap('destinations-unknown', `${s.destinationsUnknown} TCP connections or UDP datagrams have no original destination (connection tracking did not say)`, s.destinationsUnknown, null, true);
     }
+    if (s?.datagramsDropped) {
+      gap('datagrams-dropped', `${s.datagramsDropped} UDP datagrams were dropped by the kernel before the fake internet read them`, s.datagramsDropped, null, true);
+    }
     if (s?.recordsDropped) gap('log-full', `${s.recordsDropped} records were not written: the log reached ${s.maxLogBytes} bytes`, s.recordsDropped, s.maxLogBytes, true);
     if (s?.findingsDropped) gap('findings-capped', `${s.findingsDropped} more honeytoken findings were not written`, s.findingsDropped, null, false);
     if (this.recordsDropped) gap('records-dropped', `${this.recordsDropped} records were not kept (at most ${this.limits.maxRecords})`, this.recordsDropped, this.limits.maxRecords, true);
