@@ -139,18 +139,26 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
     return { address: d?.address ?? null, port: d?.port ?? null, hostname: d ? book.nameFor(d.address) : null };
   };
 
-  const dnsRecord = (transport: 'udp' | 'tcp', clientPort: number, time: number, answer: NonNullable<ReturnType<typeof answerDnsQuery>>) => {
-    // The resolver a query was sent to is context, not a destination: no `conntrack -L` for it under a flood.
-    void destinationOf(transport, clientPort, config.dnsPort, false).then(
-      guard((server: Destination) => {
-        log.record({ kind: 'dns', time, transport, clientPort, server, qname: answer.qname, qtype: answer.qtype, answers: answer.answers });
-        for (const { token, needles } of searches) {
-          const needle = findNeedle(answer.qname, needles) ?? findNeedle(answer.qname.replace(/\./g, ''), needles);
-          if (needle) found({ token, encoding: needle.encoding }, 'dns', server.address ?? 'resolver', time);
+  /** Logs a query, and searches its name (labels joined too: exfiltration splits data across labels). */
+  const dnsRecord = (
+    transport: 'udp' | 'tcp',
+    clientPort: number,
+    time: number,
+    answer: NonNullable<ReturnType<typeof answerDnsQuery>>,
+    server: Promise<Destination>,
+  ) => {
+    void server.then(
+      guard((resolver: Destination) => {
+        log.record({ kind: 'dns', time, transport, clientPort, server: resolver, qname: answer.qname, qtype: answer.qtype, answers: answer.answers });
+        if (searches.length === 0) return;
+        for (const hit of tokenSearch.matcher().push(`${answer.qname}\n${answer.qname.replace(/\./g, '')}`)) {
+          found(hit, 'dns', resolver.address ?? 'resolver', time);
         }
       }),
     );
   };
+  // The resolver a query was sent to is context, not a destination: no `conntrack -L` for it under a flood.
+  const resolverOf = (transport: 'udp' | 'tcp', clientPort: number) => destinationOf(transport, clientPort, config.dnsPort, false);
 
   const dnsUdp = createSocket('udp4');
   dnsUdp.on(
@@ -160,26 +168,35 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
       const answer = answerDnsQuery(msg, book);
       if (!answer) return void recordDatagram(msg, rinfo);
       dnsUdp.send(answer.response, rinfo.port, rinfo.address);
-      dnsRecord('udp', rinfo.port, time, answer);
+      dnsRecord('udp', rinfo.port, time, answer, resolverOf('udp', rinfo.port));
     }),
   );
 
   const dnsTcp = createServer((socket) => {
-    let buffered = Buffer.alloc(0);
+    let buffered: Buffer = Buffer.alloc(0);
+    const clientPort = socket.remotePort ?? 0;
+    const resolver = resolverOf('tcp', clientPort); // one connection, one resolver
     socket.on(
       'data',
       guard((chunk: Buffer) => {
-        buffered = Buffer.concat([buffered, chunk]).subarray(0, 65_537);
-        while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
-          const message = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
-          buffered = buffered.subarray(2 + message.length);
+        buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+        const answers: Buffer[] = [];
+        let at = 0;
+        // Every complete message in what arrived (clients pipeline), answered in one write.
+        while (buffered.length - at >= 2 && buffered.length - at >= 2 + buffered.readUInt16BE(at)) {
+          const size = buffered.readUInt16BE(at);
+          const message = buffered.subarray(at + 2, at + 2 + size);
+          at += 2 + size;
           const answer = answerDnsQuery(message, book);
           if (!answer) return void socket.destroy();
           const length = Buffer.alloc(2);
           length.writeUInt16BE(answer.response.length);
-          socket.write(Buffer.concat([length, answer.response]));
-          dnsRecord('tcp', socket.remotePort ?? 0, now(), answer);
+          answers.push(length, answer.response);
+          dnsRecord('tcp', clientPort, now(), answer, resolver);
         }
+        buffered = Buffer.from(buffered.subarray(at));
+        if (buffered.length > 65_537) return void socket.destroy(); // a message is at most 65,535 bytes
+        if (answers.length) socket.write(Buffer.concat(answers));
       }),
     );
     socket.on('error', () => socket.destroy());
