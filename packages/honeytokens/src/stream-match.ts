@@ -67,7 +67,14 @@ export class StreamMatcher {
       hits.push({ token, encoding: needle.encoding });
       this.searches.splice(i--, 1);
     }
-    this.tail = this.keep > 0 ? haystack.slice(-this.keep) : '';
+    // A copy, not a slice: a sliced string keeps the whole chunk it came from alive (a held flow would cost its
+    // last chunk, not its window).
+    this.tail = this.keep > 0 ? flatCopy(haystack.slice(-this.keep)) : '';
     return hits;
   }
+}
+
+/** `text` as a string of its own (latin1 round trip), detached from any string it was sliced from. */
+function flatCopy(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1');
 }
