@@ -14,7 +14,6 @@ const docker = connectDocker();
 const fixture = (name: string) => resolve(__dirname, '../fixtures/net-floods', name);
 const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-net-floods-'));
 const options: AnalyzeOptions = { docker, artifactsRoot, runtime: 'gvisor', timeoutsMs: { install: 90_000, import: 30_000 } };
-const TEST_TIMEOUT_MS = 300_000;
 
 /** The fake internet this tree builds (its image is tagged by the hash of its inputs). */
 beforeAll(async () => {
@@ -56,7 +55,12 @@ describe('a fake internet that cannot be crashed or blinded, under gVisor', () =
     expect(names.size).toBeGreaterThan(2 ** 17);
     // More names than addresses: the pool recycled the oldest, and says so, with the count.
     expect(networkGaps(report)).toContainEqual(
-      expect.objectContaining({ kind: 'network.address-pool-full', limit: 2 ** 17 - 2, dropped: names.size - (2 ** 17 - 2), hidesBehaviour: true }),
+      expect.objectContaining({
+        kind: 'network.address-pool-full',
+        limit: 2 ** 17 - 2,
+        dropped: names.size - (2 ** 17 - 2),
+        hidesBehaviour: true,
+      }),
     );
     expectTokenSent(report, 'after.dns-flood.net-fixture.example');
   });
@@ -92,13 +96,18 @@ describe('a fake internet that cannot be crashed or blinded, under gVisor', () =
     // One socket sent to 50,000 destinations (NAT remapped its port per flow): each datagram has its own destination.
     const wrong = report.network.udp.filter((d) => {
       const i = Number(/^flow (\d+)$/.exec(Buffer.from(d.data, 'base64').toString())?.[1]);
-      return d.destination.port !== null && (d.destination.address !== `198.51.100.${1 + (i % 250)}` || d.destination.port !== 10_000 + Math.floor(i / 250));
+      return (
+        d.destination.port !== null &&
+        (d.destination.address !== `198.51.100.${1 + (i % 250)}` || d.destination.port !== 10_000 + Math.floor(i / 250))
+      );
     });
     expect(wrong).toEqual([]);
     const unknown = report.network.udp.filter((d) => d.destination.port === null).length;
     expect(networkGaps(report).find((g) => g.kind === 'network.destinations-unknown')?.dropped ?? 0).toBeGreaterThanOrEqual(unknown);
     const shell = report.network.tcp.filter((c) => c.destination.port === 4444);
-    expect(shell).toEqual([expect.objectContaining({ destination: expect.objectContaining({ address: '203.0.113.7', port: 4444 }), protocol: 'unknown' })]);
+    expect(shell).toEqual([
+      expect.objectContaining({ destination: expect.objectContaining({ address: '203.0.113.7', port: 4444 }), protocol: 'unknown' }),
+    ]);
     expect(rules(report)).toContain('reverse-shell.port');
   });
 });

@@ -130,7 +130,15 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
   };
   const found = (hit: StreamHit, channel: 'dns' | 'http' | 'tcp' | 'udp', destination: string, time: number) => {
     if (++findings > MAX_FINDINGS) return void stats.findingsDropped++;
-    log.always({ kind: 'honeytoken', tokenId: hit.token.id, tokenKind: hit.token.kind, channel, destination, encoding: hit.encoding, time });
+    log.always({
+      kind: 'honeytoken',
+      tokenId: hit.token.id,
+      tokenKind: hit.token.kind,
+      channel,
+      destination,
+      encoding: hit.encoding,
+      time,
+    });
   };
 
   const destinations = destinationSource(config.conntrackEvents ?? true, fail);
@@ -149,7 +157,16 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
   ) => {
     void server.then(
       guard((resolver: Destination) => {
-        log.record({ kind: 'dns', time, transport, clientPort, server: resolver, qname: answer.qname, qtype: answer.qtype, answers: answer.answers });
+        log.record({
+          kind: 'dns',
+          time,
+          transport,
+          clientPort,
+          server: resolver,
+          qname: answer.qname,
+          qtype: answer.qtype,
+          answers: answer.answers,
+        });
         if (searches.length === 0) return;
         for (const hit of tokenSearch.matcher().push(`${answer.qname}\n${answer.qname.replace(/\./g, '')}`)) {
           found(hit, 'dns', resolver.address ?? 'resolver', time);
@@ -209,8 +226,17 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
     void destinationOf('udp', rinfo.port, config.udpPort).then(
       guard((destination: Destination) => {
         if (destination.port === null) stats.destinationsUnknown++;
-        log.record({ kind: 'udp', time, clientPort: rinfo.port, destination, data, bytes: msg.length, truncated: msg.length > config.captureBytes });
-        if (searches.length) for (const hit of tokenSearch.matcher().push(msg.toString('latin1'))) found(hit, 'udp', describe(destination), time);
+        log.record({
+          kind: 'udp',
+          time,
+          clientPort: rinfo.port,
+          destination,
+          data,
+          bytes: msg.length,
+          truncated: msg.length > config.captureBytes,
+        });
+        if (searches.length)
+          for (const hit of tokenSearch.matcher().push(msg.toString('latin1'))) found(hit, 'udp', describe(destination), time);
       }),
     );
   };
@@ -268,7 +294,8 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
       this.record.bytes += chunk.length;
       const room = Math.min(config.captureBytes - this.captured, budget - held);
       const take = Math.max(0, Math.min(room, chunk.length));
-      if (take < chunk.length && this.captured + take < config.captureBytes) stats.payloadBytesDropped += Math.min(chunk.length, config.captureBytes - this.captured) - take;
+      if (take < chunk.length && this.captured + take < config.captureBytes)
+        stats.payloadBytesDropped += Math.min(chunk.length, config.captureBytes - this.captured) - take;
       if (take > 0) {
         const part = chunk.subarray(0, take);
         this.unsent.push(part);
@@ -320,7 +347,8 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
       this.hits.push(...fresh.map((hit) => ({ hit, channel })));
       void this.destination.then(
         guard((d: Destination) => {
-          for (const h of fresh) found(h, this.record.http || this.record.protocol === 'http' ? 'http' : channel, describe(d), this.record.time);
+          for (const h of fresh)
+            found(h, this.record.http || this.record.protocol === 'http' ? 'http' : channel, describe(d), this.record.time);
         }),
       );
     }
@@ -428,7 +456,13 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
           }
         }
         // The first request (or the capture) is complete: its line is written and the head let go.
-        if (conn.head && (record.http?.complete || conn.captured >= config.captureBytes || record.protocol === 'unknown' || (record.protocol === 'tls' && record.tls))) {
+        if (
+          conn.head &&
+          (record.http?.complete ||
+            conn.captured >= config.captureBytes ||
+            record.protocol === 'unknown' ||
+            (record.protocol === 'tls' && record.tls))
+        ) {
           conn.dropHead();
           conn.write(false);
         }
@@ -489,7 +523,9 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
 /** The namespace's count of UDP datagrams the kernel dropped (receive queue full, and other input errors). */
 function udpInErrors(): number {
   try {
-    const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+    const lines = readFileSync('/proc/net/snmp', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('Udp:'));
     const [names, values] = lines.map((l) => l.split(/\s+/));
     const index = names?.indexOf('InErrors') ?? -1;
     return index > 0 ? Number(values?.[index] ?? 0) : 0;
@@ -516,7 +552,9 @@ function destinationSource(useEvents: boolean, fail: (err: unknown) => void) {
   let eventsLost = 0;
   const streams = useEvents
     ? (['tcp', 'udp'] as const).map((protocol) => {
-        const child = spawn('stdbuf', ['-oL', 'conntrack', '-E', '-e', 'NEW', '-p', protocol, '-b', '33554432'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('stdbuf', ['-oL', 'conntrack', '-E', '-e', 'NEW', '-p', protocol, '-b', '33554432'], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stopping = false;
         const started = new Promise<void>((resolve) => {
           child.once('spawn', () => resolve());
@@ -549,7 +587,12 @@ function destinationSource(useEvents: boolean, fail: (err: unknown) => void) {
       })
     : [];
 
-  let pending: { protocol: 'tcp' | 'udp'; clientPort: number; servicePort: number; resolve: (d: { address: string; port: number } | null) => void }[] = [];
+  let pending: {
+    protocol: 'tcp' | 'udp';
+    clientPort: number;
+    servicePort: number;
+    resolve: (d: { address: string; port: number } | null) => void;
+  }[] = [];
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   const flush = () => {

@@ -118,7 +118,8 @@ describe('conntrack entries keyed as the service sees the client', () => {
     table.add(event);
     expect(await waiting).toEqual({ address: '203.0.113.7', port: 4444 });
     expect(table.size).toBe(0);
-    for (let port = 1; port <= 3; port++) table.add({ protocol: 'udp', clientPort: port, servicePort: 15002, address: '198.51.100.1', port: 9 });
+    for (let port = 1; port <= 3; port++)
+      table.add({ protocol: 'udp', clientPort: port, servicePort: 15002, address: '198.51.100.1', port: 9 });
     expect(table.size).toBe(2);
     expect(await table.take('udp', 1, 15002, now, 0)).toBeNull();
     expect(await table.take('udp', 3, 15002, now, 0)).toEqual({ address: '198.51.100.1', port: 9 });

@@ -72,7 +72,13 @@ const tcpRecords = (): TcpRecord[] => {
     if (!known) flows.set(flow, record);
     else {
       const first = Buffer.concat([Buffer.from(known.firstBytes, 'base64'), Buffer.from(record.firstBytes, 'base64')]);
-      flows.set(flow, { ...known, ...record, http: record.http ?? known.http, tls: record.tls ?? known.tls, firstBytes: first.toString('base64') });
+      flows.set(flow, {
+        ...known,
+        ...record,
+        http: record.http ?? known.http,
+        tls: record.tls ?? known.tls,
+        firstBytes: first.toString('base64'),
+      });
     }
   }
   return [...flows.values()];

@@ -24,7 +24,9 @@ describe('StreamMatcher', () => {
     it(`finds a ${encoding} token after 80 KB of filler, cut by every chunk boundary`, () => {
       const text = `${filler}${encode(npm.value)}${filler}`;
       for (const size of [1, 7, 13, 4096, 65_536]) {
-        expect(feed(new StreamMatcher([npm, aws]), text, size), `chunks of ${size}`).toEqual([`npm-token-1:${encoding === 'url' ? 'raw' : encoding}`]);
+        expect(feed(new StreamMatcher([npm, aws]), text, size), `chunks of ${size}`).toEqual([
+          `npm-token-1:${encoding === 'url' ? 'raw' : encoding}`,
+        ]);
       }
     });
   }

@@ -38,6 +38,7 @@ export class NetworkLogReader {
   private carryBytes = 0;
   private skipping = false;
   private bytes = 0;
+  private unnamedFlows = 0;
   private lastTime = 0;
   stats: ServiceStatsLine | null = null;
   failures: string[] = [];
@@ -119,7 +120,9 @@ export class NetworkLogReader {
   }
 
   private tcp(line: TcpLogLine): void {
-    const { flow, final, firstBytes, ...fields } = line;
+    const { flow: id, final, firstBytes, ...fields } = line;
+    // A line without a flow id (a service older than flows) is a whole connection of its own.
+    const flow = typeof id === 'number' ? id : -++this.unnamedFlows;
     const bytes = firstBytes ? Buffer.from(firstBytes, 'base64') : Buffer.alloc(0);
     const known = this.flows.get(flow);
     if (!known) {
@@ -162,31 +165,97 @@ export class NetworkLogReader {
       );
     }
     if (this.failureCount > 0) {
-      gap('service-errors', `the fake internet caught ${this.failureCount} error(s) while recording (first: ${this.failures.join(' | ')})`, this.failureCount, null, true);
+      gap(
+        'service-errors',
+        `the fake internet caught ${this.failureCount} error(s) while recording (first: ${this.failures.join(' | ')})`,
+        this.failureCount,
+        null,
+        true,
+      );
     }
-    if (!this.stats && !service.error) gap('service-stats-missing', 'the fake internet wrote no account of its own bounds', null, null, true);
+    if (!this.stats && !service.error)
+      gap('service-stats-missing', 'the fake internet wrote no account of its own bounds', null, null, true);
     const s = this.stats;
     if (s?.addressesRecycled) {
-      gap('address-pool-full', `${s.addressesRecycled} DNS names got a fake address recycled from an older name (pool of ${s.addressPool}): a connection to a recycled address may be named after the wrong host`, s.addressesRecycled, s.addressPool, true);
+      gap(
+        'address-pool-full',
+        `${s.addressesRecycled} DNS names got a fake address recycled from an older name (pool of ${s.addressPool}): a connection to a recycled address may be named after the wrong host`,
+        s.addressesRecycled,
+        s.addressPool,
+        true,
+      );
     }
     if (s?.connectionsDropped) {
-      gap('connections-dropped', `${s.connectionsDropped} TCP connections were closed unrecorded or undecrypted (at most ${s.maxOpenConnections} open at once)`, s.connectionsDropped, s.maxOpenConnections, true);
+      gap(
+        'connections-dropped',
+        `${s.connectionsDropped} TCP connections were closed unrecorded or undecrypted (at most ${s.maxOpenConnections} open at once)`,
+        s.connectionsDropped,
+        s.maxOpenConnections,
+        true,
+      );
     }
     if (s?.payloadBytesDropped) {
       // The honeytoken search still saw these bytes: only the records' first bytes are shorter.
-      gap('payload-bytes-dropped', `${s.payloadBytesDropped} payload bytes were not kept in records (capture budget ${s.captureBudgetBytes} bytes); the honeytoken search saw them`, s.payloadBytesDropped, s.captureBudgetBytes, false);
+      gap(
+        'payload-bytes-dropped',
+        `${s.payloadBytesDropped} payload bytes were not kept in records (capture budget ${s.captureBudgetBytes} bytes); the honeytoken search saw them`,
+        s.payloadBytesDropped,
+        s.captureBudgetBytes,
+        false,
+      );
     }
     if (s?.destinationsUnknown) {
-      gap('destinations-unknown', `${s.destinationsUnknown} TCP connections or UDP datagrams have no original destination (connection tracking did not say)`, s.destinationsUnknown, null, true);
+      gap(
+        'destinations-unknown',
+        `${s.destinationsUnknown} TCP connections or UDP datagrams have no original destination (connection tracking did not say)`,
+        s.destinationsUnknown,
+        null,
+        true,
+      );
     }
     if (s?.datagramsDropped) {
-      gap('datagrams-dropped', `${s.datagramsDropped} UDP datagrams were dropped by the kernel before the fake internet read them`, s.datagramsDropped, null, true);
+      gap(
+        'datagrams-dropped',
+        `${s.datagramsDropped} UDP datagrams were dropped by the kernel before the fake internet read them`,
+        s.datagramsDropped,
+        null,
+        true,
+      );
     }
-    if (s?.recordsDropped) gap('log-full', `${s.recordsDropped} records were not written: the log reached ${s.maxLogBytes} bytes`, s.recordsDropped, s.maxLogBytes, true);
-    if (s?.findingsDropped) gap('findings-capped', `${s.findingsDropped} more honeytoken findings were not written`, s.findingsDropped, null, false);
-    if (this.recordsDropped) gap('records-dropped', `${this.recordsDropped} records were not kept (at most ${this.limits.maxRecords})`, this.recordsDropped, this.limits.maxRecords, true);
-    if (this.bytesUnread) gap('log-truncated', `${this.bytesUnread} bytes of the network log were not read (cap ${this.limits.maxBytes})`, this.bytesUnread, this.limits.maxBytes, true);
-    if (this.oversized) gap('log-lines-oversized', `${this.oversized} log lines were longer than ${this.limits.maxLineBytes} bytes and skipped`, this.oversized, this.limits.maxLineBytes, true);
+    if (s?.recordsDropped)
+      gap(
+        'log-full',
+        `${s.recordsDropped} records were not written: the log reached ${s.maxLogBytes} bytes`,
+        s.recordsDropped,
+        s.maxLogBytes,
+        true,
+      );
+    if (s?.findingsDropped)
+      gap('findings-capped', `${s.findingsDropped} more honeytoken findings were not written`, s.findingsDropped, null, false);
+    if (this.recordsDropped)
+      gap(
+        'records-dropped',
+        `${this.recordsDropped} records were not kept (at most ${this.limits.maxRecords})`,
+        this.recordsDropped,
+        this.limits.maxRecords,
+        true,
+      );
+    if (this.bytesUnread)
+      gap(
+        'log-truncated',
+        `${this.bytesUnread} bytes of the network log were not read (cap ${this.limits.maxBytes})`,
+        this.bytesUnread,
+        this.limits.maxBytes,
+        true,
+      );
+    if (this.oversized)
+      gap(
+        'log-lines-oversized',
+        `${this.oversized} log lines were longer than ${this.limits.maxLineBytes} bytes and skipped`,
+        this.oversized,
+        this.limits.maxLineBytes,
+        true,
+      );
     if (this.malformed) gap('log-malformed', `${this.malformed} log lines were not records`, this.malformed, null, true);
     return gaps;
   }

@@ -90,7 +90,11 @@ export async function startNetworkOwner(
         running: state.running,
         oomKilled: state.oomKilled || after.oomKilled,
         exitCode: state.exitCode,
-        error: error ?? (after.exitCode !== 0 && after.exitCode !== null && state.running ? `the fake internet failed while stopping (exit code ${after.exitCode})` : null),
+        error:
+          error ??
+          (after.exitCode !== 0 && after.exitCode !== null && state.running
+            ? `the fake internet failed while stopping (exit code ${after.exitCode})`
+            : null),
       };
       return { records: reader.result(), logPath, exfiltrated: reader.exfiltrated, gaps: reader.gaps(service) };
     },

@@ -53,7 +53,16 @@ describe('NetworkLogReader', () => {
         [
           tcp({ firstBytes: b64('hello '), bytes: 6 }),
           tcp({ firstBytes: b64('world'), bytes: 11 }),
-          { kind: 'dns', time: 9, transport: 'udp', clientPort: 5353, server: { address: null, port: null, hostname: null }, qname: 'a.test', qtype: 'A', answers: [] },
+          {
+            kind: 'dns',
+            time: 9,
+            transport: 'udp',
+            clientPort: 5353,
+            server: { address: null, port: null, hostname: null },
+            qname: 'a.test',
+            qtype: 'A',
+            answers: [],
+          },
           tcp({ final: true, endTime: 15, bytes: 11 }),
           stats(),
         ],
@@ -78,13 +87,23 @@ describe('NetworkLogReader', () => {
         `{"kind":"udp","data":"${'A'.repeat(500)}"}`,
         'not json',
         { kind: 'failure', time: 1, message: 'TypeError: boom' },
-        { kind: 'honeytoken', tokenId: 'npm-token-1', tokenKind: 'npm-token', channel: 'http', destination: 'x.test:80', encoding: 'raw', time: 3 },
+        {
+          kind: 'honeytoken',
+          tokenId: 'npm-token-1',
+          tokenKind: 'npm-token',
+          channel: 'http',
+          destination: 'x.test:80',
+          encoding: 'raw',
+          time: 3,
+        },
         stats({ addressesRecycled: 5, destinationsUnknown: 2, payloadBytesDropped: 100, datagramsDropped: 7 }),
       ],
       3,
       { maxLineBytes: 400 },
     );
-    expect(reader.exfiltrated).toEqual([{ tokenId: 'npm-token-1', kind: 'npm-token', channel: 'http', destination: 'x.test:80', encoding: 'raw', time: 3 }]);
+    expect(reader.exfiltrated).toEqual([
+      { tokenId: 'npm-token-1', kind: 'npm-token', channel: 'http', destination: 'x.test:80', encoding: 'raw', time: 3 },
+    ]);
     const gaps = reader.gaps({ running: false, oomKilled: true, exitCode: 137, error: null });
     expect(gaps.map((g) => [g.kind, g.dropped, g.hidesBehaviour])).toEqual([
       ['network.service-failed', null, true],
@@ -101,7 +120,15 @@ describe('NetworkLogReader', () => {
   });
 
   it('reads at most maxBytes and maxRecords, and counts the rest', () => {
-    const udp = (i: number): NetworkLogLine => ({ kind: 'udp', time: i, clientPort: 1, destination: { address: null, port: null, hostname: null }, data: '', bytes: 0, truncated: false });
+    const udp = (i: number): NetworkLogLine => ({
+      kind: 'udp',
+      time: i,
+      clientPort: 1,
+      destination: { address: null, port: null, hostname: null },
+      data: '',
+      bytes: 0,
+      truncated: false,
+    });
     const reader = read([udp(1), udp(2), udp(3), stats()], 64, { maxRecords: 2 });
     expect(reader.result()).toHaveLength(2);
     expect(reader.gaps(ok).map((g) => [g.kind, g.dropped])).toEqual([['network.records-dropped', 1]]);
