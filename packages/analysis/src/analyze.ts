@@ -210,7 +210,11 @@ async function runOnce(
  */
 export async function rescoreReport(stored: SandboxReport, options: Omit<AnalyzeOptions, 'previousReport'>): Promise<SandboxReport> {
   // The honeytoken findings come from detection code too: found again from the planted values.
-  const report = { ...stored, honeytokens: honeytokenFindings(stored.honeytokens.planted, stored.sensitiveFiles, stored.network) };
+  // The fake internet's own finds (past the records' first bytes) cannot be found again from the report: kept.
+  const report = {
+    ...stored,
+    honeytokens: honeytokenFindings(stored.honeytokens.planted, stored.sensitiveFiles, stored.network, stored.honeytokens.exfiltrated),
+  };
   const baseline = options.baseline ?? (await scoringBaseline(report, options, analyzeLocalPackage));
   return { ...report, verdict: scoreReport(report, { baseline }) };
 }

@@ -1,3 +1,5 @@
+import type { HoneytokenKind } from './honeytoken.js';
+
 /**
  * What the fake internet saw, one record per DNS query, TCP connection or UDP datagram. Payloads are
  * kept up to a cap; `bytes` always counts everything, so truncation is visible.
@@ -72,4 +74,69 @@ export interface UdpRecord {
   data: string;
   bytes: number;
   truncated: boolean;
+}
+
+/**
+ * One line of the fake internet's log (`network.jsonl`), which the host reads back. Not a report shape:
+ * the host folds these lines into the report's records, its honeytoken findings and its evidence gaps.
+ * A TCP connection is written as it goes (when its first bytes are in, then at most once a second while
+ * it changes, and when it closes), so a connection held open until the service dies still has its lines.
+ */
+export type NetworkLogLine = DnsRecord | UdpRecord | TcpLogLine | ServiceFindingLine | ServiceFailureLine | ServiceStatsLine;
+
+/**
+ * A state of one TCP connection (`flow`, unique in the run). `firstBytes` holds only the bytes captured
+ * since the connection's previous line (the host concatenates them); the other fields are the latest.
+ */
+export interface TcpLogLine extends TcpRecord {
+  flow: number;
+  /** The connection had closed (or the service was stopping) when this line was written. */
+  final: boolean;
+}
+
+/** A planted value found by the service's streaming search of a whole flow (every byte, every request). */
+export interface ServiceFindingLine {
+  kind: 'honeytoken';
+  tokenId: string;
+  tokenKind: HoneytokenKind;
+  channel: 'dns' | 'http' | 'tcp' | 'udp';
+  destination: string;
+  encoding: 'raw' | 'base64' | 'hex' | 'url' | 'reversed';
+  time: number;
+}
+
+/** An error the service caught at its top level (it kept running): the flow it was handling may be incomplete. */
+export interface ServiceFailureLine {
+  kind: 'failure';
+  time: number;
+  message: string;
+}
+
+/**
+ * The service's own bounds and what they dropped, written once a second and at stop (the last line wins).
+ * Every count is since the start of the run.
+ */
+export interface ServiceStatsLine {
+  kind: 'stats';
+  time: number;
+  /** DNS names whose fake address was handed to a newer name (the pool of 131,070 was full). */
+  addressesRecycled: number;
+  addressPool: number;
+  /** Connections closed at accept because `maxOpenConnections` were open. */
+  connectionsDropped: number;
+  maxOpenConnections: number;
+  /** Payload bytes not kept in records because the total capture budget was spent (the honeytoken search still saw them). */
+  payloadBytesDropped: number;
+  captureBudgetBytes: number;
+  /** TCP connections and UDP datagrams whose original destination was never learned. */
+  destinationsUnknown: number;
+  /** Records not written because the log reached `maxLogBytes`. */
+  recordsDropped: number;
+  maxLogBytes: number;
+  /** Honeytoken findings not written past the cap (one per token and flow is kept up to it). */
+  findingsDropped: number;
+  /** UDP datagrams the kernel dropped before the service read them (its receive queue was full), from /proc/net/snmp. */
+  datagramsDropped: number;
+  /** Times the conntrack event stream lost events (those flows asked `conntrack -L`; still unknown ones are in `destinationsUnknown`). */
+  conntrackEventsLost: number;
 }

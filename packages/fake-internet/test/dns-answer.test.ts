@@ -77,3 +77,30 @@ describe('answerDnsQuery', () => {
     expect(answerDnsQuery(bytes, new FakeAddressBook())).toBeNull();
   });
 });
+
+describe('FakeAddressBook recycling', () => {
+  it('never runs out: the least recently used name gives its address to a new one, counted', () => {
+    const book = new FakeAddressBook(3);
+    const [a, b, c] = ['a.test', 'b.test', 'c.test'].map((n) => book.addressFor(n));
+    expect(new Set([a, b, c]).size).toBe(3);
+    expect(book.recycled).toBe(0);
+    // a.test is used again (a connection to its address): b.test is now the least recently used.
+    expect(book.nameFor(a!)).toBe('a.test');
+    const d = book.addressFor('d.test');
+    expect(d).toBe(b);
+    expect(book.recycled).toBe(1);
+    expect(book.nameFor(b!)).toBe('d.test');
+    expect(book.addressFor('a.test')).toBe(a);
+    expect(book.addressFor('e.test')).toBe(c);
+    expect(book.recycled).toBe(2);
+  });
+
+  it('hands out 150,000 names from the full pool without throwing', () => {
+    const book = new FakeAddressBook();
+    let last = '';
+    for (let i = 0; i < 150_000; i++) last = book.addressFor(`n${i}.flood.test`);
+    expect(book.recycled).toBe(150_000 - (2 ** 17 - 2));
+    expect(book.nameFor(last)).toBe('n149999.flood.test');
+    expect(book.addressFor('n0.flood.test')).not.toBe(book.addressFor('n149999.flood.test'));
+  });
+});

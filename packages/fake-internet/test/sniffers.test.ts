@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { originalDestination } from '../src/conntrack.js';
+import { DestinationTable, originalDestination, parseConntrackLine } from '../src/conntrack.js';
 import { httpOkResponse, looksLikeHttp, parseHttpRequest } from '../src/http-request.js';
 import { looksLikeTls, parseClientHello } from '../src/tls-client-hello.js';
 
@@ -88,5 +88,41 @@ describe('originalDestination', () => {
     expect(originalDestination(out, 'udp', 5353, 15002)).toEqual({ address: '198.51.100.9', port: 9999 });
     expect(originalDestination(out, 'tcp', 5353, 15001)).toBeNull();
     expect(originalDestination('', 'tcp', 1, 15001)).toBeNull();
+  });
+});
+
+describe('conntrack entries keyed as the service sees the client', () => {
+  // One UDP socket (port 40000) sent to two destinations: NAT remapped the second flow's port (reply dport 1025).
+  const listing = [
+    'udp      17 29 src=10.213.0.2 dst=198.51.100.1 sport=40000 dport=10000 [UNREPLIED] src=127.0.0.1 dst=10.213.0.2 sport=15002 dport=40000 mark=0 use=1',
+    'udp      17 29 src=10.213.0.2 dst=198.51.100.2 sport=40000 dport=10001 [UNREPLIED] src=127.0.0.1 dst=10.213.0.2 sport=15002 dport=1025 mark=0 use=1',
+  ].join('\n');
+  it('uses the reply tuple port, so remapped flows keep their own destinations', () => {
+    expect(originalDestination(listing, 'udp', 40000, 15002)).toEqual({ address: '198.51.100.1', port: 10000 });
+    expect(originalDestination(listing, 'udp', 1025, 15002)).toEqual({ address: '198.51.100.2', port: 10001 });
+  });
+
+  it('parses event lines and keeps a bounded table: TCP entries taken once, UDP entries kept, the oldest forgotten', async () => {
+    const event = parseConntrackLine(
+      '    [NEW] tcp      6 120 SYN_SENT src=10.213.0.2 dst=203.0.113.7 sport=36850 dport=4444 [UNREPLIED] src=127.0.0.1 dst=10.213.0.2 sport=15001 dport=36850',
+    )!;
+    expect(event).toEqual({ protocol: 'tcp', clientPort: 36850, servicePort: 15001, address: '203.0.113.7', port: 4444 });
+    const table = new DestinationTable(2);
+    const never = () => new Promise<void>(() => {});
+    const now = () => Promise.resolve();
+    table.add(event);
+    expect(await table.take('tcp', 36850, 15001, now, 10)).toEqual({ address: '203.0.113.7', port: 4444 });
+    expect(await table.take('tcp', 36850, 15001, now, 10)).toBeNull();
+    // A lookup before its event waits for it.
+    const waiting = table.take('tcp', 36850, 15001, never, 10);
+    table.add(event);
+    expect(await waiting).toEqual({ address: '203.0.113.7', port: 4444 });
+    expect(table.size).toBe(0);
+    for (let port = 1; port <= 3; port++)
+      table.add({ protocol: 'udp', clientPort: port, servicePort: 15002, address: '198.51.100.1', port: 9 });
+    expect(table.size).toBe(2);
+    expect(await table.take('udp', 1, 15002, now, 0)).toBeNull();
+    expect(await table.take('udp', 3, 15002, now, 0)).toEqual({ address: '198.51.100.1', port: 9 });
+    expect(await table.take('udp', 3, 15002, now, 0)).not.toBeNull();
   });
 });

@@ -8,7 +8,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NetworkRecord, TcpRecord } from '@airlock/core';
+import type { NetworkLogLine, TcpRecord } from '@airlock/core';
 import { fileAuthority } from '../src/tls-intercept.js';
 import { startFakeInternet } from '../src/service.js';
 
@@ -27,6 +27,8 @@ beforeAll(async () => {
     captureBytes: 64 * 1024,
     idleMs: 5000,
     authority: fileAuthority(tlsDir),
+    conntrackEvents: false,
+    tokens: [{ id: 'npm-token-1', kind: 'npm-token', value: 'npm_AbC123' }],
   });
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -55,12 +57,32 @@ function post(host: string, body: string, ca?: string): Promise<{ status: number
   });
 }
 
-const tcpRecords = () =>
+const logLines = () =>
   readFileSync(logFile, 'utf8')
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as NetworkRecord)
-    .filter((r): r is TcpRecord => r.kind === 'tcp');
+    .map((l) => JSON.parse(l) as NetworkLogLine);
+/** One record per connection: its lines folded (first bytes concatenated, the latest summaries). */
+const tcpRecords = (): TcpRecord[] => {
+  const flows = new Map<number, TcpRecord>();
+  for (const line of logLines()) {
+    if (line.kind !== 'tcp') continue;
+    const { flow, final: _final, ...record } = line;
+    const known = flows.get(flow);
+    if (!known) flows.set(flow, record);
+    else {
+      const first = Buffer.concat([Buffer.from(known.firstBytes, 'base64'), Buffer.from(record.firstBytes, 'base64')]);
+      flows.set(flow, {
+        ...known,
+        ...record,
+        http: record.http ?? known.http,
+        tls: record.tls ?? known.tls,
+        firstBytes: first.toString('base64'),
+      });
+    }
+  }
+  return [...flows.values()];
+};
 
 describe('TLS interception with the run CA', () => {
   it('decrypts and answers an HTTPS request from a client that trusts the run CA, and records its body', async () => {
@@ -83,6 +105,12 @@ describe('TLS interception with the run CA', () => {
     // The raw bytes stay encrypted; the body is only readable from the decrypted request.
     expect(Buffer.from(trusted!.firstBytes, 'base64').toString('latin1')).not.toContain('npm_AbC123');
     expect(refused).toMatchObject({ protocol: 'tls', tls: { sni: 'evil.example', intercepted: false }, http: null });
+    // The service's own search of the decrypted flow found the planted value in the body.
+    expect(logLines().filter((l) => l.kind === 'honeytoken')).toEqual([
+      expect.objectContaining({ tokenId: 'npm-token-1', channel: 'http', encoding: 'raw', destination: '?:?' }),
+    ]);
+    expect(logLines().filter((l) => l.kind === 'failure')).toEqual([]);
+    expect(logLines().at(-1)).toMatchObject({ kind: 'stats', connectionsDropped: 0, destinationsUnknown: 2 });
   });
 
   it('issues certificates only for DNS names and IP literals', async () => {

@@ -65,7 +65,8 @@ const OWN_SERVICE: Partial<Record<Honeytoken['kind'], RegExp>> = {
   'aws-access-key': /(?:^|\.)amazonaws\.com$/,
 };
 
-function isOwnService(kind: Honeytoken['kind'], host: string): boolean {
+/** True when `host` is the service a credential of `kind` is made for (its use there is not a leak). */
+export function isOwnService(kind: Honeytoken['kind'], host: string): boolean {
   return OWN_SERVICE[kind]?.test(host) ?? false;
 }
 

@@ -3,3 +3,4 @@ export * from './random-text.js';
 export * from './generate.js';
 export * from './encodings.js';
 export * from './detect.js';
+export * from './stream-match.js';

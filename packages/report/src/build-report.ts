@@ -4,6 +4,7 @@ import {
   type ConnectAttempt,
   type FsChange,
   type Honeytoken,
+  type HoneytokenExfiltration,
   type NetworkRecord,
   type PackageIdentity,
   type PhaseName,
@@ -25,7 +26,8 @@ export interface SandboxRunInput {
   tampering: SandboxReport['tampering'];
   /** Evidence the sandbox could not keep in full (fake internet, disk bound), counted. */
   evidenceGaps: SandboxReport['evidenceGaps'];
-  network: { records: NetworkRecord[] } | null;
+  /** The fake internet's records and what its streaming search of whole flows found. */
+  network: { records: NetworkRecord[]; exfiltrated?: HoneytokenExfiltration[] } | null;
   /** The credentials planted for the run. */
   honeytokens: Honeytoken[];
   timings: SandboxReport['timings'];
@@ -45,12 +47,26 @@ export interface ReportInput {
   staticSignals?: StaticSignalRecord[];
 }
 
-/** What became of the planted credentials: read (from the trace) and sent away (from the fake internet's log). */
+/**
+ * What became of the planted credentials: read (from the trace) and sent away. Leaks come from two
+ * searches: of the report's records (the first bytes of each flow), here, and `alsoFound`, the fake
+ * internet's search of every byte of every flow as it arrived (its only record of what lay past the first
+ * bytes). A leak both found is listed once.
+ */
 export function honeytokenFindings(
   planted: Honeytoken[],
   sensitiveFiles: SandboxReport['sensitiveFiles'],
   network: SandboxReport['network'],
+  alsoFound: HoneytokenExfiltration[] = [],
 ): SandboxReport['honeytokens'] {
+  const exfiltrated = findExfiltration(planted, network);
+  const key = (x: HoneytokenExfiltration) => `${x.tokenId}|${x.channel}|${x.destination}|${x.time}`;
+  const seen = new Set(exfiltrated.map(key));
+  for (const x of alsoFound) {
+    if (seen.has(key(x))) continue;
+    seen.add(key(x));
+    exfiltrated.push(x);
+  }
   return {
     planted,
     // A stat or access(2) of a planted file says it was looked for, not read: not a honeytoken access.
@@ -58,7 +74,7 @@ export function honeytokenFindings(
       planted,
       sensitiveFiles.filter((a) => a.access !== 'check'),
     ),
-    exfiltrated: findExfiltration(planted, network),
+    exfiltrated,
   };
 }
 
@@ -84,7 +100,7 @@ export function buildReport(input: ReportInput): SandboxReport {
       network,
     ),
     network,
-    honeytokens: honeytokenFindings(input.run.honeytokens, sensitiveFiles, network),
+    honeytokens: honeytokenFindings(input.run.honeytokens, sensitiveFiles, network, input.run.network?.exfiltrated ?? []),
     staticSignals: input.staticSignals ?? [],
     denied: traced.flatMap((s) => s.denied),
     tampering: [...input.run.tampering, ...traced.flatMap((s) => s.tampering)],

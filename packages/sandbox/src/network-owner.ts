@@ -1,8 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { captureEntry, readContainerPath } from './collect.js';
-import type { NetworkRecord } from '@airlock/core';
+import type { EvidenceGap, HoneytokenExfiltration, NetworkRecord } from '@airlock/core';
+import type { SearchedToken } from '@airlock/honeytokens';
+import { readContainerPath } from './collect.js';
+import { DEFAULT_NETWORK_LOG_LIMITS, NetworkLogReader, type NetworkLogLimits } from './network-log.js';
 import { SANDBOX_HOSTNAME } from './hardening.js';
 
 const LOG_PATH = '/var/log/airlock/network.jsonl';
@@ -11,18 +13,21 @@ const READY_TIMEOUT_MS = 15_000;
 export interface NetworkLog {
   records: NetworkRecord[];
   logPath: string;
-  /** Lines that were not JSON (never expected: the log is ours). */
-  malformed: number;
-  /** The log was larger than the cap; records past it are missing. */
-  truncated: boolean;
+  /** Planted values the service found in whole flows (every byte, every request of a connection). */
+  exfiltrated: HoneytokenExfiltration[];
+  /** What the fake internet failed to record or bounded, counted (and its own failure, from the engine). */
+  gaps: EvidenceGap[];
 }
 
 export interface NetworkOwner {
   container: Docker.Container;
   /** Resolves once the service listens; the analysis container must not start before. */
   ready: Promise<void>;
-  /** Stops the service (it writes connections still open), copies its log out, parses it. */
-  collect(artifactsDir: string, maxBytes: number): Promise<NetworkLog>;
+  /**
+   * Checks the service is still alive (the engine's exit code and OOM state), stops it (it writes the
+   * connections still open), and reads its log back as a stream.
+   */
+  collect(artifactsDir: string, limits?: Partial<NetworkLogLimits>): Promise<NetworkLog>;
 }
 
 /**
@@ -30,9 +35,17 @@ export interface NetworkOwner {
  * ours, so it gets NET_ADMIN (for its own namespace only, which has no link anywhere) to set up the
  * redirection; the analysis container then joins with `container:<id>` and no capabilities.
  */
-export async function startNetworkOwner(docker: Docker, image: string, labels: Record<string, string>): Promise<NetworkOwner> {
+export async function startNetworkOwner(
+  docker: Docker,
+  image: string,
+  labels: Record<string, string>,
+  tokens: SearchedToken[] = [],
+): Promise<NetworkOwner> {
   const container = await docker.createContainer({
     Image: image,
+    // The planted values, for the service's streaming search of every flow (this container is ours; the
+    // analysis container shares its network namespace only, not its environment or processes).
+    Env: [`AIRLOCK_HONEYTOKENS=${JSON.stringify(tokens.map(({ id, kind, value }) => ({ id, kind, value })))}`],
     Hostname: SANDBOX_HOSTNAME,
     User: '0:0',
     Labels: labels,
@@ -60,24 +73,39 @@ export async function startNetworkOwner(docker: Docker, image: string, labels: R
   return {
     container,
     ready,
-    collect: async (artifactsDir, maxBytes) => {
+    collect: async (artifactsDir, limits) => {
+      const state = await serviceState(container);
       await container.kill({ signal: 'SIGTERM' }).catch(() => undefined);
       await container.wait().catch(() => undefined);
+      const after = await serviceState(container);
       const logPath = join(artifactsDir, 'network.jsonl');
-      const { text, truncated } = await copyLog(container, logPath, maxBytes);
-      const records: NetworkRecord[] = [];
-      let malformed = 0;
-      for (const line of text.split('\n')) {
-        if (!line) continue;
-        try {
-          records.push(JSON.parse(line) as NetworkRecord);
-        } catch {
-          malformed++;
-        }
+      const reader = new NetworkLogReader({ ...DEFAULT_NETWORK_LOG_LIMITS, ...limits });
+      let error: string | null = null;
+      try {
+        await copyLog(container, logPath, reader);
+      } catch (err) {
+        error = `the fake internet's log could not be read: ${(err as Error).message}`;
       }
-      return { records: records.sort((a, b) => a.time - b.time), logPath, malformed, truncated };
+      const service = {
+        running: state.running,
+        oomKilled: state.oomKilled || after.oomKilled,
+        exitCode: state.exitCode,
+        error:
+          error ??
+          (after.exitCode !== 0 && after.exitCode !== null && state.running
+            ? `the fake internet failed while stopping (exit code ${after.exitCode})`
+            : null),
+      };
+      return { records: reader.result(), logPath, exfiltrated: reader.exfiltrated, gaps: reader.gaps(service) };
     },
   };
+}
+
+/** What the engine says of the service's container: still running, killed for memory, its exit code. */
+async function serviceState(container: Docker.Container): Promise<{ running: boolean; oomKilled: boolean; exitCode: number | null }> {
+  const info = await container.inspect().catch(() => null);
+  if (!info) return { running: false, oomKilled: false, exitCode: null };
+  return { running: info.State.Running, oomKilled: info.State.OOMKilled, exitCode: info.State.Running ? null : info.State.ExitCode };
 }
 
 /** The service prints `fake-internet ready` once every socket listens; fail clearly if it never does. */
@@ -100,15 +128,34 @@ async function waitReady(container: Docker.Container): Promise<void> {
   throw new Error(`the fake internet was not ready after ${READY_TIMEOUT_MS} ms`);
 }
 
-/** Copies the log (trusted: written by our service) to the host, keeping at most `maxBytes` of it. */
-async function copyLog(container: Docker.Container, target: string, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
-  let capture: ReturnType<typeof captureEntry> | null = null;
-  await readContainerPath(container, LOG_PATH, (entry) => {
-    capture ??= captureEntry(entry, maxBytes);
-  });
-  // Assigned in the entry callback above, which TypeScript's flow analysis does not follow.
-  const captured = (await (capture as ReturnType<typeof captureEntry> | null)) ?? { bytes: Buffer.alloc(0), size: 0 };
-  const text = captured.bytes.toString('utf8');
-  await new Promise<void>((resolve, reject) => createWriteStream(target).on('error', reject).end(text, resolve));
-  return captured.size > maxBytes ? { text: text.slice(0, text.lastIndexOf('\n') + 1), truncated: true } : { text, truncated: false };
+/**
+ * Streams the log (written by our service) to the host: into `reader` line by line, and into a copy at
+ * `target` up to the reader's byte cap. Never the whole log in memory.
+ */
+async function copyLog(container: Docker.Container, target: string, reader: NetworkLogReader): Promise<void> {
+  const file = createWriteStream(target);
+  const written = new Promise<void>((resolve, reject) => file.on('error', reject).on('close', resolve));
+  let copied = 0;
+  const cap = reader.limits.maxBytes;
+  const done: Promise<void>[] = [];
+  try {
+    await readContainerPath(container, LOG_PATH, (entry) => {
+      if (done.length) return void entry.resume(); // one file was asked for
+      done.push(
+        new Promise<void>((resolve, reject) => {
+          entry.on('data', (chunk: Buffer) => {
+            reader.push(chunk);
+            if (copied < cap) file.write(chunk.subarray(0, cap - copied));
+            copied += chunk.length;
+          });
+          entry.on('end', resolve);
+          entry.on('error', reject);
+        }),
+      );
+    });
+    await Promise.all(done);
+  } finally {
+    file.end();
+    await written;
+  }
 }

@@ -122,7 +122,9 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   };
   let owner: NetworkOwner;
   try {
-    owner = await startNetworkOwner(docker, fakeInternetImage.ref, labels);
+    // The fake internet searches every flow for the planted values: it is given them at its start.
+    const planned = await planning;
+    owner = await startNetworkOwner(docker, fakeInternetImage.ref, labels, planned.tokens);
   } catch (err) {
     await removeContainers(docker, `airlock.analysis=${options.analysisId}`);
     throw new AirlockError('SANDBOX_FAILED', `cannot start the fake internet: ${(err as Error).message}`, { cause: err });
@@ -290,7 +292,8 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     const changes = (await container.changes()) ?? [];
     tampering.push(...unexpectedRunnerFiles(changes, runtime));
     fsDiff = toFsChanges(changes, new Set([...plantedPaths(honeytokens), ...trusted]));
-    network = await owner.collect(options.artifactsDir, options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES);
+    network = await owner.collect(options.artifactsDir);
+    evidenceGaps.push(...network.gaps);
     timings.collectMs = Date.now() - t1;
   } catch (err) {
     if (signal?.aborted) throw new AirlockError('ABORTED', 'analysis aborted; the sandbox container was removed', { cause: err });

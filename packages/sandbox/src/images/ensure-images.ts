@@ -46,7 +46,7 @@ export async function ensureImages(docker: Docker, options: EnsureImagesOptions 
     log,
   });
   const fakeDir = join(root, 'fake-internet');
-  const app = prepareAppBundle(fakeDir, join(root, '..', 'packages'), 'fake-internet', ['strace']);
+  const app = prepareAppBundle(fakeDir, join(root, '..', 'packages'), 'fake-internet', ['strace', 'honeytokens']);
   const fake = await ensureDerivedImage(docker, {
     repo: FAKE_INTERNET_IMAGE,
     dir: fakeDir,
