@@ -1,4 +1,4 @@
-import type { HoneytokenKind } from './honeytoken.js';
+import type { HoneytokenExfiltration, HoneytokenKind } from './honeytoken.js';
 
 /**
  * What the fake internet saw, one record per DNS query, TCP connection or UDP datagram. Payloads are
@@ -99,9 +99,9 @@ export interface ServiceFindingLine {
   kind: 'honeytoken';
   tokenId: string;
   tokenKind: HoneytokenKind;
-  channel: 'dns' | 'http' | 'tcp' | 'udp';
+  channel: HoneytokenExfiltration['channel'];
   destination: string;
-  encoding: 'raw' | 'base64' | 'hex' | 'url' | 'reversed';
+  encoding: HoneytokenExfiltration['encoding'];
   time: number;
 }
 
