@@ -90,12 +90,20 @@ export interface Observed {
   time: number;
 }
 
+/** The size of an argv the report clipped (too many arguments, or too long): the full count of both. */
+export interface ArgvClipped {
+  args: number;
+  chars: number;
+}
+
 export interface ProcessExec extends Observed {
   ppid: number | null;
   path: string;
   /** `path` with per-run parts replaced by placeholders (`<HOME>`, `<PKG>`, `<TMP>`, ...), so runs compare. */
   normalizedPath: string;
   argv: string[];
+  /** Present when `argv` was clipped (a `report.argv-clipped` gap counts it): the full argv's size. */
+  argvClipped?: ArgvClipped;
   /** `ok` or the errno name (ENOENT, EACCES, ...). */
   result: string;
   /** The npm lifecycle script (or import) this process ran under, when known. */
@@ -143,6 +151,8 @@ export interface ExecStep {
   path: string;
   normalizedPath: string;
   argv: string[];
+  /** Present when `argv` was clipped: the full argv's size. */
+  argvClipped?: ArgvClipped;
 }
 
 /**

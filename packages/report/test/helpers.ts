@@ -128,6 +128,7 @@ export function sandboxRun(fsDiff: SandboxRunInput['fsDiff'] = []): SandboxRunIn
     importResult: { package: 'x', require: { ok: true, exportKeys: [] }, import: { ok: true } },
     fsDiff,
     tampering: [],
+    evidenceGaps: [],
     network: { records: NETWORK_RECORDS },
     honeytokens: [],
     timings: { containerStartMs: 1191, phasesMs: { install: 2502, import: 320 }, collectMs: 1585, teardownMs: 276, totalMs: 5961 },
