@@ -53,7 +53,9 @@ clearInterval(sampler);
 globalThis.gc?.();
 const retained = process.memoryUsage().heapUsed;
 const mib = (n) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
-const record = report?.artifacts ? Object.values(report.artifacts).filter((p) => p.endsWith('install.gvisor.log') || p.includes('install.')) : [];
+const record = report?.artifacts
+  ? Object.values(report.artifacts).filter((p) => p.endsWith('install.gvisor.log') || p.includes('install.'))
+  : [];
 console.log(
   JSON.stringify(
     {

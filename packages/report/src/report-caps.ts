@@ -100,27 +100,23 @@ const SECTIONS: Section[] = [
   list('sensitiveFiles'),
   list('connections'),
   list('denied'),
-  ...(['dns', 'tcp', 'udp'] as const).map(
-    (kind): Section => ({
-      name: `network.${kind}`,
-      get: (r) => r.network[kind],
-      shrink: (r, keep) => {
-        r.network = { ...r.network, [kind]: r.network[kind].slice(0, keep) };
-        return true;
-      },
-    }),
-  ),
-  ...(['install', 'import'] as const).map(
-    (phase): Section => ({
-      name: `processTree.${phase}`,
-      get: (r) => r.processTree[phase]?.nodes ?? [],
-      shrink: (r, keep) => {
-        const tree = r.processTree[phase];
-        if (tree) r.processTree = { ...r.processTree, [phase]: capProcessTree(tree, keep).tree };
-        return true;
-      },
-    }),
-  ),
+  ...(['dns', 'tcp', 'udp'] as const).map((kind): Section => ({
+    name: `network.${kind}`,
+    get: (r) => r.network[kind],
+    shrink: (r, keep) => {
+      r.network = { ...r.network, [kind]: r.network[kind].slice(0, keep) };
+      return true;
+    },
+  })),
+  ...(['install', 'import'] as const).map((phase): Section => ({
+    name: `processTree.${phase}`,
+    get: (r) => r.processTree[phase]?.nodes ?? [],
+    shrink: (r, keep) => {
+      const tree = r.processTree[phase];
+      if (tree) r.processTree = { ...r.processTree, [phase]: capProcessTree(tree, keep).tree };
+      return true;
+    },
+  })),
   {
     name: 'fsDiff',
     get: (r) => r.fsDiff,

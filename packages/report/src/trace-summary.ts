@@ -142,7 +142,10 @@ export class TraceSummarizer {
     if (droppedNodes) out.push(capGap('process-tree', phase, droppedNodes, CAPS.processTree, true, 'process-tree nodes'));
     if (droppedExecs) {
       const gap = capGap('exec-steps', phase, droppedExecs, MAX_EXECS_PER_NODE, true, 'exec attempts of processes that already had');
-      out.push({ ...gap, message: `${droppedExecs} exec attempts past ${MAX_EXECS_PER_NODE} per process in the ${phase} phase were dropped` });
+      out.push({
+        ...gap,
+        message: `${droppedExecs} exec attempts past ${MAX_EXECS_PER_NODE} per process in the ${phase} phase were dropped`,
+      });
     }
     if (fileWrites.dropped) out.push(capGap('file-writes', phase, fileWrites.dropped, CAPS.fileWrites, true, 'file writes'));
     // A failed write to a persistence path (~/.bashrc, cron) is still the attempt the scorer reports.
@@ -202,7 +205,12 @@ export class TraceSummarizer {
     if (result !== 'ok' && event.result.status === 'error' && DENIED.has(event.result.errno)) {
       const target = targetOf(event);
       this.lists.denied.push({
-        ...at, syscall: event.syscall ?? event.type, target, normalizedTarget: this.normalize(target), result });
+        ...at,
+        syscall: event.syscall ?? event.type,
+        target,
+        normalizedTarget: this.normalize(target),
+        result,
+      });
     }
     const touch = sensitiveTouchOf(event);
     if (touch) this.onSensitive(event, touch, result);

@@ -42,7 +42,18 @@ export interface ProcessTree {
 }
 
 function newNode(pid: number, ts: number | null): ProcessNode {
-  return { pid, ppid: null, thread: false, startTs: ts, exitTs: null, exitCode: null, exitSignal: null, execs: [], droppedExecs: 0, children: [] };
+  return {
+    pid,
+    ppid: null,
+    thread: false,
+    startTs: ts,
+    exitTs: null,
+    exitCode: null,
+    exitSignal: null,
+    execs: [],
+    droppedExecs: 0,
+    children: [],
+  };
 }
 
 /** Exec attempts kept per process by default: a PATH search is a handful; a loop on execve is cut here. */
