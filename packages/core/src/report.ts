@@ -124,6 +124,8 @@ export interface FileWrite extends Observed {
   /** A rename's old name, or a link's target; null otherwise. */
   source: string | null;
   result: string;
+  /** Present when the same process repeated this write back to back (same path, operation, outcome): how many more times. */
+  repeats?: number;
 }
 
 export interface ConnectAttempt extends Observed {

@@ -4,6 +4,7 @@ import type {
   DeniedOperation,
   EvidenceGap,
   FileWrite,
+  Observed,
   PhaseName,
   PhaseProcessTree,
   ProcessExec,
@@ -70,9 +71,11 @@ export class TraceSummarizer {
     denied: new CappedList<DeniedOperation>(CAPS.denied, (d) => roughSize(d.target, d.normalizedTarget)),
   };
   private readonly argv = new ArgvClipper();
-  /** Each process's last file write, so a write repeated back to back is folded (counted, not listed again). */
-  private readonly lastWrite = new Map<number, string>();
-  private repeatedWrites = 0;
+  /**
+   * Each process's last file write, so a write repeated back to back is folded into it (`repeats`), or
+   * counted with the cap that dropped it.
+   */
+  private readonly lastWrite = new Map<number, { key: string; entry: FileWrite | null; droppedBy: CappedList<FileWrite> | null }>();
   /** Failed writes are counted against their own, lower cap too (their entries are the same as in fileWrites). */
   private readonly failedWrites = new CappedList<FileWrite>(CAPS.failedFileWrites, (w) => roughSize(w.path, w.normalizedPath, w.source));
   private readonly sensitive = new Map<string, SensitiveFileAccess>();
@@ -152,19 +155,6 @@ export class TraceSummarizer {
     if (this.failedWrites.dropped) {
       out.push(capGap('file-writes-failed', phase, this.failedWrites.dropped, CAPS.failedFileWrites, true, 'failed file writes'));
     }
-    // A write identical to the same process's previous one (same path, operation, outcome) adds nothing the
-    // scorer reads: the first is listed. (Only its time is lost, which can make `sandbox-evasion` fire, not hide.)
-    if (this.repeatedWrites) {
-      out.push({
-        source: 'report',
-        kind: 'report.file-writes-repeated',
-        phase,
-        message: `${this.repeatedWrites} file writes repeating the same process's previous write in the ${phase} phase were folded into it`,
-        dropped: this.repeatedWrites,
-        limit: null,
-        hidesBehaviour: false,
-      });
-    }
     if (this.sensitiveDropped) {
       out.push(capGap('sensitive-files', phase, this.sensitiveDropped, CAPS.sensitiveFiles, true, 'sensitive-file accesses'));
     }
@@ -220,19 +210,31 @@ export class TraceSummarizer {
         // A rename writes its new name: that is where the file now is (e.g. a script dropped via /tmp).
         const path = event.type === 'rename' ? event.newPath : event.path;
         const source = event.type === 'rename' ? event.path : event.type === 'link' ? event.target : null;
-        const key = `${path}\0${operation}\0${result}\0${source}`;
-        const owner = at.pid;
-        if (this.lastWrite.get(owner) === key) this.repeatedWrites++;
-        else {
-          this.lastWrite.set(owner, key);
-          const write = { ...at, path, normalizedPath: this.normalize(path), operation, source, result };
-          if (result === 'ok' || this.failedWrites.push(write)) this.lists.fileWrites.push(write);
-        }
+        this.onWrite(at, path, operation, source, result);
       }
     } else if (event.category === 'network' && (event.type === 'connect' || (event.type === 'send' && event.destination))) {
       const address = event.type === 'connect' ? event.address : event.destination;
       this.lists.connections.push({ ...at, syscall: event.syscall ?? event.type, ...describeAddress(address), result });
     }
+  }
+
+  /**
+   * A write identical to the same process's previous one (path, operation, outcome) is counted on that entry
+   * (`repeats`), not listed again: a loop on one path cannot fill the list, and nothing is lost but its time.
+   */
+  private onWrite(at: Observed, path: string, operation: string, source: string | null, result: string): void {
+    const key = `${path}\0${operation}\0${result}\0${source}`;
+    const last = this.lastWrite.get(at.pid);
+    if (last?.key === key) {
+      if (last.entry) last.entry.repeats = (last.entry.repeats ?? 0) + 1;
+      else last.droppedBy!.dropped++;
+      return;
+    }
+    const entry: FileWrite = { ...at, path, normalizedPath: this.normalize(path), operation, source, result };
+    let droppedBy: CappedList<FileWrite> | null = null;
+    if (result !== 'ok' && !this.failedWrites.push(entry)) droppedBy = this.failedWrites;
+    else if (!this.lists.fileWrites.push(entry)) droppedBy = this.lists.fileWrites;
+    this.lastWrite.set(at.pid, { key, entry: droppedBy ? null : entry, droppedBy });
   }
 
   private onExec(event: ExecEvent, result: string): void {

@@ -61,11 +61,20 @@ describe('TraceSummarizer caps', { timeout: 60_000 }, () => {
     });
   });
 
-  it('folds a write identical to the same process previous one, in a gap that hides nothing', () => {
+  it('folds a write identical to the same process previous one into it, counted, with no gap', () => {
     const summary = summarizeLines(50_000, (i) => `30 ${time(i)} mkdir("/nonexistent/same", 0777) = -1 ENOENT (No such file or directory)`);
-    expect(summary.fileWrites.filter((w) => w.path === '/nonexistent/same')).toHaveLength(1);
-    expect(gap(summary.evidenceGaps, 'report.file-writes-repeated')).toMatchObject({ dropped: 49_999, hidesBehaviour: false });
-    expect(gap(summary.evidenceGaps, 'report.file-writes-failed-capped')).toBeUndefined();
+    const same = summary.fileWrites.filter((w) => w.path === '/nonexistent/same');
+    expect(same).toHaveLength(1);
+    expect(same[0]).toMatchObject({ result: 'ENOENT', repeats: 49_999 });
+    expect(summary.evidenceGaps).toEqual([]);
+  });
+
+  it('counts repeats of a write the cap dropped with the cap', () => {
+    const n = CAPS.failedFileWrites.items;
+    const summary = summarizeLines(n + 10, (i) =>
+      i < n ? mkdir(i) : `30 ${time(i)} mkdir("/nonexistent/last", 0777) = -1 ENOENT (No such file or directory)`,
+    );
+    expect(gap(summary.evidenceGaps, 'report.file-writes-failed-capped')).toMatchObject({ dropped: 10 });
   });
 
   it('lists a flood of distinct successful writes up to the cap', () => {

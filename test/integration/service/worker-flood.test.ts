@@ -112,6 +112,9 @@ describe('a report flood through the worker', () => {
 
     const next = await finished(small);
     expect(next.status).toBe('completed');
+    // An ordinary install reaches none of the report's caps.
+    const smallReport = (await (await get(`/v1/analyses/${small}/report`)).json()) as SandboxReport;
+    expect(smallReport.evidenceGaps.filter((g) => g.source === 'report')).toEqual([]);
     expect(worker.exitCode).toBeNull();
     expect(worker.signalCode).toBeNull();
   });
