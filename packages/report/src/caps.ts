@@ -21,8 +21,8 @@ export interface ListCap {
 export const CAPS = {
   /** Execs per phase: each one is behaviour (the scorer reads program and command line). */
   processes: { items: 20_000, chars: 8 * MiB },
-  /** Process-tree nodes per phase: who ran what under which script (a node is small; its argv is clipped and budgeted). */
-  processTree: { items: 50_000, chars: 16 * MiB },
+  /** Process-tree nodes per phase: who ran what under which script (a node is small; its argv is clipped and budgeted, so entries only). */
+  processTree: { items: 50_000, chars: Infinity },
   /** Distinct file writes per phase (repeats are folded, see `TraceSummarizer`): persistence and wipers are read here. */
   fileWrites: { items: 100_000, chars: 16 * MiB },
   /**

@@ -142,7 +142,7 @@ export class TraceSummarizer {
     const out: EvidenceGap[] = [];
     const { processes, fileWrites, connections, denied } = this.lists;
     if (processes.dropped) out.push(capGap('processes', phase, processes.dropped, CAPS.processes, true, 'execs'));
-    if (droppedNodes) out.push(capGap('process-tree', phase, droppedNodes, CAPS.processTree, true, 'process-tree nodes'));
+    if (droppedNodes) out.push(capGap('process-tree', phase, droppedNodes, CAPS.processTree.items, true, 'process-tree nodes'));
     if (droppedExecs) {
       const gap = capGap('exec-steps', phase, droppedExecs, MAX_EXECS_PER_NODE, true, 'exec attempts of processes that already had');
       out.push({
