@@ -57,9 +57,41 @@ export function analysisProcessor(ctx: WorkerContext, run: typeof runTarget = ru
         ctx.running.delete(runKey);
       }
     }
-    await completeRun(ctx, job.data, report);
+    // Serialising and storing the report can fail too (a report too large, Redis refusing it): the
+    // analyses then fail with the reason instead of staying `running`.
+    try {
+      await completeRun(ctx, job.data, report);
+    } catch (err) {
+      const reason = `the report could not be stored: ${(err as Error).message}`;
+      const final = err instanceof ReportNotStorable || isLastAttempt(job);
+      ctx.log.warn({ runKey, attempt: job.attemptsMade + 1, final, err: (err as Error).message }, 'storing the report failed');
+      if (!final) throw err;
+      await finishFailed(ctx, runKey, reason);
+      throw new UnrecoverableError(reason);
+    }
     return { reportId: report.id, verdict: report.verdict?.verdict ?? 'benign' };
   };
+}
+
+/** A report that cannot be serialised or is over the stored bound: retrying the run would make the same one. */
+class ReportNotStorable extends Error {}
+
+/**
+ * The largest report stored: twice the report's own cap (REPORT_MAX_BYTES in packages/report, 32 MiB), room
+ * for what that cap does not bound (the verdict's evidence lists); far under V8's 512 MiB string limit.
+ */
+const MAX_STORED_REPORT_BYTES = 64 * 1024 * 1024;
+
+function serializeReport(report: SandboxReport): string {
+  let json: string;
+  try {
+    json = JSON.stringify(report);
+  } catch (err) {
+    throw new ReportNotStorable(`serialising it failed (${(err as Error).message})`, { cause: err });
+  }
+  const bytes = Buffer.byteLength(json);
+  if (bytes > MAX_STORED_REPORT_BYTES) throw new ReportNotStorable(`it is ${bytes} bytes serialised, over ${MAX_STORED_REPORT_BYTES}`);
+  return json;
 }
 
 /** Fails every analysis waiting on the run; `shared: false` fails them without storing the outcome under the run key. */
@@ -86,8 +118,8 @@ export async function completeRun(
   report: SandboxReport,
   finishedAt: string = new Date().toISOString(),
 ): Promise<void> {
-  if (!report.verdict) throw new Error('the pipeline returned an unscored report');
-  await ctx.store.verdicts.saveReport(report);
+  if (!report.verdict) throw new ReportNotStorable('the pipeline returned an unscored report');
+  await ctx.store.verdicts.saveReport(report.id, serializeReport(report));
   const verdict = summarizeVerdict(report.verdict);
   const phases = report.phases.map((p) => ({ name: p.name, status: p.status, durationMs: p.durationMs }));
   const entry = {

@@ -105,12 +105,20 @@ export interface Observed {
   time: number;
 }
 
+/** The size of an argv the report clipped (too many arguments, or too long): the full count of both. */
+export interface ArgvClipped {
+  args: number;
+  chars: number;
+}
+
 export interface ProcessExec extends Observed {
   ppid: number | null;
   path: string;
   /** `path` with per-run parts replaced by placeholders (`<HOME>`, `<PKG>`, `<TMP>`, ...), so runs compare. */
   normalizedPath: string;
   argv: string[];
+  /** Present when `argv` was clipped (a `report.argv-clipped` gap counts it): the full argv's size. */
+  argvClipped?: ArgvClipped;
   /** `ok` or the errno name (ENOENT, EACCES, ...). */
   result: string;
   /** The npm lifecycle script (or import) this process ran under, when known. */
@@ -131,6 +139,8 @@ export interface FileWrite extends Observed {
   /** A rename's old name, or a link's target; null otherwise. */
   source: string | null;
   result: string;
+  /** Present when the same process repeated this write back to back (same path, operation, outcome): how many more times. */
+  repeats?: number;
 }
 
 export interface ConnectAttempt extends Observed {
@@ -158,6 +168,8 @@ export interface ExecStep {
   path: string;
   normalizedPath: string;
   argv: string[];
+  /** Present when `argv` was clipped: the full argv's size. */
+  argvClipped?: ArgvClipped;
 }
 
 /**

@@ -15,6 +15,8 @@ import {
 import { findExfiltration, findHoneytokenReads } from '@airlock/honeytokens';
 import { SANDBOX_HOME, pathNormalizer } from './normalization.js';
 import type { PhaseSummary } from './trace-summary.js';
+import { REPORT_MAX_BYTES, VERDICT_HEADROOM_BYTES } from './caps.js';
+import { capFsDiff, capNetwork, capReportSize } from './report-caps.js';
 
 /** What the sandbox adapter hands over; structurally the adapter's SandboxRun. */
 export interface SandboxRunInput {
@@ -78,13 +80,22 @@ export function honeytokenFindings(
   };
 }
 
-/** Joins the run and the per-phase trace summaries into the versioned report. */
+/**
+ * Joins the run and the per-phase trace summaries into the versioned report. Every list is capped (the
+ * summaries' own caps, the fake internet's and the diff's here), and the whole report is kept under
+ * REPORT_MAX_BYTES serialised, with room for the verdict; each cap reached is an evidence gap.
+ */
 export function buildReport(input: ReportInput): SandboxReport {
   const traced = PHASES.flatMap((phase) => (input.traces[phase] ? [input.traces[phase].summary] : []));
   const normalize = pathNormalizer(input.identity.name, input.homeDir ?? SANDBOX_HOME);
-  const network = groupNetwork(input.run.network?.records ?? []);
+  // Honeytokens and hostnames are found on everything the fake internet saw, before its lists are capped.
+  const fullNetwork = groupNetwork(input.run.network?.records ?? []);
+  const { network, gaps: networkGaps } = capNetwork(fullNetwork);
+  const { fsDiff, gaps: fsDiffGaps } = capFsDiff(
+    input.run.fsDiff.map((c) => ({ path: c.path, kind: c.kind, normalizedPath: normalize(c.path) })),
+  );
   const sensitiveFiles = traced.flatMap((s) => s.sensitiveFiles);
-  return {
+  const report: SandboxReport = {
     reportVersion: REPORT_VERSION,
     id: input.id,
     createdAt: input.createdAt.toISOString(),
@@ -97,21 +108,22 @@ export function buildReport(input: ReportInput): SandboxReport {
     sensitiveFiles,
     connections: withHostnames(
       traced.flatMap((s) => s.connections),
-      network,
+      fullNetwork,
     ),
     network,
-    honeytokens: honeytokenFindings(input.run.honeytokens, sensitiveFiles, network, input.run.network?.exfiltrated ?? []),
+    honeytokens: honeytokenFindings(input.run.honeytokens, sensitiveFiles, fullNetwork, input.run.network?.exfiltrated ?? []),
     staticSignals: input.staticSignals ?? [],
     denied: traced.flatMap((s) => s.denied),
     tampering: [...input.run.tampering, ...traced.flatMap((s) => s.tampering)],
-    evidenceGaps: [...input.run.evidenceGaps],
+    evidenceGaps: [...input.run.evidenceGaps, ...traced.flatMap((s) => s.evidenceGaps), ...networkGaps, ...fsDiffGaps],
     views: [],
-    fsDiff: input.run.fsDiff.map((c) => ({ path: c.path, kind: c.kind, normalizedPath: normalize(c.path) })),
+    fsDiff,
     importResult: input.run.importResult,
     trace: perPhase((phase) => input.traces[phase]?.stats ?? null),
     timings: input.run.timings,
     artifacts: input.artifacts,
   };
+  return capReportSize(report, REPORT_MAX_BYTES - VERDICT_HEADROOM_BYTES);
 }
 
 function perPhase<T>(value: (phase: PhaseName) => T): Record<PhaseName, T> {

@@ -8,3 +8,5 @@ export * from './sensitive-access.js';
 export * from './normalization.js';
 export * from './infrastructure.js';
 export * from './tamper-watch.js';
+export { ARGV_CAPS, CAPS, REPORT_MAX_BYTES, utf8Length } from './caps.js';
+export { capReportSize } from './report-caps.js';

@@ -1,4 +1,4 @@
-import type { Attribution, ExecStep, PhaseProcessTree, ProcessTreeNode } from '@airlock/core';
+import type { ArgvClipped, Attribution, ExecStep, PhaseProcessTree, ProcessTreeNode } from '@airlock/core';
 import type { ProcessNode, ProcessTree } from '@airlock/strace';
 import { isInfrastructureExec } from './infrastructure.js';
 
@@ -6,6 +6,8 @@ export interface TreeOptions {
   normalize: (path: string) => string;
   /** The lifecycle script (or import) each process ran under, as tracked while the events streamed. */
   attribution: (node: ProcessNode) => Attribution | null;
+  /** The full size of an argv that was clipped before it reached the tree (./argv-clip.ts). */
+  argvClipped?: (argv: readonly string[]) => ArgvClipped | null;
 }
 
 /** What a process node inherits from its ancestry. */
@@ -49,7 +51,13 @@ export function toPhaseProcessTree(tree: ProcessTree, options: TreeOptions): Pha
     else nodes[parentId]!.children.push(id);
   }
   for (const [node, id] of ids) nodes[id]!.attribution = options.attribution(node);
-  for (const out of nodes) for (const step of out.execs) step.normalizedPath = options.normalize(step.path);
+  for (const out of nodes) {
+    for (const step of out.execs) {
+      step.normalizedPath = options.normalize(step.path);
+      const clipped = options.argvClipped?.(step.argv);
+      if (clipped) step.argvClipped = clipped;
+    }
+  }
   return { roots, nodes, hiddenProcesses };
 }
 

@@ -19,7 +19,7 @@ const IMPORT_HELPER = /\/opt\/airlock\/lib\/import-/;
 const ATTACH = new Set(['PTRACE_ATTACH', 'PTRACE_SEIZE']);
 const MUTATING = new Set(['unlink', 'rmdir', 'rename', 'chmod', 'chown', 'link', 'mkdir', 'truncate']);
 /** Bound on the records kept: a package that repeats an act a million times is proven by the first ones. */
-const MAX_RECORDS = 200;
+export const MAX_TAMPERING_RECORDS = 200;
 
 interface Program {
   path: string;
@@ -33,7 +33,7 @@ export class TamperWatch {
 
   constructor(private readonly phase: PhaseName) {}
 
-  /** The acts found so far (at most MAX_RECORDS; `dropped` counts the rest). */
+  /** The acts found so far (at most MAX_TAMPERING_RECORDS; `dropped` counts the rest). */
   get records(): { records: TamperingRecord[]; dropped: number } {
     return { records: this.found, dropped: this.dropped };
   }
@@ -81,7 +81,7 @@ export class TamperWatch {
   }
 
   private push(event: StraceEvent, kind: TamperingRecord['kind'], detail: string): void {
-    if (this.found.length >= MAX_RECORDS) {
+    if (this.found.length >= MAX_TAMPERING_RECORDS) {
       this.dropped++;
       return;
     }

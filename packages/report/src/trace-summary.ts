@@ -2,7 +2,9 @@ import type {
   Attribution,
   ConnectAttempt,
   DeniedOperation,
+  EvidenceGap,
   FileWrite,
+  Observed,
   PhaseName,
   PhaseProcessTree,
   ProcessExec,
@@ -10,6 +12,7 @@ import type {
   TamperingRecord,
 } from '@airlock/core';
 import {
+  MAX_EXECS_PER_NODE,
   ProcessTreeBuilder,
   currentExec,
   type CallResult,
@@ -24,7 +27,10 @@ import { SANDBOX_HOME, pathNormalizer } from './normalization.js';
 import { AttributionTracker } from './attribution.js';
 import { toPhaseProcessTree } from './phase-process-tree.js';
 import { sensitiveTouchOf, type SensitiveTouch } from './sensitive-access.js';
-import { TamperWatch } from './tamper-watch.js';
+import { MAX_TAMPERING_RECORDS, TamperWatch } from './tamper-watch.js';
+import { ArgvClipper, clipEnv } from './argv-clip.js';
+import { ARGV_CAPS, CAPS, CappedList, capGap, roughSize } from './caps.js';
+import { capProcessTree } from './report-caps.js';
 
 /** Errors that mean the kernel refused: escalation and escape attempts end this way. */
 const DENIED = new Set(['EACCES', 'EPERM']);
@@ -41,13 +47,16 @@ export interface PhaseSummary {
   denied: DeniedOperation[];
   /** Acts against the sandbox's evidence (./tamper-watch.ts). */
   tampering: TamperingRecord[];
+  /** What the caps (./caps.ts) dropped from this phase's lists, one gap per capped list. */
+  evidenceGaps: EvidenceGap[];
 }
 
 /**
  * Folds one phase's events, one at a time, into the report's structured lists, so that a trace of any
  * size is summarised without keeping its events. Memory holds the process tree (one node per process,
- * with its execs), the lists the report prints, and one entry per distinct sensitive access: reads are
- * looked at and dropped unless they touch a sensitive path.
+ * with its first execs), the lists the report prints, and one entry per distinct sensitive access: reads
+ * are looked at and dropped unless they touch a sensitive path. Every list is capped (./caps.ts), argv
+ * is clipped, and what was dropped is counted in the summary's evidence gaps.
  */
 export class TraceSummarizer {
   private readonly builder = new ProcessTreeBuilder();
@@ -56,16 +65,26 @@ export class TraceSummarizer {
   private readonly normalize: (path: string) => string;
   private readonly attribution: AttributionTracker;
   private readonly lists = {
-    processes: [] as ProcessExec[],
-    fileWrites: [] as FileWrite[],
-    connections: [] as Omit<ConnectAttempt, 'hostname'>[],
-    denied: [] as DeniedOperation[],
+    processes: new CappedList<ProcessExec>(CAPS.processes, (p) => roughSize(p.path, p.normalizedPath, p.argv)),
+    fileWrites: new CappedList<FileWrite>(CAPS.fileWrites, (w) => roughSize(w.path, w.normalizedPath, w.source)),
+    connections: new CappedList<Omit<ConnectAttempt, 'hostname'>>(CAPS.connections, (c) => roughSize(c.address)),
+    denied: new CappedList<DeniedOperation>(CAPS.denied, (d) => roughSize(d.target, d.normalizedTarget)),
   };
+  private readonly argv = new ArgvClipper();
+  /**
+   * Each process's last file write, so a write repeated back to back is folded into it (`repeats`), or
+   * counted with the cap that dropped it.
+   */
+  private readonly lastWrite = new Map<number, { key: string; entry: FileWrite | null; droppedBy: CappedList<FileWrite> | null }>();
+  /** Failed writes are counted against their own, lower cap too (their entries are the same as in fileWrites). */
+  private readonly failedWrites = new CappedList<FileWrite>(CAPS.failedFileWrites, (w) => roughSize(w.path, w.normalizedPath, w.source));
   private readonly sensitive = new Map<string, SensitiveFileAccess>();
+  private sensitiveDropped = 0;
+  private sensitiveChars = 0;
   private readonly failedExecs = new Map<number, { event: ExecEvent; result: string }>();
   /** Thread id -> its process (thread-group leader): Node's thread pool writes files for its process. */
   private readonly threadOwner = new Map<number, number>();
-  private tree: PhaseProcessTree | null = null;
+  private tree: { tree: PhaseProcessTree; droppedNodes: number; droppedExecs: number } | null = null;
   private readonly tamper: TamperWatch;
 
   constructor(
@@ -83,16 +102,86 @@ export class TraceSummarizer {
   get summary(): PhaseSummary {
     if (this.failedExecs.size) {
       for (const pid of [...this.failedExecs.keys()]) this.flushFailedExec(pid);
-      this.lists.processes.sort((a, b) => a.time - b.time);
+      this.lists.processes.items.sort((a, b) => a.time - b.time);
     }
-    this.tree ??= toPhaseProcessTree(this.builder.build(), {
-      normalize: this.normalize,
-      attribution: (node) => this.attribution.get(node),
-    });
-    return { ...this.lists, processTree: this.tree, sensitiveFiles: [...this.sensitive.values()], tampering: this.tamper.records.records };
+    this.tree ??= this.buildTree();
+    const { processes, fileWrites, connections, denied } = this.lists;
+    return {
+      processes: processes.items,
+      fileWrites: fileWrites.items,
+      connections: connections.items,
+      denied: denied.items,
+      processTree: this.tree.tree,
+      sensitiveFiles: [...this.sensitive.values()],
+      tampering: this.tamper.records.records,
+      evidenceGaps: this.gaps(this.tree.droppedNodes, this.tree.droppedExecs),
+    };
   }
 
-  add(event: StraceEvent): void {
+  private buildTree(): { tree: PhaseProcessTree; droppedNodes: number; droppedExecs: number } {
+    const built = this.builder.build();
+    let droppedExecs = 0;
+    for (const node of built.nodes.values()) droppedExecs += node.droppedExecs;
+    for (const node of built.retired) droppedExecs += node.droppedExecs;
+    const tree = toPhaseProcessTree(built, {
+      normalize: this.normalize,
+      attribution: (node) => this.attribution.get(node),
+      argvClipped: (argv) => this.argv.clippedOf(argv),
+    });
+    const capped = capProcessTree(tree, CAPS.processTree.items);
+    return { tree: capped.tree, droppedNodes: capped.dropped, droppedExecs };
+  }
+
+  /**
+   * One gap per capped list. `hidesBehaviour` is true for every list whose entries are behaviour the
+   * scorer reads (a dropped exec, write, connection, refusal or credential access could be the one that
+   * decides); false where nothing new can be in what was dropped, as said at each.
+   */
+  private gaps(droppedNodes: number, droppedExecs: number): EvidenceGap[] {
+    const { phase } = this;
+    const out: EvidenceGap[] = [];
+    const { processes, fileWrites, connections, denied } = this.lists;
+    if (processes.dropped) out.push(capGap('processes', phase, processes.dropped, CAPS.processes, true, 'execs'));
+    if (droppedNodes) out.push(capGap('process-tree', phase, droppedNodes, CAPS.processTree.items, true, 'process-tree nodes'));
+    if (droppedExecs) {
+      const gap = capGap('exec-steps', phase, droppedExecs, MAX_EXECS_PER_NODE, true, 'exec attempts of processes that already had');
+      out.push({
+        ...gap,
+        message: `${droppedExecs} exec attempts past ${MAX_EXECS_PER_NODE} per process in the ${phase} phase were dropped`,
+      });
+    }
+    if (fileWrites.dropped) out.push(capGap('file-writes', phase, fileWrites.dropped, CAPS.fileWrites, true, 'file writes'));
+    // A failed write to a persistence path (~/.bashrc, cron) is still the attempt the scorer reports.
+    if (this.failedWrites.dropped) {
+      out.push(capGap('file-writes-failed', phase, this.failedWrites.dropped, CAPS.failedFileWrites, true, 'failed file writes'));
+    }
+    if (this.sensitiveDropped) {
+      out.push(capGap('sensitive-files', phase, this.sensitiveDropped, CAPS.sensitiveFiles, true, 'sensitive-file accesses'));
+    }
+    if (connections.dropped) out.push(capGap('connections', phase, connections.dropped, CAPS.connections, true, 'connection attempts'));
+    if (denied.dropped) out.push(capGap('denied', phase, denied.dropped, CAPS.denied, true, 'refused operations'));
+    // One act against the evidence already makes `evidence-tampering` conclusive: more of them change nothing.
+    const tampering = this.tamper.records.dropped;
+    if (tampering) out.push(capGap('tampering', phase, tampering, MAX_TAMPERING_RECORDS, false, 'tampering records'));
+    // A clipped command line can hide what a rule looks for in it (a URL, a decoded payload) past the cut.
+    if (this.argv.clippedExecs) {
+      out.push({
+        source: 'report',
+        kind: 'report.argv-clipped',
+        phase,
+        message: `the argv of ${this.argv.clippedExecs} execs in the ${phase} phase was clipped (${ARGV_CAPS.argChars} characters per argument, ${ARGV_CAPS.args} arguments, ${ARGV_CAPS.totalChars} characters per exec, ${ARGV_CAPS.afterBudgetChars} once ${ARGV_CAPS.phaseChars} characters of argv were kept); dropped counts characters`,
+        dropped: this.argv.droppedChars,
+        limit: ARGV_CAPS.totalChars,
+        hidesBehaviour: true,
+      });
+    }
+    return out;
+  }
+
+  add(raw: StraceEvent): void {
+    // Megabyte-long argv and env are cut before anything keeps them (the tree, the process list).
+    const event: StraceEvent =
+      raw.category === 'process' && raw.type === 'exec' ? { ...raw, argv: this.argv.clip(raw.argv), env: clipEnv(raw.env) } : raw;
     this.builder.add(event);
     this.tamper.add(event);
     this.tree = null;
@@ -105,7 +194,13 @@ export class TraceSummarizer {
     if (event.category === 'process' && event.type === 'exit' && event.source === 'status') this.flushFailedExec(event.pid);
     if (result !== 'ok' && event.result.status === 'error' && DENIED.has(event.result.errno)) {
       const target = targetOf(event);
-      this.lists.denied.push({ ...at, syscall: event.syscall ?? event.type, target, normalizedTarget: this.normalize(target), result });
+      this.lists.denied.push({
+        ...at,
+        syscall: event.syscall ?? event.type,
+        target,
+        normalizedTarget: this.normalize(target),
+        result,
+      });
     }
     const touch = sensitiveTouchOf(event);
     if (touch) this.onSensitive(event, touch, result);
@@ -115,12 +210,31 @@ export class TraceSummarizer {
         // A rename writes its new name: that is where the file now is (e.g. a script dropped via /tmp).
         const path = event.type === 'rename' ? event.newPath : event.path;
         const source = event.type === 'rename' ? event.path : event.type === 'link' ? event.target : null;
-        this.lists.fileWrites.push({ ...at, path, normalizedPath: this.normalize(path), operation, source, result });
+        this.onWrite(at, path, operation, source, result);
       }
     } else if (event.category === 'network' && (event.type === 'connect' || (event.type === 'send' && event.destination))) {
       const address = event.type === 'connect' ? event.address : event.destination;
       this.lists.connections.push({ ...at, syscall: event.syscall ?? event.type, ...describeAddress(address), result });
     }
+  }
+
+  /**
+   * A write identical to the same process's previous one (path, operation, outcome) is counted on that entry
+   * (`repeats`), not listed again: a loop on one path cannot fill the list, and nothing is lost but its time.
+   */
+  private onWrite(at: Observed, path: string, operation: string, source: string | null, result: string): void {
+    const key = `${path}\0${operation}\0${result}\0${source}`;
+    const last = this.lastWrite.get(at.pid);
+    if (last?.key === key) {
+      if (last.entry) last.entry.repeats = (last.entry.repeats ?? 0) + 1;
+      else last.droppedBy!.dropped++;
+      return;
+    }
+    const entry: FileWrite = { ...at, path, normalizedPath: this.normalize(path), operation, source, result };
+    let droppedBy: CappedList<FileWrite> | null = null;
+    if (result !== 'ok' && !this.failedWrites.push(entry)) droppedBy = this.failedWrites;
+    else if (!this.lists.fileWrites.push(entry)) droppedBy = this.lists.fileWrites;
+    this.lastWrite.set(at.pid, { key, entry: droppedBy ? null : entry, droppedBy });
   }
 
   private onExec(event: ExecEvent, result: string): void {
@@ -156,6 +270,7 @@ export class TraceSummarizer {
       path: event.path,
       normalizedPath: this.normalize(event.path),
       argv: event.argv,
+      ...(this.argv.clippedOf(event.argv) ? { argvClipped: this.argv.clippedOf(event.argv)! } : {}),
       result,
       attribution: this.attribute(event.pid),
     });
@@ -170,6 +285,12 @@ export class TraceSummarizer {
       seen.count++;
       return;
     }
+    const size = roughSize(touch.path, touch.path);
+    if (this.sensitive.size >= CAPS.sensitiveFiles.items || this.sensitiveChars + size > CAPS.sensitiveFiles.chars) {
+      this.sensitiveDropped++;
+      return;
+    }
+    this.sensitiveChars += size;
     this.sensitive.set(key, {
       phase: this.phase,
       pid,

@@ -45,8 +45,9 @@ export function summarizeVerdict(verdict: NonNullable<SandboxReport['verdict']>)
 export class VerdictStore {
   constructor(private readonly redis: Redis) {}
 
-  async saveReport(report: SandboxReport): Promise<void> {
-    await this.redis.set(keys.report(report.id), JSON.stringify(report));
+  /** Stores a report serialised by the caller (which bounds its size and handles a failure to serialise). */
+  async saveReport(reportId: string, json: string): Promise<void> {
+    await this.redis.set(keys.report(reportId), json);
   }
 
   /** The report as stored (a string: it is served as is, never re-serialised). */

@@ -25,8 +25,10 @@ export interface ProcessNode {
   exitTs: number | null;
   exitCode: number | null;
   exitSignal: string | null;
-  /** Every execve attempt in order, failed PATH probes included (see `ok`). */
+  /** Every execve attempt in order, failed PATH probes included (see `ok`); at most the builder's `maxExecsPerNode`. */
   execs: ExecRecord[];
+  /** Exec attempts past `maxExecsPerNode`, counted and not kept (a process looping on execve). */
+  droppedExecs: number;
   children: number[];
 }
 
@@ -40,13 +42,29 @@ export interface ProcessTree {
 }
 
 function newNode(pid: number, ts: number | null): ProcessNode {
-  return { pid, ppid: null, thread: false, startTs: ts, exitTs: null, exitCode: null, exitSignal: null, execs: [], children: [] };
+  return {
+    pid,
+    ppid: null,
+    thread: false,
+    startTs: ts,
+    exitTs: null,
+    exitCode: null,
+    exitSignal: null,
+    execs: [],
+    droppedExecs: 0,
+    children: [],
+  };
 }
+
+/** Exec attempts kept per process by default: a PATH search is a handful; a loop on execve is cut here. */
+export const MAX_EXECS_PER_NODE = 256;
 
 /** Incremental builder, so the tree can grow alongside a streaming parse. */
 export class ProcessTreeBuilder {
   private readonly nodes = new Map<number, ProcessNode>();
   private readonly retired: ProcessNode[] = [];
+
+  constructor(private readonly maxExecsPerNode: number = MAX_EXECS_PER_NODE) {}
 
   add(event: StraceEvent): void {
     const node = this.ensure(event.pid, event.ts);
@@ -56,7 +74,9 @@ export class ProcessTreeBuilder {
         if (event.childPid !== null) this.spawned(node, event.childPid, event.thread, event.ts);
         break;
       case 'exec':
-        node.execs.push(execRecord(event));
+        // The first attempts are kept: the ones that set what the process runs and who it is attributed to.
+        if (node.execs.length < this.maxExecsPerNode) node.execs.push(execRecord(event));
+        else node.droppedExecs++;
         break;
       case 'exit':
         // The `+++` status line is authoritative; exit_group only fills in when it is missing.
