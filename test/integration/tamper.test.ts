@@ -284,7 +284,8 @@ describe('attacks on the evidence, under gVisor', () => {
     async () => {
       const maxTraceBytes = 30 * 1024 * 1024;
       const t0 = Date.now();
-      const report = kept('record-flood', await analyzeLocalPackage(attack('record-flood'), { ...options, maxTraceBytes }));
+      // No retry: the cut record makes the first run inconclusive, and a retry would flood the cap again.
+      const report = kept('record-flood', await analyzeLocalPackage(attack('record-flood'), { ...options, maxTraceBytes, retry: false }));
       expect(report.sandbox.tracer).toBe('gvisor-sentry');
       const install = report.phases.find((p) => p.name === 'install')!;
       expect(install.traceTruncated).toBe(true);
@@ -295,9 +296,10 @@ describe('attacks on the evidence, under gVisor', () => {
       expect(Date.now() - t0).toBeLessThan(timeoutsMs.install);
       expect(report.phases.find((p) => p.name === 'install')).toMatchObject({ traceTruncated: true });
       expect(report.verdict.verdict).not.toBe('benign');
-      expect(report.verdict.score).toBeGreaterThanOrEqual(25);
-      const incomplete = report.verdict.reasons.find((r) => r.rule === 'record-incomplete');
-      expect(incomplete, 'the record-incomplete reason').toBeDefined();
+      // What followed the cut was not seen: inconclusive at least (malicious when the kept part proves it).
+      expect(['inconclusive', 'malicious']).toContain(report.verdict.verdict);
+      const incomplete = report.verdict.notObserved.find((n) => n.kind === 'record-incomplete');
+      expect(incomplete, 'the record-incomplete blind spot').toMatchObject({ hidesBehaviour: true });
       expect(incomplete!.evidence).toContainEqual(
         expect.objectContaining({ section: 'phases', phase: 'install', detail: expect.stringMatching(/cap/) }),
       );

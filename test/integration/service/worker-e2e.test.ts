@@ -141,13 +141,15 @@ describe('analyses through the queue and the sandbox', () => {
     expect(again.body).toMatchObject({ status: 'completed', cached: true });
   });
 
-  it('finds the honeytoken stealer malicious; an upload verdict stays private to its organization', async () => {
+  it('finds the honeytoken stealer malicious; an upload verdict stays with its analysis, never a registry verdict', async () => {
     const submitted = await upload('honeytoken-stealer');
     const done = await finished(submitted.body.id);
     expect(done.verdict?.verdict).toBe('malicious');
     expect(done.verdict?.reasons.map((r) => r.rule)).toContain('honeytoken-exfiltration');
-    expect((await call('/v1/verdicts/npm/airlock-fixture-honeytoken-stealer/1.0.0')).status).toBe(200);
+    // An upload is keyed by its archive's sha256: the registry lookup of its name answers for no one.
+    expect((await call('/v1/verdicts/npm/airlock-fixture-honeytoken-stealer/1.0.0')).status).toBe(404);
     expect((await call('/v1/verdicts/npm/airlock-fixture-honeytoken-stealer/1.0.0', {}, other.apiKey)).status).toBe(404);
+    expect((await call(`/v1/analyses/${submitted.body.id}`, {}, other.apiKey)).status).toBe(404);
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
     expect(metrics).toMatch(/airlock_analysis_runs_total\{verdict="malicious"\} [1-9]/);
   });
