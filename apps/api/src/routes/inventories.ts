@@ -5,6 +5,7 @@ import { enqueueInventoryExpansion, enqueueRescanNow, scheduleRescan, unschedule
 import { summarizeInventory, type InventoryRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
+import { idempotent } from '../idempotency.js';
 import { problems } from '../problem.js';
 import { takeForceBudget } from '../rate-limit.js';
 import { InventoryQuery, parseSchedule } from '../schemas.js';
@@ -14,7 +15,7 @@ export function inventoriesRouter(ctx: ApiContext): Router {
   const router = Router();
   const text = express.text({ type: () => true, limit: ctx.config.maxInventoryBytes });
 
-  router.post('/', text, async (req, res) => {
+  router.post('/', text, idempotent(ctx), async (req, res) => {
     const query = parse(InventoryQuery, req.query, 'the query');
     if (typeof req.body !== 'string' || req.body.length === 0)
       throw problems.badRequest('the body is empty: send the lockfile or SBOM as the request body');
