@@ -8,7 +8,7 @@ import type { ApiContext } from '../context.js';
 import { idempotent } from '../idempotency.js';
 import { problems } from '../problem.js';
 import { takeForceBudget } from '../rate-limit.js';
-import { InventoryQuery, parseSchedule } from '../schemas.js';
+import { InventoryQuery, PageQuery, parseSchedule } from '../schemas.js';
 import { parse } from '../validate.js';
 
 export function inventoriesRouter(ctx: ApiContext): Router {
@@ -72,6 +72,15 @@ export function inventoriesRouter(ctx: ApiContext): Router {
       });
   });
 
+  router.get('/', async (req, res) => {
+    const query = parse(PageQuery, req.query, 'the query');
+    const page = await ctx.store.inventories.page(orgOf(res).id, query.limit, query.before);
+    res.json({
+      inventories: page.map(({ record }) => listView(record)),
+      next: page.length === query.limit ? page.at(-1)!.createdMs : null,
+    });
+  });
+
   router.get('/:id', async (req, res) => {
     const inventory = await ownInventory(ctx, String(req.params.id), orgOf(res).id);
     const analyses = await Promise.all(
@@ -105,7 +114,22 @@ export function inventoriesRouter(ctx: ApiContext): Router {
     res.status(204).end();
   });
 
+  /** Stops the schedule and removes the inventory; the analyses it made stay (they are the organization's). */
+  router.delete('/:id', async (req, res) => {
+    const inventory = await ownInventory(ctx, String(req.params.id), orgOf(res).id);
+    await unscheduleRescan(ctx.queues, inventory.id);
+    if (!(await ctx.store.inventories.delete(inventory.id, inventory.orgId)))
+      throw problems.notFound(`no inventory ${inventory.id} in this organization`);
+    ctx.log.info({ org: inventory.orgId, inventory: inventory.id }, 'inventory deleted');
+    res.status(204).end();
+  });
+
   return router;
+}
+
+function listView(inventory: InventoryRecord) {
+  const { orgId: _orgId, packages, skipped, integrityMismatches: _m, integrityUnchecked: _u, ...rest } = inventory;
+  return { ...rest, packages: packages.length, skipped: skipped.length, links: { self: `/v1/inventories/${inventory.id}` } };
 }
 
 async function ownInventory(ctx: ApiContext, id: string, orgId: string): Promise<InventoryRecord> {
