@@ -12,7 +12,7 @@ import { orgOf } from './auth.js';
 import type { ApiContext } from './context.js';
 import { problems } from './problem.js';
 
-export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 function fingerprint(method: string, url: string, contentType: string, body: unknown): string {
   const hash = createHash('sha256').update(`${method} ${url}\n${contentType}\n`);

@@ -247,7 +247,7 @@ const InventoryBase = z.object({
   error: z.string().nullable(),
 });
 
-export const InventorySummaryItem = InventoryBase.extend({
+const InventorySummaryItem = InventoryBase.extend({
   packages: z.number().int(),
   skipped: z.number().int(),
   links: z.record(z.string(), z.string()),
@@ -299,7 +299,7 @@ export const Inventory = InventoryBase.extend({
 
 export const RescanQueued = z.object({ id: z.string(), rescan: z.number().int() }).openapi('RescanQueued');
 
-export const Webhook = z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), createdAt: z.string() }).openapi('Webhook');
+const Webhook = z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), createdAt: z.string() }).openapi('Webhook');
 
 export const WebhookWithSecret = Webhook.extend({
   secret: z.string().openapi({ description: 'The signing secret (whsec_...): shown in this answer only.' }),
