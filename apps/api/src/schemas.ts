@@ -77,7 +77,13 @@ export const InventoryQuery = z
 export const CreateWebhook = z
   .object({
     url: z.string().min(1).max(2048),
-    events: z.array(z.enum(['analysis.verdict', 'analysis.verdict_changed', 'inventory.completed'])).min(1),
+    events: z
+      .array(z.enum(['analysis.verdict', 'analysis.verdict_changed', 'inventory.completed', 'inventory.rescanned']))
+      .min(1)
+      .openapi({
+        description:
+          'inventory.rescanned: one event per rescan with the verdicts that changed; a webhook subscribed to it gets no analysis.verdict for the packages of a rescan.',
+      }),
   })
   .strict()
   .openapi('CreateWebhook');

@@ -65,7 +65,7 @@ export class InventoryStore {
   /** Removes the inventory and its place in the organization's list (its analyses stay). False when not this organization's. */
   async delete(id: string, orgId: string): Promise<boolean> {
     if (!(await this.get(id, orgId))) return false;
-    await this.redis.multi().del(keys.inventory(id)).zrem(keys.orgInventories(orgId), id).exec();
+    await this.redis.multi().del(keys.inventory(id), keys.inventoryVerdicts(id)).zrem(keys.orgInventories(orgId), id).exec();
     return true;
   }
 }

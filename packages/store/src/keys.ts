@@ -36,6 +36,8 @@ export const keys = {
   /** Claimed once per scan (first scan, each rescan) by whoever sees the inventory finish first. */
   inventoryCompletion: (id: string, scan: number) => `${P}:inventory:${id}:completed:${scan}`,
   orgInventories: (orgId: string) => `${P}:org:${orgId}:inventories`,
+  /** The verdict of each package at the inventory's last completed scan (package -> verdict), to announce a rescan's changes. */
+  inventoryVerdicts: (id: string) => `${P}:inventory:${id}:verdicts`,
   webhook: (id: string) => `${P}:webhook:${id}`,
   orgWebhooks: (orgId: string) => `${P}:org:${orgId}:webhooks`,
   delivery: (id: string) => `${P}:delivery:${id}`,
