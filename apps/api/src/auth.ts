@@ -35,7 +35,11 @@ export function requireApiKey(store: Store): RequestHandler {
     if (!org) throw problems.unauthorized('the API key is not valid');
     if (!touching.has(key.id)) {
       touching.add(key.id);
-      await store.apiKeys.touch(key).finally(() => touching.delete(key.id));
+      // Best effort: a last-used time that could not be written never fails the request.
+      await store.apiKeys
+        .touch(key)
+        .catch(() => undefined)
+        .finally(() => touching.delete(key.id));
     }
     res.locals.org = org;
     res.locals.apiKey = key;
