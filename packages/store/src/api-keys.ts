@@ -78,7 +78,7 @@ export class ApiKeyStore {
       return await readHash<ApiKeyRecord>(this.redis, keys.apiKey(sha256));
     } catch (err) {
       if (!/WRONGTYPE/.test((err as Error).message)) throw err;
-      return this.migrateLegacy(sha256);
+      return this.migrateLegacy(sha256, secret);
     }
   }
 
@@ -117,7 +117,8 @@ export class ApiKeyStore {
 
   /**
    * A new key with the same name; the old one is revoked at once, or (graceMs > 0) keeps working until
-   * `expiresAt` so deployments can switch over. Null when the old key is unknown here or no longer active.
+   * `expiresAt` so deployments can switch over. Null when the old key is unknown here, no longer active, or
+   * already rotated (rotating it again would extend its grace period for ever).
    */
   async rotate(
     orgId: string,
@@ -126,7 +127,7 @@ export class ApiKeyStore {
     now = Date.now(),
   ): Promise<{ key: ApiKeyRecord; secret: string; old: ApiKeyRecord } | null> {
     const current = await this.get(orgId, id);
-    if (!current || !isActiveKey(current, now)) return null;
+    if (!current || !isActiveKey(current, now) || current.replacedBy) return null;
     const created = await this.create(orgId, current.name);
     const change = graceMs > 0 ? { expiresAt: new Date(now + graceMs).toISOString() } : { revokedAt: new Date(now).toISOString() };
     const old = await this.end(orgId, id, { ...change, replacedBy: created.key.id }, now);
@@ -148,7 +149,7 @@ export class ApiKeyStore {
   }
 
   /** A key created before keys had records (a plain JSON string): made a record named "default", same secret. */
-  private async migrateLegacy(sha256: string): Promise<ApiKeyRecord | null> {
+  private async migrateLegacy(sha256: string, secret: string): Promise<ApiKeyRecord | null> {
     const text = await this.redis.get(keys.apiKey(sha256));
     if (!text) return null;
     const legacy = JSON.parse(text) as { orgId: string; createdAt: string };
@@ -157,7 +158,7 @@ export class ApiKeyStore {
       id: `key_${sha256.slice(0, 16)}`,
       orgId: legacy.orgId,
       name: 'default',
-      prefix: API_KEY_PREFIX,
+      prefix: secret.slice(0, API_KEY_PREFIX.length + 4),
       createdAt: legacy.createdAt,
       lastUsedAt: null,
       expiresAt: null,

@@ -145,6 +145,10 @@ describe('API keys', () => {
     expect(rotated.previous).toMatchObject({ active: true, revokedAt: null, expiresAt: expect.any(String) });
     expect(Date.parse(rotated.previous!.expiresAt!) - Date.now()).toBeGreaterThan(3500_000);
     expect((await call('/v1/analyses', org.apiKey)).status).toBe(200);
+    // Rotating the old key again would stretch its grace period: refused.
+    const again = await postJson(`/v1/keys/${old!.id}/rotate`, org.apiKey, { gracePeriodSeconds: 86400 });
+    expect(again.status).toBe(409);
+    expect((await list(org.apiKey)).filter((k) => k.active)).toHaveLength(2);
     // The grace period ends (moved into the past here): the old key is refused, the new one works.
     const record = redisKeys.apiKey(hashApiKey(org.apiKey));
     await api.context.store.redis.hset(record, 'expiresAt', JSON.stringify(new Date(Date.now() - 1000).toISOString()));
@@ -175,7 +179,7 @@ describe('API keys', () => {
     );
     expect((await call('/v1/analyses', legacy)).status).toBe(200);
     const listed = (await list(org.apiKey)).find((k) => k.createdAt === '2026-01-01T00:00:00.000Z');
-    expect(listed).toMatchObject({ name: 'default', active: true });
+    expect(listed).toMatchObject({ name: 'default', active: true, prefix: legacy.slice(0, 8) });
     expect((await call(`/v1/keys/${listed!.id}`, org.apiKey, { method: 'DELETE' })).status).toBe(200);
     expect((await call('/v1/analyses', legacy)).status).toBe(401);
   });

@@ -56,7 +56,8 @@ export function keysRouter(ctx: ApiContext): Router {
     const existing = await ctx.store.apiKeys.get(orgId, id);
     if (!existing) throw problems.notFound(`no API key ${id} in this organization`);
     const rotated = await ctx.store.apiKeys.rotate(orgId, id, body.gracePeriodSeconds * 1000);
-    if (!rotated) throw problems.conflict(`API key ${id} is no longer active: create a new key instead`);
+    if (!rotated)
+      throw problems.conflict(`API key ${id} is no longer active or was already rotated: rotate its replacement or create a key`);
     ctx.log.info({ org: orgId, key: id, to: rotated.key.id, graceS: body.gracePeriodSeconds }, 'api key rotated');
     const current = apiKeyOf(res).id;
     res
