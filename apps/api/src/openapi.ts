@@ -330,7 +330,7 @@ export function openApiDocument(): object {
     responses: {
       201: json('The new key, with secret, and the old one', ApiKeyRotated),
       404: problem('Unknown here'),
-      409: problem('The key is no longer active, or a request with this Idempotency-Key is in flight'),
+      409: problem('The key is no longer active or was already rotated, or a request with this Idempotency-Key is in flight'),
       422: idempotencyErrors[422],
       ...errors,
     },
