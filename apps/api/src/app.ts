@@ -10,6 +10,7 @@ import { rateLimit } from './rate-limit.js';
 import { adminRouter } from './routes/admin.js';
 import { analysesRouter } from './routes/analyses.js';
 import { inventoriesRouter } from './routes/inventories.js';
+import { keysRouter } from './routes/keys.js';
 import { operationsRouter } from './routes/operations.js';
 import { verdictsRouter } from './routes/verdicts.js';
 import { webhooksRouter } from './routes/webhooks.js';
@@ -41,6 +42,7 @@ export function createApp(ctx: ApiContext): Express {
   v1.use('/verdicts', verdictsRouter(ctx));
   v1.use('/inventories', inventoriesRouter(ctx));
   v1.use('/webhooks', webhooksRouter(ctx));
+  v1.use('/keys', keysRouter(ctx));
   app.use('/v1', v1);
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.log));

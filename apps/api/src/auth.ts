@@ -1,34 +1,56 @@
-/** `Authorization: Bearer alk_...` -> the caller's organization on `res.locals.org`; everything under /v1 needs it. */
+/**
+ * `Authorization: Bearer alk_...` -> the caller's organization on `res.locals.org` (and its key on
+ * `res.locals.apiKey`); everything under /v1 needs it. Keys are looked up in Redis on every request (no
+ * cache), so a revoked key is refused at once by every api instance; only organizations, which never
+ * change, are cached.
+ */
 import type { RequestHandler, Response } from 'express';
-import type { Organization, Store } from '@airlock/store';
+import { isActiveKey, type ApiKeyRecord, type Organization, type Store } from '@airlock/store';
 import { problems } from './problem.js';
 
-/** Keys seen recently, so a burst of lookups costs one Redis round trip per key and period, not per request. */
-const CACHE_MS = 10_000;
+const ORG_CACHE_MS = 60_000;
 
 export function requireApiKey(store: Store): RequestHandler {
-  const cache = new Map<string, { org: Organization | null; until: number }>();
-  const authenticate = async (key: string) => {
+  const orgs = new Map<string, { org: Organization; until: number }>();
+  const organization = async (orgId: string) => {
     const now = Date.now();
-    const hit = cache.get(key);
+    const hit = orgs.get(orgId);
     if (hit && hit.until > now) return hit.org;
-    const org = await store.organizations.authenticate(key);
-    if (cache.size > 10_000) cache.clear();
-    // Unknown keys are not cached: a wrong key costs its sender a lookup each time, never a hit later.
-    if (org) cache.set(key, { org, until: now + CACHE_MS });
+    const org = await store.organizations.get(orgId);
+    if (orgs.size > 10_000) orgs.clear();
+    if (org) orgs.set(orgId, { org, until: now + ORG_CACHE_MS });
     return org;
   };
+  // Keys whose last-used time this instance is writing: a burst of requests writes it once.
+  const touching = new Set<string>();
   return async (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw problems.unauthorized('send an API key as "Authorization: Bearer <key>"');
-    const org = await authenticate(match[1]!);
+    const key = await store.apiKeys.lookup(match[1]!);
+    if (!key) throw problems.unauthorized('the API key is not valid');
+    if (!isActiveKey(key))
+      throw problems.unauthorized(`the API key ${key.id} was ${key.revokedAt ? 'revoked' : 'rotated and has expired'}`);
+    const org = await organization(key.orgId);
     if (!org) throw problems.unauthorized('the API key is not valid');
+    if (!touching.has(key.id)) {
+      touching.add(key.id);
+      // Best effort: a last-used time that could not be written never fails the request.
+      await store.apiKeys
+        .touch(key)
+        .catch(() => undefined)
+        .finally(() => touching.delete(key.id));
+    }
     res.locals.org = org;
+    res.locals.apiKey = key;
     next();
   };
 }
 
 export function orgOf(res: Response): Organization {
   return res.locals.org as Organization;
+}
+
+export function apiKeyOf(res: Response): ApiKeyRecord {
+  return res.locals.apiKey as ApiKeyRecord;
 }

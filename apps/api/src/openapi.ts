@@ -3,19 +3,38 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import {
   Analysis,
+  AnalysisList,
+  ApiKey,
+  ApiKeyList,
+  ApiKeyRotated,
+  ApiKeyWithSecret,
+  CreateApiKey,
   CreateOrganization,
   CreateWebhook,
+  DeliveryList,
   Ecosystem,
+  Health,
+  Inventory,
+  InventoryCreated,
+  InventoryList,
   InventoryQuery,
   ListQuery,
+  OrganizationWithKey,
+  PageQuery,
   Problem,
+  Ready,
+  RescanQueued,
+  Report,
+  RotateApiKey,
   SubmitAnalysis,
   UploadQuery,
   VerdictLookup,
+  WebhookList,
+  WebhookWithSecret,
 } from './schemas.js';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } });
-const json = (description: string, schema: z.ZodType = z.object({}).passthrough()) => ({
+const json = (description: string, schema: z.ZodType) => ({
   description,
   content: { 'application/json': { schema } },
 });
@@ -25,6 +44,17 @@ const errors = {
   429: problem('Rate limited, or (forced runs) the daily force budget is spent'),
 };
 const id = z.object({ id: z.string() });
+/** POSTs that create something take an Idempotency-Key (idempotency.ts). */
+const idempotencyKey = z.object({
+  'idempotency-key': z.string().max(255).optional().openapi({
+    description:
+      'The same key and request from this organization within 24 h answers the first response again (Idempotent-Replayed: true); another request with it: 422; while the first is in flight: 409.',
+  }),
+});
+const idempotencyErrors = {
+  409: problem('A request with this Idempotency-Key is still being handled (retry after Retry-After)'),
+  422: problem('Idempotency-Key already used with another request'),
+};
 
 export function openApiDocument(): object {
   const registry = new OpenAPIRegistry();
@@ -34,6 +64,13 @@ export function openApiDocument(): object {
     description: 'An organization API key (alk_...)',
   });
   const security = [{ [bearer.name]: [] }];
+  const admin = registry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The operator token (AIRLOCK_ADMIN_TOKEN)',
+  });
+  const adminSecurity = [{ [admin.name]: [] }];
+  const adminErrors = { 400: problem('Invalid request'), 401: problem('Missing or invalid admin token') };
 
   registry.registerPath({
     method: 'post',
@@ -42,6 +79,7 @@ export function openApiDocument(): object {
     security,
     request: {
       query: UploadQuery.partial(),
+      headers: idempotencyKey,
       body: {
         content: {
           'application/json': { schema: SubmitAnalysis },
@@ -56,7 +94,8 @@ export function openApiDocument(): object {
       202: json('Queued', Analysis),
       413: problem('Upload too large'),
       415: problem('Unsupported content type'),
-      422: problem('Unknown package or rejected archive'),
+      409: idempotencyErrors[409],
+      422: problem('Unknown package or rejected archive, or Idempotency-Key used with another request'),
       ...errors,
     },
   });
@@ -66,7 +105,7 @@ export function openApiDocument(): object {
     summary: "This organization's analyses, newest first; ?verdict= lists one verdict (e.g. inconclusive)",
     security,
     request: { query: ListQuery },
-    responses: { 200: json('A page of analyses'), ...errors },
+    responses: { 200: json('A page of analyses', AnalysisList), ...errors },
   });
   registry.registerPath({
     method: 'get',
@@ -82,7 +121,7 @@ export function openApiDocument(): object {
     summary: 'The full report (schema: packages/core/schema/report.schema.json)',
     security,
     request: { params: id },
-    responses: { 200: json('The report'), 404: problem('No report yet'), ...errors },
+    responses: { 200: json('The report', Report), 404: problem('No report yet'), ...errors },
   });
   registry.registerPath({
     method: 'get',
@@ -92,7 +131,13 @@ export function openApiDocument(): object {
     security,
     request: { params: z.object({ id: z.string(), name: z.string() }) },
     responses: {
-      200: { description: 'The file' },
+      200: {
+        description: 'The file',
+        content: {
+          'text/plain': { schema: z.string().openapi({ description: 'A syscall record (strace text)' }) },
+          'application/x-ndjson': { schema: z.string().openapi({ description: 'JSON lines (gVisor record, network log)' }) },
+        },
+      },
       404: problem('No such artifact'),
       410: problem('Deleted by the artifact retention (AIRLOCK_ARTIFACT_RETENTION_DAYS); the report and verdict are kept'),
       ...errors,
@@ -103,11 +148,12 @@ export function openApiDocument(): object {
     path: '/v1/analyses/{id}/rerun',
     summary: 'Run the same package (or uploaded archive) again now, whatever its verdict: how an inconclusive one is rechecked',
     security,
-    request: { params: id },
+    request: { params: id, headers: idempotencyKey },
     responses: {
       202: json('Queued: a new analysis', Analysis),
       404: problem('Unknown here'),
-      409: problem('Still queued or running'),
+      409: problem('Still queued or running, or a request with this Idempotency-Key is in flight'),
+      422: idempotencyErrors[422],
       410: problem('The uploaded archive is no longer kept'),
       ...errors,
     },
@@ -118,7 +164,7 @@ export function openApiDocument(): object {
     summary: 'Cancel; the sandbox run stops if no one else waits on it',
     security,
     request: { params: id },
-    responses: { 200: json('Cancelled', Analysis), 409: problem('Already finished'), ...errors },
+    responses: { 200: json('Cancelled', Analysis), 404: problem('Unknown here'), 409: problem('Already finished'), ...errors },
   });
   registry.registerPath({
     method: 'get',
@@ -129,12 +175,34 @@ export function openApiDocument(): object {
     responses: { 200: json('The public verdict and its history', VerdictLookup), 404: problem('No verdict yet'), ...errors },
   });
   registry.registerPath({
+    method: 'get',
+    path: '/v1/verdicts/{ecosystem}/{scope}/{name}/{version}',
+    summary: 'The same for a scoped npm name sent unencoded (`@scope/name` as two path segments)',
+    security,
+    request: { params: z.object({ ecosystem: Ecosystem, scope: z.string(), name: z.string(), version: z.string() }) },
+    responses: { 200: json('The public verdict and its history', VerdictLookup), 404: problem('No verdict yet'), ...errors },
+  });
+  registry.registerPath({
     method: 'post',
     path: '/v1/inventories',
     summary: 'Upload a lockfile or SBOM; every package is analysed',
     security,
-    request: { query: InventoryQuery, body: { content: { 'text/plain': { schema: z.string() } } } },
-    responses: { 202: json('Expanding'), 413: problem('Too large'), 422: problem('Not a recognised lockfile or SBOM'), ...errors },
+    request: { query: InventoryQuery, headers: idempotencyKey, body: { content: { 'text/plain': { schema: z.string() } } } },
+    responses: {
+      202: json('Expanding', InventoryCreated),
+      409: idempotencyErrors[409],
+      413: problem('Too large'),
+      422: problem('Not a recognised lockfile or SBOM, or Idempotency-Key used with another request'),
+      ...errors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/inventories',
+    summary: "This organization's inventories, newest first",
+    security,
+    request: { query: PageQuery },
+    responses: { 200: json('A page of inventories', InventoryList), ...errors },
   });
   registry.registerPath({
     method: 'get',
@@ -142,7 +210,7 @@ export function openApiDocument(): object {
     summary: 'Progress, counts by verdict, findings, integrity mismatches',
     security,
     request: { params: id },
-    responses: { 200: json('The inventory'), 404: problem('Unknown here'), ...errors },
+    responses: { 200: json('The inventory', Inventory), 404: problem('Unknown here'), ...errors },
   });
   registry.registerPath({
     method: 'post',
@@ -150,7 +218,7 @@ export function openApiDocument(): object {
     summary: 'Rescan every package now (a changed verdict sends analysis.verdict_changed)',
     security,
     request: { params: id },
-    responses: { 202: json('Rescan queued'), 409: problem('Still expanding'), ...errors },
+    responses: { 202: json('Rescan queued', RescanQueued), 404: problem('Unknown here'), 409: problem('Still expanding'), ...errors },
   });
   registry.registerPath({
     method: 'delete',
@@ -158,22 +226,35 @@ export function openApiDocument(): object {
     summary: 'Stop scheduled rescans',
     security,
     request: { params: id },
-    responses: { 204: { description: 'Stopped' }, ...errors },
+    responses: { 204: { description: 'Stopped' }, 404: problem('Unknown here'), ...errors },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/inventories/{id}',
+    summary: 'Delete an inventory: its schedule stops and it leaves the list; the analyses it made stay',
+    security,
+    request: { params: id },
+    responses: { 204: { description: 'Deleted' }, 404: problem('Unknown here'), ...errors },
   });
   registry.registerPath({
     method: 'post',
     path: '/v1/webhooks',
     summary: 'Register a webhook; the signing secret is returned once',
     security,
-    request: { body: { content: { 'application/json': { schema: CreateWebhook } } } },
-    responses: { 201: json('Registered, with secret'), 422: problem('URL refused (private, loopback, metadata address...)'), ...errors },
+    request: { headers: idempotencyKey, body: { content: { 'application/json': { schema: CreateWebhook } } } },
+    responses: {
+      201: json('Registered, with secret', WebhookWithSecret),
+      409: idempotencyErrors[409],
+      422: problem('URL refused (private, loopback, metadata address...), or Idempotency-Key used with another request'),
+      ...errors,
+    },
   });
   registry.registerPath({
     method: 'get',
     path: '/v1/webhooks',
     summary: "This organization's webhooks",
     security,
-    responses: { 200: json('Webhooks'), ...errors },
+    responses: { 200: json('Webhooks', WebhookList), ...errors },
   });
   registry.registerPath({
     method: 'get',
@@ -181,7 +262,7 @@ export function openApiDocument(): object {
     summary: 'Delivery log with every attempt',
     security,
     request: { params: id },
-    responses: { 200: json('Deliveries'), ...errors },
+    responses: { 200: json('Deliveries', DeliveryList), 404: problem('Unknown here'), ...errors },
   });
   registry.registerPath({
     method: 'delete',
@@ -196,10 +277,99 @@ export function openApiDocument(): object {
     path: '/v1/admin/organizations',
     summary: 'Create an organization and its first API key (operator token)',
     request: { body: { content: { 'application/json': { schema: CreateOrganization } } } },
-    responses: { 201: json('Organization and API key'), 403: problem('Admin routes disabled') },
+    security: adminSecurity,
+    responses: { 201: json('Organization and API key', OrganizationWithKey), 403: problem('Admin routes disabled'), ...adminErrors },
   });
-  for (const path of ['/healthz', '/readyz', '/metrics'])
-    registry.registerPath({ method: 'get', path, summary: `Operations: ${path.slice(1)}`, responses: { 200: { description: 'OK' } } });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/admin/organizations/{id}/keys',
+    summary: 'Add an API key (named "admin") to an organization, e.g. when it lost every key (operator token)',
+    security: adminSecurity,
+    request: { params: id },
+    responses: {
+      201: json('Organization and the new API key', OrganizationWithKey),
+      403: problem('Admin routes disabled'),
+      404: problem('No such organization'),
+      ...adminErrors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/keys',
+    summary: "This organization's API keys, newest first (revoked ones for 30 days); never their secrets",
+    security,
+    responses: { 200: json('API keys', ApiKeyList), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/keys',
+    summary: 'Create a named API key; its secret is returned once',
+    security,
+    request: { headers: idempotencyKey, body: { content: { 'application/json': { schema: CreateApiKey } } } },
+    responses: { 201: json('Created, with secret', ApiKeyWithSecret), ...idempotencyErrors, ...errors },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/keys/{id}',
+    summary: 'Revoke an API key: the next request with it answers 401',
+    security,
+    request: { params: id },
+    responses: {
+      200: json('Revoked (listed as such for 30 days)', ApiKey),
+      404: problem('Unknown here'),
+      409: problem("The organization's only active key (create or rotate another first)"),
+      ...errors,
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/keys/{id}/rotate',
+    summary: 'A new key with the same name; the old one revoked at once, or after gracePeriodSeconds (at most 24 h)',
+    security,
+    request: { params: id, headers: idempotencyKey, body: { content: { 'application/json': { schema: RotateApiKey } } } },
+    responses: {
+      201: json('The new key, with secret, and the old one', ApiKeyRotated),
+      404: problem('Unknown here'),
+      409: problem('The key is no longer active or was already rotated, or a request with this Idempotency-Key is in flight'),
+      422: idempotencyErrors[422],
+      ...errors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Operations: liveness',
+    responses: { 200: json('Alive', Health) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Operations: readiness (Redis answers)',
+    responses: { 200: json('Ready', Ready), 503: json('Not ready', Ready) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Operations: Prometheus metrics',
+    responses: {
+      200: {
+        description: 'Prometheus text format',
+        content: { 'text/plain': { schema: z.string().openapi({ description: 'Prometheus exposition' }) } },
+      },
+    },
+  });
+  for (const path of ['/openapi.json', '/v1/openapi.json'])
+    registry.registerPath({
+      method: 'get',
+      path,
+      summary: 'This OpenAPI 3.1 document',
+      responses: {
+        200: json(
+          'The document',
+          z.object({ openapi: z.string(), info: z.object({}).passthrough(), paths: z.object({}).passthrough() }).passthrough(),
+        ),
+      },
+    });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

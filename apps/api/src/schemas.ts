@@ -77,7 +77,13 @@ export const InventoryQuery = z
 export const CreateWebhook = z
   .object({
     url: z.string().min(1).max(2048),
-    events: z.array(z.enum(['analysis.verdict', 'analysis.verdict_changed', 'inventory.completed'])).min(1),
+    events: z
+      .array(z.enum(['analysis.verdict', 'analysis.verdict_changed', 'inventory.completed', 'inventory.rescanned']))
+      .min(1)
+      .openapi({
+        description:
+          'inventory.rescanned: one event per rescan with the verdicts that changed; a webhook subscribed to it gets no analysis.verdict for the packages of a rescan.',
+      }),
   })
   .strict()
   .openapi('CreateWebhook');
@@ -165,6 +171,184 @@ export const VerdictLookup = z
       .openapi({ description: 'Every recorded run of this version, newest first (at most 50).' }),
   })
   .openapi('VerdictLookup');
+
+export const CreateApiKey = z
+  .object({ name: z.string().min(1).max(100).openapi({ description: 'What the key is for (a CI system, a team).' }) })
+  .strict()
+  .openapi('CreateApiKey');
+
+export const RotateApiKey = z
+  .object({
+    gracePeriodSeconds: z.number().int().min(0).max(86400).default(0).openapi({
+      description: 'How long the old key keeps working (at most 24 h); 0, the default, revokes it at once.',
+    }),
+  })
+  .strict()
+  .openapi('RotateApiKey');
+
+export const ApiKey = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: 'The first characters of the key, to tell keys apart.' }),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable().openapi({ description: 'Last request with this key, to the minute.' }),
+    expiresAt: z.string().nullable().openapi({ description: 'A rotated key with a grace period works until then.' }),
+    revokedAt: z.string().nullable(),
+    replacedBy: z.string().nullable().openapi({ description: 'The key that replaced this one by rotation.' }),
+    active: z.boolean(),
+    current: z.boolean().openapi({ description: 'The key this request was made with.' }),
+  })
+  .openapi('ApiKey');
+
+export const ApiKeyWithSecret = ApiKey.extend({
+  secret: z.string().openapi({ description: 'The key itself (alk_...): shown in this answer only.' }),
+}).openapi('ApiKeyWithSecret');
+
+export const ApiKeyRotated = ApiKeyWithSecret.extend({ previous: ApiKey }).openapi('ApiKeyRotated');
+
+export const ApiKeyList = z.object({ keys: z.array(ApiKey) }).openapi('ApiKeyList');
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().optional().openapi({ description: 'Creation time (ms since epoch) to page before (`next`).' }),
+});
+
+export const AnalysisList = z
+  .object({
+    analyses: z.array(Analysis),
+    next: z.number().nullable().openapi({ description: 'Pass as `before` for the next page; null on the last one.' }),
+  })
+  .openapi('AnalysisList');
+
+export const Report = z
+  .object({ reportVersion: z.union([z.string(), z.number()]), id: z.string(), createdAt: z.string(), package: z.object({}).passthrough() })
+  .passthrough()
+  .openapi('Report', { description: 'The full report: packages/core/schema/report.schema.json' });
+
+const Schedule = z.object({ pattern: z.string().optional(), everyMs: z.number().optional() }).nullable();
+const Skipped = z.array(z.object({ name: z.string(), spec: z.string(), reason: z.string() }));
+
+export const InventoryCreated = z
+  .object({
+    id: z.string(),
+    format: z.string(),
+    status: z.string(),
+    packages: z.number().int(),
+    skipped: Skipped,
+    schedule: Schedule,
+    links: z.record(z.string(), z.string()),
+  })
+  .openapi('InventoryCreated');
+
+const InventoryBase = z.object({
+  id: z.string(),
+  fileName: z.string(),
+  format: z.string(),
+  createdAt: z.string(),
+  status: z.enum(['expanding', 'analysing', 'completed', 'failed']),
+  schedule: Schedule,
+  completedAt: z.string().nullable(),
+  rescans: z.number().int(),
+  error: z.string().nullable(),
+});
+
+const InventorySummaryItem = InventoryBase.extend({
+  packages: z.number().int(),
+  skipped: z.number().int(),
+  links: z.record(z.string(), z.string()),
+}).openapi('InventorySummaryItem');
+
+export const InventoryList = z
+  .object({
+    inventories: z.array(InventorySummaryItem),
+    next: z.number().nullable().openapi({ description: 'Pass as `before` for the next page; null on the last one.' }),
+  })
+  .openapi('InventoryList');
+
+export const Inventory = InventoryBase.extend({
+  skipped: Skipped,
+  integrityMismatches: z.array(
+    z.object({ ecosystem: Ecosystem, name: z.string(), version: z.string(), lockfile: z.string(), registry: z.string() }),
+  ),
+  integrityUnchecked: z.array(z.object({ name: z.string(), version: z.string(), reason: z.string() })),
+  summary: z.object({
+    total: z.number().int(),
+    finished: z.number().int(),
+    byStatus: z.record(z.string(), z.number()),
+    byVerdict: z.record(z.string(), z.number()),
+    findings: z.array(
+      z.object({
+        ecosystem: z.string(),
+        name: z.string(),
+        version: z.string(),
+        verdict: z.string(),
+        score: z.number(),
+        analysisId: z.string(),
+        reasons: z.array(z.object({ rule: z.string(), explanation: z.string() })),
+      }),
+    ),
+    failed: z.array(z.object({ name: z.string(), version: z.string(), error: z.string() })),
+  }),
+  packages: z.array(
+    z.object({
+      ecosystem: Ecosystem,
+      name: z.string(),
+      version: z.string(),
+      integrity: z.string().nullable(),
+      analysisId: z.string().nullable(),
+      status: z.string(),
+      verdict: z.enum(VERDICT_LABELS).nullable(),
+    }),
+  ),
+}).openapi('Inventory');
+
+export const RescanQueued = z.object({ id: z.string(), rescan: z.number().int() }).openapi('RescanQueued');
+
+const Webhook = z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), createdAt: z.string() }).openapi('Webhook');
+
+export const WebhookWithSecret = Webhook.extend({
+  secret: z.string().openapi({ description: 'The signing secret (whsec_...): shown in this answer only.' }),
+}).openapi('WebhookWithSecret');
+
+export const WebhookList = z.object({ webhooks: z.array(Webhook) }).openapi('WebhookList');
+
+export const DeliveryList = z
+  .object({
+    deliveries: z.array(
+      z.object({
+        id: z.string(),
+        webhookId: z.string(),
+        orgId: z.string(),
+        event: z.string(),
+        body: z.string(),
+        createdAt: z.string(),
+        status: z.enum(['pending', 'delivered', 'failed']),
+        attempts: z.array(
+          z.object({
+            at: z.string(),
+            ok: z.boolean(),
+            status: z.number().nullable(),
+            error: z.string().nullable(),
+            durationMs: z.number(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .openapi('DeliveryList');
+
+const Organization = z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).openapi('Organization');
+
+export const OrganizationWithKey = z
+  .object({
+    organization: Organization,
+    apiKey: z.string().openapi({ description: 'A new API key (alk_...): shown in this answer only.' }),
+  })
+  .openapi('OrganizationWithKey');
+
+export const Health = z.object({ status: z.string() }).openapi('Health');
+export const Ready = z.object({ status: z.string(), redis: z.string() }).openapi('Ready');
 
 export const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), instance: z.string() })

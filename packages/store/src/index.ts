@@ -2,6 +2,8 @@ export * from './types.js';
 export * from './keys.js';
 export * from './store.js';
 export * from './organizations.js';
+export * from './api-keys.js';
+export * from './idempotency.js';
 export * from './analyses.js';
 export * from './verdicts.js';
 export * from './verdict-policy.js';

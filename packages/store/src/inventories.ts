@@ -44,4 +44,28 @@ export class InventoryStore {
   async list(orgId: string, limit: number): Promise<string[]> {
     return this.redis.zrevrange(keys.orgInventories(orgId), 0, limit - 1);
   }
+
+  /** A page of the organization's inventories, newest first, created before `before` (ms), with each one's creation score. */
+  async page(orgId: string, limit: number, before?: number): Promise<{ record: InventoryRecord; createdMs: number }[]> {
+    const flat = await this.redis.zrevrangebyscore(
+      keys.orgInventories(orgId),
+      before === undefined ? '+inf' : `(${before}`,
+      '-inf',
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      limit,
+    );
+    const entries: { id: string; createdMs: number }[] = [];
+    for (let i = 0; i < flat.length; i += 2) entries.push({ id: flat[i]!, createdMs: Number(flat[i + 1]) });
+    const records = await Promise.all(entries.map((e) => this.get(e.id, orgId)));
+    return entries.flatMap((e, i) => (records[i] ? [{ record: records[i], createdMs: e.createdMs }] : []));
+  }
+
+  /** Removes the inventory and its place in the organization's list (its analyses stay). False when not this organization's. */
+  async delete(id: string, orgId: string): Promise<boolean> {
+    if (!(await this.get(id, orgId))) return false;
+    await this.redis.multi().del(keys.inventory(id), keys.inventoryVerdicts(id)).zrem(keys.orgInventories(orgId), id).exec();
+    return true;
+  }
 }

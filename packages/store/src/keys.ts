@@ -5,7 +5,12 @@ const P = 'airlock';
 export const keys = {
   organization: (orgId: string) => `${P}:org:${orgId}`,
   organizations: () => `${P}:orgs`,
+  /** One API key by its SHA-256 (a hash of JSON fields: id, orgId, name, createdAt, lastUsedAt, expiresAt, revokedAt). */
   apiKey: (sha256: string) => `${P}:apikey:${sha256}`,
+  /** An organization's API keys: key id -> the key's SHA-256. */
+  orgApiKeys: (orgId: string) => `${P}:org:${orgId}:apikeys`,
+  /** A request's Idempotency-Key (hashed), per organization: the first request's fingerprint and answer, 24 h. */
+  idempotency: (orgId: string, keySha256: string) => `${P}:org:${orgId}:idempotency:${keySha256}`,
   analysis: (id: string) => `${P}:analysis:${id}`,
   orgAnalyses: (orgId: string) => `${P}:org:${orgId}:analyses`,
   /** An organization's completed analyses with this verdict (operators list the inconclusive ones to rerun them). */
@@ -31,6 +36,8 @@ export const keys = {
   /** Claimed once per scan (first scan, each rescan) by whoever sees the inventory finish first. */
   inventoryCompletion: (id: string, scan: number) => `${P}:inventory:${id}:completed:${scan}`,
   orgInventories: (orgId: string) => `${P}:org:${orgId}:inventories`,
+  /** The verdict of each package at the inventory's last completed scan (package -> verdict), to announce a rescan's changes. */
+  inventoryVerdicts: (id: string) => `${P}:inventory:${id}:verdicts`,
   webhook: (id: string) => `${P}:webhook:${id}`,
   orgWebhooks: (orgId: string) => `${P}:org:${orgId}:webhooks`,
   delivery: (id: string) => `${P}:delivery:${id}`,

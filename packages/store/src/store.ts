@@ -1,7 +1,9 @@
 /** The service's one store over one Redis connection: every record kind, each in its own class. */
 import { Redis } from 'ioredis';
 import { AnalysisStore } from './analyses.js';
+import { ApiKeyStore } from './api-keys.js';
 import { BudgetStore } from './budgets.js';
+import { IdempotencyStore } from './idempotency.js';
 import { InventoryStore } from './inventories.js';
 import { OrganizationStore } from './organizations.js';
 import { RetentionStore } from './retention.js';
@@ -12,6 +14,8 @@ import { WebhookStore } from './webhooks.js';
 export interface Store {
   redis: Redis;
   organizations: OrganizationStore;
+  apiKeys: ApiKeyStore;
+  idempotency: IdempotencyStore;
   analyses: AnalysisStore;
   verdicts: VerdictStore;
   inventories: InventoryStore;
@@ -30,6 +34,8 @@ export function openStore(redisUrl: string, onError: (err: Error) => void = () =
   return {
     redis,
     organizations: new OrganizationStore(redis),
+    apiKeys: new ApiKeyStore(redis),
+    idempotency: new IdempotencyStore(redis),
     analyses: new AnalysisStore(redis),
     verdicts: new VerdictStore(redis),
     inventories: new InventoryStore(redis),

@@ -111,8 +111,13 @@ export interface InventoryRecord {
   error: string | null;
 }
 
-export type WebhookEvent = 'analysis.verdict' | 'analysis.verdict_changed' | 'inventory.completed';
-export const WEBHOOK_EVENTS: readonly WebhookEvent[] = ['analysis.verdict', 'analysis.verdict_changed', 'inventory.completed'];
+export type WebhookEvent = 'analysis.verdict' | 'analysis.verdict_changed' | 'inventory.completed' | 'inventory.rescanned';
+export const WEBHOOK_EVENTS: readonly WebhookEvent[] = [
+  'analysis.verdict',
+  'analysis.verdict_changed',
+  'inventory.completed',
+  'inventory.rescanned',
+];
 
 export interface WebhookRecord {
   id: string;

@@ -48,8 +48,9 @@ describe('authentication and organizations', () => {
     const keys = await api.context.store.redis.keys('airlock:apikey:*');
     expect(keys.length).toBeGreaterThanOrEqual(2);
     expect(keys.some((k) => k.includes(orgA.apiKey))).toBe(false);
-    const values = await Promise.all(keys.map((k) => api.context.store.redis.get(k)));
-    expect(values.join('')).not.toContain(orgA.apiKey);
+    const values = await Promise.all(keys.map((k) => api.context.store.redis.hgetall(k)));
+    expect(JSON.stringify(values)).toContain(orgA.id);
+    expect(JSON.stringify(values)).not.toContain(orgA.apiKey);
   });
 
   it('admin routes need the operator token', async () => {

@@ -18,7 +18,9 @@ export function adminRouter(ctx: ApiContext): Router {
   router.post('/organizations/:id/keys', async (req, res) => {
     const org = await ctx.store.organizations.get(String(req.params.id));
     if (!org) throw problems.notFound(`no organization ${req.params.id}`);
-    res.status(201).json({ organization: org, apiKey: await ctx.store.organizations.createApiKey(org.id) });
+    const { key, secret } = await ctx.store.apiKeys.create(org.id, 'admin');
+    ctx.log.info({ org: org.id, key: key.id }, 'api key created by an operator');
+    res.status(201).json({ organization: org, apiKey: secret });
   });
   return router;
 }

@@ -10,6 +10,7 @@ import { prepareArchiveBuffer } from '@airlock/sandbox';
 import { TERMINAL_STATUSES, type AnalysisRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
+import { idempotent } from '../idempotency.js';
 import { problems } from '../problem.js';
 import { takeForceBudget } from '../rate-limit.js';
 import { ListQuery, SubmitAnalysis, UploadQuery } from '../schemas.js';
@@ -47,7 +48,7 @@ export function analysesRouter(ctx: ApiContext): Router {
   const json = express.json({ limit: '16kb' });
   const raw = express.raw({ type: ARCHIVE_TYPES, limit: ctx.config.maxUploadBytes });
 
-  router.post('/', json, raw, async (req, res) => {
+  router.post('/', json, raw, idempotent(ctx), async (req, res) => {
     const org = orgOf(res);
     const analysis = req.is('application/json')
       ? await submitRegistry(ctx, org.id, req, res)
@@ -117,7 +118,7 @@ export function analysesRouter(ctx: ApiContext): Router {
   });
 
   /** The same package (or uploaded archive) run again now, whatever its verdict: how an operator rechecks an inconclusive one. */
-  router.post('/:id/rerun', async (req, res) => {
+  router.post('/:id/rerun', idempotent(ctx), async (req, res) => {
     const analysis = await ownAnalysis(ctx, req, orgOf(res).id);
     if (!TERMINAL_STATUSES.includes(analysis.status)) throw problems.conflict(`analysis ${analysis.id} is still ${analysis.status}`);
     const target = await rerunTarget(ctx, analysis);

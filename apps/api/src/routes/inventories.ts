@@ -5,16 +5,17 @@ import { enqueueInventoryExpansion, enqueueRescanNow, scheduleRescan, unschedule
 import { summarizeInventory, type InventoryRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
+import { idempotent } from '../idempotency.js';
 import { problems } from '../problem.js';
 import { takeForceBudget } from '../rate-limit.js';
-import { InventoryQuery, parseSchedule } from '../schemas.js';
+import { InventoryQuery, PageQuery, parseSchedule } from '../schemas.js';
 import { parse } from '../validate.js';
 
 export function inventoriesRouter(ctx: ApiContext): Router {
   const router = Router();
   const text = express.text({ type: () => true, limit: ctx.config.maxInventoryBytes });
 
-  router.post('/', text, async (req, res) => {
+  router.post('/', text, idempotent(ctx), async (req, res) => {
     const query = parse(InventoryQuery, req.query, 'the query');
     if (typeof req.body !== 'string' || req.body.length === 0)
       throw problems.badRequest('the body is empty: send the lockfile or SBOM as the request body');
@@ -71,6 +72,15 @@ export function inventoriesRouter(ctx: ApiContext): Router {
       });
   });
 
+  router.get('/', async (req, res) => {
+    const query = parse(PageQuery, req.query, 'the query');
+    const page = await ctx.store.inventories.page(orgOf(res).id, query.limit, query.before);
+    res.json({
+      inventories: page.map(({ record }) => listView(record)),
+      next: page.length === query.limit ? page.at(-1)!.createdMs : null,
+    });
+  });
+
   router.get('/:id', async (req, res) => {
     const inventory = await ownInventory(ctx, String(req.params.id), orgOf(res).id);
     const analyses = await Promise.all(
@@ -104,7 +114,22 @@ export function inventoriesRouter(ctx: ApiContext): Router {
     res.status(204).end();
   });
 
+  /** Stops the schedule and removes the inventory; the analyses it made stay (they are the organization's). */
+  router.delete('/:id', async (req, res) => {
+    const inventory = await ownInventory(ctx, String(req.params.id), orgOf(res).id);
+    await unscheduleRescan(ctx.queues, inventory.id);
+    if (!(await ctx.store.inventories.delete(inventory.id, inventory.orgId)))
+      throw problems.notFound(`no inventory ${inventory.id} in this organization`);
+    ctx.log.info({ org: inventory.orgId, inventory: inventory.id }, 'inventory deleted');
+    res.status(204).end();
+  });
+
   return router;
+}
+
+function listView(inventory: InventoryRecord) {
+  const { orgId: _orgId, packages, skipped, integrityMismatches: _m, integrityUnchecked: _u, ...rest } = inventory;
+  return { ...rest, packages: packages.length, skipped: skipped.length, links: { self: `/v1/inventories/${inventory.id}` } };
 }
 
 async function ownInventory(ctx: ApiContext, id: string, orgId: string): Promise<InventoryRecord> {

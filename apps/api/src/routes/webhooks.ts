@@ -4,6 +4,7 @@ import { checkWebhookDestination, generateWebhookSecret, WebhookUrlError } from 
 import type { WebhookRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
+import { idempotent } from '../idempotency.js';
 import { problems } from '../problem.js';
 import { CreateWebhook } from '../schemas.js';
 import { parse } from '../validate.js';
@@ -13,7 +14,7 @@ const view = ({ secret: _secret, orgId: _orgId, ...rest }: WebhookRecord) => res
 export function webhooksRouter(ctx: ApiContext): Router {
   const router = Router();
 
-  router.post('/', express.json({ limit: '16kb' }), async (req, res) => {
+  router.post('/', express.json({ limit: '16kb' }), idempotent(ctx), async (req, res) => {
     const body = parse(CreateWebhook, req.body, 'the body');
     try {
       await checkWebhookDestination(body.url, { allowPrivateNetworks: ctx.config.webhookAllowPrivate });
