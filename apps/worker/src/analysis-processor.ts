@@ -44,7 +44,8 @@ export function analysisProcessor(ctx: WorkerContext) {
   };
 }
 
-async function finishFailed(ctx: WorkerContext, runKey: string, error: string): Promise<void> {
+/** Ends a run as failed: every analysis waiting on it is finished with `error` as its reason. */
+export async function finishFailed(ctx: WorkerContext, runKey: string, error: string): Promise<void> {
   const outcome: RunOutcome = { status: 'failed', error, finishedAt: new Date().toISOString() };
   const ids = await ctx.store.analyses.finishRun(runKey, outcome);
   for (const id of ids) {

@@ -14,6 +14,7 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
     docker: ctx.docker,
     artifactsRoot: join(config.dataDir, 'artifacts'),
     signal,
+    workerId: ctx.workerId,
     signalPolicy: ctx.signalPolicy,
     timeoutsMs: {
       ...(config.installTimeoutMs ? { install: config.installTimeoutMs } : {}),

@@ -185,6 +185,7 @@ async function runOnce(
     ...(options.runtime ? { runtime: options.runtime } : {}),
     ...(options.maxTraceBytes ? { maxTraceBytes: options.maxTraceBytes } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.workerId ? { workerId: options.workerId } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   const traces: Partial<Record<PhaseName, { summary: PhaseSummary; stats: TraceStats }>> = {};

@@ -31,7 +31,7 @@ import {
   watchRecordCap,
 } from './phase-record.js';
 import { resolveRuntime, runtimeFromSetting, type RuntimeName, type SandboxRuntime } from './runtime/runtime.js';
-import { reapOrphans, removeContainers } from './reap-orphans.js';
+import { reapOrphans, removeContainers, WORKER_LABEL } from './reap-orphans.js';
 import { freshHoneytokens, honeytokenTar, plantedPaths } from './plant-honeytokens.js';
 import { readSandboxCa, sandboxCaPaths, SANDBOX_CA_FILE, trustSandboxCa } from './sandbox-ca.js';
 import type { Honeytoken, HoneytokenPlan } from '@airlock/honeytokens';
@@ -61,6 +61,11 @@ export interface SandboxRunOptions {
   /** How long processes still running after a phase's command are watched (default DEFAULT_DWELL_MS); within the phase's limit. */
   dwellMs?: number;
   signal?: AbortSignal;
+  /**
+   * A service worker's id (its heartbeat lives in Redis): the containers carry it as WORKER_LABEL, and
+   * `reapDeadWorkers` removes them once the heartbeat is gone. Without it (the CLI) the owner is host:pid.
+   */
+  workerId?: string;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** `ci` imitates a CI job (see ciProfileEnv); default: a developer's shell. */
   profile?: { name: 'developer' | 'ci'; reason: string | null };
@@ -111,6 +116,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     [SANDBOX_LABEL]: '1',
     'airlock.analysis': options.analysisId,
     'airlock.owner': `${hostname()}:${process.pid}`,
+    ...(options.workerId ? { [WORKER_LABEL]: options.workerId } : {}),
   };
   let owner: NetworkOwner;
   try {

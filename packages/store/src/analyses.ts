@@ -11,6 +11,16 @@ import type { AnalysisRecord, RunOutcome } from './types.js';
 export const RUN_OUTCOME_TTL_S = 7 * 24 * 3600;
 export const FAILED_RUN_TTL_S = 600;
 
+/** A run submitted and not yet finished: what to run again if its queued job is lost. */
+export interface OpenRun {
+  /** The job's target as the queue describes it (opaque here). */
+  target: unknown;
+  source: string;
+  openedAt: string;
+  /** How often the run was enqueued again after its job was lost. */
+  requeues: number;
+}
+
 export type NewAnalysis = Pick<
   AnalysisRecord,
   'orgId' | 'ecosystem' | 'name' | 'version' | 'source' | 'archiveSha256' | 'runKey' | 'inventoryId'
@@ -101,8 +111,28 @@ export class AnalysisStore {
    */
   async finishRun(runKey: string, outcome: RunOutcome): Promise<string[]> {
     const ttl = outcome.status === 'completed' ? RUN_OUTCOME_TTL_S : FAILED_RUN_TTL_S;
-    await this.redis.set(keys.runOutcome(runKey), JSON.stringify(outcome), 'EX', ttl);
+    await this.redis.multi().set(keys.runOutcome(runKey), JSON.stringify(outcome), 'EX', ttl).hdel(keys.openRuns(), runKey).exec();
     return this.redis.smembers(keys.runSubscribers(runKey));
+  }
+
+  /** Notes a run as submitted (before its job is enqueued), so a sweep finds it if its job is lost. */
+  async openRun(runKey: string, run: OpenRun): Promise<void> {
+    await this.redis.hset(keys.openRuns(), runKey, JSON.stringify(run));
+  }
+
+  /** Forgets an open run (its job ended and every analysis waiting on it is finished). */
+  async closeRun(runKey: string): Promise<void> {
+    await this.redis.hdel(keys.openRuns(), runKey);
+  }
+
+  /** Every open run, read in batches (HSCAN): the sweep's work is the number of unfinished runs. */
+  async *openRuns(): AsyncGenerator<[string, OpenRun]> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(keys.openRuns(), cursor, 'COUNT', 200);
+      cursor = next;
+      for (let i = 0; i + 1 < flat.length; i += 2) yield [flat[i]!, JSON.parse(flat[i + 1]!) as OpenRun];
+    } while (cursor !== '0');
   }
 
   /** Copies a run's outcome into one analysis (idempotent; a cancelled analysis stays cancelled). */

@@ -12,6 +12,12 @@ export const keys = {
   orgAnalysesByVerdict: (orgId: string, verdict: string) => `${P}:org:${orgId}:analyses:verdict:${verdict}`,
   runSubscribers: (runKey: string) => `${P}:run:${runKey}:analyses`,
   runOutcome: (runKey: string) => `${P}:run:${runKey}:outcome`,
+  /** Runs submitted and not finished yet (run key -> what to run), swept for jobs lost or failed without a finish. */
+  openRuns: () => `${P}:runs:open`,
+  /** Held by the one worker reconciling open runs at a time. */
+  reconcileLock: () => `${P}:runs:reconcile-lock`,
+  /** A live worker's heartbeat (expires when it stops refreshing it); its sandbox containers carry the id. */
+  workerHeartbeat: (workerId: string) => `${P}:worker:${workerId}`,
   report: (reportId: string) => `${P}:report:${reportId}`,
   /** Registry packages: one verdict for everyone. Uploads: per organization, keyed by archive hash too. */
   verdict: (ecosystem: Ecosystem, name: string, version: string) => `${P}:verdict:${ecosystem}:${name}@${version}`,
