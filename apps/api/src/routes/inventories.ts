@@ -6,7 +6,8 @@ import { summarizeInventory, type InventoryRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { problems } from '../problem.js';
-import { InventoryQuery, parseSchedule } from '../schemas.js';
+import { InventoryQuery } from '../schemas.js';
+import { parseSchedule } from '../schedule.js';
 import { parse } from '../validate.js';
 
 export function inventoriesRouter(ctx: ApiContext): Router {
