@@ -11,3 +11,4 @@ export * from './network-owner.js';
 export * from './plant-honeytokens.js';
 export * from './runtime/runtime.js';
 export * from './runtime/gvisor-record.js';
+export * from './archive-stream-guard.js';
