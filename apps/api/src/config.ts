@@ -11,6 +11,8 @@ export interface ApiConfig {
   dataDir: string;
   maxUploadBytes: number;
   maxInventoryBytes: number;
+  /** Packages in one inventory (AIRLOCK_MAX_INVENTORY_PACKAGES, default 5000): each is a sandbox run per scan. */
+  maxInventoryPackages: number;
   /** Requests per organization per minute. */
   rateLimitPerMinute: number;
   /** Bearer token for /v1/admin (creating organizations); admin routes are off when unset. */
@@ -30,6 +32,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
     maxUploadBytes: int('AIRLOCK_MAX_UPLOAD_BYTES', 64 * 1024 * 1024),
     maxInventoryBytes: int('AIRLOCK_MAX_INVENTORY_BYTES', 32 * 1024 * 1024),
+    maxInventoryPackages: int('AIRLOCK_MAX_INVENTORY_PACKAGES', 5_000),
     rateLimitPerMinute: int('AIRLOCK_RATE_LIMIT_PER_MINUTE', 600),
     adminToken: env.AIRLOCK_ADMIN_TOKEN || null,
     webhookAllowPrivate: env.AIRLOCK_WEBHOOK_ALLOW_PRIVATE === '1',

@@ -17,6 +17,7 @@ import { inventoryProcessor } from './inventory-processor.js';
 import { webhookProcessor } from './webhook-processor.js';
 import { beat, newWorkerId, reapContainersOfDeadWorkers, stopBeating } from './heartbeat.js';
 import { onAnalysisJobFailed, reconcileRuns } from './reconcile.js';
+import { completeReadyInventories } from './inventory-completion.js';
 
 export interface RunningWorker {
   context: WorkerContext;
@@ -67,6 +68,7 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
     try {
       const result = await reconcileRuns(context, config.reconcileGraceMs);
       if (result && result.applied + result.requeued + result.failed > 0) log.warn(result, 'reconciled open runs');
+      await completeReadyInventories(context);
       await reapContainersOfDeadWorkers(context);
     } catch (err) {
       log.error({ err: (err as Error).message }, 'reconciliation failed');

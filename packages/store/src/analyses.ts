@@ -6,7 +6,8 @@ import type { Redis } from 'ioredis';
 import { nanoid } from 'nanoid';
 import { keys } from './keys.js';
 import { readHash, toFields, UPDATE_UNLESS_TERMINAL } from './hash-json.js';
-import type { AnalysisRecord, RunOutcome } from './types.js';
+import { InventoryProgress } from './inventory-progress.js';
+import { TERMINAL_STATUSES, type AnalysisRecord, type RunOutcome } from './types.js';
 
 export const RUN_OUTCOME_TTL_S = 7 * 24 * 3600;
 export const FAILED_RUN_TTL_S = 600;
@@ -27,7 +28,11 @@ export type NewAnalysis = Pick<
 >;
 
 export class AnalysisStore {
-  constructor(private readonly redis: Redis) {}
+  private readonly progress: InventoryProgress;
+
+  constructor(private readonly redis: Redis) {
+    this.progress = new InventoryProgress(redis);
+  }
 
   async create(input: NewAnalysis, done?: Partial<AnalysisRecord>): Promise<AnalysisRecord> {
     const record: AnalysisRecord = {
@@ -77,7 +82,13 @@ export class AnalysisStore {
   /** Updates a non-finished analysis; false when it is already completed, failed or cancelled (or unknown). */
   async update(id: string, patch: Partial<AnalysisRecord>): Promise<boolean> {
     const result = await this.redis.eval(UPDATE_UNLESS_TERMINAL, 1, keys.analysis(id), ...toFields(patch));
-    return result === 1;
+    if (result !== 1) return false;
+    // Finished, however (a run's outcome, a cancel, a sweep): its inventory's scan counts it, in O(1).
+    if (patch.status && TERMINAL_STATUSES.includes(patch.status)) {
+      const inventoryId = await this.redis.hget(keys.analysis(id), 'inventoryId');
+      if (inventoryId && inventoryId !== 'null') await this.progress.noteFinished(JSON.parse(inventoryId) as string, id);
+    }
+    return true;
   }
 
   /**

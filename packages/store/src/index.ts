@@ -8,3 +8,4 @@ export * from './inventories.js';
 export * from './webhooks.js';
 export * from './stats.js';
 export * from './inventory-summary.js';
+export * from './inventory-progress.js';

@@ -28,6 +28,13 @@ export const keys = {
   inventory: (id: string) => `${P}:inventory:${id}`,
   /** Claimed once per scan (first scan, each rescan) by whoever sees the inventory finish first. */
   inventoryCompletion: (id: string, scan: number) => `${P}:inventory:${id}:completed:${scan}`,
+  /** The current scan's analysis ids; by package index; the finished ones; its total once expanded. */
+  inventoryScanIds: (id: string) => `${P}:inventory:${id}:scan:ids`,
+  inventoryScanIndex: (id: string) => `${P}:inventory:${id}:scan:index`,
+  inventoryScanDone: (id: string) => `${P}:inventory:${id}:scan:done`,
+  inventoryProgress: (id: string) => `${P}:inventory:${id}:scan:progress`,
+  /** Inventories whose current scan is complete and not yet announced. */
+  inventoriesReady: () => `${P}:inventories:ready`,
   orgInventories: (orgId: string) => `${P}:org:${orgId}:inventories`,
   webhook: (id: string) => `${P}:webhook:${id}`,
   orgWebhooks: (orgId: string) => `${P}:org:${orgId}:webhooks`,

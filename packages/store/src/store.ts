@@ -2,6 +2,7 @@
 import { Redis } from 'ioredis';
 import { AnalysisStore } from './analyses.js';
 import { InventoryStore } from './inventories.js';
+import { InventoryProgress } from './inventory-progress.js';
 import { OrganizationStore } from './organizations.js';
 import { StatsStore } from './stats.js';
 import { VerdictStore } from './verdicts.js';
@@ -13,6 +14,7 @@ export interface Store {
   analyses: AnalysisStore;
   verdicts: VerdictStore;
   inventories: InventoryStore;
+  inventoryProgress: InventoryProgress;
   webhooks: WebhookStore;
   stats: StatsStore;
   close(): Promise<void>;
@@ -29,6 +31,7 @@ export function openStore(redisUrl: string, onError: (err: Error) => void = () =
     analyses: new AnalysisStore(redis),
     verdicts: new VerdictStore(redis),
     inventories: new InventoryStore(redis),
+    inventoryProgress: new InventoryProgress(redis),
     webhooks: new WebhookStore(redis),
     stats: new StatsStore(redis),
     async close() {

@@ -1,6 +1,8 @@
 /**
- * Archive bombs are refused while the upload streams in: a 64 MiB gzip of zeros (64 GiB inflated) comes
- * back 422 in well under a second, with a detail that says which limit, and nothing is stored.
+ * Bounded inputs at the API. Archive bombs are refused while the upload streams in: a 64 MiB gzip of
+ * zeros (64 GiB inflated) comes back 422 in well under a second, with a detail that says which limit, and
+ * nothing is stored. Inventories over the package limit, and schedules under the floor or invalid, are
+ * refused before anything is stored.
  */
 import { readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -32,7 +34,7 @@ const upload = async (body: Buffer, filename: string) => {
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  api = await startTestApi(redis.url);
+  api = await startTestApi(redis.url, { maxInventoryPackages: 3 });
   org = await createOrg(api, 'bombs');
 });
 
@@ -71,5 +73,34 @@ describe('archive bombs at the API', () => {
     const { status, problem } = await upload(big, 'big-1.0.0.tgz');
     expect(status).toBe(413);
     expect(problem.detail).toMatch(/limit is \d+ bytes/);
+  });
+
+  const inventory = (text: string, schedule?: string) =>
+    fetch(`${api.url}/v1/inventories?filename=requirements.txt${schedule ? `&schedule=${encodeURIComponent(schedule)}` : ''}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${org.apiKey}`, 'content-type': 'text/plain' },
+      body: text,
+    });
+  const inventoriesStored = async () => (await api.context.store.inventories.list(org.id, 100)).length;
+
+  it('refuses an inventory over the package limit, storing nothing', async () => {
+    const res = await inventory('a==1.0.0\nb==1.0.0\nc==1.0.0\nd==1.0.0\n');
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(
+      /requirements\.txt lists 4 packages; the limit is 3 per inventory \(AIRLOCK_MAX_INVENTORY_PACKAGES\)/,
+    );
+    expect(await inventoriesStored()).toBe(0);
+  });
+
+  it('refuses a schedule under the floor or invalid with 400, storing nothing', async () => {
+    for (const [schedule, detail] of [
+      ['cron:* * * * * *', /runs 1 s apart at times; rescans at most every 5 minutes/],
+      ['cron:61 * * * *', /invalid cron pattern/],
+    ] as const) {
+      const res = await inventory('a==1.0.0\n', schedule);
+      expect(res.status, schedule).toBe(400);
+      expect(((await res.json()) as { detail: string }).detail).toMatch(detail);
+    }
+    expect(await inventoriesStored()).toBe(0);
   });
 });
