@@ -5,7 +5,6 @@
  */
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SignalPolicy } from '@airlock/analysis';
 import { openQueues, runKeyOf, type InventoryJob, type Queues } from '@airlock/queue';
 import { connectDocker } from '@airlock/sandbox';
 import { openStore, type Store } from '@airlock/store';
