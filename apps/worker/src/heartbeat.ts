@@ -29,7 +29,7 @@ export async function stopBeating(ctx: WorkerContext): Promise<void> {
 }
 
 /** Which of these worker ids still have a heartbeat. */
-export async function liveWorkers(ctx: Pick<WorkerContext, 'store'>, ids: readonly string[]): Promise<Set<string>> {
+async function liveWorkers(ctx: Pick<WorkerContext, 'store'>, ids: readonly string[]): Promise<Set<string>> {
   const pipeline = ctx.store.redis.pipeline();
   for (const id of ids) pipeline.exists(keys.workerHeartbeat(id));
   const answers = (await pipeline.exec()) ?? [];

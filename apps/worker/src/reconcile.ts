@@ -12,7 +12,7 @@ import type { WorkerContext } from './context.js';
 import { checkInventoryCompletion } from './inventory-completion.js';
 
 /** A lost queued job is enqueued again at most this often; after that its analyses fail. */
-export const MAX_REQUEUES = 2;
+const MAX_REQUEUES = 2;
 const RELEASE_IF_OURS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
 

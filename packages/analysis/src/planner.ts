@@ -13,7 +13,7 @@
  */
 import type { PhaseName, SandboxReport, VerdictLabel } from '@airlock/core';
 
-export type ViewName = 'developer' | 'retry' | 'ci';
+type ViewName = 'developer' | 'retry' | 'ci';
 
 /** Longer limits for the retry: phase time limits multiplied, and a longer dwell for detached processes. */
 export interface RetryLimits {
