@@ -46,6 +46,13 @@ say "Redis"
 if ! (command -v redis-cli >/dev/null 2>&1 && redis-cli -p "${REDIS_PORT:-6379}" ping 2>/dev/null | grep -q PONG); then
   need_pkgs redis-server
   if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    # Debian's default configuration has no append-only file: a restart would lose the last snapshot's
+    # worth of verdicts and queued jobs. AOF on, in the configuration file, before the first start.
+    conf=/etc/redis/redis.conf
+    if [ -f "$conf" ] && ! grep -qE '^appendonly yes' "$conf"; then
+      as_root sed -i -E 's/^#? *appendonly .*/appendonly yes/' "$conf"
+      grep -qE '^appendonly yes' "$conf" || echo 'appendonly yes' | as_root tee -a "$conf" >/dev/null
+    fi
     as_root systemctl start redis-server
   else
     as_root redis-server --port "${REDIS_PORT:-6379}" --bind 127.0.0.1 --appendonly yes --dir /var/lib/redis --daemonize yes >/dev/null
@@ -53,6 +60,16 @@ if ! (command -v redis-cli >/dev/null 2>&1 && redis-cli -p "${REDIS_PORT:-6379}"
   wait_for 20 redis-cli -p "${REDIS_PORT:-6379}" ping || { echo "redis-server did not come up" >&2; exit 1; }
 fi
 echo "redis on 127.0.0.1:${REDIS_PORT:-6379}: $(redis-cli -p "${REDIS_PORT:-6379}" ping)"
+
+# The compose stack's Redis password (docker-compose.yml): made once, kept private, read by docker-compose
+# from .env. Hex only, so it fits in AIRLOCK_REDIS_URL as is.
+mkdir -p .airlock
+if [ ! -s .airlock/redis-password ]; then (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d " \n" > .airlock/redis-password); fi
+if ! grep -qs '^AIRLOCK_REDIS_PASSWORD=' .env; then
+  (umask 077 && touch .env && printf 'AIRLOCK_REDIS_PASSWORD=%s\n' "$(cat .airlock/redis-password)" >> .env)
+fi
+chmod 600 .env .airlock/redis-password
+echo "compose Redis password: .airlock/redis-password (and AIRLOCK_REDIS_PASSWORD in .env, mode 600)"
 
 say "tools for image builds and tests"
 [ -n "${AIRLOCK_BASE_FROM:-}" ] || need_pkgs debootstrap

@@ -11,6 +11,8 @@ export interface ApiConfig {
   dataDir: string;
   maxUploadBytes: number;
   maxInventoryBytes: number;
+  /** Packages in one inventory (AIRLOCK_MAX_INVENTORY_PACKAGES, default 5000): each is a sandbox run per scan. */
+  maxInventoryPackages: number;
   /** Requests per organization per minute. */
   rateLimitPerMinute: number;
   /** Forced runs (force, rerun, a manual inventory rescan) per organization per UTC day; 0: none. */
@@ -32,6 +34,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
     maxUploadBytes: int('AIRLOCK_MAX_UPLOAD_BYTES', 64 * 1024 * 1024),
     maxInventoryBytes: int('AIRLOCK_MAX_INVENTORY_BYTES', 32 * 1024 * 1024),
+    maxInventoryPackages: int('AIRLOCK_MAX_INVENTORY_PACKAGES', 5_000),
     rateLimitPerMinute: int('AIRLOCK_RATE_LIMIT_PER_MINUTE', 600),
     forceBudgetPerDay: int('AIRLOCK_FORCE_BUDGET_PER_DAY', 50),
     adminToken: env.AIRLOCK_ADMIN_TOKEN || null,

@@ -4,7 +4,9 @@
  * (status, body, Location; `Idempotent-Replayed: true`) without doing anything; the same key with another
  * request answers 422; a repeat while the first is still being handled answers 409 (retry shortly).
  * Only a 2xx answer is kept: after an error the key is free, so the client can retry with it.
- * Mount after the route's body parser (the fingerprint hashes the parsed body's bytes).
+ * Mount after the route's body parser (the fingerprint hashes the parsed body's bytes). An upload's body is
+ * not parsed first (it streams through the archive guard, so a bomb is refused before it is buffered): its
+ * fingerprint covers the query and the declared Content-Length, not the bytes.
  */
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
@@ -14,8 +16,8 @@ import { problems } from './problem.js';
 
 const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
-function fingerprint(method: string, url: string, contentType: string, body: unknown): string {
-  const hash = createHash('sha256').update(`${method} ${url}\n${contentType}\n`);
+function fingerprint(method: string, url: string, contentType: string, contentLength: string, body: unknown): string {
+  const hash = createHash('sha256').update(`${method} ${url}\n${contentType}\n${body === undefined ? contentLength : ''}\n`);
   if (Buffer.isBuffer(body)) hash.update(body);
   else if (typeof body === 'string') hash.update(body);
   else if (body !== undefined) hash.update(JSON.stringify(body));
@@ -28,7 +30,7 @@ export function idempotent(ctx: ApiContext): RequestHandler {
     if (key === undefined) return next();
     if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw problems.badRequest(`${IDEMPOTENCY_HEADER} must be 1 to 255 visible ASCII characters`);
     const orgId = orgOf(res).id;
-    const print = fingerprint(req.method, req.originalUrl, req.get('content-type') ?? '', req.body);
+    const print = fingerprint(req.method, req.originalUrl, req.get('content-type') ?? '', req.get('content-length') ?? '', req.body);
     const claim = await ctx.store.idempotency.claim(orgId, key, print);
     switch (claim.kind) {
       case 'mismatch':

@@ -5,6 +5,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { VERDICT_LABELS } from '@airlock/core';
+import { scheduleProblem } from './schedule.js';
 
 extendZodWithOpenApi(z);
 
@@ -64,11 +65,15 @@ export const InventoryQuery = z
       .openapi({ description: 'package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, poetry.lock, *.cdx.json, *.spdx.json' }),
     schedule: z
       .string()
+      .max(200)
       .regex(
         /^(?:hourly|daily|weekly|every:\d+[smhd]|cron:(?:\S+\s+){4,5}\S+)$/,
         'hourly, daily, weekly, every:<n>[s|m|h|d] or cron:<5 or 6 fields>',
       )
-      .refine((text) => (parseSchedule(text).everyMs ?? Infinity) >= MIN_RESCAN_INTERVAL_MS, 'rescans at most every 5 minutes')
+      .superRefine((text, ctx) => {
+        const problem = scheduleProblem(text);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .optional()
       .openapi({ description: 'Rescan the whole inventory on this schedule.' }),
   })
@@ -353,15 +358,3 @@ export const Ready = z.object({ status: z.string(), redis: z.string() }).openapi
 export const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), instance: z.string() })
   .openapi('Problem');
-
-/** Each rescan runs every package again in the sandbox: more often than this only burns workers. */
-const MIN_RESCAN_INTERVAL_MS = 5 * 60 * 1000;
-
-/** `daily` / `every:6h` / `cron:0 3 * * *` -> a BullMQ repeat. */
-export function parseSchedule(text: string): { pattern?: string; everyMs?: number } {
-  const named: Record<string, number> = { hourly: 3600e3, daily: 86400e3, weekly: 7 * 86400e3 };
-  if (named[text]) return { everyMs: named[text] };
-  const every = /^every:(\d+)([smhd])$/.exec(text);
-  if (every) return { everyMs: Number(every[1]) * { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[every[2] as 's' | 'm' | 'h' | 'd'] };
-  return { pattern: text.slice('cron:'.length) };
-}

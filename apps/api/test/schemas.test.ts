@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InventoryQuery, parseSchedule, SubmitAnalysis, UploadQuery } from '../src/schemas.js';
+import { InventoryQuery, SubmitAnalysis, UploadQuery } from '../src/schemas.js';
+import { parseSchedule } from '../src/schedule.js';
 
 describe('request schemas', () => {
   it('accepts exact versions and refuses ranges, tags and path-like names', () => {

@@ -95,7 +95,7 @@ function serializeReport(report: SandboxReport): string {
 }
 
 /** Fails every analysis waiting on the run; `shared: false` fails them without storing the outcome under the run key. */
-async function finishFailed(ctx: WorkerContext, runKey: string, error: string, { shared = true } = {}): Promise<void> {
+export async function finishFailed(ctx: WorkerContext, runKey: string, error: string, { shared = true } = {}): Promise<void> {
   const outcome: RunOutcome = { status: 'failed', error, finishedAt: new Date().toISOString() };
   const ids = shared ? await ctx.store.analyses.finishRun(runKey, outcome) : await ctx.store.analyses.subscribers(runKey);
   for (const id of ids) {

@@ -13,6 +13,14 @@ export interface WorkerConfig {
   /** How long a job's lock lives without renewal; a killed worker's job is taken over after about this. */
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** A job stalled (its lock lost) more than this often fails for good (AIRLOCK_MAX_STALLED_COUNT, default 2). */
+  maxStalledCount: number;
+  /** Refresh of the worker's heartbeat in Redis (AIRLOCK_HEARTBEAT_MS, default 5 s); it expires after 6 of them. */
+  heartbeatIntervalMs: number;
+  /** The sweep of open runs whose job is gone or failed (AIRLOCK_RECONCILE_INTERVAL_MS, default 60 s), also run at start. */
+  reconcileIntervalMs: number;
+  /** Runs opened less than this ago are not swept: their job may be on its way (AIRLOCK_RECONCILE_GRACE_MS, default 60 s). */
+  reconcileGraceMs: number;
   npmRegistry?: string;
   /** Parsed AIRLOCK_NPMRC: scoped registries and tokens of the organization's private registries. */
   npmrc?: NpmRegistryConfig;
@@ -48,6 +56,10 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     concurrency: int('AIRLOCK_WORKER_CONCURRENCY', 1),
     lockDurationMs: int('AIRLOCK_LOCK_DURATION_MS', 30_000),
     stalledIntervalMs: int('AIRLOCK_STALLED_INTERVAL_MS', 30_000),
+    maxStalledCount: envInt(env, 'AIRLOCK_MAX_STALLED_COUNT', 2, 0),
+    heartbeatIntervalMs: int('AIRLOCK_HEARTBEAT_MS', 5_000),
+    reconcileIntervalMs: int('AIRLOCK_RECONCILE_INTERVAL_MS', 60_000),
+    reconcileGraceMs: int('AIRLOCK_RECONCILE_GRACE_MS', 60_000),
     ...(env.AIRLOCK_NPM_REGISTRY ? { npmRegistry: env.AIRLOCK_NPM_REGISTRY } : {}),
     ...(env.AIRLOCK_NPMRC ? { npmrc: loadNpmrc(env.AIRLOCK_NPMRC, env) } : {}),
     ...(env.AIRLOCK_PYPI_INDEX ? { pypiIndex: env.AIRLOCK_PYPI_INDEX } : {}),

@@ -8,6 +8,8 @@ import type { WorkerConfig } from './config.js';
 
 export interface WorkerContext {
   config: WorkerConfig;
+  /** This process's id: its heartbeat key in Redis and the label on its sandbox containers. */
+  workerId: string;
   store: Store;
   queues: Queues;
   docker: Docker;

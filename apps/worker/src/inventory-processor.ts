@@ -27,12 +27,20 @@ export function inventoryProcessor(ctx: WorkerContext, mode: 'expand' | 'rescan'
         completedAt: null,
         packages: inventory.packages.map((p) => ({ ...p, analysisId: null })),
       };
+      await ctx.store.inventoryProgress.startScan(inventory.id);
       await ctx.store.inventories.save(inventory);
     }
     if (mode === 'expand') inventory = { ...inventory, ...(await checkLockfileIntegrity(ctx, inventory.packages)) };
+    // O(1) Redis commands per package: each analysis id is registered with the scan's progress (a retried
+    // expansion resumes from there); the record itself is written once, at the end.
+    const submitted = await ctx.store.inventoryProgress.submitted(inventory.id);
     const rerun = { fresh: 0, overBudget: 0, forced: 0 };
     for (const [index, pkg] of inventory.packages.entries()) {
-      if (pkg.analysisId) continue; // a retried expansion keeps what it already submitted
+      const known = submitted.get(index) ?? pkg.analysisId;
+      if (known) {
+        inventory.packages[index] = { ...pkg, analysisId: known };
+        continue;
+      }
       const force = mode === 'rescan' && (await rescanForces(ctx, inventory.orgId, pkg, rerun));
       const analysis = await submitAnalysis(ctx.store, ctx.queues, {
         orgId: inventory.orgId,
@@ -41,11 +49,12 @@ export function inventoryProcessor(ctx: WorkerContext, mode: 'expand' | 'rescan'
         inventoryId: inventory.id,
         force,
       });
+      await ctx.store.inventoryProgress.register(inventory.id, index, analysis.id);
       inventory.packages[index] = { ...pkg, analysisId: analysis.id };
-      if (index % 50 === 49) await ctx.store.inventories.save(inventory);
     }
     if (mode === 'rescan') ctx.log.info({ inventoryId: inventory.id, ...rerun }, 'rescan submitted');
     await ctx.store.inventories.save({ ...inventory, status: 'analysing' });
+    await ctx.store.inventoryProgress.expanded(inventory.id, inventory.packages.length);
     await checkInventoryCompletion(ctx, inventory.id);
     return { packages: inventory.packages.length };
   };

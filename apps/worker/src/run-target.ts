@@ -16,6 +16,7 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
     artifactsRoot: join(config.dataDir, 'artifacts'),
     maxDiskBytes: config.maxDiskBytes,
     signal,
+    workerId: ctx.workerId,
     signalPolicy: ctx.signalPolicy,
     timeoutsMs: {
       ...(config.installTimeoutMs ? { install: config.installTimeoutMs } : {}),

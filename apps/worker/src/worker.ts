@@ -17,6 +17,9 @@ import type { WorkerContext } from './context.js';
 import { inventoryProcessor } from './inventory-processor.js';
 import { scheduleRetention } from './retention.js';
 import { webhookProcessor } from './webhook-processor.js';
+import { beat, newWorkerId, reapContainersOfDeadWorkers, stopBeating } from './heartbeat.js';
+import { onAnalysisJobFailed, reconcileRuns } from './reconcile.js';
+import { completeReadyInventories } from './inventory-completion.js';
 
 export interface RunningWorker {
   context: WorkerContext;
@@ -27,11 +30,15 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
   const store = openStore(config.redisUrl, (err) => log.warn({ err: err.message }, 'redis connection error'));
   const queues = openQueues(config.redisUrl);
   const signalPolicy = await signalPolicyFromSettings(config);
-  const context: WorkerContext = { config, store, queues, docker: connectDocker(), log, running: new Map(), signalPolicy };
+  const workerId = newWorkerId();
+  const context: WorkerContext = { config, workerId, store, queues, docker: connectDocker(), log, running: new Map(), signalPolicy };
+  // The heartbeat first: this worker's containers must never look like a dead worker's to another worker.
+  await beat(context);
   const connection = redisConnection(config.redisUrl);
-  const lock = { lockDuration: config.lockDurationMs, stalledInterval: config.stalledIntervalMs, maxStalledCount: 2 };
+  const lock = { lockDuration: config.lockDurationMs, stalledInterval: config.stalledIntervalMs, maxStalledCount: config.maxStalledCount };
+  const analyses = new Worker(QUEUES.analyses, analysisProcessor(context), { connection, concurrency: config.concurrency, ...lock });
   const workers = [
-    new Worker(QUEUES.analyses, analysisProcessor(context), { connection, concurrency: config.concurrency, ...lock }),
+    analyses,
     new Worker(QUEUES.inventories, inventoryProcessor(context, 'expand'), { connection, concurrency: 2, ...lock }),
     new Worker(QUEUES.rescans, inventoryProcessor(context, 'rescan'), { connection, concurrency: 1, ...lock }),
     new Worker(QUEUES.webhooks, webhookProcessor(context), {
@@ -45,6 +52,10 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
     worker.on('failed', (job, err) => log.debug({ queue: worker.name, jobId: job?.id, err: err.message }, 'job failed'));
     worker.on('error', (err) => log.error({ queue: worker.name, err: err.message }, 'worker error'));
   }
+  // A job that fails for good without its processor finishing it (stalled too often, a crash) still finishes its analyses.
+  analyses.on('failed', (job, err) => {
+    onAnalysisJobFailed(context, job, err).catch((e: Error) => log.error({ jobId: job?.id, err: e.message }, 'failed-job handler failed'));
+  });
   const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   subscriber.on('error', (err: Error) => log.warn({ err: err.message }, 'redis cancel-listener error'));
   await subscriber.subscribe(CANCEL_CHANNEL);
@@ -52,13 +63,35 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
     cancelRunning(context, runKey).catch((err: Error) => log.warn({ runKey, err: err.message }, 'cancel failed'));
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  log.info({ concurrency: config.concurrency, dataDir: config.dataDir }, 'worker ready');
+  const sweep = async (): Promise<void> => {
+    try {
+      const result = await reconcileRuns(context, config.reconcileGraceMs);
+      if (result && result.applied + result.requeued + result.failed > 0) log.warn(result, 'reconciled open runs');
+      await completeReadyInventories(context);
+      await reapContainersOfDeadWorkers(context);
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'reconciliation failed');
+    }
+  };
+  // At start (work lost while no worker ran), then periodically; each timer is unref'd and cleared on close.
+  await sweep();
+  const timers = [
+    setInterval(
+      () => void beat(context).catch((err: Error) => log.warn({ err: err.message }, 'heartbeat failed')),
+      config.heartbeatIntervalMs,
+    ),
+    setInterval(() => void sweep(), config.reconcileIntervalMs),
+  ];
+  for (const timer of timers) timer.unref();
+  log.info({ workerId, concurrency: config.concurrency, dataDir: config.dataDir }, 'worker ready');
   const stopRetention = scheduleRetention(config, context, config.retentionSweepMs);
   return {
     context,
     async close() {
+      for (const timer of timers) clearInterval(timer);
       stopRetention();
       await Promise.all(workers.map((w) => w.close()));
+      await stopBeating(context).catch(() => undefined);
       subscriber.disconnect();
       await queues.close();
       await store.close();

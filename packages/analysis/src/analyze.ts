@@ -186,6 +186,7 @@ async function runOnce(
     ...(options.maxTraceBytes ? { maxTraceBytes: options.maxTraceBytes } : {}),
     ...(options.maxDiskBytes ? { maxDiskBytes: options.maxDiskBytes } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.workerId ? { workerId: options.workerId } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   const traces: Partial<Record<PhaseName, { summary: PhaseSummary; stats: TraceStats }>> = {};

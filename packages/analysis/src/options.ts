@@ -19,6 +19,8 @@ export interface AnalyzeOptions {
   /** gVisor (default) or runc; see @airlock/sandbox's runtime.ts. */
   runtime?: RuntimeName;
   signal?: AbortSignal;
+  /** The service worker running this (its heartbeat is in Redis): its containers carry the id, for reaping. */
+  workerId?: string;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Score with exactly this baseline; default: the learned file plus the image's control run (./baseline.ts). */
   baseline?: Baseline;

@@ -71,6 +71,9 @@ export async function submitAnalysis(store: Store, queues: Queues, submission: S
     } else if (outcome.status === 'completed') await store.verdicts.addReceiver(target.ecosystem, target.name, target.version, orgId);
     return (await store.analyses.get(analysis.id)) ?? analysis;
   }
+  // Open before enqueued: a sweep that finds the run without its job (lost in a Redis restart) enqueues it again.
+  const open = { target, source: submission.source, openedAt: new Date().toISOString(), requeues: 0 };
+  await store.analyses.openRun(runKey, open);
   await enqueueAnalysis(queues, target, submission.source, runKey);
   return analysis;
 }

@@ -12,3 +12,4 @@ export * from './plant-honeytokens.js';
 export * from './runtime/runtime.js';
 export * from './runtime/gvisor-record.js';
 export { DEFAULT_DISK_LIMIT_BYTES, diskLimitBytes } from './disk-bound.js';
+export * from './archive-stream-guard.js';

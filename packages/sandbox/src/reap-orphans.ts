@@ -14,6 +14,29 @@ export async function reapOrphans(docker: Docker, label: string): Promise<number
   });
 }
 
+/** The label naming the service worker that owns a container (see `reapDeadWorkers`). */
+export const WORKER_LABEL = 'airlock.worker';
+
+/**
+ * Removes sandbox containers (carrying `label`) whose service worker is dead: `alive` gets the worker
+ * ids found on containers and answers those still alive (a heartbeat in Redis). Under compose a
+ * worker's pid is 1 in its own container and never looks dead, hence an id with a heartbeat.
+ */
+export async function reapDeadWorkers(
+  docker: Docker,
+  label: string,
+  alive: (workerIds: string[]) => Promise<ReadonlySet<string>>,
+): Promise<number> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [label, WORKER_LABEL] } });
+  const ids = [...new Set(containers.map((c) => c.Labels[WORKER_LABEL] ?? ''))].filter((id) => id !== '');
+  if (ids.length === 0) return 0;
+  const live = await alive(ids);
+  const dead = new Set(ids.filter((id) => !live.has(id)));
+  if (dead.size === 0) return 0;
+  // Only ids checked above: a container started meanwhile by a new worker is never taken for a dead one's.
+  return removeContainers(docker, label, (labels) => dead.has(labels[WORKER_LABEL] ?? ''));
+}
+
 /** Force-removes the containers carrying `label` (`key` or `key=value`) that `select` picks; returns how many. */
 export async function removeContainers(
   docker: Docker,

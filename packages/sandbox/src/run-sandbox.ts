@@ -32,7 +32,7 @@ import {
   watchRecordCap,
 } from './phase-record.js';
 import { resolveRuntime, runtimeFromSetting, type RuntimeName, type SandboxRuntime } from './runtime/runtime.js';
-import { reapOrphans, removeContainers } from './reap-orphans.js';
+import { reapOrphans, removeContainers, WORKER_LABEL } from './reap-orphans.js';
 import { freshHoneytokens, honeytokenTar, plantedPaths } from './plant-honeytokens.js';
 import { readSandboxCa, sandboxCaPaths, SANDBOX_CA_FILE, trustSandboxCa } from './sandbox-ca.js';
 import type { Honeytoken, HoneytokenPlan } from '@airlock/honeytokens';
@@ -68,6 +68,11 @@ export interface SandboxRunOptions {
    */
   maxDiskBytes?: number;
   signal?: AbortSignal;
+  /**
+   * A service worker's id (its heartbeat lives in Redis): the containers carry it as WORKER_LABEL, and
+   * `reapDeadWorkers` removes them once the heartbeat is gone. Without it (the CLI) the owner is host:pid.
+   */
+  workerId?: string;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** `ci` imitates a CI job (see ciProfileEnv); default: a developer's shell. */
   profile?: { name: 'developer' | 'ci'; reason: string | null };
@@ -119,6 +124,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     [SANDBOX_LABEL]: '1',
     'airlock.analysis': options.analysisId,
     'airlock.owner': `${hostname()}:${process.pid}`,
+    ...(options.workerId ? { [WORKER_LABEL]: options.workerId } : {}),
   };
   let owner: NetworkOwner;
   try {

@@ -6,10 +6,21 @@ import type { Redis } from 'ioredis';
 import { nanoid } from 'nanoid';
 import { keys } from './keys.js';
 import { readHash, toFields, UPDATE_UNLESS_TERMINAL } from './hash-json.js';
-import type { AnalysisRecord, RunOutcome } from './types.js';
+import { InventoryProgress } from './inventory-progress.js';
+import { TERMINAL_STATUSES, type AnalysisRecord, type RunOutcome } from './types.js';
 
 export const RUN_OUTCOME_TTL_S = 7 * 24 * 3600;
 export const FAILED_RUN_TTL_S = 600;
+
+/** A run submitted and not yet finished: what to run again if its queued job is lost. */
+export interface OpenRun {
+  /** The job's target as the queue describes it (opaque here). */
+  target: unknown;
+  source: string;
+  openedAt: string;
+  /** How often the run was enqueued again after its job was lost. */
+  requeues: number;
+}
 
 export type NewAnalysis = Pick<
   AnalysisRecord,
@@ -17,7 +28,11 @@ export type NewAnalysis = Pick<
 >;
 
 export class AnalysisStore {
-  constructor(private readonly redis: Redis) {}
+  private readonly progress: InventoryProgress;
+
+  constructor(private readonly redis: Redis) {
+    this.progress = new InventoryProgress(redis);
+  }
 
   async create(input: NewAnalysis, done?: Partial<AnalysisRecord>): Promise<AnalysisRecord> {
     const record: AnalysisRecord = {
@@ -67,7 +82,13 @@ export class AnalysisStore {
   /** Updates a non-finished analysis; false when it is already completed, failed or cancelled (or unknown). */
   async update(id: string, patch: Partial<AnalysisRecord>): Promise<boolean> {
     const result = await this.redis.eval(UPDATE_UNLESS_TERMINAL, 1, keys.analysis(id), ...toFields(patch));
-    return result === 1;
+    if (result !== 1) return false;
+    // Finished, however (a run's outcome, a cancel, a sweep): its inventory's scan counts it, in O(1).
+    if (patch.status && TERMINAL_STATUSES.includes(patch.status)) {
+      const inventoryId = await this.redis.hget(keys.analysis(id), 'inventoryId');
+      if (inventoryId && inventoryId !== 'null') await this.progress.noteFinished(JSON.parse(inventoryId) as string, id);
+    }
+    return true;
   }
 
   /**
@@ -101,8 +122,28 @@ export class AnalysisStore {
    */
   async finishRun(runKey: string, outcome: RunOutcome): Promise<string[]> {
     const ttl = outcome.status === 'completed' ? RUN_OUTCOME_TTL_S : FAILED_RUN_TTL_S;
-    await this.redis.set(keys.runOutcome(runKey), JSON.stringify(outcome), 'EX', ttl);
+    await this.redis.multi().set(keys.runOutcome(runKey), JSON.stringify(outcome), 'EX', ttl).hdel(keys.openRuns(), runKey).exec();
     return this.redis.smembers(keys.runSubscribers(runKey));
+  }
+
+  /** Notes a run as submitted (before its job is enqueued), so a sweep finds it if its job is lost. */
+  async openRun(runKey: string, run: OpenRun): Promise<void> {
+    await this.redis.hset(keys.openRuns(), runKey, JSON.stringify(run));
+  }
+
+  /** Forgets an open run (its job ended and every analysis waiting on it is finished). */
+  async closeRun(runKey: string): Promise<void> {
+    await this.redis.hdel(keys.openRuns(), runKey);
+  }
+
+  /** Every open run, read in batches (HSCAN): the sweep's work is the number of unfinished runs. */
+  async *openRuns(): AsyncGenerator<[string, OpenRun]> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(keys.openRuns(), cursor, 'COUNT', 200);
+      cursor = next;
+      for (let i = 0; i + 1 < flat.length; i += 2) yield [flat[i]!, JSON.parse(flat[i + 1]!) as OpenRun];
+    } while (cursor !== '0');
   }
 
   /** Copies a run's outcome into one analysis (idempotent; a cancelled analysis stays cancelled). */

@@ -13,3 +13,4 @@ export * from './webhooks.js';
 export * from './stats.js';
 export * from './retention.js';
 export * from './inventory-summary.js';
+export * from './inventory-progress.js';

@@ -17,6 +17,12 @@ export const keys = {
   orgAnalysesByVerdict: (orgId: string, verdict: string) => `${P}:org:${orgId}:analyses:verdict:${verdict}`,
   runSubscribers: (runKey: string) => `${P}:run:${runKey}:analyses`,
   runOutcome: (runKey: string) => `${P}:run:${runKey}:outcome`,
+  /** Runs submitted and not finished yet (run key -> what to run), swept for jobs lost or failed without a finish. */
+  openRuns: () => `${P}:runs:open`,
+  /** Held by the one worker reconciling open runs at a time. */
+  reconcileLock: () => `${P}:runs:reconcile-lock`,
+  /** A live worker's heartbeat (expires when it stops refreshing it); its sandbox containers carry the id. */
+  workerHeartbeat: (workerId: string) => `${P}:worker:${workerId}`,
   report: (reportId: string) => `${P}:report:${reportId}`,
   /** Registry packages: one public verdict for everyone, written only from registry runs (verdict-policy.ts). */
   verdict: (ecosystem: Ecosystem, name: string, version: string) => `${P}:verdict:${ecosystem}:${name}@${version}`,
@@ -35,6 +41,13 @@ export const keys = {
   inventory: (id: string) => `${P}:inventory:${id}`,
   /** Claimed once per scan (first scan, each rescan) by whoever sees the inventory finish first. */
   inventoryCompletion: (id: string, scan: number) => `${P}:inventory:${id}:completed:${scan}`,
+  /** The current scan's analysis ids; by package index; the finished ones; its total once expanded. */
+  inventoryScanIds: (id: string) => `${P}:inventory:${id}:scan:ids`,
+  inventoryScanIndex: (id: string) => `${P}:inventory:${id}:scan:index`,
+  inventoryScanDone: (id: string) => `${P}:inventory:${id}:scan:done`,
+  inventoryProgress: (id: string) => `${P}:inventory:${id}:scan:progress`,
+  /** Inventories whose current scan is complete and not yet announced. */
+  inventoriesReady: () => `${P}:inventories:ready`,
   orgInventories: (orgId: string) => `${P}:org:${orgId}:inventories`,
   /** The verdict of each package at the inventory's last completed scan (package -> verdict), to announce a rescan's changes. */
   inventoryVerdicts: (id: string) => `${P}:inventory:${id}:verdicts`,

@@ -5,6 +5,7 @@ import { ApiKeyStore } from './api-keys.js';
 import { BudgetStore } from './budgets.js';
 import { IdempotencyStore } from './idempotency.js';
 import { InventoryStore } from './inventories.js';
+import { InventoryProgress } from './inventory-progress.js';
 import { OrganizationStore } from './organizations.js';
 import { RetentionStore } from './retention.js';
 import { StatsStore } from './stats.js';
@@ -19,6 +20,7 @@ export interface Store {
   analyses: AnalysisStore;
   verdicts: VerdictStore;
   inventories: InventoryStore;
+  inventoryProgress: InventoryProgress;
   webhooks: WebhookStore;
   stats: StatsStore;
   retention: RetentionStore;
@@ -39,6 +41,7 @@ export function openStore(redisUrl: string, onError: (err: Error) => void = () =
     analyses: new AnalysisStore(redis),
     verdicts: new VerdictStore(redis),
     inventories: new InventoryStore(redis),
+    inventoryProgress: new InventoryProgress(redis),
     webhooks: new WebhookStore(redis),
     stats: new StatsStore(redis),
     retention: new RetentionStore(redis),

@@ -86,8 +86,8 @@ describe('worker and Redis failures', () => {
       1000,
     );
     expect(done.status).toBe('completed');
-    expect((done.verdict as { verdict: string }).verdict).toMatch(/benign|suspicious|malicious/);
-    // The killed worker's containers are gone too (reaped as orphans of a dead process before the next run).
+    expect((done.verdict as { verdict: string }).verdict).toMatch(/benign|suspicious|malicious|inconclusive/); // an endless install is a phase timeout: inconclusive since 149554b
+    // The killed worker's containers are gone too (a dead pid on this host, or a worker heartbeat gone).
     expect(await docker.listContainers({ all: true, filters: owned })).toHaveLength(0);
   });
 

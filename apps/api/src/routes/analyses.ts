@@ -6,7 +6,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { AirlockError } from '@airlock/core';
 import { cancelAnalysis, submitAnalysis, type AnalysisTarget } from '@airlock/queue';
 import { fetchNpmIntegrity, serviceNpmOptions } from '@airlock/registry';
-import { prepareArchiveBuffer } from '@airlock/sandbox';
+import { prepareArchiveBuffer, readGuardedArchive, UploadTooLargeError } from '@airlock/sandbox';
 import { TERMINAL_STATUSES, type AnalysisRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -46,9 +46,8 @@ async function artifactFile(root: string, name: string) {
 export function analysesRouter(ctx: ApiContext): Router {
   const router = Router();
   const json = express.json({ limit: '16kb' });
-  const raw = express.raw({ type: ARCHIVE_TYPES, limit: ctx.config.maxUploadBytes });
 
-  router.post('/', json, raw, idempotent(ctx), async (req, res) => {
+  router.post('/', json, idempotent(ctx), async (req, res) => {
     const org = orgOf(res);
     const analysis = req.is('application/json')
       ? await submitRegistry(ctx, org.id, req, res)
@@ -187,12 +186,16 @@ async function assertNpmVersionExists(ctx: ApiContext, name: string, version: st
 /** The archive is checked (hostile entries, metadata) before anything is stored or queued. */
 async function submitUpload(ctx: ApiContext, orgId: string, req: Request, res: Response): Promise<AnalysisRecord> {
   const query = parse(UploadQuery, req.query, 'the query');
-  const bytes = req.body as Buffer;
-  if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw problems.badRequest('the upload is empty');
+  const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+  let bytes: Buffer;
   let prepared;
   try {
+    // Limits apply while the body streams in: a bomb is refused before it is buffered or inflated in full.
+    bytes = await readGuardedArchive(req, query.filename, { maxBytes: ctx.config.maxUploadBytes }, length);
+    if (bytes.length === 0) throw problems.badRequest('the upload is empty');
     prepared = await prepareArchiveBuffer(bytes, { label: query.filename, source: `upload:${query.filename}`, fileName: query.filename });
   } catch (err) {
+    if (err instanceof UploadTooLargeError) throw problems.tooLarge(err.message);
     if (err instanceof AirlockError) throw problems.unprocessable(err.message, { code: err.code });
     throw err;
   }

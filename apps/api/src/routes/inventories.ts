@@ -8,7 +8,8 @@ import type { ApiContext } from '../context.js';
 import { idempotent } from '../idempotency.js';
 import { problems } from '../problem.js';
 import { takeForceBudget } from '../rate-limit.js';
-import { InventoryQuery, PageQuery, parseSchedule } from '../schemas.js';
+import { InventoryQuery, PageQuery } from '../schemas.js';
+import { parseSchedule } from '../schedule.js';
 import { parse } from '../validate.js';
 
 export function inventoriesRouter(ctx: ApiContext): Router {
@@ -30,6 +31,10 @@ export function inventoriesRouter(ctx: ApiContext): Router {
       throw problems.unprocessable(`${query.filename} (${parsed.format}) lists no package Airlock can analyse`, {
         skipped: parsed.skipped,
       });
+    if (parsed.packages.length > ctx.config.maxInventoryPackages)
+      throw problems.unprocessable(
+        `${query.filename} lists ${parsed.packages.length} packages; the limit is ${ctx.config.maxInventoryPackages} per inventory (AIRLOCK_MAX_INVENTORY_PACKAGES): split it`,
+      );
     const schedule = query.schedule ? parseSchedule(query.schedule) : null;
     const org = orgOf(res);
     const inventory = await ctx.store.inventories.create({
