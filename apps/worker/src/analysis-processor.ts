@@ -6,7 +6,14 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { AirlockError, type SandboxReport } from '@airlock/core';
 import { runKeyOf, type AnalysisJob, type JobCatalog } from '@airlock/queue';
-import { summarizeVerdict, type AnalysisRecord, type RecordedRun, type RunOutcome, type VerdictEntry } from '@airlock/store';
+import {
+  summarizeVerdict,
+  type AnalysisRecord,
+  type FailureReason,
+  type RecordedRun,
+  type RunOutcome,
+  type VerdictEntry,
+} from '@airlock/store';
 import type { WorkerContext } from './context.js';
 import { emitEvent } from './events.js';
 import { checkInventoryCompletion } from './inventory-completion.js';
@@ -24,6 +31,7 @@ const MAX_RESTARTS_AFTER_CANCEL = 3;
 export function analysisProcessor(ctx: WorkerContext, run: typeof runTarget = runTarget) {
   return async (job: Job<AnalysisJob, Result>): Promise<Result> => {
     const { runKey, target } = job.data;
+    if (job.attemptsMade === 0) await ctx.store.stats.recordLag(Date.now() - job.timestamp);
     const waiting = await ctx.store.analyses.subscribers(runKey);
     const startedAt = new Date().toISOString();
     for (const id of waiting) await ctx.store.analyses.update(id, { status: 'running', startedAt });
@@ -44,14 +52,15 @@ export function analysisProcessor(ctx: WorkerContext, run: typeof runTarget = ru
             for (const id of joined) await ctx.store.analyses.update(id, { status: 'running', startedAt: restartedAt });
             continue;
           }
-          if (joined.length > 0) await finishFailed(ctx, runKey, 'cancelled: the sandbox run was aborted', { shared: false });
+          if (joined.length > 0)
+            await finishFailed(ctx, runKey, 'cancelled: the sandbox run was aborted', { shared: false, reason: 'cancelled' });
           // Nothing is stored under the run key: a cancel never answers another organization's submission.
           throw new UnrecoverableError((err as Error).message);
         }
         const final = PERMANENT.has(code) || isLastAttempt(job);
         ctx.log.warn({ runKey, code, attempt: job.attemptsMade + 1, final, err: (err as Error).message }, 'analysis run failed');
         if (!final) throw err;
-        await finishFailed(ctx, runKey, (err as Error).message);
+        await finishFailed(ctx, runKey, (err as Error).message, { reason: failureReasonOf(code) });
         throw new UnrecoverableError((err as Error).message);
       } finally {
         ctx.running.delete(runKey);
@@ -66,7 +75,7 @@ export function analysisProcessor(ctx: WorkerContext, run: typeof runTarget = ru
       const final = err instanceof ReportNotStorable || isLastAttempt(job);
       ctx.log.warn({ runKey, attempt: job.attemptsMade + 1, final, err: (err as Error).message }, 'storing the report failed');
       if (!final) throw err;
-      await finishFailed(ctx, runKey, reason);
+      await finishFailed(ctx, runKey, reason, { reason: 'report' });
       throw new UnrecoverableError(reason);
     }
     return { reportId: report.id, verdict: report.verdict?.verdict ?? 'benign' };
@@ -95,7 +104,19 @@ function serializeReport(report: SandboxReport): string {
 }
 
 /** Fails every analysis waiting on the run; `shared: false` fails them without storing the outcome under the run key. */
-export async function finishFailed(ctx: WorkerContext, runKey: string, error: string, { shared = true } = {}): Promise<void> {
+/** What /metrics counts a failed run under, from the pipeline's error code. */
+function failureReasonOf(code: string): FailureReason {
+  if (code === 'DOCKER_UNAVAILABLE' || code === 'IMAGE_MISSING' || code === 'SANDBOX_FAILED') return 'sandbox';
+  if (code === 'INVALID_INPUT' || code === 'ARCHIVE_REJECTED') return 'input';
+  return 'other';
+}
+
+export async function finishFailed(
+  ctx: WorkerContext,
+  runKey: string,
+  error: string,
+  { shared = true, reason = 'other' as FailureReason } = {},
+): Promise<void> {
   const outcome: RunOutcome = { status: 'failed', error, finishedAt: new Date().toISOString() };
   const ids = shared ? await ctx.store.analyses.finishRun(runKey, outcome) : await ctx.store.analyses.subscribers(runKey);
   for (const id of ids) {
@@ -103,7 +124,7 @@ export async function finishFailed(ctx: WorkerContext, runKey: string, error: st
     const analysis = await ctx.store.analyses.get(id);
     if (analysis?.inventoryId) await checkInventoryCompletion(ctx, analysis.inventoryId);
   }
-  await ctx.store.stats.recordRun('failed', 0);
+  await ctx.store.stats.recordRun('failed', 0, { reason });
 }
 
 /**
@@ -200,7 +221,8 @@ export async function completeRun(
       'public verdict changed',
     );
   }
-  await ctx.store.stats.recordRun(verdict.verdict, report.timings.totalMs);
+  const causes = verdict.verdict === 'inconclusive' ? verdict.notObserved.filter((n) => n.hidesBehaviour).map((n) => n.kind) : [];
+  await ctx.store.stats.recordRun(verdict.verdict, report.timings.totalMs, { causes });
   ctx.log.info(
     { runKey, reportId: report.id, verdict: verdict.verdict, score: verdict.score, analyses: ids.length },
     'analysis run completed',

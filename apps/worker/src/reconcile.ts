@@ -27,7 +27,9 @@ export async function onAnalysisJobFailed(ctx: WorkerContext, job: Job<AnalysisJ
   const { runKey } = job.data;
   if (await ctx.store.analyses.runOutcome(runKey)) return; // the processor finished it
   ctx.log.warn({ runKey, err: err.message }, 'analysis job failed for good outside its processor');
-  await finishFailed(ctx, runKey, `the sandbox run failed for good: ${err.message}`);
+  await finishFailed(ctx, runKey, `the sandbox run failed for good: ${err.message}`, {
+    reason: /stalled/i.test(err.message) ? 'stalled' : 'other',
+  });
 }
 
 export interface ReconcileResult {
@@ -80,7 +82,7 @@ export async function reconcileRuns(ctx: WorkerContext, graceMs: number, now = D
             ? 'the sandbox run was lost: its job disappeared while it ran (worker or Redis failure); submit it again'
             : `the queued run was lost ${open.requeues + 1} times (worker or Redis failure); submit it again`;
       ctx.log.warn({ runKey, state, reason }, 'failing the analyses of a lost run');
-      await finishFailed(ctx, runKey, reason);
+      await finishFailed(ctx, runKey, reason, { reason: state === 'failed' ? 'other' : 'lost' });
       result.failed += waiting.length;
     }
   } finally {

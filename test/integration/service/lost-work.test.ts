@@ -152,6 +152,10 @@ describe('work lost to faults is finished, never left queued or running', () => 
     const done = await finished(later.id);
     expect(done.status).toBe('failed');
     expect(done.error).toMatch(/lost/);
+    // /metrics counts each failure under its reason (the counters are shared by every worker, in Redis).
+    const { failuresByReason } = await store.stats.read();
+    expect(failuresByReason.lost).toBeGreaterThanOrEqual(2);
+    expect(failuresByReason.stalled).toBe(1);
   });
 
   it('keeps a heartbeat with a TTL, and removes the containers of a dead worker but not of a live one', async () => {

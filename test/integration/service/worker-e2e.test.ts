@@ -176,6 +176,8 @@ describe('analyses through the queue and the sandbox', () => {
     expect((await call('/v1/analyses?verdict=clean')).status).toBe(400);
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
     expect(metrics).toMatch(/airlock_analysis_runs_total\{verdict="inconclusive"\} 1/);
+    expect(metrics).toMatch(/airlock_analysis_inconclusive_causes_total\{cause="lingering-processes"\} 1/);
+    expect(metrics).toMatch(/airlock_queue_lag_seconds_count [1-9]/);
 
     const rerun = await call<{ id: string; status: string; cached: boolean }>(`/v1/analyses/${submitted.body.id}/rerun`, {
       method: 'POST',

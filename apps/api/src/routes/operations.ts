@@ -46,6 +46,18 @@ async function serviceMetrics(ctx: ApiContext): Promise<string> {
     '# HELP airlock_analysis_runs_failed_total Sandbox runs that ended in an error.',
     '# TYPE airlock_analysis_runs_failed_total counter',
     `airlock_analysis_runs_failed_total ${stats.runsFailed}`,
+    '# HELP airlock_analysis_failures_total Failed sandbox runs by reason (sandbox, registry, input, report, lost, stalled, cancelled, other).',
+    '# TYPE airlock_analysis_failures_total counter',
+    ...Object.entries(stats.failuresByReason).map(([reason, n]) => `airlock_analysis_failures_total{reason="${reason}"} ${n}`),
+    '# HELP airlock_analysis_inconclusive_causes_total Inconclusive runs by blind spot (a run with several counts under each).',
+    '# TYPE airlock_analysis_inconclusive_causes_total counter',
+    ...Object.entries(stats.inconclusiveCauses).map(([cause, n]) => `airlock_analysis_inconclusive_causes_total{cause="${cause}"} ${n}`),
+    '# HELP airlock_queue_lag_seconds Time from submission to a worker starting the run (first attempts).',
+    '# TYPE airlock_queue_lag_seconds histogram',
+    ...stats.lagBuckets.map((b) => `airlock_queue_lag_seconds_bucket{le="${b.le}"} ${b.count}`),
+    `airlock_queue_lag_seconds_bucket{le="+Inf"} ${stats.lagCount}`,
+    `airlock_queue_lag_seconds_sum ${stats.lagSumS}`,
+    `airlock_queue_lag_seconds_count ${stats.lagCount}`,
   );
   lines.push(
     '# HELP airlock_analysis_duration_seconds Duration of completed sandbox runs.',
