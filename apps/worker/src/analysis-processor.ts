@@ -115,7 +115,7 @@ export async function finishFailed(
   ctx: WorkerContext,
   runKey: string,
   error: string,
-  { shared = true, reason = 'other' as FailureReason } = {},
+  { shared = true, reason = 'other' }: { shared?: boolean; reason?: FailureReason } = {},
 ): Promise<void> {
   const outcome: RunOutcome = { status: 'failed', error, finishedAt: new Date().toISOString() };
   const ids = shared ? await ctx.store.analyses.finishRun(runKey, outcome) : await ctx.store.analyses.subscribers(runKey);
