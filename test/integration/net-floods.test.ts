@@ -50,27 +50,29 @@ function expectTokenSent(report: SandboxReport, host: string): void {
   expect(rules(report)).toContain('honeytoken-exfiltration');
 }
 
+/** How many records of one network list the report's cap dropped (the fake internet recorded them all). */
+const reportCap = (report: SandboxReport, kind: 'dns' | 'tcp' | 'udp') =>
+  report.evidenceGaps.find((g) => g.kind === `report.network-${kind}-capped`)?.dropped ?? 0;
+
 describe('a fake internet that cannot be crashed or blinded, under gVisor', () => {
   it('dns-flood: 150,000 distinct names recycle fake addresses (counted), and the token POST after them is seen', async () => {
     const report = await scan('dns-flood');
-    const names = new Set(report.network.dns.map((d) => d.qname));
-    expect(names.size).toBeGreaterThan(2 ** 17);
+    // Every query reached the report: the first ones kept, the rest counted by the report's cap on its DNS list.
+    const cut = reportCap(report, 'dns');
+    expect(report.network.dns.length + cut).toBeGreaterThanOrEqual(150_000);
     // More names than addresses: the pool recycled the oldest, and says so, with the count.
-    expect(networkGaps(report)).toContainEqual(
-      expect.objectContaining({
-        kind: 'network.address-pool-full',
-        limit: 2 ** 17 - 2,
-        dropped: names.size - (2 ** 17 - 2),
-        hidesBehaviour: true,
-      }),
-    );
+    const pool = networkGaps(report).find((g) => g.kind === 'network.address-pool-full');
+    expect(pool).toMatchObject({ limit: 2 ** 17 - 2, hidesBehaviour: true });
+    expect(pool!.dropped).toBeGreaterThanOrEqual(150_000 - (2 ** 17 - 2));
     expectTokenSent(report, 'after.dns-flood.net-fixture.example');
   });
 
   it('held-connections: 3,000 connections held open do not exhaust the service, and the token POST after them is seen', async () => {
     const report = await scan('held-connections');
     const held = report.network.tcp.filter((c) => c.destination.address?.startsWith('203.0.113.') && c.destination.port! >= 20000);
-    expect(held.length).toBe(3000);
+    // All 3,000 were recorded by the fake internet; the report keeps what fits its TCP list (4 MiB) and counts the rest.
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.length + reportCap(report, 'tcp')).toBeGreaterThanOrEqual(3000);
     // Each held connection's 16 KiB were recorded (written as they came, not only at close).
     expect(held.every((c) => c.bytes === 16 * 1024 && Buffer.from(c.firstBytes, 'base64').length === 16 * 1024)).toBe(true);
     expect(networkGaps(report).map((g) => g.kind)).not.toContain('network.connections-dropped');
@@ -125,8 +127,8 @@ describe('a fake internet that cannot be crashed or blinded, under gVisor', () =
     const report = await scan('udp-flood-4444');
     // Every datagram is a record, or counted as dropped by the kernel before the service could read it.
     const dropped = networkGaps(report).find((g) => g.kind === 'network.datagrams-dropped')?.dropped ?? 0;
-    expect(report.network.udp.length + dropped).toBeGreaterThanOrEqual(50_000);
-    expect(report.network.udp.length).toBeGreaterThan(10_000);
+    expect(report.network.udp.length + reportCap(report, 'udp') + dropped).toBeGreaterThanOrEqual(50_000);
+    expect(report.network.udp.length).toBeGreaterThan(1_000);
     // One socket sent to 50,000 destinations (NAT remapped its port per flow): each datagram has its own destination.
     const wrong = report.network.udp.filter((d) => {
       const i = Number(/^flow (\d+)$/.exec(Buffer.from(d.data, 'base64').toString())?.[1]);

@@ -55,16 +55,19 @@ async function inventoryCost(n: number): Promise<{ commands: number; status: str
   const name = (i: number) => `scale-${n}-${i}`;
   const verdict = { verdict: 'benign' as const, score: 0, reasons: [], notObserved: [] };
   for (let i = 0; i < n; i += 2)
-    await store.verdicts.record('public', {
-      ecosystem: 'npm',
-      name: name(i),
-      version: '1.0.0',
-      archiveSha256: 'a'.repeat(64),
-      reportId: `rep_${i}`,
-      analyzedAt: new Date().toISOString(),
-      verdict,
-      phases: [],
-    });
+    await store.verdicts.recordRun(
+      {
+        ecosystem: 'npm',
+        name: name(i),
+        version: '1.0.0',
+        archiveSha256: 'a'.repeat(64),
+        reportId: `rep_${i}`,
+        analyzedAt: new Date().toISOString(),
+        verdict,
+        phases: [],
+      },
+      { requestedBy: ['org_scale'], forced: false },
+    );
   const inventory = await store.inventories.create({
     orgId: 'org_scale',
     fileName: 'package-lock.json',

@@ -98,7 +98,9 @@ describe('a report flood through the worker', () => {
     expect(failed).toMatchObject({ source: 'report', phase: 'install', limit: 10_000, hidesBehaviour: true });
     // Every call was seen and counted: the kept entries plus the dropped ones are the whole flood.
     const kept = report.fileWrites.filter((w) => w.path.startsWith('/nonexistent/airlock-report-flood/')).length;
-    expect(kept + failed!.dropped!).toBe(150_000);
+    // (The cap counts every failed write of the phase: npm's own few come on top of the flood's 150,000.)
+    expect(kept + failed!.dropped!).toBeGreaterThanOrEqual(150_000);
+    expect(kept + failed!.dropped!).toBeLessThan(150_000 + 100);
     const clipped = report.evidenceGaps.find((g) => g.kind === 'report.argv-clipped');
     expect(clipped).toMatchObject({ phase: 'install', hidesBehaviour: true });
     // Four execs of a 1 MB argv (ten 100 kB arguments), each kept to 16,384 characters.
