@@ -24,8 +24,9 @@ export function buildTar(entries: TarEntry[], owner: TarOwner): Buffer {
   const blocks: Buffer[] = [];
   for (const entry of entries) {
     const size = entry.body?.length ?? 0;
+    const path = entry.path.replace(/^\//, '') + (entry.type === 'Directory' && !entry.path.endsWith('/') ? '/' : '');
     const header = new tar.Header({
-      path: entry.path.replace(/^\//, '') + (entry.type === 'Directory' && !entry.path.endsWith('/') ? '/' : ''),
+      path,
       mode: entry.mode,
       uid: owner.uid,
       gid: owner.gid,
@@ -35,7 +36,9 @@ export function buildTar(entries: TarEntry[], owner: TarOwner): Buffer {
       type: entry.type,
       mtime: owner.mtime,
     });
-    header.encode();
+    // A name that does not fit the ustar fields (a last component over 100 characters, a prefix over 155)
+    // is cut in the header: a PAX extended header before it carries the whole name, as tar readers expect.
+    if (header.encode()) blocks.push(new tar.Pax({ path, mtime: owner.mtime }).encode());
     blocks.push(header.block ?? Buffer.alloc(512));
     if (entry.body) blocks.push(Buffer.from(entry.body), Buffer.alloc((512 - (size % 512)) % 512));
   }
