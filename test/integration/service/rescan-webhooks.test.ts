@@ -5,12 +5,12 @@
  * analysis.verdict per package of the rescan; a webhook that did not subscribe keeps getting them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SandboxReport } from '@airlock/core';
 import type { AnalysisTarget } from '@airlock/queue';
 import type { VerdictName } from '@airlock/store';
-import { completeRun, inventoryProcessor, workerConfigFromEnv, type WorkerContext } from '@airlock/worker';
+import { completeRun, inventoryProcessor, type WorkerContext } from '@airlock/worker';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
-import { createOrg, quietLog, startTestApi } from '../../support/service.js';
+import { createOrg, startTestApi } from '../../support/service.js';
+import { craftedReport, sandboxlessWorkerContext } from '../../support/worker.js';
 
 let redis: TestRedis;
 let api: Awaited<ReturnType<typeof startTestApi>>;
@@ -18,13 +18,7 @@ let ctx: WorkerContext;
 let org: { id: string; apiKey: string };
 
 const report = (id: string, verdict: VerdictName) =>
-  ({
-    id,
-    package: { archive: { sha256: 'd'.repeat(64) } },
-    phases: [{ name: 'install', status: 'ok', durationMs: 10 }],
-    timings: { totalMs: 20 },
-    verdict: { verdict, score: verdict === 'benign' ? 0 : 40, reasons: [], notObserved: [] },
-  }) as unknown as SandboxReport;
+  craftedReport(id, verdict, { score: verdict === 'benign' ? 0 : 40, sha256: 'd'.repeat(64) });
 
 const call = async (path: string, init: RequestInit = {}) => {
   const headers = new Headers(init.headers);
@@ -59,15 +53,7 @@ async function finishScan(inventoryId: string, verdicts: Record<string, VerdictN
 beforeAll(async () => {
   redis = await startTestRedis();
   api = await startTestApi(redis.url, { webhookAllowPrivate: true, rateLimitPerMinute: 0 });
-  ctx = {
-    config: { ...workerConfigFromEnv({}), redisUrl: redis.url, dataDir: api.context.config.dataDir },
-    store: api.context.store,
-    queues: api.context.queues,
-    docker: undefined as never, // no sandbox here: runs are completed with crafted reports
-    signalPolicy: undefined as never,
-    log: quietLog,
-    running: new Map(),
-  };
+  ctx = sandboxlessWorkerContext(api, redis.url);
   org = await createOrg(api, 'rescan-org');
 });
 

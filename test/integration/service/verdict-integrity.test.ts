@@ -9,16 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AirlockError, type SandboxReport } from '@airlock/core';
 import { CANCEL_CHANNEL, runKeyOf, safeJobId, type AnalysisTarget } from '@airlock/queue';
 import type { VerdictName } from '@airlock/store';
-import {
-  analysisProcessor,
-  cancelRunning,
-  completeRun,
-  inventoryProcessor,
-  workerConfigFromEnv,
-  type WorkerContext,
-} from '@airlock/worker';
+import { analysisProcessor, cancelRunning, completeRun, inventoryProcessor, type WorkerContext } from '@airlock/worker';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
-import { createOrg, packFixture, quietLog, startTestApi, waitFor } from '../../support/service.js';
+import { createOrg, packFixture, startTestApi, waitFor } from '../../support/service.js';
+import { craftedReport, sandboxlessWorkerContext } from '../../support/worker.js';
 
 let redis: TestRedis;
 let api: Awaited<ReturnType<typeof startTestApi>>;
@@ -51,15 +45,8 @@ type Lookup = {
 };
 const lookup = (key: string, path: string) => call<Lookup>(key, `/v1/verdicts/${path}`);
 
-/** A scored report as the pipeline returns one; only what the worker's completion reads. */
 const report = (id: string, verdict: VerdictName, sha256 = 'c'.repeat(64)) =>
-  ({
-    id,
-    package: { archive: { sha256 } },
-    phases: [{ name: 'install', status: 'ok', durationMs: 10 }],
-    timings: { totalMs: 20 },
-    verdict: { verdict, score: verdict === 'malicious' ? 90 : 0, reasons: [], notObserved: [] },
-  }) as unknown as SandboxReport;
+  craftedReport(id, verdict, { score: verdict === 'malicious' ? 90 : 0, sha256 });
 
 /** Completes the run an analysis waits on, as the worker does when the sandbox returns `report`. */
 async function complete(analysisId: string, rep: SandboxReport, finishedAt: Date): Promise<void> {
@@ -85,15 +72,7 @@ const changes = async (org: { apiKey: string }, hookId: string) =>
 beforeAll(async () => {
   redis = await startTestRedis();
   api = await startTestApi(redis.url, { webhookAllowPrivate: true, rateLimitPerMinute: 0 });
-  ctx = {
-    config: { ...workerConfigFromEnv({}), redisUrl: redis.url, dataDir: api.context.config.dataDir },
-    store: api.context.store,
-    queues: api.context.queues,
-    docker: undefined as never, // no sandbox here: runs are completed with crafted reports
-    signalPolicy: undefined as never,
-    log: quietLog,
-    running: new Map(),
-  };
+  ctx = sandboxlessWorkerContext(api, redis.url);
   // The worker's cancel listener, as startWorker wires it.
   cancels = new Redis(redis.url);
   await cancels.subscribe(CANCEL_CHANNEL);
