@@ -34,6 +34,12 @@ export function hashApiKey(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex');
 }
 
+/** A key as stored when it is made (or migrated): never used, revoked or replaced yet. */
+function newKeyRecord(id: string, orgId: string, name: string, secret: string, createdAt: string): ApiKeyRecord {
+  const prefix = secret.slice(0, API_KEY_PREFIX.length + 4);
+  return { id, orgId, name, prefix, createdAt, lastUsedAt: null, expiresAt: null, revokedAt: null, replacedBy: null };
+}
+
 export function isActiveKey(key: ApiKeyRecord, now = Date.now()): boolean {
   return key.revokedAt === null && (key.expiresAt === null || Date.parse(key.expiresAt) > now);
 }
@@ -51,17 +57,7 @@ export class ApiKeyStore {
   async create(orgId: string, name: string): Promise<{ key: ApiKeyRecord; secret: string }> {
     const secret = `${API_KEY_PREFIX}${nanoid(40)}`;
     const sha256 = hashApiKey(secret);
-    const key: ApiKeyRecord = {
-      id: `key_${nanoid(16)}`,
-      orgId,
-      name,
-      prefix: secret.slice(0, API_KEY_PREFIX.length + 4),
-      createdAt: new Date().toISOString(),
-      lastUsedAt: null,
-      expiresAt: null,
-      revokedAt: null,
-      replacedBy: null,
-    };
+    const key = newKeyRecord(`key_${nanoid(16)}`, orgId, name, secret, new Date().toISOString());
     await this.redis
       .multi()
       .hset(keys.apiKey(sha256), ...toFields(key))
@@ -154,17 +150,7 @@ export class ApiKeyStore {
     if (!text) return null;
     const legacy = JSON.parse(text) as { orgId: string; createdAt: string };
     // The id comes from the hash, so two requests migrating the same key at once write the same record.
-    const key: ApiKeyRecord = {
-      id: `key_${sha256.slice(0, 16)}`,
-      orgId: legacy.orgId,
-      name: 'default',
-      prefix: secret.slice(0, API_KEY_PREFIX.length + 4),
-      createdAt: legacy.createdAt,
-      lastUsedAt: null,
-      expiresAt: null,
-      revokedAt: null,
-      replacedBy: null,
-    };
+    const key = newKeyRecord(`key_${sha256.slice(0, 16)}`, legacy.orgId, 'default', secret, legacy.createdAt);
     await this.redis
       .multi()
       .del(keys.apiKey(sha256))
