@@ -157,9 +157,13 @@ export class AnalysisStore {
         phases: outcome.phases,
         archiveSha256: outcome.archiveSha256,
       });
-      const record = applied ? await this.get(analysisId) : null;
-      if (record)
-        await this.redis.zadd(keys.orgAnalysesByVerdict(record.orgId, outcome.verdict.verdict), Date.parse(record.submittedAt), record.id);
+      if (applied) {
+        // The index by verdict needs two fields of the record, not the whole of it (fields are JSON).
+        const [orgId, submittedAt] = (await this.redis.hmget(keys.analysis(analysisId), 'orgId', 'submittedAt')).map(
+          (v) => JSON.parse(v!) as string,
+        );
+        await this.redis.zadd(keys.orgAnalysesByVerdict(orgId!, outcome.verdict.verdict), Date.parse(submittedAt!), analysisId);
+      }
       return applied;
     }
     return this.update(analysisId, { status: 'failed', finishedAt: outcome.finishedAt, error: outcome.error });
