@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
@@ -55,7 +55,27 @@ export async function ensureImages(docker: Docker, options: EnsureImagesOptions 
     prepare: (dir) => prepareNodeRuntime(dir, runtimeJson, ['node']),
     log,
   });
+  writeFileSync(pinnedImagesFile(root), JSON.stringify({ [NPM_IMAGE]: npm.ref, [FAKE_INTERNET_IMAGE]: fake.ref }, null, 2) + '\n');
   return [base, npm, fake];
+}
+
+/**
+ * Where a checkout records the exact images its own setup built (gitignored). Without it every checkout on a
+ * host would run whatever `latest` the last build tagged: two worktrees with different runners ran each
+ * other's images.
+ */
+function pinnedImagesFile(root: string): string {
+  return join(root, '.images.json');
+}
+
+function pinnedRef(repo: string): string | undefined {
+  try {
+    const pinned = JSON.parse(readFileSync(pinnedImagesFile(sandboxImagesDir()), 'utf8')) as Record<string, unknown>;
+    const ref = pinned[repo];
+    return typeof ref === 'string' ? ref : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface DerivedImage {
@@ -133,9 +153,12 @@ async function hasImage(docker: Docker, ref: string, inputsHash: string): Promis
   }
 }
 
-/** The image to run for `repo` (its `latest` tag), with what the report needs to name it exactly. */
+/**
+ * The image to run for `repo`: the one this checkout's setup built (sandbox-images/.images.json), else its
+ * `latest` tag; with what the report needs to name it exactly.
+ */
 export async function resolveImage(docker: Docker, repo: string): Promise<{ ref: string; id: string; inputsHash: string }> {
-  const ref = `${repo}:latest`;
+  const ref = pinnedRef(repo) ?? `${repo}:latest`;
   try {
     const info = await docker.getImage(ref).inspect();
     return { ref, id: info.Id, inputsHash: info.Config?.Labels?.[INPUTS_LABEL] ?? 'unknown' };
