@@ -9,6 +9,7 @@ import { evalCommand } from './eval/eval-command.js';
 import { baselineLearnCommand } from './baseline-command.js';
 import { DEFAULT_FAIL_ON, EXIT, EXIT_CODES_HELP, FAIL_ON } from './exit-codes.js';
 import { statusCommand, submitCommand } from './service-commands.js';
+import { verifyCommand } from './verify/verify-command.js';
 
 /** `--runtime`: gVisor unless asked otherwise (runc: strace inside the container, a record the package can alter). */
 function runtimeOption(): Option {
@@ -31,6 +32,12 @@ function seconds(value: string): number {
   return n;
 }
 
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('expected a whole number from 1 to 64');
+  return n;
+}
+
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 const EXAMPLES = `
@@ -38,7 +45,10 @@ Examples (from the checkout; \`npm run airlock -- <args>\` and \`npx --no airloc
   airlock scan ./my-package                 install and import a package folder or .tgz in the sandbox
   airlock scan npm:chalk@4.1.2 --json       a registry version with its dependency tree, the report as JSON
   airlock scan pypi:requests==2.32.3        a PyPI release's sdist
-  airlock submit npm:left-pad@1.3.0 --wait  ask the Airlock service, wait for the verdict`;
+  airlock submit npm:left-pad@1.3.0 --wait  ask the Airlock service, wait for the verdict
+  airlock verify package-lock.json --base origin/main --sarif airlock.sarif
+                                            the packages a change adds, checked by the service, as SARIF
+  airlock verify poetry.lock --local -j 2   every package, analysed here two at a time`;
 
 const program = new Command('airlock')
   .description('Sandboxed dynamic analysis of npm and PyPI packages')
@@ -161,6 +171,36 @@ clientOptions(
     .option('--report', 'print the full report (JSON)'),
 ).action(async (id: string, opts) => {
   process.exitCode = await statusCommand(id, opts);
+});
+
+clientOptions(
+  program
+    .command('verify')
+    .description('check every package of a lockfile or SBOM (or only those added or changed against --base) and gate on the verdicts')
+    .argument(
+      '<inventory>',
+      'package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, requirements*.txt, poetry.lock, CycloneDX or SPDX JSON',
+    )
+    .option(
+      '--base <file|git-rev>',
+      'only packages added or changed since this file or git revision of the same path (a pull request base)',
+    )
+    .option('--local', 'analyse unknown packages here in the sandbox instead of asking the service')
+    .option('-j, --concurrency <n>', '--local: sandboxes at once', (v) => positiveInt(v), 1)
+    .option('--sarif <file>', 'write SARIF 2.1.0: one result per flagged package, at its lockfile line')
+    .option('--osv <dir>', 'write one OSV record per malicious package into this folder')
+    .option('--cache <file>', '--local: verdicts kept between runs (per image and Airlock version)', '.airlock/verify-cache.json')
+    .option('--no-cache', '--local: analyse every package again')
+    .option('--install-timeout <seconds>', '--local: time limit of the install phase', seconds, 120)
+    .option('--import-timeout <seconds>', '--local: time limit of the import phase', seconds, 30)
+    .option('--artifacts <dir>', '--local: where raw traces and reports are kept', '.airlock/artifacts')
+    .option('--npm-cache <dir>', '--local: cache of registry metadata and tarballs', '.airlock/npm-cache')
+    .addOption(fromEnv('--registry <url>', '--local: npm registry to fetch packages from', 'AIRLOCK_NPM_REGISTRY'))
+    .addOption(fromEnv('--pypi-index <url>', '--local: PyPI index (JSON API or PEP 691 simple API)', 'AIRLOCK_PYPI_INDEX'))
+    .option('--no-retry', '--local: an inconclusive run is final')
+    .addOption(runtimeOption()),
+).action(async (inventory: string, opts) => {
+  process.exitCode = await verifyCommand(inventory, { ...opts, version });
 });
 
 program

@@ -16,7 +16,7 @@ export interface ClientOptions {
   timeout: number;
 }
 
-interface AnalysisView {
+export interface AnalysisView {
   id: string;
   status: string;
   ecosystem: string;
@@ -34,13 +34,13 @@ interface AnalysisView {
 }
 
 /** The service answered with an error (or the CLI was given bad input): exit 2. */
-class ApiError extends Error {}
+export class ApiError extends Error {}
 /** The service could not be reached at all: exit 5, so a gate can tell an outage from a refusal. */
-class UnreachableError extends ApiError {}
+export class UnreachableError extends ApiError {}
 /** The analysis had no verdict when the command stopped looking: exit 6. */
 class NoVerdictError extends ApiError {}
 
-async function request<T>(opts: ClientOptions, path: string, init: RequestInit = {}): Promise<T> {
+export async function request<T>(opts: ClientOptions, path: string, init: RequestInit = {}): Promise<T> {
   if (!opts.key) throw new ApiError('no API key: set AIRLOCK_API_KEY or pass --key');
   const headers = new Headers(init.headers);
   headers.set('authorization', `Bearer ${opts.key}`);
@@ -104,14 +104,14 @@ function exitCode(opts: ClientOptions, a: AnalysisView): number {
 }
 
 /** Each client error to its exit code, with its message on stderr. */
-function clientFailure(command: string, err: ApiError): number {
+export function clientFailure(command: string, err: ApiError): number {
   process.stderr.write(`airlock ${command}: ${err.message}\n`);
   if (err instanceof UnreachableError) return EXIT.unreachable;
   if (err instanceof NoVerdictError) return EXIT.noVerdict;
   return EXIT.usage;
 }
 
-async function waitDone(opts: ClientOptions, id: string): Promise<AnalysisView> {
+export async function waitDone(opts: ClientOptions, id: string): Promise<AnalysisView> {
   const deadline = Date.now() + opts.timeout * 1000;
   for (;;) {
     const a = await request<AnalysisView>(opts, `/v1/analyses/${id}`);

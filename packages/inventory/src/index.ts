@@ -20,6 +20,8 @@ export { InventoryError } from './errors.js';
 export { detectInventoryFormat } from './detect.js';
 export { normalizePypiName } from './pep503.js';
 export { parsePurl, type Purl } from './purl.js';
+export { locatePackages } from './positions.js';
+export { addedOrChanged } from './diff.js';
 
 const PARSERS: Record<InventoryFormat, (text: string) => InventoryParseResult> = {
   'package-lock': (text) => parsePackageLock(text, 'package-lock'),

@@ -10,3 +10,6 @@ export * from './infrastructure.js';
 export * from './tamper-watch.js';
 export { ARGV_CAPS, CAPS, REPORT_MAX_BYTES, utf8Length } from './caps.js';
 export { capReportSize } from './report-caps.js';
+export { FLAGGED, type PackageFinding } from './findings/package-finding.js';
+export { toSarif, type SarifOptions } from './findings/sarif.js';
+export { toOsv, type OsvOptions } from './findings/osv.js';

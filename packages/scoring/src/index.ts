@@ -13,3 +13,4 @@ export { STATIC_CAP, STATIC_WEIGHTS } from './static-signals.js';
 export { isEncodedLabel } from './rules/network.js';
 export { DESTRUCTIVE_MIN_FILES } from './rules/filesystem.js';
 export { isPipeToShell, isReverseShell } from './commands.js';
+export { ruleHelp } from './rule-help.js';

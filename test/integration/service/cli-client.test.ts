@@ -1,6 +1,6 @@
 /** `airlock submit` / `airlock status` against a real API and Redis (the built CLI, as users run it). */
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -132,5 +132,39 @@ describe('airlock submit and status', () => {
     expect(down.stderr).toMatch(/cannot reach the Airlock API/);
     const missing = await cli('submit', './no-such-file.tgz');
     expect(missing.stderr).toMatch(/cannot read .*no-such-file.tgz/);
+  });
+});
+
+describe('airlock verify against the service', () => {
+  it('answers known verdicts without a run: a malicious lockfile entry exits 1 with a SARIF result at its line, an inconclusive one 4', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-verify-svc-'));
+    const lock = join(dir, 'requirements.txt');
+    await writeFile(lock, '# pinned\nslow-pad==1.3.0\n');
+    const inconclusive = await cli('verify', lock);
+    expect(inconclusive.code).toBe(4);
+    expect(inconclusive.stdout).toMatch(/INCONCLUSIVE {2}pypi:slow-pad@1\.3\.0 \(line 2\)/);
+    expect(inconclusive.stdout).toContain('not observed: The install phase hit its 120000 ms limit');
+    expect((await cli('verify', lock, '--fail-on', 'malicious')).code).toBe(0);
+
+    const npmLock = join(dir, 'package-lock.json');
+    const packages = {
+      '': { name: 'app' },
+      'node_modules/left-pad': { version: '1.3.0', resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz' },
+    };
+    await writeFile(npmLock, JSON.stringify({ lockfileVersion: 3, packages }, null, 2));
+    const malicious = await cli('verify', npmLock, '--sarif', join(dir, 'out.sarif'));
+    expect(malicious.code).toBe(1);
+    const sarif = JSON.parse(await readFile(join(dir, 'out.sarif'), 'utf8')) as { runs: { results: Record<string, unknown>[] }[] };
+    expect(sarif.runs[0]!.results).toMatchObject([
+      { ruleId: 'honeytoken-exfiltration', level: 'error', locations: [{ physicalLocation: { region: { startLine: 7 } } }] },
+    ]);
+  });
+
+  it('fails the whole gate with exit 5 when the service is down, not package by package', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-verify-down-'));
+    await writeFile(join(dir, 'requirements.txt'), 'slow-pad==1.3.0\n');
+    const down = await cli('verify', join(dir, 'requirements.txt'), '--api', 'http://127.0.0.1:9');
+    expect(down.code).toBe(5);
+    expect(down.stderr).toMatch(/cannot reach the Airlock API/);
   });
 });
