@@ -10,6 +10,7 @@ import { baselineLearnCommand } from './baseline-command.js';
 import { DEFAULT_FAIL_ON, EXIT, EXIT_CODES_HELP, FAIL_ON } from './exit-codes.js';
 import { statusCommand, submitCommand } from './service-commands.js';
 import { verifyCommand } from './verify/verify-command.js';
+import { verifyChangesCommand } from './verify/verify-changes.js';
 
 /** `--runtime`: gVisor unless asked otherwise (runc: strace inside the container, a record the package can alter). */
 function runtimeOption(): Option {
@@ -146,7 +147,7 @@ const clientOptions = (command: Command) =>
     .addOption(fromEnv('--key <key>', 'organization API key', 'AIRLOCK_API_KEY'))
     .option('--json', 'print the analysis as JSON')
     .option('--wait', 'wait until the analysis has finished')
-    .option('--timeout <seconds>', 'how long --wait waits', seconds, 1800)
+    .addOption(fromEnv('--timeout <seconds>', 'how long to wait for verdicts', 'AIRLOCK_TIMEOUT').argParser(seconds).default(1800))
     .addOption(
       new Option('--fail-on <verdict>', 'the gate: exit non-zero at this verdict or worse (malicious < inconclusive < suspicious)')
         .choices(FAIL_ON)
@@ -173,7 +174,23 @@ clientOptions(
   process.exitCode = await statusCommand(id, opts);
 });
 
-clientOptions(
+/** What a lockfile gate needs: the service client's options, and those of sandbox runs here (--local). */
+const gateOptions = (command: Command) =>
+  clientOptions(command)
+    .option('--local', 'analyse unknown packages here in the sandbox instead of asking the service')
+    .option('-j, --concurrency <n>', '--local: sandboxes at once', (v) => positiveInt(v), 1)
+    .option('--cache <file>', '--local: verdicts kept between runs (per image and Airlock version)', '.airlock/verify-cache.json')
+    .option('--no-cache', '--local: analyse every package again')
+    .option('--install-timeout <seconds>', '--local: time limit of the install phase', seconds, 120)
+    .option('--import-timeout <seconds>', '--local: time limit of the import phase', seconds, 30)
+    .option('--artifacts <dir>', '--local: where raw traces and reports are kept', '.airlock/artifacts')
+    .option('--npm-cache <dir>', '--local: cache of registry metadata and tarballs', '.airlock/npm-cache')
+    .addOption(fromEnv('--registry <url>', '--local: npm registry to fetch packages from', 'AIRLOCK_NPM_REGISTRY'))
+    .addOption(fromEnv('--pypi-index <url>', '--local: PyPI index (JSON API or PEP 691 simple API)', 'AIRLOCK_PYPI_INDEX'))
+    .option('--no-retry', '--local: an inconclusive run is final')
+    .addOption(runtimeOption());
+
+gateOptions(
   program
     .command('verify')
     .description('check every package of a lockfile or SBOM (or only those added or changed against --base) and gate on the verdicts')
@@ -185,22 +202,24 @@ clientOptions(
       '--base <file|git-rev>',
       'only packages added or changed since this file or git revision of the same path (a pull request base)',
     )
-    .option('--local', 'analyse unknown packages here in the sandbox instead of asking the service')
-    .option('-j, --concurrency <n>', '--local: sandboxes at once', (v) => positiveInt(v), 1)
     .option('--sarif <file>', 'write SARIF 2.1.0: one result per flagged package, at its lockfile line')
-    .option('--osv <dir>', 'write one OSV record per malicious package into this folder')
-    .option('--cache <file>', '--local: verdicts kept between runs (per image and Airlock version)', '.airlock/verify-cache.json')
-    .option('--no-cache', '--local: analyse every package again')
-    .option('--install-timeout <seconds>', '--local: time limit of the install phase', seconds, 120)
-    .option('--import-timeout <seconds>', '--local: time limit of the import phase', seconds, 30)
-    .option('--artifacts <dir>', '--local: where raw traces and reports are kept', '.airlock/artifacts')
-    .option('--npm-cache <dir>', '--local: cache of registry metadata and tarballs', '.airlock/npm-cache')
-    .addOption(fromEnv('--registry <url>', '--local: npm registry to fetch packages from', 'AIRLOCK_NPM_REGISTRY'))
-    .addOption(fromEnv('--pypi-index <url>', '--local: PyPI index (JSON API or PEP 691 simple API)', 'AIRLOCK_PYPI_INDEX'))
-    .option('--no-retry', '--local: an inconclusive run is final')
-    .addOption(runtimeOption()),
+    .option('--osv <dir>', 'write one OSV record per malicious package into this folder'),
 ).action(async (inventory: string, opts) => {
   process.exitCode = await verifyCommand(inventory, { ...opts, version });
+});
+
+gateOptions(
+  program
+    .command('verify-changes')
+    .description(
+      'the pull-request gate (action.yml): verify every lockfile or SBOM changed since --base, one SARIF log, a Markdown summary',
+    )
+    .option('--base <git-rev>', 'the revision the change is compared with (default: origin/$GITHUB_BASE_REF)')
+    .option('--repo <dir>', 'the git checkout', '.')
+    .option('--sarif <file>', 'the SARIF log to write (one run per changed inventory)', 'airlock.sarif')
+    .addOption(fromEnv('--summary <file>', 'append the Markdown summary to this file', 'GITHUB_STEP_SUMMARY')),
+).action(async (opts) => {
+  process.exitCode = await verifyChangesCommand({ ...opts, version });
 });
 
 program

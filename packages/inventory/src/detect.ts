@@ -6,6 +6,11 @@ export function detectInventoryFormat(fileName: string, text: string): Inventory
   return byFileName(fileName, text) ?? byContent(text) ?? unknown(fileName);
 }
 
+/** Whether a path is named like an inventory this package reads (for finding changed lockfiles in a diff). */
+export function isInventoryFileName(path: string): boolean {
+  return byFileName(path, '') !== undefined;
+}
+
 function byFileName(fileName: string, text: string): InventoryFormat | undefined {
   const path = fileName.trim().replace(/\\/g, '/').toLowerCase();
   const base = path.slice(path.lastIndexOf('/') + 1);

@@ -17,7 +17,7 @@ import { parseYarnV1 } from './yarn-v1.js';
 
 export type { InventoryFormat, InventoryPackage, InventoryParseResult, SkippedEntry } from './types.js';
 export { InventoryError } from './errors.js';
-export { detectInventoryFormat } from './detect.js';
+export { detectInventoryFormat, isInventoryFileName } from './detect.js';
 export { normalizePypiName } from './pep503.js';
 export { parsePurl, type Purl } from './purl.js';
 export { locatePackages } from './positions.js';

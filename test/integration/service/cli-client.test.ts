@@ -1,10 +1,13 @@
 /** `airlock submit` / `airlock status` against a real API and Redis (the built CLI, as users run it). */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { sarifValidator } from '../../support/sarif-schema.js';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { createOrg, packFixture, startTestApi } from '../../support/service.js';
 
@@ -166,5 +169,69 @@ describe('airlock verify against the service', () => {
     const down = await cli('verify', join(dir, 'requirements.txt'), '--api', 'http://127.0.0.1:9');
     expect(down.code).toBe(5);
     expect(down.stderr).toMatch(/cannot reach the Airlock API/);
+  });
+});
+
+/** A step of the repository's action.yml, by name. */
+function actionStep(name: string): { run: string } {
+  const action = YAML.parse(readFileSync('action.yml', 'utf8')) as { runs: { steps: { name?: string; run?: string }[] } };
+  const step = action.runs.steps.find((s) => s.name === name);
+  if (!step?.run) throw new Error(`action.yml has no step "${name}" with a run script`);
+  return { run: step.run };
+}
+
+describe('the pull-request gate (airlock verify-changes, run by action.yml)', () => {
+  it('checks only the lockfiles a branch changed and only their new versions, into one SARIF log and a job summary', async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'airlock-pr-'));
+    const git = (...args: string[]) => run('git', ['-C', repo, '-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args]);
+    await git('init', '-q', '-b', 'main');
+    await writeFile(join(repo, 'requirements.txt'), 'idna==3.6\n');
+    await writeFile(join(repo, 'README.md'), 'app\n');
+    await git('add', '.');
+    await git('commit', '-qm', 'base');
+    await git('checkout', '-qb', 'feature');
+    await writeFile(join(repo, 'requirements.txt'), 'idna==3.6\nslow-pad==1.3.0\n');
+    const packages = { '': { name: 'app' }, 'node_modules/left-pad': { version: '1.3.0' } };
+    await writeFile(join(repo, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages }, null, 2));
+    await writeFile(join(repo, 'README.md'), 'app, changed\n');
+    await git('add', '.');
+    await git('commit', '-qm', 'add dependencies');
+
+    // The action's own step, as a runner executes it (inputs arrive as INPUT_* variables). idna is unchanged:
+    // were it checked, it would be queued with no worker and the gate would wait out the --timeout of 5 s.
+    const step = actionStep('Verify changed lockfiles');
+    const gate = await run('bash', ['-c', step.run], {
+      cwd: repo,
+      env: {
+        ...process.env,
+        GITHUB_ACTION_PATH: process.cwd(),
+        GITHUB_WORKSPACE: repo,
+        GITHUB_STEP_SUMMARY: join(repo, 'summary.md'),
+        AIRLOCK_API_URL: api.url,
+        AIRLOCK_API_KEY: key,
+        AIRLOCK_TIMEOUT: '5',
+        INPUT_MODE: 'service',
+        INPUT_BASE: 'main',
+        INPUT_FAIL_ON: 'inconclusive',
+        INPUT_SARIF: 'out.sarif',
+      },
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (err: { code: number; stdout: string; stderr: string }) => err,
+    );
+    expect(gate.stderr).not.toContain('idna');
+    expect(gate.code).toBe(1);
+    const sarif = JSON.parse(await readFile(join(repo, 'out.sarif'), 'utf8')) as {
+      runs: { artifacts: { location: { uri: string } }[]; results: { ruleId: string; locations: unknown[] }[] }[];
+    };
+    expect((await sarifValidator())(sarif)).toEqual([]);
+    expect(sarif.runs.map((r) => [r.artifacts[0]!.location.uri, r.results.map((x) => x.ruleId)]).sort()).toEqual([
+      ['package-lock.json', ['honeytoken-exfiltration']],
+      ['requirements.txt', ['airlock/inconclusive']],
+    ]);
+    const summary = await readFile(join(repo, 'summary.md'), 'utf8');
+    expect(summary).toContain('2 lockfile(s) changed against `main`, 2 new package version(s) checked');
+    expect(summary).toMatch(/\| malicious \| `npm:left-pad@1\.3\.0` \| `package-lock\.json:7` \| sent the planted npm token/);
+    expect(summary).toMatch(/\| inconclusive \| `pypi:slow-pad@1\.3\.0` \| `requirements\.txt:2` \|/);
   });
 });

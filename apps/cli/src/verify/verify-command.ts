@@ -127,16 +127,22 @@ async function readInventory(path: string, base: string | undefined) {
   }
 }
 
-export async function verifyCommand(path: string, opts: VerifyOptions): Promise<number> {
+/** One inventory verified: its verdicts, and what the gate reports (failed packages shown as inconclusive). */
+export interface VerifyResult extends Outcome {
+  path: string;
+  format: string;
+  checked: number;
+  skipped: { name: string; spec: string; reason: string }[];
+  /** Findings plus packages without a verdict as `inconclusive`: what SARIF and OSV carry. */
+  reported: PackageFinding[];
+  exitCode: number;
+}
+
+/** Reads, diffs and gets verdicts for one inventory; ApiError (service down, key refused) propagates. */
+export async function verifyInventory(path: string, opts: VerifyOptions): Promise<VerifyResult> {
   const { text, parsed, packages } = await readInventory(path, opts.base);
   const lines = locatePackages(parsed.format, text, packages);
-  let verdicts: (Verdict | Error)[];
-  try {
-    verdicts = await verdictsFor(packages, opts);
-  } catch (err) {
-    if (err instanceof ApiError) return clientFailure('verify', err);
-    throw err;
-  }
+  const verdicts = await verdictsFor(packages, opts);
   const outcome: Outcome = { findings: [], failed: [] };
   verdicts.forEach((v, i) => {
     const line = lines[i];
@@ -157,26 +163,44 @@ export async function verifyCommand(path: string, opts: VerifyOptions): Promise<
       notObserved: [{ message: `no verdict: ${error}`, hidesBehaviour: true }],
     })),
   ];
-  if (opts.sarif) {
-    const sarif = toSarif(reported, { inventoryUri: await repoRelative(path), toolVersion: opts.version });
-    await mkdir(dirname(resolve(opts.sarif)), { recursive: true });
-    await writeFile(opts.sarif, `${JSON.stringify(sarif, null, 2)}\n`);
+  return {
+    ...outcome,
+    path,
+    format: parsed.format,
+    checked: packages.length,
+    skipped: parsed.skipped,
+    reported,
+    exitCode: exitCode(outcome, opts.failOn),
+  };
+}
+
+/** The SARIF log of one inventory's findings, located relative to its repository. */
+export async function sarifOf(reported: PackageFinding[], path: string, version: string): Promise<{ runs: unknown[] }> {
+  return toSarif(reported, { inventoryUri: await repoRelative(path), toolVersion: version }) as { runs: unknown[] };
+}
+
+export async function writeJsonFile(file: string, value: unknown): Promise<void> {
+  await mkdir(dirname(resolve(file)), { recursive: true });
+  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+export async function verifyCommand(path: string, opts: VerifyOptions): Promise<number> {
+  let result: VerifyResult;
+  try {
+    result = await verifyInventory(path, opts);
+  } catch (err) {
+    if (err instanceof ApiError) return clientFailure('verify', err);
+    throw err;
   }
+  if (opts.sarif) await writeJsonFile(opts.sarif, await sarifOf(result.reported, result.path, opts.version));
   if (opts.osv) {
     await mkdir(opts.osv, { recursive: true });
-    for (const record of toOsv(reported, { modified: new Date().toISOString() }) as { id: string }[])
-      await writeFile(join(opts.osv, `${record.id}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    for (const record of toOsv(result.reported, { modified: new Date().toISOString() }) as { id: string }[])
+      await writeJsonFile(join(opts.osv, `${record.id}.json`), record);
   }
   if (opts.json) {
-    const json = {
-      inventory: path,
-      format: parsed.format,
-      checked: packages.length,
-      findings: outcome.findings,
-      failed: outcome.failed,
-      skipped: parsed.skipped,
-    };
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  } else process.stdout.write(`${summary(outcome, packages.length, parsed.skipped.length)}\n`);
-  return exitCode(outcome, opts.failOn);
+    const { path: inventory, format, checked, findings, failed, skipped } = result;
+    process.stdout.write(`${JSON.stringify({ inventory, format, checked, findings, failed, skipped }, null, 2)}\n`);
+  } else process.stdout.write(`${summary(result, result.checked, result.skipped.length)}\n`);
+  return result.exitCode;
 }
