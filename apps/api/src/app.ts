@@ -10,6 +10,7 @@ import { rateLimit } from './rate-limit.js';
 import { adminRouter } from './routes/admin.js';
 import { analysesRouter } from './routes/analyses.js';
 import { inventoriesRouter } from './routes/inventories.js';
+import { npmGuardRouter } from './routes/npm-guard.js';
 import { keysRouter } from './routes/keys.js';
 import { operationsRouter } from './routes/operations.js';
 import { verdictsRouter } from './routes/verdicts.js';
@@ -36,6 +37,8 @@ export function createApp(ctx: ApiContext): Express {
     res.json(document);
   });
   app.use('/v1/admin', adminRouter(ctx));
+  // npm sends the .npmrc _authToken as a Bearer token; no per-minute limit: one install makes hundreds of requests.
+  app.use('/v1/guard/npm', requireApiKey(ctx.store), npmGuardRouter(ctx, ctx.config.guardPolicy));
   const v1 = express.Router();
   v1.use(requireApiKey(ctx.store), rateLimit(ctx.store, ctx.config.rateLimitPerMinute));
   v1.use('/analyses', analysesRouter(ctx));

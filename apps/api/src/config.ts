@@ -1,7 +1,8 @@
 /** API settings from the environment, read once at start. */
 import { resolve } from 'node:path';
 import { envInt } from '@airlock/core';
-import { loadNpmrc, type NpmRegistryConfig } from '@airlock/registry';
+import { DEFAULT_GUARD_POLICY, loadNpmrc, type GuardPolicy, type NpmRegistryConfig } from '@airlock/registry';
+import { VERDICT_LABELS, type VerdictLabel } from '@airlock/core';
 
 export interface ApiConfig {
   port: number;
@@ -23,6 +24,23 @@ export interface ApiConfig {
   webhookAllowPrivate: boolean;
   npmRegistry?: string;
   npmrc?: NpmRegistryConfig;
+  /** The install-time guard's policy (AIRLOCK_GUARD_REFUSE, AIRLOCK_GUARD_UNKNOWN, AIRLOCK_GUARD_MIN_AGE_HOURS). */
+  guardPolicy: GuardPolicy;
+}
+
+function guardPolicyFromEnv(env: NodeJS.ProcessEnv): GuardPolicy {
+  const refuse = env.AIRLOCK_GUARD_REFUSE?.split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  for (const v of refuse ?? [])
+    if (!(VERDICT_LABELS as readonly string[]).includes(v)) throw new Error(`AIRLOCK_GUARD_REFUSE: unknown verdict ${JSON.stringify(v)}`);
+  const unknown = env.AIRLOCK_GUARD_UNKNOWN ?? DEFAULT_GUARD_POLICY.unknown;
+  if (unknown !== 'allow' && unknown !== 'refuse') throw new Error('AIRLOCK_GUARD_UNKNOWN must be allow or refuse');
+  return {
+    refuse: (refuse as VerdictLabel[] | undefined) ?? DEFAULT_GUARD_POLICY.refuse,
+    unknown,
+    minAgeHours: envInt(env, 'AIRLOCK_GUARD_MIN_AGE_HOURS', DEFAULT_GUARD_POLICY.minAgeHours, 0),
+  };
 }
 
 export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -41,5 +59,6 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     webhookAllowPrivate: env.AIRLOCK_WEBHOOK_ALLOW_PRIVATE === '1',
     ...(env.AIRLOCK_NPM_REGISTRY ? { npmRegistry: env.AIRLOCK_NPM_REGISTRY } : {}),
     ...(env.AIRLOCK_NPMRC ? { npmrc: loadNpmrc(env.AIRLOCK_NPMRC, env) } : {}),
+    guardPolicy: guardPolicyFromEnv(env),
   };
 }

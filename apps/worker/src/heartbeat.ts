@@ -11,11 +11,25 @@ import type { WorkerContext } from './context.js';
 /** The heartbeat lives this many refresh intervals: a short Redis hiccup does not make a worker look dead. */
 const HEARTBEAT_LIVES = 6;
 
-export function newWorkerId(): string {
-  return `wrk-${hostname()
+export function newWorkerId(deployment: string): string {
+  return `wrk-${deployment}-${hostname()
     .replace(/[^\w.-]/g, '_')
     .slice(0, 40)}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
+
+/**
+ * The id of the deployment this Redis holds, made once by whichever worker starts first. Worker ids begin
+ * with it, so workers of two deployments sharing one Docker host (CI and staging, two test runs) never reap
+ * each other's sandboxes: each sees only its own heartbeats.
+ */
+export async function deploymentId(ctx: Pick<WorkerContext, 'store'>): Promise<string> {
+  await ctx.store.redis.set(keys.deployment, randomBytes(6).toString('hex'), 'NX');
+  const id = await ctx.store.redis.get(keys.deployment);
+  if (!id) throw new Error('could not read the deployment id from Redis');
+  return id;
+}
+
+const deploymentOf = (workerId: string): string | undefined => /^wrk-([0-9a-f]{12})-/.exec(workerId)?.[1];
 
 /** Writes (or refreshes) this worker's heartbeat, expiring after HEARTBEAT_LIVES intervals. */
 export async function beat(ctx: WorkerContext): Promise<void> {
@@ -43,7 +57,13 @@ async function liveWorkers(ctx: Pick<WorkerContext, 'store'>, ids: readonly stri
 
 /** Removes the sandbox containers of workers whose heartbeat is gone; returns how many. */
 export async function reapContainersOfDeadWorkers(ctx: WorkerContext): Promise<number> {
-  const removed = await reapDeadWorkers(ctx.docker, SANDBOX_LABEL, (ids) => liveWorkers(ctx, ids));
+  const ours = deploymentOf(ctx.workerId);
+  const removed = await reapDeadWorkers(
+    ctx.docker,
+    SANDBOX_LABEL,
+    (ids) => liveWorkers(ctx, ids),
+    (id) => ours !== undefined && deploymentOf(id) === ours,
+  );
   if (removed > 0) ctx.log.warn({ removed }, 'removed sandbox containers of dead workers');
   return removed;
 }

@@ -20,15 +20,18 @@ export const WORKER_LABEL = 'airlock.worker';
 /**
  * Removes sandbox containers (carrying `label`) whose service worker is dead: `alive` gets the worker
  * ids found on containers and answers those still alive (a heartbeat in Redis). Under compose a
- * worker's pid is 1 in its own container and never looks dead, hence an id with a heartbeat.
+ * worker's pid is 1 in its own container and never looks dead, hence an id with a heartbeat. Only ids
+ * `ours` accepts are considered: another deployment on the same Docker host (another Redis) has its own
+ * heartbeats, and its live workers would look dead here.
  */
 export async function reapDeadWorkers(
   docker: Docker,
   label: string,
   alive: (workerIds: string[]) => Promise<ReadonlySet<string>>,
+  ours: (workerId: string) => boolean,
 ): Promise<number> {
   const containers = await docker.listContainers({ all: true, filters: { label: [label, WORKER_LABEL] } });
-  const ids = [...new Set(containers.map((c) => c.Labels[WORKER_LABEL] ?? ''))].filter((id) => id !== '');
+  const ids = [...new Set(containers.map((c) => c.Labels[WORKER_LABEL] ?? ''))].filter((id) => id !== '' && ours(id));
   if (ids.length === 0) return 0;
   const live = await alive(ids);
   const dead = new Set(ids.filter((id) => !live.has(id)));

@@ -23,6 +23,8 @@ export const keys = {
   reconcileLock: () => `${P}:runs:reconcile-lock`,
   /** A live worker's heartbeat (expires when it stops refreshing it); its sandbox containers carry the id. */
   workerHeartbeat: (workerId: string) => `${P}:worker:${workerId}`,
+  /** This deployment's id (one per Redis): worker ids carry it, so a reaper never takes another deployment's containers. */
+  deployment: `${P}:deployment`,
   report: (reportId: string) => `${P}:report:${reportId}`,
   /** Registry packages: one public verdict for everyone, written only from registry runs (verdict-policy.ts). */
   verdict: (ecosystem: Ecosystem, name: string, version: string) => `${P}:verdict:${ecosystem}:${name}@${version}`,

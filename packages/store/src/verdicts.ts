@@ -129,6 +129,13 @@ export class VerdictStore {
     return text ? (JSON.parse(text) as VerdictEntry) : null;
   }
 
+  /** The public verdicts of many versions of one package in one round trip (null where none is known). */
+  async latestMany(ecosystem: Ecosystem, name: string, versions: readonly string[]): Promise<(VerdictEntry | null)[]> {
+    if (versions.length === 0) return [];
+    const texts = await this.redis.mget(versions.map((v) => keys.verdict(ecosystem, name, v)));
+    return texts.map((t) => (t ? (JSON.parse(t) as VerdictEntry) : null));
+  }
+
   /** Every recorded run of a registry version, newest first (at most VERDICT_HISTORY_LIMIT). */
   async history(ecosystem: Ecosystem, name: string, version: string): Promise<VerdictRun[]> {
     const texts = await this.redis.lrange(keys.verdictHistory(ecosystem, name, version), 0, VERDICT_HISTORY_LIMIT - 1);

@@ -158,12 +158,16 @@ describe('work lost to faults is finished, never left queued or running', () => 
     expect(failuresByReason.stalled).toBe(1);
   });
 
-  it('keeps a heartbeat with a TTL, and removes the containers of a dead worker but not of a live one', async () => {
+  it("keeps a heartbeat with a TTL, and removes the containers of a dead worker but not of a live one or of another deployment's", async () => {
     const workerId = worker!.context.workerId;
     expect(await store.redis.pttl(keys.workerHeartbeat(workerId))).toBeGreaterThan(0);
-    await store.redis.set(keys.workerHeartbeat('wrk-test-alive'), '{}', 'PX', 60_000);
-    const alive = await sleeper('wrk-test-alive');
-    const dead = await sleeper('wrk-test-dead');
+    const deployment = (await store.redis.get(keys.deployment))!;
+    expect(workerId.startsWith(`wrk-${deployment}-`)).toBe(true);
+    await store.redis.set(keys.workerHeartbeat(`wrk-${deployment}-alive`), '{}', 'PX', 60_000);
+    const alive = await sleeper(`wrk-${deployment}-alive`);
+    const dead = await sleeper(`wrk-${deployment}-dead`);
+    // A worker of another deployment on this Docker host: its heartbeat lives in another Redis, so it looks dead here.
+    const foreign = await sleeper(`wrk-${deployment === '0123456789ab' ? 'ba9876543210' : '0123456789ab'}-elsewhere`);
     const started = Date.now();
     await waitFor(
       "the dead worker's container to be removed",
@@ -174,7 +178,9 @@ describe('work lost to faults is finished, never left queued or running', () => 
       30_000,
     );
     console.log(`dead worker's container removed after ${Date.now() - started} ms`);
+    await new Promise((r) => setTimeout(r, 1_500)); // three more sweeps
     const left = (await docker.listContainers({ all: true, filters: { label: [testLabel] } })).map((c) => c.Id);
     expect(left).toContain(alive);
+    expect(left).toContain(foreign);
   });
 });
