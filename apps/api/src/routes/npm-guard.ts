@@ -84,7 +84,7 @@ export function npmGuardRouter(ctx: ApiContext, policy: GuardPolicy): Router {
     if (!upstream.ok || !upstream.body) return refuse(res, upstream.status, `upstream registry answered ${upstream.status} for ${file}`);
     res.status(200).type('application/octet-stream');
     // Streamed (tarballs reach hundreds of MB); npm checks the bytes against the packument's integrity.
-    await pipeline(Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream), res);
+    await pipeline(Readable.fromWeb(upstream.body), res);
   };
 
   router.get('/:scope/:name/-/:file', (req, res) => tarball(req, res, `${req.params.scope}/${req.params.name}`, req.params.file));
