@@ -182,6 +182,67 @@ export function openApiDocument(): object {
     request: { params: z.object({ ecosystem: Ecosystem, scope: z.string(), name: z.string(), version: z.string() }) },
     responses: { 200: json('The public verdict and its history', VerdictLookup), 404: problem('No verdict yet'), ...errors },
   });
+  // The npm install-time guard: an npm registry for `registry=` in .npmrc (the API key as _authToken).
+  const npmError = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: z.object({ error: z.string().openapi({ description: 'The reason; npm prints it' }) }) } },
+  });
+  const guardErrors = {
+    401: problem('Missing or invalid API key'),
+    404: npmError('The upstream registry has no such package'),
+    502: npmError('The upstream registry could not be reached'),
+  };
+  const Manifest = z
+    .object({
+      name: z.string(),
+      version: z.string(),
+      dist: z.object({ tarball: z.string(), integrity: z.string().optional() }).passthrough(),
+    })
+    .passthrough();
+  const packument = json(
+    'The upstream packument without the versions the policy refuses, tarballs pointing here',
+    z
+      .object({
+        name: z.string(),
+        'dist-tags': z.record(z.string(), z.string()),
+        versions: z.record(z.string(), Manifest),
+        time: z.record(z.string(), z.string()).optional(),
+      })
+      .passthrough(),
+  );
+  const tarball = {
+    200: {
+      description: 'The tarball, from upstream',
+      content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
+    },
+    400: npmError('Not a tarball name of this package'),
+    403: npmError('Refused by the policy: its verdict, its age, or not analysed yet (then submitted)'),
+    ...guardErrors,
+  };
+  for (const [path, params] of [
+    ['/v1/guard/npm/{name}', z.object({ name: z.string() })],
+    ['/v1/guard/npm/{scope}/{name}', z.object({ scope: z.string(), name: z.string() })],
+  ] as const)
+    registry.registerPath({
+      method: 'get',
+      path,
+      summary: 'npm install-time guard: a package document',
+      security,
+      request: { params },
+      responses: { 200: packument, ...guardErrors },
+    });
+  for (const [path, params] of [
+    ['/v1/guard/npm/{name}/-/{file}', z.object({ name: z.string(), file: z.string() })],
+    ['/v1/guard/npm/{scope}/{name}/-/{file}', z.object({ scope: z.string(), name: z.string(), file: z.string() })],
+  ] as const)
+    registry.registerPath({
+      method: 'get',
+      path,
+      summary: 'npm install-time guard: a tarball, checked against the policy',
+      security,
+      request: { params },
+      responses: tarball,
+    });
   registry.registerPath({
     method: 'post',
     path: '/v1/inventories',
