@@ -73,7 +73,7 @@ echo "compose Redis password: .airlock/redis-password (and AIRLOCK_REDIS_PASSWOR
 
 say "tools for image builds and tests"
 [ -n "${AIRLOCK_BASE_FROM:-}" ] || need_pkgs debootstrap
-need_pkgs tcpdump openssl   # openssl: the fake internet's TLS tests make a CA on the host
+need_pkgs tcpdump openssl chromium   # openssl: the fake internet's TLS tests make a CA on the host; chromium: the HTML report test
 
 say "npm dependencies and build"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi

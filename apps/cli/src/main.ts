@@ -66,6 +66,7 @@ program
     'npm:<name@version> (registry, with its dependency tree), pypi:<name[==version]>, a package .tgz or folder, a Python sdist or wheel',
   )
   .option('--json', 'print the full report as JSON')
+  .option('--html <file>', 'also write the report as a self-contained HTML page (no script, nothing external)')
   .option('--install-timeout <seconds>', 'time limit of the install phase', seconds, 120)
   .option('--import-timeout <seconds>', 'time limit of the import phase', seconds, 30)
   .option('--artifacts <dir>', 'where raw traces are kept', '.airlock/artifacts')

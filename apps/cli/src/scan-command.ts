@@ -1,6 +1,6 @@
 import { signalPolicyFromSettings, analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec } from '@airlock/analysis';
-import { renderReportText } from '@airlock/report';
-import { readFile } from 'node:fs/promises';
+import { renderReportHtml, renderReportText } from '@airlock/report';
+import { readFile, writeFile } from 'node:fs/promises';
 import { AirlockError, type SandboxReport } from '@airlock/core';
 import { connectDocker, type RuntimeName } from '@airlock/sandbox';
 import { loadNpmrc } from '@airlock/registry';
@@ -9,6 +9,8 @@ import { createLogger } from './logger.js';
 
 export interface ScanOptions {
   json?: boolean;
+  /** Also write the report as a self-contained HTML page here. */
+  html?: string;
   installTimeout: number;
   importTimeout: number;
   artifacts: string;
@@ -89,6 +91,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       'analysis done',
     );
     process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReportText(report)}\n`);
+    if (opts.html) await writeFile(opts.html, renderReportHtml(report));
     // Like npm audit and osv-scanner: findings at or above --fail-on make the exit code non-zero.
     if (!report.verdict) return EXIT.sandbox;
     return verdictExitCode(report.verdict.verdict, opts.failOn);

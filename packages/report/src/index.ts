@@ -13,3 +13,4 @@ export { capReportSize } from './report-caps.js';
 export { FLAGGED, type PackageFinding } from './findings/package-finding.js';
 export { toSarif, type SarifOptions } from './findings/sarif.js';
 export { toOsv, type OsvOptions } from './findings/osv.js';
+export { renderReportHtml } from './render-html.js';
