@@ -5,16 +5,13 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { VERDICT_LABELS } from '@airlock/core';
+import { isExactVersion } from '@airlock/registry';
 import { scheduleProblem } from './schedule.js';
 
 extendZodWithOpenApi(z);
 
 const NPM_NAME = /^(?:@[a-z0-9][\w.-]*\/)?[A-Za-z0-9][\w.-]{0,213}$/;
 const PYPI_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?$/;
-/** Exact versions only: a verdict belongs to one version. npm semver, PEP 440 loosely (both checked again by the registry). */
-const NPM_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-const PYPI_VERSION =
-  /^(?:\d+!)?\d+(?:\.\d+)*(?:[-_.]?(?:a|b|rc|alpha|beta|c|pre|preview)[-_.]?\d*)?(?:[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$/i;
 
 export const Ecosystem = z.enum(['npm', 'pypi']).openapi('Ecosystem');
 
@@ -27,9 +24,10 @@ export const SubmitAnalysis = z
   })
   .strict()
   .superRefine((value, ctx) => {
-    const [nameRe, versionRe] = value.ecosystem === 'npm' ? [NPM_NAME, NPM_VERSION] : [PYPI_NAME, PYPI_VERSION];
+    const nameRe = value.ecosystem === 'npm' ? NPM_NAME : PYPI_NAME;
     if (!nameRe.test(value.name)) ctx.addIssue({ code: 'custom', path: ['name'], message: `not a valid ${value.ecosystem} package name` });
-    if (!versionRe.test(value.version))
+    // Exact versions only (a verdict belongs to one version), by the ecosystems' own version libraries.
+    if (!isExactVersion(value.ecosystem, value.version))
       ctx.addIssue({
         code: 'custom',
         path: ['version'],

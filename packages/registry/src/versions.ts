@@ -19,3 +19,12 @@ export function previousVersion(ecosystem: Ecosystem, version: string, candidate
   }
   return best;
 }
+
+/**
+ * Whether `version` names one exact release: canonical semver for npm (what the registry lists), any PEP 440
+ * version for PyPI (`1.0-1` is the post-release 1.0.post1, `v1.0` is 1.0). Ranges, tags and wildcards are not.
+ */
+export function isExactVersion(ecosystem: Ecosystem, version: string): boolean {
+  if (ecosystem === 'npm') return /^\d/.test(version) && semver.valid(version) !== null; // no v or = prefix: the registry lists bare versions
+  return !/[*,<>=~\s]/.test(version) && pep440Valid(version) !== null;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, previousVersion } from '../src/versions.js';
+import { compareVersions, isExactVersion, previousVersion } from '../src/versions.js';
 
 describe('previousVersion', () => {
   it('picks the highest lower npm version by semver, not by string order', () => {
@@ -12,5 +12,14 @@ describe('previousVersion', () => {
     expect(previousVersion('pypi', '2.0', ['1.10', '1.9', '2.0rc1', '2.0.post1'])).toBe('2.0rc1');
     expect(compareVersions('pypi', '1.0.post1', '1.0')).toBeGreaterThan(0);
     expect(compareVersions('npm', 'x', '1.0.0')).toBeNull();
+  });
+});
+
+describe('exact versions', () => {
+  it('accepts every PEP 440 release spelling and canonical semver, and refuses ranges, tags and wildcards', () => {
+    for (const v of ['1.0-1', 'v1.0', '1.0.post1', '2!1.0', '1.0rc1', '1.0+local.7']) expect(isExactVersion('pypi', v), v).toBe(true);
+    for (const v of ['>=1.0', '1.*', '1.0,<2', 'latest', '']) expect(isExactVersion('pypi', v), v).toBe(false);
+    for (const v of ['1.2.3', '1.2.3-beta.1', '1.2.3+build']) expect(isExactVersion('npm', v), v).toBe(true);
+    for (const v of ['^1.2.3', 'v1.2.3', '1.2', 'latest', '1.2.x']) expect(isExactVersion('npm', v), v).toBe(false);
   });
 });
