@@ -12,6 +12,7 @@ import { analysesRouter } from './routes/analyses.js';
 import { inventoriesRouter } from './routes/inventories.js';
 import { keysRouter } from './routes/keys.js';
 import { operationsRouter } from './routes/operations.js';
+import { settingsRouter } from './routes/settings.js';
 import { verdictsRouter } from './routes/verdicts.js';
 import { webhooksRouter } from './routes/webhooks.js';
 
@@ -43,6 +44,7 @@ export function createApp(ctx: ApiContext): Express {
   v1.use('/inventories', inventoriesRouter(ctx));
   v1.use('/webhooks', webhooksRouter(ctx));
   v1.use('/keys', keysRouter(ctx));
+  v1.use('/settings', settingsRouter(ctx));
   app.use('/v1', v1);
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.log));
