@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, previousVersion } from '../src/versions.js';
+import { compareVersions, isValidRange, previousVersion, versionInRange } from '../src/versions.js';
 
 describe('previousVersion', () => {
   it('picks the highest lower npm version by semver, not by string order', () => {
@@ -12,5 +12,25 @@ describe('previousVersion', () => {
     expect(previousVersion('pypi', '2.0', ['1.10', '1.9', '2.0rc1', '2.0.post1'])).toBe('2.0rc1');
     expect(compareVersions('pypi', '1.0.post1', '1.0')).toBeGreaterThan(0);
     expect(compareVersions('npm', 'x', '1.0.0')).toBeNull();
+  });
+});
+
+describe('version ranges (accepted false positives by range)', () => {
+  it('npm: semver ranges', () => {
+    expect(versionInRange('npm', '7.0.1', '>=7.0.0 <8')).toBe(true);
+    expect(versionInRange('npm', '8.0.0', '>=7.0.0 <8')).toBe(false);
+    expect(versionInRange('npm', '1.2.3', '^1.2.0')).toBe(true);
+    expect(versionInRange('npm', 'not-a-version', '*')).toBe(false);
+    expect(isValidRange('npm', '^1.2.0 || 2.x')).toBe(true);
+    expect(isValidRange('npm', 'not a range!')).toBe(false);
+  });
+
+  it('PyPI: PEP 440 specifier sets', () => {
+    expect(versionInRange('pypi', '2.31.0', '>=2.30,<3')).toBe(true);
+    expect(versionInRange('pypi', '3.0.0', '>=2.30,<3')).toBe(false);
+    expect(versionInRange('pypi', '1.0.post1', '~=1.0')).toBe(true);
+    expect(isValidRange('pypi', '>=2.30,<3')).toBe(true);
+    expect(isValidRange('pypi', '^1.2')).toBe(false);
+    expect(versionInRange('pypi', '2.31.0', '^1.2')).toBe(false);
   });
 });
