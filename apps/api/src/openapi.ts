@@ -353,10 +353,11 @@ export function openApiDocument(): object {
     path: '/v1/settings/accepted-false-positives',
     summary: "Accept a false positive for this organization's verdicts only: a package, a version range, or one rule's evidence signature",
     security,
-    request: { body: { content: { 'application/json': { schema: CreateAcceptedFalsePositive } } } },
+    request: { headers: idempotencyKey, body: { content: { 'application/json': { schema: CreateAcceptedFalsePositive } } } },
     responses: {
       201: json('Accepted', AcceptedFalsePositive),
-      409: problem('Too many accepted false positives'),
+      409: problem('Too many accepted false positives, or a request with this Idempotency-Key is in flight'),
+      422: idempotencyErrors[422],
       ...errors,
     },
   });

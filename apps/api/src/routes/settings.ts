@@ -17,6 +17,7 @@ import {
 import { apiKeyOf, orgOf } from '../auth.js';
 import type { ApiConfig } from '../config.js';
 import type { ApiContext } from '../context.js';
+import { idempotent } from '../idempotency.js';
 import { problems } from '../problem.js';
 import { CreateAcceptedFalsePositive, PatchSettings } from '../schemas.js';
 import { parse } from '../validate.js';
@@ -67,7 +68,7 @@ export function settingsRouter(ctx: ApiContext): Router {
     res.json(settingsView(updated, ctx.config));
   });
 
-  router.post('/accepted-false-positives', json, async (req, res) => {
+  router.post('/accepted-false-positives', json, idempotent(ctx), async (req, res) => {
     const body = parse(CreateAcceptedFalsePositive, req.body, 'the body');
     if (body.match.kind === 'range' && !isValidRange(body.match.ecosystem, body.match.range))
       throw problems.badRequest(
