@@ -18,7 +18,8 @@ export interface TestRegistry {
   url: string;
   /** The token of the registry user (what an organization stores in its settings). */
   token: string;
-  publish(name: string, version: string, files: Record<string, string>): Promise<void>;
+  /** Publishes a package with these files; answers its tarball URL and integrity, as a lockfile records them. */
+  publish(name: string, version: string, files: Record<string, string>): Promise<{ resolved: string; integrity: string }>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +70,8 @@ export async function startVerdaccio(protectedScope = '@acme'): Promise<TestRegi
     const tgz = await packFixture(src);
     rmSync(src, { recursive: true, force: true });
     const file = `${name.split('/').pop()}-${version}.tgz`;
+    const resolved = `${url}${name}/-/${file}`;
+    const integrity = `sha512-${createHash('sha512').update(tgz).digest('base64')}`;
     const body = {
       _id: name,
       name,
@@ -80,9 +83,9 @@ export async function startVerdaccio(protectedScope = '@acme'): Promise<TestRegi
           main: 'index.js',
           _id: `${name}@${version}`,
           dist: {
-            tarball: `${url}${name}/-/${file}`,
+            tarball: resolved,
             shasum: createHash('sha1').update(tgz).digest('hex'),
-            integrity: `sha512-${createHash('sha512').update(tgz).digest('base64')}`,
+            integrity,
           },
         },
       },
@@ -94,6 +97,7 @@ export async function startVerdaccio(protectedScope = '@acme'): Promise<TestRegi
       body: JSON.stringify(body),
     });
     if (res.status !== 201) throw new Error(`publish ${name}@${version}: ${res.status} ${await res.text()}`);
+    return { resolved, integrity };
   };
 
   return {

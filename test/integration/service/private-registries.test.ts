@@ -23,6 +23,7 @@ let orgA: { id: string; apiKey: string };
 let orgB: { id: string; apiKey: string };
 let orgC: { id: string; apiKey: string };
 const PRIVATE = { ecosystem: 'npm', name: '@acme/private-lib', version: '1.0.0' };
+let published: { resolved: string; integrity: string };
 
 const call = async <T = Record<string, unknown>>(key: string, path: string, init: RequestInit = {}) => {
   const headers = new Headers(init.headers);
@@ -38,7 +39,7 @@ type Problem = { status: number; detail: string; type: string };
 beforeAll(async () => {
   redis = await startTestRedis();
   registry = await startVerdaccio('@acme');
-  await registry.publish(PRIVATE.name, PRIVATE.version, { 'index.js': 'module.exports = { answer: 42 };\n' });
+  published = await registry.publish(PRIVATE.name, PRIVATE.version, { 'index.js': 'module.exports = { answer: 42 };\n' });
   const secretBox = new SecretBox(randomBytes(32).toString('hex'));
   // The service's default registry is the same verdaccio, without credentials: nothing goes to the internet.
   api = await startTestApi(redis.url, { npmRegistry: registry.url, secretBox, rateLimitPerMinute: 0 });
@@ -161,6 +162,55 @@ describe('private registries per organization', () => {
     expect((await call<{ analyses: unknown[] }>(orgB.apiKey, '/v1/analyses')).body.analyses).toHaveLength(0);
     // And B's own (private) view has no verdict for it: A's is A's.
     expect((await call(orgB.apiKey, '/v1/verdicts/npm/@acme/private-lib/1.0.0')).status).toBe(404);
+  });
+
+  it("keeps A's private verdict out of B's inventory of the same lockfile; A's inventory is answered from it", async () => {
+    const lockfile = JSON.stringify({
+      name: 'app',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name: 'app', dependencies: { [PRIVATE.name]: PRIVATE.version } },
+        [`node_modules/${PRIVATE.name}`]: { version: PRIVATE.version, ...published },
+      },
+    });
+    type Inventory = {
+      id: string;
+      status: string;
+      summary: { byVerdict: Record<string, number> };
+      packages: { analysisId: string | null; status: string; verdict: string | null }[];
+      integrityMismatches: unknown[];
+      integrityUnchecked: { reason: string }[];
+    };
+    const upload = (key: string) =>
+      call<{ id: string }>(key, '/v1/inventories?filename=package-lock.json', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: lockfile,
+      });
+    const settled = (key: string, id: string) =>
+      waitFor(
+        `inventory ${id}`,
+        async () => {
+          const { body } = await call<Inventory>(key, `/v1/inventories/${id}`);
+          return body.packages.every((p) => ['completed', 'failed'].includes(p.status)) && body.status !== 'expanding' ? body : null;
+        },
+        300_000,
+        1000,
+      );
+    const invA = await settled(orgA.apiKey, (await upload(orgA.apiKey)).body.id);
+    expect(invA.integrityMismatches).toEqual([]);
+    expect(invA.integrityUnchecked).toEqual([]);
+    const aVerdict = (await call<{ verdict: { verdict: string } }>(orgA.apiKey, '/v1/verdicts/npm/@acme/private-lib/1.0.0')).body.verdict;
+    expect(invA.packages[0]).toMatchObject({ status: 'completed', verdict: aVerdict.verdict });
+
+    // B (its own settings point @acme at the registry without a token): fetched with no token, it fails; never A's verdict.
+    const invB = await settled(orgB.apiKey, (await upload(orgB.apiKey)).body.id);
+    expect(invB.packages[0]).toMatchObject({ status: 'failed', verdict: null });
+    expect(Object.values(invB.summary.byVerdict).reduce((a, b) => a + b, 0)).toBe(0);
+    const bAnalysis = await call<{ error: string; verdict: unknown }>(orgB.apiKey, `/v1/analyses/${invB.packages[0]!.analysisId}`);
+    expect(bAnalysis.body.verdict).toBeNull();
+    expect(bAnalysis.body.error).toMatch(/E401/);
   });
 
   it('a request without a token fails with a clear error; a wrong token too', async () => {
