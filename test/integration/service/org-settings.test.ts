@@ -144,6 +144,10 @@ describe('accepted false positives', () => {
     expect(seenA.body.verdict.verdict).toBe('benign');
     expect(seenA.body.originalVerdict?.verdict).toBe('suspicious');
     expect(seenA.body.acceptedFalsePositive).toMatchObject({ id: accepted.body.id, by: { keyName: 'default' } });
+    // The report is the run's, as stored; the acceptance is named in a header.
+    const reportRes = await fetch(`${api.url}/v1/analyses/${analysisA}/report`, { headers: { authorization: `Bearer ${orgA.apiKey}` } });
+    expect(reportRes.headers.get('airlock-accepted-false-positive')).toBe(accepted.body.id);
+    expect(((await reportRes.json()) as { verdict: { verdict: string } }).verdict.verdict).toBe('suspicious');
     const listA = await call<{ analyses: Seen[] }>(orgA.apiKey, '/v1/analyses');
     expect(listA.body.analyses[0]!.verdict.verdict).toBe('benign');
     const verdictA = await call<Seen>(orgA.apiKey, '/v1/verdicts/pypi/noisy-build/1.0.0');
