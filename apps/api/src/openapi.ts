@@ -102,7 +102,10 @@ export function openApiDocument(): object {
       413: problem('Upload too large'),
       415: problem('Unsupported content type'),
       409: idempotencyErrors[409],
-      422: problem('Unknown package or rejected archive, or Idempotency-Key used with another request'),
+      422: problem(
+        "Unknown package (a package of another organization's private registry answers the same), rejected archive, or Idempotency-Key used with another request",
+      ),
+      503: problem("This organization's registry token cannot be opened (the service's secrets key changed): set it again"),
       ...errors,
     },
   });

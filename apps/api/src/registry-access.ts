@@ -18,7 +18,16 @@ export function privateOwner(settings: OrgSettings, orgId: string, ecosystem: Ec
 function npmOptionsFor(ctx: ApiContext, settings: OrgSettings, privateTo: string | null): FetchNpmOptions {
   const base = serviceNpmOptions(ctx.config);
   if (privateTo === null) return base;
-  const registry = openNpmRegistry(settings, ctx.config.secretBox, privateTo)!;
+  let registry;
+  try {
+    registry = openNpmRegistry(settings, ctx.config.secretBox, privateTo)!;
+  } catch (err) {
+    // A token sealed under another key (the key was changed or lost): the organization must set it again.
+    ctx.log.error({ org: privateTo, err: (err as Error).message }, 'the registry token cannot be opened');
+    throw problems.unavailable(
+      `this organization's registry token cannot be opened (${(err as Error).message}): set it again with PATCH /v1/settings`,
+    );
+  }
   return { ...base, cacheDir: `${base.cacheDir}-org/${privateTo}`, npmrc: privateRegistryNpmrc(registry) };
 }
 
