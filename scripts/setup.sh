@@ -70,6 +70,15 @@ if ! grep -qs '^AIRLOCK_REDIS_PASSWORD=' .env; then
 fi
 chmod 600 .env .airlock/redis-password
 echo "compose Redis password: .airlock/redis-password (and AIRLOCK_REDIS_PASSWORD in .env, mode 600)"
+# The key that seals organizations' registry tokens at rest (AES-256-GCM, packages/store secret-box.ts): made
+# once, kept private; api and workers read it from AIRLOCK_SECRETS_KEY (compose: from .env) or AIRLOCK_SECRETS_KEY_FILE.
+# Losing it loses the stored tokens (each organization sets its token again), nothing else.
+if [ ! -s .airlock/secrets-key ]; then (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d " \n" > .airlock/secrets-key); fi
+if ! grep -qs '^AIRLOCK_SECRETS_KEY=' .env; then
+  (umask 077 && printf 'AIRLOCK_SECRETS_KEY=%s\n' "$(cat .airlock/secrets-key)" >> .env)
+fi
+chmod 600 .env .airlock/secrets-key
+echo "secrets key (registry tokens at rest): .airlock/secrets-key (and AIRLOCK_SECRETS_KEY in .env, mode 600)"
 
 say "tools for image builds and tests"
 [ -n "${AIRLOCK_BASE_FROM:-}" ] || need_pkgs debootstrap

@@ -13,6 +13,7 @@ import { inventoriesRouter } from './routes/inventories.js';
 import { npmGuardRouter } from './routes/npm-guard.js';
 import { keysRouter } from './routes/keys.js';
 import { operationsRouter } from './routes/operations.js';
+import { settingsRouter } from './routes/settings.js';
 import { verdictsRouter } from './routes/verdicts.js';
 import { webhooksRouter } from './routes/webhooks.js';
 
@@ -46,6 +47,7 @@ export function createApp(ctx: ApiContext): Express {
   v1.use('/inventories', inventoriesRouter(ctx));
   v1.use('/webhooks', webhooksRouter(ctx));
   v1.use('/keys', keysRouter(ctx));
+  v1.use('/settings', settingsRouter(ctx));
   app.use('/v1', v1);
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.log));

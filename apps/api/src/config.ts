@@ -1,8 +1,8 @@
 /** API settings from the environment, read once at start. */
 import { resolve } from 'node:path';
 import { envInt } from '@airlock/core';
-import { DEFAULT_GUARD_POLICY, loadNpmrc, type GuardPolicy, type NpmRegistryConfig } from '@airlock/registry';
-import { VERDICT_LABELS, type VerdictLabel } from '@airlock/core';
+import { DEFAULT_GUARD_POLICY, type GuardPolicy } from '@airlock/registry';
+import { secretBoxFromEnv, type SecretBox } from '@airlock/store';
 
 export interface ApiConfig {
   port: number;
@@ -18,33 +18,29 @@ export interface ApiConfig {
   rateLimitPerMinute: number;
   /** Forced runs (force, rerun, a manual inventory rescan) per organization per UTC day; 0: none. */
   forceBudgetPerDay: number;
+  /** The workers' default rescan budget (AIRLOCK_RESCAN_BUDGET_PER_DAY, default 1000), shown in and bounding /v1/settings. */
+  rescanBudgetPerDay: number;
   /** Bearer token for /v1/admin (creating organizations); admin routes are off when unset. */
   adminToken: string | null;
   /** Lets webhook URLs point at loopback and private addresses: for local testing only. */
   webhookAllowPrivate: boolean;
   npmRegistry?: string;
-  npmrc?: NpmRegistryConfig;
-  /** The install-time guard's policy (AIRLOCK_GUARD_REFUSE, AIRLOCK_GUARD_UNKNOWN, AIRLOCK_GUARD_MIN_AGE_HOURS). */
+  /** Opens organizations' registry tokens (AIRLOCK_SECRETS_KEY or AIRLOCK_SECRETS_KEY_FILE); null: no private registries. */
+  secretBox: SecretBox | null;
+  /** The install-time guard's service-wide policy (AIRLOCK_GUARD_UNKNOWN, AIRLOCK_GUARD_MIN_AGE_HOURS). */
   guardPolicy: GuardPolicy;
 }
 
+/** What the guard does with versions not analysed yet and with young ones (which verdicts it refuses is each organization's setting). */
 function guardPolicyFromEnv(env: NodeJS.ProcessEnv): GuardPolicy {
-  const refuse = env.AIRLOCK_GUARD_REFUSE?.split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-  for (const v of refuse ?? [])
-    if (!(VERDICT_LABELS as readonly string[]).includes(v)) throw new Error(`AIRLOCK_GUARD_REFUSE: unknown verdict ${JSON.stringify(v)}`);
   const unknown = env.AIRLOCK_GUARD_UNKNOWN ?? DEFAULT_GUARD_POLICY.unknown;
   if (unknown !== 'allow' && unknown !== 'refuse') throw new Error('AIRLOCK_GUARD_UNKNOWN must be allow or refuse');
-  return {
-    refuse: (refuse as VerdictLabel[] | undefined) ?? DEFAULT_GUARD_POLICY.refuse,
-    unknown,
-    minAgeHours: envInt(env, 'AIRLOCK_GUARD_MIN_AGE_HOURS', DEFAULT_GUARD_POLICY.minAgeHours, 0),
-  };
+  return { ...DEFAULT_GUARD_POLICY, unknown, minAgeHours: envInt(env, 'AIRLOCK_GUARD_MIN_AGE_HOURS', DEFAULT_GUARD_POLICY.minAgeHours, 0) };
 }
 
 export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const int = (name: string, fallback: number) => envInt(env, name, fallback, 0);
+  refuseServiceNpmrc(env);
   return {
     port: int('AIRLOCK_API_PORT', 8080),
     host: env.AIRLOCK_API_HOST ?? '127.0.0.1',
@@ -55,10 +51,24 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     maxInventoryPackages: int('AIRLOCK_MAX_INVENTORY_PACKAGES', 5_000),
     rateLimitPerMinute: int('AIRLOCK_RATE_LIMIT_PER_MINUTE', 600),
     forceBudgetPerDay: int('AIRLOCK_FORCE_BUDGET_PER_DAY', 50),
+    rescanBudgetPerDay: int('AIRLOCK_RESCAN_BUDGET_PER_DAY', 1000),
     adminToken: env.AIRLOCK_ADMIN_TOKEN || null,
     webhookAllowPrivate: env.AIRLOCK_WEBHOOK_ALLOW_PRIVATE === '1',
     ...(env.AIRLOCK_NPM_REGISTRY ? { npmRegistry: env.AIRLOCK_NPM_REGISTRY } : {}),
-    ...(env.AIRLOCK_NPMRC ? { npmrc: loadNpmrc(env.AIRLOCK_NPMRC, env) } : {}),
+    secretBox: secretBoxFromEnv(env),
     guardPolicy: guardPolicyFromEnv(env),
   };
+}
+
+/**
+ * AIRLOCK_NPMRC (one .npmrc for the whole service) is refused: its tokens served every organization, so
+ * any organization could make the service fetch another's private packages and read their reports.
+ * Private registries are per organization now (PATCH /v1/settings).
+ */
+function refuseServiceNpmrc(env: NodeJS.ProcessEnv): void {
+  if (env.AIRLOCK_NPMRC)
+    throw new Error(
+      'AIRLOCK_NPMRC is no longer read: one set of registry credentials for every organization let any organization fetch ' +
+        "another's private packages. Unset it and set each organization's registry with PATCH /v1/settings (README, Private registries).",
+    );
 }

@@ -2,7 +2,14 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  AcceptedFalsePositive,
+  AdminPatchSettings,
   Analysis,
+  CreateAcceptedFalsePositive,
+  OverrideVerdict,
+  PatchSettings,
+  Settings,
+  VerdictOverridden,
   AnalysisList,
   ApiKey,
   ApiKeyList,
@@ -95,7 +102,10 @@ export function openApiDocument(): object {
       413: problem('Upload too large'),
       415: problem('Unsupported content type'),
       409: idempotencyErrors[409],
-      422: problem('Unknown package or rejected archive, or Idempotency-Key used with another request'),
+      422: problem(
+        "Unknown package (a package of another organization's private registry answers the same), rejected archive, or Idempotency-Key used with another request",
+      ),
+      503: problem("This organization's registry token cannot be opened (the service's secrets key changed): set it again"),
       ...errors,
     },
   });
@@ -353,6 +363,75 @@ export function openApiDocument(): object {
       404: problem('No such organization'),
       ...adminErrors,
     },
+  });
+  registry.registerPath({
+    method: 'patch',
+    path: '/v1/admin/organizations/{id}/settings',
+    summary: "Set an organization's budgets, raising them too (operator token; an organization can only lower its own)",
+    security: adminSecurity,
+    request: { params: id, body: { content: { 'application/json': { schema: AdminPatchSettings } } } },
+    responses: {
+      200: json('The settings', Settings),
+      403: problem('Admin routes disabled'),
+      404: problem('No such organization'),
+      ...adminErrors,
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/admin/verdicts',
+    summary:
+      'Override the public verdict of a registry version (operator token): kept in its history with the reason, announced by analysis.verdict_changed to every organization that received the old one',
+    security: adminSecurity,
+    request: { body: { content: { 'application/json': { schema: OverrideVerdict } } } },
+    responses: {
+      200: json('The verdict now public', VerdictOverridden),
+      403: problem('Admin routes disabled'),
+      404: problem('The version has no public verdict'),
+      ...adminErrors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/settings',
+    summary:
+      "This organization's settings: accepted false positives, the verdicts an install-time guard refuses, budgets, private npm registry (never its token)",
+    security,
+    responses: { 200: json('The settings', Settings), ...errors },
+  });
+  registry.registerPath({
+    method: 'patch',
+    path: '/v1/settings',
+    summary: 'Change the guard, lower a budget, set or remove the private npm registry (the token stored encrypted)',
+    security,
+    request: { body: { content: { 'application/json': { schema: PatchSettings } } } },
+    responses: {
+      200: json('The settings', Settings),
+      403: problem('A budget above the one that applies (only an operator raises one)'),
+      503: problem('No secrets key on this service: a registry token cannot be stored'),
+      ...errors,
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/settings/accepted-false-positives',
+    summary: "Accept a false positive for this organization's verdicts only: a package, a version range, or one rule's evidence signature",
+    security,
+    request: { headers: idempotencyKey, body: { content: { 'application/json': { schema: CreateAcceptedFalsePositive } } } },
+    responses: {
+      201: json('Accepted', AcceptedFalsePositive),
+      409: problem('Too many accepted false positives, or a request with this Idempotency-Key is in flight'),
+      422: idempotencyErrors[422],
+      ...errors,
+    },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/settings/accepted-false-positives/{id}',
+    summary: 'Delete an accepted false positive',
+    security,
+    request: { params: id },
+    responses: { 204: { description: 'Deleted' }, 404: problem('Unknown here'), ...errors },
   });
   registry.registerPath({
     method: 'get',

@@ -4,7 +4,7 @@
  */
 import type { RequestHandler, Response } from 'express';
 import type { Store } from '@airlock/store';
-import { keys } from '@airlock/store';
+import { effectiveBudget, keys } from '@airlock/store';
 import { orgOf } from './auth.js';
 import { problems } from './problem.js';
 
@@ -26,10 +26,11 @@ export function rateLimit(store: Store, perMinute: number): RequestHandler {
 }
 
 /**
- * Takes one forced run from the organization's daily budget (AIRLOCK_FORCE_BUDGET_PER_DAY), or refuses
- * with a 429 problem that says how many were used and when the budget is whole again.
+ * Takes one forced run from the organization's daily budget (its settings, else AIRLOCK_FORCE_BUDGET_PER_DAY),
+ * or refuses with a 429 problem that says how many were used and when the budget is whole again.
  */
-export async function takeForceBudget(store: Store, res: Response, orgId: string, perDay: number): Promise<void> {
+export async function takeForceBudget(store: Store, res: Response, orgId: string, serviceDefault: number): Promise<void> {
+  const perDay = effectiveBudget(await store.settings.get(orgId), 'force', serviceDefault);
   const use = await store.budgets.take('force', orgId, perDay);
   res.set('X-Force-Budget', `limit=${use.limit}, used=${use.used}, reset=${use.resetsAt}`);
   if (use.ok) return;

@@ -104,7 +104,21 @@ const VerdictSummary = z
       description: '`inconclusive`: nothing malicious was proven and something could have hidden behaviour (see `notObserved`).',
     }),
     score: z.number(),
-    reasons: z.array(z.object({ rule: z.string(), severity: z.string(), explanation: z.string() })),
+    reasons: z.array(
+      z.object({
+        rule: z.string(),
+        severity: z.string(),
+        explanation: z.string(),
+        conclusive: z
+          .boolean()
+          .optional()
+          .openapi({ description: 'The rule is proof, not a heuristic: no package or range acceptance covers it.' }),
+        evidenceSha256: z
+          .string()
+          .optional()
+          .openapi({ description: "This rule's evidence signature: what a `signature` accepted false positive names." }),
+      }),
+    ),
     notObserved: z.array(
       z.object({
         kind: z.string(),
@@ -115,6 +129,17 @@ const VerdictSummary = z
     ),
   })
   .openapi('VerdictSummary');
+
+/** How an organization's accepted false positives changed what it sees (org-verdict.ts). */
+const AcceptedView = {
+  originalVerdict: VerdictSummary.nullable().openapi({
+    description: 'The stored verdict, when one of your accepted false positives applies (`verdict` is then benign for you only).',
+  }),
+  acceptedFalsePositive: z
+    .object({ id: z.string(), by: z.object({ keyId: z.string(), keyName: z.string() }), at: z.string(), reason: z.string() })
+    .nullable()
+    .openapi({ description: 'The accepted false positive of your organization that applies, if any.' }),
+};
 
 export const Analysis = z
   .object({
@@ -134,6 +159,7 @@ export const Analysis = z
     phases: Phases,
     error: z.string().nullable(),
     links: z.record(z.string(), z.string()),
+    ...AcceptedView,
   })
   .openapi('Analysis');
 
@@ -151,6 +177,15 @@ export const VerdictLookup = z
       .enum(VERDICT_LABELS)
       .nullable()
       .openapi({ description: 'The public verdict before this one, when this run changed it.' }),
+    ...AcceptedView,
+    private: z
+      .boolean()
+      .openapi({ description: "A package of your organization's private registry: your own verdict, no shared history." }),
+    override: z
+      .object({ at: z.string(), reason: z.string(), previous: z.enum(VERDICT_LABELS) })
+      .nullable()
+      .optional()
+      .openapi({ description: 'Set when an operator set this verdict by hand.' }),
     pendingRuns: z.number().int().openapi({
       description: 'Newer runs that disagreed with the public verdict and were held (a malicious verdict needs more than one benign run).',
     }),
@@ -167,6 +202,7 @@ export const VerdictLookup = z
             .boolean()
             .openapi({ description: 'This run disagreed with the public verdict and did not replace it (pending evidence).' }),
           note: z.string(),
+          override: z.boolean().optional().openapi({ description: 'Not a run: an operator set the verdict (the reason is in `note`).' }),
           requestedByYou: z.boolean().openapi({ description: 'Your organization asked for this run.' }),
           organizations: z.number().int().openapi({ description: 'How many organizations asked for this run (never which).' }),
         }),
@@ -356,3 +392,140 @@ export const Ready = z.object({ status: z.string(), redis: z.string() }).openapi
 export const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), instance: z.string() })
   .openapi('Problem');
+
+const VerdictLabel = z.enum(VERDICT_LABELS);
+const NPM_SCOPE = /^@[a-z0-9][\w.-]{0,213}$/;
+const BudgetValue = z.number().int().min(0).max(1_000_000).nullable();
+
+const AcceptanceMatch = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('package'), ecosystem: Ecosystem, name: z.string().min(1).max(214) }).strict(),
+    z
+      .object({
+        kind: z.literal('range'),
+        ecosystem: Ecosystem,
+        name: z.string().min(1).max(214),
+        range: z
+          .string()
+          .min(1)
+          .max(200)
+          .openapi({ description: 'npm: a semver range (`>=1.2.0 <2`); PyPI: a PEP 440 specifier set (`>=1.0,<2`).' }),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('signature'),
+        ecosystem: Ecosystem,
+        name: z.string().min(1).max(214),
+        rule: z.string().min(1).max(100),
+        evidenceSha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .openapi({ description: "The reason's `evidenceSha256` in the verdict: this rule with this evidence only." }),
+      })
+      .strict(),
+  ])
+  .openapi('AcceptanceMatch');
+
+export const CreateAcceptedFalsePositive = z
+  .object({ match: AcceptanceMatch, reason: z.string().min(1).max(500) })
+  .strict()
+  .openapi('CreateAcceptedFalsePositive');
+
+export const AcceptedFalsePositive = z
+  .object({
+    id: z.string(),
+    match: AcceptanceMatch,
+    reason: z.string(),
+    by: z.object({ keyId: z.string(), keyName: z.string() }).openapi({ description: 'The API key that accepted it.' }),
+    at: z.string(),
+  })
+  .openapi('AcceptedFalsePositive');
+
+export const Settings = z
+  .object({
+    acceptedFalsePositives: z.array(AcceptedFalsePositive),
+    guardRefuses: z.array(VerdictLabel).openapi({ description: 'Verdicts an install-time guard refuses for this organization.' }),
+    budgets: z.object({
+      forcePerDay: z.number().int().openapi({ description: 'Forced runs per UTC day (this organization, else the service default).' }),
+      rescanPerDay: z.number().int().openapi({ description: 'Inventory-rescan package runs per UTC day.' }),
+      own: z.object({ forcePerDay: BudgetValue, rescanPerDay: BudgetValue }).openapi({ description: 'null: the service default applies.' }),
+    }),
+    registries: z.object({
+      npm: z
+        .object({
+          url: z.string(),
+          scopes: z.array(z.string()),
+          tokenSet: z.boolean(),
+          tokenLast4: z
+            .string()
+            .nullable()
+            .openapi({ description: 'The last 4 characters of the token; the token itself is never returned.' }),
+        })
+        .nullable(),
+    }),
+    updatedAt: z.string().nullable(),
+  })
+  .openapi('Settings');
+
+export const PatchSettings = z
+  .object({
+    guardRefuses: z.array(VerdictLabel).max(4).optional(),
+    budgets: z.object({ forcePerDay: BudgetValue.optional(), rescanPerDay: BudgetValue.optional() }).strict().optional().openapi({
+      description:
+        'Lower only (at most the budget that applies now); raising one is an operator action (PATCH /v1/admin/organizations/{id}/settings). null: the service default.',
+    }),
+    registries: z
+      .object({
+        npm: z
+          .object({
+            url: z.string().url().max(2048),
+            scopes: z
+              .array(z.string().regex(NPM_SCOPE, 'an npm scope like @acme'))
+              .max(50)
+              .default([])
+              .openapi({ description: 'Scopes fetched from this registry; empty: every npm package of this organization.' }),
+            token: z.string().min(1).max(4096).nullable().optional().openapi({
+              description:
+                'Stored encrypted, never returned. Omitted: kept if the URL is unchanged (dropped when it changes); null: removed.',
+            }),
+          })
+          .strict()
+          .nullable(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .openapi('PatchSettings');
+
+export const AdminPatchSettings = z
+  .object({ budgets: z.object({ forcePerDay: BudgetValue.optional(), rescanPerDay: BudgetValue.optional() }).strict() })
+  .strict()
+  .openapi('AdminPatchSettings');
+
+export const OverrideVerdict = z
+  .object({
+    ecosystem: Ecosystem,
+    name: z.string().min(1).max(214),
+    version: z.string().min(1).max(64),
+    verdict: VerdictLabel,
+    reason: z.string().min(1).max(1000).openapi({ description: 'Why: kept in the version history and sent with the change.' }),
+  })
+  .strict()
+  .openapi('OverrideVerdict');
+
+export const VerdictOverridden = z
+  .object({
+    ecosystem: Ecosystem,
+    name: z.string(),
+    version: z.string(),
+    verdict: VerdictSummary,
+    previousVerdict: VerdictLabel.nullable(),
+    override: z.object({ at: z.string(), reason: z.string(), previous: VerdictLabel }),
+    notified: z
+      .number()
+      .int()
+      .openapi({ description: 'Organizations told by analysis.verdict_changed (those that received the old verdict).' }),
+  })
+  .openapi('VerdictOverridden');

@@ -19,6 +19,7 @@ import { emitEvent } from './events.js';
 import { checkInventoryCompletion } from './inventory-completion.js';
 import { runTarget } from './run-target.js';
 import { isLastAttempt } from './attempts.js';
+import { orgLens, type OrgLens } from './org-view.js';
 
 type Result = JobCatalog['analyses']['result'];
 
@@ -155,7 +156,9 @@ export async function completeRun(
   };
   // Verdicts first, run outcome second: a submitter checks verdicts, then subscribes, so never misses both.
   let recorded: RecordedRun | null = null;
-  if (target.kind === 'registry') {
+  // A private registry's package is recorded like an upload: its organization's own verdict, never public.
+  const isPublic = target.kind === 'registry' && !target.privateTo;
+  if (isPublic) {
     const waiting = await Promise.all((await ctx.store.analyses.subscribers(runKey)).map((id) => ctx.store.analyses.get(id)));
     const requestedBy = waiting.flatMap((a) => (a && a.status !== 'cancelled' ? [a.orgId] : []));
     recorded = await ctx.store.verdicts.recordRun(entry, { requestedBy, forced: runKey !== runKeyOf(target) });
@@ -174,11 +177,18 @@ export async function completeRun(
   const ids = await ctx.store.analyses.finishRun(runKey, outcome);
   const uploadEntries = new Map<string, VerdictEntry>();
   const analysesByOrg = new Map<string, AnalysisRecord>();
+  // Each organization's webhooks carry verdicts as it sees them (its accepted false positives).
+  const lenses = new Map<string, OrgLens>();
+  const lensOf = async (orgId: string) => {
+    let lens = lenses.get(orgId);
+    if (!lens) lenses.set(orgId, (lens = await orgLens(ctx.store, orgId)));
+    return lens;
+  };
   for (const id of ids) {
     if (!(await ctx.store.analyses.applyOutcome(id, outcome))) continue;
     const analysis = await ctx.store.analyses.get(id);
     if (!analysis) continue;
-    const data = { analysis, reportUrl: `/v1/analyses/${analysis.id}/report` };
+    const data = { analysis: (await lensOf(analysis.orgId))(analysis), reportUrl: `/v1/analyses/${analysis.id}/report` };
     await emitEvent(ctx.store, ctx.queues, analysis.orgId, 'analysis.verdict', {
       ...data,
       ...(recorded ? { publicVerdict: recorded.entry.verdict.verdict } : {}),
@@ -189,7 +199,10 @@ export async function completeRun(
     } else {
       let upload = uploadEntries.get(analysis.orgId);
       if (!upload) {
-        upload = await ctx.store.verdicts.recordUpload(analysis.orgId, entry);
+        upload =
+          target.kind === 'registry'
+            ? await ctx.store.verdicts.recordPrivate(analysis.orgId, entry)
+            : await ctx.store.verdicts.recordUpload(analysis.orgId, entry);
         uploadEntries.set(analysis.orgId, upload);
         if (upload.previousVerdict)
           await emitEvent(ctx.store, ctx.queues, analysis.orgId, 'analysis.verdict_changed', {
@@ -211,9 +224,14 @@ export async function completeRun(
     // Every organization that received the old verdict, not only those who asked for this run.
     for (const orgId of recorded.notify) {
       const own = analysesByOrg.get(orgId);
+      const lens = await lensOf(orgId);
+      const seen = lens({ ecosystem, name, version, verdict: change.verdict });
       await emitEvent(ctx.store, ctx.queues, orgId, 'analysis.verdict_changed', {
         ...change,
-        ...(own ? { analysis: own, reportUrl: `/v1/analyses/${own.id}/report` } : {}),
+        verdict: seen.verdict,
+        originalVerdict: seen.originalVerdict,
+        acceptedFalsePositive: seen.acceptedFalsePositive,
+        ...(own ? { analysis: lens(own), reportUrl: `/v1/analyses/${own.id}/report` } : {}),
       });
     }
     ctx.log.info(

@@ -1,7 +1,7 @@
 /** Worker settings from the environment, read once at start; every value has a safe default. */
 import { resolve } from 'node:path';
 import { envInt } from '@airlock/core';
-import { loadNpmrc, type NpmRegistryConfig } from '@airlock/registry';
+import { secretBoxFromEnv, type SecretBox } from '@airlock/store';
 import { diskLimitBytes } from '@airlock/sandbox';
 
 export interface WorkerConfig {
@@ -22,8 +22,8 @@ export interface WorkerConfig {
   /** Runs opened less than this ago are not swept: their job may be on its way (AIRLOCK_RECONCILE_GRACE_MS, default 60 s). */
   reconcileGraceMs: number;
   npmRegistry?: string;
-  /** Parsed AIRLOCK_NPMRC: scoped registries and tokens of the organization's private registries. */
-  npmrc?: NpmRegistryConfig;
+  /** Opens organizations' registry tokens (AIRLOCK_SECRETS_KEY or AIRLOCK_SECRETS_KEY_FILE); null: no private registries. */
+  secretBox: SecretBox | null;
   pypiIndex?: string;
   /** AIRLOCK_INTERNAL_NAMESPACES and AIRLOCK_OSV_DIR (see @airlock/analysis signal-policy). */
   internalNamespaces?: string;
@@ -50,6 +50,7 @@ const DAY_MS = 24 * 3600_000;
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const int = (name: string, fallback: number) => envInt(env, name, fallback);
   const optionalInt = (name: string) => (env[name] ? int(name, 0) : undefined);
+  refuseServiceNpmrc(env);
   return {
     redisUrl: env.AIRLOCK_REDIS_URL ?? 'redis://127.0.0.1:6379',
     dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
@@ -61,7 +62,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     reconcileIntervalMs: int('AIRLOCK_RECONCILE_INTERVAL_MS', 60_000),
     reconcileGraceMs: int('AIRLOCK_RECONCILE_GRACE_MS', 60_000),
     ...(env.AIRLOCK_NPM_REGISTRY ? { npmRegistry: env.AIRLOCK_NPM_REGISTRY } : {}),
-    ...(env.AIRLOCK_NPMRC ? { npmrc: loadNpmrc(env.AIRLOCK_NPMRC, env) } : {}),
+    secretBox: secretBoxFromEnv(env),
     ...(env.AIRLOCK_PYPI_INDEX ? { pypiIndex: env.AIRLOCK_PYPI_INDEX } : {}),
     ...(env.AIRLOCK_INTERNAL_NAMESPACES ? { internalNamespaces: env.AIRLOCK_INTERNAL_NAMESPACES } : {}),
     ...(env.AIRLOCK_OSV_DIR ? { osvDir: env.AIRLOCK_OSV_DIR } : {}),
@@ -76,4 +77,17 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     retentionSweepMs: int('AIRLOCK_RETENTION_SWEEP_MS', 3600_000),
     rescanBudgetPerDay: envInt(env, 'AIRLOCK_RESCAN_BUDGET_PER_DAY', 1000, 0),
   };
+}
+
+/**
+ * AIRLOCK_NPMRC (one .npmrc for the whole service) is refused: its tokens served every organization, so
+ * any organization could make the service fetch another's private packages and read their reports.
+ * Private registries are per organization now (PATCH /v1/settings).
+ */
+function refuseServiceNpmrc(env: NodeJS.ProcessEnv): void {
+  if (env.AIRLOCK_NPMRC)
+    throw new Error(
+      'AIRLOCK_NPMRC is no longer read: one set of registry credentials for every organization let any organization fetch ' +
+        "another's private packages. Unset it and set each organization's registry with PATCH /v1/settings (README, Private registries).",
+    );
 }

@@ -1,5 +1,5 @@
 /** Webhook events: one delivery record per subscribed webhook, each sent by the webhooks queue. */
-import { enqueueWebhookDelivery, type Queues } from '@airlock/queue';
+import { deliverWebhookEvent as deliver, type Queues } from '@airlock/queue';
 import type { Store, WebhookEvent, WebhookRecord } from '@airlock/store';
 import { isRescanVerdict, recordScanVerdicts } from './rescan-batch.js';
 
@@ -19,10 +19,3 @@ export async function emitEvent(store: Store, queues: Queues, orgId: string, eve
 }
 
 const batchesRescans = (webhook: WebhookRecord) => webhook.events.includes('inventory.rescanned');
-
-async function deliver(store: Store, queues: Queues, webhook: WebhookRecord, event: WebhookEvent, data: unknown): Promise<void> {
-  // Standard Webhooks' recommended payload: type, timestamp, data.
-  const body = JSON.stringify({ type: event, timestamp: new Date().toISOString(), data });
-  const delivery = await store.webhooks.createDelivery(webhook, event, body);
-  await enqueueWebhookDelivery(queues, delivery.id);
-}

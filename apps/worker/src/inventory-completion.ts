@@ -6,6 +6,7 @@
 import { keys, summarizeInventory, type AnalysisRecord } from '@airlock/store';
 import type { WorkerContext } from './context.js';
 import { emitEvent } from './events.js';
+import { orgLens } from './org-view.js';
 
 export async function checkInventoryCompletion(ctx: WorkerContext, inventoryId: string): Promise<void> {
   if (!(await ctx.store.inventoryProgress.isReady(inventoryId))) return;
@@ -16,7 +17,12 @@ export async function checkInventoryCompletion(ctx: WorkerContext, inventoryId: 
   const answers = (await pipeline.exec()) ?? [];
   let next = 0;
   const analyses = inventory.packages.map((p) => (p.analysisId ? parseAnalysis(answers[next++]?.[1]) : null));
-  const summary = summarizeInventory(inventory, analyses);
+  // The organization's accepted false positives apply to its summary (never to anyone else's).
+  const lens = await orgLens(ctx.store, inventory.orgId);
+  const summary = summarizeInventory(
+    inventory,
+    analyses.map((a) => (a ? lens(a) : null)),
+  );
   // Several workers can finish the last analyses at once: one claim per scan (first scan, each rescan).
   const claimed = await ctx.store.redis.set(keys.inventoryCompletion(inventoryId, inventory.rescans), '1', 'EX', 30 * 24 * 3600, 'NX');
   await ctx.store.inventoryProgress.takeReady(inventoryId);

@@ -6,11 +6,12 @@
 import type { Job } from 'bullmq';
 import { AirlockError } from '@airlock/core';
 import { submitAnalysis, type InventoryJob } from '@airlock/queue';
-import { DEFAULT_PYPI_INDEX, fetchNpmIntegrity, resolveRelease, serviceNpmOptions } from '@airlock/registry';
+import { DEFAULT_PYPI_INDEX, fetchNpmIntegrity, resolveRelease } from '@airlock/registry';
 import { checkIntegrity, sriFromHex } from '@airlock/static-signals';
-import type { InventoryPackageRef, InventoryRecord } from '@airlock/store';
+import { effectiveBudget, isPrivatePackage, type InventoryPackageRef, type InventoryRecord, type OrgSettings } from '@airlock/store';
 import type { WorkerContext } from './context.js';
 import { checkInventoryCompletion } from './inventory-completion.js';
+import { npmOptionsFor } from './run-target.js';
 
 const INTEGRITY_LOOKUPS_AT_ONCE = 8;
 
@@ -30,7 +31,10 @@ export function inventoryProcessor(ctx: WorkerContext, mode: 'expand' | 'rescan'
       await ctx.store.inventoryProgress.startScan(inventory.id);
       await ctx.store.inventories.save(inventory);
     }
-    if (mode === 'expand') inventory = { ...inventory, ...(await checkLockfileIntegrity(ctx, inventory.packages)) };
+    // Packages of the organization's private registry are its own: fetched with its token, never public.
+    const settings = await ctx.store.settings.get(inventory.orgId);
+    const privateTo = (pkg: InventoryPackageRef) => (isPrivatePackage(settings, pkg.ecosystem, pkg.name) ? inventory.orgId : null);
+    if (mode === 'expand') inventory = { ...inventory, ...(await checkLockfileIntegrity(ctx, inventory.packages, privateTo)) };
     // O(1) Redis commands per package: each analysis id is registered with the scan's progress (a retried
     // expansion resumes from there); the record itself is written once, at the end.
     const submitted = await ctx.store.inventoryProgress.submitted(inventory.id);
@@ -41,10 +45,17 @@ export function inventoryProcessor(ctx: WorkerContext, mode: 'expand' | 'rescan'
         inventory.packages[index] = { ...pkg, analysisId: known };
         continue;
       }
-      const force = mode === 'rescan' && (await rescanForces(ctx, inventory.orgId, pkg, rerun));
+      const owner = privateTo(pkg);
+      const force = mode === 'rescan' && (await rescanForces(ctx, inventory.orgId, settings, pkg, owner, rerun));
       const analysis = await submitAnalysis(ctx.store, ctx.queues, {
         orgId: inventory.orgId,
-        target: { kind: 'registry', ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version },
+        target: {
+          kind: 'registry',
+          ecosystem: pkg.ecosystem,
+          name: pkg.name,
+          version: pkg.version,
+          ...(owner ? { privateTo: owner } : {}),
+        },
         source: mode === 'rescan' ? 'rescan' : 'inventory',
         inventoryId: inventory.id,
         force,
@@ -73,16 +84,20 @@ const RESCAN_MIN_AGE_MS = 20 * 3600 * 1000;
 async function rescanForces(
   ctx: WorkerContext,
   orgId: string,
+  settings: OrgSettings,
   pkg: InventoryPackageRef,
+  privateTo: string | null,
   counts: { fresh: number; overBudget: number; forced: number },
 ): Promise<boolean> {
-  const last = await ctx.store.verdicts.lastRunAt(pkg.ecosystem, pkg.name, pkg.version);
+  const last = privateTo
+    ? ((await ctx.store.verdicts.privateLatest(privateTo, pkg.ecosystem, pkg.name, pkg.version))?.analyzedAt ?? null)
+    : await ctx.store.verdicts.lastRunAt(pkg.ecosystem, pkg.name, pkg.version);
   if (last === null) return false;
   if (Date.now() - Date.parse(last) < RESCAN_MIN_AGE_MS) {
     counts.fresh++;
     return false;
   }
-  if (!(await ctx.store.budgets.take('rescan', orgId, ctx.config.rescanBudgetPerDay)).ok) {
+  if (!(await ctx.store.budgets.take('rescan', orgId, effectiveBudget(settings, 'rescan', ctx.config.rescanBudgetPerDay))).ok) {
     counts.overBudget++;
     return false;
   }
@@ -94,15 +109,15 @@ async function rescanForces(
 async function checkLockfileIntegrity(
   ctx: WorkerContext,
   packages: readonly InventoryPackageRef[],
+  privateTo: (pkg: InventoryPackageRef) => string | null,
 ): Promise<Pick<InventoryRecord, 'integrityMismatches' | 'integrityUnchecked'>> {
   const integrityMismatches: InventoryRecord['integrityMismatches'] = [];
   const integrityUnchecked: InventoryRecord['integrityUnchecked'] = [];
-  const options = serviceNpmOptions(ctx.config);
   const check = async (pkg: InventoryPackageRef) => {
     if (!pkg.integrity) return;
     if (pkg.ecosystem === 'pypi') return checkPypi(pkg, pkg.integrity);
     try {
-      const registry = await fetchNpmIntegrity(pkg.name, pkg.version, options);
+      const registry = await fetchNpmIntegrity(pkg.name, pkg.version, await npmOptionsFor(ctx, privateTo(pkg)));
       const signals = checkIntegrity(pkg.integrity, registry, { package: `${pkg.name}@${pkg.version}`, file: 'lockfile' });
       const mismatch = signals.find((s) => s.id === 'integrity.mismatch');
       if (mismatch) integrityMismatches.push({ ecosystem: 'npm', name: pkg.name, version: pkg.version, lockfile: pkg.integrity, registry });

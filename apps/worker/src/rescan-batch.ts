@@ -9,6 +9,7 @@
  */
 import type { Ecosystem } from '@airlock/core';
 import { keys, type AnalysisRecord, type Store, type VerdictName } from '@airlock/store';
+import { orgLens } from './org-view.js';
 
 /** A field of the verdicts hash that is no package: the hash exists even for an inventory with no verdict. */
 const SCAN_FIELD = '#scan';
@@ -46,9 +47,11 @@ export async function recordScanVerdicts(store: Store, data: unknown): Promise<o
   if (!id) return null;
   const inventory = await store.inventories.get(id);
   if (!inventory) return null;
-  const analyses = await Promise.all(
-    inventory.packages.map((p) => (p.analysisId ? store.analyses.get(p.analysisId) : Promise.resolve(null))),
-  );
+  // Verdicts as the organization sees them (its accepted false positives), like the rest of its webhooks.
+  const lens = await orgLens(store, inventory.orgId);
+  const analyses = (
+    await Promise.all(inventory.packages.map((p) => (p.analysisId ? store.analyses.get(p.analysisId) : Promise.resolve(null))))
+  ).map((a) => (a ? lens(a) : null));
   const key = keys.inventoryVerdicts(id);
   const previous = await store.redis.hgetall(key);
   const previousKnown = Object.keys(previous).length > 0;

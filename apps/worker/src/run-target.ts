@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { AirlockError, type SandboxReport } from '@airlock/core';
 import { analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec } from '@airlock/analysis';
 import type { AnalysisTarget } from '@airlock/queue';
-import { previousVersion, serviceNpmOptions } from '@airlock/registry';
+import { previousVersion, privateRegistryNpmrc, serviceNpmOptions, type FetchNpmOptions } from '@airlock/registry';
+import { openNpmRegistry } from '@airlock/store';
 import type { WorkerContext } from './context.js';
 
 export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, signal: AbortSignal): Promise<SandboxReport> {
   const { config } = ctx;
-  const previousReport = target.kind === 'registry' ? await previousVersionReport(ctx, target) : null;
+  // A private package is compared with nothing public: its name may mean another package there.
+  const previousReport = target.kind === 'registry' && !target.privateTo ? await previousVersionReport(ctx, target) : null;
   const common = {
     ...(previousReport ? { previousReport } : {}),
     docker: ctx.docker,
@@ -40,7 +42,7 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
     return analyzeLocalPackage(target.path, common);
   }
   if (target.ecosystem === 'npm') {
-    return analyzeNpmSpec(`${target.name}@${target.version}`, { ...common, ...serviceNpmOptions(config) });
+    return analyzeNpmSpec(`${target.name}@${target.version}`, { ...common, ...(await npmOptionsFor(ctx, target.privateTo ?? null)) });
   }
   return analyzePypiSpec(`${target.name}==${target.version}`, { ...common, ...(config.pypiIndex ? { index: config.pypiIndex } : {}) });
 }
@@ -57,4 +59,19 @@ async function previousVersionReport(ctx: WorkerContext, target: AnalysisTarget)
   const text = entry ? await ctx.store.verdicts.reportJson(entry.reportId) : null;
   if (text) ctx.log.debug({ package: `${target.name}@${target.version}`, previous }, 'comparing with the previous version');
   return text ? (JSON.parse(text) as SandboxReport) : null;
+}
+
+/**
+ * Where an npm package is fetched from: the service's default registry (no credentials), or, for a
+ * private package, its organization's registry with that organization's token, read from its settings
+ * now (never carried in the job, which Redis keeps in clear).
+ */
+export async function npmOptionsFor(ctx: WorkerContext, privateTo: string | null): Promise<FetchNpmOptions> {
+  const base = serviceNpmOptions(ctx.config);
+  if (privateTo === null) return base;
+  const registry = openNpmRegistry(await ctx.store.settings.get(privateTo), ctx.config.secretBox, privateTo);
+  if (!registry)
+    throw new AirlockError('INVALID_INPUT', 'this organization no longer has a private npm registry in its settings (PATCH /v1/settings)');
+  // A per-organization cache: the shared one would hand one organization's private packuments to another.
+  return { ...base, cacheDir: `${base.cacheDir}-org/${privateTo}`, npmrc: privateRegistryNpmrc(registry) };
 }

@@ -12,9 +12,13 @@ export const QUEUES = {
 } as const;
 export type QueueKey = keyof typeof QUEUES;
 
-/** What to run: a registry package (fetched by the worker) or an uploaded archive (on the shared volume). */
+/**
+ * What to run: a registry package (fetched by the worker) or an uploaded archive (on the shared volume).
+ * `privateTo`: the package comes from that organization's private registry (its settings): fetched with
+ * its credentials only, and its run, verdict and report are that organization's, never public.
+ */
 export type AnalysisTarget =
-  | { kind: 'registry'; ecosystem: Ecosystem; name: string; version: string }
+  | { kind: 'registry'; ecosystem: Ecosystem; name: string; version: string; privateTo?: string }
   | { kind: 'archive'; ecosystem: Ecosystem; name: string; version: string; path: string; sha256: string; fileName: string };
 
 export interface AnalysisJob {

@@ -3,3 +3,4 @@ export * from './job-ids.js';
 export * from './backoff.js';
 export * from './queues.js';
 export * from './submissions.js';
+export * from './webhook-events.js';

@@ -4,8 +4,9 @@
  */
 import type { AnalysisTarget } from './catalog.js';
 
+/** A private registry's package has the organization in its key: it never joins, or answers, another organization's run. */
 export function runKeyOf(target: AnalysisTarget, nonce?: string): string {
-  const source = target.kind === 'registry' ? 'registry' : `sha256=${target.sha256}`;
+  const source = target.kind === 'archive' ? `sha256=${target.sha256}` : target.privateTo ? `private=${target.privateTo}` : 'registry';
   const base = `run|${target.ecosystem}|${target.name}@${target.version}|${source}`;
   return nonce ? `${base}|${nonce}` : base;
 }

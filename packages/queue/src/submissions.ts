@@ -32,10 +32,14 @@ export async function submitAnalysis(store: Store, queues: Queues, submission: S
     archiveSha256,
     inventoryId: submission.inventoryId ?? null,
   };
-  const known = submission.force ? null : await store.verdicts.known(orgId, target.ecosystem, target.name, target.version, archiveSha256);
+  const privateTo = target.kind === 'registry' ? (target.privateTo ?? null) : null;
+  const known = submission.force
+    ? null
+    : await store.verdicts.known(orgId, target.ecosystem, target.name, target.version, archiveSha256, privateTo);
+  const isPublic = target.kind === 'registry' && privateTo === null;
   if (known) {
     // Whoever is answered from the public verdict is told if it changes (analysis.verdict_changed).
-    if (target.kind === 'registry') await store.verdicts.addReceiver(target.ecosystem, target.name, target.version, orgId);
+    if (isPublic) await store.verdicts.addReceiver(target.ecosystem, target.name, target.version, orgId);
     const now = new Date().toISOString();
     return store.analyses.create(
       { ...base, archiveSha256: known.archiveSha256, runKey: runKeyOf(target) },
@@ -56,9 +60,9 @@ export async function submitAnalysis(store: Store, queues: Queues, submission: S
   if (outcome) {
     // The run ended already (another organization uploaded the same bytes): its result is this one's too.
     await store.analyses.applyOutcome(analysis.id, outcome);
-    if (outcome.status === 'completed' && target.kind === 'archive') {
+    if (outcome.status === 'completed' && !isPublic) {
       const { reportId, verdict, phases, archiveSha256: sha256, finishedAt } = outcome;
-      await store.verdicts.recordUpload(orgId, {
+      const entry = {
         ecosystem: target.ecosystem,
         name: target.name,
         version: target.version,
@@ -67,7 +71,9 @@ export async function submitAnalysis(store: Store, queues: Queues, submission: S
         analyzedAt: finishedAt,
         verdict,
         phases,
-      });
+      };
+      if (privateTo !== null) await store.verdicts.recordPrivate(orgId, entry);
+      else await store.verdicts.recordUpload(orgId, entry);
     } else if (outcome.status === 'completed') await store.verdicts.addReceiver(target.ecosystem, target.name, target.version, orgId);
     return (await store.analyses.get(analysis.id)) ?? analysis;
   }

@@ -12,6 +12,13 @@ describe('run keys', () => {
     expect(runKeyOf(reg, 'n1')).not.toBe(runKeyOf(reg, 'n2'));
   });
 
+  it("of a private registry's package carry its organization: never the public run, never another organization's", () => {
+    const reg = { kind: 'registry' as const, ecosystem: 'npm' as const, name: '@acme/lib', version: '1.0.0' };
+    expect(runKeyOf({ ...reg, privateTo: 'org_a' })).toBe('run|npm|@acme/lib@1.0.0|private=org_a');
+    expect(runKeyOf({ ...reg, privateTo: 'org_a' })).not.toBe(runKeyOf(reg));
+    expect(runKeyOf({ ...reg, privateTo: 'org_a' })).not.toBe(runKeyOf({ ...reg, privateTo: 'org_b' }));
+  });
+
   it('never contain a colon once made job ids (BullMQ refuses them)', () => {
     const key = runKeyOf({ kind: 'registry', ecosystem: 'pypi', name: 'a', version: '1!2.0' }, 'x:y');
     expect(safeJobId(key)).not.toContain(':');

@@ -19,11 +19,13 @@ export function loadNpmrc(path: string, env: NodeJS.ProcessEnv = process.env): N
   }
 }
 
-/** npm fetch options of a service process (api or worker): its cache under the data folder, its registry settings. */
-export function serviceNpmOptions(settings: { dataDir: string; npmRegistry?: string; npmrc?: NpmRegistryConfig }): FetchNpmOptions {
+/**
+ * npm fetch options of a service process (api or worker): its cache under the data folder, the default
+ * registry, no credentials (an organization's private registry is added for its own packages only).
+ */
+export function serviceNpmOptions(settings: { dataDir: string; npmRegistry?: string }): FetchNpmOptions {
   return {
     cacheDir: join(settings.dataDir, 'npm-cache'),
     ...(settings.npmRegistry ? { registry: settings.npmRegistry } : {}),
-    ...(settings.npmrc ? { npmrc: settings.npmrc } : {}),
   };
 }

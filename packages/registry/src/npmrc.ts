@@ -54,3 +54,18 @@ function checkUrl(value: string, index: number): string {
 }
 
 const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+
+/**
+ * The registry settings of one organization's private registry (its service settings): the URL for its
+ * scopes (or for every package when it names none), and its token for that URL only, in npm's nerf-darted
+ * form, so the token is never sent to another host.
+ */
+export function privateRegistryNpmrc(registry: { url: string; scopes: readonly string[]; token: string | null }): NpmRegistryConfig {
+  const url = withSlash(new URL(registry.url).href);
+  const nerfDart = `//${new URL(url).host}${new URL(url).pathname}`;
+  return {
+    ...(registry.scopes.length === 0 ? { registry: url } : {}),
+    scopes: Object.fromEntries(registry.scopes.map((scope) => [scope.toLowerCase(), url])),
+    auth: registry.token ? { [`${nerfDart}:_authToken`]: registry.token } : {},
+  };
+}

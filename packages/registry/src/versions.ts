@@ -1,6 +1,11 @@
-/** Version order per ecosystem (npm: semver, PyPI: PEP 440), for "the previous version" of a package. */
+/** Version order and ranges per ecosystem (npm: semver, PyPI: PEP 440): "the previous version", accepted false positives by range. */
 import semver from 'semver';
-import { compare as pep440Compare, valid as pep440Valid } from '@renovatebot/pep440';
+import {
+  compare as pep440Compare,
+  satisfies as pep440Satisfies,
+  valid as pep440Valid,
+  validRange as pep440ValidRange,
+} from '@renovatebot/pep440';
 import type { Ecosystem } from '@airlock/core';
 
 /** Negative, zero or positive like a sort comparator; null when either version does not parse. */
@@ -27,4 +32,15 @@ export function previousVersion(ecosystem: Ecosystem, version: string, candidate
 export function isExactVersion(ecosystem: Ecosystem, version: string): boolean {
   if (ecosystem === 'npm') return /^\d/.test(version) && semver.valid(version) !== null; // no v or = prefix: the registry lists bare versions
   return !/[*,<>=~\s]/.test(version) && pep440Valid(version) !== null;
+}
+
+/** Whether `range` parses as a range of the ecosystem (npm: a semver range, PyPI: a PEP 440 specifier set like `>=1.0,<2`). */
+export function isValidRange(ecosystem: Ecosystem, range: string): boolean {
+  return ecosystem === 'npm' ? semver.validRange(range) !== null : pep440ValidRange(range);
+}
+
+/** Whether `version` is in `range`; false when either does not parse (an unreadable range covers nothing). */
+export function versionInRange(ecosystem: Ecosystem, version: string, range: string): boolean {
+  if (ecosystem === 'npm') return semver.valid(version) !== null && semver.satisfies(version, range);
+  return pep440Valid(version) !== null && pep440ValidRange(range) && pep440Satisfies(version, range);
 }

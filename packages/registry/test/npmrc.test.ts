@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { npmrcOptions, parseNpmrc } from '../src/npmrc.js';
+import { npmrcOptions, parseNpmrc, privateRegistryNpmrc } from '../src/npmrc.js';
 
 describe('parseNpmrc', () => {
   it('reads the default registry, scoped registries and registry credentials, ignoring the rest', () => {
@@ -27,5 +27,22 @@ describe('parseNpmrc', () => {
     expect(() => parseNpmrc('\n@x:registry=file:///etc/passwd')).toThrow(/line 2: registry URLs are http\(s\)/);
     expect(() => parseNpmrc('//r.example/:_authToken=${MISSING}')).toThrow(/MISSING\} is not set/);
     expect(() => parseNpmrc('just-a-word')).toThrow(/expected key=value/);
+  });
+});
+
+describe('privateRegistryNpmrc', () => {
+  it("maps an organization's scopes to its registry, and its token to that host and path only", () => {
+    expect(privateRegistryNpmrc({ url: 'https://npm.acme.example/repo/npm', scopes: ['@Acme', '@acme-tools'], token: 'tok' })).toEqual({
+      scopes: { '@acme': 'https://npm.acme.example/repo/npm/', '@acme-tools': 'https://npm.acme.example/repo/npm/' },
+      auth: { '//npm.acme.example/repo/npm/:_authToken': 'tok' },
+    });
+  });
+
+  it('with no scopes the registry serves every package; with no token nothing is sent', () => {
+    expect(privateRegistryNpmrc({ url: 'http://127.0.0.1:4873/', scopes: [], token: null })).toEqual({
+      registry: 'http://127.0.0.1:4873/',
+      scopes: {},
+      auth: {},
+    });
   });
 });

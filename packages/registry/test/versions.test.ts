@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, isExactVersion, previousVersion } from '../src/versions.js';
+import { compareVersions, isExactVersion, isValidRange, previousVersion, versionInRange } from '../src/versions.js';
 
 describe('previousVersion', () => {
   it('picks the highest lower npm version by semver, not by string order', () => {
@@ -21,5 +21,25 @@ describe('exact versions', () => {
     for (const v of ['>=1.0', '1.*', '1.0,<2', 'latest', '']) expect(isExactVersion('pypi', v), v).toBe(false);
     for (const v of ['1.2.3', '1.2.3-beta.1', '1.2.3+build']) expect(isExactVersion('npm', v), v).toBe(true);
     for (const v of ['^1.2.3', 'v1.2.3', '1.2', 'latest', '1.2.x']) expect(isExactVersion('npm', v), v).toBe(false);
+  });
+});
+
+describe('version ranges (accepted false positives by range)', () => {
+  it('npm: semver ranges', () => {
+    expect(versionInRange('npm', '7.0.1', '>=7.0.0 <8')).toBe(true);
+    expect(versionInRange('npm', '8.0.0', '>=7.0.0 <8')).toBe(false);
+    expect(versionInRange('npm', '1.2.3', '^1.2.0')).toBe(true);
+    expect(versionInRange('npm', 'not-a-version', '*')).toBe(false);
+    expect(isValidRange('npm', '^1.2.0 || 2.x')).toBe(true);
+    expect(isValidRange('npm', 'not a range!')).toBe(false);
+  });
+
+  it('PyPI: PEP 440 specifier sets', () => {
+    expect(versionInRange('pypi', '2.31.0', '>=2.30,<3')).toBe(true);
+    expect(versionInRange('pypi', '3.0.0', '>=2.30,<3')).toBe(false);
+    expect(versionInRange('pypi', '1.0.post1', '~=1.0')).toBe(true);
+    expect(isValidRange('pypi', '>=2.30,<3')).toBe(true);
+    expect(isValidRange('pypi', '^1.2')).toBe(false);
+    expect(versionInRange('pypi', '2.31.0', '^1.2')).toBe(false);
   });
 });

@@ -14,3 +14,7 @@ export * from './stats.js';
 export * from './retention.js';
 export * from './inventory-summary.js';
 export * from './inventory-progress.js';
+export * from './org-settings.js';
+export * from './org-settings-store.js';
+export * from './org-verdict.js';
+export * from './secret-box.js';

@@ -36,6 +36,11 @@ export const keys = {
   verdictLock: (ecosystem: Ecosystem, name: string, version: string) => `${P}:verdict:${ecosystem}:${name}@${version}:lock`,
   /** Uploads: per organization, keyed by the archive's sha256 only (never by name: a name is just a label). */
   uploadVerdict: (orgId: string, archiveSha256: string) => `${P}:org:${orgId}:upload-verdict:${archiveSha256}`,
+  /** An organization's settings (org-settings.ts): one JSON record. */
+  orgSettings: (orgId: string) => `${P}:org:${orgId}:settings`,
+  /** A package from an organization's private registry: its verdict is that organization's only, never public. */
+  privateVerdict: (orgId: string, ecosystem: Ecosystem, name: string, version: string) =>
+    `${P}:org:${orgId}:private-verdict:${ecosystem}:${name}@${version}`,
   /** An organization's use of a daily budget (forced runs, rescan runs), one key per UTC day. */
   budget: (kind: string, orgId: string, day: string) => `${P}:budget:${kind}:${orgId}:${day}`,
   /** Versions of a registry package with a public verdict, scored by analysis time. */

@@ -7,6 +7,7 @@ import { IdempotencyStore } from './idempotency.js';
 import { InventoryStore } from './inventories.js';
 import { InventoryProgress } from './inventory-progress.js';
 import { OrganizationStore } from './organizations.js';
+import { OrgSettingsStore } from './org-settings-store.js';
 import { RetentionStore } from './retention.js';
 import { StatsStore } from './stats.js';
 import { VerdictStore } from './verdicts.js';
@@ -15,6 +16,7 @@ import { WebhookStore } from './webhooks.js';
 export interface Store {
   redis: Redis;
   organizations: OrganizationStore;
+  settings: OrgSettingsStore;
   apiKeys: ApiKeyStore;
   idempotency: IdempotencyStore;
   analyses: AnalysisStore;
@@ -36,6 +38,7 @@ export function openStore(redisUrl: string, onError: (err: Error) => void = () =
   return {
     redis,
     organizations: new OrganizationStore(redis),
+    settings: new OrgSettingsStore(redis),
     apiKeys: new ApiKeyStore(redis),
     idempotency: new IdempotencyStore(redis),
     analyses: new AnalysisStore(redis),

@@ -16,7 +16,12 @@ export type VerdictName = VerdictRecord['verdict'];
 export interface VerdictSummary {
   verdict: VerdictName;
   score: number;
-  reasons: { rule: string; severity: string; explanation: string }[];
+  /**
+   * `conclusive`: the rule is proof, not a heuristic. `evidenceSha256`: the rule's evidence signature
+   * (verdicts.ts, `evidenceSignature`), what a signature-scoped accepted false positive names. Both are
+   * absent from verdicts stored before they existed (then no acceptance covers the reason).
+   */
+  reasons: { rule: string; severity: string; explanation: string; conclusive?: boolean; evidenceSha256?: string }[];
   /** What the run could not see; an entry with `hidesBehaviour` is why a verdict is `inconclusive`. */
   notObserved: { kind: string; phase: string | null; message: string; hidesBehaviour: boolean }[];
 }
@@ -75,6 +80,8 @@ export interface VerdictEntry {
   phases: PhaseSummary[];
   /** The verdict before this one when a rescan changed it. */
   previousVerdict: VerdictName | null;
+  /** Set when an operator set this verdict by hand (POST /v1/admin/verdicts/...). */
+  override?: { at: string; reason: string; previous: VerdictName } | null;
 }
 
 export interface InventoryPackageRef {

@@ -44,6 +44,8 @@ export interface VerdictRun {
   held: boolean;
   /** Why it was applied or held, in words. */
   note: string;
+  /** Not a run: an operator set the public verdict by hand (VerdictStore.override); `note` has the reason. */
+  override?: boolean;
 }
 
 export interface PublicDecision {

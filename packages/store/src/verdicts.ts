@@ -4,7 +4,7 @@
  * history of every recorded run and the set of organizations that received it. An uploaded archive's
  * verdict is its organization's only, keyed by the archive's sha256: it never answers a registry lookup.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Ecosystem, SandboxReport } from '@airlock/core';
 import type { Redis } from 'ioredis';
 import { keys } from './keys.js';
@@ -27,11 +27,35 @@ export interface RecordedRun {
 const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const LOCK_MS = 10_000;
 
+type ReportReason = NonNullable<SandboxReport['verdict']>['reasons'][number];
+
+/**
+ * A stable signature of one rule's evidence: the rule id and what each evidence entry points at (section,
+ * phase, path, destination, detail), sorted; never pids, times or list positions, which change from run to
+ * run. Two runs with the same behaviour have the same signature; new evidence gives a new one.
+ */
+export function evidenceSignature(reason: Pick<ReportReason, 'rule' | 'evidence'>): string {
+  const parts = [
+    ...new Set(
+      (reason.evidence ?? []).map((e) => [e.section, e.phase ?? '', e.path ?? '', e.destination ?? '', e.detail ?? ''].join('\u0000')),
+    ),
+  ];
+  return createHash('sha256')
+    .update(JSON.stringify([reason.rule, parts.sort()]))
+    .digest('hex');
+}
+
 export function summarizeVerdict(verdict: NonNullable<SandboxReport['verdict']>): VerdictSummary {
   return {
     verdict: verdict.verdict,
     score: verdict.score,
-    reasons: verdict.reasons.map((r) => ({ rule: r.rule, severity: r.severity, explanation: r.explanation })),
+    reasons: verdict.reasons.map((r) => ({
+      rule: r.rule,
+      severity: r.severity,
+      explanation: r.explanation,
+      conclusive: r.conclusive,
+      evidenceSha256: evidenceSignature(r),
+    })),
     // Reports before 0.9.0 carry no `hidesBehaviour`: their verdicts were never inconclusive.
     notObserved: verdict.notObserved.map((n) => ({
       kind: n.kind,
@@ -107,12 +131,80 @@ export class VerdictStore {
 
   /** Records an uploaded archive's verdict for its organization, with `previousVerdict` set when it changed. */
   async recordUpload(orgId: string, entry: NewVerdict): Promise<VerdictEntry> {
-    const key = keys.uploadVerdict(orgId, entry.archiveSha256);
+    return this.recordOwn(keys.uploadVerdict(orgId, entry.archiveSha256), entry);
+  }
+
+  /** Records the verdict of a package from an organization's private registry: that organization's only, never public. */
+  async recordPrivate(orgId: string, entry: NewVerdict): Promise<VerdictEntry> {
+    return this.recordOwn(keys.privateVerdict(orgId, entry.ecosystem, entry.name, entry.version), entry);
+  }
+
+  /** The organization's own verdict of a package from its private registry. */
+  async privateLatest(orgId: string, ecosystem: Ecosystem, name: string, version: string): Promise<VerdictEntry | null> {
+    const text = await this.redis.get(keys.privateVerdict(orgId, ecosystem, name, version));
+    return text ? (JSON.parse(text) as VerdictEntry) : null;
+  }
+
+  private async recordOwn(key: string, entry: NewVerdict): Promise<VerdictEntry> {
     const before = await this.redis.get(key);
     const previous = before ? (JSON.parse(before) as VerdictEntry).verdict.verdict : null;
     const stored: VerdictEntry = { ...entry, previousVerdict: previous !== null && previous !== entry.verdict.verdict ? previous : null };
     await this.redis.set(key, JSON.stringify(stored));
     return stored;
+  }
+
+  /**
+   * An operator sets the public verdict of a registry version by hand (a sticky `malicious` that review
+   * found wrong, or a verdict to raise at once). Recorded in the version's history like a run (with the
+   * reason), and announced to every organization that received the old verdict. Null when the version has
+   * no public verdict (nothing to override).
+   */
+  async override(
+    ecosystem: Ecosystem,
+    name: string,
+    version: string,
+    change: { verdict: VerdictName; reason: string; at: string },
+  ): Promise<RecordedRun | null> {
+    return this.locked(ecosystem, name, version, async () => {
+      const [currentText, receivers] = await Promise.all([
+        this.redis.get(keys.verdict(ecosystem, name, version)),
+        this.redis.smembers(keys.verdictReceivers(ecosystem, name, version)),
+      ]);
+      if (!currentText) return null;
+      const current = JSON.parse(currentText) as VerdictEntry;
+      const before = current.verdict.verdict;
+      const changed = before !== change.verdict;
+      const stored: VerdictEntry = {
+        ...current,
+        analyzedAt: change.at,
+        verdict: {
+          ...current.verdict,
+          verdict: change.verdict,
+          reasons: [{ rule: 'operator-override', severity: 'info', explanation: `set by an operator: ${change.reason}` }],
+        },
+        previousVerdict: changed ? before : null,
+        override: { at: change.at, reason: change.reason, previous: before },
+      };
+      const run: VerdictRun = {
+        reportId: current.reportId,
+        analyzedAt: change.at,
+        verdict: change.verdict,
+        score: current.verdict.score,
+        requestedBy: [],
+        forced: false,
+        changedPublic: changed,
+        held: false,
+        note: `operator override (was ${before}): ${change.reason}`,
+        override: true,
+      };
+      await this.redis
+        .multi()
+        .lpush(keys.verdictHistory(ecosystem, name, version), JSON.stringify(run))
+        .ltrim(keys.verdictHistory(ecosystem, name, version), 0, VERDICT_HISTORY_LIMIT - 1)
+        .set(keys.verdict(ecosystem, name, version), JSON.stringify(stored))
+        .exec();
+      return { entry: stored, run, previousVerdict: changed ? before : null, notify: changed ? receivers.sort() : [] };
+    });
   }
 
   /** Other versions of a registry package that have a public verdict, most recently analysed first. */
@@ -158,14 +250,19 @@ export class VerdictStore {
     return (await this.redis.smembers(keys.verdictReceivers(ecosystem, name, version))).sort();
   }
 
-  /** A verdict usable instead of a new run: the public one for a registry version, the organization's own for the same archive bytes. */
+  /**
+   * A verdict usable instead of a new run: the public one for a registry version, the organization's own
+   * for a package of its private registry (`privateTo`) or for the same archive bytes.
+   */
   async known(
     orgId: string,
     ecosystem: Ecosystem,
     name: string,
     version: string,
     archiveSha256: string | null,
+    privateTo: string | null = null,
   ): Promise<VerdictEntry | null> {
+    if (privateTo !== null) return this.privateLatest(privateTo, ecosystem, name, version);
     if (archiveSha256 === null) return this.latest(ecosystem, name, version);
     const text = await this.redis.get(keys.uploadVerdict(orgId, archiveSha256));
     return text ? (JSON.parse(text) as VerdictEntry) : null;

@@ -168,6 +168,27 @@ describe('OpenAPI document coverage', () => {
       headers: { authorization: `Bearer ${api.adminToken}` },
     });
     await check(more, '/v1/admin/organizations/{id}/keys', 'post');
+
+    await check(await call('/v1/settings'), '/v1/settings', 'get');
+    await check(
+      await call('/v1/settings', { method: 'PATCH', body: '{"guardRefuses":["malicious"],"budgets":{"forcePerDay":3}}' }),
+      '/v1/settings',
+      'patch',
+    );
+    await check(
+      await call('/v1/settings/accepted-false-positives', {
+        method: 'POST',
+        body: JSON.stringify({ match: { kind: 'range', ecosystem: 'npm', name: 'x', range: '^1.0.0' }, reason: 'r' }),
+      }),
+      '/v1/settings/accepted-false-positives',
+      'post',
+    );
+    const orgSettings = await fetch(`${api.url}/v1/admin/organizations/${org.id}/settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${api.adminToken}`, 'content-type': 'application/json' },
+      body: '{"budgets":{"forcePerDay":100}}',
+    });
+    await check(orgSettings, '/v1/admin/organizations/{id}/settings', 'patch');
     await check(await fetch(`${api.url}/healthz`), '/healthz', 'get');
     await check(await fetch(`${api.url}/readyz`), '/readyz', 'get');
   });

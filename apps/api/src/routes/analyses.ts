@@ -5,10 +5,11 @@ import { join, resolve, sep } from 'node:path';
 import express, { Router, type Request, type Response } from 'express';
 import { AirlockError } from '@airlock/core';
 import { cancelAnalysis, submitAnalysis, type AnalysisTarget } from '@airlock/queue';
-import { fetchNpmIntegrity, serviceNpmOptions } from '@airlock/registry';
 import { prepareArchiveBuffer, readGuardedArchive, UploadTooLargeError } from '@airlock/sandbox';
 import { TERMINAL_STATUSES, type AnalysisRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
+import { orgLens, type OrgLens } from '../org-view.js';
+import { assertNpmVersionExists, privateOwner } from '../registry-access.js';
 import type { ApiContext } from '../context.js';
 import { idempotent } from '../idempotency.js';
 import { problems } from '../problem.js';
@@ -18,8 +19,9 @@ import { parse } from '../validate.js';
 
 const ARCHIVE_TYPES = ['application/octet-stream', 'application/gzip', 'application/x-gzip', 'application/zip', 'application/x-tar'];
 
-function analysisView(a: AnalysisRecord) {
-  const { runKey: _runKey, orgId: _orgId, reportId, ...rest } = a;
+/** An analysis as its organization sees it: the verdict through its accepted false positives (the stored one kept as `originalVerdict`). */
+function analysisView(a: AnalysisRecord, lens: OrgLens) {
+  const { runKey: _runKey, orgId: _orgId, reportId, ...rest } = lens(a);
   const links: Record<string, string> = { self: `/v1/analyses/${a.id}` };
   if (reportId) {
     links.report = `/v1/analyses/${a.id}/report`;
@@ -71,20 +73,21 @@ export function analysesRouter(ctx: ApiContext): Router {
     res
       .status(analysis.status === 'completed' ? 200 : 202)
       .location(`/v1/analyses/${analysis.id}`)
-      .json(analysisView(analysis));
+      .json(analysisView(analysis, await orgLens(ctx.store, org.id)));
   });
 
   router.get('/', async (req, res) => {
     const query = parse(ListQuery, req.query, 'the query');
     const records = await ctx.store.analyses.list(orgOf(res).id, query.limit, query.before, query.verdict);
+    const lens = await orgLens(ctx.store, orgOf(res).id);
     res.json({
-      analyses: records.map(analysisView),
+      analyses: records.map((a) => analysisView(a, lens)),
       next: records.length === query.limit ? Date.parse(records.at(-1)!.submittedAt) : null,
     });
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(analysisView(await ownAnalysis(ctx, req, orgOf(res).id)));
+    res.json(analysisView(await ownAnalysis(ctx, req, orgOf(res).id), await orgLens(ctx.store, orgOf(res).id)));
   });
 
   router.get('/:id/report', async (req, res) => {
@@ -92,6 +95,9 @@ export function analysesRouter(ctx: ApiContext): Router {
     if (!analysis.reportId) throw problems.notFound(`analysis ${analysis.id} has no report (status ${analysis.status})`);
     const report = await ctx.store.verdicts.reportJson(analysis.reportId);
     if (!report) throw problems.notFound(`the report of analysis ${analysis.id} is no longer stored`);
+    // The report is the run's, served as stored; an accepted false positive of this organization is named in a header.
+    const seen = (await orgLens(ctx.store, analysis.orgId))(analysis);
+    if (seen.acceptedFalsePositive) res.set('Airlock-Accepted-False-Positive', seen.acceptedFalsePositive.id);
     res.type('application/json').send(report);
   });
 
@@ -129,14 +135,17 @@ export function analysesRouter(ctx: ApiContext): Router {
       force: true,
     });
     ctx.log.info({ org: analysis.orgId, analysis: rerun.id, of: analysis.id }, 'analysis rerun');
-    res.status(202).location(`/v1/analyses/${rerun.id}`).json(analysisView(rerun));
+    res
+      .status(202)
+      .location(`/v1/analyses/${rerun.id}`)
+      .json(analysisView(rerun, await orgLens(ctx.store, analysis.orgId)));
   });
 
   router.post('/:id/cancel', async (req, res) => {
     const analysis = await ownAnalysis(ctx, req, orgOf(res).id);
     if (!(await cancelAnalysis(ctx.store, ctx.queues, analysis)))
       throw problems.conflict(`analysis ${analysis.id} is already ${analysis.status}`);
-    res.json(analysisView((await ctx.store.analyses.get(analysis.id))!));
+    res.json(analysisView((await ctx.store.analyses.get(analysis.id))!, await orgLens(ctx.store, analysis.orgId)));
   });
 
   return router;
@@ -152,7 +161,11 @@ async function ownAnalysis(ctx: ApiContext, req: Request, orgId: string): Promis
 /** What the analysis ran: the registry version, or the uploaded archive kept under the data folder. */
 async function rerunTarget(ctx: ApiContext, analysis: AnalysisRecord): Promise<AnalysisTarget> {
   const { ecosystem, name, version } = analysis;
-  if (analysis.source === 'registry') return { kind: 'registry', ecosystem, name, version };
+  if (analysis.source === 'registry') {
+    // Private if its organization's registry serves it now (the settings may have changed since).
+    const owner = privateOwner(await ctx.store.settings.get(analysis.orgId), analysis.orgId, ecosystem, name);
+    return { kind: 'registry', ecosystem, name, version, ...(owner ? { privateTo: owner } : {}) };
+  }
   const sha256 = analysis.archiveSha256;
   const dir = sha256 ? join(ctx.config.dataDir, 'uploads', sha256) : null;
   const fileName = dir ? (await readdir(dir).catch(() => []))[0] : undefined;
@@ -163,24 +176,16 @@ async function rerunTarget(ctx: ApiContext, analysis: AnalysisRecord): Promise<A
 
 async function submitRegistry(ctx: ApiContext, orgId: string, req: Request, res: Response): Promise<AnalysisRecord> {
   const body = parse(SubmitAnalysis, req.body, 'the body');
-  if (body.ecosystem === 'npm') await assertNpmVersionExists(ctx, body.name, body.version);
+  const settings = await ctx.store.settings.get(orgId);
+  const owner = privateOwner(settings, orgId, body.ecosystem, body.name);
+  if (body.ecosystem === 'npm') await assertNpmVersionExists(ctx, settings, owner, body.name, body.version);
   if (body.force) await takeForceBudget(ctx.store, res, orgId, ctx.config.forceBudgetPerDay);
   return submitAnalysis(ctx.store, ctx.queues, {
     orgId,
-    target: { kind: 'registry', ecosystem: body.ecosystem, name: body.name, version: body.version },
+    target: { kind: 'registry', ecosystem: body.ecosystem, name: body.name, version: body.version, ...(owner ? { privateTo: owner } : {}) },
     source: 'api',
     force: body.force ?? false,
   });
-}
-
-/** An unknown npm package or version is refused now, not hours later; an unreachable registry is left to the worker's retries. */
-async function assertNpmVersionExists(ctx: ApiContext, name: string, version: string): Promise<void> {
-  try {
-    await fetchNpmIntegrity(name, version, serviceNpmOptions(ctx.config));
-  } catch (err) {
-    if (err instanceof AirlockError && err.code === 'INVALID_INPUT') throw problems.unprocessable(`unknown package: ${err.message}`);
-    ctx.log.warn({ package: `${name}@${version}`, err: (err as Error).message }, 'registry check failed; submitting anyway');
-  }
 }
 
 /** The archive is checked (hostile entries, metadata) before anything is stored or queued. */

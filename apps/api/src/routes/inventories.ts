@@ -8,6 +8,7 @@ import type { ApiContext } from '../context.js';
 import { idempotent } from '../idempotency.js';
 import { problems } from '../problem.js';
 import { takeForceBudget } from '../rate-limit.js';
+import { orgLens } from '../org-view.js';
 import { InventoryQuery, PageQuery } from '../schemas.js';
 import { parseSchedule } from '../schedule.js';
 import { parse } from '../validate.js';
@@ -92,13 +93,16 @@ export function inventoriesRouter(ctx: ApiContext): Router {
       inventory.packages.map((p) => (p.analysisId ? ctx.store.analyses.get(p.analysisId) : Promise.resolve(null))),
     );
     const { orgId: _orgId, packages, ...rest } = inventory;
+    // The organization's accepted false positives apply to its summary and package verdicts.
+    const lens = await orgLens(ctx.store, inventory.orgId);
+    const seen = analyses.map((a) => (a ? lens(a) : null));
     res.json({
       ...rest,
-      summary: summarizeInventory(inventory, analyses),
+      summary: summarizeInventory(inventory, seen),
       packages: packages.map((p, i) => ({
         ...p,
-        status: analyses[i]?.status ?? 'pending',
-        verdict: analyses[i]?.verdict?.verdict ?? null,
+        status: seen[i]?.status ?? 'pending',
+        verdict: seen[i]?.verdict?.verdict ?? null,
       })),
     });
   });

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { submitAnalysis } from '@airlock/queue';
 import { DEFAULT_NPM_REGISTRY, guardDecision, guardPackument, tarballVersion, type GuardPolicy } from '@airlock/registry';
+import { isPrivatePackage, type OrgSettings } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 
@@ -32,10 +33,30 @@ function guardBase(req: Request): string {
   return `${req.protocol}://${req.get('host')}${req.baseUrl}`;
 }
 
-export function npmGuardRouter(ctx: ApiContext, policy: GuardPolicy): Router {
+/**
+ * The policy for this request: which verdicts are refused is the organization's setting (`guardRefuses`,
+ * PATCH /v1/settings); what happens to unknown and young versions is the service's (AIRLOCK_GUARD_*).
+ */
+async function policyOf(ctx: ApiContext, res: Response, service: GuardPolicy): Promise<GuardPolicy & { settings: OrgSettings }> {
+  const settings = await ctx.store.settings.get(orgOf(res).id);
+  return { ...service, refuse: settings.guardRefuses, settings };
+}
+
+/**
+ * A package of the organization's private registry is never fetched from the public upstream: a public
+ * package of that name is the dependency-confusion attack. Its scope belongs in .npmrc, not behind the guard.
+ */
+function privateRefusal(res: Response, settings: OrgSettings, name: string): boolean {
+  if (!isPrivatePackage(settings, 'npm', name)) return false;
+  refuse(res, 404, `${name} belongs to your organization's private registry; point its scope at that registry in .npmrc, not at the guard`);
+  return true;
+}
+
+export function npmGuardRouter(ctx: ApiContext, service: GuardPolicy): Router {
   const router = Router();
 
   const packument = async (req: Request, res: Response, name: string) => {
+    if (privateRefusal(res, (await policyOf(ctx, res, service)).settings, name)) return;
     const upstream = await fetch(upstreamUrl(ctx, encodedName(name)), {
       headers: { accept: 'application/json' },
       signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
@@ -44,7 +65,7 @@ export function npmGuardRouter(ctx: ApiContext, policy: GuardPolicy): Router {
     if (!upstream.ok) return refuse(res, upstream.status, `upstream registry answered ${upstream.status} for ${name}`);
     const doc = (await upstream.json()) as Parameters<typeof guardPackument>[0];
     const versions = Object.keys(doc.versions ?? {});
-    const verdicts = await ctx.store.verdicts.latestMany('npm', name, versions);
+    const [verdicts, policy] = await Promise.all([ctx.store.verdicts.latestMany('npm', name, versions), policyOf(ctx, res, service)]);
     const now = Date.now();
     // Unknown versions stay listed: their tarball request decides (and starts their analysis).
     const allowed = new Set(
@@ -67,7 +88,8 @@ export function npmGuardRouter(ctx: ApiContext, policy: GuardPolicy): Router {
     const version = tarballVersion(name, file);
     if (!version) return refuse(res, 400, `${file} is not a tarball name of ${name}`);
     const id = `${name}@${version}`;
-    const [verdict] = await ctx.store.verdicts.latestMany('npm', name, [version]);
+    const [[verdict], policy] = await Promise.all([ctx.store.verdicts.latestMany('npm', name, [version]), policyOf(ctx, res, service)]);
+    if (privateRefusal(res, policy.settings, name)) return;
     const decision = guardDecision(id, { verdict: verdict?.verdict ?? null }, policy, Date.now());
     const orgId = orgOf(res).id;
     if (decision.unknown)
