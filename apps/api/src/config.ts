@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { envInt } from '@airlock/core';
 import { loadNpmrc, type NpmRegistryConfig } from '@airlock/registry';
+import { redisUrlFromEnv } from '@airlock/store';
 
 export interface ApiConfig {
   port: number;
@@ -30,7 +31,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
   return {
     port: int('AIRLOCK_API_PORT', 8080),
     host: env.AIRLOCK_API_HOST ?? '127.0.0.1',
-    redisUrl: env.AIRLOCK_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrl: redisUrlFromEnv(env),
     dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
     maxUploadBytes: int('AIRLOCK_MAX_UPLOAD_BYTES', 64 * 1024 * 1024),
     maxInventoryBytes: int('AIRLOCK_MAX_INVENTORY_BYTES', 32 * 1024 * 1024),

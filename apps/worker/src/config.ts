@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { envInt } from '@airlock/core';
 import { loadNpmrc, type NpmRegistryConfig } from '@airlock/registry';
 import { diskLimitBytes } from '@airlock/sandbox';
+import { redisUrlFromEnv } from '@airlock/store';
 
 export interface WorkerConfig {
   redisUrl: string;
@@ -51,7 +52,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
   const int = (name: string, fallback: number) => envInt(env, name, fallback);
   const optionalInt = (name: string) => (env[name] ? int(name, 0) : undefined);
   return {
-    redisUrl: env.AIRLOCK_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrl: redisUrlFromEnv(env),
     dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
     concurrency: int('AIRLOCK_WORKER_CONCURRENCY', 1),
     lockDurationMs: int('AIRLOCK_LOCK_DURATION_MS', 30_000),

@@ -14,3 +14,4 @@ export * from './stats.js';
 export * from './retention.js';
 export * from './inventory-summary.js';
 export * from './inventory-progress.js';
+export * from './redis-url.js';
