@@ -7,7 +7,7 @@ import { Worker } from 'bullmq';
 import { signalPolicyFromSettings } from '@airlock/analysis';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CANCEL_CHANNEL, QUEUES, openQueues, redisConnection, webhookBackoffMs } from '@airlock/queue';
+import { CANCEL_CHANNEL, QUEUES, openQueues, redisConnection, webhookBackoffMs, type RescanJob } from '@airlock/queue';
 import { connectDocker } from '@airlock/sandbox';
 import { openStore } from '@airlock/store';
 import { analysisProcessor } from './analysis-processor.js';
@@ -19,6 +19,7 @@ import { scheduleRetention } from './retention.js';
 import { webhookProcessor } from './webhook-processor.js';
 import { beat, newWorkerId, reapContainersOfDeadWorkers, stopBeating } from './heartbeat.js';
 import { onAnalysisJobFailed, reconcileRuns } from './reconcile.js';
+import { onInventoryJobFailed, reconcileInventories } from './reconcile-inventories.js';
 import { completeReadyInventories } from './inventory-completion.js';
 
 export interface RunningWorker {
@@ -56,6 +57,13 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
   analyses.on('failed', (job, err) => {
     onAnalysisJobFailed(context, job, err).catch((e: Error) => log.error({ jobId: job?.id, err: e.message }, 'failed-job handler failed'));
   });
+  // An inventory expansion or rescan that fails for good fails its inventory with the reason.
+  for (const worker of [workers[1]!, workers[2]!] as Worker<RescanJob>[])
+    worker.on('failed', (job, err) => {
+      onInventoryJobFailed(context, job, err).catch((e: Error) =>
+        log.error({ jobId: job?.id, err: e.message }, 'failed-job handler failed'),
+      );
+    });
   const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   subscriber.on('error', (err: Error) => log.warn({ err: err.message }, 'redis cancel-listener error'));
   await subscriber.subscribe(CANCEL_CHANNEL);
@@ -67,6 +75,9 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
     try {
       const result = await reconcileRuns(context, config.reconcileGraceMs);
       if (result && result.applied + result.requeued + result.failed > 0) log.warn(result, 'reconciled open runs');
+      const inventories = await reconcileInventories(context, config.reconcileGraceMs);
+      if (inventories && inventories.requeued + inventories.failed + inventories.rescheduled > 0)
+        log.warn(inventories, 'reconciled open inventory scans');
       await completeReadyInventories(context);
       await reapContainersOfDeadWorkers(context);
     } catch (err) {

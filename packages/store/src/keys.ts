@@ -48,6 +48,12 @@ export const keys = {
   inventoryProgress: (id: string) => `${P}:inventory:${id}:scan:progress`,
   /** Inventories whose current scan is complete and not yet announced. */
   inventoriesReady: () => `${P}:inventories:ready`,
+  /** Inventory scans (first expansion, rescans) whose job has not finished expanding them: id -> OpenScan. */
+  inventoriesOpen: () => `${P}:inventories:open`,
+  /** Inventories with a rescan schedule (the sweep puts a lost job scheduler back). */
+  inventoriesScheduled: () => `${P}:inventories:scheduled`,
+  /** Held by the one worker reconciling open inventory scans at a time. */
+  inventoriesReconcileLock: () => `${P}:inventories:reconcile-lock`,
   orgInventories: (orgId: string) => `${P}:org:${orgId}:inventories`,
   /** The verdict of each package at the inventory's last completed scan (package -> verdict), to announce a rescan's changes. */
   inventoryVerdicts: (id: string) => `${P}:inventory:${id}:verdicts`,
