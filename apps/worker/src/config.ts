@@ -38,6 +38,8 @@ export interface WorkerConfig {
   retryDwellMs: number;
   /** What one sandbox run may write (AIRLOCK_DISK_LIMIT_BYTES, default 2 GiB); checked at start. */
   maxDiskBytes: number;
+  /** The heap limit of each syscall record's parser thread (AIRLOCK_PARSER_MEMORY_MB, default 512). */
+  parserMemoryMb: number;
   /** Retention of `artifacts/<report id>/` and `uploads/<sha256>/` (0: kept for ever), and how often the sweep runs. */
   artifactRetentionMs: number;
   uploadRetentionMs: number;
@@ -72,6 +74,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     ...(optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') ? { importTimeoutMs: optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') } : {}),
     retryDwellMs: envInt(env, 'AIRLOCK_RETRY_DWELL_MS', 60_000, 0),
     maxDiskBytes: diskLimitBytes(undefined, env),
+    parserMemoryMb: int('AIRLOCK_PARSER_MEMORY_MB', 512),
     artifactRetentionMs: envInt(env, 'AIRLOCK_ARTIFACT_RETENTION_DAYS', 14, 0) * DAY_MS,
     uploadRetentionMs: envInt(env, 'AIRLOCK_UPLOAD_RETENTION_DAYS', 14, 0) * DAY_MS,
     retentionSweepMs: int('AIRLOCK_RETENTION_SWEEP_MS', 3600_000),
