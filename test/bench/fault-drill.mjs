@@ -206,7 +206,8 @@ try {
   // The drill's sandbox containers as they come and go: afterwards none may be left, nor its gVisor log folder.
   const sandboxIds = new Set();
   const drillContainers = async () => {
-    const prefixes = [...workerIds].map((id) => `wrk-${id.slice(0, 12)}-`);
+    // Worker ids are wrk-<service id>-<hostname>-...; the hostname is the worker container's short id.
+    const hosts = [...workerIds].map((id) => `-${id.slice(0, 12)}-`);
     const out = (
       await run('docker', [
         'ps',
@@ -222,7 +223,7 @@ try {
       .split('\n')
       .filter(Boolean)
       .map((line) => line.split(' '))
-      .filter(([, worker]) => prefixes.some((p) => (worker ?? '').startsWith(p)))
+      .filter(([, worker]) => hosts.some((h) => (worker ?? '').includes(h)))
       .map(([id]) => id);
   };
   const watcher = setInterval(() => {

@@ -11,8 +11,24 @@ import type { WorkerContext } from './context.js';
 /** The heartbeat lives this many refresh intervals: a short Redis hiccup does not make a worker look dead. */
 const HEARTBEAT_LIVES = 6;
 
-export function newWorkerId(): string {
-  return `wrk-${hostname()
+/**
+ * The service a worker belongs to: one id per Redis (made by the first worker), the second part of every
+ * worker id. Workers of other deployments (another Redis) can share this Docker engine; their heartbeats
+ * are not in our Redis, so their containers must never be taken for a dead worker's (the compose fault
+ * drill found workers of two stacks removing each other's live sandboxes).
+ */
+export async function serviceIdOf(store: WorkerContext['store']): Promise<string> {
+  await store.redis.set(keys.serviceId(), randomBytes(4).toString('hex'), 'NX');
+  const id = await store.redis.get(keys.serviceId());
+  if (!id || !/^[0-9a-f]+$/.test(id)) throw new Error(`unexpected service id in Redis (${keys.serviceId()}): ${id}`);
+  return id;
+}
+
+/** `wrk-<service id>-` : the prefix of every worker id of this worker's service. */
+export const servicePrefix = (workerId: string): string => `${workerId.split('-').slice(0, 2).join('-')}-`;
+
+export function newWorkerId(serviceId: string): string {
+  return `wrk-${serviceId}-${hostname()
     .replace(/[^\w.-]/g, '_')
     .slice(0, 40)}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
@@ -29,14 +45,15 @@ export async function stopBeating(ctx: WorkerContext): Promise<void> {
 }
 
 /** Which of these worker ids still have a heartbeat. */
-async function liveWorkers(ctx: Pick<WorkerContext, 'store'>, ids: readonly string[]): Promise<Set<string>> {
+async function liveWorkers(ctx: Pick<WorkerContext, 'store' | 'workerId'>, ids: readonly string[]): Promise<Set<string>> {
   const pipeline = ctx.store.redis.pipeline();
   for (const id of ids) pipeline.exists(keys.workerHeartbeat(id));
   const answers = (await pipeline.exec()) ?? [];
   const live = new Set<string>();
+  const ours = servicePrefix(ctx.workerId);
   answers.forEach(([err, exists], i) => {
-    // An unreadable answer counts as alive: never remove a container on a doubt.
-    if (err || exists === 1) live.add(ids[i]!);
+    // An unreadable answer counts as alive: never remove a container on a doubt; nor another service's.
+    if (err || exists === 1 || !ids[i]!.startsWith(ours)) live.add(ids[i]!);
   });
   return live;
 }

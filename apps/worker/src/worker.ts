@@ -17,7 +17,7 @@ import type { WorkerContext } from './context.js';
 import { inventoryProcessor } from './inventory-processor.js';
 import { scheduleRetention } from './retention.js';
 import { webhookProcessor } from './webhook-processor.js';
-import { beat, newWorkerId, reapContainersOfDeadWorkers, stopBeating } from './heartbeat.js';
+import { beat, newWorkerId, reapContainersOfDeadWorkers, serviceIdOf, stopBeating } from './heartbeat.js';
 import { onAnalysisJobFailed, reconcileRuns } from './reconcile.js';
 import { onInventoryJobFailed, reconcileInventories } from './reconcile-inventories.js';
 import { completeReadyInventories } from './inventory-completion.js';
@@ -31,7 +31,7 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
   const store = openStore(config.redisUrl, (err) => log.warn({ err: err.message }, 'redis connection error'));
   const queues = openQueues(config.redisUrl);
   const signalPolicy = await signalPolicyFromSettings(config);
-  const workerId = newWorkerId();
+  const workerId = newWorkerId(await serviceIdOf(store));
   const context: WorkerContext = { config, workerId, store, queues, docker: connectDocker(), log, running: new Map(), signalPolicy };
   // The heartbeat first: this worker's containers must never look like a dead worker's to another worker.
   await beat(context);

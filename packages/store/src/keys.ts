@@ -21,6 +21,8 @@ export const keys = {
   openRuns: () => `${P}:runs:open`,
   /** Held by the one worker reconciling open runs at a time. */
   reconcileLock: () => `${P}:runs:reconcile-lock`,
+  /** This service's id (one per Redis): the second part of its worker ids (apps/worker/src/heartbeat.ts). */
+  serviceId: () => `${P}:service:id`,
   /** A live worker's heartbeat (expires when it stops refreshing it); its sandbox containers carry the id. */
   workerHeartbeat: (workerId: string) => `${P}:worker:${workerId}`,
   report: (reportId: string) => `${P}:report:${reportId}`,

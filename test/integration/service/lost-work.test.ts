@@ -158,12 +158,17 @@ describe('work lost to faults is finished, never left queued or running', () => 
     expect(failuresByReason.stalled).toBe(1);
   });
 
-  it('keeps a heartbeat with a TTL, and removes the containers of a dead worker but not of a live one', async () => {
+  it('keeps a heartbeat with a TTL, and removes the containers of a dead worker but not of a live one, nor of another service', async () => {
     const workerId = worker!.context.workerId;
     expect(await store.redis.pttl(keys.workerHeartbeat(workerId))).toBeGreaterThan(0);
-    await store.redis.set(keys.workerHeartbeat('wrk-test-alive'), '{}', 'PX', 60_000);
-    const alive = await sleeper('wrk-test-alive');
-    const dead = await sleeper('wrk-test-dead');
+    // Worker ids are wrk-<service id>-...: this Redis's service id is the worker's second part.
+    const service = await store.redis.get(keys.serviceId());
+    expect(workerId.startsWith(`wrk-${service}-`)).toBe(true);
+    await store.redis.set(keys.workerHeartbeat(`wrk-${service}-test-alive`), '{}', 'PX', 60_000);
+    const alive = await sleeper(`wrk-${service}-test-alive`);
+    const dead = await sleeper(`wrk-${service}-test-dead`);
+    // A worker of another deployment on this engine: its heartbeat is in its own Redis, not ours.
+    const otherService = await sleeper('wrk-0ther5e7-test-live-elsewhere');
     const started = Date.now();
     await waitFor(
       "the dead worker's container to be removed",
@@ -176,5 +181,6 @@ describe('work lost to faults is finished, never left queued or running', () => 
     console.log(`dead worker's container removed after ${Date.now() - started} ms`);
     const left = (await docker.listContainers({ all: true, filters: { label: [testLabel] } })).map((c) => c.Id);
     expect(left).toContain(alive);
+    expect(left).toContain(otherService);
   });
 });
