@@ -25,7 +25,7 @@ export async function serviceIdOf(store: WorkerContext['store']): Promise<string
 }
 
 /** `wrk-<service id>-` : the prefix of every worker id of this worker's service. */
-export const servicePrefix = (workerId: string): string => `${workerId.split('-').slice(0, 2).join('-')}-`;
+const servicePrefix = (workerId: string): string => `${workerId.split('-').slice(0, 2).join('-')}-`;
 
 export function newWorkerId(serviceId: string): string {
   return `wrk-${serviceId}-${hostname()

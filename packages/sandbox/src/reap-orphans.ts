@@ -1,5 +1,8 @@
+import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type Docker from 'dockerode';
+import { gvisorLogRoot } from './runtime/gvisor-record.js';
 
 /**
  * Removes sandbox containers left behind by a process of this host that no longer exists (killed
@@ -37,7 +40,10 @@ export async function reapDeadWorkers(
   return removeContainers(docker, label, (labels) => dead.has(labels[WORKER_LABEL] ?? ''));
 }
 
-/** Force-removes the containers carrying `label` (`key` or `key=value`) that `select` picks; returns how many. */
+/**
+ * Force-removes the containers carrying `label` (`key` or `key=value`) that `select` picks, and their gVisor
+ * log folders (a dead worker's are otherwise left until the stale-log sweep, 15 minutes on); returns how many.
+ */
 export async function removeContainers(
   docker: Docker,
   label: string,
@@ -50,7 +56,10 @@ export async function removeContainers(
       .getContainer(c.Id)
       .remove({ force: true, v: true })
       .then(
-        () => removed++,
+        async () => {
+          removed++;
+          await rm(join(gvisorLogRoot(), c.Id), { recursive: true, force: true }).catch(() => undefined);
+        },
         () => undefined,
       );
   }

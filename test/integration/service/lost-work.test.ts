@@ -4,13 +4,13 @@
  * again and runs, a job that stalls for good is finished by the `failed` handler, the periodic sweep
  * catches what happens later, and sandbox containers of a worker whose heartbeat is gone are removed.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker as BullWorker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES, openQueues, redisConnection, safeJobId, submitAnalysis, type AnalysisTarget, type Queues } from '@airlock/queue';
-import { connectDocker, SANDBOX_LABEL, WORKER_LABEL } from '@airlock/sandbox';
+import { connectDocker, gvisorLogRoot, SANDBOX_LABEL, WORKER_LABEL } from '@airlock/sandbox';
 import { keys, openStore, type AnalysisRecord, type Store } from '@airlock/store';
 import { startWorker, workerConfigFromEnv, type RunningWorker } from '@airlock/worker';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
@@ -166,9 +166,15 @@ describe('work lost to faults is finished, never left queued or running', () => 
     expect(workerId.startsWith(`wrk-${service}-`)).toBe(true);
     await store.redis.set(keys.workerHeartbeat(`wrk-${service}-test-alive`), '{}', 'PX', 60_000);
     const alive = await sleeper(`wrk-${service}-test-alive`);
+    // Alive while its gVisor log folder is made, then its heartbeat goes (the worker dies).
+    await store.redis.set(keys.workerHeartbeat(`wrk-${service}-test-dead`), '{}', 'PX', 60_000);
     const dead = await sleeper(`wrk-${service}-test-dead`);
     // A worker of another deployment on this engine: its heartbeat is in its own Redis, not ours.
     const otherService = await sleeper('wrk-0ther5e7-test-live-elsewhere');
+    // What gVisor would have left for the dead worker's sandbox: removed with its container.
+    const deadLog = join(gvisorLogRoot(), dead);
+    mkdirSync(deadLog, { recursive: true });
+    await store.redis.del(keys.workerHeartbeat(`wrk-${service}-test-dead`));
     const started = Date.now();
     await waitFor(
       "the dead worker's container to be removed",
@@ -182,5 +188,6 @@ describe('work lost to faults is finished, never left queued or running', () => 
     const left = (await docker.listContainers({ all: true, filters: { label: [testLabel] } })).map((c) => c.Id);
     expect(left).toContain(alive);
     expect(left).toContain(otherService);
+    expect(existsSync(deadLog)).toBe(false);
   });
 });
