@@ -101,7 +101,12 @@ else
 fi
 
 # --- 2. the wrapper Docker calls ----------------------------------------------------------------
-install -d -m 0700 "$LOG_ROOT"
+# The log root and each sandbox's folder belong to the group of the Docker socket (2770, setgid): a worker
+# that runs as a non-root member of that group (the compose worker) reads each record and deletes it;
+# nobody else can. Members of that group are root on this host in effect anyway (they can start containers).
+LOG_GROUP="$(stat -c %g /var/run/docker.sock 2>/dev/null || getent group docker | cut -d: -f3 || echo 0)"
+install -d -m 2770 -g "${LOG_GROUP:-0}" "$LOG_ROOT"
+chgrp "${LOG_GROUP:-0}" "$LOG_ROOT" && chmod 2770 "$LOG_ROOT"
 wrapper="$(cat <<EOF
 #!/bin/sh
 # Written by scripts/install-gvisor.sh. Docker's runc shim calls this as
@@ -112,7 +117,9 @@ runsc=$PREFIX/runsc
 log_root=$LOG_ROOT
 id=
 prev=
+create=
 for a in "\$@"; do
+  [ "\$a" = create ] && create=1
   case "\$prev" in --log|-log) id=\${a%/*}; id=\${id##*/} ;; esac
   case "\$a" in --log=*|-log=*) id=\${a#*=}; id=\${id%/*}; id=\${id##*/} ;; esac
   prev=\$a
@@ -121,6 +128,9 @@ case "\$id" in
   *[!0-9a-f]*|'') exec "\$runsc" "\$@" ;;
 esac
 [ \${#id} -eq 64 ] || exec "\$runsc" "\$@"
+# Made here (group-writable, the group inherited from the setgid root) so a non-root worker can delete it.
+# Only at create: a later call (state, kill, delete) must not make it again after the worker deleted it.
+[ -z "\$create" ] || mkdir -m 2770 "\$log_root/\$id" 2>/dev/null || true
 exec "\$runsc" "--debug-log=\$log_root/\$id/" "\$@"
 EOF
 )"

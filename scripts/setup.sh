@@ -43,33 +43,67 @@ say "gVisor (runsc) for the analysis containers"
 bash scripts/install-gvisor.sh
 
 say "Redis"
-if ! (command -v redis-cli >/dev/null 2>&1 && redis-cli -p "${REDIS_PORT:-6379}" ping 2>/dev/null | grep -q PONG); then
+# One password for the compose stack's Redis and for the host Redis that setup starts: made once, kept
+# private. Hex only, so it fits in a redis:// URL as is.
+mkdir -p .airlock
+if [ ! -s .airlock/redis-password ]; then (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d " \n" > .airlock/redis-password); fi
+chmod 600 .airlock/redis-password
+redis_port="${REDIS_PORT:-6379}"
+# With REDISCLI_AUTH a Redis without a password still answers PONG (redis-cli only warns), so this finds either.
+redis_ping() { REDISCLI_AUTH="$(cat .airlock/redis-password)" redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; }
+redis_url=""
+if ! (command -v redis-cli >/dev/null 2>&1 && redis_ping); then
   need_pkgs redis-server
   if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-    # Debian's default configuration has no append-only file: a restart would lose the last snapshot's
-    # worth of verdicts and queued jobs. AOF on, in the configuration file, before the first start.
+    # Debian's default configuration has no append-only file (a restart would lose the last snapshot's worth
+    # of verdicts and queued jobs) and no password. AOF on, loopback only, and the password, in the
+    # configuration file, before the first start.
     conf=/etc/redis/redis.conf
-    if [ -f "$conf" ] && ! grep -qE '^appendonly yes' "$conf"; then
-      as_root sed -i -E 's/^#? *appendonly .*/appendonly yes/' "$conf"
-      grep -qE '^appendonly yes' "$conf" || echo 'appendonly yes' | as_root tee -a "$conf" >/dev/null
+    if [ -f "$conf" ]; then
+      if ! grep -qE '^appendonly yes' "$conf"; then
+        as_root sed -i -E 's/^#? *appendonly .*/appendonly yes/' "$conf"
+        grep -qE '^appendonly yes' "$conf" || echo 'appendonly yes' | as_root tee -a "$conf" >/dev/null
+      fi
+      as_root sed -i -E 's/^bind .*/bind 127.0.0.1 -::1/' "$conf"
+      grep -qE '^bind ' "$conf" || echo 'bind 127.0.0.1 -::1' | as_root tee -a "$conf" >/dev/null
+      if ! as_root grep -qE '^requirepass ' "$conf"; then
+        printf 'requirepass %s\n' "$(cat .airlock/redis-password)" | as_root tee -a "$conf" >/dev/null
+      fi
     fi
     as_root systemctl start redis-server
   else
-    as_root redis-server --port "${REDIS_PORT:-6379}" --bind 127.0.0.1 --appendonly yes --dir /var/lib/redis --daemonize yes >/dev/null
+    # The configuration on stdin (`redis-server -`): the password never appears on a command line (ps).
+    printf 'port %s\nbind 127.0.0.1\nappendonly yes\ndir /var/lib/redis\ndaemonize yes\nrequirepass %s\n' \
+      "$redis_port" "$(cat .airlock/redis-password)" | as_root redis-server - >/dev/null
   fi
-  wait_for 20 redis-cli -p "${REDIS_PORT:-6379}" ping || { echo "redis-server did not come up" >&2; exit 1; }
+  wait_for 20 redis_ping || { echo "redis-server did not come up" >&2; exit 1; }
 fi
-echo "redis on 127.0.0.1:${REDIS_PORT:-6379}: $(redis-cli -p "${REDIS_PORT:-6379}" ping)"
+# Which URL reaches it: with the password when it wants one (setup started it), without when a Redis with
+# no password was already running here (setup does not reconfigure a Redis it did not start).
+if redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; then
+  redis_url="redis://127.0.0.1:$redis_port"
+  echo "note: the Redis on 127.0.0.1:$redis_port has no password (it was running before setup); any local user can use it" >&2
+else
+  redis_url="redis://:$(cat .airlock/redis-password)@127.0.0.1:$redis_port"
+fi
+(umask 077 && printf '%s\n' "$redis_url" > .airlock/redis-url)
+echo "redis on 127.0.0.1:$redis_port; its URL is in .airlock/redis-url (mode 600; the api and worker read it when AIRLOCK_REDIS_URL is unset)"
 
-# The compose stack's Redis password (docker-compose.yml): made once, kept private, read by docker-compose
-# from .env. Hex only, so it fits in AIRLOCK_REDIS_URL as is.
-mkdir -p .airlock
-if [ ! -s .airlock/redis-password ]; then (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d " \n" > .airlock/redis-password); fi
+# The compose stack's settings, read by docker-compose from .env: the Redis password, and the gid of the
+# Docker socket (the worker container's user joins that group to reach the engine and the gVisor records).
 if ! grep -qs '^AIRLOCK_REDIS_PASSWORD=' .env; then
   (umask 077 && touch .env && printf 'AIRLOCK_REDIS_PASSWORD=%s\n' "$(cat .airlock/redis-password)" >> .env)
 fi
+docker_gid="$(stat -c %g /var/run/docker.sock)"
+if grep -qs '^AIRLOCK_DOCKER_GID=' .env; then sed -i -E "s/^AIRLOCK_DOCKER_GID=.*/AIRLOCK_DOCKER_GID=$docker_gid/" .env
+else printf 'AIRLOCK_DOCKER_GID=%s\n' "$docker_gid" >> .env; fi
 chmod 600 .env .airlock/redis-password
-echo "compose Redis password: .airlock/redis-password (and AIRLOCK_REDIS_PASSWORD in .env, mode 600)"
+echo "compose Redis password: .airlock/redis-password (and AIRLOCK_REDIS_PASSWORD in .env, mode 600); docker.sock group $docker_gid"
+
+say "docker-compose (the service stack)"
+# Debian's docker-compose (v1, Python); `docker compose` (the v2 plugin) works as well where installed.
+command -v docker-compose >/dev/null 2>&1 || need_pkgs docker-compose
+docker-compose version --short 2>/dev/null || docker-compose --version
 # The key that seals organizations' registry tokens at rest (AES-256-GCM, packages/store secret-box.ts): made
 # once, kept private; api and workers read it from AIRLOCK_SECRETS_KEY (compose: from .env) or AIRLOCK_SECRETS_KEY_FILE.
 # Losing it loses the stored tokens (each organization sets its token again), nothing else.

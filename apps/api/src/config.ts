@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { envInt } from '@airlock/core';
 import { DEFAULT_GUARD_POLICY, type GuardPolicy } from '@airlock/registry';
-import { secretBoxFromEnv, type SecretBox } from '@airlock/store';
+import { redisUrlFromEnv, secretBoxFromEnv, type SecretBox } from '@airlock/store';
 
 export interface ApiConfig {
   port: number;
@@ -44,7 +44,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
   return {
     port: int('AIRLOCK_API_PORT', 8080),
     host: env.AIRLOCK_API_HOST ?? '127.0.0.1',
-    redisUrl: env.AIRLOCK_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrl: redisUrlFromEnv(env),
     dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
     maxUploadBytes: int('AIRLOCK_MAX_UPLOAD_BYTES', 64 * 1024 * 1024),
     maxInventoryBytes: int('AIRLOCK_MAX_INVENTORY_BYTES', 32 * 1024 * 1024),

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { envInt } from '@airlock/core';
 import { secretBoxFromEnv, type SecretBox } from '@airlock/store';
 import { diskLimitBytes } from '@airlock/sandbox';
+import { redisUrlFromEnv } from '@airlock/store';
 
 export interface WorkerConfig {
   redisUrl: string;
@@ -37,6 +38,8 @@ export interface WorkerConfig {
   retryDwellMs: number;
   /** What one sandbox run may write (AIRLOCK_DISK_LIMIT_BYTES, default 2 GiB); checked at start. */
   maxDiskBytes: number;
+  /** The heap limit of each syscall record's parser thread (AIRLOCK_PARSER_MEMORY_MB, default 512). */
+  parserMemoryMb: number;
   /** Retention of `artifacts/<report id>/` and `uploads/<sha256>/` (0: kept for ever), and how often the sweep runs. */
   artifactRetentionMs: number;
   uploadRetentionMs: number;
@@ -52,7 +55,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
   const optionalInt = (name: string) => (env[name] ? int(name, 0) : undefined);
   refuseServiceNpmrc(env);
   return {
-    redisUrl: env.AIRLOCK_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrl: redisUrlFromEnv(env),
     dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
     concurrency: int('AIRLOCK_WORKER_CONCURRENCY', 1),
     lockDurationMs: int('AIRLOCK_LOCK_DURATION_MS', 30_000),
@@ -72,6 +75,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     ...(optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') ? { importTimeoutMs: optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') } : {}),
     retryDwellMs: envInt(env, 'AIRLOCK_RETRY_DWELL_MS', 60_000, 0),
     maxDiskBytes: diskLimitBytes(undefined, env),
+    parserMemoryMb: int('AIRLOCK_PARSER_MEMORY_MB', 512),
     artifactRetentionMs: envInt(env, 'AIRLOCK_ARTIFACT_RETENTION_DAYS', 14, 0) * DAY_MS,
     uploadRetentionMs: envInt(env, 'AIRLOCK_UPLOAD_RETENTION_DAYS', 14, 0) * DAY_MS,
     retentionSweepMs: int('AIRLOCK_RETENTION_SWEEP_MS', 3600_000),

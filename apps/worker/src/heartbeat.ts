@@ -11,25 +11,27 @@ import type { WorkerContext } from './context.js';
 /** The heartbeat lives this many refresh intervals: a short Redis hiccup does not make a worker look dead. */
 const HEARTBEAT_LIVES = 6;
 
-export function newWorkerId(deployment: string): string {
-  return `wrk-${deployment}-${hostname()
-    .replace(/[^\w.-]/g, '_')
-    .slice(0, 40)}-${process.pid}-${randomBytes(4).toString('hex')}`;
-}
-
 /**
- * The id of the deployment this Redis holds, made once by whichever worker starts first. Worker ids begin
- * with it, so workers of two deployments sharing one Docker host (CI and staging, two test runs) never reap
- * each other's sandboxes: each sees only its own heartbeats.
+ * The service a worker belongs to: one id per Redis (made by the first worker), the second part of every
+ * worker id. Workers of other deployments (another Redis) can share this Docker engine; their heartbeats
+ * are not in our Redis, so their containers must never be taken for a dead worker's (the compose fault
+ * drill found workers of two stacks removing each other's live sandboxes).
  */
-export async function deploymentId(ctx: Pick<WorkerContext, 'store'>): Promise<string> {
-  await ctx.store.redis.set(keys.deployment, randomBytes(6).toString('hex'), 'NX');
-  const id = await ctx.store.redis.get(keys.deployment);
-  if (!id) throw new Error('could not read the deployment id from Redis');
+export async function serviceIdOf(store: WorkerContext['store']): Promise<string> {
+  await store.redis.set(keys.serviceId(), randomBytes(4).toString('hex'), 'NX');
+  const id = await store.redis.get(keys.serviceId());
+  if (!id || !/^[0-9a-f]+$/.test(id)) throw new Error(`unexpected service id in Redis (${keys.serviceId()}): ${id}`);
   return id;
 }
 
-const deploymentOf = (workerId: string): string | undefined => /^wrk-([0-9a-f]{12})-/.exec(workerId)?.[1];
+/** `wrk-<service id>-` : the prefix of every worker id of this worker's service. */
+const servicePrefix = (workerId: string): string => `${workerId.split('-').slice(0, 2).join('-')}-`;
+
+export function newWorkerId(serviceId: string): string {
+  return `wrk-${serviceId}-${hostname()
+    .replace(/[^\w.-]/g, '_')
+    .slice(0, 40)}-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
 
 /** Writes (or refreshes) this worker's heartbeat, expiring after HEARTBEAT_LIVES intervals. */
 export async function beat(ctx: WorkerContext): Promise<void> {
@@ -43,27 +45,22 @@ export async function stopBeating(ctx: WorkerContext): Promise<void> {
 }
 
 /** Which of these worker ids still have a heartbeat. */
-async function liveWorkers(ctx: Pick<WorkerContext, 'store'>, ids: readonly string[]): Promise<Set<string>> {
+async function liveWorkers(ctx: Pick<WorkerContext, 'store' | 'workerId'>, ids: readonly string[]): Promise<Set<string>> {
   const pipeline = ctx.store.redis.pipeline();
   for (const id of ids) pipeline.exists(keys.workerHeartbeat(id));
   const answers = (await pipeline.exec()) ?? [];
   const live = new Set<string>();
+  const ours = servicePrefix(ctx.workerId);
   answers.forEach(([err, exists], i) => {
-    // An unreadable answer counts as alive: never remove a container on a doubt.
-    if (err || exists === 1) live.add(ids[i]!);
+    // An unreadable answer counts as alive: never remove a container on a doubt; nor another service's.
+    if (err || exists === 1 || !ids[i]!.startsWith(ours)) live.add(ids[i]!);
   });
   return live;
 }
 
 /** Removes the sandbox containers of workers whose heartbeat is gone; returns how many. */
 export async function reapContainersOfDeadWorkers(ctx: WorkerContext): Promise<number> {
-  const ours = deploymentOf(ctx.workerId);
-  const removed = await reapDeadWorkers(
-    ctx.docker,
-    SANDBOX_LABEL,
-    (ids) => liveWorkers(ctx, ids),
-    (id) => ours !== undefined && deploymentOf(id) === ours,
-  );
+  const removed = await reapDeadWorkers(ctx.docker, SANDBOX_LABEL, (ids) => liveWorkers(ctx, ids));
   if (removed > 0) ctx.log.warn({ removed }, 'removed sandbox containers of dead workers');
   return removed;
 }

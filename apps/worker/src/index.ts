@@ -6,3 +6,4 @@ export { sweepRetention, type RetentionSettings, type SweepResult } from './rete
 export { analysisProcessor, completeRun } from './analysis-processor.js';
 export { cancelRunning } from './cancel.js';
 export { inventoryProcessor } from './inventory-processor.js';
+export { reconcileInventories } from './reconcile-inventories.js';

@@ -5,7 +5,7 @@
  */
 import type { Job } from 'bullmq';
 import { AirlockError } from '@airlock/core';
-import { submitAnalysis, type InventoryJob } from '@airlock/queue';
+import { submitAnalysis, type RescanJob } from '@airlock/queue';
 import { DEFAULT_PYPI_INDEX, fetchNpmIntegrity, resolveRelease } from '@airlock/registry';
 import { checkIntegrity, sriFromHex } from '@airlock/static-signals';
 import { effectiveBudget, isPrivatePackage, type InventoryPackageRef, type InventoryRecord, type OrgSettings } from '@airlock/store';
@@ -16,11 +16,25 @@ import { npmOptionsFor } from './run-target.js';
 const INTEGRITY_LOOKUPS_AT_ONCE = 8;
 
 export function inventoryProcessor(ctx: WorkerContext, mode: 'expand' | 'rescan') {
-  return async (job: Job<InventoryJob>) => {
+  return async (job: Job<RescanJob>) => {
     const found = await ctx.store.inventories.get(job.data.inventoryId);
     if (!found) throw new AirlockError('INVALID_INPUT', `inventory ${job.data.inventoryId} does not exist`);
     let inventory: InventoryRecord = found;
-    if (mode === 'rescan') {
+    // A rescan whose job was lost mid-expansion continues that scan (the sweep sets `resume`); any other starts one.
+    const resume = mode === 'rescan' && job.data.resume === true && inventory.status === 'expanding';
+    if (mode === 'rescan' && job.id) {
+      // Listed as open while it expands (a scheduled rescan is listed only from here): the sweep finds it if lost.
+      const listed = await ctx.store.inventories.openScanOf(inventory.id);
+      const requeues = listed?.jobId === job.id ? listed.requeues : 0;
+      await ctx.store.inventories.openScan(inventory.id, {
+        mode,
+        jobId: job.id,
+        openedAt: new Date().toISOString(),
+        requeues,
+        started: true,
+      });
+    }
+    if (mode === 'rescan' && !resume) {
       inventory = {
         ...inventory,
         status: 'expanding',
@@ -66,6 +80,7 @@ export function inventoryProcessor(ctx: WorkerContext, mode: 'expand' | 'rescan'
     if (mode === 'rescan') ctx.log.info({ inventoryId: inventory.id, ...rerun }, 'rescan submitted');
     await ctx.store.inventories.save({ ...inventory, status: 'analysing' });
     await ctx.store.inventoryProgress.expanded(inventory.id, inventory.packages.length);
+    await ctx.store.inventories.closeScan(inventory.id, job.id);
     await checkInventoryCompletion(ctx, inventory.id);
     return { packages: inventory.packages.length };
   };

@@ -17,6 +17,7 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
     docker: ctx.docker,
     artifactsRoot: join(config.dataDir, 'artifacts'),
     maxDiskBytes: config.maxDiskBytes,
+    parserMemoryMb: config.parserMemoryMb,
     signal,
     workerId: ctx.workerId,
     signalPolicy: ctx.signalPolicy,

@@ -7,7 +7,7 @@ import { Worker } from 'bullmq';
 import { signalPolicyFromSettings } from '@airlock/analysis';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CANCEL_CHANNEL, QUEUES, openQueues, redisConnection, webhookBackoffMs } from '@airlock/queue';
+import { CANCEL_CHANNEL, QUEUES, openQueues, redisConnection, webhookBackoffMs, type RescanJob } from '@airlock/queue';
 import { connectDocker } from '@airlock/sandbox';
 import { openStore } from '@airlock/store';
 import { analysisProcessor } from './analysis-processor.js';
@@ -17,8 +17,9 @@ import type { WorkerContext } from './context.js';
 import { inventoryProcessor } from './inventory-processor.js';
 import { scheduleRetention } from './retention.js';
 import { webhookProcessor } from './webhook-processor.js';
-import { beat, deploymentId, newWorkerId, reapContainersOfDeadWorkers, stopBeating } from './heartbeat.js';
+import { beat, newWorkerId, reapContainersOfDeadWorkers, serviceIdOf, stopBeating } from './heartbeat.js';
 import { onAnalysisJobFailed, reconcileRuns } from './reconcile.js';
+import { onInventoryJobFailed, reconcileInventories } from './reconcile-inventories.js';
 import { completeReadyInventories } from './inventory-completion.js';
 
 export interface RunningWorker {
@@ -30,7 +31,7 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
   const store = openStore(config.redisUrl, (err) => log.warn({ err: err.message }, 'redis connection error'));
   const queues = openQueues(config.redisUrl);
   const signalPolicy = await signalPolicyFromSettings(config);
-  const workerId = newWorkerId(await deploymentId({ store }));
+  const workerId = newWorkerId(await serviceIdOf(store));
   const context: WorkerContext = { config, workerId, store, queues, docker: connectDocker(), log, running: new Map(), signalPolicy };
   // The heartbeat first: this worker's containers must never look like a dead worker's to another worker.
   await beat(context);
@@ -56,6 +57,13 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
   analyses.on('failed', (job, err) => {
     onAnalysisJobFailed(context, job, err).catch((e: Error) => log.error({ jobId: job?.id, err: e.message }, 'failed-job handler failed'));
   });
+  // An inventory expansion or rescan that fails for good fails its inventory with the reason.
+  for (const worker of [workers[1]!, workers[2]!] as Worker<RescanJob>[])
+    worker.on('failed', (job, err) => {
+      onInventoryJobFailed(context, job, err).catch((e: Error) =>
+        log.error({ jobId: job?.id, err: e.message }, 'failed-job handler failed'),
+      );
+    });
   const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   subscriber.on('error', (err: Error) => log.warn({ err: err.message }, 'redis cancel-listener error'));
   await subscriber.subscribe(CANCEL_CHANNEL);
@@ -67,6 +75,9 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
     try {
       const result = await reconcileRuns(context, config.reconcileGraceMs);
       if (result && result.applied + result.requeued + result.failed > 0) log.warn(result, 'reconciled open runs');
+      const inventories = await reconcileInventories(context, config.reconcileGraceMs);
+      if (inventories && inventories.requeued + inventories.failed + inventories.rescheduled > 0)
+        log.warn(inventories, 'reconciled open inventory scans');
       await completeReadyInventories(context);
       await reapContainersOfDeadWorkers(context);
     } catch (err) {

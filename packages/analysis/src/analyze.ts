@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
 import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
-import { buildReport, honeytokenFindings, TraceSummarizer, type PhaseSummary } from '@airlock/report';
+import { buildReport, honeytokenFindings, type PhaseSummary } from '@airlock/report';
 import { fetchNpmTree, fetchNpmVersionDocument, fetchPypiPackage, type FetchNpmOptions, type FetchPypiOptions } from '@airlock/registry';
 import { scoreReport } from '@airlock/scoring';
 import {
@@ -25,7 +24,6 @@ import {
   runSandbox,
   type PreparedArchive,
 } from '@airlock/sandbox';
-import { recordReader, type RecordFormat } from '@airlock/strace';
 import { scoringBaseline } from './baseline.js';
 import type { AnalyzeOptions } from './options.js';
 import {
@@ -39,6 +37,7 @@ import {
   type ViewOutcome,
 } from './planner.js';
 import { policySignals } from './signal-policy.js';
+import { summarizeTraceInThread } from './trace-thread.js';
 
 /** A local package (npm tarball or folder, Python sdist or wheel) through the sandbox, to its report. */
 export async function analyzeLocalPackage(path: string, options: AnalyzeOptions): Promise<SandboxReport> {
@@ -195,7 +194,11 @@ async function runOnce(
     const file = run.traceFiles[phase];
     if (!file) continue;
     artifacts[basename(file.path)] = file.path;
-    traces[phase] = await summarizeTraceFile(file.path, file.format, phase, archive.identity.name);
+    // In a thread with its own memory limit: a hostile record fails this analysis, not the process (./trace-thread.ts).
+    traces[phase] = await summarizeTraceInThread(
+      { path: file.path, format: file.format, phase, packageName: archive.identity.name },
+      options.parserMemoryMb,
+    );
   }
   if (run.network) artifacts['network.jsonl'] = run.network.logPath;
   const staticSignals = [...staticSignalsOf(archive), ...extraSignals];
@@ -218,18 +221,6 @@ export async function rescoreReport(stored: SandboxReport, options: Omit<Analyze
   };
   const baseline = options.baseline ?? (await scoringBaseline(report, options, analyzeLocalPackage));
   return { ...report, verdict: scoreReport(report, { baseline }) };
-}
-
-/** Streams a raw record through its reader and the summarizer; memory stays flat whatever its size. */
-async function summarizeTraceFile(path: string, format: RecordFormat, phase: PhaseName, packageName: string) {
-  const parser = recordReader(format);
-  const summarizer = new TraceSummarizer(phase, packageName);
-  for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
-    for (const event of parser.push(chunk as string)) summarizer.add(event);
-  }
-  for (const event of parser.end()) summarizer.add(event);
-  const { lines, events, unknown } = parser.stats;
-  return { summary: summarizer.summary, stats: { lines, events, unknownLines: unknown } };
 }
 
 /** Static pre-signals of the archive's own files and name (against npm-high-impact, or the top PyPI projects). */

@@ -16,6 +16,8 @@ export interface AnalyzeOptions {
   maxTraceBytes?: number;
   /** Bound on what one run may write to disk (default AIRLOCK_DISK_LIMIT_BYTES, else 2 GiB); reached, the run is stopped and says so. */
   maxDiskBytes?: number;
+  /** The heap limit of each syscall record's parser thread, MiB (./trace-thread.ts; default 512). */
+  parserMemoryMb?: number;
   /** gVisor (default) or runc; see @airlock/sandbox's runtime.ts. */
   runtime?: RuntimeName;
   signal?: AbortSignal;

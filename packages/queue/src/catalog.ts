@@ -33,6 +33,8 @@ export interface InventoryJob {
 
 export interface RescanJob {
   inventoryId: string;
+  /** Set by the sweep when a rescan's job was lost mid-expansion: continue that scan, do not start another. */
+  resume?: boolean;
 }
 
 export interface WebhookJob {

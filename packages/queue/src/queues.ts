@@ -97,9 +97,35 @@ export async function scheduleRescan(queues: Queues, inventoryId: string, schedu
   });
 }
 
-/** One rescan now (besides any schedule): every package of the inventory runs again. */
-export async function enqueueRescanNow(queues: Queues, inventoryId: string): Promise<void> {
-  await queues.rescans.add('rescan', { inventoryId }, { removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } });
+/** A new id for a rescan's job, made before it is enqueued (the scan is listed as open under it first). */
+export function rescanJobId(inventoryId: string): string {
+  return `rescan|${inventoryId}|${Date.now()}|${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * One rescan now (besides any schedule): every package of the inventory runs again. `resume` continues a
+ * rescan whose job was lost mid-expansion.
+ */
+export async function enqueueRescanNow(
+  queues: Queues,
+  inventoryId: string,
+  jobId = rescanJobId(inventoryId),
+  resume = false,
+): Promise<void> {
+  await queues.rescans.add(
+    'rescan',
+    { inventoryId, ...(resume ? { resume } : {}) },
+    {
+      jobId,
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  );
+}
+
+/** Whether the inventory's job scheduler exists (a Redis that lost data may have lost it). */
+export async function hasRescanSchedule(queues: Queues, inventoryId: string): Promise<boolean> {
+  return (await queues.rescans.getJobScheduler(`rescan|${inventoryId}`)) != null;
 }
 
 export async function unscheduleRescan(queues: Queues, inventoryId: string): Promise<void> {

@@ -1,5 +1,8 @@
+import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type Docker from 'dockerode';
+import { gvisorLogRoot } from './runtime/gvisor-record.js';
 
 /**
  * Removes sandbox containers left behind by a process of this host that no longer exists (killed
@@ -20,18 +23,15 @@ export const WORKER_LABEL = 'airlock.worker';
 /**
  * Removes sandbox containers (carrying `label`) whose service worker is dead: `alive` gets the worker
  * ids found on containers and answers those still alive (a heartbeat in Redis). Under compose a
- * worker's pid is 1 in its own container and never looks dead, hence an id with a heartbeat. Only ids
- * `ours` accepts are considered: another deployment on the same Docker host (another Redis) has its own
- * heartbeats, and its live workers would look dead here.
+ * worker's pid is 1 in its own container and never looks dead, hence an id with a heartbeat.
  */
 export async function reapDeadWorkers(
   docker: Docker,
   label: string,
   alive: (workerIds: string[]) => Promise<ReadonlySet<string>>,
-  ours: (workerId: string) => boolean,
 ): Promise<number> {
   const containers = await docker.listContainers({ all: true, filters: { label: [label, WORKER_LABEL] } });
-  const ids = [...new Set(containers.map((c) => c.Labels[WORKER_LABEL] ?? ''))].filter((id) => id !== '' && ours(id));
+  const ids = [...new Set(containers.map((c) => c.Labels[WORKER_LABEL] ?? ''))].filter((id) => id !== '');
   if (ids.length === 0) return 0;
   const live = await alive(ids);
   const dead = new Set(ids.filter((id) => !live.has(id)));
@@ -40,7 +40,10 @@ export async function reapDeadWorkers(
   return removeContainers(docker, label, (labels) => dead.has(labels[WORKER_LABEL] ?? ''));
 }
 
-/** Force-removes the containers carrying `label` (`key` or `key=value`) that `select` picks; returns how many. */
+/**
+ * Force-removes the containers carrying `label` (`key` or `key=value`) that `select` picks, and their gVisor
+ * log folders (a dead worker's are otherwise left until the stale-log sweep, 15 minutes on); returns how many.
+ */
 export async function removeContainers(
   docker: Docker,
   label: string,
@@ -53,7 +56,10 @@ export async function removeContainers(
       .getContainer(c.Id)
       .remove({ force: true, v: true })
       .then(
-        () => removed++,
+        async () => {
+          removed++;
+          await rm(join(gvisorLogRoot(), c.Id), { recursive: true, force: true }).catch(() => undefined);
+        },
         () => undefined,
       );
   }

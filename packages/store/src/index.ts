@@ -18,3 +18,4 @@ export * from './org-settings.js';
 export * from './org-settings-store.js';
 export * from './org-verdict.js';
 export * from './secret-box.js';
+export * from './redis-url.js';

@@ -4,6 +4,23 @@ import { nanoid } from 'nanoid';
 import { keys } from './keys.js';
 import type { InventoryRecord } from './types.js';
 
+/**
+ * An inventory scan whose expansion job has not finished (or a rescan asked for and not started): listed
+ * until the scan is expanded, so a sweep finds it when its job is lost (a Redis restart) or failed.
+ */
+export interface OpenScan {
+  mode: 'expand' | 'rescan';
+  /** The BullMQ job expanding it (`expand|<id>`, or a rescan's job id); null: a scheduled rescan not started. */
+  jobId: string | null;
+  openedAt: string;
+  requeues: number;
+  /** A rescan's job began (the inventory's scan count moved on): lost after that, the same scan continues. */
+  started?: boolean;
+}
+
+const CLOSE_IF_JOB = `local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v and cjson.decode(v).jobId == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0`;
+
 export type NewInventory = Pick<InventoryRecord, 'orgId' | 'fileName' | 'format' | 'schedule' | 'packages' | 'skipped'>;
 
 export class InventoryStore {
@@ -21,11 +38,14 @@ export class InventoryStore {
       rescans: 0,
       error: null,
     };
-    await this.redis
+    const open: OpenScan = { mode: 'expand', jobId: `expand|${record.id}`, openedAt: record.createdAt, requeues: 0 };
+    const multi = this.redis
       .multi()
       .set(keys.inventory(record.id), JSON.stringify(record))
       .zadd(keys.orgInventories(record.orgId), Date.now(), record.id)
-      .exec();
+      .hset(keys.inventoriesOpen(), record.id, JSON.stringify(open));
+    if (record.schedule) multi.sadd(keys.inventoriesScheduled(), record.id);
+    await multi.exec();
     return record;
   }
 
@@ -65,7 +85,47 @@ export class InventoryStore {
   /** Removes the inventory and its place in the organization's list (its analyses stay). False when not this organization's. */
   async delete(id: string, orgId: string): Promise<boolean> {
     if (!(await this.get(id, orgId))) return false;
-    await this.redis.multi().del(keys.inventory(id), keys.inventoryVerdicts(id)).zrem(keys.orgInventories(orgId), id).exec();
+    await this.redis
+      .multi()
+      .del(keys.inventory(id), keys.inventoryVerdicts(id))
+      .zrem(keys.orgInventories(orgId), id)
+      .hdel(keys.inventoriesOpen(), id)
+      .srem(keys.inventoriesScheduled(), id)
+      .exec();
     return true;
+  }
+
+  /** Notes a scan as open (before its job is enqueued, or when a rescan job starts). */
+  async openScan(id: string, scan: OpenScan): Promise<void> {
+    await this.redis.hset(keys.inventoriesOpen(), id, JSON.stringify(scan));
+  }
+
+  /**
+   * The scan's expansion is over (or it failed for good): the analyses' own sweep covers the rest. With a
+   * job id, only if the open scan is still that job's (a rescan asked for meanwhile stays listed).
+   */
+  async closeScan(id: string, jobId?: string): Promise<void> {
+    if (jobId === undefined) return void (await this.redis.hdel(keys.inventoriesOpen(), id));
+    await this.redis.eval(CLOSE_IF_JOB, 1, keys.inventoriesOpen(), id, jobId);
+  }
+
+  async openScanOf(id: string): Promise<OpenScan | null> {
+    const text = await this.redis.hget(keys.inventoriesOpen(), id);
+    return text ? (JSON.parse(text) as OpenScan) : null;
+  }
+
+  async openScans(): Promise<[string, OpenScan][]> {
+    const all = await this.redis.hgetall(keys.inventoriesOpen());
+    return Object.entries(all).map(([id, text]) => [id, JSON.parse(text) as OpenScan]);
+  }
+
+  /** Whether the inventory is rescanned on a schedule (kept in a set the sweep reads). */
+  async setScheduled(id: string, scheduled: boolean): Promise<void> {
+    if (scheduled) await this.redis.sadd(keys.inventoriesScheduled(), id);
+    else await this.redis.srem(keys.inventoriesScheduled(), id);
+  }
+
+  async scheduled(): Promise<string[]> {
+    return this.redis.smembers(keys.inventoriesScheduled());
   }
 }

@@ -21,10 +21,10 @@ export const keys = {
   openRuns: () => `${P}:runs:open`,
   /** Held by the one worker reconciling open runs at a time. */
   reconcileLock: () => `${P}:runs:reconcile-lock`,
+  /** This service's id (one per Redis): the second part of its worker ids (apps/worker/src/heartbeat.ts). */
+  serviceId: () => `${P}:service:id`,
   /** A live worker's heartbeat (expires when it stops refreshing it); its sandbox containers carry the id. */
   workerHeartbeat: (workerId: string) => `${P}:worker:${workerId}`,
-  /** This deployment's id (one per Redis): worker ids carry it, so a reaper never takes another deployment's containers. */
-  deployment: `${P}:deployment`,
   report: (reportId: string) => `${P}:report:${reportId}`,
   /** Registry packages: one public verdict for everyone, written only from registry runs (verdict-policy.ts). */
   verdict: (ecosystem: Ecosystem, name: string, version: string) => `${P}:verdict:${ecosystem}:${name}@${version}`,
@@ -55,6 +55,12 @@ export const keys = {
   inventoryProgress: (id: string) => `${P}:inventory:${id}:scan:progress`,
   /** Inventories whose current scan is complete and not yet announced. */
   inventoriesReady: () => `${P}:inventories:ready`,
+  /** Inventory scans (first expansion, rescans) whose job has not finished expanding them: id -> OpenScan. */
+  inventoriesOpen: () => `${P}:inventories:open`,
+  /** Inventories with a rescan schedule (the sweep puts a lost job scheduler back). */
+  inventoriesScheduled: () => `${P}:inventories:scheduled`,
+  /** Held by the one worker reconciling open inventory scans at a time. */
+  inventoriesReconcileLock: () => `${P}:inventories:reconcile-lock`,
   orgInventories: (orgId: string) => `${P}:org:${orgId}:inventories`,
   /** The verdict of each package at the inventory's last completed scan (package -> verdict), to announce a rescan's changes. */
   inventoryVerdicts: (id: string) => `${P}:inventory:${id}:verdicts`,

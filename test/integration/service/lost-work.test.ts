@@ -4,13 +4,13 @@
  * again and runs, a job that stalls for good is finished by the `failed` handler, the periodic sweep
  * catches what happens later, and sandbox containers of a worker whose heartbeat is gone are removed.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker as BullWorker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES, openQueues, redisConnection, safeJobId, submitAnalysis, type AnalysisTarget, type Queues } from '@airlock/queue';
-import { connectDocker, SANDBOX_LABEL, WORKER_LABEL } from '@airlock/sandbox';
+import { connectDocker, gvisorLogRoot, SANDBOX_LABEL, WORKER_LABEL } from '@airlock/sandbox';
 import { keys, openStore, type AnalysisRecord, type Store } from '@airlock/store';
 import { startWorker, workerConfigFromEnv, type RunningWorker } from '@airlock/worker';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
@@ -158,16 +158,23 @@ describe('work lost to faults is finished, never left queued or running', () => 
     expect(failuresByReason.stalled).toBe(1);
   });
 
-  it("keeps a heartbeat with a TTL, and removes the containers of a dead worker but not of a live one or of another deployment's", async () => {
+  it('keeps a heartbeat with a TTL, and removes the containers of a dead worker but not of a live one, nor of another service', async () => {
     const workerId = worker!.context.workerId;
     expect(await store.redis.pttl(keys.workerHeartbeat(workerId))).toBeGreaterThan(0);
-    const deployment = (await store.redis.get(keys.deployment))!;
-    expect(workerId.startsWith(`wrk-${deployment}-`)).toBe(true);
-    await store.redis.set(keys.workerHeartbeat(`wrk-${deployment}-alive`), '{}', 'PX', 60_000);
-    const alive = await sleeper(`wrk-${deployment}-alive`);
-    const dead = await sleeper(`wrk-${deployment}-dead`);
-    // A worker of another deployment on this Docker host: its heartbeat lives in another Redis, so it looks dead here.
-    const foreign = await sleeper(`wrk-${deployment === '0123456789ab' ? 'ba9876543210' : '0123456789ab'}-elsewhere`);
+    // Worker ids are wrk-<service id>-...: this Redis's service id is the worker's second part.
+    const service = await store.redis.get(keys.serviceId());
+    expect(workerId.startsWith(`wrk-${service}-`)).toBe(true);
+    await store.redis.set(keys.workerHeartbeat(`wrk-${service}-test-alive`), '{}', 'PX', 60_000);
+    const alive = await sleeper(`wrk-${service}-test-alive`);
+    // Alive while its gVisor log folder is made, then its heartbeat goes (the worker dies).
+    await store.redis.set(keys.workerHeartbeat(`wrk-${service}-test-dead`), '{}', 'PX', 60_000);
+    const dead = await sleeper(`wrk-${service}-test-dead`);
+    // A worker of another deployment on this engine: its heartbeat is in its own Redis, not ours.
+    const otherService = await sleeper('wrk-0ther5e7-test-live-elsewhere');
+    // What gVisor would have left for the dead worker's sandbox: removed with its container.
+    const deadLog = join(gvisorLogRoot(), dead);
+    mkdirSync(deadLog, { recursive: true });
+    await store.redis.del(keys.workerHeartbeat(`wrk-${service}-test-dead`));
     const started = Date.now();
     await waitFor(
       "the dead worker's container to be removed",
@@ -178,9 +185,9 @@ describe('work lost to faults is finished, never left queued or running', () => 
       30_000,
     );
     console.log(`dead worker's container removed after ${Date.now() - started} ms`);
-    await new Promise((r) => setTimeout(r, 1_500)); // three more sweeps
     const left = (await docker.listContainers({ all: true, filters: { label: [testLabel] } })).map((c) => c.Id);
     expect(left).toContain(alive);
-    expect(left).toContain(foreign);
+    expect(left).toContain(otherService);
+    expect(existsSync(deadLog)).toBe(false);
   });
 });

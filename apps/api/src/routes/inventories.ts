@@ -1,7 +1,7 @@
 /** /v1/inventories: upload a lockfile or SBOM, optionally rescanned on a schedule; progress and findings. */
 import express, { Router } from 'express';
 import { InventoryError, parseInventory } from '@airlock/inventory';
-import { enqueueInventoryExpansion, enqueueRescanNow, scheduleRescan, unscheduleRescan } from '@airlock/queue';
+import { enqueueInventoryExpansion, enqueueRescanNow, rescanJobId, scheduleRescan, unscheduleRescan } from '@airlock/queue';
 import { summarizeInventory, type InventoryRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -112,7 +112,11 @@ export function inventoriesRouter(ctx: ApiContext): Router {
     if (inventory.status === 'expanding') throw problems.conflict(`inventory ${inventory.id} is still being expanded`);
     // A manual rescan is one forced action; the package runs it makes count against the rescan budget (worker).
     await takeForceBudget(ctx.store, res, inventory.orgId, ctx.config.forceBudgetPerDay);
-    await enqueueRescanNow(ctx.queues, inventory.id);
+    // Listed as open before it is enqueued and until its job expands it: a rescan lost before it started is
+    // found by the worker's sweep.
+    const jobId = rescanJobId(inventory.id);
+    await ctx.store.inventories.openScan(inventory.id, { mode: 'rescan', jobId, openedAt: new Date().toISOString(), requeues: 0 });
+    await enqueueRescanNow(ctx.queues, inventory.id, jobId);
     res.status(202).json({ id: inventory.id, rescan: inventory.rescans + 1 });
   });
 
@@ -120,6 +124,7 @@ export function inventoriesRouter(ctx: ApiContext): Router {
     const inventory = await ownInventory(ctx, String(req.params.id), orgOf(res).id);
     await unscheduleRescan(ctx.queues, inventory.id);
     await ctx.store.inventories.save({ ...inventory, schedule: null });
+    await ctx.store.inventories.setScheduled(inventory.id, false);
     res.status(204).end();
   });
 
