@@ -60,21 +60,22 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       log: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),
     };
     // `npm:<spec>` is a registry package with its dependency tree, `pypi:<name>[==version]` a PyPI
-    // release (sdist or wheel, no dependencies); anything else is a local path.
+    // release (sdist or wheel, no dependencies); anything else is a local path (an npm archive with its
+    // registry dependencies fetched from the same registry settings).
+    const npm = {
+      cacheDir: opts.npmCache,
+      ...(opts.registry ? { registry: opts.registry } : {}),
+      ...(opts.npmrc ? { npmrc: loadNpmrc(opts.npmrc) } : {}),
+    };
     const report = path.startsWith('npm:')
-      ? await analyzeNpmSpec(path.slice(4), {
-          ...common,
-          cacheDir: opts.npmCache,
-          ...(opts.registry ? { registry: opts.registry } : {}),
-          ...(opts.npmrc ? { npmrc: loadNpmrc(opts.npmrc) } : {}),
-        })
+      ? await analyzeNpmSpec(path.slice(4), { ...common, ...npm })
       : path.startsWith('pypi:')
         ? await analyzePypiSpec(path.slice(5), {
             ...common,
             kind: opts.wheel ? 'wheel' : 'sdist',
             ...(opts.pypiIndex ? { index: opts.pypiIndex } : {}),
           })
-        : await analyzeLocalPackage(path, common);
+        : await analyzeLocalPackage(path, { ...common, npm });
     log.info(
       {
         analysisId: report.id,

@@ -37,7 +37,8 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
         `the uploaded archive ${target.fileName} was deleted by the upload retention (AIRLOCK_UPLOAD_RETENTION_DAYS) at ${expiredAt}: upload it again`,
       );
     }
-    return analyzeLocalPackage(target.path, common);
+    // An upload's registry dependencies come from the service's registry, as a registry package's tree does.
+    return analyzeLocalPackage(target.path, { ...common, npm: serviceNpmOptions(config) });
   }
   if (target.ecosystem === 'npm') {
     return analyzeNpmSpec(`${target.name}@${target.version}`, { ...common, ...serviceNpmOptions(config) });

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
-import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
+import { PHASES, type DependencyInstall, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
 import { buildReport, honeytokenFindings, TraceSummarizer, type PhaseSummary } from '@airlock/report';
 import { fetchNpmTree, fetchNpmVersionDocument, fetchPypiPackage, type FetchNpmOptions, type FetchPypiOptions } from '@airlock/registry';
 import { scoreReport } from '@airlock/scoring';
@@ -39,12 +39,17 @@ import {
   type ViewOutcome,
 } from './planner.js';
 import { policySignals } from './signal-policy.js';
+import { missingDependencyGaps, withDependencies, type LocalDependencyOptions } from './local-dependencies.js';
 
-/** A local package (npm tarball or folder, Python sdist or wheel) through the sandbox, to its report. */
-export async function analyzeLocalPackage(path: string, options: AnalyzeOptions): Promise<SandboxReport> {
-  const archive = await preparePackageArchive(path);
+/**
+ * A local package (npm tarball or folder, Python sdist or wheel) through the sandbox, to its report. An
+ * npm archive's registry dependencies are fetched from `options.npm` and installed with it (./local-dependencies.ts).
+ */
+export async function analyzeLocalPackage(path: string, options: AnalyzeOptions & LocalDependencyOptions): Promise<SandboxReport> {
+  const { archive, dependencies } = await withDependencies(await preparePackageArchive(path), options);
   const { ecosystem, name, version } = archive.identity;
-  return analyzeArchive(archive, options, policySignals(options.signalPolicy, [{ ecosystem, name, version, file: path }], 'local'));
+  const refs = [{ ecosystem, name, version, file: path }];
+  return analyzeArchive(archive, options, policySignals(options.signalPolicy, refs, 'local'), dependencies);
 }
 
 /**
@@ -148,6 +153,7 @@ async function analyzeArchive(
   archive: PreparedArchive,
   options: AnalyzeOptions,
   extraSignals: StaticSignal[] = [],
+  dependencies?: DependencyInstall,
 ): Promise<SandboxReport> {
   await assertDockerReachable(options.docker);
   const facts: PlanFacts = {
@@ -159,7 +165,7 @@ async function analyzeArchive(
   const done: ViewOutcome[] = [];
   for (let view: PlannedView | null = firstView(); view; view = nextView(done, facts)) {
     if (view.reason) options.log?.(`another run: ${view.name}`, { reason: view.reason });
-    done.push({ view, report: await runOnce(archive, options, extraSignals, view) });
+    done.push({ view, report: await runOnce(archive, options, extraSignals, view, dependencies) });
   }
   const chosen = chooseOutcome(done);
   return { ...chosen.report, views: viewRecords(done, chosen) };
@@ -170,6 +176,7 @@ async function runOnce(
   options: AnalyzeOptions,
   extraSignals: StaticSignal[],
   view: PlannedView,
+  dependencies?: DependencyInstall,
 ): Promise<SandboxReport> {
   const id = nanoid(12);
   const timeoutsMs = view.timeoutsMs ?? options.timeoutsMs;
@@ -199,7 +206,10 @@ async function runOnce(
   }
   if (run.network) artifacts['network.jsonl'] = run.network.logPath;
   const staticSignals = [...staticSignalsOf(archive), ...extraSignals];
-  const report = buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts, staticSignals });
+  const built = buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts, staticSignals });
+  const report = dependencies
+    ? { ...built, dependencies, evidenceGaps: [...built.evidenceGaps, ...missingDependencyGaps(dependencies)] }
+    : built;
   const baseline = options.baseline ?? (await scoringBaseline(report, options, analyzeLocalPackage));
   return { ...report, verdict: scoreReport(report, { baseline, ...(options.previousReport ? { previous: options.previousReport } : {}) }) };
 }

@@ -6,3 +6,4 @@ export { chooseFile, isPureWheel, latestVersion, versionOfFile, type Distributio
 export * from './npmrc.js';
 export * from './npmrc-file.js';
 export * from './versions.js';
+export * from './local-npm-tree.js';
