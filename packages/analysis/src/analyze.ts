@@ -14,6 +14,7 @@ import {
   pypiPopularNameIndex,
   scanPackageContents,
   signal,
+  timeGateReferences,
   type StaticSignal,
 } from '@airlock/static-signals';
 import {
@@ -21,6 +22,7 @@ import {
   MAX_ARCHIVE_BYTES,
   prepareArchiveBuffer,
   preparePackageArchive,
+  DEFAULT_CLOCK_SHIFT,
   DEFAULT_TIMEOUTS_MS,
   runSandbox,
   type PreparedArchive,
@@ -40,6 +42,9 @@ import {
 } from './planner.js';
 import { policySignals } from './signal-policy.js';
 import { missingDependencyGaps, withDependencies, type LocalDependencyOptions } from './local-dependencies.js';
+
+/** The time view's dwell: a 200 s wait at ten times the speed is seen. */
+const TIME_VIEW_DWELL_MS = 30_000;
 
 /**
  * A local package (npm tarball or folder, Python sdist or wheel) through the sandbox, to its report. An
@@ -161,6 +166,13 @@ async function analyzeArchive(
     ciProfile: options.ciProfile !== false,
     retry: options.retry === false ? false : { ...DEFAULT_RETRY, ...options.retry },
     timeoutsMs: { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs },
+    timeGates: options.timeView === false ? [] : timeGateReferences(archive.files),
+    time:
+      options.timeView === false
+        ? false
+        : { clock: options.timeView?.clock ?? DEFAULT_CLOCK_SHIFT, dwellMs: options.timeView?.dwellMs ?? TIME_VIEW_DWELL_MS },
+    forceViews: options.allViews === true,
+    calls: options.callView !== false,
   };
   const done: ViewOutcome[] = [];
   for (let view: PlannedView | null = firstView(); view; view = nextView(done, facts)) {
@@ -188,6 +200,8 @@ async function runOnce(
     profile: view.profile,
     ...(timeoutsMs ? { timeoutsMs } : {}),
     ...(view.dwellMs ? { dwellMs: view.dwellMs } : {}),
+    ...(view.clock ? { clock: view.clock } : {}),
+    ...(view.calls ? { calls: true } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.runtime ? { runtime: options.runtime } : {}),
     ...(options.maxTraceBytes ? { maxTraceBytes: options.maxTraceBytes } : {}),

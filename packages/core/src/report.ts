@@ -91,6 +91,8 @@ export interface SandboxSettings {
   pidsLimit: number;
   /** How long processes still running after a phase's command were watched before they were killed. */
   dwellMs: number;
+  /** The time view: the wall clock's offset per phase and how many times faster clocks and sleeps ran (libfaketime). Absent: the real clock. */
+  clock?: { speedup: number; offsets: Record<PhaseName, string> };
   memoryBytes: number;
   nanoCpus: number;
   readonlyRootfs: boolean;
