@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -95,5 +95,18 @@ describe('complete installs of local npm archives', () => {
     expect(alone.evidenceGaps).toContainEqual(expect.objectContaining({ kind: 'install.dependencies-missing', dropped: 1 }));
     expect(alone.network.tcp.some((c) => c.http?.method === 'POST')).toBe(false);
     expect(alone.verdict?.verdict).not.toBe('malicious');
+  });
+
+  it("keeps the sandbox's npm below 12 and runs a dependency's install script in a complete install", async () => {
+    // npm 12 no longer runs dependencies' install scripts by default: the pin keeps them running.
+    const runtime = JSON.parse(readFileSync(resolve(__dirname, '../../sandbox-images/npm/runtime.json'), 'utf8')) as {
+      npm: { version: string };
+    };
+    expect(Number(runtime.npm.version.split('.')[0])).toBeLessThan(12);
+    const dir = packageDir({ name: 'airlock-local-with-native-dep', version: '1.0.0', dependencies: { bufferutil: '4.1.0' } });
+    const r = await analyzeLocalPackage(dir, { docker, artifactsRoot, npm: { cacheDir }, ciProfile: false, retry: false, callView: false });
+    expect(r.dependencies).toMatchObject({ source: 'registry', missing: [] });
+    const script = r.processes.find((p) => p.argv.join(' ') === 'sh -c node-gyp-build');
+    expect(script?.attribution).toMatchObject({ packageName: 'bufferutil', event: 'install', script: 'node-gyp-build' });
   });
 });

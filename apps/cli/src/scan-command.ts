@@ -31,6 +31,10 @@ export interface ScanOptions {
   runtime?: RuntimeName;
   /** false (`--no-retry`): an inconclusive first run is final. */
   retry: boolean;
+  /** `--all-views`: every view runs; `--no-time-view`, `--no-call-view`: that view never does. */
+  allViews?: boolean;
+  timeView: boolean;
+  callView: boolean;
 }
 
 /** `airlock scan`: one package through the sandbox, report printed. Ctrl-C removes the container. */
@@ -55,6 +59,9 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       artifactsRoot: opts.artifacts,
       ...(opts.runtime ? { runtime: opts.runtime } : {}),
       ...(opts.retry ? {} : { retry: false as const }),
+      ...(opts.allViews ? { allViews: true } : {}),
+      ...(opts.timeView ? {} : { timeView: false as const }),
+      ...(opts.callView ? {} : { callView: false }),
       timeoutsMs: { install: opts.installTimeout * 1000, import: opts.importTimeout * 1000 },
       signal: controller.signal,
       log: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),
