@@ -32,7 +32,7 @@ function countFunctions(mod) {
   }
 }
 
-async function run(requireFn, importFn) {
+async function run(requireFn, importFn, fakedClock = false) {
   const name = process.argv[1] || process.argv[process.argv.length - 1];
   const result = { package: name, require: null, import: null };
   let loaded = null;
@@ -53,10 +53,14 @@ async function run(requireFn, importFn) {
   const write = () => fs.writeFileSync('/airlock/out/import.result.json', JSON.stringify(result));
   write();
   if (loaded !== null && callsRequested()) await callExports(loaded, result, write);
-  // Let timers the package armed on load fire; a longer dwell is the runner's job. Measured on the kernel's
-  // uptime, not timers: in the time view libfaketime runs timers ten times faster, and requests the package
-  // started would be cut after a tenth of the settle time.
+  // Let timers the package armed on load fire; a longer dwell is the runner's job.
   const exitCode = result.require.ok || result.import.ok ? 0 : 1;
+  if (!fakedClock) {
+    setTimeout(() => process.exit(exitCode), settleMs).unref();
+    return;
+  }
+  // The time view: measured on the kernel's uptime, since libfaketime runs timers ten times faster and
+  // requests the package started would be cut after a tenth of the settle time.
   const t0 = uptimeMs();
   const tick = setInterval(() => {
     if (uptimeMs() - t0 >= settleMs) process.exit(exitCode);
