@@ -32,7 +32,7 @@ function countFunctions(mod) {
   }
 }
 
-async function run(requireFn, importFn, fakedClock = false) {
+async function run(requireFn, importFn) {
   const name = process.argv[1] || process.argv[process.argv.length - 1];
   const result = { package: name, require: null, import: null };
   let loaded = null;
@@ -55,7 +55,9 @@ async function run(requireFn, importFn, fakedClock = false) {
   if (loaded !== null && callsRequested()) await callExports(loaded, result, write);
   // Let timers the package armed on load fire; a longer dwell is the runner's job.
   const exitCode = result.require.ok || result.import.ok ? 0 : 1;
-  if (!fakedClock) {
+  // Only in the time view (its clock setting exists) is the wait measured on /proc/uptime: a read of
+  // /proc/uptime from the package's process is a sandbox probe to the scorer.
+  if (!fs.existsSync('/etc/faketimerc')) {
     setTimeout(() => process.exit(exitCode), settleMs).unref();
     return;
   }
