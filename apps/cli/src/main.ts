@@ -99,6 +99,9 @@ program
   .addOption(fromEnv('--pypi-index <url>', 'PyPI index for pypi: targets (JSON API or PEP 691 simple API)', 'AIRLOCK_PYPI_INDEX'))
   .option('--wheel', 'pypi: targets: analyse the pure-Python wheel instead of the sdist')
   .option('--no-retry', 'an inconclusive run is final (default: run once more with phase limits x2 and a 60 s dwell)')
+  .option('--all-views', 'run every view (CI profile, time, calls) whatever the first run shows (default: the planner decides)')
+  .option('--no-time-view', 'never run the time view (clock +3 d / +30 d, ten times faster)')
+  .option('--no-call-view', "never run the call view (the package's exports called after the import)")
   .addOption(runtimeOption())
   .action(async (path: string, opts) => {
     process.exitCode = await scanCommand(path, opts);

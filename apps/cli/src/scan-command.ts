@@ -33,6 +33,10 @@ export interface ScanOptions {
   runtime?: RuntimeName;
   /** false (`--no-retry`): an inconclusive first run is final. */
   retry: boolean;
+  /** `--all-views`: every view runs; `--no-time-view`, `--no-call-view`: that view never does. */
+  allViews?: boolean;
+  timeView: boolean;
+  callView: boolean;
 }
 
 /** `airlock scan`: one package through the sandbox, report printed. Ctrl-C removes the container. */
@@ -57,26 +61,30 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       artifactsRoot: opts.artifacts,
       ...(opts.runtime ? { runtime: opts.runtime } : {}),
       ...(opts.retry ? {} : { retry: false as const }),
+      ...(opts.allViews ? { allViews: true } : {}),
+      ...(opts.timeView ? {} : { timeView: false as const }),
+      ...(opts.callView ? {} : { callView: false }),
       timeoutsMs: { install: opts.installTimeout * 1000, import: opts.importTimeout * 1000 },
       signal: controller.signal,
       log: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),
     };
     // `npm:<spec>` is a registry package with its dependency tree, `pypi:<name>[==version]` a PyPI
-    // release (sdist or wheel, no dependencies); anything else is a local path.
+    // release (sdist or wheel, no dependencies); anything else is a local path (an npm archive with its
+    // registry dependencies fetched from the same registry settings).
+    const npm = {
+      cacheDir: opts.npmCache,
+      ...(opts.registry ? { registry: opts.registry } : {}),
+      ...(opts.npmrc ? { npmrc: loadNpmrc(opts.npmrc) } : {}),
+    };
     const report = path.startsWith('npm:')
-      ? await analyzeNpmSpec(path.slice(4), {
-          ...common,
-          cacheDir: opts.npmCache,
-          ...(opts.registry ? { registry: opts.registry } : {}),
-          ...(opts.npmrc ? { npmrc: loadNpmrc(opts.npmrc) } : {}),
-        })
+      ? await analyzeNpmSpec(path.slice(4), { ...common, ...npm })
       : path.startsWith('pypi:')
         ? await analyzePypiSpec(path.slice(5), {
             ...common,
             kind: opts.wheel ? 'wheel' : 'sdist',
             ...(opts.pypiIndex ? { index: opts.pypiIndex } : {}),
           })
-        : await analyzeLocalPackage(path, common);
+        : await analyzeLocalPackage(path, { ...common, npm });
     log.info(
       {
         analysisId: report.id,

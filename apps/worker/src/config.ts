@@ -36,6 +36,8 @@ export interface WorkerConfig {
   importTimeoutMs?: number;
   /** The dwell of the retry of an inconclusive run (AIRLOCK_RETRY_DWELL_MS, default 60 s); 0: no retry. */
   retryDwellMs: number;
+  /** AIRLOCK_ALL_VIEWS=1: every analysis runs every view (CI profile, time, calls); default: the planner decides. */
+  allViews: boolean;
   /** What one sandbox run may write (AIRLOCK_DISK_LIMIT_BYTES, default 2 GiB); checked at start. */
   maxDiskBytes: number;
   /** The heap limit of each syscall record's parser thread (AIRLOCK_PARSER_MEMORY_MB, default 512). */
@@ -74,6 +76,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     ...(optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') ? { installTimeoutMs: optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') } : {}),
     ...(optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') ? { importTimeoutMs: optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') } : {}),
     retryDwellMs: envInt(env, 'AIRLOCK_RETRY_DWELL_MS', 60_000, 0),
+    allViews: env.AIRLOCK_ALL_VIEWS === '1',
     maxDiskBytes: diskLimitBytes(undefined, env),
     parserMemoryMb: int('AIRLOCK_PARSER_MEMORY_MB', 512),
     artifactRetentionMs: envInt(env, 'AIRLOCK_ARTIFACT_RETENTION_DAYS', 14, 0) * DAY_MS,

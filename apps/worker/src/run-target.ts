@@ -26,6 +26,7 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
       ...(config.importTimeoutMs ? { import: config.importTimeoutMs } : {}),
     },
     retry: config.retryDwellMs > 0 ? { dwellMs: config.retryDwellMs } : (false as const),
+    allViews: config.allViews,
     log: (message: string, fields?: Record<string, unknown>) =>
       ctx.log.debug({ ...fields, package: `${target.name}@${target.version}` }, message),
   };
@@ -40,7 +41,8 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
         `the uploaded archive ${target.fileName} was deleted by the upload retention (AIRLOCK_UPLOAD_RETENTION_DAYS) at ${expiredAt}: upload it again`,
       );
     }
-    return analyzeLocalPackage(target.path, common);
+    // An upload's registry dependencies come from the service's registry, as a registry package's tree does.
+    return analyzeLocalPackage(target.path, { ...common, npm: serviceNpmOptions(config) });
   }
   if (target.ecosystem === 'npm') {
     return analyzeNpmSpec(`${target.name}@${target.version}`, { ...common, ...(await npmOptionsFor(ctx, target.privateTo ?? null)) });

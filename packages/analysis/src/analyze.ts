@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
-import { PHASES, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
+import { PHASES, type DependencyInstall, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
 import { buildReport, honeytokenFindings, type PhaseSummary } from '@airlock/report';
 import { fetchNpmTree, fetchNpmVersionDocument, fetchPypiPackage, type FetchNpmOptions, type FetchPypiOptions } from '@airlock/registry';
 import { scoreReport } from '@airlock/scoring';
@@ -13,6 +13,7 @@ import {
   pypiPopularNameIndex,
   scanPackageContents,
   signal,
+  timeGateReferences,
   type StaticSignal,
 } from '@airlock/static-signals';
 import {
@@ -20,6 +21,7 @@ import {
   MAX_ARCHIVE_BYTES,
   prepareArchiveBuffer,
   preparePackageArchive,
+  DEFAULT_CLOCK_SHIFT,
   DEFAULT_TIMEOUTS_MS,
   runSandbox,
   type PreparedArchive,
@@ -38,12 +40,20 @@ import {
 } from './planner.js';
 import { policySignals } from './signal-policy.js';
 import { summarizeTraceInThread } from './trace-thread.js';
+import { missingDependencyGaps, withDependencies, type LocalDependencyOptions } from './local-dependencies.js';
 
-/** A local package (npm tarball or folder, Python sdist or wheel) through the sandbox, to its report. */
-export async function analyzeLocalPackage(path: string, options: AnalyzeOptions): Promise<SandboxReport> {
-  const archive = await preparePackageArchive(path);
+/** The time view's dwell: a 200 s wait at ten times the speed is seen. */
+const TIME_VIEW_DWELL_MS = 30_000;
+
+/**
+ * A local package (npm tarball or folder, Python sdist or wheel) through the sandbox, to its report. An
+ * npm archive's registry dependencies are fetched from `options.npm` and installed with it (./local-dependencies.ts).
+ */
+export async function analyzeLocalPackage(path: string, options: AnalyzeOptions & LocalDependencyOptions): Promise<SandboxReport> {
+  const { archive, dependencies } = await withDependencies(await preparePackageArchive(path), options);
   const { ecosystem, name, version } = archive.identity;
-  return analyzeArchive(archive, options, policySignals(options.signalPolicy, [{ ecosystem, name, version, file: path }], 'local'));
+  const refs = [{ ecosystem, name, version, file: path }];
+  return analyzeArchive(archive, options, policySignals(options.signalPolicy, refs, 'local'), dependencies);
 }
 
 /**
@@ -147,6 +157,7 @@ async function analyzeArchive(
   archive: PreparedArchive,
   options: AnalyzeOptions,
   extraSignals: StaticSignal[] = [],
+  dependencies?: DependencyInstall,
 ): Promise<SandboxReport> {
   await assertDockerReachable(options.docker);
   const facts: PlanFacts = {
@@ -154,11 +165,18 @@ async function analyzeArchive(
     ciProfile: options.ciProfile !== false,
     retry: options.retry === false ? false : { ...DEFAULT_RETRY, ...options.retry },
     timeoutsMs: { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs },
+    timeGates: options.timeView === false ? [] : timeGateReferences(archive.files),
+    time:
+      options.timeView === false
+        ? false
+        : { clock: options.timeView?.clock ?? DEFAULT_CLOCK_SHIFT, dwellMs: options.timeView?.dwellMs ?? TIME_VIEW_DWELL_MS },
+    forceViews: options.allViews === true,
+    calls: options.callView !== false,
   };
   const done: ViewOutcome[] = [];
   for (let view: PlannedView | null = firstView(); view; view = nextView(done, facts)) {
     if (view.reason) options.log?.(`another run: ${view.name}`, { reason: view.reason });
-    done.push({ view, report: await runOnce(archive, options, extraSignals, view) });
+    done.push({ view, report: await runOnce(archive, options, extraSignals, view, dependencies) });
   }
   const chosen = chooseOutcome(done);
   return { ...chosen.report, views: viewRecords(done, chosen) };
@@ -169,6 +187,7 @@ async function runOnce(
   options: AnalyzeOptions,
   extraSignals: StaticSignal[],
   view: PlannedView,
+  dependencies?: DependencyInstall,
 ): Promise<SandboxReport> {
   const id = nanoid(12);
   const timeoutsMs = view.timeoutsMs ?? options.timeoutsMs;
@@ -180,6 +199,8 @@ async function runOnce(
     profile: view.profile,
     ...(timeoutsMs ? { timeoutsMs } : {}),
     ...(view.dwellMs ? { dwellMs: view.dwellMs } : {}),
+    ...(view.clock ? { clock: view.clock } : {}),
+    ...(view.calls ? { calls: true } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.runtime ? { runtime: options.runtime } : {}),
     ...(options.maxTraceBytes ? { maxTraceBytes: options.maxTraceBytes } : {}),
@@ -202,7 +223,10 @@ async function runOnce(
   }
   if (run.network) artifacts['network.jsonl'] = run.network.logPath;
   const staticSignals = [...staticSignalsOf(archive), ...extraSignals];
-  const report = buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts, staticSignals });
+  const built = buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts, staticSignals });
+  const report = dependencies
+    ? { ...built, dependencies, evidenceGaps: [...built.evidenceGaps, ...missingDependencyGaps(dependencies)] }
+    : built;
   const baseline = options.baseline ?? (await scoringBaseline(report, options, analyzeLocalPackage));
   return { ...report, verdict: scoreReport(report, { baseline, ...(options.previousReport ? { previous: options.previousReport } : {}) }) };
 }

@@ -4,3 +4,4 @@ export * from './signal-policy.js';
 export * from './options.js';
 export { runParallel, type Settled } from './parallel.js';
 export { summarizeTraceInThread, DEFAULT_PARSER_MEMORY_MB } from './trace-thread.js';
+export * from './local-dependencies.js';

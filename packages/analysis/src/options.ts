@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { PhaseName, SandboxReport } from '@airlock/core';
-import type { RuntimeName, SandboxLimits } from '@airlock/sandbox';
+import type { ClockShift, RuntimeName, SandboxLimits } from '@airlock/sandbox';
 import type { Baseline } from '@airlock/scoring';
 import type { RetryLimits } from './planner.js';
 import type { SignalPolicy } from './signal-policy.js';
@@ -36,4 +36,10 @@ export interface AnalyzeOptions {
   ciProfile?: boolean;
   /** false: an inconclusive first run is final; otherwise the retry's limits (default DEFAULT_RETRY: limits x2, 60 s dwell). */
   retry?: false | Partial<RetryLimits>;
+  /** false: never run the time view; otherwise its clock and dwell (default DEFAULT_CLOCK_SHIFT, 30 s). */
+  timeView?: false | { clock?: ClockShift; dwellMs?: number };
+  /** false: never run the call view (default: when the first run's import found exported functions). */
+  callView?: boolean;
+  /** Run every view (CI profile, time, calls) whatever the first run and the code show; default: the planner decides. */
+  allViews?: boolean;
 }

@@ -8,12 +8,19 @@
  * - `retry`: the developer view was `inconclusive` (a phase cut short, processes still running, evidence
  *   lost): the same view once more with longer limits, before `inconclusive` is final.
  * - `ci`: nothing malicious so far and the package's code reads CI variables: a run imitating a CI job.
+ * - `time`: nothing malicious so far and the code waits (a long timer or sleep, a detached child, a date
+ *   check), or the first run left processes running: the clock at +3 days for the install and +30 days
+ *   for the import, clocks and sleeps ten times faster (one run does both offsets: a stamp the install
+ *   writes looks 27 days old at import).
+ * - `calls`: nothing malicious so far and the package exports functions: after the import, every export
+ *   (and its members one level down) is called with a few argument shapes, strings carrying a honeytoken.
  *
  * Pure: verdicts and facts in, the next view out.
  */
 import type { PhaseName, SandboxReport, VerdictLabel } from '@airlock/core';
+import type { ClockShift } from '@airlock/sandbox';
 
-type ViewName = 'developer' | 'retry' | 'ci';
+type ViewName = 'developer' | 'retry' | 'ci' | 'time' | 'calls';
 
 /** Longer limits for the retry: phase time limits multiplied, and a longer dwell for detached processes. */
 export interface RetryLimits {
@@ -32,6 +39,10 @@ export interface PlannedView {
   /** Phase limits and dwell for this run; absent: the analysis's own. */
   timeoutsMs?: Record<PhaseName, number>;
   dwellMs?: number;
+  /** The time view's clock. */
+  clock?: ClockShift;
+  /** The call view: the package's exports are called after the import. */
+  calls?: boolean;
 }
 
 export interface ViewOutcome {
@@ -48,6 +59,14 @@ export interface PlanFacts {
   retry: RetryLimits | false;
   /** The analysis's phase limits, which the retry multiplies. */
   timeoutsMs: Record<PhaseName, number>;
+  /** Waiting or date checks in the package's code (static): a reason for the `time` view. */
+  timeGates: readonly string[];
+  /** The time view's clock and dwell; false: no `time` view. */
+  time: { clock: ClockShift; dwellMs: number } | false;
+  /** Run every view whatever the facts (the caller asked). */
+  forceViews: boolean;
+  /** false: no `calls` view. */
+  calls: boolean;
 }
 
 export function firstView(): PlannedView {
@@ -70,12 +89,36 @@ export function nextView(done: readonly ViewOutcome[], facts: PlanFacts): Planne
       dwellMs: facts.retry.dwellMs,
     };
   }
-  if (facts.ciProfile && !ran.has('ci') && facts.ciVariables.length > 0) {
-    const reason = `the package's code reads ${facts.ciVariables.join(', ')}`;
+  if (facts.ciProfile && !ran.has('ci') && (facts.ciVariables.length > 0 || facts.forceViews)) {
+    const reason = facts.ciVariables.length > 0 ? `the package's code reads ${facts.ciVariables.join(', ')}` : 'every view was asked for';
     return { name: 'ci', profile: { name: 'ci', reason }, reason };
+  }
+  if (facts.time && !ran.has('time')) {
+    const lingering = done.some((d) => d.report.phases.some((p) => p.lingeringProcesses > 0));
+    const why = [...facts.timeGates, ...(lingering ? ['processes still running when a phase ended'] : [])];
+    if (why.length > 0 || facts.forceViews) {
+      const reason = why.length > 0 ? `the package may wait: ${why.join('; ')}` : 'every view was asked for';
+      return { name: 'time', profile: { name: 'developer', reason: null }, reason, clock: facts.time.clock, dwellMs: facts.time.dwellMs };
+    }
+  }
+  if (facts.calls && !ran.has('calls')) {
+    const functions = exportedFunctions(done[0]?.report);
+    if (functions > 0 || facts.forceViews) {
+      const reason =
+        functions > 0 ? `the package exports ${functions} function(s): each called after the import` : 'every view was asked for';
+      return { name: 'calls', profile: { name: 'developer', reason: null }, reason, calls: true };
+    }
   }
   return null;
 }
+
+/**
+ * Views that probe what a user's machine would not do on day one (a moved clock, calls with made-up
+ * arguments): their run answers only
+ * when it proves malice; a timeout or odd behaviour under the probe does not make a package inconclusive
+ * or suspicious.
+ */
+const PROBING_VIEWS = new Set<ViewName>(['time', 'calls']);
 
 /**
  * The report that answers: malicious evidence from any run wins; a retry replaces the run it retried (it
@@ -85,7 +128,9 @@ export function nextView(done: readonly ViewOutcome[], facts: PlanFacts): Planne
 export function chooseOutcome(done: readonly ViewOutcome[]): ViewOutcome {
   if (done.length === 0) throw new Error('no run to choose from');
   const retried = done.some((d) => d.view.name === 'retry');
-  const candidates = done.filter((d) => !(retried && d.view.name === 'developer') || verdictOf(d.report) === 'malicious');
+  const candidates = done.filter(
+    (d) => (!(retried && d.view.name === 'developer') && !PROBING_VIEWS.has(d.view.name)) || verdictOf(d.report) === 'malicious',
+  );
   return candidates.reduce((best, d) => (rank(d.report) > rank(best.report) ? d : best));
 }
 
@@ -114,4 +159,17 @@ function verdictOf(report: SandboxReport): VerdictLabel {
 
 function scaled(timeouts: Record<PhaseName, number>, factor: number): Record<PhaseName, number> {
   return Object.fromEntries(Object.entries(timeouts).map(([phase, ms]) => [phase, Math.round(ms * factor)])) as Record<PhaseName, number>;
+}
+
+/**
+ * Functions the first run's import found among the exports (the runner counts them; untrusted JSON, read
+ * defensively): npm `require`/`import` results, Python per-module results.
+ */
+function exportedFunctions(report: SandboxReport | undefined): number {
+  const result = report?.importResult as Record<string, unknown> | null | undefined;
+  if (!result || typeof result !== 'object') return 0;
+  const counts = [result.require, result.import, ...Object.values((result.modules as Record<string, unknown> | undefined) ?? {})].map(
+    (part) => (part && typeof part === 'object' ? Number((part as { functions?: unknown }).functions) : 0),
+  );
+  return Math.max(0, ...counts.filter((n) => Number.isFinite(n)));
 }

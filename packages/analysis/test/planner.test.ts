@@ -7,14 +7,24 @@ const facts = (over: Partial<PlanFacts> = {}): PlanFacts => ({
   ciProfile: true,
   retry: DEFAULT_RETRY,
   timeoutsMs: { install: 120_000, import: 30_000 },
+  timeGates: [],
+  time: false,
+  forceViews: false,
+  calls: false,
   ...over,
 });
 
+const clock = { speedup: 10, offsets: { install: '+3d', import: '+30d' } };
+const time = { clock, dwellMs: 30_000 };
+
 let ids = 0;
-function report(verdict: VerdictLabel, score = 0, hides: string[] = []): SandboxReport {
+function report(verdict: VerdictLabel, score = 0, hides: string[] = [], extra: Partial<SandboxReport> = {}): SandboxReport {
   ids += 1;
   return {
     id: `r${ids}`,
+    phases: [],
+    importResult: null,
+    ...extra,
     verdict: {
       verdict,
       score,
@@ -85,5 +95,54 @@ describe('the planner of extra runs', () => {
     expect(chooseOutcome(quietCi).view.name).toBe('retry');
     const both = run([], facts({ ciVariables: ['CI'] }), [report('benign', 5), report('suspicious', 30)]);
     expect(chooseOutcome(both).view.name).toBe('ci');
+  });
+
+  it('runs the time view when the code waits or the first run left processes, and lets it answer only with malice', () => {
+    const waits = run([], facts({ time, timeGates: ['a detached child (start.js)'] }), [report('benign', 5), report('suspicious', 40)]);
+    expect(waits.map((d) => [d.view.name, d.view.reason])).toEqual([
+      ['developer', null],
+      ['time', 'the package may wait: a detached child (start.js)'],
+    ]);
+    expect(waits[1]!.view).toMatchObject({ clock, dwellMs: 30_000 });
+    expect(chooseOutcome(waits).view.name).toBe('developer');
+    const lingering = report('benign', 0, [], { phases: [{ lingeringProcesses: 2 }] as SandboxReport['phases'] });
+    const stole = run([], facts({ time }), [lingering, report('malicious', 100)]);
+    expect(stole.map((d) => d.view.name)).toEqual(['developer', 'time']);
+    expect(chooseOutcome(stole).view.name).toBe('time');
+    expect(run([], facts({ time }), [report('benign')]).map((d) => d.view.name)).toEqual(['developer']);
+  });
+
+  it('runs the call view when the first import found exported functions; an inconclusive call run does not answer', () => {
+    const exportsFns = report('benign', 0, [], { importResult: { require: { ok: true, functions: 3 }, import: { ok: false } } });
+    const done = run([], facts({ calls: true }), [exportsFns, report('inconclusive', 0, ['phase-timeout'])]);
+    expect(done.map((d) => [d.view.name, d.view.calls ?? false])).toEqual([
+      ['developer', false],
+      ['calls', true],
+    ]);
+    expect(done[1]!.view.reason).toMatch(/exports 3 function/);
+    expect(chooseOutcome(done).view.name).toBe('developer');
+    const none = report('benign', 0, [], { importResult: { modules: { pkg: { ok: true, functions: 0 } } } });
+    expect(run([], facts({ calls: true }), [none]).map((d) => d.view.name)).toEqual(['developer']);
+    const python = report('benign', 0, [], { importResult: { modules: { pkg: { ok: true, functions: 2 } } } });
+    expect(run([], facts({ calls: true }), [python, report('malicious', 90)]).map((d) => d.view.name)).toEqual(['developer', 'calls']);
+  });
+
+  it('runs every view when the caller forces them, and none after malice', () => {
+    const all = run([], facts({ time, calls: true, forceViews: true }), [
+      report('benign'),
+      report('benign'),
+      report('benign'),
+      report('benign'),
+    ]);
+    expect(all.map((d) => d.view.name)).toEqual(['developer', 'ci', 'time', 'calls']);
+    expect(viewRecords(all, all[0]!).map((v) => v.reason)).toEqual([
+      null,
+      'every view was asked for',
+      'every view was asked for',
+      'every view was asked for',
+    ]);
+    expect(run([], facts({ time, calls: true, forceViews: true }), [report('malicious', 100)]).map((d) => d.view.name)).toEqual([
+      'developer',
+    ]);
   });
 });

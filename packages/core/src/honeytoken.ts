@@ -9,7 +9,9 @@ export type HoneytokenKind =
   | 'github-token'
   | 'dotenv-secret'
   | 'browser-profile'
-  | 'crypto-wallet';
+  | 'crypto-wallet'
+  /** Not planted on disk or in the environment: handed to the package's functions by the call view. */
+  | 'call-argument';
 
 export interface Honeytoken {
   id: string;

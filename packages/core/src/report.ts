@@ -27,6 +27,18 @@ export interface AnalysisViewRecord {
 }
 
 /**
+ * The registry dependencies of a local archive, installed with it so its code loads (`npm ci` from a tree
+ * resolved on the host), and those that could not be had, each with why.
+ */
+export interface DependencyInstall {
+  /** `registry`: resolved and fetched from the registry; `none`: no registry was given, nothing fetched. */
+  source: 'registry' | 'none';
+  /** Packages installed with the archive (its whole tree, the archive not counted). */
+  installed: number;
+  missing: { name: string; spec: string; optional: boolean; reason: string }[];
+}
+
+/**
  * Evidence the run could not keep in full: a bound reached, a collector that failed. Every cap in the
  * pipeline that drops something adds one, with its count, so a reader and the scorer see the gap.
  */
@@ -79,6 +91,8 @@ export interface SandboxSettings {
   pidsLimit: number;
   /** How long processes still running after a phase's command were watched before they were killed. */
   dwellMs: number;
+  /** The time view: the wall clock's offset per phase and how many times faster clocks and sleeps ran (libfaketime). Absent: the real clock. */
+  clock?: { speedup: number; offsets: Record<PhaseName, string> };
   memoryBytes: number;
   nanoCpus: number;
   readonlyRootfs: boolean;
@@ -288,6 +302,8 @@ export interface SandboxReport {
    * in order, with its verdict; `chosen` marks the run this report is. Empty for a report not yet planned.
    */
   views: AnalysisViewRecord[];
+  /** A local archive's (file, upload) registry dependencies: installed with it, or named as missing. Absent: none declared, or a registry spec (its whole tree is installed). */
+  dependencies?: DependencyInstall;
   fsDiff: ReportFsChange[];
   importResult: unknown;
   trace: Record<PhaseName, TraceStats | null>;

@@ -106,6 +106,10 @@ export function planHoneytokens(ctx: PlanContext): HoneytokenPlan {
   );
   add('crypto-wallet', ciphertext, { files: [keystore] });
 
+  // Planted nowhere: the call view passes it as an argument to the package's functions (a token handed to
+  // an API client's login()); seen in egress to a host no baseline knows, the package stole its arguments.
+  add('call-argument', `ghp_${base62(r, 36)}`, {});
+
   return { tokens, files, env };
 }
 

@@ -52,11 +52,29 @@ export async function fetchNpmTree(spec: string, options: FetchNpmOptions): Prom
   if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(@[\w.^~<>=| *+-]+)?$/i.test(spec)) {
     throw new AirlockError('INVALID_INPUT', `not a registry package spec: ${JSON.stringify(spec)} (expected name or name@version)`);
   }
+  const { manifest, lockfile, tarballs } = await resolveAndDownload({ add: [spec] }, options, spec);
+  const name = Object.keys((JSON.parse(manifest) as { dependencies?: Record<string, string> }).dependencies ?? {})[0];
+  const root = tarballs.find((t) => t.location === `node_modules/${name}`);
+  if (!name || !root) throw new AirlockError('SANDBOX_FAILED', `${spec}: the resolved tree does not contain the package itself`);
+  return { root, manifest, lockfile, tarballs };
+}
+
+/**
+ * npm's resolver on a scratch project (lockfile only, scripts ignored, git/URL/file/directory specs
+ * refused anywhere in the tree), then every locked tarball downloaded and checked against its integrity.
+ * `add`: specs added as `npm install <spec>` would; `dependencies`: the scratch project's own.
+ */
+export async function resolveAndDownload(
+  request: { add: string[] } | { dependencies: Record<string, string> },
+  options: FetchNpmOptions,
+  label: string,
+): Promise<{ manifest: string; lockfile: string; tarballs: NpmTarball[] }> {
   const registry = options.registry ?? options.npmrc?.registry ?? DEFAULT_NPM_REGISTRY;
   const registries = [registry, ...Object.values(options.npmrc?.scopes ?? {})];
   const dir = await mkdtemp(join(tmpdir(), 'airlock-resolve-'));
   try {
-    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+    const dependencies = 'dependencies' in request ? request.dependencies : undefined;
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies }));
     const arbOptions = {
       path: dir,
       registry,
@@ -71,13 +89,13 @@ export async function fetchNpmTree(spec: string, options: FetchNpmOptions): Prom
       ...(options.npmrc ? npmrcOptions(options.npmrc) : {}),
     } as const;
     try {
-      await new Arborist(arbOptions).reify({ ...arbOptions, add: [spec], packageLockOnly: true, save: true });
+      const add = 'add' in request ? { add: request.add, save: true } : {};
+      await new Arborist(arbOptions).reify({ ...arbOptions, ...add, packageLockOnly: true });
     } catch (err) {
-      throw registryError(spec, err);
+      throw registryError(label, err);
     }
     const manifest = await readFile(join(dir, 'package.json'), 'utf8');
     const lockfile = await readFile(join(dir, 'package-lock.json'), 'utf8');
-    const name = Object.keys((JSON.parse(manifest) as { dependencies?: Record<string, string> }).dependencies ?? {})[0];
     const entries = Object.entries((JSON.parse(lockfile) as { packages: Record<string, LockEntry> }).packages).filter(
       ([location]) => location !== '',
     );
@@ -87,15 +105,13 @@ export async function fetchNpmTree(spec: string, options: FetchNpmOptions): Prom
       if (entry.link || !resolved || !registries.some((r) => resolved.startsWith(r)) || !entry.integrity || !entry.version) {
         throw new AirlockError(
           'ARCHIVE_REJECTED',
-          `${spec}: ${location} does not come from the registry with an integrity (resolved ${entry.resolved ?? 'nowhere'}); refused`,
+          `${label}: ${location} does not come from the registry with an integrity (resolved ${entry.resolved ?? 'nowhere'}); refused`,
         );
       }
       const tgz = await fetchVerifiedTarball(resolved, entry.integrity, { ...options, registry }, `${location}@${entry.version}`);
       tarballs.push({ location, name: location.replace(/^.*node_modules\//, ''), version: entry.version, integrity: entry.integrity, tgz });
     }
-    const root = tarballs.find((t) => t.location === `node_modules/${name}`);
-    if (!name || !root) throw new AirlockError('SANDBOX_FAILED', `${spec}: the resolved tree does not contain the package itself`);
-    return { root, manifest, lockfile, tarballs };
+    return { manifest, lockfile, tarballs };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

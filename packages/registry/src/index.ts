@@ -7,3 +7,4 @@ export * from './npmrc.js';
 export * from './npmrc-file.js';
 export * from './versions.js';
 export * from './guard.js';
+export * from './local-npm-tree.js';

@@ -73,6 +73,7 @@ export function describeSettings(
   profile: SandboxProfile,
   tracer: SandboxSettings['tracer'],
   dwellMs: number,
+  clock?: SandboxSettings['clock'],
 ): SandboxSettings {
   return {
     profile,
@@ -94,5 +95,6 @@ export function describeSettings(
     nanoCpus: hostConfig.NanoCpus,
     readonlyRootfs: hostConfig.ReadonlyRootfs,
     ulimits: hostConfig.Ulimits.map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
+    ...(clock ? { clock } : {}),
   };
 }

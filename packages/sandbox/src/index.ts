@@ -13,3 +13,4 @@ export * from './runtime/runtime.js';
 export * from './runtime/gvisor-record.js';
 export { DEFAULT_DISK_LIMIT_BYTES, diskLimitBytes } from './disk-bound.js';
 export * from './archive-stream-guard.js';
+export { DEFAULT_CLOCK_SHIFT, type ClockShift } from './clock-shift.js';

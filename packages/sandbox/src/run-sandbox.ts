@@ -34,6 +34,7 @@ import {
 import { resolveRuntime, runtimeFromSetting, type RuntimeName, type SandboxRuntime } from './runtime/runtime.js';
 import { reapOrphans, removeContainers, WORKER_LABEL } from './reap-orphans.js';
 import { freshHoneytokens, honeytokenTar, plantedPaths } from './plant-honeytokens.js';
+import { CLOCK_FILES, clockTar, setPhaseClock, type ClockShift } from './clock-shift.js';
 import { readSandboxCa, sandboxCaPaths, SANDBOX_CA_FILE, trustSandboxCa } from './sandbox-ca.js';
 import type { Honeytoken, HoneytokenPlan } from '@airlock/honeytokens';
 
@@ -76,6 +77,10 @@ export interface SandboxRunOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** `ci` imitates a CI job (see ciProfileEnv); default: a developer's shell. */
   profile?: { name: 'developer' | 'ci'; reason: string | null };
+  /** The time view: the clock moved forward per phase and sped up (clock-shift.ts); default: the real clock. */
+  clock?: ClockShift;
+  /** The call view: after the import, the runner calls what the package exports (runner/lib/call-exports.cjs). */
+  calls?: boolean;
 }
 
 export interface SandboxRun {
@@ -181,8 +186,12 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   let trusted: string[];
   try {
     honeytokens = await planning;
-    await container.putArchive(inputTar(inputFiles(archive)), { path: '/airlock/input' });
+    const callToken = options.calls ? honeytokens.tokens.find((t) => t.kind === 'call-argument') : undefined;
+    // The call view: the runner calls the package's exports, with this run's call-argument token as arguments.
+    const calls = callToken ? [{ path: 'calls.json', body: Buffer.from(JSON.stringify({ token: callToken.value })) }] : [];
+    await container.putArchive(inputTar([...inputFiles(archive), ...calls]), { path: '/airlock/input' });
     await container.putArchive(honeytokenTar(honeytokens), { path: '/' });
+    if (options.clock) await container.putArchive(clockTar(options.clock, PHASES[0]), { path: '/' });
     await owner.ready;
     const ca = await readSandboxCa(owner.container);
     await trustSandboxCa(container, image.id, ca);
@@ -237,6 +246,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
           onDeadline: kill,
           captureBytes: options.captureBytes ?? DEFAULT_CAPTURE_BYTES,
         });
+      if (options.clock && phase !== PHASES[0]) await setPhaseClock(container, options.clock, phase, kill);
       const t0 = Date.now();
       // Set-up (seeding npm's cache) runs before the record of the phase starts: it is not the package.
       // Only a registry tree's install has set-up (seeding npm's cache); each exec costs ~0.4 s under gVisor.
@@ -297,7 +307,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     const t1 = Date.now();
     const changes = (await container.changes()) ?? [];
     tampering.push(...unexpectedRunnerFiles(changes, runtime));
-    fsDiff = toFsChanges(changes, new Set([...plantedPaths(honeytokens), ...trusted]));
+    fsDiff = toFsChanges(changes, new Set([...plantedPaths(honeytokens), ...trusted, ...(options.clock ? CLOCK_FILES : [])]));
     network = await owner.collect(options.artifactsDir);
     evidenceGaps.push(...network.gaps);
     timings.collectMs = Date.now() - t1;
@@ -341,6 +351,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       },
       runtime.tracer,
       dwellMs,
+      options.clock,
     ),
     network,
     honeytokens: honeytokens.tokens,

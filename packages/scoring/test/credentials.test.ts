@@ -5,6 +5,25 @@ import { emptyReport, proc, reportWith, script, sensitive, T0 } from './helpers.
 const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule);
 
 describe('honeytoken-exfiltration', () => {
+  it('counts a call argument (the call view handed it to a function) only when it went to a host no baseline knows', () => {
+    const leak = (destination: string) => {
+      const report = emptyReport();
+      report.honeytokens.exfiltrated.push({
+        tokenId: 'c1',
+        kind: 'call-argument',
+        channel: 'http',
+        destination,
+        encoding: 'raw',
+        time: T0 + 5,
+      });
+      return report;
+    };
+    const baseline = { writtenPaths: [], programs: [], hosts: ['api.github.com'] };
+    expect(scoreReport(leak('keys.stealer.test:443'), { baseline }).verdict).toBe('malicious');
+    // An API client sends the token it was given to its API.
+    expect(rules(scoreReport(leak('api.github.com:443'), { baseline }))).not.toContain('honeytoken-exfiltration');
+  });
+
   it('is conclusive when a planted value left, pointing at the leak', () => {
     const report = emptyReport();
     report.honeytokens.exfiltrated.push({

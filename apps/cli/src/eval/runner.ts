@@ -102,7 +102,7 @@ async function evaluate(sample: Sample, docker: ReturnType<typeof connectDocker>
     };
     const report = sample.target.startsWith('npm:')
       ? await analyzeNpmSpec(sample.target.slice(4), { ...common, cacheDir: opts.npmCache })
-      : await analyzeLocalPackage(sample.target, common);
+      : await analyzeLocalPackage(sample.target, { ...common, npm: { cacheDir: opts.npmCache } });
     const fields = verdictFields(report);
     const reportPath = resolve(opts.artifacts, report.id, 'report.json');
     mkdirSync(dirname(reportPath), { recursive: true });

@@ -5,11 +5,17 @@ import type { EvidenceRef, RuleHit } from '../types.js';
 import { homeRelative } from './filesystem.js';
 import { processRef } from './evidence.js';
 
-/** A planted value in captured egress is proof: nothing legitimate sends this run's fresh fake token. */
+/**
+ * A planted value in captured egress is proof: nothing legitimate sends this run's fresh fake token. A
+ * token the call view handed to a function as an argument is proof only when it went to a host no
+ * baseline knows: an API client sends the token it is given to its API.
+ */
 export function honeytokenExfiltration(context: ScoringContext): RuleHit[] {
-  const leaks = context.report.honeytokens.exfiltrated;
+  const indexed = context.report.honeytokens.exfiltrated.map((leak, index) => ({ leak, index }));
+  const stolen = indexed.filter(({ leak }) => leak.kind !== 'call-argument' || !context.knownHost(destinationOf(leak.destination)));
+  const leaks = stolen.map(({ leak }) => leak);
   if (leaks.length === 0) return [];
-  const evidence = leaks.map((leak, index): EvidenceRef => ({
+  const evidence = stolen.map(({ leak, index }): EvidenceRef => ({
     section: 'honeytokens.exfiltrated',
     index,
     time: leak.time,
@@ -19,6 +25,12 @@ export function honeytokenExfiltration(context: ScoringContext): RuleHit[] {
   const kinds = [...new Set(leaks.map((l) => l.kind))].join(', ');
   const destinations = [...new Set(leaks.map((l) => l.destination))].join(', ');
   return [hit('honeytoken-exfiltration', `Planted credentials (${kinds}) were sent to ${destinations}.`, evidence)];
+}
+
+/** `host:port` or `[v6]:port` as the honeytoken search writes a destination. */
+function destinationOf(destination: string): { hostname: string | null; address: string | null } {
+  const host = destination.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  return /^[\d.]+$|:/.test(host) ? { hostname: null, address: host } : { hostname: host, address: null };
 }
 
 /** Sensitive-path rules that hold credentials; `/etc/passwd` is left out (libc reads it for every user lookup). */

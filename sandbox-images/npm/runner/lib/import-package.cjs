@@ -3,31 +3,71 @@
 // own so that a failure of one does not hide the other. The resolvers come from the caller's eval
 // context, so they resolve from the scratch project. Writes /airlock/out/import.result.json.
 const fs = require('node:fs');
+const { callExports, callsRequested } = require('./call-exports.cjs');
 
 const settleMs = Number(process.env.AIRLOCK_IMPORT_SETTLE_MS || 1000);
+
+function uptimeMs() {
+  try {
+    return Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
+  } catch {
+    return Number.MAX_SAFE_INTEGER; // unreadable: end at the first tick
+  }
+}
 
 function describe(err) {
   return { ok: false, code: (err && err.code) || null, message: String((err && err.message) || err).slice(0, 2000) };
 }
 
+/** How many exports are functions, read from property descriptors (no getter of the package runs). */
+function countFunctions(mod) {
+  if (!mod || (typeof mod !== 'object' && typeof mod !== 'function')) return 0;
+  try {
+    const members = Object.entries(Object.getOwnPropertyDescriptors(mod)).filter(
+      ([key, d]) => d.enumerable && key !== 'prototype' && (typeof d.value === 'function' || d.get),
+    ).length;
+    return members + (typeof mod === 'function' ? 1 : 0);
+  } catch {
+    return 0;
+  }
+}
+
 async function run(requireFn, importFn) {
   const name = process.argv[1] || process.argv[process.argv.length - 1];
   const result = { package: name, require: null, import: null };
+  let loaded = null;
   try {
     const mod = requireFn(name);
-    result.require = { ok: true, exportKeys: Object.keys(mod || {}).slice(0, 50) };
+    loaded = mod;
+    result.require = { ok: true, exportKeys: Object.keys(mod || {}).slice(0, 50), functions: countFunctions(mod) };
   } catch (err) {
     result.require = describe(err);
   }
   try {
     const mod = await importFn(name);
-    result.import = { ok: true, exportKeys: Object.keys(mod || {}).slice(0, 50) };
+    if (loaded === null) loaded = mod;
+    result.import = { ok: true, exportKeys: Object.keys(mod || {}).slice(0, 50), functions: countFunctions(mod) };
   } catch (err) {
     result.import = describe(err);
   }
-  fs.writeFileSync('/airlock/out/import.result.json', JSON.stringify(result));
+  const write = () => fs.writeFileSync('/airlock/out/import.result.json', JSON.stringify(result));
+  write();
+  if (loaded !== null && callsRequested()) await callExports(loaded, result, write);
   // Let timers the package armed on load fire; a longer dwell is the runner's job.
-  setTimeout(() => process.exit(result.require.ok || result.import.ok ? 0 : 1), settleMs).unref();
+  const exitCode = result.require.ok || result.import.ok ? 0 : 1;
+  // Only in the time view (its clock setting exists) is the wait measured on /proc/uptime: a read of
+  // /proc/uptime from the package's process is a sandbox probe to the scorer.
+  if (!fs.existsSync('/etc/faketimerc')) {
+    setTimeout(() => process.exit(exitCode), settleMs).unref();
+    return;
+  }
+  // The time view: measured on the kernel's uptime, since libfaketime runs timers ten times faster and
+  // requests the package started would be cut after a tenth of the settle time.
+  const t0 = uptimeMs();
+  const tick = setInterval(() => {
+    if (uptimeMs() - t0 >= settleMs) process.exit(exitCode);
+  }, 20);
+  tick.unref();
 }
 
 module.exports = { run };

@@ -2,8 +2,11 @@
 does not hide the others, and writes /airlock/out/import.result.json."""
 import importlib
 import importlib.metadata as md
+import inspect
 import json
+import signal
 import sys
+import time
 import traceback
 
 
@@ -24,9 +27,87 @@ def top_level_modules(dist_name):
     return sorted(names)
 
 
+CALL_BUDGET_S = 1.5
+TOTAL_BUDGET_S = 20
+MAX_CALLS = 120
+
+
+class CallBudget(Exception):
+    """Raised by the alarm in a call that ran past its budget."""
+
+
+def public_callables(module_name, module):
+    """Functions and classes the module defines itself (not what it imported), public names only."""
+    out = []
+    for key, value in sorted(vars(module).items()):
+        if key.startswith('_') or not callable(value):
+            continue
+        owner = getattr(value, '__module__', '') or ''
+        if owner == module_name or owner.startswith(module_name + '.'):
+            out.append((key, value))
+    return out
+
+
+def call_with_budget(fn, args):
+    def on_alarm(signum, frame):
+        raise CallBudget()
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, CALL_BUDGET_S)
+    try:
+        fn(*args)
+        return 'returned'
+    except CallBudget:
+        return 'timed out'
+    except BaseException as err:  # SystemExit too: a package may exit from a call
+        return 'threw ' + type(err).__name__
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def call_exports(result, loaded, write):
+    """The call view: every public callable of every top-level module, with a few argument shapes; string
+    arguments carry the run's call-argument honeytoken (/airlock/input/calls.json, written only then)."""
+    try:
+        with open('/airlock/input/calls.json') as f:
+            token = json.load(f)['token']
+    except Exception:
+        return
+    shapes = [('none', []), ('string', [token]), ('number', [42]),
+              ('object', [{'token': token, 'api_key': token, 'password': token, 'username': 'jordan'}]),
+              ('callback', [token, lambda *a, **k: None])]
+    calls = {'attempted': 0, 'list': []}
+    result['calls'] = calls
+    started = time.monotonic()
+    targets = []
+    for module_name, module in loaded:
+        for key, value in public_callables(module_name, module):
+            targets.append((f'{module_name}.{key}', value))
+    for path, fn in targets[:MAX_CALLS]:
+        for shape, args in shapes:
+            if time.monotonic() - started > TOTAL_BUDGET_S:
+                calls['budgetReached'] = True
+                write()
+                return
+            calls['attempted'] += 1
+            outcome = call_with_budget(fn, args)
+            if inspect.isclass(fn) and outcome == 'returned':
+                try:
+                    instance = fn(*args)
+                    for name, method in inspect.getmembers(instance, callable)[:40]:
+                        if not name.startswith('_'):
+                            call_with_budget(method, args)
+                except BaseException:
+                    pass
+            if len(calls['list']) < 100:
+                calls['list'].append({'path': path, 'shape': shape, 'outcome': outcome})
+            write()
+
+
 def main():
     name = sys.argv[1]
     result = {'package': name, 'modules': {}}
+    loaded = []
     try:
         modules = top_level_modules(name)
     except Exception as err:  # not installed, or no metadata
@@ -34,13 +115,18 @@ def main():
         modules = [name.replace('-', '_')]
     for module in modules:
         try:
-            loaded = importlib.import_module(module)
-            result['modules'][module] = {'ok': True, 'exportKeys': sorted(k for k in vars(loaded) if not k.startswith('_'))[:50]}
+            imported = importlib.import_module(module)
+            loaded.append((module, imported))
+            result['modules'][module] = {'ok': True, 'exportKeys': sorted(k for k in vars(imported) if not k.startswith('_'))[:50],
+                                         'functions': len(public_callables(module, imported))}
         except BaseException as err:  # SystemExit and KeyboardInterrupt from hostile modules too
             result['modules'][module] = {'ok': False, 'code': type(err).__name__, 'message': ''.join(traceback.format_exception_only(type(err), err))[:2000]}
-    with open('/airlock/out/import.result.json', 'w') as out:
-        json.dump(result, out)
+    def write():
+        with open('/airlock/out/import.result.json', 'w') as out:
+            json.dump(result, out)
+    write()
     ok = any(m['ok'] for m in result['modules'].values())
+    call_exports(result, loaded, write)
     sys.exit(0 if ok else 1)
 
 
