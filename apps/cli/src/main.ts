@@ -11,6 +11,13 @@ import { DEFAULT_FAIL_ON, EXIT, EXIT_CODES_HELP, FAIL_ON } from './exit-codes.js
 import { statusCommand, submitCommand } from './service-commands.js';
 
 /** `--runtime`: gVisor unless asked otherwise (runc: strace inside the container, a record the package can alter). */
+/** `--views`: which extra views (platform views) run: as the planner decides, all of them, or none. */
+function viewsOption(): Option {
+  return new Option('--views <views>', 'platform views (Windows, macOS): auto (the planner decides), all, none')
+    .choices(['auto', 'all', 'none'])
+    .default('auto');
+}
+
 function runtimeOption(): Option {
   return new Option('--runtime <runtime>', 'container runtime: gvisor (record taken on the host) or runc (strace inside; alterable)')
     .choices([...RUNTIME_NAMES])
@@ -87,6 +94,7 @@ program
   .addOption(fromEnv('--pypi-index <url>', 'PyPI index for pypi: targets (JSON API or PEP 691 simple API)', 'AIRLOCK_PYPI_INDEX'))
   .option('--wheel', 'pypi: targets: analyse the pure-Python wheel instead of the sdist')
   .option('--no-retry', 'an inconclusive run is final (default: run once more with phase limits x2 and a 60 s dwell)')
+  .addOption(viewsOption())
   .addOption(runtimeOption())
   .action(async (path: string, opts) => {
     process.exitCode = await scanCommand(path, opts);
@@ -107,6 +115,7 @@ program
       .default('test'),
   )
   .option('--rescore', 'score the kept reports of samples already in --out again (current scorer and baseline; nothing is run again)')
+  .addOption(viewsOption())
   .addOption(runtimeOption())
   .action(async (corpora: string[], opts) => {
     process.exitCode = await evalCommand(corpora, opts);

@@ -35,6 +35,8 @@ export interface WorkerConfig {
   importTimeoutMs?: number;
   /** The dwell of the retry of an inconclusive run (AIRLOCK_RETRY_DWELL_MS, default 60 s); 0: no retry. */
   retryDwellMs: number;
+  /** Platform views (AIRLOCK_VIEWS: auto, the default, as the planner decides; all; none). */
+  platformViews: 'auto' | 'all' | false;
   /** What one sandbox run may write (AIRLOCK_DISK_LIMIT_BYTES, default 2 GiB); checked at start. */
   maxDiskBytes: number;
   /** Retention of `artifacts/<report id>/` and `uploads/<sha256>/` (0: kept for ever), and how often the sweep runs. */
@@ -70,10 +72,19 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     ...(optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') ? { installTimeoutMs: optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') } : {}),
     ...(optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') ? { importTimeoutMs: optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') } : {}),
     retryDwellMs: envInt(env, 'AIRLOCK_RETRY_DWELL_MS', 60_000, 0),
+    platformViews: platformViews(env.AIRLOCK_VIEWS),
     maxDiskBytes: diskLimitBytes(undefined, env),
     artifactRetentionMs: envInt(env, 'AIRLOCK_ARTIFACT_RETENTION_DAYS', 14, 0) * DAY_MS,
     uploadRetentionMs: envInt(env, 'AIRLOCK_UPLOAD_RETENTION_DAYS', 14, 0) * DAY_MS,
     retentionSweepMs: int('AIRLOCK_RETENTION_SWEEP_MS', 3600_000),
     rescanBudgetPerDay: envInt(env, 'AIRLOCK_RESCAN_BUDGET_PER_DAY', 1000, 0),
   };
+}
+
+/** AIRLOCK_VIEWS: `auto` (default), `all` or `none`; anything else is refused at start. */
+function platformViews(value: string | undefined): 'auto' | 'all' | false {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === 'all') return 'all';
+  if (value === 'none') return false;
+  throw new Error(`AIRLOCK_VIEWS must be auto, all or none (got "${value}")`);
 }

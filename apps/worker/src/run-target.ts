@@ -23,6 +23,7 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
       ...(config.importTimeoutMs ? { import: config.importTimeoutMs } : {}),
     },
     retry: config.retryDwellMs > 0 ? { dwellMs: config.retryDwellMs } : (false as const),
+    platformViews: config.platformViews,
     log: (message: string, fields?: Record<string, unknown>) =>
       ctx.log.debug({ ...fields, package: `${target.name}@${target.version}` }, message),
   };

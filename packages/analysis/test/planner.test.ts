@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { SandboxReport, VerdictLabel } from '@airlock/core';
-import { chooseOutcome, DEFAULT_RETRY, firstView, nextView, viewRecords, type PlanFacts, type ViewOutcome } from '../src/planner.js';
+import {
+  chooseOutcome,
+  DEFAULT_RETRY,
+  firstView,
+  nextView,
+  viewRecords,
+  type PlanFacts,
+  type PlatformFacts,
+  type ViewOutcome,
+} from '../src/planner.js';
 
+const quiet: PlatformFacts = { ecosystem: 'npm', sdist: false, installScripts: false, reads: [], windows: [], macos: [] };
 const facts = (over: Partial<PlanFacts> = {}): PlanFacts => ({
   ciVariables: [],
   ciProfile: true,
   retry: DEFAULT_RETRY,
   timeoutsMs: { install: 120_000, import: 30_000 },
+  platformViews: 'auto',
+  platform: quiet,
   ...over,
 });
 
@@ -77,13 +89,79 @@ describe('the planner of extra runs', () => {
   });
 
   it('ranks inconclusive above suspicious across runs, then the score', () => {
-    const quietCi = run([], facts({ ciVariables: ['CI'] }), [
+    const quietCi = run([], facts({ ciVariables: ['CI'], platformViews: false }), [
       report('inconclusive', 0, ['phase-timeout']),
       report('inconclusive'),
       report('suspicious', 40),
     ]);
     expect(chooseOutcome(quietCi).view.name).toBe('retry');
-    const both = run([], facts({ ciVariables: ['CI'] }), [report('benign', 5), report('suspicious', 30)]);
+    const both = run([], facts({ ciVariables: ['CI'], platformViews: false }), [report('benign', 5), report('suspicious', 30)]);
     expect(chooseOutcome(both).view.name).toBe('ci');
+  });
+
+  it('runs the windows view for PyPI sdists, install scripts, platform reads and suspicious runs; never when the package is quiet', () => {
+    const views = (platform: Partial<PlatformFacts>, verdicts: VerdictLabel[] = ['benign', 'benign', 'benign']) =>
+      run(
+        [],
+        facts({ platform: { ...quiet, ...platform } }),
+        verdicts.map((v) => report(v)),
+      ).map((d) => [d.view.name, d.view.platform ?? 'linux']);
+    expect(views({})).toEqual([['developer', 'linux']]);
+    expect(views({ ecosystem: 'pypi', sdist: true })).toEqual([
+      ['developer', 'linux'],
+      ['windows', 'win32'],
+    ]);
+    expect(views({ ecosystem: 'pypi', sdist: false })).toEqual([['developer', 'linux']]);
+    expect(views({ installScripts: true })).toEqual([
+      ['developer', 'linux'],
+      ['windows', 'win32'],
+    ]);
+    expect(views({ reads: ['process.platform'] })).toEqual([
+      ['developer', 'linux'],
+      ['windows', 'win32'],
+    ]);
+    expect(views({}, ['suspicious', 'benign'])).toEqual([
+      ['developer', 'linux'],
+      ['windows', 'win32'],
+    ]);
+    // macOS only for code that names it.
+    expect(views({ reads: ['os.platform()'], macos: ['darwin'] })).toEqual([
+      ['developer', 'linux'],
+      ['windows', 'win32'],
+      ['macos', 'darwin'],
+    ]);
+  });
+
+  it('lets the caller force every platform view or none, and stops at a malicious run', () => {
+    const all = run([], facts({ platformViews: 'all' }), [report('benign'), report('benign'), report('benign')]);
+    expect(all.map((d) => [d.view.name, d.view.reason])).toEqual([
+      ['developer', null],
+      ['windows', 'every platform view was asked for'],
+      ['macos', 'every platform view was asked for'],
+    ]);
+    const none = run([], facts({ platformViews: false, platform: { ...quiet, ecosystem: 'pypi', sdist: true, windows: ['APPDATA'] } }), [
+      report('suspicious', 30),
+    ]);
+    expect(none.map((d) => d.view.name)).toEqual(['developer']);
+    const caught = run([], facts({ platformViews: 'all' }), [report('benign'), report('malicious', 100)]);
+    expect(caught.map((d) => d.view.name)).toEqual(['developer', 'windows']);
+  });
+
+  it("keeps each view's evidence: the chosen windows run answers and every run lists its platform and rules", () => {
+    const withRules = (verdict: VerdictLabel, score: number, rules: string[]) => {
+      const r = report(verdict, score);
+      r.verdict!.reasons = rules.map((rule) => ({ rule })) as never;
+      return r;
+    };
+    const done = run([], facts({ platform: { ...quiet, windows: ['win32'] } }), [
+      withRules('suspicious', 30, ['network-egress']),
+      withRules('malicious', 100, ['windows-payload.launch', 'network-egress']),
+    ]);
+    const chosen = chooseOutcome(done);
+    expect(chosen.view.name).toBe('windows');
+    expect(viewRecords(done, chosen).map((v) => [v.view, v.platform, v.rules, v.chosen])).toEqual([
+      ['developer', 'linux', ['network-egress'], false],
+      ['windows', 'win32', ['windows-payload.launch', 'network-egress'], true],
+    ]);
   });
 });

@@ -10,3 +10,4 @@ export * from './infrastructure.js';
 export * from './tamper-watch.js';
 export { ARGV_CAPS, CAPS, REPORT_MAX_BYTES, utf8Length } from './caps.js';
 export { capReportSize } from './report-caps.js';
+export * from './host-details.js';

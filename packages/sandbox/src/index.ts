@@ -13,3 +13,5 @@ export * from './runtime/runtime.js';
 export * from './runtime/gvisor-record.js';
 export { DEFAULT_DISK_LIMIT_BYTES, diskLimitBytes } from './disk-bound.js';
 export * from './archive-stream-guard.js';
+export * from './machine-identity.js';
+export type { FakePlatform } from './views/platform-view.js';

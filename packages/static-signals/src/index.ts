@@ -32,3 +32,4 @@ export * from './archive-paths.js';
 export * from './archive-listing.js';
 export * from './package-scan.js';
 export * from './ci-references.js';
+export * from './platform-references.js';
