@@ -90,6 +90,7 @@ export const NODE_BOOT = String.raw`'use strict';
   if (first === '-e' || first === '--eval' || first === '-p' || first === '--print') {
     const code = args[1] || '';
     process.argv = [process.argv[0], ...args.slice(2)];
+    delete Module._cache[__filename];
     const m = new Module('[eval]', null);
     m.filename = path.join(process.cwd(), '[eval]');
     m.paths = Module._nodeModulePaths(process.cwd());
@@ -99,7 +100,8 @@ export const NODE_BOOT = String.raw`'use strict';
   }
   process.argv = [process.argv[0], ...args];
   if (first) process.argv[1] = path.resolve(first);
-  process.execArgv = [];
+  // Nothing of this file stays where the program can look: the module cache, the argv.
+  delete Module._cache[__filename];
   Module.runMain();
 })();
 `;
