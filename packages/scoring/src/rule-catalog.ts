@@ -34,6 +34,9 @@ export const RULES = {
   // A hidden or encoded PowerShell, a download cradle, a DLL through rundll32, a Run key: no installer does
   // these (benign Windows calls are `cmd /c mklink`, PowerShell asked where Visual Studio is). Malicious alone.
   'windows-payload.launch': weighted('execution', 70),
+  // Code written into %APPDATA% (roaming), Startup or ProgramData in the windows view (rules/windows-drop.ts):
+  // suspicious alone; with a download or any egress, malicious.
+  'windows-payload.drop': weighted('persistence', 45),
   'network-egress': weighted('command-and-control', 25),
   'exfiltration-like-egress': weighted('exfiltration', 40),
   'exfiltration.collector': weighted('exfiltration', 45),

@@ -29,6 +29,7 @@ import {
 } from './rules/network.js';
 import { updateDrift } from './rules/update-drift.js';
 import { hostDetailsExfiltration } from './rules/host-details.js';
+import { windowsDrop } from './rules/windows-drop.js';
 import { STATIC_CAP, staticSignalHits } from './static-signals.js';
 import type { NotObserved, RuleHit, StaticSignalLike, Verdict, VerdictLabel } from './types.js';
 
@@ -60,6 +61,7 @@ export const DYNAMIC_RULES: readonly ((context: ScoringContext) => RuleHit[])[] 
   exfiltrationLikeEgress,
   collectorEgress,
   hostDetailsExfiltration,
+  windowsDrop,
   reverseShellCommand,
   reverseShellPort,
   persistence,

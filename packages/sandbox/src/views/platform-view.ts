@@ -9,6 +9,7 @@ import { SANDBOX_USER } from '../hardening.js';
 import type { MachineIdentity } from '../machine-identity.js';
 import { NODE_BOOT, NODE_WRAPPER } from './node-platform.js';
 import { PYTHON_SITECUSTOMIZE } from './python-platform.js';
+import { PYTHON_WINDOWS_MODULES } from './python-windows-modules.js';
 import { MACOS_PROGRAMS, PROGRAMS_LOG, RECORDER, WINDOWS_PROGRAMS } from './windows-programs.js';
 
 export type FakePlatform = 'win32' | 'darwin';
@@ -67,6 +68,11 @@ export function platformFiles(platform: FakePlatform, identity: MachineIdentity)
     file('/opt/airlock/lib/node-platform.cjs', 0o444, NODE_BOOT),
     file('/etc/python3.11/sitecustomize.py', 0o644, PYTHON_SITECUSTOMIZE),
     ...programs.map((name) => file(`/usr/local/bin/${name}`, 0o755, RECORDER)),
+    ...(platform === 'win32'
+      ? PYTHON_WINDOWS_MODULES.map((m): TarEntry =>
+          m.body === null ? { path: m.path, type: 'Directory', mode: 0o755 } : file(m.path, 0o644, m.body),
+        )
+      : []),
   ];
   const userEntries: TarEntry[] = [file(`${SANDBOX_USER.home}/.local/bin/node`, 0o755, NODE_WRAPPER), file(PROGRAMS_LOG, 0o644, '')];
   // macOS: the home the fake names exists, so what a payload drops there lands where the diff sees it.

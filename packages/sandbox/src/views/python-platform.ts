@@ -1,13 +1,14 @@
 /**
  * The Python side of a platform view: Debian's own `sitecustomize` (loaded by every interpreter, pip's
  * build subprocess and `setup.py install` included), planted by the host with its original content
- * plus the fake. Nothing new appears in sys.modules but `platform` and `subprocess`, which it imports.
+ * plus the fake. Nothing new appears in sys.modules but `platform`, `subprocess` and (Windows) `ctypes`, which it imports.
  *
  * `os.name = 'nt'` for everyone would break Python's own os.path and subprocess; so `sys` and `os` in
  * sys.modules become thin proxies whose `platform` / `name` answer by caller: code from the standard
  * library, pip and setuptools gets the real value, anything else (setup.py, the package's modules, code
  * they exec) gets the fake. `platform.system()` and friends answer the same way, and subprocess takes
- * Windows-only arguments (creationflags, startupinfo) from package code instead of raising.
+ * Windows-only arguments (creationflags, startupinfo) from package code instead of raising, and
+ * `ctypes.windll` exists (every function answers 1).
  */
 export const PYTHON_SITECUSTOMIZE = String.raw`# install the apport exception handler if available
 try:
@@ -126,6 +127,32 @@ def _view():
                 self.dwFlags, self.hStdInput, self.hStdOutput, self.hStdError = dwFlags, hStdInput, hStdOutput, hStdError
                 self.wShowWindow, self.lpAttributeList = wShowWindow, lpAttributeList or {}
         STARTUPINFO.__module__ = 'subprocess'
+        # ctypes.windll.<dll>.<function>(...): every function exists and answers 1 (a handle, TRUE), so
+        # payloads that hide their console or ask IsUserAnAdmin() carry on.
+        import ctypes
+        class WinFunction:
+            def __init__(self, name):
+                self.__name__ = name
+            def __call__(self, *args, **kwargs):
+                return 1
+        class WinDLL:
+            def __init__(self, name, *args, **kwargs):
+                self._name = name
+            def __getattr__(self, attr):
+                if attr.startswith('__'):
+                    raise AttributeError(attr)
+                return WinFunction(attr)
+        class LibraryLoader:
+            def __getattr__(self, attr):
+                if attr.startswith('__'):
+                    raise AttributeError(attr)
+                return WinDLL(attr)
+            def LoadLibrary(self, name):
+                return WinDLL(name)
+        for cls in (WinFunction, WinDLL, LibraryLoader):
+            cls.__module__ = 'ctypes'
+        ctypes.windll = ctypes.oledll = LibraryLoader()
+        ctypes.WinDLL = ctypes.OleDLL = WinDLL
         for key, value in (('CREATE_NO_WINDOW', 0x08000000), ('CREATE_NEW_CONSOLE', 0x10), ('DETACHED_PROCESS', 0x8),
                            ('CREATE_NEW_PROCESS_GROUP', 0x200), ('STARTF_USESHOWWINDOW', 0x1), ('STARTF_USESTDHANDLES', 0x100),
                            ('SW_HIDE', 0), ('STARTUPINFO', STARTUPINFO), ('HIGH_PRIORITY_CLASS', 0x80), ('BELOW_NORMAL_PRIORITY_CLASS', 0x4000)):
