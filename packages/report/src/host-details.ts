@@ -7,6 +7,9 @@
 import type { HostDetailFindings, HostDetailName, NetworkActivity, SandboxReport } from '@airlock/core';
 import { searchEgress } from '@airlock/honeytokens';
 
+/** Sightings kept per run (the rule needs one). */
+const MAX_SENT = 200;
+
 export function hostDetailFindings(
   sandbox: SandboxReport['sandbox'],
   packageName: string,
@@ -29,13 +32,16 @@ export function hostDetailFindings(
   const sent = searchEgress(
     values.map((v) => ({ item: v, value: v.value })),
     { ...network, dns },
-  ).map(({ item, channel, destination, encoding, time }) => ({
-    name: item.name,
-    channel,
-    destination: channel === 'dns' ? (dns.find((q) => q.time === time)?.qname ?? destination).slice(0, 253) : destination,
-    encoding,
-    time,
-  }));
+  )
+    // A flood of beacons proves no more than the first ones: the list is bounded like the report's others.
+    .slice(0, MAX_SENT)
+    .map(({ item, channel, destination, encoding, time }) => ({
+      name: item.name,
+      channel,
+      destination: channel === 'dns' ? (dns.find((q) => q.time === time)?.qname ?? destination).slice(0, 253) : destination,
+      encoding,
+      time,
+    }));
   return { values, sent };
 }
 
