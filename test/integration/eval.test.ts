@@ -9,12 +9,14 @@ import { computeMetrics, type EvalResult } from '../../apps/cli/src/eval/metrics
 
 // `airlock eval` end to end on a small subset of the incident fixtures (test/fixtures/incidents): the
 // built CLI, the real Docker engine and sandbox images, nothing mocked. `--limit 2` takes the first two
-// samples per ecosystem and label in manifest order (8 samples, about 10 s each).
+// samples per ecosystem and label in manifest order (8 samples, about 10 s each). `--views none`: the
+// eval's mechanics are under test here; the platform views have their own test (platform-views.test.ts)
+// and would add a run to most samples.
 const cli = resolve(__dirname, '../../apps/cli/dist/main.js');
 const manifest = resolve(__dirname, '../fixtures/incidents/manifest.json');
 const work = mkdtempSync(join(tmpdir(), 'airlock-eval-it-'));
 const out = join(work, 'results.json');
-const args = ['eval', manifest, '--split', 'all', '--limit', '2', '--out', out, '--artifacts', join(work, 'artifacts')];
+const args = ['eval', manifest, '--split', 'all', '--limit', '2', '--views', 'none', '--out', out, '--artifacts', join(work, 'artifacts')];
 const run = (...extra: string[]) => promisify(execFile)(process.execPath, [cli, ...args, ...extra], { maxBuffer: 16 * 1024 * 1024 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));

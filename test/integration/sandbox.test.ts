@@ -217,7 +217,7 @@ describe('sandbox run against the real Docker engine', () => {
     );
     const report = JSON.parse(stdout) as SandboxReport;
     expect(reportSchemaErrors(report)).toEqual([]);
-    expect(report.reportVersion).toBe('0.9.0');
+    expect(report.reportVersion).toBe('0.10.0');
     expect(report.package).toMatchObject({ name: 'airlock-fixture-postinstall-write', version: '1.0.0' });
     expect(report.artifacts['install.gvisor.jsonl']).toMatch(/install\.gvisor\.jsonl$/);
     expect(report.sandbox).toMatchObject({ runtime: 'airlock-runsc', tracer: 'gvisor-sentry' });

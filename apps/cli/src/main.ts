@@ -13,6 +13,13 @@ import { verifyCommand } from './verify/verify-command.js';
 import { verifyChangesCommand } from './verify/verify-changes.js';
 
 /** `--runtime`: gVisor unless asked otherwise (runc: strace inside the container, a record the package can alter). */
+/** `--views`: which extra views (platform views) run: as the planner decides, all of them, or none. */
+function viewsOption(): Option {
+  return new Option('--views <views>', 'platform views (Windows, macOS): auto (the planner decides), all, none')
+    .choices(['auto', 'all', 'none'])
+    .default('auto');
+}
+
 function runtimeOption(): Option {
   return new Option('--runtime <runtime>', 'container runtime: gvisor (record taken on the host) or runc (strace inside; alterable)')
     .choices([...RUNTIME_NAMES])
@@ -102,6 +109,7 @@ program
   .option('--all-views', 'run every view (CI profile, time, calls) whatever the first run shows (default: the planner decides)')
   .option('--no-time-view', 'never run the time view (clock +3 d / +30 d, ten times faster)')
   .option('--no-call-view', "never run the call view (the package's exports called after the import)")
+  .addOption(viewsOption())
   .addOption(runtimeOption())
   .action(async (path: string, opts) => {
     process.exitCode = await scanCommand(path, opts);
@@ -122,6 +130,7 @@ program
       .default('test'),
   )
   .option('--rescore', 'score the kept reports of samples already in --out again (current scorer and baseline; nothing is run again)')
+  .addOption(viewsOption())
   .addOption(runtimeOption())
   .action(async (corpora: string[], opts) => {
     process.exitCode = await evalCommand(corpora, opts);

@@ -37,6 +37,8 @@ export interface ScanOptions {
   allViews?: boolean;
   timeView: boolean;
   callView: boolean;
+  /** `--views`: platform views as the planner decides (auto), all, or none. */
+  views?: 'auto' | 'all' | 'none';
 }
 
 /** `airlock scan`: one package through the sandbox, report printed. Ctrl-C removes the container. */
@@ -64,6 +66,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       ...(opts.allViews ? { allViews: true } : {}),
       ...(opts.timeView ? {} : { timeView: false as const }),
       ...(opts.callView ? {} : { callView: false }),
+      platformViews: platformViewsSetting(opts.views),
       timeoutsMs: { install: opts.installTimeout * 1000, import: opts.importTimeout * 1000 },
       signal: controller.signal,
       log: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),
@@ -120,4 +123,9 @@ async function readReport(path: string): Promise<SandboxReport> {
   if (typeof report?.package?.name !== 'string' || !Array.isArray(report.processes) || !report.network)
     throw new AirlockError('INVALID_INPUT', `--previous ${path} is not an Airlock report`);
   return report;
+}
+
+/** The `--views` choice as the pipeline's setting. */
+export function platformViewsSetting(views: string | undefined): 'auto' | 'all' | false {
+  return views === 'none' ? false : views === 'all' ? 'all' : 'auto';
 }

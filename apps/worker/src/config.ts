@@ -38,6 +38,8 @@ export interface WorkerConfig {
   retryDwellMs: number;
   /** AIRLOCK_ALL_VIEWS=1: every analysis runs every view (CI profile, time, calls); default: the planner decides. */
   allViews: boolean;
+  /** Platform views (AIRLOCK_VIEWS: auto, the default, as the planner decides; all; none). */
+  platformViews: 'auto' | 'all' | false;
   /** What one sandbox run may write (AIRLOCK_DISK_LIMIT_BYTES, default 2 GiB); checked at start. */
   maxDiskBytes: number;
   /** The heap limit of each syscall record's parser thread (AIRLOCK_PARSER_MEMORY_MB, default 512). */
@@ -77,6 +79,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     ...(optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') ? { importTimeoutMs: optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') } : {}),
     retryDwellMs: envInt(env, 'AIRLOCK_RETRY_DWELL_MS', 60_000, 0),
     allViews: env.AIRLOCK_ALL_VIEWS === '1',
+    platformViews: platformViews(env.AIRLOCK_VIEWS),
     maxDiskBytes: diskLimitBytes(undefined, env),
     parserMemoryMb: int('AIRLOCK_PARSER_MEMORY_MB', 512),
     artifactRetentionMs: envInt(env, 'AIRLOCK_ARTIFACT_RETENTION_DAYS', 14, 0) * DAY_MS,
@@ -97,4 +100,12 @@ function refuseServiceNpmrc(env: NodeJS.ProcessEnv): void {
       'AIRLOCK_NPMRC is no longer read: one set of registry credentials for every organization let any organization fetch ' +
         "another's private packages. Unset it and set each organization's registry with PATCH /v1/settings (README, Private registries).",
     );
+}
+
+/** AIRLOCK_VIEWS: `auto` (default), `all` or `none`; anything else is refused at start. */
+function platformViews(value: string | undefined): 'auto' | 'all' | false {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === 'all') return 'all';
+  if (value === 'none') return false;
+  throw new Error(`AIRLOCK_VIEWS must be auto, all or none (got "${value}")`);
 }

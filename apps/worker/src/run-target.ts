@@ -27,6 +27,7 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
     },
     retry: config.retryDwellMs > 0 ? { dwellMs: config.retryDwellMs } : (false as const),
     allViews: config.allViews,
+    platformViews: config.platformViews,
     log: (message: string, fields?: Record<string, unknown>) =>
       ctx.log.debug({ ...fields, package: `${target.name}@${target.version}` }, message),
   };

@@ -1,13 +1,15 @@
 import { basename, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
 import { PHASES, type DependencyInstall, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
-import { buildReport, honeytokenFindings, type PhaseSummary } from '@airlock/report';
+import { buildReport, honeytokenFindings, hostDetailFindings, SANDBOX_HOME, type PhaseSummary } from '@airlock/report';
 import { fetchNpmTree, fetchNpmVersionDocument, fetchPypiPackage, type FetchNpmOptions, type FetchPypiOptions } from '@airlock/registry';
 import { scoreReport } from '@airlock/scoring';
 import {
   checkManifestConfusion,
   checkTyposquat,
   ciVariableReferences,
+  hasInstallScripts,
+  platformReferences,
   normalizePypiName,
   npmPopularNameIndex,
   pypiPopularNameIndex,
@@ -172,6 +174,13 @@ async function analyzeArchive(
         : { clock: options.timeView?.clock ?? DEFAULT_CLOCK_SHIFT, dwellMs: options.timeView?.dwellMs ?? TIME_VIEW_DWELL_MS },
     forceViews: options.allViews === true,
     calls: options.callView !== false,
+    platformViews: options.platformViews ?? 'auto',
+    platform: {
+      ecosystem: archive.identity.ecosystem,
+      sdist: archive.identity.ecosystem === 'pypi' && !archive.fileName.endsWith('.whl'),
+      installScripts: hasInstallScripts(archive.files),
+      ...platformReferences(archive.files),
+    },
   };
   const done: ViewOutcome[] = [];
   for (let view: PlannedView | null = firstView(); view; view = nextView(done, facts)) {
@@ -179,7 +188,7 @@ async function analyzeArchive(
     done.push({ view, report: await runOnce(archive, options, extraSignals, view, dependencies) });
   }
   const chosen = chooseOutcome(done);
-  return { ...chosen.report, views: viewRecords(done, chosen) };
+  return coverPlatformBlindSpots({ ...chosen.report, views: viewRecords(done, chosen) }, done);
 }
 
 async function runOnce(
@@ -197,6 +206,7 @@ async function runOnce(
     archive,
     artifactsDir: resolve(options.artifactsRoot, id),
     profile: view.profile,
+    ...(view.platform && view.platform !== 'linux' ? { platform: view.platform } : {}),
     ...(timeoutsMs ? { timeoutsMs } : {}),
     ...(view.dwellMs ? { dwellMs: view.dwellMs } : {}),
     ...(view.clock ? { clock: view.clock } : {}),
@@ -232,6 +242,22 @@ async function runOnce(
 }
 
 /**
+ * Another OS's code paths are a blind spot of a Linux run (`windows-only-code`, `macos-only-code`); when
+ * that platform's view ran, they were seen: the entry says so and where, instead of a blind spot.
+ */
+function coverPlatformBlindSpots(report: SandboxReport, done: readonly ViewOutcome[]): SandboxReport {
+  if (!report.verdict) return report;
+  const covering = { 'windows-only-code': 'win32', 'macos-only-code': 'darwin' } as const;
+  const notObserved = report.verdict.notObserved.flatMap((entry) => {
+    const platform = covering[entry.kind as keyof typeof covering];
+    const ran = platform ? done.find((d) => d.view.platform === platform) : undefined;
+    if (!ran) return [entry];
+    return [];
+  });
+  return { ...report, verdict: { ...report.verdict, notObserved } };
+}
+
+/**
  * The stored report of a finished run scored again with the current scorer and baseline, nothing run:
  * for measuring a scoring change on an evaluation's kept reports. A CI-profile second run that the new
  * score would have asked for is not made.
@@ -242,6 +268,7 @@ export async function rescoreReport(stored: SandboxReport, options: Omit<Analyze
   const report = {
     ...stored,
     honeytokens: honeytokenFindings(stored.honeytokens.planted, stored.sensitiveFiles, stored.network, stored.honeytokens.exfiltrated),
+    hostDetails: hostDetailFindings(stored.sandbox, stored.package.name, SANDBOX_HOME, stored.network),
   };
   const baseline = options.baseline ?? (await scoringBaseline(report, options, analyzeLocalPackage));
   return { ...report, verdict: scoreReport(report, { baseline }) };

@@ -34,6 +34,11 @@ export interface AnalyzeOptions {
   previousReport?: SandboxReport;
   /** false: never run the CI-profile second pass (default: when the first run is quiet and the code reads CI variables). */
   ciProfile?: boolean;
+  /**
+   * Platform views (package code shown Windows, macOS): `auto` (default) when the planner's facts say so
+   * (planner.ts, platformViewReason), `all` always both, false never.
+   */
+  platformViews?: 'auto' | 'all' | false;
   /** false: an inconclusive first run is final; otherwise the retry's limits (default DEFAULT_RETRY: limits x2, 60 s dwell). */
   retry?: false | Partial<RetryLimits>;
   /** false: never run the time view; otherwise its clock and dwell (default DEFAULT_CLOCK_SHIFT, 30 s). */

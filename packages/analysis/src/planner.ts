@@ -14,13 +14,18 @@
  *   writes looks 27 days old at import).
  * - `calls`: nothing malicious so far and the package exports functions: after the import, every export
  *   (and its members one level down) is called with a few argument shapes, strings carrying a honeytoken.
+ * - `windows`, `macos`: nothing malicious so far, and the package could act only on another OS (see
+ *   `platformViewReason`): a run where package code believes it runs on Windows (macOS).
  *
  * Pure: verdicts and facts in, the next view out.
  */
 import type { PhaseName, SandboxReport, VerdictLabel } from '@airlock/core';
 import type { ClockShift } from '@airlock/sandbox';
 
-type ViewName = 'developer' | 'retry' | 'ci' | 'time' | 'calls';
+type ViewName = 'developer' | 'retry' | 'ci' | 'time' | 'calls' | 'windows' | 'macos';
+
+/** The OS package code is made to believe it runs on (linux: none faked). */
+type ViewPlatform = 'linux' | 'win32' | 'darwin';
 
 /** Longer limits for the retry: phase time limits multiplied, and a longer dwell for detached processes. */
 export interface RetryLimits {
@@ -34,6 +39,8 @@ export const DEFAULT_RETRY: RetryLimits = { timeoutFactor: 2, dwellMs: 60_000 };
 export interface PlannedView {
   name: ViewName;
   profile: { name: 'developer' | 'ci'; reason: string | null };
+  /** The platform the package is shown (absent: Linux, nothing faked). */
+  platform?: ViewPlatform;
   /** Why the planner asked for this run (null for the first). */
   reason: string | null;
   /** Phase limits and dwell for this run; absent: the analysis's own. */
@@ -67,6 +74,23 @@ export interface PlanFacts {
   forceViews: boolean;
   /** false: no `calls` view. */
   calls: boolean;
+  /** `auto`: platform views when a fact says so (platformViewReason); `all`: always both; false: never. */
+  platformViews: 'auto' | 'all' | false;
+  /** Static facts for the platform views. */
+  platform: PlatformFacts;
+}
+
+export interface PlatformFacts {
+  ecosystem: 'npm' | 'pypi';
+  /** A PyPI sdist: setup.py runs at install, and most PyPI droppers gate on the platform there. */
+  sdist: boolean;
+  /** npm preinstall/install/postinstall (or binding.gyp). */
+  installScripts: boolean;
+  /** Platform reads in the code (`process.platform`, `sys.platform`, ...). */
+  reads: readonly string[];
+  /** Windows and macOS markers in the code (APPDATA, 'darwin', ...). */
+  windows: readonly string[];
+  macos: readonly string[];
 }
 
 export function firstView(): PlannedView {
@@ -109,6 +133,37 @@ export function nextView(done: readonly ViewOutcome[], facts: PlanFacts): Planne
       return { name: 'calls', profile: { name: 'developer', reason: null }, reason, calls: true };
     }
   }
+  for (const [name, platform] of [
+    ['windows', 'win32'],
+    ['macos', 'darwin'],
+  ] as const) {
+    if (ran.has(name)) continue;
+    const reason = platformViewReason(name, facts, verdicts);
+    if (reason) return { name, platform, profile: { name: 'developer', reason: null }, reason };
+  }
+  return null;
+}
+
+/**
+ * Why a platform view is worth a run, or null. Windows: every PyPI sdist (setup.py droppers gate on
+ * win32, often in disguise), npm packages with install scripts, code that reads the platform or names
+ * Windows places, and any run so far `suspicious`. macOS costs a run for fewer packages: only code that
+ * names macOS (darwin, ~/Library/..., osascript). `all` runs both.
+ */
+function platformViewReason(view: 'windows' | 'macos', facts: PlanFacts, verdicts: readonly VerdictLabel[]): string | null {
+  if (facts.platformViews === false) return null;
+  if (facts.platformViews === 'all') return 'every platform view was asked for';
+  const p = facts.platform;
+  const suspicious = verdicts.includes('suspicious');
+  if (view === 'windows') {
+    if (p.windows.length > 0) return `the package's code names Windows (${p.windows.join(', ')})`;
+    if (p.ecosystem === 'pypi' && p.sdist) return 'a PyPI sdist: setup.py runs at install and may act only on Windows';
+    if (p.reads.length > 0) return `the package's code reads the platform (${p.reads.join(', ')})`;
+    if (p.installScripts) return 'the package has install scripts';
+    if (suspicious) return 'a run so far was suspicious';
+    return null;
+  }
+  if (p.macos.length > 0) return `the package's code names macOS (${p.macos.join(', ')})`;
   return null;
 }
 
@@ -143,6 +198,9 @@ export function viewRecords(done: readonly ViewOutcome[], chosen: ViewOutcome): 
     verdict: verdictOf(d.report),
     score: d.report.verdict?.score ?? 0,
     chosen: d === chosen,
+    platform: d.view.platform ?? 'linux',
+    // What that run's verdict rests on, so a report chosen from another run still says what each saw.
+    rules: [...new Set((d.report.verdict?.reasons ?? []).map((r) => r.rule))],
   }));
 }
 

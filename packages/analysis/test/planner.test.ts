@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { SandboxReport, VerdictLabel } from '@airlock/core';
-import { chooseOutcome, DEFAULT_RETRY, firstView, nextView, viewRecords, type PlanFacts, type ViewOutcome } from '../src/planner.js';
+import {
+  chooseOutcome,
+  DEFAULT_RETRY,
+  firstView,
+  nextView,
+  viewRecords,
+  type PlanFacts,
+  type PlatformFacts,
+  type ViewOutcome,
+} from '../src/planner.js';
 
+const quiet: PlatformFacts = { ecosystem: 'npm', sdist: false, installScripts: false, reads: [], windows: [], macos: [] };
 const facts = (over: Partial<PlanFacts> = {}): PlanFacts => ({
   ciVariables: [],
   ciProfile: true,
@@ -11,6 +21,8 @@ const facts = (over: Partial<PlanFacts> = {}): PlanFacts => ({
   time: false,
   forceViews: false,
   calls: false,
+  platformViews: 'auto',
+  platform: quiet,
   ...over,
 });
 
@@ -87,18 +99,21 @@ describe('the planner of extra runs', () => {
   });
 
   it('ranks inconclusive above suspicious across runs, then the score', () => {
-    const quietCi = run([], facts({ ciVariables: ['CI'] }), [
+    const quietCi = run([], facts({ ciVariables: ['CI'], platformViews: false }), [
       report('inconclusive', 0, ['phase-timeout']),
       report('inconclusive'),
       report('suspicious', 40),
     ]);
     expect(chooseOutcome(quietCi).view.name).toBe('retry');
-    const both = run([], facts({ ciVariables: ['CI'] }), [report('benign', 5), report('suspicious', 30)]);
+    const both = run([], facts({ ciVariables: ['CI'], platformViews: false }), [report('benign', 5), report('suspicious', 30)]);
     expect(chooseOutcome(both).view.name).toBe('ci');
   });
 
   it('runs the time view when the code waits or the first run left processes, and lets it answer only with malice', () => {
-    const waits = run([], facts({ time, timeGates: ['a detached child (start.js)'] }), [report('benign', 5), report('suspicious', 40)]);
+    const waits = run([], facts({ platformViews: false, time, timeGates: ['a detached child (start.js)'] }), [
+      report('benign', 5),
+      report('suspicious', 40),
+    ]);
     expect(waits.map((d) => [d.view.name, d.view.reason])).toEqual([
       ['developer', null],
       ['time', 'the package may wait: a detached child (start.js)'],
@@ -106,15 +121,15 @@ describe('the planner of extra runs', () => {
     expect(waits[1]!.view).toMatchObject({ clock, dwellMs: 30_000 });
     expect(chooseOutcome(waits).view.name).toBe('developer');
     const lingering = report('benign', 0, [], { phases: [{ lingeringProcesses: 2 }] as SandboxReport['phases'] });
-    const stole = run([], facts({ time }), [lingering, report('malicious', 100)]);
+    const stole = run([], facts({ platformViews: false, time }), [lingering, report('malicious', 100)]);
     expect(stole.map((d) => d.view.name)).toEqual(['developer', 'time']);
     expect(chooseOutcome(stole).view.name).toBe('time');
-    expect(run([], facts({ time }), [report('benign')]).map((d) => d.view.name)).toEqual(['developer']);
+    expect(run([], facts({ platformViews: false, time }), [report('benign')]).map((d) => d.view.name)).toEqual(['developer']);
   });
 
   it('runs the call view when the first import found exported functions; an inconclusive call run does not answer', () => {
     const exportsFns = report('benign', 0, [], { importResult: { require: { ok: true, functions: 3 }, import: { ok: false } } });
-    const done = run([], facts({ calls: true }), [exportsFns, report('inconclusive', 0, ['phase-timeout'])]);
+    const done = run([], facts({ platformViews: false, calls: true }), [exportsFns, report('inconclusive', 0, ['phase-timeout'])]);
     expect(done.map((d) => [d.view.name, d.view.calls ?? false])).toEqual([
       ['developer', false],
       ['calls', true],
@@ -122,13 +137,16 @@ describe('the planner of extra runs', () => {
     expect(done[1]!.view.reason).toMatch(/exports 3 function/);
     expect(chooseOutcome(done).view.name).toBe('developer');
     const none = report('benign', 0, [], { importResult: { modules: { pkg: { ok: true, functions: 0 } } } });
-    expect(run([], facts({ calls: true }), [none]).map((d) => d.view.name)).toEqual(['developer']);
+    expect(run([], facts({ platformViews: false, calls: true }), [none]).map((d) => d.view.name)).toEqual(['developer']);
     const python = report('benign', 0, [], { importResult: { modules: { pkg: { ok: true, functions: 2 } } } });
-    expect(run([], facts({ calls: true }), [python, report('malicious', 90)]).map((d) => d.view.name)).toEqual(['developer', 'calls']);
+    expect(run([], facts({ platformViews: false, calls: true }), [python, report('malicious', 90)]).map((d) => d.view.name)).toEqual([
+      'developer',
+      'calls',
+    ]);
   });
 
   it('runs every view when the caller forces them, and none after malice', () => {
-    const all = run([], facts({ time, calls: true, forceViews: true }), [
+    const all = run([], facts({ platformViews: false, time, calls: true, forceViews: true }), [
       report('benign'),
       report('benign'),
       report('benign'),
@@ -141,8 +159,74 @@ describe('the planner of extra runs', () => {
       'every view was asked for',
       'every view was asked for',
     ]);
-    expect(run([], facts({ time, calls: true, forceViews: true }), [report('malicious', 100)]).map((d) => d.view.name)).toEqual([
-      'developer',
+    expect(
+      run([], facts({ platformViews: false, time, calls: true, forceViews: true }), [report('malicious', 100)]).map((d) => d.view.name),
+    ).toEqual(['developer']);
+  });
+
+  it('runs the windows view for PyPI sdists, install scripts, platform reads and suspicious runs; never when the package is quiet', () => {
+    const views = (platform: Partial<PlatformFacts>, verdicts: VerdictLabel[] = ['benign', 'benign', 'benign']) =>
+      run(
+        [],
+        facts({ platform: { ...quiet, ...platform } }),
+        verdicts.map((v) => report(v)),
+      ).map((d) => [d.view.name, d.view.platform ?? 'linux']);
+    expect(views({})).toEqual([['developer', 'linux']]);
+    expect(views({ ecosystem: 'pypi', sdist: true })).toEqual([
+      ['developer', 'linux'],
+      ['windows', 'win32'],
+    ]);
+    expect(views({ ecosystem: 'pypi', sdist: false })).toEqual([['developer', 'linux']]);
+    expect(views({ installScripts: true })).toEqual([
+      ['developer', 'linux'],
+      ['windows', 'win32'],
+    ]);
+    expect(views({ reads: ['process.platform'] })).toEqual([
+      ['developer', 'linux'],
+      ['windows', 'win32'],
+    ]);
+    expect(views({}, ['suspicious', 'benign'])).toEqual([
+      ['developer', 'linux'],
+      ['windows', 'win32'],
+    ]);
+    // macOS only for code that names it.
+    expect(views({ reads: ['os.platform()'], macos: ['darwin'] })).toEqual([
+      ['developer', 'linux'],
+      ['windows', 'win32'],
+      ['macos', 'darwin'],
+    ]);
+  });
+
+  it('lets the caller force every platform view or none, and stops at a malicious run', () => {
+    const all = run([], facts({ platformViews: 'all' }), [report('benign'), report('benign'), report('benign')]);
+    expect(all.map((d) => [d.view.name, d.view.reason])).toEqual([
+      ['developer', null],
+      ['windows', 'every platform view was asked for'],
+      ['macos', 'every platform view was asked for'],
+    ]);
+    const none = run([], facts({ platformViews: false, platform: { ...quiet, ecosystem: 'pypi', sdist: true, windows: ['APPDATA'] } }), [
+      report('suspicious', 30),
+    ]);
+    expect(none.map((d) => d.view.name)).toEqual(['developer']);
+    const caught = run([], facts({ platformViews: 'all' }), [report('benign'), report('malicious', 100)]);
+    expect(caught.map((d) => d.view.name)).toEqual(['developer', 'windows']);
+  });
+
+  it("keeps each view's evidence: the chosen windows run answers and every run lists its platform and rules", () => {
+    const withRules = (verdict: VerdictLabel, score: number, rules: string[]) => {
+      const r = report(verdict, score);
+      r.verdict!.reasons = rules.map((rule) => ({ rule })) as never;
+      return r;
+    };
+    const done = run([], facts({ platform: { ...quiet, windows: ['win32'] } }), [
+      withRules('suspicious', 30, ['network-egress']),
+      withRules('malicious', 100, ['windows-payload.launch', 'network-egress']),
+    ]);
+    const chosen = chooseOutcome(done);
+    expect(chosen.view.name).toBe('windows');
+    expect(viewRecords(done, chosen).map((v) => [v.view, v.platform, v.rules, v.chosen])).toEqual([
+      ['developer', 'linux', ['network-egress'], false],
+      ['windows', 'win32', ['windows-payload.launch', 'network-egress'], true],
     ]);
   });
 });

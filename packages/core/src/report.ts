@@ -4,7 +4,7 @@ import type { DnsRecord, TcpRecord, UdpRecord } from './network.js';
 import type { HoneytokenFindings } from './honeytoken.js';
 
 /** Bumped on any change of the report's shape; consumers check it before reading. */
-export const REPORT_VERSION = '0.9.0';
+export const REPORT_VERSION = '0.10.0';
 
 /**
  * What a verdict can say. `inconclusive`: something that could hide behaviour happened (a phase timed out,
@@ -24,6 +24,10 @@ export interface AnalysisViewRecord {
   score: number;
   /** This report is that run's. */
   chosen: boolean;
+  /** The OS package code was shown in that run: `linux` (nothing faked), `win32` or `darwin` (platform views). */
+  platform?: 'linux' | 'win32' | 'darwin';
+  /** The rules that run's verdict rests on (its own report's reasons), so each view's evidence stays visible. */
+  rules?: string[];
 }
 
 /**
@@ -68,6 +72,10 @@ export interface SandboxProfile {
   reason: string | null;
   /** Names of the environment variables the profile set besides the developer shell's. */
   env: string[];
+  /** The OS package code was shown (`linux`: nothing faked; `win32`/`darwin`: a platform view). */
+  platform?: 'linux' | 'win32' | 'darwin';
+  /** The account name the platform view showed (USERNAME, os.userInfo()); absent on Linux. */
+  platformUser?: string;
 }
 
 export interface SandboxSettings {
@@ -288,6 +296,8 @@ export interface SandboxReport {
   network: NetworkActivity;
   /** The credentials planted for this run, and every access and leak of them. */
   honeytokens: HoneytokenFindings;
+  /** The run's machine identity (hostname, home, package name) and where any of it was sent. Absent in older reports. */
+  hostDetails?: HostDetailFindings;
   /** Static pre-signals from the package's own files and name (install scripts, obfuscation, typosquats, ...). */
   staticSignals: StaticSignalRecord[];
   /** The verdict, when the report has been scored (the CLI and the pipeline always score it). */
@@ -310,6 +320,25 @@ export interface SandboxReport {
   timings: RunTimings;
   /** Raw artifacts kept on the host (absolute paths). */
   artifacts: Record<string, string>;
+}
+
+/** A value of the run's machine identity that a payload may beacon out. */
+export type HostDetailName = 'hostname' | 'home' | 'platform-user' | 'platform-home' | 'package';
+
+/**
+ * The machine's identity values of a run (fresh per run: hostname, platform-view user) and each sighting
+ * of one in egress, found as honeytokens are (raw, hex, base64, URL, reversed; DNS labels joined).
+ */
+export interface HostDetailFindings {
+  values: { name: HostDetailName; value: string }[];
+  sent: {
+    name: HostDetailName;
+    channel: 'dns' | 'http' | 'tcp' | 'udp';
+    /** host:port for TCP/UDP; for DNS the query name (clipped). */
+    destination: string;
+    encoding: 'raw' | 'base64' | 'hex' | 'url' | 'reversed';
+    time: number;
+  }[];
 }
 
 /**

@@ -10,19 +10,43 @@ export type FileAccess = Omit<HoneytokenAccess, 'tokenId' | 'kind'>;
  * and UDP datagrams. A hit is proof: the values were made for this run only.
  */
 export function findExfiltration(tokens: Honeytoken[], network: NetworkActivity): HoneytokenExfiltration[] {
-  const searches = tokens.map((token) => ({ token, needles: needlesFor(token.value) }));
-  const hits: HoneytokenExfiltration[] = [];
+  return searchEgress(
+    tokens.map((token) => ({ item: token, value: token.value, ownService: (host: string) => isOwnService(token.kind, host) })),
+    network,
+  ).map(({ item, ...sent }) => ({ tokenId: item.id, kind: item.kind, ...sent }));
+}
+
+/** One value found in egress: which channel, where to, in which encoding, when. */
+export interface ValueSent<T> {
+  item: T;
+  channel: HoneytokenExfiltration['channel'];
+  destination: string;
+  encoding: HoneytokenExfiltration['encoding'];
+  time: number;
+}
+
+/**
+ * Where any of `values` left through the fake internet, in any encoding of needlesFor: the search of
+ * findExfiltration, for other values a run knows and a payload should not send (its machine's identity).
+ * `ownService(host)`: the value is used there, not sent away (an Authorization header to its own service).
+ */
+export function searchEgress<T>(
+  values: { item: T; value: string; ownService?: (host: string) => boolean }[],
+  network: NetworkActivity,
+): ValueSent<T>[] {
+  const searches = values.map((v) => ({ ...v, needles: needlesFor(v.value) })).filter((v) => v.needles.length > 0);
+  const hits: ValueSent<T>[] = [];
   const scan = (
-    haystacks: string[] | ((token: Honeytoken) => string[]),
+    haystacks: string[] | ((search: (typeof searches)[number]) => string[]),
     channel: HoneytokenExfiltration['channel'],
     destination: string,
     time: number,
   ) => {
-    for (const { token, needles } of searches) {
-      for (const haystack of typeof haystacks === 'function' ? haystacks(token) : haystacks) {
-        const needle = findNeedle(haystack, needles);
+    for (const search of searches) {
+      for (const haystack of typeof haystacks === 'function' ? haystacks(search) : haystacks) {
+        const needle = findNeedle(haystack, search.needles);
         if (needle) {
-          hits.push({ tokenId: token.id, kind: token.kind, channel, destination, encoding: needle.encoding, time });
+          hits.push({ item: search.item, channel, destination, encoding: needle.encoding, time });
           break;
         }
       }
@@ -45,7 +69,7 @@ export function findExfiltration(tokens: Honeytoken[], network: NetworkActivity)
       // (youtube-dl-exec asks the GitHub API for releases with GITHUB_TOKEN); what that use does is for
       // the scoring rules (a GitHub repository created with it is self-propagation).
       scan(
-        (token) => (isOwnService(token.kind, host) ? [h.target, headers(false), h.body] : [h.target, headers(true), h.body, raw]),
+        (search) => (search.ownService?.(host) ? [h.target, headers(false), h.body] : [h.target, headers(true), h.body, raw]),
         'http',
         describe(conn.destination),
         conn.time,

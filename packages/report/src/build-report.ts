@@ -17,6 +17,7 @@ import { SANDBOX_HOME, pathNormalizer } from './normalization.js';
 import type { PhaseSummary } from './trace-summary.js';
 import { REPORT_MAX_BYTES, VERDICT_HEADROOM_BYTES } from './caps.js';
 import { capFsDiff, capNetwork, capReportSize } from './report-caps.js';
+import { hostDetailFindings } from './host-details.js';
 
 /** What the sandbox adapter hands over; structurally the adapter's SandboxRun. */
 export interface SandboxRunInput {
@@ -112,6 +113,7 @@ export function buildReport(input: ReportInput): SandboxReport {
     ),
     network,
     honeytokens: honeytokenFindings(input.run.honeytokens, sensitiveFiles, fullNetwork, input.run.network?.exfiltrated ?? []),
+    hostDetails: hostDetailFindings(input.run.settings, input.identity.name, input.homeDir ?? SANDBOX_HOME, fullNetwork),
     staticSignals: input.staticSignals ?? [],
     denied: traced.flatMap((s) => s.denied),
     tampering: [...input.run.tampering, ...traced.flatMap((s) => s.tampering)],

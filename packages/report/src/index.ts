@@ -14,3 +14,4 @@ export { FLAGGED, type PackageFinding } from './findings/package-finding.js';
 export { toSarif, type SarifOptions } from './findings/sarif.js';
 export { toOsv, type OsvOptions } from './findings/osv.js';
 export { renderReportHtml } from './render-html.js';
+export * from './host-details.js';

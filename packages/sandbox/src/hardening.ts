@@ -25,7 +25,6 @@ export const DEFAULT_LIMITS: SandboxLimits = {
 
 /** The analysis user baked into the images (sandbox-images/npm/Dockerfile). */
 export const SANDBOX_USER = { name: 'jordan', uid: 1000, home: '/home/jordan' } as const;
-export const SANDBOX_HOSTNAME = 'jordan-thinkpad';
 
 /**
  * HostConfig for an analysis container. Everything here is a deliberate choice:
@@ -73,6 +72,7 @@ export function describeSettings(
   profile: SandboxProfile,
   tracer: SandboxSettings['tracer'],
   dwellMs: number,
+  hostname: string,
   clock?: SandboxSettings['clock'],
 ): SandboxSettings {
   return {
@@ -83,7 +83,7 @@ export function describeSettings(
     runtime: hostConfig.Runtime ?? 'runc (engine default)',
     tracer,
     user: `${SANDBOX_USER.name} (uid ${SANDBOX_USER.uid})`,
-    hostname: SANDBOX_HOSTNAME,
+    hostname,
     networkMode: `namespace of the fake internet (${fakeInternet.ref}, ${fakeInternet.id.slice(7, 19)}): no route out`,
     capDrop: hostConfig.CapDrop,
     capAdd: hostConfig.CapAdd,

@@ -14,3 +14,5 @@ export * from './runtime/gvisor-record.js';
 export { DEFAULT_DISK_LIMIT_BYTES, diskLimitBytes } from './disk-bound.js';
 export * from './archive-stream-guard.js';
 export { DEFAULT_CLOCK_SHIFT, type ClockShift } from './clock-shift.js';
+export * from './machine-identity.js';
+export type { FakePlatform } from './views/platform-view.js';

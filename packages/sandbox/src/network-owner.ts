@@ -5,7 +5,6 @@ import type { EvidenceGap, HoneytokenExfiltration, NetworkRecord } from '@airloc
 import type { SearchedToken } from '@airlock/honeytokens';
 import { readContainerPath } from './collect.js';
 import { DEFAULT_NETWORK_LOG_LIMITS, NetworkLogReader, type NetworkLogLimits } from './network-log.js';
-import { SANDBOX_HOSTNAME } from './hardening.js';
 
 const LOG_PATH = '/var/log/airlock/network.jsonl';
 const READY_TIMEOUT_MS = 15_000;
@@ -40,20 +39,22 @@ export async function startNetworkOwner(
   image: string,
   labels: Record<string, string>,
   tokens: SearchedToken[] = [],
+  /** The run's hostname (machine-identity.ts): a fresh one per run, so it fingerprints nothing. */
+  hostname = 'dev-laptop',
 ): Promise<NetworkOwner> {
   const container = await docker.createContainer({
     Image: image,
     // The planted values, for the service's streaming search of every flow (this container is ours; the
     // analysis container shares its network namespace only, not its environment or processes).
     Env: [`AIRLOCK_HONEYTOKENS=${JSON.stringify(tokens.map(({ id, kind, value }) => ({ id, kind, value })))}`],
-    Hostname: SANDBOX_HOSTNAME,
+    Hostname: hostname,
     User: '0:0',
     Labels: labels,
     StopTimeout: 2,
     HostConfig: {
       NetworkMode: 'none',
       // The machine knows its own name, as a real one does (gethostbyname(gethostname()) is common).
-      ExtraHosts: [`${SANDBOX_HOSTNAME}:10.213.0.2`],
+      ExtraHosts: [`${hostname}:10.213.0.2`],
       CapDrop: ['ALL'],
       CapAdd: ['NET_ADMIN', 'NET_RAW', 'NET_BIND_SERVICE'],
       SecurityOpt: ['no-new-privileges:true'],

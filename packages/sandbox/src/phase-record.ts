@@ -128,8 +128,13 @@ function expectedRunnerPaths(runtime: SandboxRuntime): Set<string> {
  * `docker diff` entries under the runner's folders that the runner never writes (`/airlock/out/zzz/install.strace`,
  * a deleted input): each is tampering, whichever phase did it (the diff does not say).
  */
-export function unexpectedRunnerFiles(changes: { Path: string; Kind: number }[], runtime: SandboxRuntime): TamperingRecord[] {
-  const expected = expectedRunnerPaths(runtime);
+export function unexpectedRunnerFiles(
+  changes: { Path: string; Kind: number }[],
+  runtime: SandboxRuntime,
+  planted: ReadonlySet<string> = new Set(),
+): TamperingRecord[] {
+  // What the host planted there (a platform view's files) and the folders above it are the host's.
+  const expected = new Set([...expectedRunnerPaths(runtime), ...planted, ...[...planted].flatMap(ancestors)]);
   const kinds = ['modified', 'added', 'deleted'];
   return (
     changes
@@ -146,6 +151,12 @@ export function unexpectedRunnerFiles(changes: { Path: string; Kind: number }[],
         result: 'ok',
       }))
   );
+}
+
+function ancestors(path: string): string[] {
+  const out: string[] = [];
+  for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) out.push(path.slice(0, i));
+  return out;
 }
 
 /** Log folders of containers that are gone (a worker killed mid-run): removed, once surely not in use. */

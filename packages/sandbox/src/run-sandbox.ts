@@ -35,6 +35,8 @@ import { resolveRuntime, runtimeFromSetting, type RuntimeName, type SandboxRunti
 import { reapOrphans, removeContainers, WORKER_LABEL } from './reap-orphans.js';
 import { freshHoneytokens, honeytokenTar, plantedPaths } from './plant-honeytokens.js';
 import { CLOCK_FILES, clockTar, setPhaseClock, type ClockShift } from './clock-shift.js';
+import { machineIdentity, type MachineIdentity } from './machine-identity.js';
+import { platformEnv, platformFiles, type FakePlatform } from './views/platform-view.js';
 import { readSandboxCa, sandboxCaPaths, SANDBOX_CA_FILE, trustSandboxCa } from './sandbox-ca.js';
 import type { Honeytoken, HoneytokenPlan } from '@airlock/honeytokens';
 
@@ -81,6 +83,10 @@ export interface SandboxRunOptions {
   clock?: ClockShift;
   /** The call view: after the import, the runner calls what the package exports (runner/lib/call-exports.cjs). */
   calls?: boolean;
+  /** A platform view: package code is shown Windows (`win32`) or macOS (`darwin`); default: Linux as it is. */
+  platform?: FakePlatform;
+  /** The machine this run pretends to be; default: a fresh one (machine-identity.ts). */
+  identity?: MachineIdentity;
 }
 
 export interface SandboxRun {
@@ -98,6 +104,8 @@ export interface SandboxRun {
   network: NetworkLog | null;
   /** The credentials planted for this run (files and environment), for the honeytoken search. */
   honeytokens: Honeytoken[];
+  /** The machine the run pretended to be (hostname, platform-view user): values a beacon may carry out. */
+  identity: MachineIdentity;
   timings: RunTimings;
 }
 
@@ -113,7 +121,12 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
   const dwellMs = options.dwellMs ?? DEFAULT_DWELL_MS;
   const profile = options.profile ?? { name: 'developer', reason: null };
-  const profileEnv = profile.name === 'ci' ? ciProfileEnv() : [];
+  const identity = options.identity ?? machineIdentity(Math.floor(Math.random() * 2 ** 32));
+  const view = options.platform ? platformFiles(options.platform, identity) : null;
+  const profileEnv = [
+    ...(profile.name === 'ci' ? ciProfileEnv() : []),
+    ...(options.platform ? platformEnv(options.platform, identity) : []),
+  ];
   const maxDiskBytes = diskLimitBytes(options.maxDiskBytes); // a bad AIRLOCK_DISK_LIMIT_BYTES fails before anything starts
   const planning = freshHoneytokens();
   planning.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
@@ -135,7 +148,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   try {
     // The fake internet searches every flow for the planted values: it is given them at its start.
     const planned = await planning;
-    owner = await startNetworkOwner(docker, fakeInternetImage.ref, labels, planned.tokens);
+    owner = await startNetworkOwner(docker, fakeInternetImage.ref, labels, planned.tokens, identity.hostname);
   } catch (err) {
     await removeContainers(docker, `airlock.analysis=${options.analysisId}`);
     throw new AirlockError('SANDBOX_FAILED', `cannot start the fake internet: ${(err as Error).message}`, { cause: err });
@@ -148,7 +161,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       // PID 1 (tini) and its sleep run as root *without capabilities*: the analysis user cannot signal
       // them, so the runner's kill-everything sweep at the end of a phase leaves the container up.
       Cmd: ['sleep', 'infinity'],
-      // The hostname comes from the namespace owner (the fake internet), set to SANDBOX_HOSTNAME there.
+      // The hostname comes from the namespace owner (the fake internet), set to the run's identity there.
       User: '0:0',
       StopTimeout: 1,
       Labels: labels,
@@ -192,6 +205,10 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     await container.putArchive(inputTar([...inputFiles(archive), ...calls]), { path: '/airlock/input' });
     await container.putArchive(honeytokenTar(honeytokens), { path: '/' });
     if (options.clock) await container.putArchive(clockTar(options.clock, PHASES[0]), { path: '/' });
+    if (view) {
+      await container.putArchive(view.root, { path: '/' });
+      await container.putArchive(view.user, { path: '/' });
+    }
     await owner.ready;
     const ca = await readSandboxCa(owner.container);
     await trustSandboxCa(container, image.id, ca);
@@ -306,8 +323,11 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
 
     const t1 = Date.now();
     const changes = (await container.changes()) ?? [];
-    tampering.push(...unexpectedRunnerFiles(changes, runtime));
-    fsDiff = toFsChanges(changes, new Set([...plantedPaths(honeytokens), ...trusted, ...(options.clock ? CLOCK_FILES : [])]));
+    tampering.push(...unexpectedRunnerFiles(changes, runtime, view?.paths));
+    fsDiff = toFsChanges(
+      changes,
+      new Set([...plantedPaths(honeytokens), ...trusted, ...(options.clock ? CLOCK_FILES : []), ...(view?.paths ?? [])]),
+    );
     network = await owner.collect(options.artifactsDir);
     evidenceGaps.push(...network.gaps);
     timings.collectMs = Date.now() - t1;
@@ -348,11 +368,15 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
         name: profile.name,
         reason: profile.reason,
         env: profileEnv.map((e) => e.slice(0, e.indexOf('='))),
+        platform: options.platform ?? 'linux',
+        ...(options.platform ? { platformUser: identity.user } : {}),
       },
       runtime.tracer,
       dwellMs,
+      identity.hostname,
       options.clock,
     ),
+    identity,
     network,
     honeytokens: honeytokens.tokens,
     phases,

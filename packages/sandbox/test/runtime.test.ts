@@ -41,4 +41,17 @@ describe('unexpectedRunnerFiles', () => {
       ['unexpected-runner-file', '/airlock/out/install.strace'],
     ]);
   });
+
+  it('accepts what a platform view planted under /opt/airlock (and its folders), nothing beside it', () => {
+    const planted = new Set(['/opt/airlock/view.conf', '/opt/airlock/lib/node-platform.cjs']);
+    const changes = diff(
+      '/opt/airlock',
+      '/opt/airlock/lib',
+      '/opt/airlock/view.conf',
+      '/opt/airlock/lib/node-platform.cjs',
+      '/opt/airlock/lib/x.cjs',
+    );
+    expect(unexpectedRunnerFiles(changes, gvisor, planted).map((t) => t.detail.split(' ')[0])).toEqual(['/opt/airlock/lib/x.cjs']);
+    expect(unexpectedRunnerFiles(changes, gvisor)).toHaveLength(5);
+  });
 });

@@ -128,6 +128,40 @@ export const WINDOWS_TOOLS: ReadonlySet<string> = new Set([
   'start',
 ]);
 
+/** Windows programs a payload starts (the launchers above, and the system binaries it lives off). */
+export const WINDOWS_PROGRAMS: ReadonlySet<string> = new Set([
+  ...WINDOWS_TOOLS,
+  ...['pwsh.exe', 'start.exe', 'regsvr32', 'certutil', 'bitsadmin', 'schtasks', 'reg', 'wmic', 'msiexec'].flatMap((n) =>
+    n.endsWith('.exe') ? [n] : [n, `${n}.exe`],
+  ),
+]);
+
+/**
+ * What only a payload does with a Windows program: a hidden or encoded PowerShell, a download cradle, a
+ * DLL or HTA run through a system binary, certutil or bitsadmin fetching, a scheduled task or a Run key.
+ * Installers that legitimately call Windows programs (node-gyp asking PowerShell where Visual Studio is,
+ * `cmd /c mklink`) do none of these.
+ */
+const WINDOWS_PAYLOAD = [
+  /\b(?:powershell|pwsh)(?:\.exe)?\b.*\s[-/](?:e|ec|enc|encodedcommand)\s/i,
+  /\b(?:powershell|pwsh)(?:\.exe)?\b.*\s[-/]w(?:indowstyle)?\s+hidden\b/i,
+  /\b(?:iex|invoke-expression|downloadstring|downloadfile|invoke-webrequest|iwr|invoke-restmethod|irm|start-bitstransfer|net\.webclient|frombase64string)\b/i,
+  /\b(?:rundll32|regsvr32)(?:\.exe)?\s+\S*\.(?:dll|ocx|cpl|dat|tmp|png|jpg)\b/i,
+  /\bregsvr32(?:\.exe)?\b.*\s[-/]i:\s*https?:/i,
+  /\bmshta(?:\.exe)?\s+(?:https?:|vbscript:|javascript:|\S+\.hta\b)/i,
+  /\bcertutil(?:\.exe)?\b.*\s[-/](?:urlcache|decode|decodehex)\b/i,
+  /\bbitsadmin(?:\.exe)?\b.*\s\/transfer\b/i,
+  /\bschtasks(?:\.exe)?\b.*\s\/create\b/i,
+  /\breg(?:\.exe)?\s+add\s+\S*\\(?:run|runonce)\b/i,
+  /\b(?:wscript|cscript)(?:\.exe)?\s+(?:\/\/\S+\s+)*\S+\.(?:js|jse|vbs|vbe|wsf)\b/i,
+  /\bstart-process\b.*\b(?:pythonw|\S+\.(?:exe|pyw|bat|cmd|vbs|ps1))\b/i,
+];
+
+/** True when a command line is a Windows program started the way only a payload starts it. */
+export function isWindowsPayloadLaunch(command: string): boolean {
+  return WINDOWS_PAYLOAD.some((pattern) => pattern.test(command));
+}
+
 export function isReverseShell(command: string): boolean {
   return REVERSE_SHELL.some((pattern) => pattern.test(command));
 }

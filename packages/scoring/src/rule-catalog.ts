@@ -31,9 +31,17 @@ export const RULES = {
   'obfuscated-install-exec': weighted('execution', 70),
   'setup-script-shell': weighted('execution', 30),
   'windows-payload-attempt': weighted('execution', 45),
+  // A hidden or encoded PowerShell, a download cradle, a DLL through rundll32, a Run key: no installer does
+  // these (benign Windows calls are `cmd /c mklink`, PowerShell asked where Visual Studio is). Malicious alone.
+  'windows-payload.launch': weighted('execution', 70),
+  // Code written into %APPDATA% (roaming), Startup or ProgramData in the windows view (rules/windows-drop.ts):
+  // suspicious alone; with a download or any egress, malicious.
+  'windows-payload.drop': weighted('persistence', 45),
   'network-egress': weighted('command-and-control', 25),
   'exfiltration-like-egress': weighted('exfiltration', 40),
   'exfiltration.collector': weighted('exfiltration', 45),
+  // The run's fresh hostname sent to an unknown destination: the machine fingerprinted for its owner (rules/host-details.ts).
+  'host-details-exfiltration': weighted('exfiltration', 70),
   'reverse-shell.port': weighted('command-and-control', 50),
   // Installing code to run at login, on a schedule or on the next git command is never part of a package's
   // install (no benign corpus package does it): alone enough for `malicious`.

@@ -29,6 +29,12 @@ const RULE_HELP: Record<RuleId, string> = {
   'setup-script-shell': 'setup.py started a shell. Benign setup scripts call compilers and build tools directly.',
   'windows-payload-attempt':
     'A Windows launcher (powershell, cmd, mshta, rundll32, certutil...) was started. Benign cross-platform packages do not start Windows programs to install.',
+  'windows-payload.launch':
+    'Under the Windows view, a Windows launcher ran a payload (hidden or encoded PowerShell, a download cradle, rundll32 of a DLL, certutil -urlcache, a Run key). Benign Windows support code runs its own binaries, not these.',
+  'windows-payload.drop':
+    'Under the Windows view, code was written under %APPDATA%, the Startup folder or ProgramData. Benign packages install into their own folder.',
+  'host-details-exfiltration':
+    "The machine's hostname or profile path was sent to a host no baseline knows (in DNS labels, a URL or a body). Registries remove such beacons as malicious; benign telemetry names no machine.",
   'network-egress': 'The package contacted a host no baseline of benign installs contacts.',
   'exfiltration-like-egress': 'Host or environment details were sent in a request (query string, body or DNS labels) to an unknown host.',
   'exfiltration.collector':

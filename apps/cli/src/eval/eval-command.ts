@@ -13,6 +13,7 @@ export interface EvalOptions {
   artifacts: string;
   npmCache: string;
   runtime?: RuntimeName;
+  views?: 'auto' | 'all' | 'none';
   /** Benign samples of this split (malicious samples are always kept whole). Default `test`. */
   split?: Split;
   /** Score the kept reports of samples already in `out` again before running the missing ones. */

@@ -12,7 +12,9 @@ import {
   isShellLike,
   programName,
   SHELLS,
+  WINDOWS_PROGRAMS,
   WINDOWS_TOOLS,
+  isWindowsPayloadLaunch,
 } from '../commands.js';
 import { hit, programAt, type ScoringContext } from '../context.js';
 import type { EvidenceRef, RuleHit } from '../types.js';
@@ -268,6 +270,28 @@ export function setupScriptShell(context: ScoringContext): RuleHit[] {
   if (evidence.length === 0) return [];
   const programs = [...new Set(evidence.map((e) => programName(e.path ?? '')))].join(', ');
   return [hit('setup-script-shell', `setup.py started ${programs}: ${clip(evidence[0]!.detail ?? '', 120)}.`, evidence)];
+}
+
+/**
+ * Package code started a Windows program the way only a payload does (a hidden or encoded PowerShell, a
+ * download cradle, a DLL through rundll32, certutil fetching, a Run key): on Linux the exec fails, in
+ * the windows view it reaches a recorder; either way it is what the package does on Windows.
+ */
+export function windowsPayloadLaunch(context: ScoringContext): RuleHit[] {
+  const evidence = matchingProcesses(
+    context,
+    (command, p) => context.isPackageCode(p.attribution) && isWindowsLauncher(p) && isWindowsPayloadLaunch(command),
+  );
+  if (evidence.length === 0) return [];
+  return [hit('windows-payload.launch', `Package code launched a Windows payload: ${clip(evidence[0]!.detail ?? '', 120)}.`, evidence)];
+}
+
+/** A Windows program (by name, or as the whole command line Popen made the program name), or a shell running one. */
+function isWindowsLauncher(p: ProcessExec): boolean {
+  if (WINDOWS_PROGRAMS.has((programName(p.path).split(/\s+/)[0] ?? '').toLowerCase())) return true;
+  if (!SHELLS.has(programName(p.path)) || p.argv[1] !== '-c') return false;
+  const first = /^\s*(?:start\s+)?([\w.]+)/.exec(p.argv[2] ?? '')?.[1] ?? '';
+  return WINDOWS_PROGRAMS.has(first.toLowerCase());
 }
 
 /** Package code tried to start a Windows launcher (powershell, cmd, mshta, ...): a payload aimed at Windows. */

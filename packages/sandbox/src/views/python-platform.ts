@@ -1,0 +1,165 @@
+/**
+ * The Python side of a platform view: Debian's own `sitecustomize` (loaded by every interpreter, pip's
+ * build subprocess and `setup.py install` included), planted by the host with its original content
+ * plus the fake. Nothing new appears in sys.modules but `platform`, `subprocess` and (Windows) `ctypes`, which it imports.
+ *
+ * `os.name = 'nt'` for everyone would break Python's own os.path and subprocess; so `sys` and `os` in
+ * sys.modules become thin proxies whose `platform` / `name` answer by caller: code from the standard
+ * library, pip and setuptools gets the real value, anything else (setup.py, the package's modules, code
+ * they exec) gets the fake. `platform.system()` and friends answer the same way, and subprocess takes
+ * Windows-only arguments (creationflags, startupinfo) from package code instead of raising, and
+ * `ctypes.windll` exists (every function answers 1).
+ */
+export const PYTHON_SITECUSTOMIZE = String.raw`# install the apport exception handler if available
+try:
+    import apport_python_hook
+except ImportError:
+    pass
+else:
+    apport_python_hook.install()
+
+def _view():
+    import sys, os
+    try:
+        with open('/opt/airlock/view.conf') as f:
+            conf = dict(l.split('=', 1) for l in f.read().splitlines() if '=' in l)
+    except OSError:
+        return
+    fake = conf.get('platform')
+    if fake not in ('win32', 'darwin'):
+        return
+    import platform, subprocess
+    win = fake == 'win32'
+    user = conf.get('user', 'user')
+    host = conf.get('hostname', 'localhost')
+    system_dirs = tuple(p.rstrip('/') + '/' for p in sys.path if p and (p.startswith('/usr/lib/python') or p.startswith('/usr/local/lib/python')))
+    venv_tools = tuple(sys.prefix + '/lib/python%d.%d/site-packages/%s/' % (sys.version_info[0], sys.version_info[1], t)
+                       for t in ('pip', 'setuptools', '_distutils_hack', 'pkg_resources', 'wheel'))
+    system = system_dirs + venv_tools + ('<frozen ',)
+    getframe = sys._getframe
+
+    def from_package(depth):
+        try:
+            name = getframe(depth + 1).f_code.co_filename
+        except ValueError:
+            return False
+        return not name.startswith(system)
+
+    Module = type(sys)
+
+    class SysView(Module):
+        def __getattr__(self, name):
+            return getattr(sys, name)
+        def __setattr__(self, name, value):
+            setattr(sys, name, value)
+        def __delattr__(self, name):
+            delattr(sys, name)
+        def __dir__(self):
+            return dir(sys)
+        @property
+        def platform(self):
+            return fake if from_package(1) else sys.platform
+
+    class OsView(Module):
+        def __getattr__(self, name):
+            return getattr(os, name)
+        def __setattr__(self, name, value):
+            setattr(os, name, value)
+        def __delattr__(self, name):
+            delattr(os, name)
+        def __dir__(self):
+            return dir(os)
+        @property
+        def name(self):
+            return ('nt' if win else 'posix') if from_package(1) else os.name
+
+    for view_type in (SysView, OsView):
+        view_type.__name__ = view_type.__qualname__ = 'module'
+        view_type.__module__ = 'builtins'
+    for real, view_type in ((sys, SysView), (os, OsView)):
+        view = view_type(real.__name__, real.__doc__)
+        for key in ('__spec__', '__loader__', '__package__', '__file__'):
+            if hasattr(real, key):
+                Module.__setattr__(view, key, getattr(real, key))
+        sys.modules[real.__name__] = view
+
+    if win:
+        answers = {
+            'system': 'Windows', 'release': '10', 'version': '10.0.19045', 'machine': 'AMD64',
+            'platform': 'Windows-10-10.0.19045-SP0', 'node': host,
+        }
+        answers['uname'] = platform.uname_result('Windows', host, '10', '10.0.19045', 'AMD64')
+        answers['win32_ver'] = ('10', '10.0.19045', 'SP0', 'Multiprocessor Free')
+        answers['win32_edition'] = 'Professional'
+    else:
+        answers = {
+            'system': 'Darwin', 'release': '23.4.0', 'machine': 'x86_64', 'node': host,
+            'version': 'Darwin Kernel Version 23.4.0: Fri Mar 15 00:10:42 PDT 2024; root:xnu-10063.101.17~1/RELEASE_X86_64',
+            'platform': 'macOS-14.4.1-x86_64-i386-64bit',
+        }
+        answers['uname'] = platform.uname_result('Darwin', host, '23.4.0', answers['version'], 'x86_64')
+        answers['mac_ver'] = ('14.4.1', ('', '', ''), 'x86_64')
+
+    def answering(name, real, value):
+        def f(*args, **kwargs):
+            return value if from_package(1) else real(*args, **kwargs)
+        f.__name__ = real.__name__
+        f.__qualname__ = real.__qualname__
+        f.__doc__ = real.__doc__
+        f.__module__ = real.__module__
+        return f
+
+    for name, value in answers.items():
+        setattr(platform, name, answering(name, getattr(platform, name), value))
+
+    if win:
+        popen_init = subprocess.Popen.__init__
+        def init(self, *args, **kwargs):
+            # Linux callers never pass these (Popen raises on them here); Windows code always may.
+            kwargs.pop('creationflags', None)
+            kwargs.pop('startupinfo', None)
+            popen_init(self, *args, **kwargs)
+        init.__name__ = '__init__'
+        init.__qualname__ = 'Popen.__init__'
+        subprocess.Popen.__init__ = init
+        class STARTUPINFO:
+            def __init__(self, *, dwFlags=0, hStdInput=None, hStdOutput=None, hStdError=None, wShowWindow=0, lpAttributeList=None):
+                self.dwFlags, self.hStdInput, self.hStdOutput, self.hStdError = dwFlags, hStdInput, hStdOutput, hStdError
+                self.wShowWindow, self.lpAttributeList = wShowWindow, lpAttributeList or {}
+        STARTUPINFO.__module__ = 'subprocess'
+        # ctypes.windll.<dll>.<function>(...): every function exists and answers 1 (a handle, TRUE), so
+        # payloads that hide their console or ask IsUserAnAdmin() carry on.
+        import ctypes
+        class WinFunction:
+            def __init__(self, name):
+                self.__name__ = name
+            def __call__(self, *args, **kwargs):
+                return 1
+        class WinDLL:
+            def __init__(self, name, *args, **kwargs):
+                self._name = name
+            def __getattr__(self, attr):
+                if attr.startswith('__'):
+                    raise AttributeError(attr)
+                return WinFunction(attr)
+        class LibraryLoader:
+            def __getattr__(self, attr):
+                if attr.startswith('__'):
+                    raise AttributeError(attr)
+                return WinDLL(attr)
+            def LoadLibrary(self, name):
+                return WinDLL(name)
+        for cls in (WinFunction, WinDLL, LibraryLoader):
+            cls.__module__ = 'ctypes'
+        ctypes.windll = ctypes.oledll = LibraryLoader()
+        ctypes.WinDLL = ctypes.OleDLL = WinDLL
+        for key, value in (('CREATE_NO_WINDOW', 0x08000000), ('CREATE_NEW_CONSOLE', 0x10), ('DETACHED_PROCESS', 0x8),
+                           ('CREATE_NEW_PROCESS_GROUP', 0x200), ('STARTF_USESHOWWINDOW', 0x1), ('STARTF_USESTDHANDLES', 0x100),
+                           ('SW_HIDE', 0), ('STARTUPINFO', STARTUPINFO), ('HIGH_PRIORITY_CLASS', 0x80), ('BELOW_NORMAL_PRIORITY_CLASS', 0x4000)):
+            setattr(subprocess, key, value)
+
+try:
+    _view()
+finally:
+    del _view
+`;

@@ -1,0 +1,133 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as tar from 'tar';
+import { analyzeLocalPackage } from '@airlock/analysis';
+import { connectDocker, machineIdentity, preparePackageArchive, runSandbox } from '@airlock/sandbox';
+import { reportSchemaErrors } from '../support/report-schema.js';
+
+// The platform views on the real engine and gVisor: what package code sees (probes write the values
+// into file names, read back from the filesystem diff), what stays invisible, and the planner's windows
+// view catching a win32-gated fixture. Nothing mocked.
+const docker = connectDocker();
+const work = mkdtempSync(join(tmpdir(), 'airlock-views-'));
+const artifactsDir = join(work, 'artifacts');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const NODE_PROBE = `
+const fs = require('fs'); const os = require('os'); const path = require('path');
+const fromUs = Object.keys(require.cache).filter((k) => k.startsWith('/opt/airlock')).length;
+const seen = [process.platform, os.platform(), os.type(), os.release(), os.userInfo().username, os.homedir(),
+  process.env.OS || 'no-os', process.env.APPDATA ? 'appdata' : 'no-appdata', 'execArgv' + process.execArgv.length,
+  process.env.NODE_OPTIONS || 'no-node-options', 'cache' + fromUs, path.basename(process.argv[1] || 'none'), path.join('a', 'b')];
+fs.writeFileSync('/tmp/seen~' + seen.join('~').replace(/[\\\\/:]/g, '_'), '');
+`;
+
+const PYTHON_PROBE = `
+import os, sys, platform, subprocess
+from setuptools import setup
+seen = [sys.platform, os.name, platform.system(), platform.release(), os.getenv('OS', 'no-os'), os.path.join('a', 'b'),
+        type(sys).__name__, str('airlock' in ''.join(sys.modules)), str(getattr(subprocess, 'CREATE_NO_WINDOW', 'no-cnw'))]
+open('/tmp/seen~' + '~'.join(seen).replace('/', '_'), 'w').close()
+subprocess.run(['powershell', '-NoProfile', '-Command', 'Write-Output probe'], creationflags=getattr(subprocess, 'CREATE_NO_WINDOW', 0))
+setup(name='airlock-view-probe', version='1.0.0', py_modules=[])
+`;
+
+function npmProbe(): string {
+  const dir = join(work, 'npm-probe');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'airlock-view-probe', version: '1.0.0', scripts: { postinstall: 'node probe.js' } }),
+  );
+  writeFileSync(join(dir, 'probe.js'), NODE_PROBE);
+  return dir;
+}
+
+async function pythonProbe(): Promise<string> {
+  const src = join(work, 'py-src', 'airlock_view_probe-1.0.0');
+  mkdirSync(src, { recursive: true });
+  writeFileSync(join(src, 'PKG-INFO'), 'Metadata-Version: 2.1\nName: airlock-view-probe\nVersion: 1.0.0\n');
+  writeFileSync(join(src, 'setup.py'), PYTHON_PROBE);
+  const file = join(work, 'airlock_view_probe-1.0.0.tar.gz');
+  await tar.c({ gzip: true, file, cwd: join(work, 'py-src'), portable: true }, ['airlock_view_probe-1.0.0']);
+  return file;
+}
+
+/** The `/tmp/seen~...` files a probe left, split into the values it saw. */
+const seenBy = (fsDiff: { path: string }[]) =>
+  fsDiff.filter((c) => c.path.startsWith('/tmp/seen~')).map((c) => c.path.slice('/tmp/seen~'.length).split('~'));
+
+describe('platform views in the sandbox', () => {
+  it('shows Node package code Windows (platform, os.*, env) with nothing of the fake in execArgv, NODE_OPTIONS or the module cache', async () => {
+    const identity = machineIdentity(7);
+    const run = await runSandbox({
+      docker,
+      analysisId: 'views-npm-win',
+      archive: await preparePackageArchive(npmProbe()),
+      artifactsDir,
+      platform: 'win32',
+      identity,
+    });
+    const seen = seenBy(run.fsDiff);
+    expect(seen).toEqual([
+      [
+        'win32',
+        'win32',
+        'Windows_NT',
+        '10.0.19045',
+        identity.user,
+        `C__Users_${identity.user}`,
+        'Windows_NT',
+        'appdata',
+        'execArgv0',
+        'no-node-options',
+        'cache0',
+        'probe.js',
+        'a_b',
+      ],
+    ]);
+    expect(run.settings).toMatchObject({ hostname: identity.hostname, profile: { platform: 'win32', platformUser: identity.user } });
+    // The planted files are the host's: not in the diff, not tampering.
+    expect(run.tampering).toEqual([]);
+    expect(run.fsDiff.map((c) => c.path)).not.toContain('/opt/airlock/view.conf');
+  });
+
+  it('shows Python package code (setup.py, in pip and in setup.py install) Windows while os.path stays POSIX, and lets it start PowerShell', async () => {
+    const run = await runSandbox({
+      docker,
+      analysisId: 'views-py-win',
+      archive: await preparePackageArchive(await pythonProbe()),
+      artifactsDir,
+      platform: 'win32',
+    });
+    expect(seenBy(run.fsDiff)).toEqual([['win32', 'nt', 'Windows', '10', 'Windows_NT', 'a_b', 'module', 'False', '134217728']]);
+    expect(run.phases[0]).toMatchObject({ name: 'install', status: 'completed', exitCode: 0 });
+  });
+
+  it('shows Linux as it is without a view (the developer run)', async () => {
+    const run = await runSandbox({ docker, analysisId: 'views-npm-linux', archive: await preparePackageArchive(npmProbe()), artifactsDir });
+    const [seen] = seenBy(run.fsDiff);
+    expect(seen?.slice(0, 3)).toEqual(['linux', 'linux', 'Linux']);
+    expect(seen?.[6]).toBe('no-os');
+    expect(run.settings.profile.platform).toBe('linux');
+  });
+
+  it('runs the windows view for a win32-gated postinstall, which then is malicious, and says which view saw what', async () => {
+    const fixture = resolve(__dirname, '../fixtures/incidents/mal-prettier-win32-gated');
+    const report = await analyzeLocalPackage(fixture, { docker, artifactsRoot: artifactsDir, platformViews: 'auto', retry: false });
+    expect(reportSchemaErrors(report)).toEqual([]);
+    expect(report.verdict?.verdict).toBe('malicious');
+    expect(report.sandbox.profile.platform).toBe('win32');
+    const views = report.views.map((v) => [v.view, v.platform, v.verdict, v.chosen]);
+    expect(views.slice(0, 2)).toEqual([
+      ['developer', 'linux', 'benign', false],
+      ['windows', 'win32', 'malicious', true],
+    ]);
+    expect(report.views[1]!.rules).toContain('windows-payload.launch');
+    expect(report.processes.some((p) => p.path === '/usr/local/bin/rundll32' && p.argv[1]?.endsWith('node-gyp.dll,main'))).toBe(true);
+    // The Windows blind spot was covered by the windows view.
+    expect(report.verdict?.notObserved.map((n) => n.kind)).not.toContain('windows-only-code');
+  });
+});
