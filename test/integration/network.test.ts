@@ -64,7 +64,7 @@ describe('egress capture by the fake internet', () => {
     const http = r.network.tcp.find((c) => c.protocol === 'http')!;
     expect(http.destination).toMatchObject({ hostname: 'plain.exfil-fixture.example', port: 80 });
     expect(http.http).toMatchObject({ method: 'POST', target: '/v1/collect', host: 'plain.exfil-fixture.example', complete: true });
-    expect(JSON.parse(http.http!.body)).toMatchObject({ token: 'fixture-token-1234', host: 'jordan-thinkpad' });
+    expect(JSON.parse(http.http!.body)).toMatchObject({ token: 'fixture-token-1234', host: r.sandbox.hostname });
     expect(install(r).stdout.text).toContain('done');
     // The traced connect() carries the name the fake DNS gave its address.
     expect(r.connections).toContainEqual(
@@ -118,7 +118,7 @@ describe('egress capture by the fake internet', () => {
     const r = await scan('net-dns-beacon');
     const beacon = r.network.dns.find((d) => d.qname.endsWith('.b.beacon-fixture.example') && d.qtype === 'A')!;
     const label = beacon.qname.split('.')[0]!;
-    expect(Buffer.from(label, 'hex').toString()).toBe('jordan-thinkpad|jordan');
+    expect(Buffer.from(label, 'hex').toString()).toBe(`${r.sandbox.hostname}|jordan`);
     expect(beacon.answers[0]).toMatch(/^198\.1[89]\./);
   });
 

@@ -248,7 +248,7 @@ describe('the CI profile', () => {
 
   it('does not run a second time for a package that never looks at CI', async () => {
     const r = await analyzeLocalPackage(fixture('benign-no-scripts'), { docker, artifactsRoot });
-    expect(r.sandbox.profile).toEqual({ name: 'developer', reason: null, env: [] });
+    expect(r.sandbox.profile).toEqual({ name: 'developer', reason: null, env: [], platform: 'linux' });
   });
 });
 
