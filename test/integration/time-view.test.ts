@@ -55,6 +55,7 @@ describe('the time view', () => {
       retry: false,
       ciProfile: false,
       timeView: false,
+      platformViews: false,
     });
     expect(r.views.map((v) => v.view)).toEqual(['developer']);
     expect(r.verdict?.verdict).not.toBe('malicious');
