@@ -15,7 +15,18 @@ const docker = connectDocker();
 const fixture = (name: string) => resolve(__dirname, '../fixtures/net-floods', name);
 const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-net-floods-'));
 // No retry of inconclusive runs: each run here is the one under test (the planner's retry: fail-closed.test.ts).
-const options: AnalyzeOptions = { docker, artifactsRoot, runtime: 'gvisor', timeoutsMs: { install: 90_000, import: 30_000 }, retry: false };
+// One run per fixture: the extra views (time, calls, platforms) have their own tests, and a second run's fake
+// internet would be a second one to flood or kill.
+const options: AnalyzeOptions = {
+  docker,
+  artifactsRoot,
+  runtime: 'gvisor',
+  timeoutsMs: { install: 90_000, import: 30_000 },
+  retry: false,
+  timeView: false,
+  callView: false,
+  platformViews: false,
+};
 
 /** The fake internet this tree builds (its image is tagged by the hash of its inputs). */
 beforeAll(async () => {

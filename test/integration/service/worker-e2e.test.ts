@@ -155,7 +155,8 @@ describe('analyses through the queue and the sandbox', () => {
   });
 
   it('calls a payload that outlives the install inconclusive everywhere: verdict, webhook, list by verdict, metrics; an operator reruns it', async () => {
-    const submitted = await upload('steal-after-200s', org.apiKey, 'delayed');
+    // An hour: past every dwell, the time view's (ten times faster) included.
+    const submitted = await upload('steal-after-1h', org.apiKey, 'delayed');
     const done = await finished(submitted.body.id);
     expect(done.status).toBe('completed');
     expect(done.verdict?.verdict).toBe('inconclusive');
