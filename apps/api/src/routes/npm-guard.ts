@@ -56,7 +56,8 @@ export function npmGuardRouter(ctx: ApiContext, service: GuardPolicy): Router {
   const router = Router();
 
   const packument = async (req: Request, res: Response, name: string) => {
-    if (privateRefusal(res, (await policyOf(ctx, res, service)).settings, name)) return;
+    const policy = await policyOf(ctx, res, service);
+    if (privateRefusal(res, policy.settings, name)) return;
     const upstream = await fetch(upstreamUrl(ctx, encodedName(name)), {
       headers: { accept: 'application/json' },
       signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
@@ -65,7 +66,7 @@ export function npmGuardRouter(ctx: ApiContext, service: GuardPolicy): Router {
     if (!upstream.ok) return refuse(res, upstream.status, `upstream registry answered ${upstream.status} for ${name}`);
     const doc = (await upstream.json()) as Parameters<typeof guardPackument>[0];
     const versions = Object.keys(doc.versions ?? {});
-    const [verdicts, policy] = await Promise.all([ctx.store.verdicts.latestMany('npm', name, versions), policyOf(ctx, res, service)]);
+    const verdicts = await ctx.store.verdicts.latestMany('npm', name, versions);
     const now = Date.now();
     // Unknown versions stay listed: their tarball request decides (and starts their analysis).
     const allowed = new Set(
