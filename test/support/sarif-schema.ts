@@ -9,25 +9,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { tarEntry } from './tar-entry.js';
 import addFormatsModule from 'ajv-formats';
 
 const TARBALL = 'https://registry.npmjs.org/@microsoft/sarif-multitool-linux/-/sarif-multitool-linux-5.7.0.tgz';
 const INTEGRITY = 'sha512-NxUbpq6ISCWoTQ/NfOYEwEDKq1Heka/rMoJ5R5LMydcAZQX/X7g5mWHcgxDub+0M07LC96tZ5LZHvF1Qy3gjTA==';
 const ENTRY = 'package/sarif-2.1.0.json';
 const CACHE = fileURLToPath(new URL('../../.airlock/cache/sarif-2.1.0.json', import.meta.url));
-
-/** The one file of a tar archive (ustar: 512-byte headers, sizes in octal). */
-function tarEntry(tar: Buffer, wanted: string): Buffer {
-  for (let at = 0; at + 512 <= tar.length;) {
-    const header = tar.subarray(at, at + 512);
-    const name = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
-    if (name === '') break;
-    const size = parseInt(header.subarray(124, 136).toString('utf8').replace(/\0.*$/s, '').trim(), 8);
-    if (name === wanted) return tar.subarray(at + 512, at + 512 + size);
-    at += 512 + Math.ceil(size / 512) * 512;
-  }
-  throw new Error(`${wanted} is not in ${TARBALL}`);
-}
 
 async function schemaText(): Promise<string> {
   if (existsSync(CACHE)) return readFileSync(CACHE, 'utf8');
@@ -36,7 +24,7 @@ async function schemaText(): Promise<string> {
   const tgz = Buffer.from(await res.arrayBuffer());
   const digest = `sha512-${createHash('sha512').update(tgz).digest('base64')}`;
   if (digest !== INTEGRITY) throw new Error(`${TARBALL} does not match its registry integrity`);
-  const text = tarEntry(gunzipSync(tgz), ENTRY).toString('utf8');
+  const text = tarEntry(gunzipSync(tgz), ENTRY, TARBALL).toString('utf8');
   mkdirSync(fileURLToPath(new URL('.', `file://${CACHE}`)), { recursive: true });
   writeFileSync(CACHE, text);
   return text;

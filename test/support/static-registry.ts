@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { tarEntry } from './tar-entry.js';
 
 export interface PublishedPackage {
   tgz: Buffer;
@@ -13,26 +14,7 @@ export interface PublishedPackage {
 
 /** package.json inside an npm tarball (`package/package.json`). */
 function manifestOf(tgz: Buffer): Record<string, unknown> {
-  const tar = gunzipSync(tgz);
-  for (let at = 0; at + 512 <= tar.length;) {
-    const name = tar
-      .subarray(at, at + 100)
-      .toString('utf8')
-      .replace(/\0.*$/s, '');
-    const size = parseInt(
-      tar
-        .subarray(at + 124, at + 136)
-        .toString('utf8')
-        .replace(/\0.*$/s, '')
-        .trim() || '0',
-      8,
-    );
-    if (name.replace(/^\.\//, '') === 'package/package.json' || name === 'package/./package.json')
-      return JSON.parse(tar.subarray(at + 512, at + 512 + size).toString('utf8')) as Record<string, unknown>;
-    if (name === '') break;
-    at += 512 + Math.ceil(size / 512) * 512;
-  }
-  throw new Error('no package/package.json in the tarball');
+  return JSON.parse(tarEntry(gunzipSync(tgz), 'package/package.json', 'the tarball').toString('utf8')) as Record<string, unknown>;
 }
 
 export async function startStaticRegistry(packages: PublishedPackage[]): Promise<{ url: string; server: Server }> {
