@@ -32,5 +32,10 @@ cat > projects/app/package.json <<'PKG'
 }
 PKG
 echo "console.log('hello');" > projects/app/index.js
+# A developer's project is a git checkout: implants look for its .git/hooks and do nothing without one.
+printf 'node_modules/\n.venv/\n' > projects/app/.gitignore
+git -C projects/app init -q
+git -C projects/app add package.json index.js .gitignore
+GIT_AUTHOR_DATE='2026-10-14T09:12:00Z' GIT_COMMITTER_DATE='2026-10-14T09:12:00Z' git -C projects/app commit -q -m 'Initial commit'
 # The project's Python virtualenv (system site-packages give it setuptools for builds without isolation).
 python3 -m venv --system-site-packages projects/app/.venv

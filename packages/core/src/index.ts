@@ -5,3 +5,4 @@ export * from './report.js';
 export * from './network.js';
 export * from './honeytoken.js';
 export * from './env.js';
+export * from './persistence.js';

@@ -1,10 +1,11 @@
+import type { PersistenceFile } from './persistence.js';
 import type { PackageIdentity } from './package.js';
 import type { PhaseName, PhaseResult } from './phase.js';
 import type { DnsRecord, TcpRecord, UdpRecord } from './network.js';
 import type { HoneytokenFindings } from './honeytoken.js';
 
 /** Bumped on any change of the report's shape; consumers check it before reading. */
-export const REPORT_VERSION = '0.10.0';
+export const REPORT_VERSION = '0.11.0';
 
 /**
  * What a verdict can say. `inconclusive`: something that could hide behaviour happened (a phase timed out,
@@ -315,6 +316,8 @@ export interface SandboxReport {
   /** A local archive's (file, upload) registry dependencies: installed with it, or named as missing. Absent: none declared, or a registry spec (its whole tree is installed). */
   dependencies?: DependencyInstall;
   fsDiff: ReportFsChange[];
+  /** The first bytes of each file left in a persistence place or a repository's git hooks (0.11.0; absent in older reports). */
+  persistenceFiles?: PersistenceFile[];
   importResult: unknown;
   trace: Record<PhaseName, TraceStats | null>;
   timings: RunTimings;

