@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { VIEW_POLICIES } from '@airlock/analysis';
 import { AirlockError } from '@airlock/core';
 import { RUNTIME_NAMES, runtimeFromSetting } from '@airlock/sandbox';
 import { scanCommand } from './scan-command.js';
@@ -13,10 +14,10 @@ import { verifyCommand } from './verify/verify-command.js';
 import { verifyChangesCommand } from './verify/verify-changes.js';
 
 /** `--runtime`: gVisor unless asked otherwise (runc: strace inside the container, a record the package can alter). */
-/** `--views`: which extra views (platform views) run: as the planner decides, all of them, or none. */
+/** `--views`: which extra views run (CI profile, time, calls, Windows, macOS): as the planner decides, all, or none. */
 function viewsOption(): Option {
-  return new Option('--views <views>', 'platform views (Windows, macOS): auto (the planner decides), all, none')
-    .choices(['auto', 'all', 'none'])
+  return new Option('--views <views>', 'extra views (CI profile, time, calls, Windows, macOS): auto (the planner decides), all, none')
+    .choices([...VIEW_POLICIES])
     .default('auto');
 }
 
@@ -106,7 +107,6 @@ program
   .addOption(fromEnv('--pypi-index <url>', 'PyPI index for pypi: targets (JSON API or PEP 691 simple API)', 'AIRLOCK_PYPI_INDEX'))
   .option('--wheel', 'pypi: targets: analyse the pure-Python wheel instead of the sdist')
   .option('--no-retry', 'an inconclusive run is final (default: run once more with phase limits x2 and a 60 s dwell)')
-  .option('--all-views', 'run every view (CI profile, time, calls) whatever the first run shows (default: the planner decides)')
   .option('--no-time-view', 'never run the time view (clock +3 d / +30 d, ten times faster)')
   .option('--no-call-view', "never run the call view (the package's exports called after the import)")
   .addOption(viewsOption())

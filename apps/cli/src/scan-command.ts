@@ -1,4 +1,11 @@
-import { signalPolicyFromSettings, analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec } from '@airlock/analysis';
+import {
+  signalPolicyFromSettings,
+  analyzeLocalPackage,
+  analyzeNpmSpec,
+  analyzePypiSpec,
+  viewPolicyOptions,
+  type ViewPolicy,
+} from '@airlock/analysis';
 import { renderReportHtml, renderReportText } from '@airlock/report';
 import { readFile, writeFile } from 'node:fs/promises';
 import { AirlockError, type SandboxReport } from '@airlock/core';
@@ -33,12 +40,11 @@ export interface ScanOptions {
   runtime?: RuntimeName;
   /** false (`--no-retry`): an inconclusive first run is final. */
   retry: boolean;
-  /** `--all-views`: every view runs; `--no-time-view`, `--no-call-view`: that view never does. */
-  allViews?: boolean;
+  /** `--no-time-view`, `--no-call-view`: that view never runs, whatever `--views` says. */
   timeView: boolean;
   callView: boolean;
-  /** `--views`: platform views as the planner decides (auto), all, or none. */
-  views?: 'auto' | 'all' | 'none';
+  /** `--views`: extra views as the planner decides (auto), all, or none. */
+  views?: ViewPolicy;
 }
 
 /** `airlock scan`: one package through the sandbox, report printed. Ctrl-C removes the container. */
@@ -63,10 +69,9 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       artifactsRoot: opts.artifacts,
       ...(opts.runtime ? { runtime: opts.runtime } : {}),
       ...(opts.retry ? {} : { retry: false as const }),
-      ...(opts.allViews ? { allViews: true } : {}),
+      ...viewPolicyOptions(opts.views ?? 'auto'),
       ...(opts.timeView ? {} : { timeView: false as const }),
       ...(opts.callView ? {} : { callView: false }),
-      platformViews: platformViewsSetting(opts.views),
       timeoutsMs: { install: opts.installTimeout * 1000, import: opts.importTimeout * 1000 },
       signal: controller.signal,
       log: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),
@@ -123,9 +128,4 @@ async function readReport(path: string): Promise<SandboxReport> {
   if (typeof report?.package?.name !== 'string' || !Array.isArray(report.processes) || !report.network)
     throw new AirlockError('INVALID_INPUT', `--previous ${path} is not an Airlock report`);
   return report;
-}
-
-/** The `--views` choice as the pipeline's setting. */
-export function platformViewsSetting(views: string | undefined): 'auto' | 'all' | false {
-  return views === 'none' ? false : views === 'all' ? 'all' : 'auto';
 }

@@ -1,6 +1,7 @@
 /** Worker settings from the environment, read once at start; every value has a safe default. */
 import { resolve } from 'node:path';
 import { envInt } from '@airlock/core';
+import { VIEW_POLICIES, type ViewPolicy } from '@airlock/analysis';
 import { secretBoxFromEnv, type SecretBox } from '@airlock/store';
 import { diskLimitBytes } from '@airlock/sandbox';
 import { redisUrlFromEnv } from '@airlock/store';
@@ -36,10 +37,8 @@ export interface WorkerConfig {
   importTimeoutMs?: number;
   /** The dwell of the retry of an inconclusive run (AIRLOCK_RETRY_DWELL_MS, default 60 s); 0: no retry. */
   retryDwellMs: number;
-  /** AIRLOCK_ALL_VIEWS=1: every analysis runs every view (CI profile, time, calls); default: the planner decides. */
-  allViews: boolean;
-  /** Platform views (AIRLOCK_VIEWS: auto, the default, as the planner decides; all; none). */
-  platformViews: 'auto' | 'all' | false;
+  /** Extra views (CI profile, time, calls, Windows, macOS), AIRLOCK_VIEWS: auto (default: the planner decides), all, none. */
+  views: ViewPolicy;
   /** What one sandbox run may write (AIRLOCK_DISK_LIMIT_BYTES, default 2 GiB); checked at start. */
   maxDiskBytes: number;
   /** The heap limit of each syscall record's parser thread (AIRLOCK_PARSER_MEMORY_MB, default 512). */
@@ -78,8 +77,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     ...(optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') ? { installTimeoutMs: optionalInt('AIRLOCK_INSTALL_TIMEOUT_MS') } : {}),
     ...(optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') ? { importTimeoutMs: optionalInt('AIRLOCK_IMPORT_TIMEOUT_MS') } : {}),
     retryDwellMs: envInt(env, 'AIRLOCK_RETRY_DWELL_MS', 60_000, 0),
-    allViews: env.AIRLOCK_ALL_VIEWS === '1',
-    platformViews: platformViews(env.AIRLOCK_VIEWS),
+    views: viewPolicy(env),
     maxDiskBytes: diskLimitBytes(undefined, env),
     parserMemoryMb: int('AIRLOCK_PARSER_MEMORY_MB', 512),
     artifactRetentionMs: envInt(env, 'AIRLOCK_ARTIFACT_RETENTION_DAYS', 14, 0) * DAY_MS,
@@ -102,10 +100,12 @@ function refuseServiceNpmrc(env: NodeJS.ProcessEnv): void {
     );
 }
 
-/** AIRLOCK_VIEWS: `auto` (default), `all` or `none`; anything else is refused at start. */
-function platformViews(value: string | undefined): 'auto' | 'all' | false {
-  if (value === undefined || value === '' || value === 'auto') return 'auto';
-  if (value === 'all') return 'all';
-  if (value === 'none') return false;
+/** AIRLOCK_VIEWS: `auto` (default), `all` or `none`; anything else, or the retired AIRLOCK_ALL_VIEWS, is refused at start. */
+function viewPolicy(env: NodeJS.ProcessEnv): ViewPolicy {
+  if (env.AIRLOCK_ALL_VIEWS)
+    throw new Error('AIRLOCK_ALL_VIEWS is no longer read: set AIRLOCK_VIEWS=all (one switch for every extra view)');
+  const value = env.AIRLOCK_VIEWS;
+  if (value === undefined || value === '') return 'auto';
+  if ((VIEW_POLICIES as readonly string[]).includes(value)) return value as ViewPolicy;
   throw new Error(`AIRLOCK_VIEWS must be auto, all or none (got "${value}")`);
 }

@@ -2,7 +2,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AirlockError, type SandboxReport } from '@airlock/core';
-import { analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec } from '@airlock/analysis';
+import { analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec, viewPolicyOptions } from '@airlock/analysis';
 import type { AnalysisTarget } from '@airlock/queue';
 import { previousVersion, privateRegistryNpmrc, serviceNpmOptions, type FetchNpmOptions } from '@airlock/registry';
 import { openNpmRegistry } from '@airlock/store';
@@ -26,8 +26,7 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
       ...(config.importTimeoutMs ? { import: config.importTimeoutMs } : {}),
     },
     retry: config.retryDwellMs > 0 ? { dwellMs: config.retryDwellMs } : (false as const),
-    allViews: config.allViews,
-    platformViews: config.platformViews,
+    ...viewPolicyOptions(config.views),
     log: (message: string, fields?: Record<string, unknown>) =>
       ctx.log.debug({ ...fields, package: `${target.name}@${target.version}` }, message),
   };

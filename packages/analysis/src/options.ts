@@ -48,3 +48,16 @@ export interface AnalyzeOptions {
   /** Run every view (CI profile, time, calls) whatever the first run and the code show; default: the planner decides. */
   allViews?: boolean;
 }
+
+/** Which extra views run: as the planner decides (`auto`), every one (`all`), or none (the developer run, and its retry). */
+export type ViewPolicy = 'auto' | 'all' | 'none';
+export const VIEW_POLICIES: readonly ViewPolicy[] = ['auto', 'all', 'none'];
+
+/** One switch for every extra view (CI profile, time, calls, Windows, macOS), as analysis options. */
+export function viewPolicyOptions(
+  policy: ViewPolicy,
+): Pick<AnalyzeOptions, 'allViews' | 'platformViews' | 'ciProfile' | 'timeView' | 'callView'> {
+  if (policy === 'all') return { allViews: true, platformViews: 'all' };
+  if (policy === 'none') return { platformViews: false, ciProfile: false, timeView: false, callView: false };
+  return { platformViews: 'auto' };
+}

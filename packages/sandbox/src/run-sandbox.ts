@@ -200,7 +200,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   let recordUsed = 0;
   let importJson: string | null = null;
   let fsDiff: FsChange[];
-  let persistenceFiles: PersistenceFileRead[] = [];
+  let persistenceFiles: PersistenceFileRead[];
   let trusted: string[];
   try {
     honeytokens = await planning;

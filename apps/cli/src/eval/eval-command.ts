@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { learnedBaselineFile } from '@airlock/analysis';
+import { learnedBaselineFile, type ViewPolicy } from '@airlock/analysis';
 import type { RuntimeName } from '@airlock/sandbox';
 import { EXIT } from '../exit-codes.js';
 import { loadCorpus, selectSplit, SPLIT_RULE, type Sample, type Split } from './corpus.js';
@@ -13,7 +13,7 @@ export interface EvalOptions {
   artifacts: string;
   npmCache: string;
   runtime?: RuntimeName;
-  views?: 'auto' | 'all' | 'none';
+  views?: ViewPolicy;
   /** Benign samples of this split (malicious samples are always kept whole). Default `test`. */
   split?: Split;
   /** Score the kept reports of samples already in `out` again before running the missing ones. */

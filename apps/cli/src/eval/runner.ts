@@ -7,8 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SandboxReport } from '@airlock/core';
-import { analyzeLocalPackage, analyzeNpmSpec, rescoreReport } from '@airlock/analysis';
-import { platformViewsSetting } from '../scan-command.js';
+import { analyzeLocalPackage, analyzeNpmSpec, rescoreReport, viewPolicyOptions, type ViewPolicy } from '@airlock/analysis';
 import { connectDocker, type RuntimeName } from '@airlock/sandbox';
 import type { Sample } from './corpus.js';
 import type { EvalResult } from './metrics.js';
@@ -20,8 +19,8 @@ export interface RunnerOptions {
   npmCache: string;
   /** gVisor (default) or runc. */
   runtime?: RuntimeName;
-  /** `--views`: platform views as the planner decides (auto), all, or none. */
-  views?: 'auto' | 'all' | 'none';
+  /** `--views`: extra views as the planner decides (auto), all, or none. */
+  views?: ViewPolicy;
   /** Called after each sample that ran now (not for resumed ones). */
   onResult?: (result: EvalResult) => void;
 }
@@ -101,7 +100,7 @@ async function evaluate(sample: Sample, docker: ReturnType<typeof connectDocker>
       docker,
       artifactsRoot: opts.artifacts,
       timeoutsMs: { ...TIMEOUTS_MS },
-      platformViews: platformViewsSetting(opts.views),
+      ...viewPolicyOptions(opts.views ?? 'auto'),
       ...(opts.runtime ? { runtime: opts.runtime } : {}),
     };
     const report = sample.target.startsWith('npm:')
