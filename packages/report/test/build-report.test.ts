@@ -25,9 +25,9 @@ function sandboxReport(): SandboxReport {
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 describe('buildReport', () => {
-  it('carries version 0.9.0, per-phase process trees and the sensitive accesses of both phases', () => {
+  it('carries the current version, per-phase process trees and the sensitive accesses of both phases', () => {
     const report = sandboxReport();
-    expect(report.reportVersion).toBe('0.10.0');
+    expect(report.reportVersion).toBe('0.11.0');
     expect(report.processTree.install!.nodes.map((n) => n.pid)).toEqual([20, 32, 33, 34]);
     expect(report.processTree.import!.nodes.map((n) => n.pid)).toEqual([50, 51]);
     expect(report.sensitiveFiles.map((a) => [a.phase, a.rule])).toEqual([
