@@ -182,7 +182,8 @@ clientOptions(
     .command('status')
     .description('show an analysis of the Airlock service: status, verdict and reasons')
     .argument('<id>', 'the analysis id printed by airlock submit')
-    .option('--report', 'print the full report (JSON)'),
+    .option('--report', 'print the full report (JSON)')
+    .option('--html <file>', "write the analysis's report as a self-contained HTML page (your organization's view)"),
 ).action(async (id: string, opts) => {
   process.exitCode = await statusCommand(id, opts);
 });
