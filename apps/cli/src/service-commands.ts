@@ -5,6 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { EXIT, verdictExitCode, type FailOn } from './exit-codes.js';
+import { colourEnabled, paintVerdict } from './terminal.js';
 
 export interface ClientOptions {
   api: string;
@@ -86,7 +87,13 @@ function print(opts: ClientOptions, a: AnalysisView): void {
   if (opts.json) return void process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
   const lines = [`${a.id}  ${a.ecosystem}:${a.name}@${a.version}  ${a.status}${a.cached ? ' (known verdict)' : ''}`];
   if (a.verdict) {
-    lines.push(`verdict: ${a.verdict.verdict} (score ${a.verdict.score})`);
+    lines.push(
+      paintVerdict(
+        colourEnabled(process.stdout, process.env),
+        a.verdict.verdict,
+        `verdict: ${a.verdict.verdict} (score ${a.verdict.score})`,
+      ),
+    );
     for (const r of a.verdict.reasons) lines.push(`  - ${r.rule}: ${r.explanation}`);
     for (const n of a.verdict.notObserved ?? []) if (n.hidesBehaviour) lines.push(`  not observed: ${n.message}`);
   }
