@@ -13,6 +13,7 @@ import { inventoriesRouter } from './routes/inventories.js';
 import { npmGuardRouter } from './routes/npm-guard.js';
 import { keysRouter } from './routes/keys.js';
 import { operationsRouter } from './routes/operations.js';
+import { reportHtmlRouter } from './routes/report-html.js';
 import { settingsRouter } from './routes/settings.js';
 import { verdictsRouter } from './routes/verdicts.js';
 import { webhooksRouter } from './routes/webhooks.js';
@@ -40,6 +41,8 @@ export function createApp(ctx: ApiContext): Express {
   app.use('/v1/admin', adminRouter(ctx));
   // npm sends the .npmrc _authToken as a Bearer token; no per-minute limit: one install makes hundreds of requests.
   app.use('/v1/guard/npm', requireApiKey(ctx.store), npmGuardRouter(ctx, ctx.config.guardPolicy));
+  // Before /v1's Bearer check: a browser opens the page with a signed link (or a Bearer key), report-html.ts.
+  app.use('/v1/analyses', reportHtmlRouter(ctx));
   const v1 = express.Router();
   v1.use(requireApiKey(ctx.store), rateLimit(ctx.store, ctx.config.rateLimitPerMinute));
   v1.use('/analyses', analysesRouter(ctx));

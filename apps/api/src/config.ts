@@ -27,6 +27,8 @@ export interface ApiConfig {
   npmRegistry?: string;
   /** Opens organizations' registry tokens (AIRLOCK_SECRETS_KEY or AIRLOCK_SECRETS_KEY_FILE); null: no private registries. */
   secretBox: SecretBox | null;
+  /** How long a signed link to an analysis's HTML report opens it (AIRLOCK_REPORT_LINK_TTL_SECONDS, default 900 s). */
+  reportLinkTtlSeconds: number;
   /** The install-time guard's service-wide policy (AIRLOCK_GUARD_UNKNOWN, AIRLOCK_GUARD_MIN_AGE_HOURS). */
   guardPolicy: GuardPolicy;
 }
@@ -56,6 +58,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     webhookAllowPrivate: env.AIRLOCK_WEBHOOK_ALLOW_PRIVATE === '1',
     ...(env.AIRLOCK_NPM_REGISTRY ? { npmRegistry: env.AIRLOCK_NPM_REGISTRY } : {}),
     secretBox: secretBoxFromEnv(env),
+    reportLinkTtlSeconds: envInt(env, 'AIRLOCK_REPORT_LINK_TTL_SECONDS', 900, 1),
     guardPolicy: guardPolicyFromEnv(env),
   };
 }

@@ -135,6 +135,37 @@ export function openApiDocument(): object {
   });
   registry.registerPath({
     method: 'get',
+    path: '/v1/analyses/{id}/report.html',
+    summary:
+      "The report as a page for a browser (the organization's view: accepted false positives apply), opened with the analysis's links.reportHtml (signed, short-lived: no key needed) or with a Bearer key",
+    // Either the API key, or no key at all with a valid signed link (exp and sig).
+    security: [...security, {}],
+    request: {
+      params: id,
+      query: z.object({
+        exp: z
+          .string()
+          .optional()
+          .openapi({ description: 'Signed link: its expiry, Unix seconds (AIRLOCK_REPORT_LINK_TTL_SECONDS after it was minted)' }),
+        sig: z.string().optional().openapi({ description: 'Signed link: HMAC-SHA256 over (analysis id, organization id, exp), base64url' }),
+      }),
+    },
+    responses: {
+      200: {
+        description:
+          'The page: self-contained, no script (Content-Security-Policy default-src none), Cache-Control no-store, Referrer-Policy no-referrer',
+        content: { 'text/html': { schema: z.string().openapi({ description: 'HTML' }) } },
+      },
+      403: {
+        description: 'Signed link expired, or its signature does not match (plain text that says which)',
+        content: { 'text/plain': { schema: z.string() } },
+      },
+      404: problem('Unknown here, or no report yet (a signed link to an unknown analysis: plain text)'),
+      ...errors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
     path: '/v1/analyses/{id}/artifacts/{name}',
     summary:
       "A raw artifact: install.record and import.record (the phase's syscall record: gVisor's install.gvisor.jsonl, or install.strace under runc), network.jsonl",

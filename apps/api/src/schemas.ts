@@ -158,7 +158,10 @@ export const Analysis = z
     verdict: VerdictSummary.nullable(),
     phases: Phases,
     error: z.string().nullable(),
-    links: z.record(z.string(), z.string()),
+    links: z.record(z.string(), z.string()).openapi({
+      description:
+        'self; with a report: report, trace, network, and reportHtml (the HTML page, signed and short-lived: opens in a browser with no key; absent when the service has no secrets key)',
+    }),
     ...AcceptedView,
   })
   .openapi('Analysis');

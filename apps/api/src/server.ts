@@ -6,6 +6,7 @@ import { openStore } from '@airlock/store';
 import { createApp } from './app.js';
 import type { ApiConfig } from './config.js';
 import type { ApiContext } from './context.js';
+import { ReportLinkSigner } from './report-link.js';
 
 export interface RunningApi {
   context: ApiContext;
@@ -20,6 +21,7 @@ export async function startApi(config: ApiConfig, log: Logger): Promise<RunningA
     store: openStore(config.redisUrl, (err) => log.warn({ err: err.message }, 'redis connection error')),
     queues: openQueues(config.redisUrl),
     log,
+    reportLinks: ReportLinkSigner.fromSecretBox(config.secretBox, config.reportLinkTtlSeconds),
   };
   const server = createApp(context).listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));

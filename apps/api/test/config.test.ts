@@ -12,4 +12,10 @@ describe('api settings', () => {
     expect(apiConfigFromEnv({}).secretBox).toBeNull();
     expect(apiConfigFromEnv({ AIRLOCK_SECRETS_KEY: 'ab'.repeat(32) }).secretBox).not.toBeNull();
   });
+
+  it('take the lifetime of signed report links from the environment (default 15 minutes), refusing nonsense', () => {
+    expect(apiConfigFromEnv({}).reportLinkTtlSeconds).toBe(900);
+    expect(apiConfigFromEnv({ AIRLOCK_REPORT_LINK_TTL_SECONDS: '60' }).reportLinkTtlSeconds).toBe(60);
+    expect(() => apiConfigFromEnv({ AIRLOCK_REPORT_LINK_TTL_SECONDS: '0' })).toThrow(/AIRLOCK_REPORT_LINK_TTL_SECONDS/);
+  });
 });

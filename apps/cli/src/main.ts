@@ -54,10 +54,15 @@ Examples (from the checkout; \`npm run airlock -- <args>\` and \`npx --no airloc
   airlock scan ./my-package                 install and import a package folder or .tgz in the sandbox
   airlock scan npm:chalk@4.1.2 --json       a registry version with its dependency tree, the report as JSON
   airlock scan pypi:requests==2.32.3        a PyPI release's sdist
-  airlock submit npm:left-pad@1.3.0 --wait  ask the Airlock service, wait for the verdict
+  airlock scan pkg.tgz --html report.html   also write the report as one self-contained page
+  airlock submit npm:left-pad@1.3.0 --wait  ask the Airlock service, wait for the verdict (prints a signed link to its page)
+  airlock status an_... --html report.html  an analysis of the service, its page written with your API key
   airlock verify package-lock.json --base origin/main --sarif airlock.sarif
                                             the packages a change adds, checked by the service, as SARIF
-  airlock verify poetry.lock --local -j 2   every package, analysed here two at a time`;
+  airlock verify poetry.lock --local -j 2   every package, analysed here two at a time
+
+On a terminal, scan shows what it is doing on stderr (step, view, elapsed time), and verdicts are in colour;
+piped, nothing but the report and the logs. NO_COLOR=1 turns colour off, FORCE_COLOR=1 on (FORCE_COLOR=0 off).`;
 
 const program = new Command('airlock')
   .description('Sandboxed dynamic analysis of npm and PyPI packages')
@@ -182,7 +187,8 @@ clientOptions(
     .command('status')
     .description('show an analysis of the Airlock service: status, verdict and reasons')
     .argument('<id>', 'the analysis id printed by airlock submit')
-    .option('--report', 'print the full report (JSON)'),
+    .option('--report', 'print the full report (JSON)')
+    .option('--html <file>', "write the analysis's report as a self-contained HTML page (your organization's view)"),
 ).action(async (id: string, opts) => {
   process.exitCode = await statusCommand(id, opts);
 });

@@ -13,6 +13,8 @@ import { connectDocker, type RuntimeName } from '@airlock/sandbox';
 import { loadNpmrc } from '@airlock/registry';
 import { EXIT, verdictExitCode, type FailOn } from './exit-codes.js';
 import { createLogger } from './logger.js';
+import { progressLine } from './progress-line.js';
+import { colourEnabled, paintVerdict } from './terminal.js';
 
 export interface ScanOptions {
   json?: boolean;
@@ -49,7 +51,9 @@ export interface ScanOptions {
 
 /** `airlock scan`: one package through the sandbox, report printed. Ctrl-C removes the container. */
 export async function scanCommand(path: string, opts: ScanOptions): Promise<number> {
-  const log = createLogger();
+  // On a terminal, the progress line says what is happening; the info logs stay out of its way.
+  const progress = progressLine(process.stderr);
+  const log = createLogger(process.stderr.isTTY ? 'warn' : 'info');
   const controller = new AbortController();
   const onSignal = () => {
     log.warn('interrupted: removing the sandbox container');
@@ -75,6 +79,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       timeoutsMs: { install: opts.installTimeout * 1000, import: opts.importTimeout * 1000 },
       signal: controller.signal,
       log: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),
+      onProgress: progress.update,
     };
     // `npm:<spec>` is a registry package with its dependency tree, `pypi:<name>[==version]` a PyPI
     // release (sdist or wheel, no dependencies); anything else is a local path (an npm archive with its
@@ -93,6 +98,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
             ...(opts.pypiIndex ? { index: opts.pypiIndex } : {}),
           })
         : await analyzeLocalPackage(path, { ...common, npm });
+    progress.stop();
     log.info(
       {
         analysisId: report.id,
@@ -106,12 +112,15 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       },
       'analysis done',
     );
-    process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderReportText(report)}\n`);
+    const colour = colourEnabled(process.stdout, process.env);
+    const text = () => renderReportText(report, { verdict: (verdict, line) => paintVerdict(colour, verdict, line) });
+    process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${text()}\n`);
     if (opts.html) await writeFile(opts.html, renderReportHtml(report));
     // Like npm audit and osv-scanner: findings at or above --fail-on make the exit code non-zero.
     if (!report.verdict) return EXIT.sandbox;
     return verdictExitCode(report.verdict.verdict, opts.failOn);
   } finally {
+    progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

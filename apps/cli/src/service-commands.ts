@@ -2,9 +2,10 @@
  * `airlock submit` and `airlock status`: the CLI as a client of the REST API (AIRLOCK_API_URL,
  * AIRLOCK_API_KEY). `airlock scan` stays the embedded mode that needs no service.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { EXIT, verdictExitCode, type FailOn } from './exit-codes.js';
+import { colourEnabled, paintVerdict } from './terminal.js';
 
 export interface ClientOptions {
   api: string;
@@ -86,11 +87,19 @@ function print(opts: ClientOptions, a: AnalysisView): void {
   if (opts.json) return void process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
   const lines = [`${a.id}  ${a.ecosystem}:${a.name}@${a.version}  ${a.status}${a.cached ? ' (known verdict)' : ''}`];
   if (a.verdict) {
-    lines.push(`verdict: ${a.verdict.verdict} (score ${a.verdict.score})`);
+    lines.push(
+      paintVerdict(
+        colourEnabled(process.stdout, process.env),
+        a.verdict.verdict,
+        `verdict: ${a.verdict.verdict} (score ${a.verdict.score})`,
+      ),
+    );
     for (const r of a.verdict.reasons) lines.push(`  - ${r.rule}: ${r.explanation}`);
     for (const n of a.verdict.notObserved ?? []) if (n.hidesBehaviour) lines.push(`  not observed: ${n.message}`);
   }
   if (a.error) lines.push(`error: ${a.error}`);
+  // A signed, short-lived link: it opens in a browser with no key (the service's links.reportHtml).
+  if (a.links.reportHtml) lines.push(`report: ${new URL(a.links.reportHtml, opts.api).href}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -138,8 +147,36 @@ export async function submitCommand(target: string, opts: ClientOptions): Promis
   }
 }
 
-export async function statusCommand(id: string, opts: ClientOptions & { report?: boolean }): Promise<number> {
+/** The analysis's HTML page, fetched with the API key (GET /v1/analyses/:id/report.html), written to `file`. */
+async function writeReportHtml(opts: ClientOptions, id: string, file: string): Promise<void> {
+  if (!opts.key) throw new ApiError('no API key: set AIRLOCK_API_KEY or pass --key');
+  let res: Response;
   try {
+    res = await fetch(new URL(`/v1/analyses/${encodeURIComponent(id)}/report.html`, opts.api), {
+      headers: { authorization: `Bearer ${opts.key}` },
+    });
+  } catch (err) {
+    throw new UnreachableError(`cannot reach the Airlock API at ${opts.api}: ${(err as Error).cause ?? (err as Error).message}`);
+  }
+  const body = await res.text();
+  if (!res.ok) {
+    const detail = (() => {
+      try {
+        return (JSON.parse(body) as { detail?: string }).detail;
+      } catch {
+        return undefined;
+      }
+    })();
+    throw new ApiError(`${res.status}: ${detail ?? (body.trim() || res.statusText)}`);
+  }
+  await writeFile(file, body).catch((err: NodeJS.ErrnoException) => {
+    throw new ApiError(`cannot write ${file}: ${err.code ?? err.message}`);
+  });
+}
+
+export async function statusCommand(id: string, opts: ClientOptions & { report?: boolean; html?: string }): Promise<number> {
+  try {
+    if (opts.html) await writeReportHtml(opts, id, opts.html);
     if (opts.report) {
       process.stdout.write(`${JSON.stringify(await request(opts, `/v1/analyses/${encodeURIComponent(id)}/report`), null, 2)}\n`);
       return EXIT.ok;

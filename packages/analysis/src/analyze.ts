@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
-import { PHASES, type DependencyInstall, type PhaseName, type SandboxReport, type TraceStats } from '@airlock/core';
+import { PHASES, type DependencyInstall, type PhaseName, type ProgressEvent, type SandboxReport, type TraceStats } from '@airlock/core';
 import { buildReport, honeytokenFindings, hostDetailFindings, SANDBOX_HOME, type PhaseSummary } from '@airlock/report';
 import { fetchNpmTree, fetchNpmVersionDocument, fetchPypiPackage, type FetchNpmOptions, type FetchPypiOptions } from '@airlock/registry';
 import { scoreReport } from '@airlock/scoring';
@@ -52,6 +52,7 @@ const TIME_VIEW_DWELL_MS = 30_000;
  * npm archive's registry dependencies are fetched from `options.npm` and installed with it (./local-dependencies.ts).
  */
 export async function analyzeLocalPackage(path: string, options: AnalyzeOptions & LocalDependencyOptions): Promise<SandboxReport> {
+  options.onProgress?.({ step: 'prepare', detail: path });
   const { archive, dependencies } = await withDependencies(await preparePackageArchive(path), options);
   const { ecosystem, name, version } = archive.identity;
   const refs = [{ ecosystem, name, version, file: path }];
@@ -64,6 +65,7 @@ export async function analyzeLocalPackage(path: string, options: AnalyzeOptions 
  */
 export async function analyzeNpmSpec(spec: string, options: AnalyzeOptions & FetchNpmOptions): Promise<SandboxReport> {
   const t0 = Date.now();
+  options.onProgress?.({ step: 'fetch', detail: `npm:${spec}` });
   const tree = await fetchNpmTree(spec, options);
   options.log?.('npm tree fetched', {
     packages: tree.tarballs.length,
@@ -113,6 +115,7 @@ async function manifestConfusionOf(archive: PreparedArchive, options: AnalyzeOpt
  */
 export async function analyzePypiSpec(spec: string, options: AnalyzeOptions & Omit<FetchPypiOptions, 'maxBytes'>): Promise<SandboxReport> {
   const t0 = Date.now();
+  options.onProgress?.({ step: 'fetch', detail: `pypi:${spec}` });
   const download = await fetchPypiPackage(spec, {
     ...(options.index ? { index: options.index } : {}),
     ...(options.kind ? { kind: options.kind } : {}),
@@ -200,6 +203,8 @@ async function runOnce(
 ): Promise<SandboxReport> {
   const id = nanoid(12);
   const timeoutsMs = view.timeoutsMs ?? options.timeoutsMs;
+  const label = archive.identity.name;
+  const progress = options.onProgress && ((step: ProgressEvent['step']) => options.onProgress!({ step, view: view.name, detail: label }));
   const run = await runSandbox({
     docker: options.docker,
     analysisId: id,
@@ -218,7 +223,9 @@ async function runOnce(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.workerId ? { workerId: options.workerId } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(progress ? { onProgress: (e: ProgressEvent) => progress(e.step) } : {}),
   });
+  progress?.('parse');
   const traces: Partial<Record<PhaseName, { summary: PhaseSummary; stats: TraceStats }>> = {};
   const artifacts: Record<string, string> = {};
   for (const phase of PHASES) {
@@ -238,6 +245,7 @@ async function runOnce(
     ? { ...built, dependencies, evidenceGaps: [...built.evidenceGaps, ...missingDependencyGaps(dependencies)] }
     : built;
   const baseline = options.baseline ?? (await scoringBaseline(report, options, analyzeLocalPackage));
+  progress?.('score');
   return { ...report, verdict: scoreReport(report, { baseline, ...(options.previousReport ? { previous: options.previousReport } : {}) }) };
 }
 

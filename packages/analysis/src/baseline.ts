@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Ecosystem, SandboxReport } from '@airlock/core';
+import type { Ecosystem, ProgressEvent, SandboxReport } from '@airlock/core';
 import {
   baselineFromFile,
   baselineFromReports,
@@ -160,7 +160,10 @@ async function runEmptyPackage(ecosystem: Ecosystem, options: AnalyzeOptions, ru
       );
     }
     options.log?.('control run', { ecosystem });
-    return await run(dir, { ...options, baseline: emptyBaseline() });
+    // Its steps show as the control run's, not as the package's.
+    const onProgress =
+      options.onProgress && ((e: ProgressEvent) => options.onProgress!({ ...e, view: 'control', detail: 'empty package' }));
+    return await run(dir, { ...options, baseline: emptyBaseline(), ...(onProgress ? { onProgress } : {}) });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

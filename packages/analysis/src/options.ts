@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { PhaseName, SandboxReport } from '@airlock/core';
+import type { OnProgress, PhaseName, SandboxReport } from '@airlock/core';
 import type { ClockShift, RuntimeName, SandboxLimits } from '@airlock/sandbox';
 import type { Baseline } from '@airlock/scoring';
 import type { RetryLimits } from './planner.js';
@@ -24,6 +24,8 @@ export interface AnalyzeOptions {
   /** The service worker running this (its heartbeat is in Redis): its containers carry the id, for reaping. */
   workerId?: string;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Told each step as it starts (fetch, sandbox start, each phase of each view, parse, score): `airlock scan`'s progress line. */
+  onProgress?: OnProgress;
   /** Score with exactly this baseline; default: the learned file plus the image's control run (./baseline.ts). */
   baseline?: Baseline;
   /** Where control runs are cached per image inputs-hash; default `~/.cache/airlock` (AIRLOCK_CACHE_DIR). */

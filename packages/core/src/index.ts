@@ -1,5 +1,6 @@
 export * from './package.js';
 export * from './phase.js';
+export * from './progress.js';
 export * from './errors.js';
 export * from './report.js';
 export * from './network.js';

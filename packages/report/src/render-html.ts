@@ -22,7 +22,8 @@ h1{font-size:1.4em;margin-bottom:.2em}h2{font-size:1.1em;border-bottom:1px solid
 .verdict{display:inline-block;color:#fff;padding:.2em .7em;border-radius:4px;font-weight:600;text-transform:uppercase}
 table{border-collapse:collapse;width:100%;font-size:13px}td,th{border:1px solid #d0d7de;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#f6f8fa}code,pre{font:12px ui-monospace,monospace}pre{background:#f6f8fa;padding:.6em;overflow-x:auto}
-tr:target{background:#fff8c5}.muted{color:#59636e}.blind{color:#8a5a00;font-weight:600}`;
+tr:target{background:#fff8c5}.muted{color:#59636e}.blind{color:#8a5a00;font-weight:600}
+.accepted{background:#ddf4ff;padding:.4em .6em;border-radius:4px}`;
 
 interface Column<T> {
   title: string;
@@ -48,9 +49,16 @@ function table<T>(section: string, title: string, items: readonly T[], columns: 
 
 const code = (value: unknown): string => `<code>${esc(value)}</code>`;
 
-export function renderReportHtml(report: SandboxReport): string {
+/** What the reading organization sees (the service's page): its accepted false positive changes the verdict shown, never the evidence. */
+export interface HtmlReportView {
+  acceptedFalsePositive?: { id: string; reason: string; at: string; by: { keyName: string } } | null;
+}
+
+export function renderReportHtml(report: SandboxReport, view: HtmlReportView = {}): string {
   const pkg = report.package;
   const v = report.verdict;
+  const accepted = v && view.acceptedFalsePositive ? view.acceptedFalsePositive : null;
+  const shown = accepted ? 'benign' : v?.verdict;
   const evidence = new Set((v?.reasons ?? []).flatMap((r) => r.evidence.map((e) => anchor(e.section, e.index))));
   const link = (e: { section: string; index: number; detail?: string; path?: string; destination?: string }) =>
     `<a href="#${anchor(e.section, e.index)}">${esc(e.section)} #${e.index}</a>${(e.detail ?? e.path ?? e.destination) ? ` ${code(e.detail ?? e.path ?? e.destination)}` : ''}`;
@@ -68,7 +76,7 @@ export function renderReportHtml(report: SandboxReport): string {
         `<li class="${n.hidesBehaviour ? 'blind' : 'muted'}">${n.hidesBehaviour ? 'Not observed' : 'Not decisive'}: ${esc(n.message)}</li>`,
     )
     .join('');
-  const colour = v ? COLOURS[v.verdict] : '#59636e';
+  const colour = shown ? COLOURS[shown] : '#59636e';
   const trees = PHASES.map((phase) => report.processTree[phase])
     .map((tree, i) => (tree ? `<h3>${esc(PHASES[i])}</h3><pre>${esc(renderProcessTree(PHASES[i]!, tree).join('\n'))}</pre>` : ''))
     .join('');
@@ -80,7 +88,12 @@ export function renderReportHtml(report: SandboxReport): string {
 <title>Airlock: ${esc(pkg.name)}@${esc(pkg.version)}</title><style>${CSS}</style></head><body>
 <h1>${esc(pkg.name)}@${esc(pkg.version)} <span class="muted">(${esc(pkg.ecosystem)})</span></h1>
 <p class="muted">report ${esc(report.id)} · ${esc(report.createdAt)} · sha256 ${code(pkg.archive.sha256)} · ${esc(report.sandbox.runtime)}, recorded by ${esc(report.sandbox.tracer)}</p>
-<p><span class="verdict" style="background:${colour}">${esc(v?.verdict ?? 'not scored')}</span> score ${esc(v?.score ?? '-')}/100</p>
+<p><span class="verdict" style="background:${colour}">${esc(shown ?? 'not scored')}</span> score ${esc(v?.score ?? '-')}/100</p>
+${
+  accepted
+    ? `<p class="accepted">Accepted as a false positive by your organization (${esc(accepted.id)}, key ${esc(accepted.by.keyName)}, ${esc(accepted.at)}): ${esc(accepted.reason)}. The run's verdict was <strong>${esc(v?.verdict)}</strong>; its reasons are below.</p>`
+    : ''
+}
 ${v?.verdict === 'inconclusive' ? '<p class="blind">The run could not see everything and proved nothing malicious: not a clean result.</p>' : ''}
 <h2>Why</h2>${reasons ? `<ol>${reasons}</ol>` : '<p class="muted">No rule fired.</p>'}
 ${blind ? `<h2>What was not observed</h2><ul>${blind}</ul>` : ''}

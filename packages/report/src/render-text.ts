@@ -1,13 +1,19 @@
-import { PHASES, type Destination, type SandboxReport, type SensitiveFileAccess, type TcpRecord } from '@airlock/core';
+import { PHASES, type Destination, type SandboxReport, type SensitiveFileAccess, type TcpRecord, type VerdictLabel } from '@airlock/core';
 import { attributionMark, renderProcessTree } from './render-process-tree.js';
 import { basename, shorten, terminalSafe } from './text-format.js';
 
 export const LIST_LIMIT = 40;
 const PATH_WIDTH = 160;
 
+/** How the caller's terminal shows the verdict line (the CLI colours it where the terminal has colour). */
+export interface TextReportStyle {
+  verdict?: (verdict: VerdictLabel, text: string) => string;
+}
+
 /** A readable summary of a report for a terminal. Lists longer than LIST_LIMIT say how many were left out. */
-export function renderReportText(report: SandboxReport): string {
+export function renderReportText(report: SandboxReport, style: TextReportStyle = {}): string {
   const out: string[] = [];
+  let verdictLine = -1;
   const pkg = report.package;
   out.push(`${pkg.name}@${pkg.version} (${pkg.ecosystem})  sha256 ${pkg.archive.sha256.slice(0, 16)}…  ${pkg.archive.sizeBytes} bytes`);
   out.push(`report ${report.id}  ${report.createdAt}  image ${report.sandbox.image} (${report.sandbox.imageId.slice(7, 19)})`);
@@ -22,7 +28,7 @@ export function renderReportText(report: SandboxReport): string {
   out.push('');
   if (report.verdict) {
     const v = report.verdict;
-    out.push(`Verdict: ${v.verdict.toUpperCase()} (score ${v.score}/100)`);
+    verdictLine = out.push(`Verdict: ${v.verdict.toUpperCase()} (score ${v.score}/100)`) - 1;
     if (v.verdict === 'inconclusive') out.push('  The run could not see everything and proved nothing malicious: not a clean result. Why:');
     for (const r of v.reasons.slice(0, 8))
       out.push(`  ${r.conclusive ? 'conclusive' : `+${r.weight}`.padEnd(10)} ${r.rule} [${r.tactic}]: ${r.explanation}`);
@@ -125,7 +131,10 @@ export function renderReportText(report: SandboxReport): string {
       .map(([k, v]) => `${k} ${v} ms`)
       .join(', ')}, collect ${t.collectMs} ms, teardown ${t.teardownMs} ms, total ${t.totalMs} ms`,
   );
-  return out.map(terminalSafe).join('\n');
+  // Every line made safe (the package wrote most of it); the verdict's style (colour codes) after that.
+  const safe = out.map(terminalSafe);
+  if (report.verdict && style.verdict && verdictLine >= 0) safe[verdictLine] = style.verdict(report.verdict.verdict, safe[verdictLine]!);
+  return safe.join('\n');
 }
 
 function destination(d: Destination): string {

@@ -60,4 +60,16 @@ describe('the HTML report', () => {
   it('says what was not observed', () => {
     expect(html).toContain('Not observed: the import phase timed out');
   });
+
+  it("shows the reader organization's accepted false positive: the verdict it sees, the run's verdict and reasons kept", () => {
+    const seen = renderReportHtml(report(), {
+      acceptedFalsePositive: { id: 'afp_1', reason: `reviewed ${hostile}`, at: '2026-12-05T04:00:00.000Z', by: { keyName: 'ci' } },
+    });
+    expect(html).toMatch(/<span class="verdict"[^>]*>malicious<\/span>/);
+    expect(seen).toMatch(/<span class="verdict"[^>]*>benign<\/span>/);
+    expect(seen).toContain('Accepted as a false positive by your organization (afp_1, key ci');
+    expect(seen).toContain("The run's verdict was <strong>malicious</strong>");
+    expect(seen).toContain('reviewed &lt;script&gt;');
+    expect(seen).toContain('<strong>persistence</strong>');
+  });
 });

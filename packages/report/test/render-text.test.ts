@@ -132,4 +132,16 @@ describe('renderProcessTree', () => {
       '  [install] unexpected-runner-file: /airlock/out/zzz (added)',
     ]);
   });
+
+  it("styles the verdict line only with the caller's style, after everything else is made safe", () => {
+    const evil = report();
+    evil.processTree.install!.nodes[3]!.execs[0]!.argv = ['curl', 'x\u001b[31m'];
+    evil.verdict = { verdict: 'malicious', score: 90, reasons: [], notObserved: [] } as unknown as NonNullable<typeof evil.verdict>;
+    const text = renderReportText(evil, { verdict: (verdict, line) => `<${verdict}>${line}</>` });
+    expect(text).toContain('<malicious>Verdict: MALICIOUS (score 90/100)</>');
+    expect(text.match(/<malicious>/g)).toHaveLength(1);
+    expect(text).toContain('x\\x1b[31m');
+    expect(text).not.toContain('\u001b');
+    expect(renderReportText(evil)).toContain('\nVerdict: MALICIOUS (score 90/100)\n');
+  });
 });

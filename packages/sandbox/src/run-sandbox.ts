@@ -13,6 +13,7 @@ import {
   type SandboxSettings,
   type EvidenceGap,
   type TamperingRecord,
+  type OnProgress,
 } from '@airlock/core';
 import { collectRunnerFile, collectRunnerJson } from './collect.js';
 import { readPersistenceFiles } from './persistence-files.js';
@@ -79,6 +80,8 @@ export interface SandboxRunOptions {
    */
   workerId?: string;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Told as the run reaches each step (start, each phase, collect): a progress display, nothing more. */
+  onProgress?: OnProgress;
   /** `ci` imitates a CI job (see ciProfileEnv); default: a developer's shell. */
   profile?: { name: 'developer' | 'ci'; reason: string | null };
   /** The time view: the clock moved forward per phase and sped up (clock-shift.ts); default: the real clock. */
@@ -121,6 +124,8 @@ export interface SandboxRun {
 export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun> {
   const { docker, archive, signal } = options;
   const log = options.log ?? (() => {});
+  const progress = options.onProgress ?? (() => {});
+  progress({ step: 'start' });
   const started = Date.now();
   const timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
   const dwellMs = options.dwellMs ?? DEFAULT_DWELL_MS;
@@ -240,6 +245,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       signal?.throwIfAborted();
       if (diskWatch.reached) break; // reached between phases: the container is gone
       diskPhase = phase;
+      progress({ step: phase });
       const limitMs = timeouts[phase];
       // What the last phase left running was killed; under gVisor its processes may still be dying.
       const before = PHASES[PHASES.indexOf(phase) - 1];
@@ -326,6 +332,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     signal?.throwIfAborted();
     if (diskWatch.reached) evidenceGaps.push(diskGap(diskPhase, diskWatch.reached, maxDiskBytes));
 
+    progress({ step: 'collect' });
     const t1 = Date.now();
     const changes = (await container.changes()) ?? [];
     tampering.push(...unexpectedRunnerFiles(changes, runtime, view?.paths));

@@ -5,7 +5,7 @@
  * `v1.<iv>.<tag>.<ciphertext>`, base64url; the organization id is bound as associated data, so a sealed
  * token copied into another organization's record does not open.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 export class SecretBox {
@@ -31,6 +31,14 @@ export class SecretBox {
     decipher.setAAD(Buffer.from(orgId));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /**
+   * A separate 32-byte key for another use (HKDF-SHA256, `label` as its info): one configured secret, and a
+   * key per purpose, so a signature made for one use can never be taken for another or for a sealed token.
+   */
+  deriveKey(label: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `airlock ${label}`, 32));
   }
 }
 

@@ -22,6 +22,16 @@ describe('SecretBox', () => {
     expect(() => box.open(parts.join('.'), 'org_a')).toThrow();
   });
 
+  it('derives one key per purpose: stable for a label, different across labels and secrets, never the secret itself', () => {
+    const secret = randomBytes(32).toString('hex');
+    const a = new SecretBox(secret);
+    expect(a.deriveKey('report-link')).toEqual(new SecretBox(secret).deriveKey('report-link'));
+    expect(a.deriveKey('report-link')).toHaveLength(32);
+    expect(a.deriveKey('report-link')).not.toEqual(a.deriveKey('other'));
+    expect(a.deriveKey('report-link')).not.toEqual(box.deriveKey('report-link'));
+    expect(a.deriveKey('report-link').toString('hex')).not.toBe(secret);
+  });
+
   it('takes its key from the environment, and refuses a key that is not 32 bytes of hex', () => {
     expect(secretBoxFromEnv({})).toBeNull();
     expect(secretBoxFromEnv({ AIRLOCK_SECRETS_KEY: 'ab'.repeat(32) })).toBeInstanceOf(SecretBox);

@@ -9,6 +9,7 @@ import { prepareArchiveBuffer, readGuardedArchive, UploadTooLargeError } from '@
 import { TERMINAL_STATUSES, type AnalysisRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import { orgLens, type OrgLens } from '../org-view.js';
+import type { ReportLinkSigner } from '../report-link.js';
 import { assertNpmVersionExists, privateOwner } from '../registry-access.js';
 import type { ApiContext } from '../context.js';
 import { idempotent } from '../idempotency.js';
@@ -20,11 +21,13 @@ import { parse } from '../validate.js';
 const ARCHIVE_TYPES = ['application/octet-stream', 'application/gzip', 'application/x-gzip', 'application/zip', 'application/x-tar'];
 
 /** An analysis as its organization sees it: the verdict through its accepted false positives (the stored one kept as `originalVerdict`). */
-function analysisView(a: AnalysisRecord, lens: OrgLens) {
+function analysisView(a: AnalysisRecord, lens: OrgLens, reportLinks: ReportLinkSigner | null) {
   const { runKey: _runKey, orgId: _orgId, reportId, ...rest } = lens(a);
   const links: Record<string, string> = { self: `/v1/analyses/${a.id}` };
   if (reportId) {
     links.report = `/v1/analyses/${a.id}/report`;
+    // For a browser, which sends no Bearer key: minted for this organization only, short-lived (report-html.ts).
+    if (reportLinks) links.reportHtml = reportLinks.mint(a.id, a.orgId, Date.now());
     links.trace = `/v1/analyses/${a.id}/artifacts/install.record`;
     links.network = `/v1/analyses/${a.id}/artifacts/network.jsonl`;
   }
@@ -73,7 +76,7 @@ export function analysesRouter(ctx: ApiContext): Router {
     res
       .status(analysis.status === 'completed' ? 200 : 202)
       .location(`/v1/analyses/${analysis.id}`)
-      .json(analysisView(analysis, await orgLens(ctx.store, org.id)));
+      .json(analysisView(analysis, await orgLens(ctx.store, org.id), ctx.reportLinks));
   });
 
   router.get('/', async (req, res) => {
@@ -81,13 +84,13 @@ export function analysesRouter(ctx: ApiContext): Router {
     const records = await ctx.store.analyses.list(orgOf(res).id, query.limit, query.before, query.verdict);
     const lens = await orgLens(ctx.store, orgOf(res).id);
     res.json({
-      analyses: records.map((a) => analysisView(a, lens)),
+      analyses: records.map((a) => analysisView(a, lens, ctx.reportLinks)),
       next: records.length === query.limit ? Date.parse(records.at(-1)!.submittedAt) : null,
     });
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(analysisView(await ownAnalysis(ctx, req, orgOf(res).id), await orgLens(ctx.store, orgOf(res).id)));
+    res.json(analysisView(await ownAnalysis(ctx, req, orgOf(res).id), await orgLens(ctx.store, orgOf(res).id), ctx.reportLinks));
   });
 
   router.get('/:id/report', async (req, res) => {
@@ -138,14 +141,14 @@ export function analysesRouter(ctx: ApiContext): Router {
     res
       .status(202)
       .location(`/v1/analyses/${rerun.id}`)
-      .json(analysisView(rerun, await orgLens(ctx.store, analysis.orgId)));
+      .json(analysisView(rerun, await orgLens(ctx.store, analysis.orgId), ctx.reportLinks));
   });
 
   router.post('/:id/cancel', async (req, res) => {
     const analysis = await ownAnalysis(ctx, req, orgOf(res).id);
     if (!(await cancelAnalysis(ctx.store, ctx.queues, analysis)))
       throw problems.conflict(`analysis ${analysis.id} is already ${analysis.status}`);
-    res.json(analysisView((await ctx.store.analyses.get(analysis.id))!, await orgLens(ctx.store, analysis.orgId)));
+    res.json(analysisView((await ctx.store.analyses.get(analysis.id))!, await orgLens(ctx.store, analysis.orgId), ctx.reportLinks));
   });
 
   return router;
