@@ -40,6 +40,8 @@ export const RULES = {
   'network-egress': weighted('command-and-control', 25),
   'exfiltration-like-egress': weighted('exfiltration', 40),
   'exfiltration.collector': weighted('exfiltration', 45),
+  // A file-sharing or paste link as a download source (rules/network.ts): with the egress it is, malicious.
+  'download.file-sharing': weighted('command-and-control', 45),
   // The run's fresh hostname sent to an unknown destination: the machine fingerprinted for its owner (rules/host-details.ts).
   'host-details-exfiltration': weighted('exfiltration', 70),
   'reverse-shell.port': weighted('command-and-control', 50),

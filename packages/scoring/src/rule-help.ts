@@ -38,7 +38,9 @@ const RULE_HELP: Record<RuleId, string> = {
   'network-egress': 'The package contacted a host no baseline of benign installs contacts.',
   'exfiltration-like-egress': 'Host or environment details were sent in a request (query string, body or DNS labels) to an unknown host.',
   'exfiltration.collector':
-    'Data went to a known collection service (webhook catchers, paste sites, interactsh, Discord or Telegram webhooks). Benign packages report telemetry to their own hosts.',
+    'Data went to a known collection service (request catchers, out-of-band collectors such as interactsh, Discord webhooks, the Telegram bot API). Benign packages report telemetry to their own hosts.',
+  'download.file-sharing':
+    "Something was downloaded from a file-sharing or paste link (a Discord attachment, a Google Drive download, a paste's raw text, an anonymous upload). Benign installers fetch from their project's release hosts or a registry.",
   'reverse-shell.port': 'A connection to a port typical of remote shells was made by a process with a shell in its tree.',
   persistence:
     'Code was installed to run at login, on a schedule or on the next git command (shell startup files, cron, systemd units, git hooks outside the project). Hook installers write only into the project that asked.',

@@ -22,6 +22,7 @@ import { destructiveWrites, persistence } from './rules/filesystem.js';
 import {
   collectorEgress,
   exfiltrationLikeEgress,
+  fileSharingDownload,
   githubApiWithToken,
   miningPool,
   networkEgress,
@@ -60,6 +61,7 @@ export const DYNAMIC_RULES: readonly ((context: ScoringContext) => RuleHit[])[] 
   networkEgress,
   exfiltrationLikeEgress,
   collectorEgress,
+  fileSharingDownload,
   hostDetailsExfiltration,
   windowsDrop,
   reverseShellCommand,

@@ -169,3 +169,71 @@ describe('exfiltration.collector', () => {
     expect(rules(lookalike)).toEqual(['network-egress']);
   });
 });
+
+describe('chat webhooks as collectors', () => {
+  it('fires on a POST to a Discord webhook or the Telegram bot API, malicious with the egress', () => {
+    const v = scoreReport(
+      reportWith({
+        network: {
+          dns: [],
+          tcp: [
+            httpRequest('discord.com', 'POST', '/api/webhooks/1234/abcd', '{"content":"x"}'),
+            httpRequest('api.telegram.org', 'POST', '/bot123:AA/sendDocument'),
+          ],
+          udp: [],
+        },
+      }),
+    );
+    expect(rules(v)).toContain('exfiltration.collector');
+    expect(v.reasons[0]!.evidence.map((e) => e.detail)).toEqual(['POST /api/webhooks/1234/abcd', 'POST /bot123:AA/sendDocument']);
+    expect(v.verdict).toBe('malicious');
+  });
+
+  it('does not fire on the same hosts without a webhook or bot path', () => {
+    const v = scoreReport(
+      reportWith({
+        network: {
+          dns: [],
+          tcp: [httpRequest('discord.com', 'GET', '/api/v10/gateway'), httpRequest('api.telegram.org', 'GET', '/')],
+          udp: [],
+        },
+      }),
+    );
+    expect(rules(v)).toEqual(['network-egress']);
+  });
+});
+
+describe('download.file-sharing', () => {
+  it('fires on a download from a Discord attachment, a Google Drive link or a raw paste; malicious with the egress', () => {
+    for (const [host, target] of [
+      ['cdn.discordapp.com', '/attachments/1/2/stub.exe'],
+      ['drive.usercontent.google.com', '/download?id=abc&export=download'],
+      ['drive.google.com', '/uc?export=download&id=abc'],
+      ['pastebin.com', '/raw/xYz123'],
+      ['transfer.sh', '/get/abc/p.py'],
+    ] as const) {
+      const v = scoreReport(reportWith({ network: { dns: [], tcp: [httpRequest(host, 'GET', target)], udp: [] } }));
+      expect(rules(v), host).toEqual(['download.file-sharing', 'network-egress']);
+      expect(v.reasons[0]!.evidence[0]).toMatchObject({ section: 'network.tcp', destination: host, detail: `GET ${target}` });
+      expect(v.verdict, host).toBe('malicious');
+    }
+  });
+
+  it("does not fire on a project's release hosts or on other pages of the same services", () => {
+    const v = scoreReport(
+      reportWith({
+        network: {
+          dns: [],
+          tcp: [
+            httpRequest('github.com', 'GET', '/owner/tool/releases/download/v1.0.0/tool-linux-x64.tar.gz'),
+            httpRequest('pastebin.com', 'GET', '/'),
+            httpRequest('drive.google.com', 'GET', '/drive/folders/abc'),
+            httpRequest('cdn.discordapp.com', 'GET', '/avatars/1/2.png'),
+          ],
+          udp: [],
+        },
+      }),
+    );
+    expect(rules(v)).toEqual(['network-egress']);
+  });
+});

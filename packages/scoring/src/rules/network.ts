@@ -201,6 +201,20 @@ function isCollectorHost(host: string): boolean {
   return COLLECTOR.test(host.replace(/\.$/, ''));
 }
 
+/**
+ * Chat webhooks used as collectors: a Discord webhook or the Telegram bot API takes a POST from anyone with
+ * the URL, which is why stealers post there. Matched on host and path (the decrypted request), since the
+ * same hosts serve ordinary traffic no install makes either.
+ */
+function isChatWebhook(host: string, target: string): boolean {
+  if (/^(?:(?:ptb|canary)\.)?discord(?:app)?\.com$/.test(host)) return /^\/api\/(?:v\d+\/)?webhooks\//.test(target);
+  return host === 'api.telegram.org' && /^\/bot[^/]+\//.test(target);
+}
+
+function requestHost(record: TcpRecord): string {
+  return (record.http?.host ?? record.tls?.sni ?? record.destination.hostname ?? '').toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+}
+
 export function collectorEgress(context: ScoringContext): RuleHit[] {
   const evidence: EvidenceRef[] = [];
   const seen = new Set<string>();
@@ -211,8 +225,9 @@ export function collectorEgress(context: ScoringContext): RuleHit[] {
     evidence.push({ section: 'network.dns', index, time: record.time, destination: host, detail: `${record.qtype} query` });
   });
   context.report.network.tcp.forEach((record, index) => {
-    const host = (record.http?.host ?? record.tls?.sni ?? record.destination.hostname ?? '').toLowerCase().replace(/:\d+$/, '');
-    if (!isCollectorHost(host) || seen.has(`tcp:${host}`)) return;
+    const host = requestHost(record);
+    const webhook = record.http ? isChatWebhook(host, record.http.target) : false;
+    if ((!isCollectorHost(host) && !webhook) || seen.has(`tcp:${host}`)) return;
     seen.add(`tcp:${host}`);
     evidence.push({
       section: 'network.tcp',
@@ -224,4 +239,44 @@ export function collectorEgress(context: ScoringContext): RuleHit[] {
   });
   if (evidence.length === 0) return [];
   return [hit('exfiltration.collector', `Contacted an out-of-band collection service: ${evidence[0]!.destination}.`, evidence)];
+}
+
+/**
+ * File-sharing and paste links as a download source: a Discord attachment, a Google Drive download, a paste's
+ * raw text, an anonymous upload. Benign installers fetch from their project's release hosts (GitHub
+ * releases, their own CDN, a registry); a personal upload link is where droppers stage the next stage, and
+ * it is too short-lived for a published package to depend on. Matched on the decrypted request.
+ */
+const FILE_SHARING: { host: RegExp; path: RegExp }[] = [
+  { host: /^(?:cdn\.discordapp\.com|media\.discordapp\.net|cdn\.discord\.com)$/, path: /^\/attachments\// },
+  { host: /^(?:drive\.google\.com|docs\.google\.com)$/, path: /^\/(?:uc|file\/d\/[^/]+\/(?:view|download))\b/ },
+  { host: /^drive\.usercontent\.google\.com$/, path: /^\/(?:u\/\d+\/)?(?:download|uc)\b/ },
+  { host: /^(?:www\.)?dropbox\.com$/, path: /[?&]dl=1\b/ },
+  { host: /^dl\.dropboxusercontent\.com$/, path: /^\// },
+  { host: /^(?:pastebin\.com|paste\.ee|hastebin\.com|rentry\.co|rentry\.org|ghostbin\.com|paste\.c-net\.org)$/, path: /^\/(?:raw|r|dl)\// },
+  {
+    host: /^(?:transfer\.sh|files\.catbox\.moe|litter\.catbox\.moe|temp\.sh|bashupload\.com|file\.io|0x0\.st|tmpfiles\.org|store\d*\.gofile\.io)$/,
+    path: /^\//,
+  },
+];
+
+export function fileSharingDownload(context: ScoringContext): RuleHit[] {
+  const evidence: EvidenceRef[] = [];
+  const seen = new Set<string>();
+  context.report.network.tcp.forEach((record, index) => {
+    const http = record.http;
+    if (!http || http.method !== 'GET') return;
+    const host = requestHost(record);
+    if (!FILE_SHARING.some((f) => f.host.test(host) && f.path.test(http.target)) || seen.has(host)) return;
+    seen.add(host);
+    evidence.push({ section: 'network.tcp', index, time: record.time, destination: host, detail: `GET ${clip(http.target, 80)}` });
+  });
+  if (evidence.length === 0) return [];
+  return [
+    hit(
+      'download.file-sharing',
+      `Downloaded from a file-sharing or paste link: ${evidence[0]!.destination}${evidence[0]!.detail?.slice(3) ?? ''}.`,
+      evidence,
+    ),
+  ];
 }
