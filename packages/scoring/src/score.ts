@@ -90,12 +90,49 @@ function probesAsGate(hits: RuleHit[]): RuleHit[] {
   return otherActivity ? hits.filter((h) => h !== evasion) : hits;
 }
 
+/**
+ * What an ordinary install does on the platform it runs on: a lifecycle shell, its package manager's config
+ * read, a prebuilt binary run from its own folder. The baseline learned these on Linux only. (A setup.py
+ * shell stays: benign setup scripts call build tools directly on every platform.)
+ */
+const ORDINARY_INSTALL_RULES: ReadonlySet<string> = new Set([
+  'lifecycle-shell',
+  'credential-access.config',
+  'download-execute.own-folder',
+  'dropped-file-execute',
+  'sandbox-evasion',
+  'update.new-destinations',
+  'update.new-sensitive-access',
+  'update.new-programs',
+]);
+
+/**
+ * In a platform view (the package shown Windows or macOS), a benign package takes its other platform's
+ * install path: esbuild fetches its Windows binary with `npm install`, a binary wrapper builds from source
+ * through Node's `cmd.exe` shell. Those are ordinary-install rules the Linux baseline never learned, so there
+ * they count only beside another rule (a Windows payload launched or dropped, an unknown host, the machine
+ * beaconed, credentials sent, persistence, ...); alone they describe the install path, not a payload.
+ */
+function otherPlatformPathsAsOrdinary(hits: RuleHit[], report: SandboxReport): RuleHit[] {
+  const platform = report.sandbox.profile?.platform ?? 'linux';
+  if (platform === 'linux') return hits;
+  // The package manager fetching the other platform's binary (esbuild's `npm install @esbuild/win32-x64`).
+  const seen = hits.filter((h) => h.rule !== 'network-egress' || !h.evidence.every((e) => isPackageRegistry(e.destination)));
+  return seen.some((h) => !ORDINARY_INSTALL_RULES.has(h.rule)) ? seen : [];
+}
+
+/** The public registries a package manager installs from (the sandbox's own installs are offline). */
+function isPackageRegistry(destination: string | undefined): boolean {
+  const host = (destination ?? '').toLowerCase().replace(/:\d+$/, '');
+  return /^(?:registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org|files\.pythonhosted\.org)$/.test(host);
+}
+
 export function scoreReport(report: SandboxReport, options: ScoreOptions = {}): Verdict {
   const context = createContext(report, options.baseline ?? emptyBaseline());
-  const dynamic = probesAsGate([
-    ...DYNAMIC_RULES.flatMap((rule) => rule(context)),
-    ...(options.previous ? updateDrift(context, options.previous) : []),
-  ]);
+  const dynamic = otherPlatformPathsAsOrdinary(
+    probesAsGate([...DYNAMIC_RULES.flatMap((rule) => rule(context)), ...(options.previous ? updateDrift(context, options.previous) : [])]),
+    report,
+  );
   const signals = options.staticSignals ?? (report as Partial<SandboxReport>).staticSignals ?? [];
   const staticHits = staticSignalHits(signals);
   const conclusive = dynamic.some((h) => h.conclusive);

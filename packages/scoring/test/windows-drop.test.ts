@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scoreReport } from '../src/index.js';
-import { reportWith, tcp, write } from './helpers.js';
+import { proc, reportWith, tcp, write } from './helpers.js';
 
 const cwd = '/tmp/build-x/pkg-0.1';
 const roaming = `${cwd}/C:\\Users\\sara\\AppData\\Roaming`;
@@ -34,5 +34,53 @@ describe('windows-payload.drop (code written into the Windows profile under the 
       }),
     );
     expect(v.reasons.map((r) => r.rule)).not.toContain('windows-payload.drop');
+  });
+});
+
+describe('platform views: the other platform’s ordinary install path', () => {
+  const windowsView = (parts: Parameters<typeof reportWith>[0]) => {
+    const report = reportWith(parts);
+    return { ...report, sandbox: { ...report.sandbox, profile: { ...report.sandbox.profile, platform: 'win32' as const } } };
+  };
+  // What esbuild and a binary wrapper do when shown Windows: `cmd.exe /d /s /c` (Node's shell there), npm
+  // fetching the Windows binary from the registry, npm reading its own config.
+  const installPath = {
+    processes: [
+      proc(['cmd.exe', '/d', '/s', '/c', '"autoreconf -ivf"'], { path: '/usr/local/bin/cmd.exe' }),
+      proc(['/bin/sh', '-c', 'npm install --no-audit @esbuild/win32-x64@0.28.2']),
+    ],
+    network: { dns: [], tcp: [tcp('registry.npmjs.org', 443)], udp: [] },
+  };
+
+  it('alone does not make a verdict there, while the same on Linux still scores', () => {
+    const linux = scoreReport(reportWith(installPath));
+    expect(linux.reasons.map((r) => r.rule)).toEqual(
+      expect.arrayContaining(['windows-payload-attempt', 'lifecycle-shell', 'network-egress']),
+    );
+    expect(linux.verdict).toBe('malicious');
+    const shownWindows = scoreReport(windowsView(installPath));
+    expect(shownWindows.reasons.filter((r) => !r.rule.startsWith('static:'))).toEqual([]);
+    expect(shownWindows.verdict).toBe('benign');
+  });
+
+  it('counts in full beside a payload rule (a drop into %APPDATA%)', () => {
+    const v = scoreReport(
+      windowsView({ ...installPath, fileWrites: [write(`${roaming}/Extension/background.js`, { operation: 'create' })] }),
+    );
+    // The registry fetch and Node's shell are still not counted; the lifecycle shell is, beside the drop.
+    expect(v.reasons.map((r) => r.rule)).toEqual(expect.arrayContaining(['windows-payload.drop', 'lifecycle-shell']));
+    expect(v.verdict).toBe('malicious');
+  });
+
+  it("still sees a launch through Node's shell (start, a Windows executable) and a host that is no registry", () => {
+    const start = scoreReport(
+      windowsView({ processes: [proc(['cmd.exe', '/d', '/s', '/c', '"start ini_file_pyp_41.exe"'], { path: '/usr/local/bin/cmd.exe' })] }),
+    );
+    expect(start.reasons.map((r) => r.rule)).toContain('windows-payload-attempt');
+    const beacon = scoreReport(
+      windowsView({ ...installPath, network: { dns: [], tcp: [tcp('update.unknown-cdn.example', 443)], udp: [] } }),
+    );
+    expect(beacon.reasons.map((r) => r.rule)).toEqual(expect.arrayContaining(['network-egress', 'lifecycle-shell']));
+    expect(beacon.verdict).toBe('suspicious');
   });
 });

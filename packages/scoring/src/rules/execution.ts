@@ -294,10 +294,30 @@ function isWindowsLauncher(p: ProcessExec): boolean {
   return WINDOWS_PROGRAMS.has(first.toLowerCase());
 }
 
+/**
+ * `cmd.exe /d /s /c "<command>"` running an ordinary command: how Node's `exec` and `spawn({ shell: true })`
+ * run anything on Windows, the `sh -c` of that platform. Shown Windows, a benign build goes through it; a
+ * launcher, `start` or a Windows executable, script or DLL inside it is still an attempt.
+ */
+function isNodeShellWrapper(argv: readonly string[]): boolean {
+  if (!/^cmd(?:\.exe)?$/i.test(programName(argv[0] ?? ''))) return false;
+  const c = argv.findIndex((a) => /^\/c$/i.test(a));
+  if (c < 0 || !argv.slice(1, c).every((a) => /^\/[ds]$/i.test(a))) return false;
+  const inner = argv
+    .slice(c + 1)
+    .join(' ')
+    .replace(/^"|"$/g, '')
+    .trim();
+  const first = (/^([^\s]+)/.exec(inner)?.[1] ?? '').toLowerCase();
+  return first !== '' && !WINDOWS_PROGRAMS.has(first) && !/\.(?:exe|dll|bat|cmd|vbs|vbe|js|jse|wsf|hta|ps1|scr|pyw)$/i.test(first);
+}
+
 /** Package code tried to start a Windows launcher (powershell, cmd, mshta, ...): a payload aimed at Windows. */
 export function windowsPayloadAttempt(context: ScoringContext): RuleHit[] {
+  const shownWindows = context.report.sandbox.profile?.platform === 'win32';
   const evidence = matchingProcesses(context, (command, p) => {
     if (!context.isPackageCode(p.attribution)) return false;
+    if (shownWindows && isNodeShellWrapper(p.argv)) return false;
     // subprocess.Popen('powershell -enc ...') without a shell makes the whole string the program name.
     const program = (programName(p.path).split(/\s+/)[0] ?? '').toLowerCase();
     if (WINDOWS_TOOLS.has(program)) return true;
