@@ -39,3 +39,9 @@ git -C projects/app add package.json index.js .gitignore
 GIT_AUTHOR_DATE='2026-10-14T09:12:00Z' GIT_COMMITTER_DATE='2026-10-14T09:12:00Z' git -C projects/app commit -q -m 'Initial commit'
 # The project's Python virtualenv (system site-packages give it setuptools for builds without isolation).
 python3 -m venv --system-site-packages projects/app/.venv
+# The legacy `setup.py install` step resolves install_requires through easy_install, which would try pypi.org:
+# the installer's doing, not the package's, and it made every sdist with dependencies contact an unknown host.
+# Its default index is an empty local path; this is the lowest-precedence config file, so an index a
+# package names in its own setup.cfg still wins (and its traffic is seen).
+site=$(projects/app/.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+printf '[easy_install]\nindex_url = file:///nonexistent/airlock-offline-index/\n' > "$site/setuptools/_distutils/distutils.cfg"
