@@ -47,7 +47,14 @@ export const UploadQuery = z
 
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.number().int().optional().openapi({ description: 'Submission time (ms since epoch) to page before.' }),
+  before: z
+    .string()
+    .regex(/^\d{1,16}(?::[A-Za-z0-9_-]{1,64})?$/, 'a cursor: the `next` of the previous page (`<ms>:<id>`), or a time in ms since epoch')
+    .optional()
+    .openapi({
+      description:
+        'The `next` of the previous page (`<ms>:<id>`: continues after that row, rows of the same millisecond included); a bare time in ms since epoch lists rows strictly before it.',
+    }),
   verdict: z
     .enum(VERDICT_LABELS)
     .optional()
@@ -256,7 +263,10 @@ export const PageQuery = z.object({
 export const AnalysisList = z
   .object({
     analyses: z.array(Analysis),
-    next: z.number().nullable().openapi({ description: 'Pass as `before` for the next page; null on the last one.' }),
+    next: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Pass as `before` for the next page (`<submission ms>:<last id>`); null on the last one.' }),
   })
   .openapi('AnalysisList');
 
