@@ -7,7 +7,7 @@ import { nanoid } from 'nanoid';
 import { keys } from './keys.js';
 import { readHash, toFields, UPDATE_UNLESS_TERMINAL } from './hash-json.js';
 import { InventoryProgress } from './inventory-progress.js';
-import type { ListCursor } from './list-cursor.js';
+import { newestFirstPage, type ListCursor } from './list-cursor.js';
 import { TERMINAL_STATUSES, type AnalysisRecord, type RunOutcome } from './types.js';
 
 export const RUN_OUTCOME_TTL_S = 7 * 24 * 3600;
@@ -67,30 +67,12 @@ export class AnalysisStore {
   }
 
   /**
-   * Newest first; with `verdict`, only completed analyses with that verdict (an index, not a scan). A page
-   * starts after `before`: rows of its millisecond with a smaller id (Redis orders equal scores by member),
-   * then older ones.
+   * Newest first, after `before` (list-cursor.ts); with `verdict`, only completed analyses with that
+   * verdict (an index, not a scan).
    */
   async list(orgId: string, limit: number, before?: ListCursor, verdict?: string): Promise<AnalysisRecord[]> {
     const key = verdict === undefined ? keys.orgAnalyses(orgId) : keys.orgAnalysesByVerdict(orgId, verdict);
-    const ids: string[] = [];
-    if (before?.id !== undefined) {
-      // Rows that share a millisecond are few (one bulk submission's worth): read them whole.
-      const cursorId = before.id;
-      const same = await this.redis.zrevrangebyscore(key, before.at, before.at);
-      ids.push(...same.filter((id) => id < cursorId).slice(0, limit));
-    }
-    if (ids.length < limit)
-      ids.push(
-        ...(await this.redis.zrevrangebyscore(
-          key,
-          before === undefined ? '+inf' : `(${before.at}`,
-          '-inf',
-          'LIMIT',
-          0,
-          limit - ids.length,
-        )),
-      );
+    const ids = (await newestFirstPage(this.redis, key, limit, before)).map((e) => e.id);
     const records = await Promise.all(ids.map((id) => this.get(id, orgId)));
     return records.filter((r): r is AnalysisRecord => r !== null);
   }

@@ -1,10 +1,11 @@
 /**
- * The analyses list pages by (submission time, id) against a real Redis: many analyses submitted in the
- * same millisecond (a bulk submission) are each listed once across pages of every size, in order, for the
- * whole list and for one verdict; a time-only cursor still lists what is strictly older.
+ * The analyses and inventories lists page by (time, id) against a real Redis: many analyses submitted in
+ * the same millisecond (a bulk submission) are each listed once across pages of every size, in order, for
+ * the whole list and for one verdict, and so are inventories that share a millisecond; a time-only cursor
+ * still lists what is strictly older.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VerdictSummary } from '@airlock/store';
+import { keys, type VerdictSummary } from '@airlock/store';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { createOrg, startTestApi } from '../../support/service.js';
 
@@ -15,19 +16,19 @@ let org: { id: string; apiKey: string };
 const expected: string[] = [];
 const SAME = '2026-12-05T06:00:00.000Z';
 
-const page = async (query: string) => {
-  const res = await fetch(`${api.url}/v1/analyses${query}`, { headers: { authorization: `Bearer ${org.apiKey}` } });
+const page = async (query: string, list = 'analyses') => {
+  const res = await fetch(`${api.url}/v1/${list}${query}`, { headers: { authorization: `Bearer ${org.apiKey}` } });
   expect(res.status).toBe(200);
-  return (await res.json()) as { analyses: { id: string }[]; next: string | null };
+  return (await res.json()) as { analyses: { id: string }[]; inventories: { id: string }[]; next: string | null };
 };
 
 /** Follows `next` from the first page to the last. */
-async function walk(limit: number, filter = ''): Promise<string[]> {
+async function walk(limit: number, filter = '', list: 'analyses' | 'inventories' = 'analyses'): Promise<string[]> {
   const ids: string[] = [];
   let before: string | null = null;
   for (let i = 0; i < 100; i++) {
-    const p = await page(`?limit=${limit}${filter}${before === null ? '' : `&before=${encodeURIComponent(before)}`}`);
-    ids.push(...p.analyses.map((a) => a.id));
+    const p = await page(`?limit=${limit}${filter}${before === null ? '' : `&before=${encodeURIComponent(before)}`}`, list);
+    ids.push(...p[list].map((a) => a.id));
     if (p.next === null) return ids;
     before = p.next;
   }
@@ -77,6 +78,25 @@ describe('analyses list cursor', () => {
 
   it('pages the same way by verdict', async () => {
     expect(await walk(4, '&verdict=benign')).toEqual(expected);
+  });
+
+  it('pages inventories that share a millisecond the same way', async () => {
+    const made = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        api.context.store.inventories.create({
+          orgId: org.id,
+          fileName: 'requirements.txt',
+          format: 'requirements',
+          schedule: null,
+          packages: [],
+          skipped: [],
+        }),
+      ),
+    );
+    // One millisecond for all (a burst of uploads): the score is the creation time.
+    for (const inv of made) await api.context.store.redis.zadd(keys.orgInventories(org.id), Date.parse(SAME), inv.id);
+    const ids = made.map((i) => i.id).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    for (const limit of [1, 5, 12]) expect(await walk(limit, '', 'inventories')).toEqual(ids);
   });
 
   it('takes a bare time as "strictly before that millisecond"', async () => {
