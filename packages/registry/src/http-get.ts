@@ -111,6 +111,47 @@ function requestOnce(url: URL, options: HttpGetOptions): Promise<HttpResponse | 
   });
 }
 
+/**
+ * A GET whose body the caller streams on (a download passed through, hundreds of MB): the answer's
+ * status, headers and body as they come, through the environment's proxy, redirects followed as httpGet
+ * follows them. The caller must consume or destroy the body.
+ */
+export async function httpGetStream(url: string, options: Pick<HttpGetOptions, 'timeoutMs' | 'env'> = {}): Promise<http.IncomingMessage> {
+  let current = new URL(url);
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    if (current.protocol !== 'https:' && current.protocol !== 'http:')
+      throw new AirlockError('INVALID_INPUT', `${current.href}: only http and https URLs are fetched`);
+    const target = current;
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = (target.protocol === 'https:' ? https : http).get(
+        target,
+        {
+          headers: { 'user-agent': USER_AGENT },
+          timeout: options.timeoutMs ?? 60_000,
+          agent: proxyAgent(target, options.env ?? process.env),
+        },
+        resolve,
+      );
+      req.on('timeout', () => req.destroy(new Error(`no data for ${options.timeoutMs ?? 60_000} ms`)));
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          new AirlockError('SANDBOX_FAILED', `GET ${target.href} failed: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' '), {
+            cause: err,
+          }),
+        ),
+      );
+    });
+    const status = res.statusCode ?? 0;
+    if (!(status >= 300 && status < 400 && res.headers.location)) return res;
+    res.resume();
+    const next = new URL(res.headers.location, current);
+    if (current.protocol === 'https:' && next.protocol !== 'https:')
+      throw new AirlockError('ARCHIVE_REJECTED', `${current.href} redirects to ${next.href}, off https; refused`);
+    current = next;
+  }
+  throw new AirlockError('SANDBOX_FAILED', `${url}: more than ${MAX_REDIRECTS} redirects`);
+}
+
 function tooLarge(url: URL, what: string, max: number, limitName: string): AirlockError {
   return new AirlockError('ARCHIVE_REJECTED', `${url.href} ${what}, more than ${limitName} of ${max} bytes; refused`);
 }

@@ -17,4 +17,4 @@ export * from './versions.js';
 export * from './guard.js';
 export * from './local-npm-tree.js';
 export * from './guard-pypi.js';
-export { httpGet, type HttpResponse, type HttpGetOptions } from './http-get.js';
+export { httpGet, httpGetStream, type HttpResponse, type HttpGetOptions } from './http-get.js';

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchPypiPackage, httpGet } from '../src/index.js';
+import { fetchPypiPackage, httpGet, httpGetStream } from '../src/index.js';
 import { proxyFor } from '../src/proxy-env.js';
 import { startIndexServer, type IndexServer } from '../../../test/fixtures/pypi/index-server.js';
 
@@ -93,6 +93,16 @@ describe('the PyPI client through a proxy', () => {
     process.env.NO_PROXY = '127.0.0.1';
     await fetchPypiPackage('demo==1.0', { index: index.url });
     expect(proxy.seen).toHaveLength(2);
+  });
+
+  it('streams a download (the pip guard passing a file on) through HTTP_PROXY too', async () => {
+    proxy = await startRecordingProxy();
+    index = await startIndexServer({ demo: { '1.0': [{ filename: 'demo-1.0.tar.gz', bytes: Buffer.from('demo sdist') }] } });
+    const res = await httpGetStream(`${index.url}/files/demo-1.0.tar.gz`, { env: { HTTP_PROXY: proxy.url } });
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    expect([res.statusCode, Buffer.concat(chunks).toString()]).toEqual([200, 'demo sdist']);
+    expect(proxy.seen).toEqual([`GET ${index.url}/files/demo-1.0.tar.gz`]);
   });
 
   it('tunnels https through HTTPS_PROXY with CONNECT', async () => {

@@ -5,7 +5,6 @@
  * here and is checked again, refused with a status line pip prints; a version no run has judged is
  * submitted for analysis as its file is asked for.
  */
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { submitAnalysis } from '@airlock/queue';
@@ -15,6 +14,7 @@ import {
   guardDecision,
   guardSimpleProject,
   httpGet,
+  httpGetStream,
   indexRoots,
   listingDecision,
   negotiateSimpleFormat,
@@ -170,14 +170,17 @@ export function pypiGuardRouter(ctx: ApiContext, service: GuardPolicy): Router {
       ctx.log.warn({ org: orgId, package: id, reason: decision.reason }, 'guard: install refused');
       return refuse(res, 403, `Airlock refused ${id}: ${decision.reason}`);
     }
-    const upstream = await fetch(file.url, { signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS) }).catch((err: Error) => err);
+    const upstream = await httpGetStream(file.url, { timeoutMs: UPSTREAM_TIMEOUT_MS }).catch((err: Error) => err);
     if (upstream instanceof Error) return refuse(res, 502, `Airlock could not reach the upstream index: ${upstream.message}`);
-    if (!upstream.ok || !upstream.body) return refuse(res, 502, `the upstream index answered ${upstream.status} for ${file.filename}`);
+    if (upstream.statusCode !== 200) {
+      upstream.resume();
+      return refuse(res, 502, `the upstream index answered ${upstream.statusCode} for ${file.filename}`);
+    }
     res.status(200).type('application/octet-stream');
-    const length = upstream.headers.get('content-length');
+    const length = upstream.headers['content-length'];
     if (length) res.set('content-length', length);
-    // Streamed (wheels reach hundreds of MB); pip checks the bytes against the page's sha256.
-    await pipeline(Readable.fromWeb(upstream.body), res);
+    // Streamed (wheels reach hundreds of MB), through the environment's proxy; pip checks the bytes against the page's sha256.
+    await pipeline(upstream, res);
   });
 
   return router;
