@@ -11,6 +11,7 @@ import { adminRouter } from './routes/admin.js';
 import { analysesRouter } from './routes/analyses.js';
 import { inventoriesRouter } from './routes/inventories.js';
 import { npmGuardRouter } from './routes/npm-guard.js';
+import { pypiGuardRouter } from './routes/pypi-guard.js';
 import { keysRouter } from './routes/keys.js';
 import { operationsRouter } from './routes/operations.js';
 import { reportHtmlRouter } from './routes/report-html.js';
@@ -43,6 +44,8 @@ export function createApp(ctx: ApiContext): Express {
   app.use('/v1/guard/npm', requireApiKey(ctx.store), npmGuardRouter(ctx, ctx.config.guardPolicy));
   // Before /v1's Bearer check: a browser opens the page with a signed link (or a Bearer key), report-html.ts.
   app.use('/v1/analyses', reportHtmlRouter(ctx));
+  // pip sends the key as HTTP basic auth from the index URL (`https://__token__:<key>@host/v1/guard/pypi/simple/`).
+  app.use('/v1/guard/pypi', requireApiKey(ctx.store, { basic: true }), pypiGuardRouter(ctx, ctx.config.guardPolicy));
   const v1 = express.Router();
   v1.use(requireApiKey(ctx.store), rateLimit(ctx.store, ctx.config.rateLimitPerMinute));
   v1.use('/analyses', analysesRouter(ctx));

@@ -10,7 +10,21 @@ import { problems } from './problem.js';
 
 const ORG_CACHE_MS = 60_000;
 
-export function requireApiKey(store: Store): RequestHandler {
+/**
+ * The key from `Authorization: Bearer <key>`, or with `basic` from `Authorization: Basic` (any user name,
+ * the key as password: pip and other Python tools send credentials that way, from the index URL).
+ */
+function keyOf(header: string, basic: boolean): string | null {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+  if (bearer) return bearer[1]!;
+  const b64 = basic ? /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header) : null;
+  if (!b64) return null;
+  const decoded = Buffer.from(b64[1]!, 'base64').toString('utf8');
+  const password = decoded.slice(decoded.indexOf(':') + 1);
+  return decoded.includes(':') && password ? password : null;
+}
+
+export function requireApiKey(store: Store, options: { basic?: boolean } = {}): RequestHandler {
   const orgs = new Map<string, { org: Organization; until: number }>();
   const organization = async (orgId: string) => {
     const now = Date.now();
@@ -24,10 +38,16 @@ export function requireApiKey(store: Store): RequestHandler {
   // Keys whose last-used time this instance is writing: a burst of requests writes it once.
   const touching = new Set<string>();
   return async (req, res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw problems.unauthorized('send an API key as "Authorization: Bearer <key>"');
-    const key = await store.apiKeys.lookup(match[1]!);
+    // A Basic challenge makes clients that hold the key for this host (pip's keyring, netrc) send it.
+    if (options.basic) res.set('www-authenticate', 'Basic realm="Airlock guard"');
+    const given = keyOf(req.get('authorization') ?? '', options.basic === true);
+    if (!given)
+      throw problems.unauthorized(
+        options.basic
+          ? 'send an API key as the password of HTTP basic auth (index URL https://__token__:<key>@host/...) or as "Authorization: Bearer <key>"'
+          : 'send an API key as "Authorization: Bearer <key>"',
+      );
+    const key = await store.apiKeys.lookup(given);
     if (!key) throw problems.unauthorized('the API key is not valid');
     if (!isActiveKey(key))
       throw problems.unauthorized(`the API key ${key.id} was ${key.revokedAt ? 'revoked' : 'rotated and has expired'}`);
@@ -41,6 +61,7 @@ export function requireApiKey(store: Store): RequestHandler {
         .catch(() => undefined)
         .finally(() => touching.delete(key.id));
     }
+    res.removeHeader('www-authenticate');
     res.locals.org = org;
     res.locals.apiKey = key;
     next();

@@ -25,6 +25,8 @@ export interface ApiConfig {
   /** Lets webhook URLs point at loopback and private addresses: for local testing only. */
   webhookAllowPrivate: boolean;
   npmRegistry?: string;
+  /** The pip guard's upstream index (AIRLOCK_PYPI_INDEX, default https://pypi.org): a PEP 691 JSON simple index. */
+  pypiIndex?: string;
   /** Opens organizations' registry tokens (AIRLOCK_SECRETS_KEY or AIRLOCK_SECRETS_KEY_FILE); null: no private registries. */
   secretBox: SecretBox | null;
   /** How long a signed link to an analysis's HTML report opens it (AIRLOCK_REPORT_LINK_TTL_SECONDS, default 900 s). */
@@ -57,6 +59,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     adminToken: env.AIRLOCK_ADMIN_TOKEN || null,
     webhookAllowPrivate: env.AIRLOCK_WEBHOOK_ALLOW_PRIVATE === '1',
     ...(env.AIRLOCK_NPM_REGISTRY ? { npmRegistry: env.AIRLOCK_NPM_REGISTRY } : {}),
+    ...(env.AIRLOCK_PYPI_INDEX ? { pypiIndex: env.AIRLOCK_PYPI_INDEX } : {}),
     secretBox: secretBoxFromEnv(env),
     reportLinkTtlSeconds: envInt(env, 'AIRLOCK_REPORT_LINK_TTL_SECONDS', 900, 1),
     guardPolicy: guardPolicyFromEnv(env),

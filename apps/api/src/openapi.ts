@@ -77,6 +77,12 @@ export function openApiDocument(): object {
     description: 'The operator token (AIRLOCK_ADMIN_TOKEN)',
   });
   const adminSecurity = [{ [admin.name]: [] }];
+  const basic = registry.registerComponent('securitySchemes', 'apiKeyBasic', {
+    type: 'http',
+    scheme: 'basic',
+    description: 'An organization API key as the password (any user name, e.g. `__token__`): pip sends it from the index URL',
+  });
+  const pipSecurity = [{ [basic.name]: [] }, { [bearer.name]: [] }];
   const adminErrors = { 400: problem('Invalid request'), 401: problem('Missing or invalid admin token') };
 
   registry.registerPath({
@@ -284,6 +290,74 @@ export function openApiDocument(): object {
       request: { params },
       responses: tarball,
     });
+  // The pip install-time guard: a PEP 503/691 simple index for `--index-url https://__token__:<key>@host/v1/guard/pypi/simple/`.
+  const pipError = (description: string) => ({
+    description,
+    content: { 'text/plain': { schema: z.string().openapi({ description: 'The reason, also in the status line (pip prints that)' }) } },
+  });
+  const pipErrors = {
+    400: pipError('Not a Python project name'),
+    401: problem('Missing or invalid API key (answered with a Basic challenge)'),
+    404: pipError('The upstream index has no such project (or no such file of it)'),
+    502: pipError('The upstream index could not be reached, or its page is not PEP 691 JSON'),
+  };
+  const SimpleFile = z
+    .object({
+      filename: z.string(),
+      url: z.string().openapi({ description: 'Through the guard: /v1/guard/pypi/files/{project}/{file}' }),
+      hashes: z.record(z.string(), z.string()),
+      'requires-python': z.string().optional(),
+      yanked: z
+        .union([z.literal(true), z.string()])
+        .optional()
+        .openapi({ description: "PEP 592; a version the policy refuses is yanked with Airlock's reason" }),
+      size: z.number().int().optional(),
+      'upload-time': z.string().optional().openapi({ description: 'PEP 700, from upstream' }),
+    })
+    .openapi('PypiSimpleFile');
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/guard/pypi/simple/{project}',
+    summary:
+      'pip install-time guard: a project page (`/simple/<project>/`; PEP 691 JSON or PEP 503 HTML by Accept; a non-normalised name redirects)',
+    security: pipSecurity,
+    request: { params: z.object({ project: z.string() }) },
+    responses: {
+      200: {
+        description: "The upstream page: files through the guard, refused versions yanked with Airlock's reason",
+        content: {
+          'application/vnd.pypi.simple.v1+json': {
+            schema: z.object({
+              meta: z.object({ 'api-version': z.string() }),
+              name: z.string(),
+              versions: z.array(z.string()),
+              files: z.array(SimpleFile),
+            }),
+          },
+          'application/vnd.pypi.simple.v1+html': { schema: z.string().openapi({ description: 'PEP 503 HTML' }) },
+          'text/html': { schema: z.string().openapi({ description: 'PEP 503 HTML' }) },
+        },
+      },
+      301: { description: 'To the PEP 503-normalised name' },
+      406: pipError('No Accept type the index serves'),
+      ...pipErrors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/guard/pypi/files/{project}/{file}',
+    summary: 'pip install-time guard: a distribution file, checked against the policy (a version not analysed yet is submitted)',
+    security: pipSecurity,
+    request: { params: z.object({ project: z.string(), file: z.string() }) },
+    responses: {
+      200: {
+        description: 'The file, from the URL the upstream page lists for it',
+        content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
+      },
+      403: pipError('Refused by the policy: its verdict, its age, or not analysed yet (then submitted)'),
+      ...pipErrors,
+    },
+  });
   registry.registerPath({
     method: 'post',
     path: '/v1/inventories',

@@ -45,9 +45,23 @@ export const UploadQuery = z
   })
   .openapi('UploadQuery');
 
+/** A list's page cursor (`next` of the previous page); parsed by the store's parseListCursor. */
+const PageCursor = z
+  .string()
+  .regex(/^\d{1,16}(?::[A-Za-z0-9_-]{1,64})?$/, 'a cursor: the `next` of the previous page (`<ms>:<id>`), or a time in ms since epoch')
+  .optional()
+  .openapi({
+    description:
+      'The `next` of the previous page (`<ms>:<id>`: continues after that row, rows of the same millisecond included); a bare time in ms since epoch lists rows strictly before it.',
+  });
+const NextCursor = z
+  .string()
+  .nullable()
+  .openapi({ description: 'Pass as `before` for the next page (`<ms>:<last id>`); null on the last one.' });
+
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.number().int().optional().openapi({ description: 'Submission time (ms since epoch) to page before.' }),
+  before: PageCursor,
   verdict: z
     .enum(VERDICT_LABELS)
     .optional()
@@ -253,13 +267,13 @@ export const ApiKeyList = z.object({ keys: z.array(ApiKey) }).openapi('ApiKeyLis
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.number().int().optional().openapi({ description: 'Creation time (ms since epoch) to page before (`next`).' }),
+  before: PageCursor,
 });
 
 export const AnalysisList = z
   .object({
     analyses: z.array(Analysis),
-    next: z.number().nullable().openapi({ description: 'Pass as `before` for the next page; null on the last one.' }),
+    next: NextCursor,
   })
   .openapi('AnalysisList');
 
@@ -304,7 +318,7 @@ const InventorySummaryItem = InventoryBase.extend({
 export const InventoryList = z
   .object({
     inventories: z.array(InventorySummaryItem),
-    next: z.number().nullable().openapi({ description: 'Pass as `before` for the next page; null on the last one.' }),
+    next: NextCursor,
   })
   .openapi('InventoryList');
 

@@ -20,8 +20,11 @@ export const DEFAULT_GUARD_POLICY: GuardPolicy = { refuse: ['malicious', 'inconc
 export interface VersionFacts {
   /** The public verdict, null when none is known. */
   verdict: { verdict: VerdictLabel; reasons: { explanation: string }[] } | null;
-  /** When the registry says the version was published (ISO 8601), when it says. */
-  publishedAt?: string;
+  /**
+   * When the registry says the version was published (ISO 8601). Null: the registry gives no time, so a
+   * minimum age cannot be checked and the version is held (fail closed); absent: age is not checked here.
+   */
+  publishedAt?: string | null;
 }
 
 export type GuardDecision = { allow: true; unknown: boolean } | { allow: false; unknown: boolean; reason: string };
@@ -32,6 +35,12 @@ export function guardDecision(id: string, facts: VersionFacts, policy: GuardPoli
     const why = facts.verdict.reasons[0]?.explanation;
     return { allow: false, unknown, reason: `${id} is ${facts.verdict.verdict} by Airlock's analysis${why ? `: ${why}` : ''}` };
   }
+  if (policy.minAgeHours > 0 && facts.publishedAt === null)
+    return {
+      allow: false,
+      unknown,
+      reason: `${id}: the registry gives no publication time, so it cannot be checked against this organization's minimum age of ${policy.minAgeHours} h`,
+    };
   const published = facts.publishedAt ? Date.parse(facts.publishedAt) : NaN;
   if (policy.minAgeHours > 0 && Number.isFinite(published) && now - published < policy.minAgeHours * 3_600_000) {
     const hours = Math.max(0, Math.floor((now - published) / 3_600_000));
@@ -44,6 +53,14 @@ export function guardDecision(id: string, facts: VersionFacts, policy: GuardPoli
   if (unknown && policy.unknown === 'refuse')
     return { allow: false, unknown, reason: `${id} has not been analysed yet; Airlock is analysing it now, retry in a few minutes` };
   return { allow: true, unknown };
+}
+
+/**
+ * Whether an index page lists a version as installable: the decision with unknown versions let through,
+ * because a version not analysed yet must stay listed for its download to decide (and start its analysis).
+ */
+export function listingDecision(id: string, facts: VersionFacts, policy: GuardPolicy, now: number): GuardDecision {
+  return guardDecision(id, facts, { ...policy, unknown: 'allow' }, now);
 }
 
 interface Packument {

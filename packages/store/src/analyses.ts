@@ -7,6 +7,7 @@ import { nanoid } from 'nanoid';
 import { keys } from './keys.js';
 import { readHash, toFields, UPDATE_UNLESS_TERMINAL } from './hash-json.js';
 import { InventoryProgress } from './inventory-progress.js';
+import { newestFirstPage, type ListCursor } from './list-cursor.js';
 import { TERMINAL_STATUSES, type AnalysisRecord, type RunOutcome } from './types.js';
 
 export const RUN_OUTCOME_TTL_S = 7 * 24 * 3600;
@@ -65,16 +66,13 @@ export class AnalysisStore {
     return record;
   }
 
-  /** Newest first; with `verdict`, only completed analyses with that verdict (an index, not a scan). */
-  async list(orgId: string, limit: number, before?: number, verdict?: string): Promise<AnalysisRecord[]> {
-    const ids = await this.redis.zrevrangebyscore(
-      verdict === undefined ? keys.orgAnalyses(orgId) : keys.orgAnalysesByVerdict(orgId, verdict),
-      before === undefined ? '+inf' : `(${before}`,
-      '-inf',
-      'LIMIT',
-      0,
-      limit,
-    );
+  /**
+   * Newest first, after `before` (list-cursor.ts); with `verdict`, only completed analyses with that
+   * verdict (an index, not a scan).
+   */
+  async list(orgId: string, limit: number, before?: ListCursor, verdict?: string): Promise<AnalysisRecord[]> {
+    const key = verdict === undefined ? keys.orgAnalyses(orgId) : keys.orgAnalysesByVerdict(orgId, verdict);
+    const ids = (await newestFirstPage(this.redis, key, limit, before)).map((e) => e.id);
     const records = await Promise.all(ids.map((id) => this.get(id, orgId)));
     return records.filter((r): r is AnalysisRecord => r !== null);
   }

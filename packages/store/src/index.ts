@@ -5,6 +5,7 @@ export * from './organizations.js';
 export * from './api-keys.js';
 export * from './idempotency.js';
 export * from './analyses.js';
+export * from './list-cursor.js';
 export * from './verdicts.js';
 export * from './verdict-policy.js';
 export * from './budgets.js';

@@ -2,6 +2,7 @@
 import type { Redis } from 'ioredis';
 import { nanoid } from 'nanoid';
 import { keys } from './keys.js';
+import { newestFirstPage, type ListCursor } from './list-cursor.js';
 import type { InventoryRecord } from './types.js';
 
 /**
@@ -65,19 +66,12 @@ export class InventoryStore {
     return this.redis.zrevrange(keys.orgInventories(orgId), 0, limit - 1);
   }
 
-  /** A page of the organization's inventories, newest first, created before `before` (ms), with each one's creation score. */
-  async page(orgId: string, limit: number, before?: number): Promise<{ record: InventoryRecord; createdMs: number }[]> {
-    const flat = await this.redis.zrevrangebyscore(
-      keys.orgInventories(orgId),
-      before === undefined ? '+inf' : `(${before}`,
-      '-inf',
-      'WITHSCORES',
-      'LIMIT',
-      0,
-      limit,
-    );
-    const entries: { id: string; createdMs: number }[] = [];
-    for (let i = 0; i < flat.length; i += 2) entries.push({ id: flat[i]!, createdMs: Number(flat[i + 1]) });
+  /** A page of the organization's inventories, newest first, after `before` (list-cursor.ts), with each one's creation score. */
+  async page(orgId: string, limit: number, before?: ListCursor): Promise<{ record: InventoryRecord; createdMs: number }[]> {
+    const entries = (await newestFirstPage(this.redis, keys.orgInventories(orgId), limit, before)).map((e) => ({
+      id: e.id,
+      createdMs: e.at,
+    }));
     const records = await Promise.all(entries.map((e) => this.get(e.id, orgId)));
     return entries.flatMap((e, i) => (records[i] ? [{ record: records[i], createdMs: e.createdMs }] : []));
   }

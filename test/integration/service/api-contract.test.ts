@@ -304,9 +304,9 @@ describe('inventories', () => {
     expect((await call(`/v1/inventories/${body.id}/schedule`, { method: 'DELETE', key: orgB.apiKey })).status).toBe(404);
     expect((await call(`/v1/inventories/${body.id}/schedule`, { method: 'DELETE', key: orgA.apiKey })).status).toBe(204);
     expect((await api.context.queues.rescans.getJobSchedulers()).map((s) => s.key)).not.toContain(`rescan|${body.id}`);
-    const page = (await (await call('/v1/analyses?limit=1', { key: orgA.apiKey })).json()) as { analyses: unknown[]; next: number | null };
+    const page = (await (await call('/v1/analyses?limit=1', { key: orgA.apiKey })).json()) as { analyses: unknown[]; next: string | null };
     expect(page.analyses).toHaveLength(1);
-    expect(page.next).toEqual(expect.any(Number));
+    expect(page.next).toMatch(/^\d+:an_[\w-]+$/);
     expect((await call('/v1/analyses?limit=0', { key: orgA.apiKey })).status).toBe(400);
   });
 

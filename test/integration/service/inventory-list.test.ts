@@ -22,7 +22,7 @@ interface ListItem {
 }
 interface Page {
   inventories: ListItem[];
-  next: number | null;
+  next: string | null;
 }
 
 const call = (path: string, key: string, init: RequestInit = {}) => {
@@ -73,8 +73,8 @@ describe('inventory list and delete', () => {
 
     const p1 = await page(orgA.apiKey, '?limit=2');
     expect(p1.inventories.map((i) => i.id)).toEqual([third, second]);
-    expect(p1.next).toEqual(expect.any(Number));
-    const p2 = await page(orgA.apiKey, `?limit=2&before=${p1.next}`);
+    expect(p1.next).toMatch(/^\d+:inv_[\w-]+$/);
+    const p2 = await page(orgA.apiKey, `?limit=2&before=${encodeURIComponent(p1.next!)}`);
     expect(p2.inventories.map((i) => i.id)).toEqual([first]);
     expect(p2.next).toBeNull();
 

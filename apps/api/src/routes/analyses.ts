@@ -6,7 +6,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { AirlockError } from '@airlock/core';
 import { cancelAnalysis, submitAnalysis, type AnalysisTarget } from '@airlock/queue';
 import { prepareArchiveBuffer, readGuardedArchive, UploadTooLargeError } from '@airlock/sandbox';
-import { TERMINAL_STATUSES, type AnalysisRecord } from '@airlock/store';
+import { TERMINAL_STATUSES, formatListCursor, parseListCursor, type AnalysisRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import { orgLens, type OrgLens } from '../org-view.js';
 import type { ReportLinkSigner } from '../report-link.js';
@@ -81,11 +81,12 @@ export function analysesRouter(ctx: ApiContext): Router {
 
   router.get('/', async (req, res) => {
     const query = parse(ListQuery, req.query, 'the query');
-    const records = await ctx.store.analyses.list(orgOf(res).id, query.limit, query.before, query.verdict);
+    const before = query.before === undefined ? undefined : (parseListCursor(query.before) ?? undefined);
+    const records = await ctx.store.analyses.list(orgOf(res).id, query.limit, before, query.verdict);
     const lens = await orgLens(ctx.store, orgOf(res).id);
     res.json({
       analyses: records.map((a) => analysisView(a, lens, ctx.reportLinks)),
-      next: records.length === query.limit ? Date.parse(records.at(-1)!.submittedAt) : null,
+      next: records.length === query.limit ? formatListCursor(Date.parse(records.at(-1)!.submittedAt), records.at(-1)!.id) : null,
     });
   });
 

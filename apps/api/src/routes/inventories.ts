@@ -2,7 +2,7 @@
 import express, { Router } from 'express';
 import { InventoryError, parseInventory } from '@airlock/inventory';
 import { enqueueInventoryExpansion, enqueueRescanNow, rescanJobId, scheduleRescan, unscheduleRescan } from '@airlock/queue';
-import { summarizeInventory, type InventoryRecord } from '@airlock/store';
+import { formatListCursor, parseListCursor, summarizeInventory, type InventoryRecord } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { idempotent } from '../idempotency.js';
@@ -80,10 +80,11 @@ export function inventoriesRouter(ctx: ApiContext): Router {
 
   router.get('/', async (req, res) => {
     const query = parse(PageQuery, req.query, 'the query');
-    const page = await ctx.store.inventories.page(orgOf(res).id, query.limit, query.before);
+    const before = query.before === undefined ? undefined : (parseListCursor(query.before) ?? undefined);
+    const page = await ctx.store.inventories.page(orgOf(res).id, query.limit, before);
     res.json({
       inventories: page.map(({ record }) => listView(record)),
-      next: page.length === query.limit ? page.at(-1)!.createdMs : null,
+      next: page.length === query.limit ? formatListCursor(page.at(-1)!.createdMs, page.at(-1)!.record.id) : null,
     });
   });
 

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import { submitAnalysis } from '@airlock/queue';
-import { DEFAULT_NPM_REGISTRY, guardDecision, guardPackument, tarballVersion, type GuardPolicy } from '@airlock/registry';
+import { DEFAULT_NPM_REGISTRY, guardDecision, guardPackument, listingDecision, tarballVersion, type GuardPolicy } from '@airlock/registry';
 import { isPrivatePackage, type OrgSettings } from '@airlock/store';
 import { orgOf } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -70,15 +70,15 @@ export function npmGuardRouter(ctx: ApiContext, service: GuardPolicy): Router {
     const now = Date.now();
     // Unknown versions stay listed: their tarball request decides (and starts their analysis).
     const allowed = new Set(
-      versions.filter((v, i) => {
-        const d = guardDecision(
-          `${name}@${v}`,
-          { verdict: verdicts[i]?.verdict ?? null, ...(doc.time?.[v] ? { publishedAt: doc.time[v] } : {}) },
-          policy,
-          now,
-        );
-        return d.allow || d.unknown;
-      }),
+      versions.filter(
+        (v, i) =>
+          listingDecision(
+            `${name}@${v}`,
+            { verdict: verdicts[i]?.verdict ?? null, ...(doc.time?.[v] ? { publishedAt: doc.time[v] } : {}) },
+            policy,
+            now,
+          ).allow,
+      ),
     );
     const removed = versions.length - allowed.size;
     if (removed > 0) ctx.log.info({ org: orgOf(res).id, package: name, removed }, 'guard: versions left out of the packument');
