@@ -2,7 +2,7 @@ import { signalPolicyFromSettings, analyzeLocalPackage, analyzeNpmSpec, analyzeP
 import { renderReportHtml, renderReportText } from '@airlock/report';
 import { readFile, writeFile } from 'node:fs/promises';
 import { AirlockError, type SandboxReport } from '@airlock/core';
-import { connectDocker, type RuntimeName } from '@airlock/sandbox';
+import { connectDocker, settleTeardowns, type RuntimeName } from '@airlock/sandbox';
 import { loadNpmrc } from '@airlock/registry';
 import { EXIT, verdictExitCode, type FailOn } from './exit-codes.js';
 import { createLogger } from './logger.js';
@@ -69,6 +69,8 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       platformViews: platformViewsSetting(opts.views),
       timeoutsMs: { install: opts.installTimeout * 1000, import: opts.importTimeout * 1000 },
       signal: controller.signal,
+      // A view's containers go while the next view runs; the command waits for them before it ends (below).
+      deferTeardown: true,
       log: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),
     };
     // `npm:<spec>` is a registry package with its dependency tree, `pypi:<name>[==version]` a PyPI
@@ -107,6 +109,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
     if (!report.verdict) return EXIT.sandbox;
     return verdictExitCode(report.verdict.verdict, opts.failOn);
   } finally {
+    await settleTeardowns();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

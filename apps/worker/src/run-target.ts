@@ -20,6 +20,8 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
     parserMemoryMb: config.parserMemoryMb,
     signal,
     workerId: ctx.workerId,
+    // The containers go in the background while the verdict is scored and stored; close() waits for them.
+    deferTeardown: true,
     signalPolicy: ctx.signalPolicy,
     timeoutsMs: {
       ...(config.installTimeoutMs ? { install: config.installTimeoutMs } : {}),

@@ -8,7 +8,7 @@ import { signalPolicyFromSettings } from '@airlock/analysis';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CANCEL_CHANNEL, QUEUES, openQueues, redisConnection, webhookBackoffMs, type RescanJob } from '@airlock/queue';
-import { connectDocker } from '@airlock/sandbox';
+import { connectDocker, settleTeardowns } from '@airlock/sandbox';
 import { openStore } from '@airlock/store';
 import { analysisProcessor } from './analysis-processor.js';
 import { cancelRunning } from './cancel.js';
@@ -102,6 +102,7 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
       for (const timer of timers) clearInterval(timer);
       stopRetention();
       await Promise.all(workers.map((w) => w.close()));
+      await settleTeardowns(); // the last runs' containers, removed in the background
       await stopBeating(context).catch(() => undefined);
       subscriber.disconnect();
       await queues.close();

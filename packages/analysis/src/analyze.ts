@@ -217,6 +217,7 @@ async function runOnce(
     ...(options.maxDiskBytes ? { maxDiskBytes: options.maxDiskBytes } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.workerId ? { workerId: options.workerId } : {}),
+    ...(options.deferTeardown ? { deferTeardown: true } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   const traces: Partial<Record<PhaseName, { summary: PhaseSummary; stats: TraceStats }>> = {};

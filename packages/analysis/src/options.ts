@@ -23,6 +23,8 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** The service worker running this (its heartbeat is in Redis): its containers carry the id, for reaping. */
   workerId?: string;
+  /** Containers removed in the background after each run's evidence is taken; the caller awaits `settleTeardowns()` (@airlock/sandbox) before exiting. */
+  deferTeardown?: boolean;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Score with exactly this baseline; default: the learned file plus the image's control run (./baseline.ts). */
   baseline?: Baseline;

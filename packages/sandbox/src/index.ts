@@ -16,3 +16,5 @@ export * from './archive-stream-guard.js';
 export { DEFAULT_CLOCK_SHIFT, type ClockShift } from './clock-shift.js';
 export * from './machine-identity.js';
 export type { FakePlatform } from './views/platform-view.js';
+export { settleTeardowns, pendingTeardowns } from './teardown.js';
+export { readLayerChanges, overlayDirs, containerChanges, type LayerChange } from './layer-changes.js';

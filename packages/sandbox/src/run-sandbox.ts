@@ -14,6 +14,8 @@ import {
   type TamperingRecord,
 } from '@airlock/core';
 import { collectRunnerFile, collectRunnerJson } from './collect.js';
+import { containerChanges } from './layer-changes.js';
+import { inBackground } from './teardown.js';
 import { diskLimitBytes, watchDiskBound, writableBytes, type DiskWatch } from './disk-bound.js';
 import { execInContainer, type ExecOutcome } from './exec.js';
 import { DEFAULT_LIMITS, SANDBOX_USER, describeSettings, sandboxHostConfig, type SandboxLimits } from './hardening.js';
@@ -87,6 +89,17 @@ export interface SandboxRunOptions {
   platform?: FakePlatform;
   /** The machine this run pretends to be; default: a fresh one (machine-identity.ts). */
   identity?: MachineIdentity;
+  /**
+   * File changes are read from the container's layer on the host (layer-changes.ts); with this (or
+   * AIRLOCK_FS_DIFF_CHECK=1) `docker diff` is asked too, differences are logged and its list is used.
+   */
+  fsDiffCrossCheck?: boolean;
+  /**
+   * Remove the containers in the background after the run's evidence is taken (teardown.ts): the caller
+   * scores and stores meanwhile, and awaits `settleTeardowns()` before it exits. Default: removed before
+   * `runSandbox` returns. A process killed meanwhile leaves them to the orphan reaper (their owner label).
+   */
+  deferTeardown?: boolean;
 }
 
 export interface SandboxRun {
@@ -322,13 +335,18 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     if (diskWatch.reached) evidenceGaps.push(diskGap(diskPhase, diskWatch.reached, maxDiskBytes));
 
     const t1 = Date.now();
-    const changes = (await container.changes()) ?? [];
+    // The file changes (read from the layer) and the network log (copied out of the fake internet) at once.
+    const networkCollected = owner.collect(options.artifactsDir);
+    networkCollected.catch(() => undefined); // awaited below
+    const crossCheck = options.fsDiffCrossCheck ?? process.env.AIRLOCK_FS_DIFF_CHECK === '1';
+    const { changes, source } = await containerChanges(container, { crossCheck, log });
+    if (source === 'docker-diff' && !crossCheck) log('file changes from docker diff: the container layer is not readable here');
     tampering.push(...unexpectedRunnerFiles(changes, runtime, view?.paths));
     fsDiff = toFsChanges(
       changes,
       new Set([...plantedPaths(honeytokens), ...trusted, ...(options.clock ? CLOCK_FILES : []), ...(view?.paths ?? [])]),
     );
-    network = await owner.collect(options.artifactsDir);
+    network = await networkCollected;
     evidenceGaps.push(...network.gaps);
     timings.collectMs = Date.now() - t1;
   } catch (err) {
@@ -339,9 +357,15 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     await disk?.stop();
     signal?.removeEventListener('abort', onAbort);
     const t2 = Date.now();
-    await container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message }));
-    await owner.container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message }));
-    await record?.remove().catch((err: Error) => log('gVisor log removal failed', { error: err.message }));
+    const teardown = async () => {
+      await Promise.all([
+        container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message })),
+        owner.container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message })),
+      ]);
+      await record?.remove().catch((err: Error) => log('gVisor log removal failed', { error: err.message }));
+    };
+    if (options.deferTeardown) inBackground(teardown);
+    else await teardown();
     timings.teardownMs = Date.now() - t2;
     timings.totalMs = Date.now() - started;
   }
