@@ -1,8 +1,8 @@
 import { signalPolicyFromSettings, analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec } from '@airlock/analysis';
 import { renderReportHtml, renderReportText } from '@airlock/report';
 import { readFile, writeFile } from 'node:fs/promises';
-import { AirlockError, type SandboxReport } from '@airlock/core';
-import { connectDocker, settleTeardowns, type RuntimeName } from '@airlock/sandbox';
+import { AirlockError, envInt, type SandboxReport } from '@airlock/core';
+import { WarmPool, connectDocker, settleTeardowns, type RuntimeName } from '@airlock/sandbox';
 import { loadNpmrc } from '@airlock/registry';
 import { EXIT, verdictExitCode, type FailOn } from './exit-codes.js';
 import { createLogger } from './logger.js';
@@ -51,6 +51,11 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const docker = connectDocker();
+  // Off unless AIRLOCK_WARM_POOL is set: one scan has nothing to overlap a pair's making with but its next view.
+  const pool = new WarmPool(docker, envInt(process.env, 'AIRLOCK_WARM_POOL', 0, 0), {
+    log: (message, fields) => log.warn(fields ?? {}, message),
+  });
   try {
     const signalPolicy = await signalPolicyFromSettings({
       ...(opts.internal ? { internalNamespaces: opts.internal } : {}),
@@ -59,7 +64,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
     const common = {
       signalPolicy,
       ...(opts.previous ? { previousReport: await readReport(opts.previous) } : {}),
-      docker: connectDocker(),
+      docker,
       artifactsRoot: opts.artifacts,
       ...(opts.runtime ? { runtime: opts.runtime } : {}),
       ...(opts.retry ? {} : { retry: false as const }),
@@ -71,6 +76,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       signal: controller.signal,
       // A view's containers go while the next view runs; the command waits for them before it ends (below).
       deferTeardown: true,
+      pool,
       log: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),
     };
     // `npm:<spec>` is a registry package with its dependency tree, `pypi:<name>[==version]` a PyPI
@@ -109,6 +115,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
     if (!report.verdict) return EXIT.sandbox;
     return verdictExitCode(report.verdict.verdict, opts.failOn);
   } finally {
+    await pool.drain();
     await settleTeardowns();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -11,6 +11,8 @@ export interface WorkerConfig {
   dataDir: string;
   /** Sandbox runs at once in this process; each takes one CPU and up to 2 GiB. */
   concurrency: number;
+  /** Sandbox pairs kept ready (AIRLOCK_WARM_POOL, default: one per concurrent run; 0: none). */
+  warmPool: number;
   /** How long a job's lock lives without renewal; a killed worker's job is taken over after about this. */
   lockDurationMs: number;
   stalledIntervalMs: number;
@@ -62,6 +64,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     redisUrl: redisUrlFromEnv(env),
     dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
     concurrency: int('AIRLOCK_WORKER_CONCURRENCY', 1),
+    warmPool: envInt(env, 'AIRLOCK_WARM_POOL', int('AIRLOCK_WORKER_CONCURRENCY', 1), 0),
     lockDurationMs: int('AIRLOCK_LOCK_DURATION_MS', 30_000),
     stalledIntervalMs: int('AIRLOCK_STALLED_INTERVAL_MS', 30_000),
     maxStalledCount: envInt(env, 'AIRLOCK_MAX_STALLED_COUNT', 2, 0),

@@ -218,6 +218,7 @@ async function runOnce(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.workerId ? { workerId: options.workerId } : {}),
     ...(options.deferTeardown ? { deferTeardown: true } : {}),
+    ...(options.pool ? { pool: options.pool } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   const traces: Partial<Record<PhaseName, { summary: PhaseSummary; stats: TraceStats }>> = {};

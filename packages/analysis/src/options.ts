@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { PhaseName, SandboxReport } from '@airlock/core';
-import type { ClockShift, RuntimeName, SandboxLimits } from '@airlock/sandbox';
+import type { ClockShift, RuntimeName, SandboxLimits, WarmPool } from '@airlock/sandbox';
 import type { Baseline } from '@airlock/scoring';
 import type { RetryLimits } from './planner.js';
 import type { SignalPolicy } from './signal-policy.js';
@@ -25,6 +25,8 @@ export interface AnalyzeOptions {
   workerId?: string;
   /** Containers removed in the background after each run's evidence is taken; the caller awaits `settleTeardowns()` (@airlock/sandbox) before exiting. */
   deferTeardown?: boolean;
+  /** Sandbox pairs made ahead of time (@airlock/sandbox WarmPool); the caller drains it before exiting. */
+  pool?: WarmPool;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Score with exactly this baseline; default: the learned file plus the image's control run (./baseline.ts). */
   baseline?: Baseline;
