@@ -1,5 +1,6 @@
 // Service numbers: cached verdict lookups per second through the REST API (GET /v1/verdicts, auth and
-// rate limiting included), and end-to-end time of one small upload (submit -> verdict, one worker).
+// rate limiting included), end-to-end time of one small upload (submit -> verdict, one worker), and a
+// 1,000-package inventory whose verdicts are all known (upload -> completed, nothing run).
 // Uses a private redis-server on a free port. Usage: node test/bench/service-bench.mjs [seconds] [concurrency]
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -103,6 +104,43 @@ for (;;) {
 }
 console.log(
   `submission end to end: ${((Date.now() - t0) / 1000).toFixed(2)} s (${a.status}, ${a.verdict?.verdict}; sandbox phases ${a.phases.map((p) => `${p.name} ${p.durationMs} ms`).join(', ')})`,
+);
+
+// 3. A 1,000-package inventory whose verdicts are all known: through the api, Redis and the worker's
+// expansion, nothing run. Timed from the upload to the inventory's completion.
+const known = 1000;
+for (let i = 0; i < known; i++) {
+  await api.context.store.verdicts.recordRun(
+    {
+      ecosystem: 'pypi',
+      name: `bench-known-${i}`,
+      version: '1.0.0',
+      archiveSha256: 'b'.repeat(64),
+      reportId: `r${i}`,
+      analyzedAt: new Date().toISOString(),
+      verdict,
+      phases: [],
+    },
+    { requestedBy: [], forced: false },
+  );
+}
+const lockfile = Array.from({ length: known }, (_, i) => `bench-known-${i}==1.0.0`).join('\n');
+const t1 = Date.now();
+const inventory = await (
+  await fetch(`${api.url}/v1/inventories?filename=requirements.txt`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'text/plain' },
+    body: lockfile,
+  })
+).json();
+let inv;
+for (;;) {
+  inv = await (await fetch(`${api.url}/v1/inventories/${inventory.id}`, { headers: auth })).json();
+  if (['completed', 'failed'].includes(inv.status)) break;
+  await new Promise((r) => setTimeout(r, 50));
+}
+console.log(
+  `inventory of ${known} packages, every verdict known: ${((Date.now() - t1) / 1000).toFixed(2)} s to ${inv.status}${inv.error ? ` (${inv.error})` : ''}`,
 );
 
 await worker.close();
