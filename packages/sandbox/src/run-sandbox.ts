@@ -39,7 +39,7 @@ import { CLOCK_FILES, clockTar, setPhaseClock, type ClockShift } from './clock-s
 import type { MachineIdentity } from './machine-identity.js';
 import { platformEnv, platformFiles, type FakePlatform } from './views/platform-view.js';
 import { SANDBOX_CA_FILE } from './sandbox-ca.js';
-import { makeSandboxPair, SANDBOX_LABEL } from './sandbox-pair.js';
+import { makeSandboxPair, removeSandboxPair, SANDBOX_LABEL } from './sandbox-pair.js';
 import type { WarmPool } from './warm-pool.js';
 import type { Honeytoken } from '@airlock/honeytokens';
 
@@ -148,7 +148,10 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   if (runtime.name === 'gvisor') void removeStaleLogs(docker, log);
   // A warm pair (made ahead, with the default limits and a fresh identity) unless this run asks for its own.
   const pooled = options.pool && !options.limits && !options.identity ? await options.pool.claim(runtime.name) : null;
-  signal?.throwIfAborted();
+  if (signal?.aborted) {
+    if (pooled) await removeSandboxPair(pooled, log); // claimed: no longer the pool's to remove
+    signal.throwIfAborted();
+  }
   const pair =
     pooled ??
     (await makeSandboxPair({

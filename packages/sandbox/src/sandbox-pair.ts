@@ -49,7 +49,7 @@ export interface PairRequest {
 }
 
 /** The labels every sandbox container carries: the orphan reaper finds a dead process's (or worker's) by them. */
-export function sandboxLabels(labelId: string, workerId?: string): Record<string, string> {
+function sandboxLabels(labelId: string, workerId?: string): Record<string, string> {
   return {
     [SANDBOX_LABEL]: '1',
     'airlock.analysis': labelId,
