@@ -1,8 +1,9 @@
 // Service numbers: cached verdict lookups per second through the REST API (GET /v1/verdicts, auth and
-// rate limiting included), and end-to-end time of one small upload (submit -> verdict, one worker).
+// rate limiting included), end-to-end time of one small upload (submit -> verdict, one worker), and a
+// 1,000-package inventory whose verdicts are all known (upload -> completed, nothing run).
 // Uses a private redis-server on a free port. Usage: node test/bench/service-bench.mjs [seconds] [concurrency]
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -81,7 +82,12 @@ console.log(
 );
 
 // 2. One small upload end to end through the queue and one worker.
-const worker = await startWorker({ ...workerConfigFromEnv({}), redisUrl, dataDir }, log);
+// Only the worker settings a bench varies come from the environment.
+const workerEnv = Object.fromEntries(
+  ['AIRLOCK_WORKER_CONCURRENCY', 'AIRLOCK_WARM_POOL'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]),
+);
+const workerConfig = { ...workerConfigFromEnv(workerEnv), redisUrl, dataDir };
+const worker = await startWorker(workerConfig, log);
 const chunks = [];
 for await (const c of tar.c({ gzip: true, cwd: resolve(here, '../fixtures/npm/benign-no-scripts'), prefix: 'package', portable: true }, [
   '.',
@@ -104,6 +110,89 @@ for (;;) {
 console.log(
   `submission end to end: ${((Date.now() - t0) / 1000).toFixed(2)} s (${a.status}, ${a.verdict?.verdict}; sandbox phases ${a.phases.map((p) => `${p.name} ${p.durationMs} ms`).join(', ')})`,
 );
+
+// 3. A 1,000-package inventory whose verdicts are all known: through the api, Redis and the worker's
+// expansion, nothing run. Timed from the upload to the inventory's completion.
+const known = 1000;
+for (let i = 0; i < known; i++) {
+  await api.context.store.verdicts.recordRun(
+    {
+      ecosystem: 'pypi',
+      name: `bench-known-${i}`,
+      version: '1.0.0',
+      archiveSha256: 'b'.repeat(64),
+      reportId: `r${i}`,
+      analyzedAt: new Date().toISOString(),
+      verdict,
+      phases: [],
+    },
+    { requestedBy: [], forced: false },
+  );
+}
+const lockfile = Array.from({ length: known }, (_, i) => `bench-known-${i}==1.0.0`).join('\n');
+const t1 = Date.now();
+const inventory = await (
+  await fetch(`${api.url}/v1/inventories?filename=requirements.txt`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'text/plain' },
+    body: lockfile,
+  })
+).json();
+let inv;
+for (;;) {
+  inv = await (await fetch(`${api.url}/v1/inventories/${inventory.id}`, { headers: auth })).json();
+  if (['completed', 'failed'].includes(inv.status)) break;
+  await new Promise((r) => setTimeout(r, 50));
+}
+console.log(
+  `inventory of ${known} packages, every verdict known: ${((Date.now() - t1) / 1000).toFixed(2)} s to ${inv.status}${inv.error ? ` (${inv.error})` : ''}`,
+);
+
+// 4. Throughput (AIRLOCK_BENCH_THROUGHPUT=N): N distinct small uploads submitted at once, one worker with
+// its default concurrency and warm pool (AIRLOCK_WORKER_CONCURRENCY, AIRLOCK_WARM_POOL): packages a minute.
+const many = Number(process.env.AIRLOCK_BENCH_THROUGHPUT ?? 0);
+if (many > 0) {
+  const bodies = [];
+  for (let i = 0; i < many; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-pkg-'));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: `bench-throughput-${i}-${Date.now()}`, version: '1.0.0', main: 'index.js' }),
+    );
+    writeFileSync(join(dir, 'index.js'), `module.exports = { n: ${i} };\n`);
+    const parts = [];
+    for await (const c of tar.c({ gzip: true, cwd: dir, prefix: 'package', portable: true }, ['.'])) parts.push(c);
+    bodies.push(Buffer.concat(parts));
+  }
+  const t2 = Date.now();
+  const ids = await Promise.all(
+    bodies.map(async (body, i) => {
+      const res = await fetch(`${api.url}/v1/analyses?filename=bench-throughput-${i}-1.0.0.tgz`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
+        body,
+      });
+      return (await res.json()).id;
+    }),
+  );
+  const verdicts = [];
+  for (const id of ids) {
+    for (;;) {
+      const v = await (await fetch(`${api.url}/v1/analyses/${id}`, { headers: auth })).json();
+      if (['completed', 'failed', 'cancelled'].includes(v.status)) {
+        verdicts.push(v.verdict?.verdict ?? v.status);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const minutes = (Date.now() - t2) / 60_000;
+  const w = workerConfig;
+  console.log(
+    `throughput: ${many} small uploads in ${(minutes * 60).toFixed(1)} s = ${(many / minutes).toFixed(1)} packages/min ` +
+      `(worker concurrency ${w.concurrency}, warm pool ${w.warmPool}; verdicts: ${[...new Set(verdicts)].join(', ')})`,
+  );
+}
 
 await worker.close();
 await api.close();

@@ -38,8 +38,11 @@ function summaryOf(stdout: string, ecosystem: string, flaggedAs: string): number
 }
 
 describe('airlock eval on the incident fixtures (subset)', () => {
-  it('runs 2 malicious and 2 benign samples per ecosystem, flags the malicious ones, clears the benign ones and writes the results file', async () => {
-    const { stdout } = await run();
+  it('runs 2 malicious and 2 benign samples per ecosystem, two at once, flags the malicious ones, clears the benign ones and writes the results file', async () => {
+    // Two at once (`-j 2`, with a warm pool of two sandbox pairs): the verdicts are those of one at a time.
+    const t0 = Date.now();
+    const { stdout } = await run('-j', '2');
+    const wallMs = Date.now() - t0;
     expect(stdout).toContain('split: all (benign samples of the all split: 4; malicious samples kept whole: 4; no split)');
     expect(stdout).toMatch(/^baseline \(npm\): /m);
     expect(stdout).toMatch(/^baseline \(pypi\): /m);
@@ -92,6 +95,8 @@ describe('airlock eval on the incident fixtures (subset)', () => {
       'pypi:pypi-mal-ctx-env-exfil/airlock_incident_ctx-0.2.6.tar.gz',
       'pypi:pypi-mal-setup-curl-sh/airlock_incident_setup_curl_sh-0.1.0.tar.gz',
     ]);
+    // Two ran at once: the samples' own times add up to more than the whole command took (one at a time, less).
+    expect(results.reduce((sum, r) => sum + r.timeMs, 0)).toBeGreaterThan(wallMs);
     for (const r of results) {
       expect(r.verdict, r.id).not.toBe('error');
       expect(r.timeMs, r.id).toBeGreaterThan(0);

@@ -34,6 +34,8 @@ export interface LearnOptions {
   artifacts: string;
   npmCache: string;
   controlCache?: string;
+  /** `-j`: training samples run at once (default 1). */
+  concurrency?: number;
 }
 
 export async function baselineLearnCommand(corpora: string[], opts: LearnOptions): Promise<number> {
@@ -52,6 +54,7 @@ export async function baselineLearnCommand(corpora: string[], opts: LearnOptions
     out: opts.results,
     artifacts: opts.artifacts,
     npmCache: opts.npmCache,
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     onResult: (r) => process.stdout.write(`${row(r)}\n`),
   });
 

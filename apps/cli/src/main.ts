@@ -134,6 +134,7 @@ program
       .choices(['train', 'test', 'all'])
       .default('test'),
   )
+  .option('-j, --concurrency <n>', 'samples run at once (each takes one CPU and up to 2 GiB)', (v) => positiveInt(v), 1)
   .option('--rescore', 'score the kept reports of samples already in --out again (current scorer and baseline; nothing is run again)')
   .addOption(viewsOption())
   .addOption(runtimeOption())
@@ -155,6 +156,7 @@ program
   .option('--artifacts <dir>', 'where raw traces and reports are kept', '.airlock/artifacts')
   .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
   .option('--control-cache <dir>', 'where control runs are cached per image inputs-hash (default ~/.cache/airlock)')
+  .option('-j, --concurrency <n>', 'training samples run at once (each takes one CPU and up to 2 GiB)', (v) => positiveInt(v), 1)
   .action(async (corpora: string[], opts) => {
     process.exitCode = await baselineLearnCommand(corpora, opts);
   });

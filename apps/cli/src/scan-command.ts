@@ -8,8 +8,8 @@ import {
 } from '@airlock/analysis';
 import { renderReportHtml, renderReportText } from '@airlock/report';
 import { readFile, writeFile } from 'node:fs/promises';
-import { AirlockError, type SandboxReport } from '@airlock/core';
-import { connectDocker, type RuntimeName } from '@airlock/sandbox';
+import { AirlockError, envInt, type SandboxReport } from '@airlock/core';
+import { WarmPool, connectDocker, settleTeardowns, type RuntimeName } from '@airlock/sandbox';
 import { loadNpmrc } from '@airlock/registry';
 import { EXIT, verdictExitCode, type FailOn } from './exit-codes.js';
 import { createLogger } from './logger.js';
@@ -61,6 +61,11 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const docker = connectDocker();
+  // Off unless AIRLOCK_WARM_POOL is set: one scan has nothing to overlap a pair's making with but its next view.
+  const pool = new WarmPool(docker, envInt(process.env, 'AIRLOCK_WARM_POOL', 0, 0), {
+    log: (message, fields) => log.warn(fields ?? {}, message),
+  });
   try {
     const signalPolicy = await signalPolicyFromSettings({
       ...(opts.internal ? { internalNamespaces: opts.internal } : {}),
@@ -69,7 +74,7 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
     const common = {
       signalPolicy,
       ...(opts.previous ? { previousReport: await readReport(opts.previous) } : {}),
-      docker: connectDocker(),
+      docker,
       artifactsRoot: opts.artifacts,
       ...(opts.runtime ? { runtime: opts.runtime } : {}),
       ...(opts.retry ? {} : { retry: false as const }),
@@ -78,6 +83,9 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       ...(opts.callView ? {} : { callView: false }),
       timeoutsMs: { install: opts.installTimeout * 1000, import: opts.importTimeout * 1000 },
       signal: controller.signal,
+      // A view's containers go while the next view runs; the command waits for them before it ends (below).
+      deferTeardown: true,
+      pool,
       log: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),
       onProgress: progress.update,
     };
@@ -121,6 +129,8 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
     return verdictExitCode(report.verdict.verdict, opts.failOn);
   } finally {
     progress.stop();
+    await pool.drain();
+    await settleTeardowns();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -1,4 +1,5 @@
 /** Worker settings from the environment, read once at start; every value has a safe default. */
+import { availableParallelism, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { envInt } from '@airlock/core';
 import { VIEW_POLICIES, type ViewPolicy } from '@airlock/analysis';
@@ -10,8 +11,10 @@ export interface WorkerConfig {
   redisUrl: string;
   /** Shared with the api: uploads/ (archives to analyse) and artifacts/ (raw traces, network logs). */
   dataDir: string;
-  /** Sandbox runs at once in this process; each takes one CPU and up to 2 GiB. */
+  /** Sandbox runs at once in this process (AIRLOCK_WORKER_CONCURRENCY, default defaultConcurrency()). */
   concurrency: number;
+  /** Sandbox pairs kept ready (AIRLOCK_WARM_POOL, default: one per concurrent run; 0: none). */
+  warmPool: number;
   /** How long a job's lock lives without renewal; a killed worker's job is taken over after about this. */
   lockDurationMs: number;
   stalledIntervalMs: number;
@@ -52,6 +55,16 @@ export interface WorkerConfig {
 }
 
 const DAY_MS = 24 * 3600_000;
+const GIB = 1024 ** 3;
+
+/**
+ * Runs at once that the machine holds: one per core (a run's sandbox gets one CPU), and no more than the
+ * memory holds at 2.5 GiB a run (the sandbox's 2 GiB and its fake internet's 512 MiB, which are limits,
+ * not reservations) after 2 GiB for the host, Redis and the parser threads. At least 1.
+ */
+export function defaultConcurrency(cores: number, memoryBytes: number): number {
+  return Math.max(1, Math.min(cores, Math.floor((memoryBytes - 2 * GIB) / (2.5 * GIB))));
+}
 
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const int = (name: string, fallback: number) => envInt(env, name, fallback);
@@ -60,7 +73,13 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
   return {
     redisUrl: redisUrlFromEnv(env),
     dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
-    concurrency: int('AIRLOCK_WORKER_CONCURRENCY', 1),
+    concurrency: int('AIRLOCK_WORKER_CONCURRENCY', defaultConcurrency(availableParallelism(), totalmem())),
+    warmPool: envInt(
+      env,
+      'AIRLOCK_WARM_POOL',
+      int('AIRLOCK_WORKER_CONCURRENCY', defaultConcurrency(availableParallelism(), totalmem())),
+      0,
+    ),
     lockDurationMs: int('AIRLOCK_LOCK_DURATION_MS', 30_000),
     stalledIntervalMs: int('AIRLOCK_STALLED_INTERVAL_MS', 30_000),
     maxStalledCount: envInt(env, 'AIRLOCK_MAX_STALLED_COUNT', 2, 0),

@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import type { SignalPolicy } from '@airlock/analysis';
 import type { Logger } from 'pino';
 import type { Queues } from '@airlock/queue';
+import type { WarmPool } from '@airlock/sandbox';
 import type { Store } from '@airlock/store';
 import type { WorkerConfig } from './config.js';
 
@@ -18,4 +19,6 @@ export interface WorkerContext {
   signalPolicy: SignalPolicy;
   /** Abort handles of the runs this process is executing, by run key (for cancellation). */
   running: Map<string, AbortController>;
+  /** Sandbox pairs made ahead of time (AIRLOCK_WARM_POOL); absent: each run makes its own. */
+  pool?: WarmPool;
 }

@@ -20,6 +20,9 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
     parserMemoryMb: config.parserMemoryMb,
     signal,
     workerId: ctx.workerId,
+    // The containers go in the background while the verdict is scored and stored; close() waits for them.
+    deferTeardown: true,
+    ...(ctx.pool ? { pool: ctx.pool } : {}),
     signalPolicy: ctx.signalPolicy,
     timeoutsMs: {
       ...(config.installTimeoutMs ? { install: config.installTimeoutMs } : {}),

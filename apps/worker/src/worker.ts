@@ -8,7 +8,7 @@ import { signalPolicyFromSettings } from '@airlock/analysis';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CANCEL_CHANNEL, QUEUES, openQueues, redisConnection, webhookBackoffMs, type RescanJob } from '@airlock/queue';
-import { connectDocker } from '@airlock/sandbox';
+import { WarmPool, connectDocker, runtimeFromSetting, settleTeardowns } from '@airlock/sandbox';
 import { openStore } from '@airlock/store';
 import { analysisProcessor } from './analysis-processor.js';
 import { cancelRunning } from './cancel.js';
@@ -32,9 +32,12 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
   const queues = openQueues(config.redisUrl);
   const signalPolicy = await signalPolicyFromSettings(config);
   const workerId = newWorkerId(await serviceIdOf(store));
-  const context: WorkerContext = { config, workerId, store, queues, docker: connectDocker(), log, running: new Map(), signalPolicy };
+  const docker = connectDocker();
+  const pool = new WarmPool(docker, config.warmPool, { workerId, log: (message, fields) => log.warn(fields ?? {}, message) });
+  const context: WorkerContext = { config, workerId, store, queues, docker, log, running: new Map(), signalPolicy, pool };
   // The heartbeat first: this worker's containers must never look like a dead worker's to another worker.
   await beat(context);
+  pool.warm(runtimeFromSetting(process.env.AIRLOCK_RUNTIME));
   const connection = redisConnection(config.redisUrl);
   const lock = { lockDuration: config.lockDurationMs, stalledInterval: config.stalledIntervalMs, maxStalledCount: config.maxStalledCount };
   const analyses = new Worker(QUEUES.analyses, analysisProcessor(context), { connection, concurrency: config.concurrency, ...lock });
@@ -102,6 +105,8 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
       for (const timer of timers) clearInterval(timer);
       stopRetention();
       await Promise.all(workers.map((w) => w.close()));
+      await pool.drain(); // pairs never handed out
+      await settleTeardowns(); // the last runs' containers, removed in the background
       await stopBeating(context).catch(() => undefined);
       subscriber.disconnect();
       await queues.close();

@@ -222,6 +222,8 @@ async function runOnce(
     ...(options.maxDiskBytes ? { maxDiskBytes: options.maxDiskBytes } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.workerId ? { workerId: options.workerId } : {}),
+    ...(options.deferTeardown ? { deferTeardown: true } : {}),
+    ...(options.pool ? { pool: options.pool } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(progress ? { onProgress: (e: ProgressEvent) => progress(e.step) } : {}),
   });

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { OnProgress, PhaseName, SandboxReport } from '@airlock/core';
-import type { ClockShift, RuntimeName, SandboxLimits } from '@airlock/sandbox';
+import type { ClockShift, RuntimeName, SandboxLimits, WarmPool } from '@airlock/sandbox';
 import type { Baseline } from '@airlock/scoring';
 import type { RetryLimits } from './planner.js';
 import type { SignalPolicy } from './signal-policy.js';
@@ -23,6 +23,10 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** The service worker running this (its heartbeat is in Redis): its containers carry the id, for reaping. */
   workerId?: string;
+  /** Containers removed in the background after each run's evidence is taken; the caller awaits `settleTeardowns()` (@airlock/sandbox) before exiting. */
+  deferTeardown?: boolean;
+  /** Sandbox pairs made ahead of time (@airlock/sandbox WarmPool); the caller drains it before exiting. */
+  pool?: WarmPool;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Told each step as it starts (fetch, sandbox start, each phase of each view, parse, score): `airlock scan`'s progress line. */
   onProgress?: OnProgress;

@@ -16,3 +16,7 @@ export * from './archive-stream-guard.js';
 export { DEFAULT_CLOCK_SHIFT, type ClockShift } from './clock-shift.js';
 export * from './machine-identity.js';
 export type { FakePlatform } from './views/platform-view.js';
+export { settleTeardowns, pendingTeardowns } from './teardown.js';
+export { readLayerChanges, overlayDirs, containerChanges, type LayerChange } from './layer-changes.js';
+export { WarmPool, DEFAULT_WARM_POOL } from './warm-pool.js';
+export type { SandboxPair } from './sandbox-pair.js';

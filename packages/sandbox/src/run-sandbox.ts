@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { buildTar } from './tar-builder.js';
@@ -17,11 +16,13 @@ import {
 } from '@airlock/core';
 import { collectRunnerFile, collectRunnerJson } from './collect.js';
 import { readPersistenceFiles } from './persistence-files.js';
+import { containerChanges } from './layer-changes.js';
+import { inBackground } from './teardown.js';
 import { diskLimitBytes, watchDiskBound, writableBytes, type DiskWatch } from './disk-bound.js';
 import { execInContainer, type ExecOutcome } from './exec.js';
-import { DEFAULT_LIMITS, SANDBOX_USER, describeSettings, sandboxHostConfig, type SandboxLimits } from './hardening.js';
+import { SANDBOX_USER, describeSettings, type SandboxLimits } from './hardening.js';
 import { FAKE_INTERNET_IMAGE, NPM_IMAGE, resolveImage } from './images/ensure-images.js';
-import { startNetworkOwner, type NetworkLog, type NetworkOwner } from './network-owner.js';
+import type { NetworkLog } from './network-owner.js';
 import type { PreparedArchive } from './input-archive.js';
 import { parsePhaseStatus, toPhaseResult, type PhaseRecord } from './phase-status.js';
 import { GvisorRecord } from './runtime/gvisor-record.js';
@@ -35,13 +36,15 @@ import {
   watchRecordCap,
 } from './phase-record.js';
 import { resolveRuntime, runtimeFromSetting, type RuntimeName, type SandboxRuntime } from './runtime/runtime.js';
-import { reapOrphans, removeContainers, WORKER_LABEL } from './reap-orphans.js';
-import { freshHoneytokens, honeytokenTar, plantedPaths } from './plant-honeytokens.js';
+import { reapOrphans } from './reap-orphans.js';
+import { honeytokenTar, plantedPaths } from './plant-honeytokens.js';
 import { CLOCK_FILES, clockTar, setPhaseClock, type ClockShift } from './clock-shift.js';
-import { machineIdentity, type MachineIdentity } from './machine-identity.js';
+import type { MachineIdentity } from './machine-identity.js';
 import { platformEnv, platformFiles, type FakePlatform } from './views/platform-view.js';
-import { readSandboxCa, sandboxCaPaths, SANDBOX_CA_FILE, trustSandboxCa } from './sandbox-ca.js';
-import type { Honeytoken, HoneytokenPlan } from '@airlock/honeytokens';
+import { SANDBOX_CA_FILE } from './sandbox-ca.js';
+import { makeSandboxPair, removeSandboxPair, SANDBOX_LABEL } from './sandbox-pair.js';
+import type { WarmPool } from './warm-pool.js';
+import type { Honeytoken } from '@airlock/honeytokens';
 
 export const DEFAULT_TIMEOUTS_MS: Record<PhaseName, number> = { install: 120_000, import: 30_000 };
 /** Extra time the host gives the in-container runner to end a phase before it kills the container (killing a
@@ -51,7 +54,7 @@ const HOST_MARGIN_MS = 60_000;
 const DEFAULT_DWELL_MS = 10_000;
 const DEFAULT_CAPTURE_BYTES = 256 * 1024;
 const DEFAULT_MAX_TRACE_BYTES = 2 * 1024 ** 3;
-export const SANDBOX_LABEL = 'airlock.sandbox';
+export { SANDBOX_LABEL };
 
 export interface SandboxRunOptions {
   docker: Docker;
@@ -92,6 +95,22 @@ export interface SandboxRunOptions {
   platform?: FakePlatform;
   /** The machine this run pretends to be; default: a fresh one (machine-identity.ts). */
   identity?: MachineIdentity;
+  /**
+   * File changes are read from the container's layer on the host (layer-changes.ts); with this (or
+   * AIRLOCK_FS_DIFF_CHECK=1) `docker diff` is asked too, differences are logged and its list is used.
+   */
+  fsDiffCrossCheck?: boolean;
+  /**
+   * Take the sandbox pair from this warm pool (warm-pool.ts) instead of making it now; a run with its own
+   * limits or identity makes its own. The pair's containers carry the pool's label id, not `analysisId`.
+   */
+  pool?: WarmPool;
+  /**
+   * Remove the containers in the background after the run's evidence is taken (teardown.ts): the caller
+   * scores and stores meanwhile, and awaits `settleTeardowns()` before it exits. Default: removed before
+   * `runSandbox` returns. A process killed meanwhile leaves them to the orphan reaper (their owner label).
+   */
+  deferTeardown?: boolean;
 }
 
 export interface SandboxRun {
@@ -130,57 +149,37 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const timeouts = { ...DEFAULT_TIMEOUTS_MS, ...options.timeoutsMs };
   const dwellMs = options.dwellMs ?? DEFAULT_DWELL_MS;
   const profile = options.profile ?? { name: 'developer', reason: null };
-  const identity = options.identity ?? machineIdentity(Math.floor(Math.random() * 2 ** 32));
-  const view = options.platform ? platformFiles(options.platform, identity) : null;
-  const profileEnv = [
-    ...(profile.name === 'ci' ? ciProfileEnv() : []),
-    ...(options.platform ? platformEnv(options.platform, identity) : []),
-  ];
   const maxDiskBytes = diskLimitBytes(options.maxDiskBytes); // a bad AIRLOCK_DISK_LIMIT_BYTES fails before anything starts
-  const planning = freshHoneytokens();
-  planning.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   const runtime = await resolveRuntime(docker, options.runtime ?? runtimeFromSetting(process.env.AIRLOCK_RUNTIME));
   const reaped = await reapOrphans(docker, SANDBOX_LABEL).catch(() => 0);
   if (reaped) log('removed containers of dead runs', { reaped });
   // Housekeeping, off the start path: log folders of containers that are gone (it never throws).
   if (runtime.name === 'gvisor') void removeStaleLogs(docker, log);
-  const image = await resolveImage(docker, NPM_IMAGE);
-  const fakeInternetImage = await resolveImage(docker, FAKE_INTERNET_IMAGE);
-  signal?.throwIfAborted();
-  const labels = {
-    [SANDBOX_LABEL]: '1',
-    'airlock.analysis': options.analysisId,
-    'airlock.owner': `${hostname()}:${process.pid}`,
-    ...(options.workerId ? { [WORKER_LABEL]: options.workerId } : {}),
-  };
-  let owner: NetworkOwner;
-  try {
-    // The fake internet searches every flow for the planted values: it is given them at its start.
-    const planned = await planning;
-    owner = await startNetworkOwner(docker, fakeInternetImage.ref, labels, planned.tokens, identity.hostname);
-  } catch (err) {
-    await removeContainers(docker, `airlock.analysis=${options.analysisId}`);
-    throw new AirlockError('SANDBOX_FAILED', `cannot start the fake internet: ${(err as Error).message}`, { cause: err });
+  // A warm pair (made ahead, with the default limits and a fresh identity) unless this run asks for its own.
+  const pooled = options.pool && !options.limits && !options.identity ? await options.pool.claim(runtime.name) : null;
+  if (signal?.aborted) {
+    if (pooled) await removeSandboxPair(pooled, log); // claimed: no longer the pool's to remove
+    signal.throwIfAborted();
   }
-  const hostConfig = sandboxHostConfig(options.limits ?? DEFAULT_LIMITS, runtime, `container:${owner.container.id}`);
-
-  const container = await docker
-    .createContainer({
-      Image: image.ref,
-      // PID 1 (tini) and its sleep run as root *without capabilities*: the analysis user cannot signal
-      // them, so the runner's kill-everything sweep at the end of a phase leaves the container up.
-      Cmd: ['sleep', 'infinity'],
-      // The hostname comes from the namespace owner (the fake internet), set to the run's identity there.
-      User: '0:0',
-      StopTimeout: 1,
-      Labels: labels,
-      HostConfig: hostConfig,
-    })
-    .catch(async (err: Error) => {
-      await removeContainers(docker, `airlock.analysis=${options.analysisId}`);
-      throw new AirlockError('SANDBOX_FAILED', `cannot create the sandbox container: ${err.message}`, { cause: err });
-    });
-  let honeytokens: HoneytokenPlan;
+  const pair =
+    pooled ??
+    (await makeSandboxPair({
+      docker,
+      runtime,
+      image: await resolveImage(docker, NPM_IMAGE),
+      fakeInternetImage: await resolveImage(docker, FAKE_INTERNET_IMAGE),
+      labelId: options.analysisId,
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.identity ? { identity: options.identity } : {}),
+      ...(options.workerId ? { workerId: options.workerId } : {}),
+    }));
+  if (pooled) log('sandbox pair from the warm pool', { pair: pooled.labelId, ageMs: Date.now() - pooled.madeAt });
+  const { owner, container, hostConfig, image, fakeInternetImage, identity, trusted, honeytokens } = pair;
+  const view = options.platform ? platformFiles(options.platform, identity) : null;
+  const profileEnv = [
+    ...(profile.name === 'ci' ? ciProfileEnv() : []),
+    ...(options.platform ? platformEnv(options.platform, identity) : []),
+  ];
   const kill = () =>
     container.kill({ signal: 'SIGKILL' }).then(
       () => undefined,
@@ -206,9 +205,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   let importJson: string | null = null;
   let fsDiff: FsChange[];
   let persistenceFiles: PersistenceFileRead[];
-  let trusted: string[];
   try {
-    honeytokens = await planning;
     const callToken = options.calls ? honeytokens.tokens.find((t) => t.kind === 'call-argument') : undefined;
     // The call view: the runner calls the package's exports, with this run's call-argument token as arguments.
     const calls = callToken ? [{ path: 'calls.json', body: Buffer.from(JSON.stringify({ token: callToken.value })) }] : [];
@@ -219,10 +216,6 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       await container.putArchive(view.root, { path: '/' });
       await container.putArchive(view.user, { path: '/' });
     }
-    await owner.ready;
-    const ca = await readSandboxCa(owner.container);
-    await trustSandboxCa(container, image.id, ca);
-    trusted = sandboxCaPaths(ca);
     await container.start();
     await record?.settle();
     timings.containerStartMs = Date.now() - started;
@@ -334,7 +327,12 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
 
     progress({ step: 'collect' });
     const t1 = Date.now();
-    const changes = (await container.changes()) ?? [];
+    // The file changes (read from the layer) and the network log (copied out of the fake internet) at once.
+    const networkCollected = owner.collect(options.artifactsDir);
+    networkCollected.catch(() => undefined); // awaited below
+    const crossCheck = options.fsDiffCrossCheck ?? process.env.AIRLOCK_FS_DIFF_CHECK === '1';
+    const { changes, source } = await containerChanges(container, { crossCheck, log });
+    if (source === 'docker-diff' && !crossCheck) log('file changes from docker diff: the container layer is not readable here');
     tampering.push(...unexpectedRunnerFiles(changes, runtime, view?.paths));
     fsDiff = toFsChanges(
       changes,
@@ -343,7 +341,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     const persisted = await readPersistenceFiles(container, fsDiff);
     persistenceFiles = persisted.files;
     evidenceGaps.push(...persisted.gaps);
-    network = await owner.collect(options.artifactsDir);
+    network = await networkCollected;
     evidenceGaps.push(...network.gaps);
     timings.collectMs = Date.now() - t1;
   } catch (err) {
@@ -354,9 +352,15 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     await disk?.stop();
     signal?.removeEventListener('abort', onAbort);
     const t2 = Date.now();
-    await container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message }));
-    await owner.container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message }));
-    await record?.remove().catch((err: Error) => log('gVisor log removal failed', { error: err.message }));
+    const teardown = async () => {
+      await Promise.all([
+        container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message })),
+        owner.container.remove({ force: true, v: true }).catch((err: Error) => log('container removal failed', { error: err.message })),
+      ]);
+      await record?.remove().catch((err: Error) => log('gVisor log removal failed', { error: err.message }));
+    };
+    if (options.deferTeardown) inBackground(teardown);
+    else await teardown();
     timings.teardownMs = Date.now() - t2;
     timings.totalMs = Date.now() - started;
   }

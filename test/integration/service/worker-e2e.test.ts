@@ -193,15 +193,23 @@ describe('analyses through the queue and the sandbox', () => {
   it('cancels a running analysis and removes its sandbox containers', async () => {
     const submitted = await upload('infinite-loop');
     await waitFor('the run to start', async () => (await analysis(submitted.body.id)).body.status === 'running');
-    await new Promise((r) => setTimeout(r, 3000)); // let the containers come up
+    const docker = connectDocker();
+    const owned = { label: [`airlock.owner=${hostname()}:${process.pid}`] };
+    // The run's containers: its started analysis container and the fake internet whose namespace it joined
+    // (the worker's warm pool keeps other pairs of this process, made but not started: not the run's).
+    const runContainers = async () =>
+      (await docker.listContainers({ filters: owned }))
+        .filter((c) => c.Image.includes('sandbox-npm'))
+        .flatMap((c) => [c.Id, (c.HostConfig.NetworkMode ?? '').replace(/^container:/, '')]);
+    let ids: string[] = [];
+    await waitFor('the containers to come up', async () => (ids = await runContainers()).length > 0, 60_000, 500);
     const cancel = await call<{ status: string }>(`/v1/analyses/${submitted.body.id}/cancel`, { method: 'POST' });
     expect(cancel.body.status).toBe('cancelled');
-    const docker = connectDocker();
     await waitFor(
       'the containers to go',
       async () => {
-        const left = await docker.listContainers({ all: true, filters: { label: [`airlock.owner=${hostname()}:${process.pid}`] } });
-        return worker.context.running.size === 0 && left.length === 0;
+        const left = (await docker.listContainers({ all: true, filters: owned })).map((c) => c.Id);
+        return worker.context.running.size === 0 && ids.every((id) => !left.includes(id));
       },
       60_000,
       500,

@@ -18,11 +18,13 @@ export interface EvalOptions {
   split?: Split;
   /** Score the kept reports of samples already in `out` again before running the missing ones. */
   rescore?: boolean;
+  /** `-j`: samples run at once (default 1). */
+  concurrency?: number;
 }
 
 /**
- * `airlock eval <corpus...>`: every sample through the full pipeline (sandbox, report, verdict), one at
- * a time, each result appended to the JSON file `out` as soon as it is known, so an interrupted run
+ * `airlock eval <corpus...>`: every sample through the full pipeline (sandbox, report, verdict), `-j` at
+ * once (default 1), each result appended to the JSON file `out` as soon as it is known, so an interrupted run
  * resumes where it stopped. Prints a row per sample and per-ecosystem metrics. Benign samples are
  * evaluated on the `test` split by default, so the learned baseline is never scored on the packages it
  * was learned from.

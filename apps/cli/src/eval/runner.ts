@@ -1,14 +1,15 @@
 /**
  * The one corpus runner, shared by `airlock eval` and `airlock baseline learn`: every sample through the
- * full pipeline (sandbox, report, verdict), one at a time, each result written to a JSON file as soon
- * as it is known, so an interrupted run resumes where it stopped. The full report of every run is kept
+ * full pipeline (sandbox, report, verdict), `concurrency` at once (runParallel, with a warm pool of as
+ * many sandbox pairs), each result written to a JSON file as soon as it is known, so an interrupted run
+ * resumes where it stopped. The full report of every run is kept
  * beside its raw traces (`<artifacts>/<report id>/report.json`) for learning and for reading misses.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SandboxReport } from '@airlock/core';
-import { analyzeLocalPackage, analyzeNpmSpec, rescoreReport, viewPolicyOptions, type ViewPolicy } from '@airlock/analysis';
-import { connectDocker, type RuntimeName } from '@airlock/sandbox';
+import { analyzeLocalPackage, analyzeNpmSpec, rescoreReport, runParallel, viewPolicyOptions, type ViewPolicy } from '@airlock/analysis';
+import { WarmPool, connectDocker, settleTeardowns, type RuntimeName } from '@airlock/sandbox';
 import type { Sample } from './corpus.js';
 import type { EvalResult } from './metrics.js';
 
@@ -23,6 +24,8 @@ export interface RunnerOptions {
   views?: ViewPolicy;
   /** Called after each sample that ran now (not for resumed ones). */
   onResult?: (result: EvalResult) => void;
+  /** Samples run at once (`-j`); default 1. Each takes one CPU and up to 2 GiB. */
+  concurrency?: number;
 }
 
 const TIMEOUTS_MS = { install: 120_000, import: 30_000 } as const;
@@ -30,14 +33,23 @@ const TIMEOUTS_MS = { install: 120_000, import: 30_000 } as const;
 /** Runs the samples not yet in `opts.out`; returns the results of `samples`, in their order (resumed ones included). */
 export async function runSamples(samples: readonly Sample[], opts: RunnerOptions): Promise<EvalResult[]> {
   const results = readResults(opts.out);
-  let docker: ReturnType<typeof connectDocker> | null = null;
-  for (const sample of samples) {
-    if (results.has(sample.id)) continue;
-    docker ??= connectDocker();
-    const result = await evaluate(sample, docker, opts);
-    results.set(sample.id, result);
-    saveResults(opts.out, [...results.values()]);
-    opts.onResult?.(result);
+  const todo = samples.filter((s) => !results.has(s.id));
+  const concurrency = opts.concurrency ?? 1;
+  if (todo.length > 0) {
+    const docker = connectDocker();
+    // With more than one at once, the next runs' sandbox pairs are made while these run.
+    const pool = new WarmPool(docker, concurrency > 1 ? concurrency : 0);
+    try {
+      await runParallel(todo, concurrency, async (sample) => {
+        const result = await evaluate(sample, docker, pool, opts);
+        results.set(sample.id, result); // one thread: each save writes every result known so far
+        saveResults(opts.out, [...results.values()]);
+        opts.onResult?.(result);
+      });
+    } finally {
+      await pool.drain();
+      await settleTeardowns();
+    }
   }
   saveResults(opts.out, [...results.values()]);
   return samples.map((s) => results.get(s.id)).filter((r): r is EvalResult => r !== undefined);
@@ -92,7 +104,12 @@ export function loadReport(result: EvalResult): SandboxReport | null {
   return JSON.parse(readFileSync(result.reportPath, 'utf8')) as SandboxReport;
 }
 
-async function evaluate(sample: Sample, docker: ReturnType<typeof connectDocker>, opts: RunnerOptions): Promise<EvalResult> {
+async function evaluate(
+  sample: Sample,
+  docker: ReturnType<typeof connectDocker>,
+  pool: WarmPool,
+  opts: RunnerOptions,
+): Promise<EvalResult> {
   const started = Date.now();
   const base = { id: sample.id, ecosystem: sample.ecosystem, label: sample.label };
   try {
@@ -102,6 +119,8 @@ async function evaluate(sample: Sample, docker: ReturnType<typeof connectDocker>
       timeoutsMs: { ...TIMEOUTS_MS },
       ...viewPolicyOptions(opts.views ?? 'auto'),
       ...(opts.runtime ? { runtime: opts.runtime } : {}),
+      pool,
+      deferTeardown: true,
     };
     const report = sample.target.startsWith('npm:')
       ? await analyzeNpmSpec(sample.target.slice(4), { ...common, cacheDir: opts.npmCache })
