@@ -10,7 +10,7 @@ them in /work/.mirror/<owner>+<name>/repo; this script reads git directories, ne
 `--build` then makes, for every listed project whose mirror is there: the tree of the release tag of
 the same version (v<version>, <version>, <name>-<version>, else left out and printed) by `git archive`,
 and the sdist built from it INSIDE a container of the PyPI sandbox image (no network, gVisor, not root):
-`python3 -m build --sdist --no-isolation` with the image's build backends (SETUPTOOLS_SCM_PRETEND_VERSION
+`python3 -m build --sdist --no-isolation --skip-dependency-check` with the image's build backends (SETUPTOOLS_SCM_PRETEND_VERSION
 set, as `git archive` has no .git). Project code runs only in that container (setup.py runs there).
 
 Usage: python3 test/corpora/make-pypi-sdists.py --repos 40      # the repos to fetch
@@ -106,7 +106,7 @@ def build(entry, mirror, image):
         os.chmod(out, 0o777)
         script = (
             "set -e; mkdir /tmp/src && tar -xf /in/src.tar -C /tmp/src && cd /tmp/src && "
-            "HOME=/tmp python3 -m build --sdist --no-isolation --outdir /out >/tmp/build.log 2>&1 || { tail -5 /tmp/build.log >&2; exit 1; }"
+            "HOME=/tmp python3 -m build --sdist --no-isolation --skip-dependency-check --outdir /out >/tmp/build.log 2>&1 || { tail -5 /tmp/build.log >&2; exit 1; }"
         )
         run = subprocess.run(
             ["docker", "run", "--rm", "--network", "none", "--runtime", "airlock-runsc", "--user", "1000:1000",
