@@ -86,3 +86,23 @@ describe('test/corpora/pypi-benign-debian.json', () => {
     expect(pypi.map((e) => e.rank)).toEqual([...pypi.map((e) => e.rank)].sort((a, b) => a - b));
   });
 });
+
+describe('test/corpora/pypi-benign-sdists.json', () => {
+  const sdists = read<(PypiEntry & { source: { repo: string; tag: string; commit: string; built_in: string } })[]>(
+    'test/corpora/pypi-benign-sdists.json',
+  );
+  const debian = new Map(read<PypiEntry[]>('test/corpora/pypi-benign-debian.json').map((e) => [e.package, e]));
+
+  it('builds only projects of the Debian list, at the tag of the same upstream version, each once, each traceable to a commit', () => {
+    expect(sdists.length).toBeGreaterThan(0);
+    expect(new Set(sdists.map((e) => e.package)).size).toBe(sdists.length);
+    for (const e of sdists) {
+      expect(debian.get(e.package)?.version.split('+')[0], e.package).toBe(e.version);
+      expect(e.source.tag, e.package).toMatch(new RegExp(`(^|[-v])${e.version.replace(/\./g, '\\.')}$`));
+      expect(e.source.commit, e.package).toMatch(/^[0-9a-f]{40}$/);
+      expect(e.source.repo, e.package).toMatch(/^github:[\w.-]+\/[\w.-]+$/);
+      expect(e.file, e.package).toMatch(/^\.\.\/\.\.\/\.airlock\/corpora\/pypi-sdists\/[\w.+-]+\.(tar\.gz|zip)$/);
+      expect(e.sha256, e.package).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+});
