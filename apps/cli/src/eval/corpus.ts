@@ -32,7 +32,10 @@ export function loadCorpus(path: string): Sample[] {
       const name = typeof entry.package === 'string' ? entry.package : entry.file;
       const target = join(dirname(abs), entry.file);
       if (typeof entry.sha256 === 'string') checkSha256(target, entry.sha256, `${path}[${i}]`);
-      return { id: `${ecosystem}:${basename(entry.file)}`, ecosystem, label, target, name };
+      // The id is the path as the manifest gives it; a file in a cache outside the manifest's folder
+      // (`../../.airlock/corpora/...`) is named by its file name alone, which does not depend on where the cache is.
+      const id = entry.file.startsWith('../') ? basename(entry.file) : entry.file;
+      return { id: `${ecosystem}:${id}`, ecosystem, label, target, name };
     }
     if (typeof entry.name === 'string' && typeof entry.version === 'string') {
       return {
