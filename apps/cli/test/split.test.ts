@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +61,33 @@ describe('train/test split', () => {
     );
     expect(loadCorpus(join(dir, 'npm.json'))[0]).toMatchObject({ id: 'npm:@scope/pkg@1.2.3', name: '@scope/pkg' });
     expect(loadCorpus(join(dir, 'manifest.json'))[0]).toMatchObject({ id: 'pypi:evil-1.0.tar.gz', name: 'evil' });
+  });
+
+  it('checks a cached file against its pinned sha256 before anything runs; a file outside the list folder is named by its file name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'airlock-corpus-'));
+    mkdirSync(join(dir, 'cache'));
+    mkdirSync(join(dir, 'lists'));
+    writeFileSync(join(dir, 'cache', 'six-1.16.0-py3-none-any.whl'), 'wheel bytes');
+    const sha = createHash('sha256').update('wheel bytes').digest('hex');
+    const list = (sha256: string, file = '../cache/six-1.16.0-py3-none-any.whl') =>
+      JSON.stringify([{ file, package: 'six', version: '1.16.0', label: 'benign', ecosystem: 'pypi', sha256 }]);
+    writeFileSync(join(dir, 'lists', 'ok.json'), list(sha));
+    expect(loadCorpus(join(dir, 'lists', 'ok.json'))[0]).toMatchObject({
+      id: 'pypi:six-1.16.0-py3-none-any.whl',
+      name: 'six',
+      label: 'benign',
+      target: join(dir, 'cache', 'six-1.16.0-py3-none-any.whl'),
+    });
+    writeFileSync(join(dir, 'lists', 'changed.json'), list('0'.repeat(64)));
+    expect(() => loadCorpus(join(dir, 'lists', 'changed.json'))).toThrow(/has sha256 [0-9a-f]{64}, the list pins 0{64}/);
+    writeFileSync(join(dir, 'lists', 'gone.json'), list(sha, '../cache/absent.whl'));
+    expect(() => loadCorpus(join(dir, 'lists', 'gone.json'))).toThrow(/absent\.whl is missing; make it with the script/);
+    // A sample in a sub-folder of the manifest keeps its path in the id (results files resume by id).
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify([{ file: 'cache/six-1.16.0-py3-none-any.whl', package: 'six', ecosystem: 'pypi' }]),
+    );
+    expect(loadCorpus(join(dir, 'manifest.json'))[0]!.id).toBe('pypi:cache/six-1.16.0-py3-none-any.whl');
   });
 
   it('eval chooses the split before --only and --limit, and says which split it ran', () => {

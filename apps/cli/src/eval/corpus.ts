@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** One labelled sample: a local archive or a registry spec. */
 export interface Sample {
@@ -14,9 +14,11 @@ export interface Sample {
 }
 
 /**
- * Reads a corpus file: a `manifest.json` of local samples (`[{file, package, label, ecosystem}]`, files
- * beside it) or a list of registry packages (`[{name, version}]`, labelled benign unless `label` says
- * otherwise), as in ../shared/corpus.
+ * Reads a corpus file: a `manifest.json` of local samples (`[{file, package, label, ecosystem}]`, `file`
+ * relative to the manifest, as in ../shared/corpus, or to a cache outside git such as `.airlock/corpora`)
+ * or a list of registry packages (`[{name, version}]`, labelled benign unless `label` says otherwise).
+ * A local sample with a `sha256` must be that file: a missing or different file is an error here, before
+ * anything runs, not an error row per sample.
  */
 export function loadCorpus(path: string): Sample[] {
   const abs = resolve(path);
@@ -28,7 +30,12 @@ export function loadCorpus(path: string): Sample[] {
     if (typeof entry.file === 'string') {
       const ecosystem = entry.ecosystem === 'npm' ? 'npm' : 'pypi';
       const name = typeof entry.package === 'string' ? entry.package : entry.file;
-      return { id: `${ecosystem}:${entry.file}`, ecosystem, label, target: join(dirname(abs), entry.file), name };
+      const target = join(dirname(abs), entry.file);
+      if (typeof entry.sha256 === 'string') checkSha256(target, entry.sha256, `${path}[${i}]`);
+      // The id is the path as the manifest gives it; a file in a cache outside the manifest's folder
+      // (`../../.airlock/corpora/...`) is named by its file name alone, which does not depend on where the cache is.
+      const id = entry.file.startsWith('../') ? basename(entry.file) : entry.file;
+      return { id: `${ecosystem}:${id}`, ecosystem, label, target, name };
     }
     if (typeof entry.name === 'string' && typeof entry.version === 'string') {
       return {
@@ -41,6 +48,13 @@ export function loadCorpus(path: string): Sample[] {
     }
     throw new Error(`${path}[${i}]: needs "file" (local sample) or "name" and "version" (npm registry)`);
   });
+}
+
+/** A cached corpus file is the one the list was made from (files outside git can go missing or change). */
+function checkSha256(file: string, expected: string, where: string): void {
+  if (!existsSync(file)) throw new Error(`${where}: ${file} is missing; make it with the script named in test/corpora/README.md`);
+  const actual = createHash('sha256').update(readFileSync(file)).digest('hex');
+  if (actual !== expected.toLowerCase()) throw new Error(`${where}: ${file} has sha256 ${actual}, the list pins ${expected}`);
 }
 
 export type Split = 'train' | 'test' | 'all';

@@ -3,7 +3,7 @@ import { learnedBaselineFile, type ViewPolicy } from '@airlock/analysis';
 import type { RuntimeName } from '@airlock/sandbox';
 import { EXIT } from '../exit-codes.js';
 import { loadCorpus, selectSplit, SPLIT_RULE, type Sample, type Split } from './corpus.js';
-import { computeMetrics, type EvalResult, type Metrics } from './metrics.js';
+import { computeMetrics, type EvalResult, type Interval, type Metrics } from './metrics.js';
 import { rescoreSamples, runSamples } from './runner.js';
 
 export interface EvalOptions {
@@ -81,12 +81,20 @@ export function row(r: EvalResult): string {
 }
 
 const pct = (v: number | null) => (v === null ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
+/** A rate with its 95% Wilson interval: ` 0.4% [0.1-1.5]`. */
+const rate = (v: number | null, ci: Interval | null) =>
+  `${pct(v)} ${ci === null ? ''.padEnd(12) : `[${(ci.low * 100).toFixed(1)}-${(ci.high * 100).toFixed(1)}]`.padEnd(12)}`;
 
-function summary(results: EvalResult[]): string {
-  const lines = ['ecosystem  flagged-as          n  err  tp  fp  tn  fn  precision  recall     F1     MCC   FPR     median   p95'];
-  for (const eco of ['npm', 'pypi'] as const) {
-    const subset = results.filter((r) => r.ecosystem === eco);
-    if (!subset.length) continue;
+/** Per ecosystem, and over both when both are present; every rate with its 95% Wilson interval. */
+export function summary(results: EvalResult[]): string {
+  const lines = [
+    'ecosystem  flagged-as          n  err fail  tp  fp  tn  fn  precision [95% CI]   recall [95% CI]      FPR [95% CI]         F1     MCC    median   p95',
+  ];
+  const groups: [string, EvalResult[]][] = (['npm', 'pypi'] as const)
+    .map((eco): [string, EvalResult[]] => [eco, results.filter((r) => r.ecosystem === eco)])
+    .filter(([, subset]) => subset.length > 0);
+  if (groups.length > 1) groups.push(['all', results]);
+  for (const [eco, subset] of groups) {
     // The middle row is the CLI's default gate (--fail-on inconclusive): what a team gating on Airlock blocks.
     for (const [name, positive] of [
       ['malicious', new Set(['malicious'])],
@@ -95,12 +103,15 @@ function summary(results: EvalResult[]): string {
     ] as const) {
       const m: Metrics = computeMetrics(subset, positive);
       lines.push(
-        `${eco.padEnd(10)} ${name.padEnd(17)} ${String(m.samples).padStart(3)} ${String(m.errors).padStart(4)} ${[m.tp, m.fp, m.tn, m.fn].map((n) => String(n).padStart(3)).join(' ')}  ${pct(m.precision)}  ${pct(m.recall)} ${pct(m.f1)} ${m.mcc === null ? '   -  ' : m.mcc.toFixed(3).padStart(6)} ${pct(m.fpr)}  ${((m.medianMs ?? 0) / 1000).toFixed(1).padStart(5)} s ${((m.p95Ms ?? 0) / 1000).toFixed(1).padStart(5)} s`,
+        `${eco.padEnd(10)} ${name.padEnd(17)} ${String(m.samples).padStart(3)} ${String(m.errors).padStart(4)} ${String(m.failed).padStart(4)} ${[m.tp, m.fp, m.tn, m.fn].map((n) => String(n).padStart(3)).join(' ')}  ${rate(m.precision, m.precisionCi)} ${rate(m.recall, m.recallCi)} ${rate(m.fpr, m.fprCi)} ${pct(m.f1)} ${m.mcc === null ? '   -  ' : m.mcc.toFixed(3).padStart(6)} ${((m.medianMs ?? 0) / 1000).toFixed(1).padStart(5)} s ${((m.p95Ms ?? 0) / 1000).toFixed(1).padStart(5)} s`,
       );
     }
     const inconclusive = (label: EvalResult['label']) =>
       `${subset.filter((r) => r.label === label && r.verdict === 'inconclusive').length} of ${subset.filter((r) => r.label === label).length} ${label}`;
-    lines.push(`${eco.padEnd(10)} inconclusive: ${inconclusive('benign')}, ${inconclusive('malicious')}`);
+    const failedIn = (phase: string) => subset.filter((r) => r.failedPhases?.some((f) => f.startsWith(`${phase}:`))).length;
+    lines.push(
+      `${eco.padEnd(10)} inconclusive: ${inconclusive('benign')}, ${inconclusive('malicious')}; install failed: ${failedIn('install')}, import failed: ${failedIn('import')} (fail: benign, not flagged, not counted as tn)`,
+    );
   }
   return lines.join('\n');
 }

@@ -12,11 +12,28 @@ export interface EvalResult {
   error?: string;
   /** Where the full report was kept (`<artifacts>/<report id>/report.json`); absent for errors. */
   reportPath?: string;
+  /**
+   * The phases whose main command failed or did not finish (`install: exit 1`, `import: timeout`): the
+   * package was not measured whole. Empty when every phase exited 0; absent for errors (and in results
+   * written before the field, until a resume fills it from the kept report).
+   */
+  failedPhases?: string[];
+}
+
+/** A 95% confidence interval of a proportion. */
+export interface Interval {
+  low: number;
+  high: number;
 }
 
 export interface Metrics {
   samples: number;
   errors: number;
+  /**
+   * Benign samples not flagged whose install or import failed: inconclusive, in neither tn nor fp (a
+   * package that did not install was not shown to be benign).
+   */
+  failed: number;
   tp: number;
   fp: number;
   tn: number;
@@ -26,21 +43,49 @@ export interface Metrics {
   f1: number | null;
   mcc: number | null;
   fpr: number | null;
+  /** 95% Wilson intervals of precision, recall and FPR; null where the rate is. */
+  precisionCi: Interval | null;
+  recallCi: Interval | null;
+  fprCi: Interval | null;
   medianMs: number | null;
   p95Ms: number | null;
 }
 
+/** z for a two-sided 95% interval. */
+const Z95 = 1.959963984540054;
+
+/**
+ * The Wilson score interval of `successes` out of `n` at 95%: unlike the normal approximation it stays
+ * inside [0, 1] and is not zero-width at 0 of n, which is the case that matters for a false-positive
+ * rate (0 of 500 still allows up to 0.76%). Null for n = 0.
+ */
+export function wilsonInterval(successes: number, n: number, z = Z95): Interval | null {
+  if (!Number.isInteger(successes) || !Number.isInteger(n) || successes < 0 || successes > n) {
+    throw new RangeError(`wilsonInterval: need integers 0 <= successes <= n, got ${successes} of ${n}`);
+  }
+  if (n === 0) return null;
+  const p = successes / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  // Clamp the rounding at the ends: 0 of n has low exactly 0, n of n high exactly 1.
+  return { low: successes === 0 ? 0 : Math.max(0, centre - half), high: successes === n ? 1 : Math.min(1, centre + half) };
+}
+
 /**
  * Counts a sample as flagged when its verdict is in `positive` (`malicious` alone, or `malicious` and
- * `suspicious`). Errors are not counted in the confusion matrix; they are reported separately.
+ * `suspicious`). Errors are not counted in the confusion matrix; they are reported separately, and so
+ * are benign samples left unflagged whose install or import failed (`failed`): never true negatives.
  */
 export function computeMetrics(results: EvalResult[], positive: ReadonlySet<string>): Metrics {
   const scored = results.filter((r) => r.verdict !== 'error');
   const flagged = (r: EvalResult) => positive.has(r.verdict);
+  const unmeasured = (r: EvalResult) => (r.failedPhases?.length ?? 0) > 0;
   const tp = scored.filter((r) => r.label === 'malicious' && flagged(r)).length;
   const fn = scored.filter((r) => r.label === 'malicious' && !flagged(r)).length;
   const fp = scored.filter((r) => r.label === 'benign' && flagged(r)).length;
-  const tn = scored.filter((r) => r.label === 'benign' && !flagged(r)).length;
+  const failed = scored.filter((r) => r.label === 'benign' && !flagged(r) && unmeasured(r)).length;
+  const tn = scored.filter((r) => r.label === 'benign' && !flagged(r) && !unmeasured(r)).length;
   const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
   const precision = ratio(tp, tp + fp);
   const recall = ratio(tp, tp + fn);
@@ -52,6 +97,7 @@ export function computeMetrics(results: EvalResult[], positive: ReadonlySet<stri
   return {
     samples: results.length,
     errors: results.length - scored.length,
+    failed,
     tp,
     fp,
     tn,
@@ -61,6 +107,9 @@ export function computeMetrics(results: EvalResult[], positive: ReadonlySet<stri
     f1,
     mcc,
     fpr: ratio(fp, fp + tn),
+    precisionCi: wilsonInterval(tp, tp + fp),
+    recallCi: wilsonInterval(tp, tp + fn),
+    fprCi: wilsonInterval(fp, fp + tn),
     medianMs: pick(0.5),
     p95Ms: pick(0.95),
   };

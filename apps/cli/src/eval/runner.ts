@@ -33,6 +33,7 @@ const TIMEOUTS_MS = { install: 120_000, import: 30_000 } as const;
 /** Runs the samples not yet in `opts.out`; returns the results of `samples`, in their order (resumed ones included). */
 export async function runSamples(samples: readonly Sample[], opts: RunnerOptions): Promise<EvalResult[]> {
   const results = readResults(opts.out);
+  backfillFailedPhases(results);
   const todo = samples.filter((s) => !results.has(s.id));
   const concurrency = opts.concurrency ?? 1;
   if (todo.length > 0) {
@@ -70,7 +71,7 @@ export async function rescoreSamples(samples: readonly Sample[], opts: RunnerOpt
     docker ??= connectDocker();
     const report = await rescoreReport(stored, { docker, artifactsRoot: opts.artifacts });
     writeFileSync(result.reportPath!, JSON.stringify(report));
-    const rescored = { ...result, ...verdictFields(report) };
+    const rescored = { ...result, ...verdictFields(report), failedPhases: failedPhasesOf(report) };
     results.set(sample.id, rescored);
     opts.onResult?.(rescored);
   }
@@ -83,6 +84,25 @@ function verdictFields(report: SandboxReport): Pick<EvalResult, 'verdict' | 'sco
   const verdict = report.verdict;
   if (!verdict) throw new Error('the pipeline returned a report without a verdict');
   return { verdict: verdict.verdict, score: verdict.score, reasons: verdict.reasons.slice(0, 3).map((r) => r.rule) };
+}
+
+/**
+ * The phases whose main command did not exit 0 (`install: exit 1`, `import: timeout`): a package that
+ * did not install or import was not measured whole, so eval counts it apart, never as a true negative.
+ */
+export function failedPhasesOf(report: Pick<SandboxReport, 'phases'>): string[] {
+  return report.phases
+    .filter((p) => p.status !== 'completed' || p.exitCode !== 0)
+    .map((p) => `${p.name}: ${p.status === 'completed' ? `exit ${p.exitCode}` : p.status}`);
+}
+
+/** Results written before `failedPhases` existed get it from their kept report (left absent when it is gone). */
+function backfillFailedPhases(results: Map<string, EvalResult>): void {
+  for (const [id, r] of results) {
+    if (r.failedPhases !== undefined) continue;
+    const report = loadReport(r);
+    if (report) results.set(id, { ...r, failedPhases: failedPhasesOf(report) });
+  }
 }
 
 function readResults(path: string): Map<string, EvalResult> {
@@ -129,7 +149,7 @@ async function evaluate(
     const reportPath = resolve(opts.artifacts, report.id, 'report.json');
     mkdirSync(dirname(reportPath), { recursive: true });
     writeFileSync(reportPath, JSON.stringify(report));
-    return { ...base, ...fields, timeMs: Date.now() - started, reportPath };
+    return { ...base, ...fields, failedPhases: failedPhasesOf(report), timeMs: Date.now() - started, reportPath };
   } catch (err) {
     return {
       ...base,
