@@ -92,12 +92,16 @@ function probesAsGate(hits: RuleHit[]): RuleHit[] {
 
 /**
  * What an ordinary install does on the platform it runs on: a lifecycle shell, its package manager's config
- * read, a prebuilt binary run from its own folder. The baseline learned these on Linux only. (A setup.py
- * shell stays: benign setup scripts call build tools directly on every platform.)
+ * read, the download of its platform binary from a host the Linux install never needed, a Windows program
+ * (PowerShell sessions that read system details, Node's `cmd.exe` shell), a prebuilt binary run from its own
+ * folder. The baseline learned these on Linux only. (A setup.py shell stays: benign setup scripts call build
+ * tools directly on every platform.)
  */
 const ORDINARY_INSTALL_RULES: ReadonlySet<string> = new Set([
   'lifecycle-shell',
   'credential-access.config',
+  'network-egress',
+  'windows-payload-attempt',
   'download-execute.own-folder',
   'dropped-file-execute',
   'sandbox-evasion',
@@ -108,23 +112,17 @@ const ORDINARY_INSTALL_RULES: ReadonlySet<string> = new Set([
 
 /**
  * In a platform view (the package shown Windows or macOS), a benign package takes its other platform's
- * install path: esbuild fetches its Windows binary with `npm install`, a binary wrapper builds from source
- * through Node's `cmd.exe` shell. Those are ordinary-install rules the Linux baseline never learned, so there
- * they count only beside another rule (a Windows payload launched or dropped, an unknown host, the machine
- * beaconed, credentials sent, persistence, ...); alone they describe the install path, not a payload.
+ * install path: a bundler fetches its Windows binary with a nested `npm install`, a CLI downloads its Windows
+ * build from its CDN, a binary wrapper builds from source through Node's `cmd.exe` shell, a system-information
+ * library keeps a PowerShell session open. Those are ordinary-install rules the Linux baseline never learned, so there they
+ * count only beside another rule (a Windows payload launched or dropped, a setup.py shell, the machine
+ * beaconed, credentials sent, persistence, a file-sharing download, ...); alone they describe the install
+ * path, not a payload.
  */
 function otherPlatformPathsAsOrdinary(hits: RuleHit[], report: SandboxReport): RuleHit[] {
   const platform = report.sandbox.profile?.platform ?? 'linux';
   if (platform === 'linux') return hits;
-  // The package manager fetching the other platform's binary (esbuild's `npm install @esbuild/win32-x64`).
-  const seen = hits.filter((h) => h.rule !== 'network-egress' || !h.evidence.every((e) => isPackageRegistry(e.destination)));
-  return seen.some((h) => !ORDINARY_INSTALL_RULES.has(h.rule)) ? seen : [];
-}
-
-/** The public registries a package manager installs from (the sandbox's own installs are offline). */
-function isPackageRegistry(destination: string | undefined): boolean {
-  const host = (destination ?? '').toLowerCase().replace(/:\d+$/, '');
-  return /^(?:registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org|files\.pythonhosted\.org)$/.test(host);
+  return hits.some((h) => !ORDINARY_INSTALL_RULES.has(h.rule)) ? hits : [];
 }
 
 export function scoreReport(report: SandboxReport, options: ScoreOptions = {}): Verdict {

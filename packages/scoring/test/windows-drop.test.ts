@@ -67,20 +67,40 @@ describe('platform views: the other platform’s ordinary install path', () => {
     const v = scoreReport(
       windowsView({ ...installPath, fileWrites: [write(`${roaming}/Extension/background.js`, { operation: 'create' })] }),
     );
-    // The registry fetch and Node's shell are still not counted; the lifecycle shell is, beside the drop.
-    expect(v.reasons.map((r) => r.rule)).toEqual(expect.arrayContaining(['windows-payload.drop', 'lifecycle-shell']));
+    // Beside the drop the other rules count again (Node's own shell wrapper is still no attempt).
+    expect(v.reasons.map((r) => r.rule)).toEqual(expect.arrayContaining(['windows-payload.drop', 'lifecycle-shell', 'network-egress']));
+    expect(v.reasons.map((r) => r.rule)).not.toContain('windows-payload-attempt');
     expect(v.verdict).toBe('malicious');
   });
 
-  it("still sees a launch through Node's shell (start, a Windows executable) and a host that is no registry", () => {
-    const start = scoreReport(
-      windowsView({ processes: [proc(['cmd.exe', '/d', '/s', '/c', '"start ini_file_pyp_41.exe"'], { path: '/usr/local/bin/cmd.exe' })] }),
+  it('leaves a PowerShell session and a download from an unknown host alone, and counts them beside a drop', () => {
+    const windowsInstall = {
+      processes: [
+        proc(
+          [
+            'powershell.exe',
+            '-NoProfile',
+            '-NoLogo',
+            '-InputFormat',
+            'Text',
+            '-NoExit',
+            '-ExecutionPolicy',
+            'Unrestricted',
+            '-Command',
+            '-',
+          ],
+          {
+            path: '/usr/local/bin/powershell.exe',
+          },
+        ),
+      ],
+      network: { dns: [], tcp: [tcp('downloads.vendor-cdn.example', 443)], udp: [] },
+    };
+    expect(scoreReport(windowsView(windowsInstall)).verdict).toBe('benign');
+    const dropped = scoreReport(windowsView({ ...windowsInstall, fileWrites: [write(`${roaming}/u.pyw`, { operation: 'create' })] }));
+    expect(dropped.reasons.map((r) => r.rule)).toEqual(
+      expect.arrayContaining(['windows-payload.drop', 'windows-payload-attempt', 'network-egress']),
     );
-    expect(start.reasons.map((r) => r.rule)).toContain('windows-payload-attempt');
-    const beacon = scoreReport(
-      windowsView({ ...installPath, network: { dns: [], tcp: [tcp('update.unknown-cdn.example', 443)], udp: [] } }),
-    );
-    expect(beacon.reasons.map((r) => r.rule)).toEqual(expect.arrayContaining(['network-egress', 'lifecycle-shell']));
-    expect(beacon.verdict).toBe('suspicious');
+    expect(dropped.verdict).toBe('malicious');
   });
 });
