@@ -52,6 +52,14 @@ redis_port="${REDIS_PORT:-6379}"
 # With REDISCLI_AUTH a Redis without a password still answers PONG (redis-cli only warns), so this finds either.
 redis_ping() { REDISCLI_AUTH="$(cat .airlock/redis-password)" redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; }
 redis_url=""
+# A Redis already on the port that refuses this checkout's password (another checkout's setup started it):
+# say so, instead of starting a second one that cannot bind and reporting that it did not come up.
+if command -v redis-cli >/dev/null 2>&1 && ! redis_ping &&
+  REDISCLI_AUTH="$(cat .airlock/redis-password)" redis-cli -p "$redis_port" ping 2>&1 | grep -qE 'NOAUTH|WRONGPASS|invalid password'; then
+  echo "a Redis on port $redis_port wants another password (another checkout's setup started it): copy that" >&2
+  echo "checkout's .airlock/redis-password here, or run setup with REDIS_PORT=<a free port>" >&2
+  exit 1
+fi
 if ! (command -v redis-cli >/dev/null 2>&1 && redis_ping); then
   need_pkgs redis-server
   if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
