@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { analyzeLocalPackage } from '@airlock/analysis';
-import type { PhaseProcessTree, ProcessTreeNode, SandboxReport } from '@airlock/core';
+import { REPORT_VERSION, type PhaseProcessTree, type ProcessTreeNode, type SandboxReport } from '@airlock/core';
 import { renderReportText } from '@airlock/report';
 import { SANDBOX_LABEL, connectDocker } from '@airlock/sandbox';
 import { reportSchemaErrors } from '../support/report-schema.js';
@@ -217,7 +217,7 @@ describe('sandbox run against the real Docker engine', () => {
     );
     const report = JSON.parse(stdout) as SandboxReport;
     expect(reportSchemaErrors(report)).toEqual([]);
-    expect(report.reportVersion).toBe('0.10.0');
+    expect(report.reportVersion).toBe(REPORT_VERSION);
     expect(report.package).toMatchObject({ name: 'airlock-fixture-postinstall-write', version: '1.0.0' });
     expect(report.artifacts['install.gvisor.jsonl']).toMatch(/install\.gvisor\.jsonl$/);
     expect(report.sandbox).toMatchObject({ runtime: 'airlock-runsc', tracer: 'gvisor-sentry' });
