@@ -120,6 +120,8 @@ const keepAlive = setInterval(() => undefined, 60_000);
 const started = Date.now();
 const result = { project, mode: ci ? 'ci' : 'full', runtime, submissions: 0, faults: [], errors: [] };
 const workerIds = new Set();
+/** Set once the workers are known: the drill's sandbox containers, for the check after `compose down`. */
+let drillContainersAfterDown = null;
 try {
   say(`compose project ${project}, api on ${api}, runtime ${runtime}`);
   if (runtime === 'gvisor') {
@@ -205,7 +207,9 @@ try {
   await rememberWorker();
   // The drill's sandbox containers as they come and go: afterwards none may be left, nor its gVisor log folder.
   const sandboxIds = new Set();
-  const drillContainers = async () => {
+  drillContainersAfterDown = (includePool) => drillContainers(includePool);
+  // A live worker keeps a warm pool of made, unstarted pairs (`airlock.analysis=pool-…`): not an analysis's.
+  const drillContainers = async (includePool = false) => {
     // Worker ids are wrk-<service id>-<hostname>-...; the hostname is the worker container's short id.
     const hosts = [...workerIds].map((id) => `-${id.slice(0, 12)}-`);
     const out = (
@@ -216,7 +220,7 @@ try {
         '--filter',
         'label=airlock.sandbox',
         '--format',
-        '{{.ID}} {{.Label "airlock.worker"}}',
+        '{{.ID}} {{.Label "airlock.worker"}} {{.Label "airlock.analysis"}}',
       ])
     ).stdout;
     return out
@@ -224,6 +228,7 @@ try {
       .filter(Boolean)
       .map((line) => line.split(' '))
       .filter(([, worker]) => hosts.some((h) => (worker ?? '').includes(h)))
+      .filter(([, , analysis]) => includePool || !(analysis ?? '').startsWith('pool-'))
       .map(([id]) => id);
   };
   const watcher = setInterval(() => {
@@ -340,6 +345,16 @@ try {
 } finally {
   await compose('down', '-v', '--remove-orphans', '--timeout', '20').catch((err) => result.errors.push(`down: ${err.message}`));
   rmSync(overrideDir, { recursive: true, force: true });
+  // The last worker drains its warm pool when stopped; a killed one's pairs were reaped by the live worker.
+  if (drillContainersAfterDown) {
+    let after = await drillContainersAfterDown(true).catch(() => []);
+    for (let i = 0; i < 6 && after.length > 0; i++) {
+      await sleep(5000);
+      after = await drillContainersAfterDown(true).catch(() => []);
+    }
+    result.containersLeftAfterDown = after.length;
+    if (after.length > 0) await run('docker', ['rm', '-f', ...after]).catch(() => undefined);
+  }
 }
 
 const ok =
@@ -347,6 +362,7 @@ const ok =
   result.lost === 0 &&
   result.failedWithoutReason === 0 &&
   result.containersLeft === 0 &&
+  (result.containersLeftAfterDown ?? 0) === 0 &&
   (runtime !== 'gvisor' || (result.tracer === 'gvisor-sentry' && result.gvisorLogFoldersLeft === 0)) &&
   result.isolation.every(
     (o) => o.foreign === 0 && o.missing === 0 && o.extra === 0 && o.otherAnalysisStatus === 404 && o.otherInventoryStatus === 404,
@@ -362,7 +378,7 @@ else {
   );
   for (const reason of new Set(result.failures)) say(`  failed: ${reason}`);
   say(
-    `sandbox containers seen ${result.sandboxContainersSeen}, left ${result.containersLeft}; gVisor log folders left ${result.gvisorLogFoldersLeft}; tracer ${result.tracer}`,
+    `sandbox containers seen ${result.sandboxContainersSeen}, left ${result.containersLeft} (${result.containersLeftAfterDown ?? '?'} after down, warm pools included); gVisor log folders left ${result.gvisorLogFoldersLeft}; tracer ${result.tracer}`,
   );
   say(`analyses lost ${result.lost}; isolation ${JSON.stringify(result.isolation)}`);
   say(ok ? 'OK' : `FAILED ${result.errors.join('; ')}`);

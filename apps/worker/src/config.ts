@@ -13,7 +13,7 @@ export interface WorkerConfig {
   dataDir: string;
   /** Sandbox runs at once in this process (AIRLOCK_WORKER_CONCURRENCY, default defaultConcurrency()). */
   concurrency: number;
-  /** Sandbox pairs kept ready (AIRLOCK_WARM_POOL, default: one per concurrent run; 0: none). */
+  /** Sandbox pairs kept ready (AIRLOCK_WARM_POOL, default 0: none; e.g. one per concurrent run). */
   warmPool: number;
   /** How long a job's lock lives without renewal; a killed worker's job is taken over after about this. */
   lockDurationMs: number;
@@ -74,12 +74,8 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     redisUrl: redisUrlFromEnv(env),
     dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
     concurrency: int('AIRLOCK_WORKER_CONCURRENCY', defaultConcurrency(availableParallelism(), totalmem())),
-    warmPool: envInt(
-      env,
-      'AIRLOCK_WARM_POOL',
-      int('AIRLOCK_WORKER_CONCURRENCY', defaultConcurrency(availableParallelism(), totalmem())),
-      0,
-    ),
+    // Off by default: the compose fault drill found a stopped or killed worker's pool pairs left behind.
+    warmPool: envInt(env, 'AIRLOCK_WARM_POOL', 0, 0),
     lockDurationMs: int('AIRLOCK_LOCK_DURATION_MS', 30_000),
     stalledIntervalMs: int('AIRLOCK_STALLED_INTERVAL_MS', 30_000),
     maxStalledCount: envInt(env, 'AIRLOCK_MAX_STALLED_COUNT', 2, 0),

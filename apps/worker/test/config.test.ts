@@ -22,9 +22,9 @@ describe('the default worker concurrency', () => {
 });
 
 describe('the warm pool size', () => {
-  it('defaults to one pair per concurrent run, and 0 turns it off', () => {
-    expect(workerConfigFromEnv({ AIRLOCK_WORKER_CONCURRENCY: '3' }).warmPool).toBe(3);
-    expect(workerConfigFromEnv({ AIRLOCK_WORKER_CONCURRENCY: '3', AIRLOCK_WARM_POOL: '0' }).warmPool).toBe(0);
+  it('is off by default (a stopped worker left its pairs behind in the fault drill) and takes a size', () => {
+    expect(workerConfigFromEnv({ AIRLOCK_WORKER_CONCURRENCY: '3' }).warmPool).toBe(0);
+    expect(workerConfigFromEnv({ AIRLOCK_WORKER_CONCURRENCY: '3', AIRLOCK_WARM_POOL: '3' }).warmPool).toBe(3);
     expect(() => workerConfigFromEnv({ AIRLOCK_WARM_POOL: '-1' })).toThrow(/AIRLOCK_WARM_POOL/);
   });
 });

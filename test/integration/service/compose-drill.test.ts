@@ -34,6 +34,7 @@ describe('compose fault drill (CI size, gVisor)', () => {
       expect(result.failedWithoutReason).toBe(0);
       expect((result.completed as number) + (result.failed as number)).toBe(10);
       expect(result.containersLeft).toBe(0);
+      expect(result.containersLeftAfterDown).toBe(0); // the warm pools drained or reaped
       expect(result.sandboxContainersSeen).toBeGreaterThan(0);
       expect(result.gvisorLogFoldersLeft).toBe(0);
       expect(result.tracer).toBe('gvisor-sentry');
