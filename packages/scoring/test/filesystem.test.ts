@@ -68,6 +68,8 @@ describe('persistence through git templates and global hooks', () => {
         processes: [
           proc(['git', 'config', 'core.hooksPath', '.husky/_']),
           proc(['git', 'config', '--global', '--get', 'user.name']),
+          proc(['git', 'config', '--global', 'core.hooksPath']), // a read: hook installers check it
+          proc(['git', 'config', '--global', '--unset', 'core.hooksPath']),
           proc(['git', 'config', '--global', 'init.templateDir', '/tmp/t'], { attribution: null }),
         ],
       }),

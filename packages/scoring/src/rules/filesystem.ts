@@ -58,11 +58,16 @@ export function persistence(context: ScoringContext): RuleHit[] {
     const enablesUnit = program === 'systemctl' && /--user\b.*\benable\b|\benable\b.*--user\b/.test(command);
     // Hooks for every repository of the user: `git config --global init.templateDir ~/.git-templates` or
     // `core.hooksPath`. A project-local `git config core.hooksPath .husky` (husky) is left out.
+    // Only a set: the key followed by a value. `git config --global core.hooksPath` alone (or with --get) is
+    // a read, which hook installers make to check that no global setting overrides the project's hooks.
+    const key = p.argv.findIndex((a) => /^(?:init\.templatedir|core\.hookspath)$/i.test(a));
     const globalGitHooks =
       program === 'git' &&
       p.argv.includes('config') &&
       p.argv.some((a) => a === '--global' || a === '--system') &&
-      p.argv.some((a) => /^(?:init\.templatedir|core\.hookspath)$/i.test(a));
+      key >= 0 &&
+      p.argv[key + 1] !== undefined &&
+      !p.argv.some((a) => /^--(?:get|get-all|get-regexp|unset|unset-all|list)$/.test(a));
     if (installsCron || enablesUnit || globalGitHooks) evidence.push(processRef(p, index));
   });
   if (evidence.length === 0) return [];
