@@ -171,8 +171,7 @@ export function githubApiWithToken(context: ScoringContext): RuleHit[] {
   const evidence: EvidenceRef[] = [];
   context.report.network.tcp.forEach((record, index) => {
     const http = record.http;
-    const host = (http?.host ?? record.destination.hostname ?? '').toLowerCase().replace(/:\d+$/, '');
-    if (!http || host !== 'api.github.com') return;
+    if (!http || requestHost(record) !== 'api.github.com') return;
     if (!http.headers.some(([name]) => name.toLowerCase() === 'authorization')) return;
     // Writes (a repository, a file, a workflow, a GraphQL mutation) and looking up whose token it is;
     // reading public release metadata with a token (to avoid rate limits) is what installers do.
