@@ -92,16 +92,14 @@ function probesAsGate(hits: RuleHit[]): RuleHit[] {
 
 /**
  * What an ordinary install does on the platform it runs on: a lifecycle shell, its package manager's config
- * read, the download of its platform binary from a host the Linux install never needed, a Windows program
- * (PowerShell sessions that read system details, Node's `cmd.exe` shell), a prebuilt binary run from its own
- * folder. The baseline learned these on Linux only. (A setup.py shell stays: benign setup scripts call build
+ * read, the download of its platform binary from a host the Linux install never needed, a prebuilt binary run
+ * from its own folder (a Windows program run without a Windows file is no attempt there: rules/execution.ts). The baseline learned these on Linux only. (A setup.py shell stays: benign setup scripts call build
  * tools directly on every platform.)
  */
 const ORDINARY_INSTALL_RULES: ReadonlySet<string> = new Set([
   'lifecycle-shell',
   'credential-access.config',
   'network-egress',
-  'windows-payload-attempt',
   'download-execute.own-folder',
   'dropped-file-execute',
   'sandbox-evasion',

@@ -98,9 +98,19 @@ describe('platform views: the other platform’s ordinary install path', () => {
     };
     expect(scoreReport(windowsView(windowsInstall)).verdict).toBe('benign');
     const dropped = scoreReport(windowsView({ ...windowsInstall, fileWrites: [write(`${roaming}/u.pyw`, { operation: 'create' })] }));
-    expect(dropped.reasons.map((r) => r.rule)).toEqual(
-      expect.arrayContaining(['windows-payload.drop', 'windows-payload-attempt', 'network-egress']),
-    );
+    expect(dropped.reasons.map((r) => r.rule)).toEqual(expect.arrayContaining(['windows-payload.drop', 'network-egress']));
+    // A PowerShell session that runs no Windows file is no attempt there.
+    expect(dropped.reasons.map((r) => r.rule)).not.toContain('windows-payload-attempt');
     expect(dropped.verdict).toBe('malicious');
+  });
+
+  it('still counts running a Windows file there (a batch file through cmd), beside the lifecycle shell', () => {
+    const v = scoreReport(
+      windowsView({
+        processes: [proc(['cmd.exe', '/c', 'compile.bat'], { path: '/usr/local/bin/cmd.exe' }), proc(['sh', '-c', 'node compile.js'])],
+      }),
+    );
+    expect(v.reasons.map((r) => r.rule)).toEqual(expect.arrayContaining(['windows-payload-attempt', 'lifecycle-shell']));
+    expect(v.verdict).toBe('malicious');
   });
 });

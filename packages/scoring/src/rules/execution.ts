@@ -299,6 +299,8 @@ function isWindowsLauncher(p: ProcessExec): boolean {
  * run anything on Windows, the `sh -c` of that platform. Shown Windows, a benign build goes through it; a
  * launcher, `start` or a Windows executable, script or DLL inside it is still an attempt.
  */
+const WINDOWS_FILE = /\.(?:exe|dll|bat|cmd|vbs|vbe|js|jse|wsf|hta|ps1|scr|pyw)\b/i;
+
 function isNodeShellWrapper(argv: readonly string[]): boolean {
   if (!/^cmd(?:\.exe)?$/i.test(programName(argv[0] ?? ''))) return false;
   const c = argv.findIndex((a) => /^\/c$/i.test(a));
@@ -309,7 +311,7 @@ function isNodeShellWrapper(argv: readonly string[]): boolean {
     .replace(/^"|"$/g, '')
     .trim();
   const first = (/^([^\s]+)/.exec(inner)?.[1] ?? '').toLowerCase();
-  return first !== '' && !WINDOWS_PROGRAMS.has(first) && !/\.(?:exe|dll|bat|cmd|vbs|vbe|js|jse|wsf|hta|ps1|scr|pyw)$/i.test(first);
+  return first !== '' && !WINDOWS_PROGRAMS.has(first) && !WINDOWS_FILE.test(first);
 }
 
 /** Package code tried to start a Windows launcher (powershell, cmd, mshta, ...): a payload aimed at Windows. */
@@ -317,7 +319,10 @@ export function windowsPayloadAttempt(context: ScoringContext): RuleHit[] {
   const shownWindows = context.report.sandbox.profile?.platform === 'win32';
   const evidence = matchingProcesses(context, (command, p) => {
     if (!context.isPackageCode(p.attribution)) return false;
-    if (shownWindows && isNodeShellWrapper(p.argv)) return false;
+    // Shown Windows, Windows programs exist and run: a PowerShell session reading system details or Node's cmd.exe
+    // around a build is what a benign install does there. What stays an attempt is running a Windows file:
+    // an executable, a script or a DLL (`cmd /c compile.bat`, `start x.exe`); the launch rule judges the rest.
+    if (shownWindows && (isNodeShellWrapper(p.argv) || !p.argv.slice(1).some((a) => WINDOWS_FILE.test(a)))) return false;
     // subprocess.Popen('powershell -enc ...') without a shell makes the whole string the program name.
     const program = (programName(p.path).split(/\s+/)[0] ?? '').toLowerCase();
     if (WINDOWS_TOOLS.has(program)) return true;
