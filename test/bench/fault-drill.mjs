@@ -331,8 +331,16 @@ try {
   result.sandboxContainersSeen = sandboxIds.size;
   // The non-root worker read the gVisor records (the reports' tracer) and deleted their folders.
   const logRoot = process.env.AIRLOCK_GVISOR_LOGS || '/var/lib/airlock/gvisor-logs';
-  const folders = new Set(await readdir(logRoot).catch(() => []));
-  result.gvisorLogFoldersLeft = [...sandboxIds].filter((id) => folders.has(id)).length;
+  const foldersLeft = async () => {
+    const folders = new Set(await readdir(logRoot).catch(() => []));
+    return [...sandboxIds].filter((id) => folders.has(id)).length;
+  };
+  // A folder whose container went before it (a worker killed in between) goes at a live worker's next sweep.
+  result.gvisorLogFoldersLeft = await foldersLeft();
+  for (let i = 0; i < 6 && result.gvisorLogFoldersLeft > 0; i++) {
+    await sleep(5000);
+    result.gvisorLogFoldersLeft = await foldersLeft();
+  }
   const sample = final.find((a) => a?.status === 'completed');
   const owner = orgs.find((o) => o.analyses.has(sample?.id));
   const report = sample && owner ? (await call('GET', `/v1/analyses/${sample.id}/report`, owner.key)).body : null;

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { reapDeadWorkers, SANDBOX_LABEL } from '@airlock/sandbox';
+import { reapDeadWorkers, removeStaleLogs, SANDBOX_LABEL } from '@airlock/sandbox';
 import { keys } from '@airlock/store';
 import type { WorkerContext } from './context.js';
 
@@ -58,9 +58,14 @@ async function liveWorkers(ctx: Pick<WorkerContext, 'store' | 'workerId'>, ids: 
   return live;
 }
 
-/** Removes the sandbox containers of workers whose heartbeat is gone; returns how many. */
+/**
+ * Removes the sandbox containers of workers whose heartbeat is gone, then the gVisor log folders of any
+ * container that is gone (a killed worker's, even when its containers were removed before their folders);
+ * returns how many containers.
+ */
 export async function reapContainersOfDeadWorkers(ctx: WorkerContext): Promise<number> {
   const removed = await reapDeadWorkers(ctx.docker, SANDBOX_LABEL, (ids) => liveWorkers(ctx, ids));
   if (removed > 0) ctx.log.warn({ removed }, 'removed sandbox containers of dead workers');
+  await removeStaleLogs(ctx.docker, (message, fields) => ctx.log.warn(fields ?? {}, message));
   return removed;
 }

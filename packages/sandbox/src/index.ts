@@ -20,3 +20,4 @@ export { settleTeardowns, pendingTeardowns } from './teardown.js';
 export { readLayerChanges, overlayDirs, containerChanges, type LayerChange } from './layer-changes.js';
 export { WarmPool, DEFAULT_WARM_POOL } from './warm-pool.js';
 export type { SandboxPair } from './sandbox-pair.js';
+export { removeStaleLogs } from './phase-record.js';

@@ -10,8 +10,6 @@ import type { SandboxRuntime } from './runtime/runtime.js';
 
 /** How often the host checks the size of a gVisor record while a phase runs. */
 const CAP_POLL_MS = 250;
-/** A gVisor log folder younger than this may belong to a container being created right now: never reaped. */
-const STALE_LOG_MS = 15 * 60_000;
 
 /**
  * Watches a gVisor record while a phase runs: the package controls its volume (a flood of syscalls), so
@@ -159,12 +157,12 @@ function ancestors(path: string): string[] {
   return out;
 }
 
-/** Log folders of containers that are gone (a worker killed mid-run): removed, once surely not in use. */
-export async function removeStaleLogs(docker: Docker, log: (message: string, fields?: Record<string, unknown>) => void): Promise<void> {
-  const live = await docker.listContainers({ all: true }).catch(() => null);
-  if (!live) return;
-  const removed = await removeStaleGvisorLogs(new Set(live.map((c) => c.Id)), STALE_LOG_MS).catch(() => 0);
+/** Log folders of containers that are gone (a worker killed mid-run): removed; never throws. */
+export async function removeStaleLogs(docker: Docker, log: (message: string, fields?: Record<string, unknown>) => void): Promise<number> {
+  const listLive = async () => new Set((await docker.listContainers({ all: true })).map((c) => c.Id));
+  const removed = await removeStaleGvisorLogs(listLive).catch(() => 0);
   if (removed) log('removed gVisor logs of containers that are gone', { removed });
+  return removed;
 }
 
 /** Set-up of a phase (seeding npm's cache from the input tarballs) gets this long. */

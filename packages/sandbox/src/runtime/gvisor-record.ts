@@ -80,16 +80,17 @@ export class GvisorRecord {
   }
 }
 
-/** Removes log folders of containers that no longer exist (a worker killed mid-run leaves its folder). */
-export async function removeStaleGvisorLogs(liveContainerIds: Set<string>, minAgeMs: number, root = gvisorLogRoot()): Promise<number> {
-  const names = await readdir(root).catch(() => [] as string[]);
+/**
+ * Removes log folders of containers that no longer exist (a worker killed mid-run, or between removing a
+ * container and its folder, leaves one). The folders are read before the containers are listed: runsc makes a
+ * folder only when Docker starts a container it already lists, so a folder missing from the later list belongs
+ * to a container that is gone, never to one being made; no age guess is needed.
+ */
+export async function removeStaleGvisorLogs(liveContainerIds: () => Promise<Set<string>>, root = gvisorLogRoot()): Promise<number> {
+  const names = (await readdir(root).catch(() => [] as string[])).filter((name) => /^[0-9a-f]{64}$/.test(name));
+  if (names.length === 0) return 0;
+  const live = await liveContainerIds();
   let removed = 0;
-  for (const name of names) {
-    if (!/^[0-9a-f]{64}$/.test(name) || liveContainerIds.has(name)) continue;
-    const dir = join(root, name);
-    const age = Date.now() - (await stat(dir)).mtimeMs;
-    if (age < minAgeMs) continue; // possibly a container being created now, not yet listed
-    await rm(dir, { recursive: true, force: true }).then(() => removed++);
-  }
+  for (const name of names.filter((n) => !live.has(n))) await rm(join(root, name), { recursive: true, force: true }).then(() => removed++);
   return removed;
 }
