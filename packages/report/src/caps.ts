@@ -30,6 +30,12 @@ export const CAPS = {
    * ENOENT); a flood of failing calls is the cheap way to fill the report, so it is bounded lower.
    */
   failedFileWrites: { items: 10_000, chars: 2 * MiB },
+  /**
+   * `mkdir` of a directory that already exists (EEXIST), within `fileWrites` and not among the failed: it
+   * changes nothing and no rule reads it, but npm's `mkdir -p` of a big tree makes thousands (a framework's
+   * install: about 9,000), which filled the failed cap and made benign installs inconclusive.
+   */
+  existingDirectories: { items: 10_000, chars: 2 * MiB },
   /** Distinct sensitive accesses per phase (repeats are already counted on one entry): credential theft. */
   sensitiveFiles: { items: 5_000, chars: 2 * MiB },
   /** Connection attempts per phase: egress. */

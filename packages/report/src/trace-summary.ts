@@ -78,6 +78,8 @@ export class TraceSummarizer {
   private readonly lastWrite = new Map<number, { key: string; entry: FileWrite | null; droppedBy: CappedList<FileWrite> | null }>();
   /** Failed writes are counted against their own, lower cap too (their entries are the same as in fileWrites). */
   private readonly failedWrites = new CappedList<FileWrite>(CAPS.failedFileWrites, (w) => roughSize(w.path, w.normalizedPath, w.source));
+  /** `mkdir` EEXIST: a no-op with its own cap, whose overflow hides nothing (see `CAPS.existingDirectories`). */
+  private readonly existingDirs = new CappedList<FileWrite>(CAPS.existingDirectories, (w) => roughSize(w.path, w.normalizedPath, w.source));
   private readonly sensitive = new Map<string, SensitiveFileAccess>();
   private sensitiveDropped = 0;
   private sensitiveChars = 0;
@@ -154,6 +156,11 @@ export class TraceSummarizer {
     // A failed write to a persistence path (~/.bashrc, cron) is still the attempt the scorer reports.
     if (this.failedWrites.dropped) {
       out.push(capGap('file-writes-failed', phase, this.failedWrites.dropped, CAPS.failedFileWrites, true, 'failed file writes'));
+    }
+    // Creating a directory that exists changes nothing: no rule reads it, and the attempt is listed up to the cap.
+    if (this.existingDirs.dropped) {
+      const what = 'mkdir calls on directories that already existed';
+      out.push(capGap('mkdir-existing', phase, this.existingDirs.dropped, CAPS.existingDirectories, false, what));
     }
     if (this.sensitiveDropped) {
       out.push(capGap('sensitive-files', phase, this.sensitiveDropped, CAPS.sensitiveFiles, true, 'sensitive-file accesses'));
@@ -232,7 +239,9 @@ export class TraceSummarizer {
     }
     const entry: FileWrite = { ...at, path, normalizedPath: this.normalize(path), operation, source, result };
     let droppedBy: CappedList<FileWrite> | null = null;
-    if (result !== 'ok' && !this.failedWrites.push(entry)) droppedBy = this.failedWrites;
+    const noop = operation === 'mkdir' && result === 'EEXIST';
+    if (noop && !this.existingDirs.push(entry)) droppedBy = this.existingDirs;
+    else if (!noop && result !== 'ok' && !this.failedWrites.push(entry)) droppedBy = this.failedWrites;
     else if (!this.lists.fileWrites.push(entry)) droppedBy = this.lists.fileWrites;
     this.lastWrite.set(at.pid, { key, entry: droppedBy ? null : entry, droppedBy });
   }

@@ -61,6 +61,17 @@ describe('TraceSummarizer caps', { timeout: 60_000 }, () => {
     });
   });
 
+  it("counts npm's mkdir -p of an existing tree apart: no failed-write gap, a gap that hides nothing past its own cap", () => {
+    const n = CAPS.existingDirectories.items + 300;
+    const existing = (i: number) => `30 ${time(i)} mkdir("/home/jordan/projects/app/node_modules/d${i}", 0777) = -1 EEXIST (File exists)`;
+    const summary = summarizeLines(n + 5, (i) => (i < n ? existing(i) : mkdir(i)));
+    expect(gap(summary.evidenceGaps, 'report.file-writes-failed-capped')).toBeUndefined();
+    expect(summary.fileWrites.filter((w) => w.result === 'EEXIST')).toHaveLength(CAPS.existingDirectories.items);
+    // The failed writes after them are still listed: their cap was not spent on the no-ops.
+    expect(summary.fileWrites.filter((w) => w.result === 'ENOENT')).toHaveLength(5);
+    expect(gap(summary.evidenceGaps, 'report.mkdir-existing-capped')).toMatchObject({ dropped: 300, hidesBehaviour: false });
+  });
+
   it('folds a write identical to the same process previous one into it, counted, with no gap', () => {
     const summary = summarizeLines(50_000, (i) => `30 ${time(i)} mkdir("/nonexistent/same", 0777) = -1 ENOENT (No such file or directory)`);
     const same = summary.fileWrites.filter((w) => w.path === '/nonexistent/same');
