@@ -13,7 +13,6 @@ import { statusCommand, submitCommand } from './service-commands.js';
 import { verifyCommand } from './verify/verify-command.js';
 import { verifyChangesCommand } from './verify/verify-changes.js';
 
-/** `--runtime`: gVisor unless asked otherwise (runc: strace inside the container, a record the package can alter). */
 /** `--views`: which extra views run (CI profile, time, calls, Windows, macOS): as the planner decides, all, or none. */
 function viewsOption(): Option {
   return new Option('--views <views>', 'extra views (CI profile, time, calls, Windows, macOS): auto (the planner decides), all, none')
@@ -21,6 +20,7 @@ function viewsOption(): Option {
     .default('auto');
 }
 
+/** `--runtime`: gVisor unless asked otherwise (runc: strace inside the container, a record the package can alter). */
 function runtimeOption(): Option {
   return new Option('--runtime <runtime>', 'container runtime: gvisor (record taken on the host) or runc (strace inside; alterable)')
     .choices([...RUNTIME_NAMES])
@@ -33,6 +33,15 @@ function runtimeOption(): Option {
  */
 function fromEnv(flags: string, description: string, variable: string): Option {
   return new Option(flags, description).env(variable);
+}
+
+/** `--pypi-wheels`: a folder of wheels for Python packages' dependencies (a mirror, an offline machine), before any index. */
+function pypiWheelsOption(): Option {
+  return fromEnv(
+    '--pypi-wheels <dir>',
+    "a folder of wheels that Python packages' dependencies are installed from (as pip's --find-links), before --pypi-index",
+    'AIRLOCK_PYPI_WHEELS',
+  );
 }
 
 function seconds(value: string): number {
@@ -109,7 +118,14 @@ program
       'AIRLOCK_NPMRC',
     ),
   )
-  .addOption(fromEnv('--pypi-index <url>', 'PyPI index for pypi: targets (JSON API or PEP 691 simple API)', 'AIRLOCK_PYPI_INDEX'))
+  .addOption(
+    fromEnv(
+      '--pypi-index <url>',
+      'PyPI index for pypi: targets and Python dependencies (JSON API or PEP 691 simple API)',
+      'AIRLOCK_PYPI_INDEX',
+    ),
+  )
+  .addOption(pypiWheelsOption())
   .option('--wheel', 'pypi: targets: analyse the pure-Python wheel instead of the sdist')
   .option('--no-retry', 'an inconclusive run is final (default: run once more with phase limits x2 and a 60 s dwell)')
   .option('--no-time-view', 'never run the time view (clock +3 d / +30 d, ten times faster)')
@@ -136,6 +152,8 @@ program
   )
   .option('-j, --concurrency <n>', 'samples run at once (each takes one CPU and up to 2 GiB)', (v) => positiveInt(v), 1)
   .option('--rescore', 'score the kept reports of samples already in --out again (current scorer and baseline; nothing is run again)')
+  .addOption(fromEnv('--pypi-index <url>', "Python samples' dependencies from this index (PEP 691 simple API)", 'AIRLOCK_PYPI_INDEX'))
+  .addOption(pypiWheelsOption())
   .addOption(viewsOption())
   .addOption(runtimeOption())
   .action(async (corpora: string[], opts) => {

@@ -3,6 +3,7 @@ import {
   analyzeLocalPackage,
   analyzeNpmSpec,
   analyzePypiSpec,
+  pythonDependencySource,
   viewPolicyOptions,
   type ViewPolicy,
 } from '@airlock/analysis';
@@ -35,6 +36,8 @@ export interface ScanOptions {
   previous?: string;
   /** PyPI index for `pypi:` targets (default https://pypi.org, or AIRLOCK_PYPI_INDEX). */
   pypiIndex?: string;
+  /** `--pypi-wheels`: a folder of wheels for Python dependencies. */
+  pypiWheels?: string;
   /** `pypi:` targets: analyse the pure-Python wheel instead of the sdist. */
   wheel?: boolean;
   failOn: FailOn;
@@ -90,13 +93,14 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
       onProgress: progress.update,
     };
     // `npm:<spec>` is a registry package with its dependency tree, `pypi:<name>[==version]` a PyPI
-    // release (sdist or wheel, no dependencies); anything else is a local path (an npm archive with its
-    // registry dependencies fetched from the same registry settings).
+    // release (sdist or wheel) with its dependencies' wheels; anything else is a local path (an npm archive
+    // with its registry dependencies from the same registry settings, a Python one with its wheels).
     const npm = {
       cacheDir: opts.npmCache,
       ...(opts.registry ? { registry: opts.registry } : {}),
       ...(opts.npmrc ? { npmrc: loadNpmrc(opts.npmrc) } : {}),
     };
+    const pypi = pythonDependencySource({ wheels: opts.pypiWheels, index: opts.pypiIndex });
     const report = path.startsWith('npm:')
       ? await analyzeNpmSpec(path.slice(4), { ...common, ...npm })
       : path.startsWith('pypi:')
@@ -104,8 +108,9 @@ export async function scanCommand(path: string, opts: ScanOptions): Promise<numb
             ...common,
             kind: opts.wheel ? 'wheel' : 'sdist',
             ...(opts.pypiIndex ? { index: opts.pypiIndex } : {}),
+            ...(pypi ? { pypi } : {}),
           })
-        : await analyzeLocalPackage(path, { ...common, npm });
+        : await analyzeLocalPackage(path, { ...common, npm, ...(pypi ? { pypi } : {}) });
     progress.stop();
     log.info(
       {

@@ -30,6 +30,8 @@ export interface WorkerConfig {
   /** Opens organizations' registry tokens (AIRLOCK_SECRETS_KEY or AIRLOCK_SECRETS_KEY_FILE); null: no private registries. */
   secretBox: SecretBox | null;
   pypiIndex?: string;
+  /** AIRLOCK_PYPI_WHEELS: a folder of wheels Python packages' dependencies come from, before the index. */
+  pypiWheels?: string;
   /** AIRLOCK_INTERNAL_NAMESPACES and AIRLOCK_OSV_DIR (see @airlock/analysis signal-policy). */
   internalNamespaces?: string;
   osvDir?: string;
@@ -85,6 +87,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     ...(env.AIRLOCK_NPM_REGISTRY ? { npmRegistry: env.AIRLOCK_NPM_REGISTRY } : {}),
     secretBox: secretBoxFromEnv(env),
     ...(env.AIRLOCK_PYPI_INDEX ? { pypiIndex: env.AIRLOCK_PYPI_INDEX } : {}),
+    ...(env.AIRLOCK_PYPI_WHEELS ? { pypiWheels: env.AIRLOCK_PYPI_WHEELS } : {}),
     ...(env.AIRLOCK_INTERNAL_NAMESPACES ? { internalNamespaces: env.AIRLOCK_INTERNAL_NAMESPACES } : {}),
     ...(env.AIRLOCK_OSV_DIR ? { osvDir: env.AIRLOCK_OSV_DIR } : {}),
     webhookAllowPrivate: env.AIRLOCK_WEBHOOK_ALLOW_PRIVATE === '1',

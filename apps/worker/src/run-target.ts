@@ -2,7 +2,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AirlockError, type SandboxReport } from '@airlock/core';
-import { analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec, viewPolicyOptions } from '@airlock/analysis';
+import { analyzeLocalPackage, analyzeNpmSpec, analyzePypiSpec, pythonDependencySource, viewPolicyOptions } from '@airlock/analysis';
 import type { AnalysisTarget } from '@airlock/queue';
 import { previousVersion, privateRegistryNpmrc, serviceNpmOptions, type FetchNpmOptions } from '@airlock/registry';
 import { openNpmRegistry } from '@airlock/store';
@@ -45,12 +45,18 @@ export async function runTarget(ctx: WorkerContext, target: AnalysisTarget, sign
       );
     }
     // An upload's registry dependencies come from the service's registry, as a registry package's tree does.
-    return analyzeLocalPackage(target.path, { ...common, npm: serviceNpmOptions(config) });
+    const pypi = pythonDependencySource({ wheels: config.pypiWheels, index: config.pypiIndex });
+    return analyzeLocalPackage(target.path, { ...common, npm: serviceNpmOptions(config), ...(pypi ? { pypi } : {}) });
   }
   if (target.ecosystem === 'npm') {
     return analyzeNpmSpec(`${target.name}@${target.version}`, { ...common, ...(await npmOptionsFor(ctx, target.privateTo ?? null)) });
   }
-  return analyzePypiSpec(`${target.name}==${target.version}`, { ...common, ...(config.pypiIndex ? { index: config.pypiIndex } : {}) });
+  const pypi = pythonDependencySource({ wheels: config.pypiWheels, index: config.pypiIndex });
+  return analyzePypiSpec(`${target.name}==${target.version}`, {
+    ...common,
+    ...(config.pypiIndex ? { index: config.pypiIndex } : {}),
+    ...(pypi ? { pypi } : {}),
+  });
 }
 
 /** The report of the highest version below this one that has a public verdict (an update is compared with it). */

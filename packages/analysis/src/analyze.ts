@@ -2,7 +2,14 @@ import { basename, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
 import { PHASES, type DependencyInstall, type PhaseName, type ProgressEvent, type SandboxReport, type TraceStats } from '@airlock/core';
 import { buildReport, honeytokenFindings, hostDetailFindings, SANDBOX_HOME, type PhaseSummary } from '@airlock/report';
-import { fetchNpmTree, fetchNpmVersionDocument, fetchPypiPackage, type FetchNpmOptions, type FetchPypiOptions } from '@airlock/registry';
+import {
+  DEFAULT_PYPI_INDEX,
+  fetchNpmTree,
+  fetchNpmVersionDocument,
+  fetchPypiPackage,
+  type FetchNpmOptions,
+  type FetchPypiOptions,
+} from '@airlock/registry';
 import { scoreReport } from '@airlock/scoring';
 import {
   checkManifestConfusion,
@@ -43,6 +50,7 @@ import {
 import { policySignals } from './signal-policy.js';
 import { summarizeTraceInThread } from './trace-thread.js';
 import { missingDependencyGaps, withDependencies, type LocalDependencyOptions } from './local-dependencies.js';
+import { withPythonDependencies, type PythonDependencySource } from './python-dependencies.js';
 
 /** The time view's dwell: a 200 s wait at ten times the speed is seen. */
 const TIME_VIEW_DWELL_MS = 30_000;
@@ -111,9 +119,12 @@ async function manifestConfusionOf(archive: PreparedArchive, options: AnalyzeOpt
 /**
  * A PyPI package (`name==version`, or `name` for the newest final release): resolved and downloaded on
  * the host with the index's sha256 checked (nothing executed); the sdist (default) or pure-Python wheel
- * is installed offline in the sandbox. Dependencies are not fetched (pip runs with --no-deps).
+ * is installed offline in the sandbox, after its dependencies' wheels (./python-dependencies.ts).
  */
-export async function analyzePypiSpec(spec: string, options: AnalyzeOptions & Omit<FetchPypiOptions, 'maxBytes'>): Promise<SandboxReport> {
+export async function analyzePypiSpec(
+  spec: string,
+  options: AnalyzeOptions & Omit<FetchPypiOptions, 'maxBytes'> & { pypi?: PythonDependencySource },
+): Promise<SandboxReport> {
   const t0 = Date.now();
   options.onProgress?.({ step: 'fetch', detail: `pypi:${spec}` });
   const download = await fetchPypiPackage(spec, {
@@ -128,11 +139,17 @@ export async function analyzePypiSpec(spec: string, options: AnalyzeOptions & Om
     bytes: download.bytes.length,
     ms: Date.now() - t0,
   });
-  const archive = await prepareArchiveBuffer(download.bytes, {
+  const prepared = await prepareArchiveBuffer(download.bytes, {
     label,
     source: `${label} (${download.file.filename})`,
     fileName: download.file.filename,
   });
+  // Its dependencies from the same index (pip's default), unless the caller names another source.
+  const { archive, dependencies } = await withPythonDependencies(
+    prepared,
+    options.pypi ?? { index: options.index ?? DEFAULT_PYPI_INDEX },
+    options.log,
+  );
   const extra = policySignals(
     options.signalPolicy,
     [{ ecosystem: 'pypi', name: download.name, version: download.version, file: download.file.filename }],
@@ -150,7 +167,7 @@ export async function analyzePypiSpec(spec: string, options: AnalyzeOptions & Om
       ),
     );
   }
-  return analyzeArchive(archive, options, extra);
+  return analyzeArchive(archive, options, extra, dependencies);
 }
 
 /**

@@ -1,16 +1,19 @@
 /**
  * Complete installs for local archives (CLI paths, service uploads): an npm archive's registry
  * dependencies are resolved and fetched on the host (packages/registry/src/local-npm-tree.ts) and installed
- * offline with it, as a registry package's tree is. Half of the real npm malware measured came out benign
+ * offline with it, as a registry package's tree is; a Python archive's as wheels (./python-dependencies.ts). Half of the real npm malware measured came out benign
  * because `require()` of a missing dependency failed before any of its code ran.
  */
 import type { DependencyInstall, EvidenceGap } from '@airlock/core';
 import { declaredDependencies, fetchLocalNpmTree, type FetchNpmOptions } from '@airlock/registry';
 import type { PreparedArchive } from '@airlock/sandbox';
+import { withPythonDependencies, type PythonDependencySource } from './python-dependencies.js';
 
 export interface LocalDependencyOptions {
   /** Where a local npm archive's dependencies come from; absent: none are fetched (each is named as missing). */
   npm?: FetchNpmOptions;
+  /** Where a Python archive's dependencies come from (./python-dependencies.ts); absent: none are fetched. */
+  pypi?: PythonDependencySource;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -19,7 +22,8 @@ export async function withDependencies(
   archive: PreparedArchive,
   options: LocalDependencyOptions,
 ): Promise<{ archive: PreparedArchive; dependencies?: DependencyInstall }> {
-  if (archive.identity.ecosystem !== 'npm' || archive.tree) return { archive };
+  if (archive.identity.ecosystem === 'pypi') return withPythonDependencies(archive, options.pypi, options.log);
+  if (archive.tree) return { archive };
   const text = archive.files.find((f) => /^[^/]+\/package\.json$/.test(f.path))?.text;
   const manifest = text ? (JSON.parse(text) as Record<string, unknown>) : {};
   const declared = declaredDependencies(manifest);

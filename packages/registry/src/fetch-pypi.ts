@@ -47,7 +47,7 @@ export async function fetchPypiPackage(spec: string, options: FetchPypiOptions =
   if (release.files.length === 0) throw new AirlockError('INVALID_INPUT', `${label}: the release has no files on ${index}`);
   const file = chooseFile(release.files, kind, pinned !== null);
   if (!file) throw noFileOfKind(label, kind, release.files, pinned !== null);
-  const bytes = await download(file, label, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  const bytes = await downloadPypiFile(file, label, options.maxBytes ?? DEFAULT_MAX_BYTES);
   return { name, version: release.version, file, bytes, api: release.api };
 }
 
@@ -66,7 +66,8 @@ function noFileOfKind(label: string, kind: DistributionKind, files: readonly Pyp
   );
 }
 
-async function download(file: PypiFile, label: string, maxBytes: number): Promise<Buffer> {
+/** Downloads a listed file and checks it against the index's sha256 (a file without one is refused). */
+export async function downloadPypiFile(file: PypiFile, label: string, maxBytes: number): Promise<Buffer> {
   if (file.size !== undefined && file.size > maxBytes) {
     throw new AirlockError(
       'ARCHIVE_REJECTED',

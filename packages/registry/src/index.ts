@@ -1,9 +1,12 @@
 export * from './fetch-npm-tree.js';
 export * from './npm-integrity.js';
 export * from './fetch-pypi.js';
-export { DEFAULT_PYPI_INDEX, PEP691_JSON, indexRoots, resolveRelease, type ResolvedRelease } from './pypi-index.js';
+export { DEFAULT_PYPI_INDEX, PEP691_JSON, indexRoots, listPypiReleases, resolveRelease, type ResolvedRelease } from './pypi-index.js';
+export * from './pypi-requirements.js';
 export {
+  chooseDependencyWheel,
   chooseFile,
+  isSandboxWheel,
   isPureWheel,
   latestVersion,
   normalizePypiName,

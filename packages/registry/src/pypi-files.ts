@@ -69,3 +69,40 @@ export function chooseFile(files: readonly PypiFile[], kind: DistributionKind, p
   const rank = (f: PypiFile) => (f.yanked === false ? 0 : 2) + (/\.zip$/i.test(f.filename) ? 1 : 0);
   return usable.filter((f) => pinned || f.yanked === false).sort((a, b) => rank(a) - rank(b))[0] ?? null;
 }
+
+/**
+ * A wheel the sandbox's CPython 3.11 on x86_64 Linux installs: pure, or built for cp311 (or a stable-ABI
+ * `abi3` wheel of an earlier CPython 3) for linux_x86_64 or a manylinux x86_64 tag.
+ */
+export function isSandboxWheel(filename: string): boolean {
+  if (isPureWheel(filename)) return true;
+  const parts = filename.replace(/\.whl$/i, '').split('-');
+  if (parts.length !== 5 && parts.length !== 6) return false;
+  const [py, abi, platform] = parts.slice(-3) as [string, string, string];
+  const platformOk = platform.split('.').some((p) => p === 'linux_x86_64' || /^manylinux[\w]*_x86_64$/.test(p));
+  const exact = py.split('.').includes('cp311') && abi.split('.').some((a) => a === 'cp311' || a === 'none' || a === 'abi3');
+  const stable = abi === 'abi3' && py.split('.').some((p) => /^cp3(\d+)$/.test(p) && Number(p.slice(3)) <= 11);
+  return platformOk && (exact || stable);
+}
+
+/**
+ * The release a dependency install takes: the newest final version in `specifier` (pre-releases only when
+ * nothing else matches, as pip does) that has a wheel the sandbox installs and that is not yanked; its pure
+ * wheel first. Null when there is none (the dependency is then reported missing with this reason).
+ */
+export function chooseDependencyWheel(
+  releases: ReadonlyMap<string, readonly PypiFile[]>,
+  inRange: (version: string) => boolean,
+): { version: string; file: PypiFile } | null {
+  const candidates = [...releases.entries()]
+    .filter(([version]) => explain(version) !== null && inRange(version))
+    .map(([version, files]) => ({
+      version,
+      file: files.filter((f) => f.yanked === false && isSandboxWheel(f.filename)).sort(pureFirst)[0],
+    }))
+    .filter((c): c is { version: string; file: PypiFile } => c.file !== undefined)
+    .sort((a, b) => compare(b.version, a.version));
+  return candidates.find((c) => !explain(c.version)!.is_prerelease) ?? candidates[0] ?? null;
+}
+
+const pureFirst = (a: PypiFile, b: PypiFile) => Number(!isPureWheel(a.filename)) - Number(!isPureWheel(b.filename));

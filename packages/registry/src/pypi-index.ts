@@ -59,11 +59,13 @@ async function fromJsonApi(name: string, version: string | null, roots: IndexRoo
   return { version: latest, files: releases.get(latest)!, api: 'json' };
 }
 
-async function fromSimpleApi(name: string, version: string | null, roots: IndexRoots, index: string): Promise<ResolvedRelease> {
+/** Every release of a project on the index's simple API (PEP 691) with its files; null when the project is not there (404). */
+export async function listPypiReleases(name: string, index: string): Promise<Map<string, PypiFile[]> | null> {
+  const roots = indexRoots(index);
   const normalized = normalizePypiName(name);
   const url = `${roots.simple}${encodeURIComponent(normalized)}/`;
   const res = await httpGet(url, { accept: PEP691_JSON, maxBytes: MAX_INDEX_JSON_BYTES });
-  if (res.status === 404) throw new AirlockError('INVALID_INPUT', `pypi:${name}: no such project on ${index} (404)`);
+  if (res.status === 404) return null;
   if (res.status !== 200) throw new AirlockError('SANDBOX_FAILED', `${url} answered ${res.status}`);
   if (!res.contentType.startsWith(PEP691_JSON)) {
     throw new AirlockError(
@@ -77,6 +79,12 @@ async function fromSimpleApi(name: string, version: string | null, roots: IndexR
     const v = versionOfFile(f.filename, normalized);
     if (v !== null) releases.set(v, [...(releases.get(v) ?? []), f]);
   }
+  return releases;
+}
+
+async function fromSimpleApi(name: string, version: string | null, roots: IndexRoots, index: string): Promise<ResolvedRelease> {
+  const releases = await listPypiReleases(name, index);
+  if (releases === null) throw new AirlockError('INVALID_INPUT', `pypi:${name}: no such project on ${index} (404)`);
   if (version === null) {
     const latest = latestVersion(releases);
     if (latest === null) throw new AirlockError('INVALID_INPUT', `pypi:${name}: no release with files that are not yanked on ${index}`);

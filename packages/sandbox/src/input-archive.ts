@@ -28,12 +28,17 @@ export interface PreparedArchive {
    * every tarball of its tree, installed offline with `npm ci` so dependencies' scripts run too.
    */
   tree?: { manifest: string; lockfile: string; tarballs: { fileName: string; tgz: Buffer }[] };
+  /** A Python archive's PKG-INFO or METADATA text (its declared dependencies are read from it). */
+  pythonMetadata?: string;
+  /** A Python archive's dependencies as wheels, installed before it, offline (`deps/<wheel file name>`). */
+  pythonDeps?: { fileName: string; bytes: Buffer }[];
 }
 
 /** What an sdist's or a wheel's file name may look like (it reaches pip's command line). */
 const SDIST_NAME = /^[A-Za-z0-9][\w.+-]{0,200}\.(tar\.gz|tgz)$/;
 const ZIP_SDIST_NAME = /^[A-Za-z0-9][\w.+-]{0,200}\.zip$/;
-const WHEEL_NAME = /^[A-Za-z0-9][\w.+]{0,150}-[\w.+]{1,64}(-\d[\w.]{0,30})?-[\w.]{1,60}-[\w.]{1,60}-[\w.]{1,100}\.whl$/;
+/** A wheel's file name as pip requires it (it reaches pip's command line). */
+export const WHEEL_NAME = /^[A-Za-z0-9][\w.+]{0,150}-[\w.+]{1,64}(-\d[\w.]{0,30})?-[\w.]{1,60}-[\w.]{1,60}-[\w.]{1,100}\.whl$/;
 
 /**
  * Turns a local package into the archive that the sandbox installs, with its identity and hashes: an
@@ -103,6 +108,7 @@ export async function prepareArchiveBuffer(
       .filter((e) => e.type === 'file')
       .map((e) => ({ path: e.path, ...(texts.get(e.path) !== undefined ? { text: texts.get(e.path)! } : {}) })),
     textsSkipped: texts.skipped,
+    ...(ecosystem === 'pypi' ? { pythonMetadata: found.text } : {}),
     identity: {
       ecosystem,
       name: manifest.name,

@@ -466,7 +466,7 @@ function phaseEnv(): string[] {
   ];
 }
 
-/** What goes into /airlock/input: the archive, and for a registry package its project and tree. */
+/** What goes into /airlock/input: the archive, for a registry package its project and tree, for a Python one its dependency wheels. */
 function inputFiles(archive: PreparedArchive): { path: string; body: Buffer }[] {
   const files = [{ path: archive.fileName, body: archive.tgz }];
   if (archive.tree) {
@@ -474,6 +474,7 @@ function inputFiles(archive: PreparedArchive): { path: string; body: Buffer }[] 
     files.push({ path: 'project/package-lock.json', body: Buffer.from(archive.tree.lockfile) });
     for (const t of archive.tree.tarballs) files.push({ path: `deps/${t.fileName}`, body: t.tgz });
   }
+  for (const w of archive.pythonDeps ?? []) files.push({ path: `deps/${w.fileName}`, body: w.bytes });
   return files;
 }
 

@@ -20,6 +20,9 @@ export interface EvalOptions {
   rescore?: boolean;
   /** `-j`: samples run at once (default 1). */
   concurrency?: number;
+  /** Python samples' dependencies: a folder of wheels, an index. */
+  pypiWheels?: string;
+  pypiIndex?: string;
 }
 
 /**

@@ -8,7 +8,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SandboxReport } from '@airlock/core';
-import { analyzeLocalPackage, analyzeNpmSpec, rescoreReport, runParallel, viewPolicyOptions, type ViewPolicy } from '@airlock/analysis';
+import {
+  analyzeLocalPackage,
+  analyzeNpmSpec,
+  pythonDependencySource,
+  rescoreReport,
+  runParallel,
+  viewPolicyOptions,
+  type ViewPolicy,
+} from '@airlock/analysis';
 import { WarmPool, connectDocker, settleTeardowns, type RuntimeName } from '@airlock/sandbox';
 import type { Sample } from './corpus.js';
 import type { EvalResult } from './metrics.js';
@@ -26,6 +34,9 @@ export interface RunnerOptions {
   onResult?: (result: EvalResult) => void;
   /** Samples run at once (`-j`); default 1. Each takes one CPU and up to 2 GiB. */
   concurrency?: number;
+  /** Python samples' dependencies: `--pypi-wheels` folder, `--pypi-index`. */
+  pypiWheels?: string;
+  pypiIndex?: string;
 }
 
 const TIMEOUTS_MS = { install: 120_000, import: 30_000 } as const;
@@ -142,9 +153,14 @@ async function evaluate(
       pool,
       deferTeardown: true,
     };
+    const pypi = pythonDependencySource({ wheels: opts.pypiWheels, index: opts.pypiIndex });
     const report = sample.target.startsWith('npm:')
       ? await analyzeNpmSpec(sample.target.slice(4), { ...common, cacheDir: opts.npmCache })
-      : await analyzeLocalPackage(sample.target, { ...common, npm: { cacheDir: opts.npmCache } });
+      : await analyzeLocalPackage(sample.target, {
+          ...common,
+          npm: { cacheDir: opts.npmCache },
+          ...(pypi ? { pypi } : {}),
+        });
     const fields = verdictFields(report);
     const reportPath = resolve(opts.artifacts, report.id, 'report.json');
     mkdirSync(dirname(reportPath), { recursive: true });
