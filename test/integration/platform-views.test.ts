@@ -29,6 +29,13 @@ import os, sys, platform, subprocess
 from setuptools import setup
 seen = [sys.platform, os.name, platform.system(), platform.release(), os.getenv('OS', 'no-os'), os.path.join('a', 'b'),
         type(sys).__name__, str('airlock' in ''.join(sys.modules)), str(getattr(subprocess, 'CREATE_NO_WINDOW', 'no-cnw'))]
+try:
+    import win32crypt, winreg
+    with winreg.OpenKey(winreg.HKEY_CURRENT_USER, r'Software\\Microsoft\\Windows\\CurrentVersion\\Run') as key:
+        winreg.SetValueEx(key, 'probe', 0, winreg.REG_SZ, 'x')
+    seen.append('dpapi%d' % len(win32crypt.CryptUnprotectData(b'secret', None, None, None, 0)[1]))
+except Exception as e:
+    seen.append(type(e).__name__)
 open('/tmp/seen~' + '~'.join(seen).replace('/', '_'), 'w').close()
 subprocess.run(['powershell', '-NoProfile', '-Command', 'Write-Output probe'], creationflags=getattr(subprocess, 'CREATE_NO_WINDOW', 0))
 setup(name='airlock-view-probe', version='1.0.0', py_modules=[])
@@ -102,7 +109,8 @@ describe('platform views in the sandbox', () => {
       artifactsDir,
       platform: 'win32',
     });
-    expect(seenBy(run.fsDiff)).toEqual([['win32', 'nt', 'Windows', '10', 'Windows_NT', 'a_b', 'module', 'False', '134217728']]);
+    // win32crypt and winreg import and answer (a stealer's DPAPI call, a Run key write go on to what follows).
+    expect(seenBy(run.fsDiff)).toEqual([['win32', 'nt', 'Windows', '10', 'Windows_NT', 'a_b', 'module', 'False', '134217728', 'dpapi0']]);
     expect(run.phases[0]).toMatchObject({ name: 'install', status: 'completed', exitCode: 0 });
   });
 

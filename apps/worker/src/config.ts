@@ -13,7 +13,7 @@ export interface WorkerConfig {
   dataDir: string;
   /** Sandbox runs at once in this process (AIRLOCK_WORKER_CONCURRENCY, default defaultConcurrency()). */
   concurrency: number;
-  /** Sandbox pairs kept ready (AIRLOCK_WARM_POOL, default 0: none; e.g. one per concurrent run). */
+  /** Sandbox pairs kept ready (AIRLOCK_WARM_POOL, default one per concurrent run; 0: none). */
   warmPool: number;
   /** How long a job's lock lives without renewal; a killed worker's job is taken over after about this. */
   lockDurationMs: number;
@@ -72,12 +72,13 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
   const int = (name: string, fallback: number) => envInt(env, name, fallback);
   const optionalInt = (name: string) => (env[name] ? int(name, 0) : undefined);
   refuseServiceNpmrc(env);
+  const concurrency = int('AIRLOCK_WORKER_CONCURRENCY', defaultConcurrency(availableParallelism(), totalmem()));
   return {
     redisUrl: redisUrlFromEnv(env),
     dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
-    concurrency: int('AIRLOCK_WORKER_CONCURRENCY', defaultConcurrency(availableParallelism(), totalmem())),
-    // Off by default: the compose fault drill found a stopped or killed worker's pool pairs left behind.
-    warmPool: envInt(env, 'AIRLOCK_WARM_POOL', 0, 0),
+    concurrency,
+    // One ready pair per concurrent run: a run's start is then only its input copied in and its container started.
+    warmPool: envInt(env, 'AIRLOCK_WARM_POOL', concurrency, 0),
     lockDurationMs: int('AIRLOCK_LOCK_DURATION_MS', 30_000),
     stalledIntervalMs: int('AIRLOCK_STALLED_INTERVAL_MS', 30_000),
     maxStalledCount: envInt(env, 'AIRLOCK_MAX_STALLED_COUNT', 2, 0),

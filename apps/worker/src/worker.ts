@@ -104,8 +104,9 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
     async close() {
       for (const timer of timers) clearInterval(timer);
       stopRetention();
-      await Promise.all(workers.map((w) => w.close()));
-      await pool.drain(); // pairs never handed out
+      // The pool first, beside the running jobs: a stop with a grace period (compose: 10 s) must not kill
+      // the worker while its unused pairs are still there (no live worker would be left to reap them).
+      await Promise.all([pool.drain(), ...workers.map((w) => w.close())]);
       await settleTeardowns(); // the last runs' containers, removed in the background
       await stopBeating(context).catch(() => undefined);
       subscriber.disconnect();
