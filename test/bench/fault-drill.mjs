@@ -231,8 +231,10 @@ try {
       .filter(([, , analysis]) => includePool || !(analysis ?? '').startsWith('pool-'))
       .map(([id]) => id);
   };
+  // Every container the drill's workers made, pool pairs included (a claimed pair keeps its pool label): the
+  // gVisor folder check covers them all; containersLeftAfterDown catches any pair left at the end.
   const watcher = setInterval(() => {
-    drillContainers().then(
+    drillContainers(true).then(
       (ids) => ids.forEach((id) => sandboxIds.add(id)),
       () => undefined,
     );
