@@ -247,22 +247,16 @@ async function runOnce(
   progress?.('parse');
   const traces: Partial<Record<PhaseName, { summary: PhaseSummary; stats: TraceStats }>> = {};
   const artifacts: Record<string, string> = {};
-  // Each phase's record in its own thread with its own memory limit, both at once: a hostile record fails this
-  // analysis, not the process (./trace-thread.ts); the import phase's parse no longer waits for the install's.
   for (const phase of PHASES) {
     const file = run.traceFiles[phase];
-    if (file) artifacts[basename(file.path)] = file.path;
+    if (!file) continue;
+    artifacts[basename(file.path)] = file.path;
+    // In a thread with its own memory limit: a hostile record fails this analysis, not the process (./trace-thread.ts).
+    traces[phase] = await summarizeTraceInThread(
+      { path: file.path, format: file.format, phase, packageName: archive.identity.name },
+      options.parserMemoryMb,
+    );
   }
-  await Promise.all(
-    PHASES.map(async (phase) => {
-      const file = run.traceFiles[phase];
-      if (!file) return;
-      traces[phase] = await summarizeTraceInThread(
-        { path: file.path, format: file.format, phase, packageName: archive.identity.name },
-        options.parserMemoryMb,
-      );
-    }),
-  );
   if (run.network) artifacts['network.jsonl'] = run.network.logPath;
   const staticSignals = [...staticSignalsOf(archive), ...extraSignals];
   const built = buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts, staticSignals });

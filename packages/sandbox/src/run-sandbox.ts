@@ -219,13 +219,11 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     await container.start();
     await record?.settle();
     timings.containerStartMs = Date.now() - started;
-    // The bound counts what was written after this point, in the sandbox and in the fake internet's log
-    // (both layers measured at once: each is a `docker inspect` with sizes, tens of milliseconds).
-    const [sandboxBytes, ownerBytes] = await Promise.all([writableBytes(container), writableBytes(owner.container)]);
+    // The bound counts what was written after this point, in the sandbox and in the fake internet's log.
     disk = watchDiskBound(
       [
-        { name: 'sandbox', container, baselineBytes: sandboxBytes },
-        { name: 'fake-internet', container: owner.container, baselineBytes: ownerBytes },
+        { name: 'sandbox', container, baselineBytes: await writableBytes(container) },
+        { name: 'fake-internet', container: owner.container, baselineBytes: await writableBytes(owner.container) },
       ],
       maxDiskBytes,
       (reached) => {
