@@ -77,8 +77,8 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     redisUrl: redisUrlFromEnv(env),
     dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
     concurrency,
-    // Off by default: with one pair per concurrent run, the worker-e2e cancel test timed out once in a full
-    // loaded suite (not understood; README). AIRLOCK_WARM_POOL=<concurrency> is the useful size.
+    // Off by default until a full-suite time-out of the worker-e2e cancel test (seen with the pool on, then
+    // off) is understood (README). AIRLOCK_WARM_POOL=<concurrency> is the useful size.
     warmPool: envInt(env, 'AIRLOCK_WARM_POOL', 0, 0),
     lockDurationMs: int('AIRLOCK_LOCK_DURATION_MS', 30_000),
     stalledIntervalMs: int('AIRLOCK_STALLED_INTERVAL_MS', 30_000),
