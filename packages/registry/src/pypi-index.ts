@@ -41,7 +41,7 @@ export interface ResolvedRelease {
 /** The release to analyse and its files: JSON API first, the simple API when the index has no JSON API. */
 export async function resolveRelease(name: string, version: string | null, index: string): Promise<ResolvedRelease> {
   const roots = indexRoots(index);
-  return (await fromJsonApi(name, version, roots)) ?? (await fromSimpleApi(name, version, roots, index));
+  return (await fromJsonApi(name, version, roots)) ?? (await fromSimpleApi(name, version, index));
 }
 
 /** Null when the index does not offer the JSON API for this request (404 and other 4xx, not JSON). */
@@ -82,7 +82,7 @@ export async function listPypiReleases(name: string, index: string): Promise<Map
   return releases;
 }
 
-async function fromSimpleApi(name: string, version: string | null, roots: IndexRoots, index: string): Promise<ResolvedRelease> {
+async function fromSimpleApi(name: string, version: string | null, index: string): Promise<ResolvedRelease> {
   const releases = await listPypiReleases(name, index);
   if (releases === null) throw new AirlockError('INVALID_INPUT', `pypi:${name}: no such project on ${index} (404)`);
   if (version === null) {
