@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import type { PhaseName, TamperingRecord } from '@airlock/core';
+import type { EvidenceGap, PhaseName, TamperingRecord } from '@airlock/core';
 import { collectRunnerFile } from './collect.js';
 import { execInContainer } from './exec.js';
 import { SANDBOX_USER } from './hardening.js';
@@ -71,16 +71,23 @@ export async function takePhaseRecord(
 }
 
 /**
+ * What a sweep achieved: nothing of the analysis user left (`clean`), processes still there after `maxMs`
+ * (`remaining`), or its own exec hung past its deadline and the host stopped the sandbox (`stopped`: no later
+ * phase can run in it).
+ */
+export type SweepResult = 'clean' | 'remaining' | 'stopped';
+
+/**
  * Kills whatever the analysis user still runs, and waits until nothing is left: after a phase whose runner
  * did not end normally, and before a phase that follows one with lingering processes (a fork bomb's
  * processes take gVisor a while to die and hold the process limit meanwhile, so even the sweep's own exec can
- * fail to start: it is retried). Returns false when processes remained after `maxMs`.
+ * fail to start: it is retried).
  */
 export async function sweep(
   container: Docker.Container,
   log: (message: string, fields?: Record<string, unknown>) => void,
   maxMs = 30_000,
-): Promise<boolean> {
+): Promise<SweepResult> {
   const until = Date.now() + maxMs;
   for (;;) {
     const outcome = await execInContainer(container, {
@@ -96,12 +103,65 @@ export async function sweep(
         ),
       captureBytes: 4096,
     }).catch(() => null);
-    if (outcome?.exitCode === 0) return true;
-    if (outcome?.hitDeadline || Date.now() >= until) break;
+    if (outcome?.exitCode === 0) return 'clean';
+    if (outcome?.hitDeadline) {
+      log("the sweep of the analysis user's processes hung; the host stopped the sandbox");
+      return 'stopped';
+    }
+    if (Date.now() >= until) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
   log('processes of the analysis user remained after the sweep; the next phase may not run cleanly');
-  return false;
+  return 'remaining';
+}
+
+/** The sweep stopped the sandbox after `phase`: the phases after it were not run, so what they would show is unseen. */
+export function sweepStoppedGap(phase: PhaseName): EvidenceGap {
+  return {
+    source: 'sandbox',
+    kind: 'sandbox.sweep-stopped',
+    phase,
+    message:
+      `processes the package left running after ${phase} could not be ended (the sweep itself hung); ` +
+      'the host stopped the sandbox, and the later phases did not run',
+    dropped: null,
+    limit: null,
+    hidesBehaviour: true,
+  };
+}
+
+/** What `unlessStopped` returns when the container had stopped under a step. */
+export const STOPPED = Symbol('container stopped');
+
+/**
+ * Runs a step that needs the container running (an exec). When it fails because the container has stopped
+ * (killed by a host watcher, or gVisor's sandbox died), returns STOPPED so the run records the gap and ends,
+ * instead of losing the evidence already taken; any other failure is thrown.
+ */
+export async function unlessStopped<T>(container: Docker.Container, step: () => Promise<T>): Promise<T | typeof STOPPED> {
+  try {
+    return await step();
+  } catch (err) {
+    const state = await container.inspect().then(
+      (info) => info.State,
+      () => null,
+    );
+    if (state && !state.Running) return STOPPED;
+    throw err;
+  }
+}
+
+/** The container had stopped before `phase` could start: that phase and later ones were not seen. */
+export function containerStoppedGap(phase: PhaseName): EvidenceGap {
+  return {
+    source: 'sandbox',
+    kind: 'sandbox.stopped',
+    phase,
+    message: `the sandbox had stopped before ${phase} could run (the engine refused the exec); ${phase} and later phases did not run`,
+    dropped: null,
+    limit: null,
+    hidesBehaviour: true,
+  };
 }
 
 export function replacedOutput(phase: PhaseName, name: string): TamperingRecord {

@@ -30,7 +30,11 @@ import {
   PREPARE_DEADLINE_MS,
   removeStaleLogs,
   replacedOutput,
+  STOPPED,
+  containerStoppedGap,
   sweep,
+  sweepStoppedGap,
+  unlessStopped,
   takePhaseRecord,
   unexpectedRunnerFiles,
   watchRecordCap,
@@ -242,7 +246,12 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       const limitMs = timeouts[phase];
       // What the last phase left running was killed; under gVisor its processes may still be dying.
       const before = PHASES[PHASES.indexOf(phase) - 1];
-      if (before && (parsePhaseStatus(statuses.get(before) ?? undefined)?.lingeringProcesses ?? 0) > 0) await sweep(container, log);
+      if (before && (parsePhaseStatus(statuses.get(before) ?? undefined)?.lingeringProcesses ?? 0) > 0) {
+        if ((await sweep(container, log)) === 'stopped') {
+          evidenceGaps.push(sweepStoppedGap(before));
+          break; // the container is gone; this phase and later ones cannot run
+        }
+      }
       const exec = (step: 'prepare' | 'run', deadlineMs: number) =>
         execInContainer(container, {
           cmd: [
@@ -267,23 +276,39 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
           onDeadline: kill,
           captureBytes: options.captureBytes ?? DEFAULT_CAPTURE_BYTES,
         });
-      if (options.clock && phase !== PHASES[0]) await setPhaseClock(container, options.clock, phase, kill);
+      const clockSet =
+        options.clock && phase !== PHASES[0]
+          ? await unlessStopped(container, () => setPhaseClock(container, options.clock!, phase, kill))
+          : null;
       const t0 = Date.now();
+      let sweptAway = false;
       // Set-up (seeding npm's cache) runs before the record of the phase starts: it is not the package.
       // Only a registry tree's install has set-up (seeding npm's cache); each exec costs ~0.4 s under gVisor.
       const needsPrepare = phase === 'install' && archive.tree !== undefined && archive.identity.ecosystem === 'npm';
-      const prepared = needsPrepare ? await exec('prepare', PREPARE_DEADLINE_MS) : null;
+      const prepared =
+        needsPrepare && clockSet !== STOPPED ? await unlessStopped(container, () => exec('prepare', PREPARE_DEADLINE_MS)) : null;
+      if (clockSet === STOPPED || prepared === STOPPED) {
+        evidenceGaps.push(containerStoppedGap(phase));
+        break;
+      }
       const from = record ? await record.size() : 0;
       const cap = watchRecordCap(record, from, maxRecordBytes - recordUsed, () => {
         log('syscall record cap reached; stopping the sandbox', { phase, maxRecordBytes });
         void kill();
       });
-      const outcome = !prepared || prepared.exitCode === 0 ? await exec('run', limitMs + HOST_MARGIN_MS) : prepared;
+      const ran =
+        !prepared || prepared.exitCode === 0 ? await unlessStopped(container, () => exec('run', limitMs + HOST_MARGIN_MS)) : prepared;
+      if (ran === STOPPED) {
+        cap.stop();
+        evidenceGaps.push(containerStoppedGap(phase));
+        break;
+      }
+      const outcome = ran;
       if (outcome.exitCode !== 0 && !outcome.hitDeadline && !cap.reached && !diskWatch.reached) {
         // The runner did not end normally (the package may have killed it): what it started still gets the
         // dwell a runner would have given it, within the phase's limit, then nothing is left running.
         await delay(Math.min(dwellMs, Math.max(0, limitMs - (Date.now() - t0))), undefined, signal ? { signal } : undefined);
-        if (!cap.reached && !diskWatch.reached) await sweep(container, log);
+        if (!cap.reached && !diskWatch.reached && (await sweep(container, log)) === 'stopped') sweptAway = true;
       }
       cap.stop();
       timings.phasesMs[phase] = Date.now() - t0;
@@ -319,7 +344,8 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       if (status?.notAFile) tampering.push(replacedOutput(phase, `${phase}.status.json`));
       statuses.set(phase, status && !status.notAFile && !status.truncated ? status.text : null);
       if (phase === 'import') importJson = await collectRunnerJson(container, 'import.result.json', options.artifactsDir);
-      if (outcome.hitDeadline || cap.reached || diskWatch.reached) break; // the container is gone; later phases cannot run
+      if (sweptAway) evidenceGaps.push(sweepStoppedGap(phase));
+      if (outcome.hitDeadline || cap.reached || diskWatch.reached || sweptAway) break; // the container is gone; later phases cannot run
     }
     await diskWatch.stop();
     signal?.throwIfAborted();
