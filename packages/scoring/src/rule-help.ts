@@ -23,7 +23,7 @@ const RULE_HELP: Record<RuleId, string> = {
   'credential-access.config':
     'Tool configuration that can hold tokens (.npmrc, .gitconfig, .pypirc) was read by package code, not by the package manager.',
   'lifecycle-shell':
-    'An install script started a shell that ran further commands. Many benign builds do this; it weighs only with other evidence.',
+    'An install script started a shell that ran further commands. Left out: shells that only run build tools, and a shell that only asks one program for its version (`sh -c "ldd --version"`), which benign installs use to pick a prebuilt binary.',
   'obfuscated-install-exec':
     'At install time, code was decoded (base64, hex, zlib) and then executed. No benign package in the measured corpora does this.',
   'setup-script-shell': 'setup.py started a shell. Benign setup scripts call compilers and build tools directly.',

@@ -215,6 +215,26 @@ describe('lifecycle-shell: shells that only run build tools', () => {
     expect(rules(scoreReport(reportWith({ processes: [proc(['python3', '-c', 'import os'])] })))).toEqual(['lifecycle-shell']);
   });
 
+  it('ignores a shell that only asks one program on PATH for its version (libc detection, a CLI self-check)', () => {
+    const attribution = script('postinstall', 'node scripts/postinstall.js');
+    const shell = (command: string) => proc(['/bin/sh', '-c', command], { path: '/bin/sh', attribution });
+    for (const command of ['ldd --version', 'prisma -v', 'go version']) {
+      expect(rules(scoreReport(reportWith({ processes: [shell(command)] }))), command).toEqual([]);
+    }
+    // Reconnaissance, a path, a second word or anything a shell adds still counts.
+    for (const command of [
+      'whoami',
+      'uname -a',
+      './payload --version',
+      '/tmp/x -v',
+      'node -v; id',
+      'curl -v http://x.test',
+      'ldd --version | sh',
+    ]) {
+      expect(rules(scoreReport(reportWith({ processes: [shell(command)] }))), command).toContain('lifecycle-shell');
+    }
+  });
+
   it('still fires when the script also runs something else, pipes, substitutes or redirects', () => {
     const attribution = script('install', 'node install.js');
     for (const command of [

@@ -162,7 +162,7 @@ export function programRuleCandidates(context: ScoringContext): { exec: ProcessE
       if (p.argv[1] === '-c' && attribution.script !== null && p.argv[2] === attribution.script) return;
       if (isBuildToolShell(p.argv, program)) return;
       if (isExecFallback(context, p)) return;
-      if (isVersionProbe(p.argv) || hasBuildSiblings(context, p)) return;
+      if (isVersionProbe(p.argv) || isShellVersionProbe(p.argv) || hasBuildSiblings(context, p)) return;
     }
     if (context.ancestorArgvs(p.phase, p.pid, p.time).some(isBuildTool)) return;
     out.push({ exec: p, index });
@@ -188,6 +188,20 @@ function isExecFallback(context: ScoringContext, shell: ProcessExec): boolean {
 /** `python3 --version`: asks an interpreter which version it is, runs no code. */
 function isVersionProbe(argv: readonly string[]): boolean {
   return argv.length === 2 && /^(?:--version|-V|-version)$/.test(argv[1]!);
+}
+
+/**
+ * `sh -c "ldd --version"`, `sh -c "prisma -v"`: a shell that only asks one program on PATH which version it
+ * is. Benign install scripts do this to pick a prebuilt binary (glibc or musl) or to check that a CLI they
+ * installed runs; it is one bare word and one version flag, with no path, pipe, redirect, substitution,
+ * variable or second command (those still count). Machine reconnaissance (`whoami`, `uname -a`, `id`) asks
+ * about the user or host, not a program's version, and still counts; what the probed program does is traced
+ * and scored like everything else.
+ */
+function isShellVersionProbe(argv: readonly string[]): boolean {
+  if (argv.length !== 3 || argv[1] !== '-c') return false;
+  const words = argv[2]!.trim().split(/ +/);
+  return words.length === 2 && /^[A-Za-z][\w.+-]*$/.test(words[0]!) && /^(?:--version|-v|-V|-version|version)$/.test(words[1]!);
 }
 
 /**
