@@ -104,6 +104,34 @@ def read_metadata(meta_dir):
     return fields.get("Name"), fields.get("Version"), path
 
 
+def requires_txt_lines(text):
+    """`Requires-Dist` values from an egg-info `requires.txt` (sections `[extra]`, `[:marker]`, `[extra:marker]`)."""
+    out, extra, marker = [], "", ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            extra, _, marker = line[1:-1].partition(":")
+            continue
+        conds = [c for c in (f"({marker})" if marker else "", f'extra == "{extra}"' if extra else "") if c]
+        out.append(line + (f"; {' and '.join(conds)}" if conds else ""))
+    return out
+
+
+def with_requires_dist(metadata, meta_dir):
+    """The metadata with `Requires-Dist` headers from egg-info's requires.txt when it has none: PKG-INFO of
+    older setuptools leaves requirements out, and a wheel without them installs without its dependencies."""
+    req = os.path.join(meta_dir, "requires.txt") if os.path.isdir(meta_dir) else None
+    head, sep, body = metadata.partition(b"\n\n")
+    if not req or not os.path.isfile(req) or re.search(rb"^Requires-Dist:", head, re.M):
+        return metadata
+    with open(req, encoding="utf-8", errors="replace") as f:
+        lines = requires_txt_lines(f.read())
+    added = "".join(f"\nRequires-Dist: {line}" for line in lines).encode()
+    return head.rstrip(b"\n") + added + (sep + body if sep else b"\n")
+
+
 def repack(deb, project):
     """The wheel's path and its metadata, or raises ValueError with the reason it cannot be made."""
     work = tempfile.mkdtemp()
@@ -149,7 +177,7 @@ def repack(deb, project):
         has_binary = any(a.endswith(".so") for a in files)
         # Metadata: the project's own, moved into a .dist-info (PKG-INFO is METADATA's older name).
         with open(meta_file, "rb") as f:
-            files[f"{info}/METADATA"] = f.read()
+            files[f"{info}/METADATA"] = with_requires_dist(f.read(), meta)
         if os.path.isdir(meta):
             for extra in ("entry_points.txt", "top_level.txt", "LICENSE", "licenses"):
                 p = os.path.join(meta, extra)
