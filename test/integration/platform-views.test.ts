@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tar from 'tar';
 import { analyzeLocalPackage } from '@airlock/analysis';
+import type { SandboxReport } from '@airlock/core';
 import { connectDocker, machineIdentity, preparePackageArchive, runSandbox } from '@airlock/sandbox';
 import { reportSchemaErrors } from '../support/report-schema.js';
 
@@ -142,6 +143,11 @@ describe('platform views in the sandbox', () => {
       ['windows', 'win32', 'malicious', true],
     ]);
     expect(report.views[1]!.rules).toContain('windows-payload.launch');
+    // Each run's own report is kept beside its traces, the run not chosen too.
+    for (const v of report.views) {
+      const kept = JSON.parse(readFileSync(join(artifactsDir, v.reportId, 'report.json'), 'utf8')) as SandboxReport;
+      expect([kept.id, kept.verdict?.verdict]).toEqual([v.reportId, v.verdict]);
+    }
     expect(report.processes.some((p) => p.path === '/usr/local/bin/rundll32' && p.argv[1]?.endsWith('node-gyp.dll,main'))).toBe(true);
     // The Windows blind spot was covered by the windows view.
     expect(report.verdict?.notObserved.map((n) => n.kind)).not.toContain('windows-only-code');

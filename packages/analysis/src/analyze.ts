@@ -1,3 +1,4 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
 import { PHASES, type DependencyInstall, type PhaseName, type ProgressEvent, type SandboxReport, type TraceStats } from '@airlock/core';
@@ -265,7 +266,22 @@ async function runOnce(
     : built;
   const baseline = options.baseline ?? (await scoringBaseline(report, options, analyzeLocalPackage));
   progress?.('score');
-  return { ...report, verdict: scoreReport(report, { baseline, ...(options.previousReport ? { previous: options.previousReport } : {}) }) };
+  const scored = {
+    ...report,
+    verdict: scoreReport(report, { baseline, ...(options.previousReport ? { previous: options.previousReport } : {}) }),
+  };
+  await keepRunReport(resolve(options.artifactsRoot, id), scored);
+  return scored;
+}
+
+/**
+ * Every run's own report beside its traces (`<artifacts>/<run id>/report.json`): the analysis returns one
+ * run's report, and `views[].reportId` names the others, so what a view that was not chosen saw stays readable.
+ * The caller may write the chosen report there again with its `views`.
+ */
+async function keepRunReport(dir: string, report: SandboxReport): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(resolve(dir, 'report.json'), JSON.stringify(report));
 }
 
 /**

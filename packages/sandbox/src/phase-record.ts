@@ -95,7 +95,7 @@ export async function sweep(
       user: SANDBOX_USER.name,
       env: [],
       workingDir: '/',
-      deadlineMs: 15_000,
+      deadlineMs: 20_000, // the script gives up after about 5 s (one slow pass past it); this is the backstop
       onDeadline: () =>
         container.kill({ signal: 'SIGKILL' }).then(
           () => undefined,
