@@ -146,7 +146,15 @@ describe('sandbox run against the real Docker engine', () => {
         lags.push(Date.now() - t - 100);
       }
     })();
-    const report = await analyzeLocalPackage(fixture('fork-bomb'), { docker, artifactsRoot, timeoutsMs: { install: 10000 } });
+    // One run: the retry and the time and windows views are theirs to test (fail-closed, time-view, platform-views).
+    const report = await analyzeLocalPackage(fixture('fork-bomb'), {
+      docker,
+      artifactsRoot,
+      timeoutsMs: { install: 10000 },
+      retry: false,
+      timeView: false,
+      platformViews: false,
+    });
     running = false;
     await probe;
     expect(phase(report, 'install').status).toBe('timeout');
