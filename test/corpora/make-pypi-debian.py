@@ -119,20 +119,49 @@ def requires_txt_lines(text):
     return out
 
 
-def with_requires_dist(metadata, meta_dir):
-    """The metadata with `Requires-Dist` headers from egg-info's requires.txt when it has none: PKG-INFO of
-    older setuptools leaves requirements out, and a wheel without them installs without its dependencies."""
+def debian_requirements(deb, debs_to_projects, own):
+    """Projects this `.deb` depends on, by Debian's own `Depends` (python3-* packages mapped back through
+    dh-python's table; the first alternative of each group). Debian often drops `install_requires` from the
+    metadata it ships (its dependencies live in the package), so these are what the project needs."""
+    depends = run(["dpkg-deb", "-f", deb, "Depends"])
+    out = []
+    for group in depends.split(","):
+        name = group.split("|")[0].strip().split(" ")[0].split(":")[0]
+        # Only python3-* packages: `python3` itself maps to stdlib backports (argparse) in dh-python's table.
+        project = debs_to_projects.get(name) if name.startswith("python3-") else None
+        if project and project != own and project not in out:
+            out.append(project)
+    return out
+
+
+def required_names(head):
+    """Normalized names of the metadata's unconditional (not extra-only) requirements."""
+    names = set()
+    for m in re.finditer(rb"^Requires-Dist: *([A-Za-z0-9._-]+)([^\n]*)$", head, re.M):
+        if b"extra ==" not in m.group(2):
+            names.add(normalize(m.group(1).decode()))
+    return names
+
+
+def with_requires_dist(metadata, meta_dir, debian_projects=()):
+    """The metadata with `Requires-Dist` headers from egg-info's requires.txt when it has none (PKG-INFO of
+    older setuptools leaves requirements out), then one for each project Debian's `Depends` names that the
+    metadata does not: a wheel without them installs without its dependencies and its import fails."""
     req = os.path.join(meta_dir, "requires.txt") if os.path.isdir(meta_dir) else None
     head, sep, body = metadata.partition(b"\n\n")
-    if not req or not os.path.isfile(req) or re.search(rb"^Requires-Dist:", head, re.M):
+    lines = []
+    if req and os.path.isfile(req) and not re.search(rb"^Requires-Dist:", head, re.M):
+        with open(req, encoding="utf-8", errors="replace") as f:
+            lines = requires_txt_lines(f.read())
+    have = required_names(head) | {normalize(re.split(r"[ ;<>=!~\[(]", line, maxsplit=1)[0]) for line in lines if "extra ==" not in line}
+    lines += [p for p in debian_projects if normalize(p) not in have]
+    if not lines:
         return metadata
-    with open(req, encoding="utf-8", errors="replace") as f:
-        lines = requires_txt_lines(f.read())
     added = "".join(f"\nRequires-Dist: {line}" for line in lines).encode()
     return head.rstrip(b"\n") + added + (sep + body if sep else b"\n")
 
 
-def repack(deb, project):
+def repack(deb, project, debs_to_projects):
     """The wheel's path and its metadata, or raises ValueError with the reason it cannot be made."""
     work = tempfile.mkdtemp()
     try:
@@ -177,7 +206,7 @@ def repack(deb, project):
         has_binary = any(a.endswith(".so") for a in files)
         # Metadata: the project's own, moved into a .dist-info (PKG-INFO is METADATA's older name).
         with open(meta_file, "rb") as f:
-            files[f"{info}/METADATA"] = with_requires_dist(f.read(), meta)
+            files[f"{info}/METADATA"] = with_requires_dist(f.read(), meta, debian_requirements(deb, debs_to_projects, project))
         if os.path.isdir(meta):
             for extra in ("entry_points.txt", "top_level.txt", "LICENSE", "licenses"):
                 p = os.path.join(meta, extra)
@@ -219,6 +248,9 @@ def main():
     ap.add_argument("--count", type=int, default=340)
     args = ap.parse_args()
     table = dh_python_table()
+    debs_to_projects = {}
+    for project, pkg in table.items():
+        debs_to_projects.setdefault(pkg, project)
     available = set(run(["apt-cache", "pkgnames"]).split())
     rows = json.load(open(TOP))["rows"]
     print(f"top-pypi-packages: {len(rows)} projects; dh-python table: {len(table)} names; bookworm packages: {len(available)}")
@@ -249,7 +281,7 @@ def main():
             skipped.append(f"{project}: apt-get download {pkg} failed")
             continue
         try:
-            wheel, name, version, tag, meta, links_out = repack(deb, project)
+            wheel, name, version, tag, meta, links_out = repack(deb, project, debs_to_projects)
         except (ValueError, subprocess.CalledProcessError, OSError, UnicodeDecodeError) as err:
             skipped.append(f"{project} ({pkg}): {err}")
             continue
