@@ -115,21 +115,6 @@ export async function sweep(
   return 'remaining';
 }
 
-/** The sweep stopped the sandbox after `phase`: the phases after it were not run, so what they would show is unseen. */
-export function sweepStoppedGap(phase: PhaseName): EvidenceGap {
-  return {
-    source: 'sandbox',
-    kind: 'sandbox.sweep-stopped',
-    phase,
-    message:
-      `processes the package left running after ${phase} could not be ended (the sweep itself hung); ` +
-      'the host stopped the sandbox, and the later phases did not run',
-    dropped: null,
-    limit: null,
-    hidesBehaviour: true,
-  };
-}
-
 /** What `unlessStopped` returns when the container had stopped under a step. */
 export const STOPPED = Symbol('container stopped');
 
@@ -151,13 +136,20 @@ export async function unlessStopped<T>(container: Docker.Container, step: () => 
   }
 }
 
-/** The container had stopped before `phase` could start: that phase and later ones were not seen. */
-export function containerStoppedGap(phase: PhaseName): EvidenceGap {
+/**
+ * The sandbox stopped early, so phases were not seen: the sweep after `phase` hung and the host stopped it
+ * (`sweep-hung`: the phases after `phase` did not run), or the engine refused `phase`'s exec because the
+ * container had already stopped (`exec-refused`: `phase` and later ones did not run).
+ */
+export function sandboxStoppedGap(phase: PhaseName, cause: 'sweep-hung' | 'exec-refused'): EvidenceGap {
   return {
     source: 'sandbox',
-    kind: 'sandbox.stopped',
+    kind: cause === 'sweep-hung' ? 'sandbox.sweep-stopped' : 'sandbox.stopped',
     phase,
-    message: `the sandbox had stopped before ${phase} could run (the engine refused the exec); ${phase} and later phases did not run`,
+    message:
+      cause === 'sweep-hung'
+        ? `processes the package left running after ${phase} could not be ended (the sweep itself hung); the host stopped the sandbox, and the later phases did not run`
+        : `the sandbox had stopped before ${phase} could run (the engine refused the exec); ${phase} and later phases did not run`,
     dropped: null,
     limit: null,
     hidesBehaviour: true,

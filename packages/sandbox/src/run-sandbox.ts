@@ -31,9 +31,8 @@ import {
   removeStaleLogs,
   replacedOutput,
   STOPPED,
-  containerStoppedGap,
+  sandboxStoppedGap,
   sweep,
-  sweepStoppedGap,
   unlessStopped,
   takePhaseRecord,
   unexpectedRunnerFiles,
@@ -248,7 +247,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       const before = PHASES[PHASES.indexOf(phase) - 1];
       if (before && (parsePhaseStatus(statuses.get(before) ?? undefined)?.lingeringProcesses ?? 0) > 0) {
         if ((await sweep(container, log)) === 'stopped') {
-          evidenceGaps.push(sweepStoppedGap(before));
+          evidenceGaps.push(sandboxStoppedGap(before, 'sweep-hung'));
           break; // the container is gone; this phase and later ones cannot run
         }
       }
@@ -288,7 +287,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       const prepared =
         needsPrepare && clockSet !== STOPPED ? await unlessStopped(container, () => exec('prepare', PREPARE_DEADLINE_MS)) : null;
       if (clockSet === STOPPED || prepared === STOPPED) {
-        evidenceGaps.push(containerStoppedGap(phase));
+        evidenceGaps.push(sandboxStoppedGap(phase, 'exec-refused'));
         break;
       }
       const from = record ? await record.size() : 0;
@@ -300,7 +299,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
         !prepared || prepared.exitCode === 0 ? await unlessStopped(container, () => exec('run', limitMs + HOST_MARGIN_MS)) : prepared;
       if (ran === STOPPED) {
         cap.stop();
-        evidenceGaps.push(containerStoppedGap(phase));
+        evidenceGaps.push(sandboxStoppedGap(phase, 'exec-refused'));
         break;
       }
       const outcome = ran;
@@ -344,7 +343,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       if (status?.notAFile) tampering.push(replacedOutput(phase, `${phase}.status.json`));
       statuses.set(phase, status && !status.notAFile && !status.truncated ? status.text : null);
       if (phase === 'import') importJson = await collectRunnerJson(container, 'import.result.json', options.artifactsDir);
-      if (sweptAway) evidenceGaps.push(sweepStoppedGap(phase));
+      if (sweptAway) evidenceGaps.push(sandboxStoppedGap(phase, 'sweep-hung'));
       if (outcome.hitDeadline || cap.reached || diskWatch.reached || sweptAway) break; // the container is gone; later phases cannot run
     }
     await diskWatch.stop();
