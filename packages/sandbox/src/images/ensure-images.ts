@@ -7,7 +7,7 @@ import * as tar from 'tar';
 import { AirlockError } from '@airlock/core';
 import { followProgress } from '../docker.js';
 import { prepareAppBundle } from './app-bundle.js';
-import { hashImageInputs } from './inputs-hash.js';
+import { hashImageInputs, isGeneratedCache } from './inputs-hash.js';
 import { sandboxImagesDir } from './locate.js';
 import { prepareNodeRuntime } from './runtime-packages.js';
 
@@ -100,7 +100,7 @@ async function ensureDerivedImage(docker: Docker, image: DerivedImage): Promise<
   }
   image.log(`building ${ref}`);
   await image.prepare(image.dir);
-  const context = tar.c({ cwd: image.dir, portable: true, filter: (path) => !path.startsWith('./.build/downloads') }, ['.']);
+  const context = tar.c({ cwd: image.dir, portable: true, filter: (path) => !path.startsWith('./.build/downloads') && !path.split('/').some(isGeneratedCache) }, ['.']);
   const stream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
     t: ref,
     buildargs: { BASE_IMAGE: image.base },

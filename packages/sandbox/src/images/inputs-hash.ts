@@ -18,10 +18,18 @@ export function hashImageInputs(dir: string, extra: string[] = []): string {
   return hash.digest('hex');
 }
 
+/**
+ * Python bytecode caches are made by running the runner's scripts, not written by anyone: never an
+ * image input, in the hash or the build context (a stray one made the same inputs hash differently).
+ */
+export function isGeneratedCache(name: string): boolean {
+  return name === '__pycache__' || name.endsWith('.pyc');
+}
+
 function listFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === '.build') continue;
+    if (entry.name === '.build' || isGeneratedCache(entry.name)) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...listFiles(path));
     else if (entry.isFile()) out.push(path);
