@@ -12,7 +12,17 @@ of the package goes in, RECORD is written. Reproducible: files sorted, zip times
 Nothing of the projects runs on the host (no import, no setup.py). Wheels go to .airlock/corpora/pypi/
 (outside git); the list, how each was made and sha256s go to test/corpora/pypi-benign-debian.json.
 
-Usage: python3 test/corpora/make-pypi-debian.py [--count 340]
+Shared libraries: a Debian extension module links the system's libraries (numpy's libblas.so.3), which a
+PyPI manylinux wheel carries itself (auditwheel's `<dist>.libs/`). Each library an extension needs that the
+sandbox image lacks (asked once of the image: `dpkg-query`, `ldconfig -p`; no package code) is taken from
+the `.deb`s of the package's `lib*` dependencies, copied into `<dist>.libs/` of the wheel, and the
+extensions' RUNPATH pointed at it with patchelf (host tool: `apt-get install patchelf`).
+
+Dependencies: every unconditional `Requires-Dist` of a chosen wheel that no chosen wheel provides is made
+the same way (and theirs), into the same folder but not into the list: the folder is the dependency mirror
+that `--pypi-wheels` serves; what they are is written to test/corpora/pypi-debian-dependencies.json.
+
+Usage: python3 test/corpora/make-pypi-debian.py [--count 340] [--image airlock/sandbox-npm:latest]
 """
 import argparse
 import base64
@@ -36,6 +46,9 @@ CACHE = os.path.join(ROOT, ".airlock", "corpora")
 DEBS = os.path.join(CACHE, "debs")
 WHEELS = os.path.join(CACHE, "pypi")
 OUT = os.path.join(HERE, "pypi-benign-debian.json")
+DEPS_OUT = os.path.join(HERE, "pypi-debian-dependencies.json")
+LIBS = os.path.join(CACHE, "debs-libs")  # unpacked lib*.debs, for vendoring
+VENDOR_MAX_BYTES = 256 << 20
 SITE = "usr/lib/python3/dist-packages"
 
 
@@ -161,7 +174,109 @@ def with_requires_dist(metadata, meta_dir, debian_projects=()):
     return head.rstrip(b"\n") + added + (sep + body if sep else b"\n")
 
 
-def repack(deb, project, debs_to_projects):
+def deb_depends(deb):
+    """First alternative of each `Depends` group of a .deb, without versions or architecture."""
+    depends = run(["dpkg-deb", "-f", deb, "Depends"])
+    return [g.split("|")[0].strip().split(" ")[0].split(":")[0] for g in depends.split(",") if g.strip()]
+
+
+def needed(path):
+    """DT_NEEDED sonames of an ELF file ([] for anything else)."""
+    out = subprocess.run(["readelf", "-d", path], capture_output=True, text=True, env={**os.environ, "LC_ALL": "C"}).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+
+
+class Vendor:
+    """Shared libraries a Debian extension module needs and the sandbox image lacks, from the `.deb`s of the
+    package's `lib*` dependencies (transitively, stopping at packages the image has)."""
+
+    def __init__(self, image):
+        out = run(["docker", "run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c",
+                   "dpkg-query -W -f='${Package}\\n'; echo ---; ldconfig -p"])
+        pkgs, _, ld = out.partition("---")
+        self.image_packages = set(pkgs.split())
+        self.image_sonames = {line.split()[0] for line in ld.splitlines() if "=>" in line}
+        self.index = {}  # soname (file name) -> unpacked file
+        self.depends = {}  # lib package -> its Depends, once unpacked
+        print(f"image {image}: {len(self.image_packages)} packages, {len(self.image_sonames)} sonames")
+
+    def _unpack(self, pkg):
+        """Adds a lib package's shared objects to the index; returns its Depends."""
+        download([pkg])
+        deb = deb_path(pkg)
+        if not deb:
+            return []
+        dest = os.path.join(LIBS, pkg)
+        if not os.path.isdir(dest):
+            os.makedirs(LIBS, exist_ok=True)
+            shutil.rmtree(dest + ".tmp", ignore_errors=True)
+            run(["dpkg-deb", "-x", deb, dest + ".tmp"])
+            os.rename(dest + ".tmp", dest)
+        for dirpath, _, filenames in os.walk(dest):
+            for fn in filenames:
+                path = os.path.join(dirpath, fn)
+                if ".so" in fn and os.path.isfile(path) and "/usr/share/" not in path:
+                    self.index.setdefault(fn, os.path.realpath(path))
+        return deb_depends(deb)
+
+    def _visit(self, pkg):
+        """A lib package's Depends once it is unpacked; [] for what the image has or is no shared library."""
+        if pkg in self.image_packages or not pkg.startswith("lib") or pkg.startswith("libjs-"):
+            return []
+        if pkg.endswith(("-dev", "-data", "-common", "-doc", "-bin")):
+            return []
+        if pkg not in self.depends:
+            self.depends[pkg] = self._unpack(pkg)
+        return self.depends[pkg]
+
+    def libraries(self, deb, elf_paths):
+        """({soname: file} to vendor, [sonames found nowhere]). The package's dependency tree is unpacked
+        breadth first only as far as it takes to find what is needed (a GUI toolkit's tree is hundreds)."""
+        pending = [n for p in elf_paths for n in needed(p) if n not in self.image_sonames]
+        queue, seen = deb_depends(deb), set()
+        chosen, missing = {}, []
+        while pending:
+            name = pending.pop()
+            if name in chosen or name in missing or name in self.image_sonames:
+                continue
+            while name not in self.index and queue:
+                pkg = queue.pop(0)
+                if pkg not in seen:
+                    seen.add(pkg)
+                    queue += self._visit(pkg)
+            path = self.index.get(name)
+            if not path:
+                missing.append(name)
+                continue
+            chosen[name] = path
+            pending += needed(path)
+        return chosen, sorted(missing)
+
+
+def vendored(files, dist, libs, work):
+    """Copies `libs` into `<dist>.libs/` and points every ELF file of the wheel at it (RUNPATH, as auditwheel).
+    Each copy keeps its source's mtime after patchelf, so a rerun makes the same bytes."""
+    libdir = f"{dist}.libs"
+    patched = os.path.join(work, "airlock-vendored")
+
+    def place(src, arc, rpath):
+        dest = os.path.join(patched, arc)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        shutil.copyfile(src, dest)
+        os.chmod(dest, 0o755)
+        if needed(dest) or rpath == "$ORIGIN":
+            run(["patchelf", "--set-rpath", rpath, dest])
+        mtime = os.stat(src).st_mtime
+        os.utime(dest, (mtime, mtime))
+        files[arc] = dest
+
+    for arc in [a for a in files if ".so" in os.path.basename(a) and not isinstance(files[a], bytes)]:
+        place(files[arc], arc, f"$ORIGIN/{os.path.relpath(libdir, os.path.dirname(arc) or '.')}")
+    for soname, src in libs.items():
+        place(src, f"{libdir}/{soname}", "$ORIGIN")
+
+
+def repack(deb, project, debs_to_projects, vendor=None):
     """The wheel's path and its metadata, or raises ValueError with the reason it cannot be made."""
     work = tempfile.mkdtemp()
     try:
@@ -204,6 +319,18 @@ def repack(deb, project, debs_to_projects):
                 files[arc] = path
             links_out.extend(f"{rel}/{d}" for d in dirnames if os.path.islink(os.path.join(dirpath, d)))
         has_binary = any(a.endswith(".so") for a in files)
+        libs, libs_missing, libs_out = {}, [], None
+        if has_binary and vendor:
+            # Vendoring never decides whether a project is in the list (the rule does): a failure is recorded.
+            try:
+                libs, libs_missing = vendor.libraries(deb, [files[a] for a in files if a.endswith(".so")])
+            except (subprocess.CalledProcessError, OSError) as err:
+                libs_out = f"vendoring failed: {err}"
+            size = sum(os.path.getsize(p) for p in libs.values())
+            if size > VENDOR_MAX_BYTES:
+                libs_out, libs = f"{len(libs)} libraries, {size >> 20} MiB: over {VENDOR_MAX_BYTES >> 20} MiB", {}
+            if libs:
+                vendored(files, dist, libs, work)
         # Metadata: the project's own, moved into a .dist-info (PKG-INFO is METADATA's older name).
         with open(meta_file, "rb") as f:
             files[f"{info}/METADATA"] = with_requires_dist(f.read(), meta, debian_requirements(deb, debs_to_projects, project))
@@ -238,15 +365,62 @@ def repack(deb, project, debs_to_projects):
             zi.external_attr = 0o644 << 16
             zi.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(zi, record.getvalue())
-        return wheel, name, version, tag, mine[0], links_out
+        made = {
+            **({"links_left_out": len(links_out)} if links_out else {}),
+            **({"vendored": sorted(libs)} if libs else {}),
+            **({"libraries_missing": libs_missing} if libs_missing else {}),
+            **({"libraries_left_out": libs_out} if libs_out else {}),
+        }
+        return wheel, name, version, tag, mine[0], made
     finally:
         shutil.rmtree(work)
+
+
+def wheel_requirements(wheel):
+    """Normalized names of a wheel's unconditional requirements."""
+    with zipfile.ZipFile(wheel) as z:
+        meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+        return required_names(z.read(meta).partition(b"\n\n")[0])
+
+
+def dependency_wheels(chosen, table, available, debs_to_projects, vendor):
+    """Wheels for what the chosen wheels require and none of them is (transitively), made the same way into
+    the same folder: without them an import fails for a missing module and the sample measures nothing."""
+    wheel_of = {normalize(e["package"]): os.path.join(HERE, e["file"]) for e in chosen}
+    queue = [(req, e["package"]) for e in chosen for req in sorted(wheel_requirements(wheel_of[normalize(e["package"])]))]
+    out, done = [], set(wheel_of)
+    while queue:
+        project, by = queue.pop(0)
+        if project in done:
+            continue
+        done.add(project)
+        pkg = table.get(project)
+        deb = None
+        if pkg and pkg in available:
+            download([pkg])
+            deb = deb_path(pkg)
+        if not deb:
+            out.append({"package": project, "required_by": by, "missing": f"no bookworm package ({pkg or 'not in dh-python table'})"})
+            continue
+        try:
+            wheel, name, version, tag, meta, made = repack(deb, project, debs_to_projects, vendor)
+        except (ValueError, subprocess.CalledProcessError, OSError, UnicodeDecodeError) as err:
+            out.append({"package": project, "required_by": by, "missing": f"{pkg}: {err}"})
+            continue
+        out.append({"file": os.path.relpath(wheel, HERE), "package": project, "version": version, "sha256": sha256_file(wheel),
+                    "required_by": by, "source": {"deb": os.path.basename(deb), "deb_sha256": sha256_file(deb), "metadata": meta, "tag": tag, **made}})
+        queue += [(req, project) for req in sorted(wheel_requirements(wheel))]
+    return out
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=340)
+    ap.add_argument("--image", default="airlock/sandbox-npm:latest", help="the sandbox image wheels are vendored against")
     args = ap.parse_args()
+    if not shutil.which("patchelf"):
+        sys.exit("patchelf is needed to vendor shared libraries: apt-get install patchelf")
+    vendor = Vendor(args.image)
     table = dh_python_table()
     debs_to_projects = {}
     for project, pkg in table.items():
@@ -281,7 +455,7 @@ def main():
             skipped.append(f"{project}: apt-get download {pkg} failed")
             continue
         try:
-            wheel, name, version, tag, meta, links_out = repack(deb, project, debs_to_projects)
+            wheel, name, version, tag, meta, made = repack(deb, project, debs_to_projects, vendor)
         except (ValueError, subprocess.CalledProcessError, OSError, UnicodeDecodeError) as err:
             skipped.append(f"{project} ({pkg}): {err}")
             continue
@@ -300,7 +474,7 @@ def main():
                     "deb_sha256": sha256_file(deb),
                     "metadata": meta,
                     "tag": tag,
-                    **({"links_left_out": len(links_out)} if links_out else {}),
+                    **made,
                 },
             }
         )
@@ -308,7 +482,12 @@ def main():
     with open(OUT, "w") as f:
         json.dump(chosen, f, indent=1)
         f.write("\n")
+    deps = dependency_wheels(chosen, table, available, debs_to_projects, vendor)
+    with open(DEPS_OUT, "w") as f:
+        json.dump(deps, f, indent=1)
+        f.write("\n")
     print(f"wrote {len(chosen)} wheels to {os.path.relpath(WHEELS, ROOT)} and the list to {os.path.relpath(OUT, ROOT)}")
+    print(f"dependencies: {sum(1 for d in deps if 'file' in d)} more wheels, {sum(1 for d in deps if 'missing' in d)} not in Debian ({os.path.relpath(DEPS_OUT, ROOT)})")
     print(f"left out ({len(skipped)}):")
     for s in skipped:
         print(f"  {s}")
