@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as tar from 'tar';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import type { SandboxReport } from '@airlock/core';
-import { connectDocker, machineIdentity, preparePackageArchive, runSandbox } from '@airlock/sandbox';
+import { SANDBOX_USER, connectDocker, machineIdentity, preparePackageArchive, runSandbox } from '@airlock/sandbox';
 import { reportSchemaErrors } from '../support/report-schema.js';
 
 // The platform views on the real engine and gVisor: what package code sees (probes write the values
@@ -42,6 +42,17 @@ subprocess.run(['powershell', '-NoProfile', '-Command', 'Write-Output probe'], c
 setup(name='airlock-view-probe', version='1.0.0', py_modules=[])
 `;
 
+const LOGIN_PROBE = `
+import os
+from setuptools import setup
+try:
+    seen = os.getlogin()
+except OSError as e:
+    seen = 'errno%d' % e.errno
+open('/tmp/seen~' + seen, 'w').close()
+setup(name='airlock-login-probe', version='1.0.0', py_modules=[])
+`;
+
 function npmProbe(): string {
   const dir = join(work, 'npm-probe');
   mkdirSync(dir, { recursive: true });
@@ -53,13 +64,14 @@ function npmProbe(): string {
   return dir;
 }
 
-async function pythonProbe(): Promise<string> {
-  const src = join(work, 'py-src', 'airlock_view_probe-1.0.0');
+async function pythonProbe(name = 'view', setupPy = PYTHON_PROBE): Promise<string> {
+  const base = `airlock_${name}_probe-1.0.0`;
+  const src = join(work, 'py-src', base);
   mkdirSync(src, { recursive: true });
-  writeFileSync(join(src, 'PKG-INFO'), 'Metadata-Version: 2.1\nName: airlock-view-probe\nVersion: 1.0.0\n');
-  writeFileSync(join(src, 'setup.py'), PYTHON_PROBE);
-  const file = join(work, 'airlock_view_probe-1.0.0.tar.gz');
-  await tar.c({ gzip: true, file, cwd: join(work, 'py-src'), portable: true }, ['airlock_view_probe-1.0.0']);
+  writeFileSync(join(src, 'PKG-INFO'), `Metadata-Version: 2.1\nName: airlock-${name}-probe\nVersion: 1.0.0\n`);
+  writeFileSync(join(src, 'setup.py'), setupPy);
+  const file = join(work, `${base}.tar.gz`);
+  await tar.c({ gzip: true, file, cwd: join(work, 'py-src'), portable: true }, [base]);
   return file;
 }
 
@@ -113,6 +125,22 @@ describe('platform views in the sandbox', () => {
     // win32crypt and winreg import and answer (a stealer's DPAPI call, a Run key write go on to what follows).
     expect(seenBy(run.fsDiff)).toEqual([['win32', 'nt', 'Windows', '10', 'Windows_NT', 'a_b', 'module', 'False', '134217728', 'dpapi0']]);
     expect(run.phases[0]).toMatchObject({ name: 'install', status: 'completed', exitCode: 0 });
+  });
+
+  it("answers os.getlogin() with the account's name in a developer's shell, and fails it in a CI job as CI does", async () => {
+    const probe = await pythonProbe('login', LOGIN_PROBE);
+    const developer = await runSandbox({ docker, analysisId: 'views-py-login', archive: await preparePackageArchive(probe), artifactsDir });
+    const ci = await runSandbox({
+      docker,
+      analysisId: 'views-py-login-ci',
+      archive: await preparePackageArchive(probe),
+      artifactsDir,
+      profile: { name: 'ci', reason: 'the test asks' },
+    });
+    expect(seenBy(developer.fsDiff)).toEqual([[SANDBOX_USER.name]]);
+    expect(seenBy(ci.fsDiff)).toEqual([['errno25']]); // ENOTTY: no terminal on stdin, as on a CI runner
+    expect(developer.fsDiff.map((c) => c.path)).not.toContain('/opt/airlock/view.conf');
+    expect(developer.tampering).toEqual([]);
   });
 
   it('shows Linux as it is without a view (the developer run)', async () => {

@@ -43,7 +43,7 @@ import { reapOrphans } from './reap-orphans.js';
 import { honeytokenTar, plantedPaths } from './plant-honeytokens.js';
 import { CLOCK_FILES, clockTar, setPhaseClock, type ClockShift } from './clock-shift.js';
 import type { MachineIdentity } from './machine-identity.js';
-import { platformEnv, platformFiles, type FakePlatform } from './views/platform-view.js';
+import { loginFiles, platformEnv, platformFiles, type FakePlatform } from './views/platform-view.js';
 import { SANDBOX_CA_FILE } from './sandbox-ca.js';
 import { makeSandboxPair, removeSandboxPair, SANDBOX_LABEL } from './sandbox-pair.js';
 import type { WarmPool } from './warm-pool.js';
@@ -178,7 +178,8 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     }));
   if (pooled) log('sandbox pair from the warm pool', { pair: pooled.labelId, ageMs: Date.now() - pooled.madeAt });
   const { owner, container, hostConfig, image, fakeInternetImage, identity, trusted, honeytokens } = pair;
-  const view = options.platform ? platformFiles(options.platform, identity) : null;
+  const login = profile.name !== 'ci';
+  const view = options.platform ? platformFiles(options.platform, identity, login) : login ? loginFiles(identity) : null;
   const profileEnv = [
     ...(profile.name === 'ci' ? ciProfileEnv() : []),
     ...(options.platform ? platformEnv(options.platform, identity) : []),
@@ -217,7 +218,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     if (options.clock) await container.putArchive(clockTar(options.clock, PHASES[0]), { path: '/' });
     if (view) {
       await container.putArchive(view.root, { path: '/' });
-      await container.putArchive(view.user, { path: '/' });
+      if (view.user) await container.putArchive(view.user, { path: '/' });
     }
     await container.start();
     await record?.settle();

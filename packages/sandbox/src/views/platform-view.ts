@@ -52,16 +52,34 @@ export function platformEnv(platform: FakePlatform, identity: MachineIdentity): 
 interface Planted {
   /** Extract at `/` as root. */
   root: Buffer;
-  /** Extract at `/` as the analysis user. */
-  user: Buffer;
+  /** Extract at `/` as the analysis user (null: nothing). */
+  user: Buffer | null;
   /** Every path added or replaced, for the filesystem diff to leave out. */
   paths: Set<string>;
 }
 
-/** The files of a platform view, as two tars (root's and the analysis user's) and the list of their paths. */
-export function platformFiles(platform: FakePlatform, identity: MachineIdentity): Planted {
-  const conf = `platform=${platform}\nuser=${identity.user}\nhostname=${identity.hostname}\n`;
-  const file = (path: string, mode: number, body: string): TarEntry => ({ path, type: 'File', mode, body: Buffer.from(body) });
+const file = (path: string, mode: number, body: string): TarEntry => ({ path, type: 'File', mode, body: Buffer.from(body) });
+/** Planted files look as old as the rest of the image, not made at the run's start. */
+const plantedAt = () => new Date(Date.now() - 86_400_000 * 40);
+
+const viewConf = (platform: FakePlatform | 'linux', identity: MachineIdentity, login: boolean) =>
+  `platform=${platform}\nuser=${identity.user}\nhostname=${identity.hostname}\n${login ? 'login=yes\n' : ''}`;
+
+/**
+ * What a view with a developer's shell plants when it fakes no platform: only the login answer of the
+ * Python fake (python-platform.ts `_login`). A CI job's view plants nothing.
+ */
+export function loginFiles(identity: MachineIdentity): Planted {
+  const entries = [file(VIEW_CONF, 0o444, viewConf('linux', identity, true)), file('/etc/python3.11/sitecustomize.py', 0o644, PYTHON_SITECUSTOMIZE)];
+  return { root: buildTar(entries, { uid: 0, gid: 0, mtime: plantedAt() }), user: null, paths: new Set(entries.map((e) => e.path)) };
+}
+
+/**
+ * The files of a platform view, as two tars (root's and the analysis user's) and the list of their paths.
+ * `login`: the view has a developer's shell (os.getlogin() answers).
+ */
+export function platformFiles(platform: FakePlatform, identity: MachineIdentity, login = true): Planted {
+  const conf = viewConf(platform, identity, login);
   const programs = platform === 'win32' ? WINDOWS_PROGRAMS : MACOS_PROGRAMS;
   const rootEntries: TarEntry[] = [
     file(VIEW_CONF, 0o444, conf),
@@ -80,7 +98,7 @@ export function platformFiles(platform: FakePlatform, identity: MachineIdentity)
     rootEntries.unshift({ path: '/Users', type: 'Directory', mode: 0o755 });
     userEntries.unshift({ path: `/Users/${identity.user}`, type: 'Directory', mode: 0o755 });
   }
-  const mtime = new Date(Date.now() - 86_400_000 * 40);
+  const mtime = plantedAt();
   const owner = { uid: SANDBOX_USER.uid, gid: SANDBOX_USER.uid, uname: SANDBOX_USER.name, gname: SANDBOX_USER.name, mtime };
   return {
     root: buildTar(rootEntries, { uid: 0, gid: 0, mtime }),

@@ -9,6 +9,9 @@
  * they exec) gets the fake. `platform.system()` and friends answer the same way, and subprocess takes
  * Windows-only arguments (creationflags, startupinfo) from package code instead of raising, and
  * `ctypes.windll` exists (every function answers 1).
+ *
+ * Planted in every view with a developer's shell, not only the platform views: there `os.getlogin()`
+ * answers the account's name as a login terminal would (`_login`); a CI job's fails as CI's does.
  */
 export const PYTHON_SITECUSTOMIZE = String.raw`# install the apport exception handler if available
 try:
@@ -158,8 +161,32 @@ def _view():
                            ('SW_HIDE', 0), ('STARTUPINFO', STARTUPINFO), ('HIGH_PRIORITY_CLASS', 0x80), ('BELOW_NORMAL_PRIORITY_CLASS', 0x4000)):
             setattr(subprocess, key, value)
 
+def _login():
+    # A developer's terminal answers os.getlogin() (glibc reads /proc/self/loginuid, else utmp for the tty on
+    # stdin); a container has neither, so it raises and a payload that asks stops there. In the views with a
+    # developer's shell it answers the account's name when the real call fails; in CI it fails, as in CI.
+    import os, posix
+    try:
+        with open('/opt/airlock/view.conf') as f:
+            login = 'login=yes' in f.read().splitlines()
+    except OSError:
+        return
+    if not login:
+        return
+    real = posix.getlogin
+    def getlogin():
+        try:
+            return real()
+        except OSError:
+            import pwd
+            return pwd.getpwuid(os.getuid()).pw_name
+    for key in ('__name__', '__qualname__', '__doc__', '__module__'):
+        setattr(getlogin, key, getattr(real, key))
+    os.getlogin = posix.getlogin = getlogin
+
 try:
     _view()
+    _login()
 finally:
-    del _view
+    del _view, _login
 `;
