@@ -37,6 +37,7 @@ try:
     seen.append('dpapi%d' % len(win32crypt.CryptUnprotectData(b'secret', None, None, None, 0)[1]))
 except Exception as e:
     seen.append(type(e).__name__)
+seen.append(os.getlogin())
 open('/tmp/seen~' + '~'.join(seen).replace('/', '_'), 'w').close()
 subprocess.run(['powershell', '-NoProfile', '-Command', 'Write-Output probe'], creationflags=getattr(subprocess, 'CREATE_NO_WINDOW', 0))
 setup(name='airlock-view-probe', version='1.0.0', py_modules=[])
@@ -123,7 +124,10 @@ describe('platform views in the sandbox', () => {
       platform: 'win32',
     });
     // win32crypt and winreg import and answer (a stealer's DPAPI call, a Run key write go on to what follows).
-    expect(seenBy(run.fsDiff)).toEqual([['win32', 'nt', 'Windows', '10', 'Windows_NT', 'a_b', 'module', 'False', '134217728', 'dpapi0']]);
+    // os.getlogin() answers the view's user, as Windows answers USERNAME's account.
+    expect(seenBy(run.fsDiff)).toEqual([
+      ['win32', 'nt', 'Windows', '10', 'Windows_NT', 'a_b', 'module', 'False', '134217728', 'dpapi0', run.identity.user],
+    ]);
     expect(run.phases[0]).toMatchObject({ name: 'install', status: 'completed', exitCode: 0 });
   });
 

@@ -165,21 +165,23 @@ def _login():
     # A developer's terminal answers os.getlogin() (glibc reads /proc/self/loginuid, else utmp for the tty on
     # stdin); a container has neither, so it raises and a payload that asks stops there. In the views with a
     # developer's shell it answers the account's name when the real call fails; in CI it fails, as in CI.
+    # Shown Windows or macOS, the name is the view's user (USERNAME, the home the fake names).
     import os, posix
     try:
         with open('/opt/airlock/view.conf') as f:
-            login = 'login=yes' in f.read().splitlines()
+            conf = dict(l.split('=', 1) for l in f.read().splitlines() if '=' in l)
     except OSError:
         return
-    if not login:
+    if conf.get('login') != 'yes':
         return
+    shown = conf.get('user') if conf.get('platform') in ('win32', 'darwin') else None
     real = posix.getlogin
     def getlogin():
         try:
             return real()
         except OSError:
             import pwd
-            return pwd.getpwuid(os.getuid()).pw_name
+            return shown or pwd.getpwuid(os.getuid()).pw_name
     for key in ('__name__', '__qualname__', '__doc__', '__module__'):
         setattr(getlogin, key, getattr(real, key))
     os.getlogin = posix.getlogin = getlogin
