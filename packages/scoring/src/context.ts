@@ -19,6 +19,11 @@ export interface ScoringContext {
   knownProcess(exec: Pick<ProcessExec, 'path' | 'argv'>): boolean;
   knownHost(destination: { hostname: string | null; address: string | null }): boolean;
   /**
+   * The name is, whole, a value the call view handed to a function as an argument: a client library
+   * asked to reach `connect(token)` looks that name up and connects there. The package did not choose it.
+   */
+  isArgumentHost(name: string | null): boolean;
+  /**
    * Whether an event with this attribution came from package code. npm: any attribution (a lifecycle
    * script or the import); null is npm's own work. PyPI: pip sets no lifecycle variables, and during
    * an sdist install the only third-party code is the package's setup.py, so everything counts.
@@ -36,6 +41,9 @@ export function createContext(report: SandboxReport, baseline: Baseline): Scorin
   const paths = new Set(baseline.writtenPaths);
   const programs = new Set(baseline.programs);
   const hosts = new Set(baseline.hosts);
+  const argumentHosts = new Set(
+    report.honeytokens.planted.filter((t) => t.kind === 'call-argument').map((t) => t.value.toLowerCase()),
+  );
   const execs = groupBy(report.processes, (p) => `${p.phase}:${p.pid}`);
 
   const nodeOf = (phase: string, pid: number, time: number): ProcessTreeNode | undefined => {
@@ -57,6 +65,7 @@ export function createContext(report: SandboxReport, baseline: Baseline): Scorin
       const host = destinationHost(destination);
       return host !== null && hosts.has(host);
     },
+    isArgumentHost: (name) => name !== null && argumentHosts.has(name.toLowerCase().replace(/\.$/, '').replace(/:\d+$/, '')),
     attributionOf(phase, pid, time) {
       const node = nodeOf(phase, pid, time);
       if (node) return node.attribution;

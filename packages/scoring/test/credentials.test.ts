@@ -24,6 +24,41 @@ describe('honeytoken-exfiltration', () => {
     expect(rules(scoreReport(leak('api.github.com:443'), { baseline }))).not.toContain('honeytoken-exfiltration');
   });
 
+  it('does not count a call argument that was itself the host to reach, and does when it rode in a name of another host', () => {
+    const token = 'ghp_doCgdSmVBFabvzaSh3vbsO9oVrxQEsZetd63';
+    const lookup = (qname: string) => {
+      const report = emptyReport();
+      report.honeytokens.planted.push({ id: 'c1', kind: 'call-argument', value: token, files: [], envVars: [] });
+      report.network.dns.push({
+        kind: 'dns',
+        time: T0 + 5,
+        transport: 'udp',
+        clientPort: 40000,
+        server: { address: '10.255.255.53', port: 53, hostname: null },
+        qname,
+        qtype: 'A',
+        answers: ['198.18.0.1'],
+      });
+      report.honeytokens.exfiltrated.push({
+        tokenId: 'c1',
+        kind: 'call-argument',
+        channel: 'dns',
+        destination: '10.255.255.53:53',
+        encoding: 'raw',
+        time: T0 + 5,
+      });
+      return report;
+    };
+    // An SSH or database client told connect(token) looks the name up: no theft, no unknown host, no encoded label.
+    const asHost = scoreReport(lookup(token));
+    expect(rules(asHost)).toEqual([]);
+    expect(asHost.verdict).toBe('benign');
+    // The same argument as a label of the package's own domain is carried out.
+    const carried = scoreReport(lookup(`${token.toLowerCase()}.keys.stealer.test`));
+    expect(carried.verdict).toBe('malicious');
+    expect(rules(carried)).toEqual(expect.arrayContaining(['honeytoken-exfiltration', 'exfiltration-like-egress', 'network-egress']));
+  });
+
   it('is conclusive when a planted value left, pointing at the leak', () => {
     const report = emptyReport();
     report.honeytokens.exfiltrated.push({

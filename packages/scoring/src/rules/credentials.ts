@@ -1,6 +1,7 @@
 /** Rules about secrets: planted values leaving, credential files read by package code, environment dumps. */
 import { basename, clip, isPackageManager, programName, SHELLS } from '../commands.js';
 import { hit, type ScoringContext } from '../context.js';
+import type { HoneytokenExfiltration } from '@airlock/core';
 import type { EvidenceRef, RuleHit } from '../types.js';
 import { homeRelative } from './filesystem.js';
 import { processRef } from './evidence.js';
@@ -8,11 +9,16 @@ import { processRef } from './evidence.js';
 /**
  * A planted value in captured egress is proof: nothing legitimate sends this run's fresh fake token. A
  * token the call view handed to a function as an argument is proof only when it went to a host no
- * baseline knows: an API client sends the token it is given to its API.
+ * baseline knows (an API client sends the token it is given to its API), and not when the argument was
+ * itself the host: a client told `connect(token)` looks the name up and connects to it (an SSH or database
+ * client), where a thief carries the argument to a host of its own (in a body, a URL, a label of its domain).
  */
 export function honeytokenExfiltration(context: ScoringContext): RuleHit[] {
   const indexed = context.report.honeytokens.exfiltrated.map((leak, index) => ({ leak, index }));
-  const stolen = indexed.filter(({ leak }) => leak.kind !== 'call-argument' || !context.knownHost(destinationOf(leak.destination)));
+  const stolen = indexed.filter(
+    ({ leak }) =>
+      leak.kind !== 'call-argument' || (!context.knownHost(destinationOf(leak.destination)) && !onlyReachedAsHost(context, leak)),
+  );
   const leaks = stolen.map(({ leak }) => leak);
   if (leaks.length === 0) return [];
   const evidence = stolen.map(({ leak, index }): EvidenceRef => ({
@@ -25,6 +31,20 @@ export function honeytokenExfiltration(context: ScoringContext): RuleHit[] {
   const kinds = [...new Set(leaks.map((l) => l.kind))].join(', ');
   const destinations = [...new Set(leaks.map((l) => l.destination))].join(', ');
   return [hit('honeytoken-exfiltration', `Planted credentials (${kinds}) were sent to ${destinations}.`, evidence)];
+}
+
+/**
+ * The argument went out only as the name of the host to reach: over DNS, every query that carried it at
+ * that moment asked for exactly that name; over TCP or HTTP, the destination was that name.
+ */
+function onlyReachedAsHost(context: ScoringContext, leak: HoneytokenExfiltration): boolean {
+  if (leak.channel !== 'dns') return context.isArgumentHost(destinationOf(leak.destination).hostname);
+  const token = context.report.honeytokens.planted.find((t) => t.id === leak.tokenId)?.value.toLowerCase();
+  if (!token) return false;
+  const carrying = context.report.network.dns.filter(
+    (q) => Math.abs(q.time - leak.time) < 0.05 && q.qname.toLowerCase().includes(token),
+  );
+  return carrying.length > 0 && carrying.every((q) => context.isArgumentHost(q.qname));
 }
 
 /** `host:port` or `[v6]:port` as the honeytoken search writes a destination. */

@@ -28,7 +28,7 @@ function prebuiltSources(context: ScoringContext): Set<string> {
  * Any lookup or connection to a destination the baseline does not know. npm installs with --offline,
  * so the package manager needs no network: whatever is left came from package code (or a URL dependency).
  * The source of a prebuilt binary run from the package's own folder is left to that rule (one download,
- * weighed once).
+ * weighed once). A host the call view passed as an argument is where the caller sent the client.
  */
 export function networkEgress(context: ScoringContext): RuleHit[] {
   const { dns, tcp, udp } = context.report.network;
@@ -39,7 +39,7 @@ export function networkEgress(context: ScoringContext): RuleHit[] {
   };
   dns.forEach((record, index) => {
     const host = record.qname.toLowerCase().replace(/\.$/, '');
-    if (context.knownHost({ hostname: host, address: null }) || prebuilt.has(host)) return;
+    if (context.knownHost({ hostname: host, address: null }) || prebuilt.has(host) || context.isArgumentHost(host)) return;
     note(host, { section: 'network.dns', index, time: record.time, destination: host, detail: `${record.qtype} query` });
   });
   for (const [section, records] of [
@@ -49,7 +49,7 @@ export function networkEgress(context: ScoringContext): RuleHit[] {
     records.forEach((record, index) => {
       if (context.knownHost(record.destination)) return;
       const host = destinationHost(record.destination) ?? 'unknown';
-      if (prebuilt.has(host)) return;
+      if (prebuilt.has(host) || context.isArgumentHost(record.destination.hostname)) return;
       note(host, {
         section,
         index,
@@ -82,7 +82,8 @@ export function exfiltrationLikeEgress(context: ScoringContext): RuleHit[] {
   const evidence: EvidenceRef[] = [];
   context.report.network.tcp.forEach((record, index) => {
     const http = record.http;
-    if (!http) return;
+    // A host the call view named as an argument: the client went where it was told (see credentials.ts).
+    if (!http || context.isArgumentHost(requestHost(record))) return;
     const query = http.target.split('?')[1] ?? '';
     const encodedQuery = query.split('&').some((pair) => (pair.split('=')[1] ?? '').length >= 64);
     if ((SENDS_BODY.has(http.method) && http.bodyBytes > 0) || encodedQuery) {
@@ -96,7 +97,7 @@ export function exfiltrationLikeEgress(context: ScoringContext): RuleHit[] {
     }
   });
   context.report.network.dns.forEach((record, index) => {
-    if (record.qname.split('.').some(isEncodedLabel)) {
+    if (record.qname.split('.').some(isEncodedLabel) && !context.isArgumentHost(record.qname)) {
       evidence.push({
         section: 'network.dns',
         index,
