@@ -41,9 +41,7 @@ export function createContext(report: SandboxReport, baseline: Baseline): Scorin
   const paths = new Set(baseline.writtenPaths);
   const programs = new Set(baseline.programs);
   const hosts = new Set(baseline.hosts);
-  const argumentHosts = new Set(
-    report.honeytokens.planted.filter((t) => t.kind === 'call-argument').map((t) => t.value.toLowerCase()),
-  );
+  const argumentHosts = new Set(report.honeytokens.planted.filter((t) => t.kind === 'call-argument').map((t) => t.value.toLowerCase()));
   const execs = groupBy(report.processes, (p) => `${p.phase}:${p.pid}`);
 
   const nodeOf = (phase: string, pid: number, time: number): ProcessTreeNode | undefined => {

@@ -100,7 +100,10 @@ async function ensureDerivedImage(docker: Docker, image: DerivedImage): Promise<
   }
   image.log(`building ${ref}`);
   await image.prepare(image.dir);
-  const context = tar.c({ cwd: image.dir, portable: true, filter: (path) => !path.startsWith('./.build/downloads') && !path.split('/').some(isGeneratedCache) }, ['.']);
+  const context = tar.c(
+    { cwd: image.dir, portable: true, filter: (path) => !path.startsWith('./.build/downloads') && !path.split('/').some(isGeneratedCache) },
+    ['.'],
+  );
   const stream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
     t: ref,
     buildargs: { BASE_IMAGE: image.base },

@@ -70,7 +70,10 @@ const viewConf = (platform: FakePlatform | 'linux', identity: MachineIdentity, l
  * Python fake (python-platform.ts `_login`). A CI job's view plants nothing.
  */
 export function loginFiles(identity: MachineIdentity): Planted {
-  const entries = [file(VIEW_CONF, 0o444, viewConf('linux', identity, true)), file('/etc/python3.11/sitecustomize.py', 0o644, PYTHON_SITECUSTOMIZE)];
+  const entries = [
+    file(VIEW_CONF, 0o444, viewConf('linux', identity, true)),
+    file('/etc/python3.11/sitecustomize.py', 0o644, PYTHON_SITECUSTOMIZE),
+  ];
   return { root: buildTar(entries, { uid: 0, gid: 0, mtime: plantedAt() }), user: null, paths: new Set(entries.map((e) => e.path)) };
 }
 

@@ -41,9 +41,7 @@ function onlyReachedAsHost(context: ScoringContext, leak: HoneytokenExfiltration
   if (leak.channel !== 'dns') return context.isArgumentHost(destinationOf(leak.destination).hostname);
   const token = context.report.honeytokens.planted.find((t) => t.id === leak.tokenId)?.value.toLowerCase();
   if (!token) return false;
-  const carrying = context.report.network.dns.filter(
-    (q) => Math.abs(q.time - leak.time) < 0.05 && q.qname.toLowerCase().includes(token),
-  );
+  const carrying = context.report.network.dns.filter((q) => Math.abs(q.time - leak.time) < 0.05 && q.qname.toLowerCase().includes(token));
   return carrying.length > 0 && carrying.every((q) => context.isArgumentHost(q.qname));
 }
 
