@@ -22,6 +22,9 @@ describe('honeytoken-exfiltration', () => {
     expect(scoreReport(leak('keys.stealer.test:443'), { baseline }).verdict).toBe('malicious');
     // An API client sends the token it was given to its API.
     expect(rules(scoreReport(leak('api.github.com:443'), { baseline }))).not.toContain('honeytoken-exfiltration');
+    // A cloud SDK asks the instance metadata service for the key it was given: no one else reads that address.
+    expect(rules(scoreReport(leak('169.254.169.254:80'), { baseline }))).not.toContain('honeytoken-exfiltration');
+    expect(rules(scoreReport(leak('metadata.google.internal:80'), { baseline }))).not.toContain('honeytoken-exfiltration');
   });
 
   it('does not count a call argument that was itself the host to reach, and does when it rode in a name of another host', () => {

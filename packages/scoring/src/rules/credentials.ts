@@ -12,12 +12,17 @@ import { processRef } from './evidence.js';
  * baseline knows (an API client sends the token it is given to its API), and not when the argument was
  * itself the host: a client told `connect(token)` looks the name up and connects to it (an SSH or database
  * client), where a thief carries the argument to a host of its own (in a body, a URL, a label of its domain).
+ * Nor when it went to the cloud's instance metadata service: a link-local address the provider answers from
+ * inside the host (a cloud SDK's `instance(key)` asks it), not a place anyone else reads.
  */
 export function honeytokenExfiltration(context: ScoringContext): RuleHit[] {
   const indexed = context.report.honeytokens.exfiltrated.map((leak, index) => ({ leak, index }));
   const stolen = indexed.filter(
     ({ leak }) =>
-      leak.kind !== 'call-argument' || (!context.knownHost(destinationOf(leak.destination)) && !onlyReachedAsHost(context, leak)),
+      leak.kind !== 'call-argument' ||
+      (!context.knownHost(destinationOf(leak.destination)) &&
+        !isMetadataService(destinationOf(leak.destination)) &&
+        !onlyReachedAsHost(context, leak)),
   );
   const leaks = stolen.map(({ leak }) => leak);
   if (leaks.length === 0) return [];
@@ -43,6 +48,13 @@ function onlyReachedAsHost(context: ScoringContext, leak: HoneytokenExfiltration
   if (!token) return false;
   const carrying = context.report.network.dns.filter((q) => Math.abs(q.time - leak.time) < 0.05 && q.qname.toLowerCase().includes(token));
   return carrying.length > 0 && carrying.every((q) => context.isArgumentHost(q.qname));
+}
+
+/** The instance metadata service of the clouds (AWS, GCP, Azure, OpenStack; AWS's IPv6 one; Alibaba's). */
+const METADATA_SERVICE = new Set(['169.254.169.254', 'fd00:ec2::254', '100.100.100.200', 'metadata.google.internal']);
+
+function isMetadataService(destination: { hostname: string | null; address: string | null }): boolean {
+  return METADATA_SERVICE.has((destination.address ?? destination.hostname ?? '').toLowerCase());
 }
 
 /** `host:port` or `[v6]:port` as the honeytoken search writes a destination. */
