@@ -144,5 +144,12 @@ describe('airlock eval on the incident fixtures (subset)', () => {
       verdict: 'malicious',
       score: 100,
     });
+    // A chosen sample with no row is named and never run by a rescore (it once ran whatever was missing).
+    writeFileSync(out, JSON.stringify({ version: 1, results: after.filter((r) => r.id !== target.id) }));
+    const again = await run('--rescore');
+    expect(again.stdout).toContain('1 chosen sample(s) have no row');
+    expect(again.stdout.split('\n').some((l) => l.split(/\s+/).includes(target.id))).toBe(false);
+    const kept = (JSON.parse(readFileSync(out, 'utf8')) as { results: EvalResult[] }).results;
+    expect(kept.map((r) => r.id)).toEqual(after.filter((r) => r.id !== target.id).map((r) => r.id));
   }, 120_000);
 });

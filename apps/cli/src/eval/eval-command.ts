@@ -41,7 +41,14 @@ export async function evalCommand(corpora: string[], opts: EvalOptions): Promise
   process.stdout.write(`${splitLine(split, samples)}\n`);
   for (const ecosystem of new Set(samples.map((s) => s.ecosystem))) process.stdout.write(`${baselineLine(ecosystem)}\n`);
   const onResult = (r: EvalResult) => process.stdout.write(`${row(r)}\n`);
-  if (opts.rescore) await rescoreSamples(samples, { ...opts, onResult });
+  if (opts.rescore) {
+    // Only what was kept is scored again: a chosen sample with no row in --out is named, never run.
+    const rescored = await rescoreSamples(samples, { ...opts, onResult });
+    const notKept = samples.length - rescored.length;
+    if (notKept > 0) process.stdout.write(`--rescore: ${notKept} chosen sample(s) have no row in ${opts.out}: not run, not counted\n`);
+    process.stdout.write(`\n${summary(rescored)}\n`);
+    return EXIT.ok;
+  }
   const results = await runSamples(samples, { ...opts, onResult });
   process.stdout.write(`\n${summary(results)}\n`);
   return EXIT.ok;

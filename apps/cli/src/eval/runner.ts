@@ -70,9 +70,10 @@ export async function runSamples(samples: readonly Sample[], opts: RunnerOptions
 /**
  * Scores the kept reports of the samples already in `opts.out` again (`airlock eval --rescore`): the
  * sandbox runs stay as they were, the verdicts follow the current scorer and baseline. Each report file
- * is rewritten with its new verdict; results whose report is gone are left as they are.
+ * is rewritten with its new verdict; results whose report is gone are left as they are. Returns the rows
+ * of the chosen samples that have one; nothing is run.
  */
-export async function rescoreSamples(samples: readonly Sample[], opts: RunnerOptions): Promise<void> {
+export async function rescoreSamples(samples: readonly Sample[], opts: RunnerOptions): Promise<EvalResult[]> {
   const results = readResults(opts.out);
   let docker: ReturnType<typeof connectDocker> | null = null;
   for (const sample of samples) {
@@ -87,6 +88,7 @@ export async function rescoreSamples(samples: readonly Sample[], opts: RunnerOpt
     opts.onResult?.(rescored);
   }
   saveResults(opts.out, [...results.values()]);
+  return samples.flatMap((sample) => results.get(sample.id) ?? []);
 }
 
 /** What a results row keeps of a report's verdict. */
