@@ -15,6 +15,7 @@ const report = (name: string, inputsHash: string, hosts: string[] = []): Sandbox
     fileWrites: [],
     fsDiff: [],
     connections: [],
+    honeytokens: { planted: [], accessed: [], exfiltrated: [] },
     network: {
       dns: hosts.map((qname) => ({
         kind: 'dns',
