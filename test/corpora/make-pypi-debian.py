@@ -132,14 +132,18 @@ def requires_txt_lines(text):
     return out
 
 
+def deb_depends(deb):
+    """First alternative of each `Depends` group of a .deb, without versions or architecture."""
+    depends = run(["dpkg-deb", "-f", deb, "Depends"])
+    return [g.split("|")[0].strip().split(" ")[0].split(":")[0] for g in depends.split(",") if g.strip()]
+
+
 def debian_requirements(deb, debs_to_projects, own):
     """Projects this `.deb` depends on, by Debian's own `Depends` (python3-* packages mapped back through
     dh-python's table; the first alternative of each group). Debian often drops `install_requires` from the
     metadata it ships (its dependencies live in the package), so these are what the project needs."""
-    depends = run(["dpkg-deb", "-f", deb, "Depends"])
     out = []
-    for group in depends.split(","):
-        name = group.split("|")[0].strip().split(" ")[0].split(":")[0]
+    for name in deb_depends(deb):
         # Only python3-* packages: `python3` itself maps to stdlib backports (argparse) in dh-python's table.
         project = debs_to_projects.get(name) if name.startswith("python3-") else None
         if project and project != own and project not in out:
@@ -172,12 +176,6 @@ def with_requires_dist(metadata, meta_dir, debian_projects=()):
         return metadata
     added = "".join(f"\nRequires-Dist: {line}" for line in lines).encode()
     return head.rstrip(b"\n") + added + (sep + body if sep else b"\n")
-
-
-def deb_depends(deb):
-    """First alternative of each `Depends` group of a .deb, without versions or architecture."""
-    depends = run(["dpkg-deb", "-f", deb, "Depends"])
-    return [g.split("|")[0].strip().split(" ")[0].split(":")[0] for g in depends.split(",") if g.strip()]
 
 
 def needed(path):

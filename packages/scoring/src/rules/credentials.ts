@@ -17,13 +17,11 @@ import { processRef } from './evidence.js';
  */
 export function honeytokenExfiltration(context: ScoringContext): RuleHit[] {
   const indexed = context.report.honeytokens.exfiltrated.map((leak, index) => ({ leak, index }));
-  const stolen = indexed.filter(
-    ({ leak }) =>
-      leak.kind !== 'call-argument' ||
-      (!context.knownHost(destinationOf(leak.destination)) &&
-        !isMetadataService(destinationOf(leak.destination)) &&
-        !onlyReachedAsHost(context, leak)),
-  );
+  const stolen = indexed.filter(({ leak }) => {
+    if (leak.kind !== 'call-argument') return true;
+    const to = destinationOf(leak.destination);
+    return !context.knownHost(to) && !isMetadataService(to) && !onlyReachedAsHost(context, leak, to);
+  });
   const leaks = stolen.map(({ leak }) => leak);
   if (leaks.length === 0) return [];
   const evidence = stolen.map(({ leak, index }): EvidenceRef => ({
@@ -42,8 +40,8 @@ export function honeytokenExfiltration(context: ScoringContext): RuleHit[] {
  * The argument went out only as the name of the host to reach: over DNS, every query that carried it at
  * that moment asked for exactly that name; over TCP or HTTP, the destination was that name.
  */
-function onlyReachedAsHost(context: ScoringContext, leak: HoneytokenExfiltration): boolean {
-  if (leak.channel !== 'dns') return context.isArgumentHost(destinationOf(leak.destination).hostname);
+function onlyReachedAsHost(context: ScoringContext, leak: HoneytokenExfiltration, to: { hostname: string | null }): boolean {
+  if (leak.channel !== 'dns') return context.isArgumentHost(to.hostname);
   const token = context.report.honeytokens.planted.find((t) => t.id === leak.tokenId)?.value.toLowerCase();
   if (!token) return false;
   const carrying = context.report.network.dns.filter((q) => Math.abs(q.time - leak.time) < 0.05 && q.qname.toLowerCase().includes(token));
