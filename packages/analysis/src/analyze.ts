@@ -35,6 +35,7 @@ import {
   DEFAULT_TIMEOUTS_MS,
   runSandbox,
   type PreparedArchive,
+  type TraceFile,
 } from '@airlock/sandbox';
 import { scoringBaseline } from './baseline.js';
 import type { AnalyzeOptions } from './options.js';
@@ -50,6 +51,7 @@ import {
 } from './planner.js';
 import { policySignals } from './signal-policy.js';
 import { summarizeTraceInThread } from './trace-thread.js';
+import type { TraceSummaryResult } from './trace-summarize.js';
 import { missingDependencyGaps, withDependencies, type LocalDependencyOptions } from './local-dependencies.js';
 import { withPythonDependencies, type PythonDependencySource } from './python-dependencies.js';
 
@@ -223,7 +225,16 @@ async function runOnce(
   const timeoutsMs = view.timeoutsMs ?? options.timeoutsMs;
   const label = archive.identity.name;
   const progress = options.onProgress && ((step: ProgressEvent['step']) => options.onProgress!({ step, view: view.name, detail: label }));
+  // Each phase's record is parsed as soon as it is taken, while the next phase and the collect run.
+  const parsing = new Map<PhaseName, Promise<TraceSummaryResult>>();
+  const parse = (phase: PhaseName, file: TraceFile) => {
+    // In a thread with its own memory limit: a hostile record fails this analysis, not the process (./trace-thread.ts).
+    const parsed = summarizeTraceInThread({ path: file.path, format: file.format, phase, packageName: label }, options.parserMemoryMb);
+    parsed.catch(() => undefined); // awaited below; a run that fails before then drops it
+    parsing.set(phase, parsed);
+  };
   const run = await runSandbox({
+    onRecordTaken: parse,
     docker: options.docker,
     analysisId: id,
     archive,
@@ -252,11 +263,8 @@ async function runOnce(
     const file = run.traceFiles[phase];
     if (!file) continue;
     artifacts[basename(file.path)] = file.path;
-    // In a thread with its own memory limit: a hostile record fails this analysis, not the process (./trace-thread.ts).
-    traces[phase] = await summarizeTraceInThread(
-      { path: file.path, format: file.format, phase, packageName: archive.identity.name },
-      options.parserMemoryMb,
-    );
+    if (!parsing.has(phase)) parse(phase, file);
+    traces[phase] = await parsing.get(phase)!;
   }
   if (run.network) artifacts['network.jsonl'] = run.network.logPath;
   const staticSignals = [...staticSignalsOf(archive), ...extraSignals];

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type Docker from 'dockerode';
-import { buildTar } from './tar-builder.js';
+import { buildTar, joinTars } from './tar-builder.js';
 import {
   AirlockError,
   PHASES,
@@ -88,6 +88,11 @@ export interface SandboxRunOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Told as the run reaches each step (start, each phase, collect): a progress display, nothing more. */
   onProgress?: OnProgress;
+  /**
+   * Told as each phase's syscall record is taken (copied out, final): the caller can parse it while the
+   * next phase and the collect run instead of after the run.
+   */
+  onRecordTaken?: (phase: PhaseName, file: TraceFile) => void;
   /** `ci` imitates a CI job (see ciProfileEnv); default: a developer's shell. */
   profile?: { name: 'developer' | 'ci'; reason: string | null };
   /** The time view: the clock moved forward per phase and sped up (clock-shift.ts); default: the real clock. */
@@ -116,11 +121,19 @@ export interface SandboxRunOptions {
   deferTeardown?: boolean;
 }
 
+/** One phase's raw syscall record on the host, with its format. */
+export interface TraceFile {
+  path: string;
+  bytes: number;
+  truncated: boolean;
+  format: SandboxRuntime['recordFormat'];
+}
+
 export interface SandboxRun {
   settings: SandboxSettings;
   phases: PhaseResult[];
   /** Host paths of the raw syscall record, per phase that produced one, with its format. */
-  traceFiles: Partial<Record<PhaseName, { path: string; bytes: number; truncated: boolean; format: SandboxRuntime['recordFormat'] }>>;
+  traceFiles: Partial<Record<PhaseName, TraceFile>>;
   /** What the host saw of tampering: runner outputs replaced, unexpected files in the runner's folder. */
   tampering: TamperingRecord[];
   /** Evidence the sandbox could not keep in full (the fake internet failed or dropped, the disk bound was reached), counted. */
@@ -213,13 +226,16 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     const callToken = options.calls ? honeytokens.tokens.find((t) => t.kind === 'call-argument') : undefined;
     // The call view: the runner calls the package's exports, with this run's call-argument token as arguments.
     const calls = callToken ? [{ path: 'calls.json', body: Buffer.from(JSON.stringify({ token: callToken.value })) }] : [];
-    await container.putArchive(inputTar([...inputFiles(archive), ...calls]), { path: '/airlock/input' });
-    await container.putArchive(honeytokenTar(honeytokens), { path: '/' });
-    if (options.clock) await container.putArchive(clockTar(options.clock, PHASES[0]), { path: '/' });
-    if (view) {
-      await container.putArchive(view.root, { path: '/' });
-      if (view.user) await container.putArchive(view.user, { path: '/' });
-    }
+    // Everything the run puts in before the start, in one archive (one engine round trip).
+    await container.putArchive(
+      joinTars([
+        inputTar([...inputFiles(archive), ...calls]),
+        honeytokenTar(honeytokens),
+        ...(options.clock ? [clockTar(options.clock, PHASES[0])] : []),
+        ...(view ? [view.root, ...(view.user ? [view.user] : [])] : []),
+      ]),
+      { path: '/' },
+    );
     await container.start();
     await record?.settle();
     timings.containerStartMs = Date.now() - started;
@@ -319,12 +335,9 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       const taken = await takePhaseRecord(container, phase, runtime, record, from, maxRecordBytes - recordUsed, options.artifactsDir);
       if (taken) {
         recordUsed += Math.min(taken.bytes, maxRecordBytes);
-        traceFiles[phase] = {
-          path: taken.path,
-          bytes: taken.bytes,
-          truncated: taken.truncated || cap.reached,
-          format: runtime.recordFormat,
-        };
+        const file = { path: taken.path, bytes: taken.bytes, truncated: taken.truncated || cap.reached, format: runtime.recordFormat };
+        traceFiles[phase] = file;
+        options.onRecordTaken?.(phase, file);
         if (taken.replaced) tampering.push(replacedOutput(phase, `${phase}.strace`));
       }
       records.set(phase, {
@@ -504,13 +517,16 @@ function inputFiles(archive: PreparedArchive): { path: string; body: Buffer }[] 
   return files;
 }
 
-/** A tar of files owned by root and read-only (folders 0555), so the analysed code cannot alter its input. */
+/** Where the runner finds its input (the image makes the folder). */
+const INPUT_DIR = 'airlock/input';
+
+/** A tar (extracted at `/`) of files under INPUT_DIR owned by root and read-only (folders 0555), so the analysed code cannot alter its input. */
 function inputTar(files: { path: string; body: Buffer }[]): Buffer {
   const dirs = new Set(files.map((f) => f.path.split('/').slice(0, -1).join('/')).filter(Boolean));
   return buildTar(
     [
-      ...[...dirs].sort().map((path) => ({ path, type: 'Directory' as const, mode: 0o555 })),
-      ...files.map((f) => ({ path: f.path, type: 'File' as const, mode: 0o444, body: f.body })),
+      ...[...dirs].sort().map((path) => ({ path: `${INPUT_DIR}/${path}`, type: 'Directory' as const, mode: 0o555 })),
+      ...files.map((f) => ({ path: `${INPUT_DIR}/${f.path}`, type: 'File' as const, mode: 0o444, body: f.body })),
     ],
     { uid: 0, gid: 0, mtime: new Date() },
   );

@@ -45,3 +45,19 @@ export function buildTar(entries: TarEntry[], owner: TarOwner): Buffer {
   blocks.push(Buffer.alloc(1024));
   return Buffer.concat(blocks);
 }
+
+const END_OF_ARCHIVE = 1024;
+
+/**
+ * Tars made by `buildTar`, one after the other, as one tar: a single `putArchive` (one engine round trip,
+ * about 0.1 s each under gVisor) instead of one per tar. Entries keep their order, so a later tar's file
+ * replaces an earlier one's as separate archives would.
+ */
+export function joinTars(tars: readonly Buffer[]): Buffer {
+  const bodies = tars.map((t) => {
+    const end = t.subarray(t.length - END_OF_ARCHIVE);
+    if (t.length < END_OF_ARCHIVE || end.some((b) => b !== 0)) throw new Error('joinTars: not a tar made by buildTar');
+    return t.subarray(0, t.length - END_OF_ARCHIVE);
+  });
+  return Buffer.concat([...bodies, Buffer.alloc(END_OF_ARCHIVE)]);
+}
