@@ -22,8 +22,8 @@ import {
 import { EXIT } from './exit-codes.js';
 import { loadCorpus, SPLIT_RULE } from './eval/corpus.js';
 import { chooseSamples, row, splitLine } from './eval/eval-command.js';
-import type { EvalResult } from './eval/metrics.js';
-import { loadReport, runSamples } from './eval/runner.js';
+import type { EvalResult, LearnableRun } from './eval/metrics.js';
+import { learnableOf, loadReport, runSamples } from './eval/runner.js';
 
 export interface LearnOptions {
   out: string;
@@ -62,18 +62,23 @@ export async function baselineLearnCommand(corpora: string[], opts: LearnOptions
     results,
     samples.map((s) => ({ id: s.id, name: s.name })),
   );
+  const fromRows = runs.filter((r) => r.fromRow).length;
+  if (fromRows > 0)
+    process.stdout.write(
+      `${fromRows} run(s) learned from the signatures kept in ${opts.results} (their reports are not on this machine)\n`,
+    );
   if (runs.length === 0) throw new Error('no training run produced a report; nothing to learn from');
   const thresholds = { ...DEFAULT_THRESHOLDS, ...(opts.minPackages ? { minPackages: opts.minPackages } : {}) };
   const learned = learnBaseline(runs, thresholds);
 
   // The control run of the image the newest training run used (cached per inputs-hash, run when missing).
-  const newest = runs.reduce((a, b) => (a.report.createdAt >= b.report.createdAt ? a : b));
+  const newest = runs.reduce((a, b) => (a.createdAt >= b.createdAt ? a : b));
   let control: ControlRun | null = null;
   try {
     control = await controlRun(
-      newest.report.sandbox.imageInputsHash,
+      newest.sandbox.imageInputsHash,
       ecosystem,
-      newest.report.sandbox.tracer ?? 'strace',
+      newest.sandbox.tracer ?? 'strace',
       {
         docker: connectDocker(),
         artifactsRoot: opts.artifacts,
@@ -113,7 +118,7 @@ export async function baselineLearnCommand(corpora: string[], opts: LearnOptions
 export function baselineFile(input: {
   ecosystem: 'npm' | 'pypi';
   learned: LearnedSignatures;
-  runs: readonly { report: SandboxReport }[];
+  runs: readonly LearnableRun[];
   failed: { id: string; error: string }[];
   control: ControlRun | null;
   createdAt: string;
@@ -128,7 +133,7 @@ export function baselineFile(input: {
     corpora: input.corpora,
     split: { name: 'train', rule: SPLIT_RULE, samples: input.samples },
     runs: { ok: input.runs.length, failed: input.failed },
-    images: imagesOf(input.runs.map((r) => r.report)),
+    images: imagesOf(input.runs.map((r) => r.sandbox)),
     control: input.control && {
       inputsHash: input.control.inputsHash,
       writtenPaths: input.control.baseline.writtenPaths.length,
@@ -140,14 +145,18 @@ export function baselineFile(input: {
   return { format: 'airlock-baseline/1', ecosystem: input.ecosystem, provenance, ...input.learned };
 }
 
-/** Reports of the successful runs (by package name, so two versions of one package count once), and the failures with why. */
+/**
+ * The successful runs as learning counts them (by package name, so two versions of one package count
+ * once): from the kept report when it is on this machine, else from the signatures the row kept
+ * (`fromRow`); and the failures with why.
+ */
 export function collectRuns(
   results: readonly EvalResult[],
   samples: readonly { id: string; name: string }[],
   load: (r: EvalResult) => SandboxReport | null = loadReport,
 ) {
   const names = new Map(samples.map((s) => [s.id, s.name]));
-  const runs: { packageName: string; report: SandboxReport }[] = [];
+  const runs: (LearnableRun & { packageName: string; fromRow: boolean })[] = [];
   const failed: { id: string; error: string }[] = [];
   for (const result of results) {
     if (result.verdict === 'error') {
@@ -155,19 +164,20 @@ export function collectRuns(
       continue;
     }
     const report = load(result);
-    if (!report) {
-      failed.push({ id: result.id, error: `report not found at ${result.reportPath ?? '(no path)'}` });
+    const learnable = report ? learnableOf(report) : result.learnable;
+    if (!learnable) {
+      failed.push({ id: result.id, error: `report not found at ${result.reportPath ?? '(no path)'} and the row keeps no signatures` });
       continue;
     }
-    runs.push({ packageName: names.get(result.id) ?? report.package.name, report });
+    runs.push({ packageName: names.get(result.id) ?? report?.package.name ?? result.id, fromRow: !report, ...learnable });
   }
   return { runs, failed };
 }
 
-/** The sandbox images behind the reports (from their `sandbox` section), with how many runs used each. */
-export function imagesOf(reports: readonly SandboxReport[]): BaselineProvenance['images'] {
+/** The sandbox images behind the runs, with how many runs used each. */
+export function imagesOf(sandboxes: readonly LearnableRun['sandbox'][]): BaselineProvenance['images'] {
   const byHash = new Map<string, BaselineProvenance['images'][number]>();
-  for (const { sandbox } of reports) {
+  for (const sandbox of sandboxes) {
     const key = `${sandbox.imageInputsHash}:${sandbox.imageId}`;
     const entry = byHash.get(key) ?? { image: sandbox.image, imageId: sandbox.imageId, inputsHash: sandbox.imageInputsHash, runs: 0 };
     entry.runs += 1;

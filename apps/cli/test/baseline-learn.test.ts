@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SandboxReport } from '@airlock/core';
 import { isBaselineFile, learnBaseline } from '@airlock/analysis';
 import { baselineFile, collectRuns, imagesOf } from '../src/baseline-command.js';
+import { learnableOf } from '../src/eval/runner.js';
 import type { EvalResult } from '../src/eval/metrics.js';
 
 const report = (name: string, inputsHash: string, hosts: string[] = []): SandboxReport =>
@@ -70,8 +71,24 @@ describe('baseline learn', () => {
     expect(runs.map((r) => r.packageName)).toEqual(['a', 'a', 'b']);
     expect(failed).toEqual([
       { id: 'npm:c@1.0.0', error: 'EBADPLATFORM' },
-      { id: 'npm:d@1.0.0', error: 'report not found at /r/npm:d@1.0.0.json' },
+      { id: 'npm:d@1.0.0', error: 'report not found at /r/npm:d@1.0.0.json and the row keeps no signatures' },
     ]);
+  });
+
+  it('learns the same from the rows alone once the reports are gone (results committed, learned on another machine)', () => {
+    const kept = results.map((r) => {
+      const stored = reports[r.reportPath ?? ''];
+      return stored ? { ...r, learnable: learnableOf(stored) } : r;
+    });
+    const fromRows = collectRuns(kept, samples, () => null);
+    expect(fromRows.runs.map((r) => [r.packageName, r.fromRow])).toEqual([
+      ['a', true],
+      ['a', true],
+      ['b', true],
+    ]);
+    expect(JSON.parse(JSON.stringify(learnBaseline(fromRows.runs)))).toEqual(JSON.parse(JSON.stringify(learnBaseline(runs))));
+    expect(imagesOf(fromRows.runs.map((r) => r.sandbox))).toEqual(imagesOf(runs.map((r) => r.sandbox)));
+    expect(runs.every((r) => !r.fromRow)).toBe(true);
   });
 
   it('two versions of one package are one package of support', () => {
@@ -80,7 +97,7 @@ describe('baseline learn', () => {
   });
 
   it("records the images from the reports' sandbox section, most used first", () => {
-    expect(imagesOf(runs.map((r) => r.report))).toEqual([
+    expect(imagesOf(runs.map((r) => r.sandbox))).toEqual([
       { image: 'airlock/sandbox-npm:latest', imageId: 'sha256:h1', inputsHash: 'h1', runs: 2 },
       { image: 'airlock/sandbox-npm:latest', imageId: 'sha256:h2', inputsHash: 'h2', runs: 1 },
     ]);
@@ -117,7 +134,7 @@ describe('baseline learn', () => {
       corpora: [{ file: 'corpus.json', sha256: 'abc' }],
       split: { name: 'train', rule: 'sha256("airlock-split-v1:" + package name)[0] < 128 ? train : test', samples: 5 },
       runs: { ok: 3, failed },
-      images: imagesOf(runs.map((r) => r.report)),
+      images: imagesOf(runs.map((r) => r.sandbox)),
       control: { inputsHash: 'h2', writtenPaths: 0, programs: 0, hosts: 1 },
       results: 'train-results.json',
     });

@@ -40,6 +40,8 @@ export {
   isBaselineFile,
   learnBaseline,
   LEARNED_BASELINE_FILES,
+  signaturesOf,
+  type RunSignatures,
   type BaselineFile,
   type BaselineProvenance,
   type LearnedSignatures,

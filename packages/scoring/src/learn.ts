@@ -19,6 +19,9 @@ import { executedWriteCandidates, programRuleCandidates } from './rules/executio
 import { destroyedInHome } from './rules/filesystem.js';
 import { isFakeAddress, pathPattern, programSignature } from './signatures.js';
 
+/** What learning counts of one run: each kind's signatures (a set, or a list kept in a results file). */
+export type RunSignatures = Record<BaselineKind, Iterable<string>>;
+
 /** The signatures of one report, each kind as a set: what learning counts per package. */
 export function signaturesOf(report: SandboxReport): { writtenPaths: Set<string>; programs: Set<string>; hosts: Set<string> } {
   const writtenPaths = new Set<string>();
@@ -54,11 +57,12 @@ export function baselineFromReports(reports: readonly SandboxReport[]): Baseline
 
 /**
  * Learns from benign runs with a support threshold: a signature counts once per package however often
- * it repeats, and is kept when `minPackages` distinct packages showed it. Pure: same runs, same result
- * (entries sorted by value).
+ * it repeats, and is kept when `minPackages` distinct packages showed it. Each run is its signatures
+ * (`signaturesOf` its report, or the lists a results file kept once the report is gone). Pure: same runs,
+ * same result (entries sorted by value).
  */
 export function learnBaseline(
-  runs: readonly { packageName: string; report: SandboxReport }[],
+  runs: readonly { packageName: string; signatures: RunSignatures }[],
   thresholds: LearnThresholds = DEFAULT_THRESHOLDS,
 ): LearnedSignatures {
   const support = {
@@ -67,11 +71,10 @@ export function learnBaseline(
     hosts: new Map<string, Set<string>>(),
   };
   const packages = new Set<string>();
-  for (const { packageName, report } of runs) {
+  for (const { packageName, signatures } of runs) {
     packages.add(packageName);
-    const s = signaturesOf(report);
     for (const kind of KINDS) {
-      for (const value of s[kind]) {
+      for (const value of signatures[kind]) {
         const seen = support[kind].get(value) ?? new Set<string>();
         seen.add(packageName);
         support[kind].set(value, seen);

@@ -93,8 +93,8 @@ describe('signatures', () => {
 describe('learnBaseline', () => {
   it('keeps a signature only when at least minPackages distinct packages showed it, with its support', () => {
     const learned = learnBaseline([
-      { packageName: 'alpha', report: benignRun('alpha', { host: 'cdn.alpha.test' }) },
-      { packageName: 'beta', report: benignRun('beta', { host: 'cdn.beta.test' }) },
+      { packageName: 'alpha', signatures: signaturesOf(benignRun('alpha', { host: 'cdn.alpha.test' })) },
+      { packageName: 'beta', signatures: signaturesOf(benignRun('beta', { host: 'cdn.beta.test' })) },
     ]);
     expect(learned.thresholds).toEqual({ minPackages: 2 });
     expect(learned.packages).toBe(2);
@@ -109,31 +109,31 @@ describe('learnBaseline', () => {
 
   it('counts a package once however many runs or repeats it has: one package never whitelists a host', () => {
     const learned = learnBaseline([
-      { packageName: 'alpha', report: benignRun('alpha') },
-      { packageName: 'alpha', report: benignRun('alpha') },
+      { packageName: 'alpha', signatures: signaturesOf(benignRun('alpha')) },
+      { packageName: 'alpha', signatures: signaturesOf(benignRun('alpha')) },
     ]);
     expect(learned.packages).toBe(1);
     expect(learned.hosts).toEqual([]);
     expect(learned.belowThreshold.hosts.map((e) => [e.value, e.packages])).toEqual([['downloads.example.org', 1]]);
     // With the threshold lowered to 1 it would have been kept: the threshold is what refuses it.
-    expect(learnBaseline([{ packageName: 'alpha', report: benignRun('alpha') }], { minPackages: 1 }).hosts.map((e) => e.value)).toEqual([
-      'downloads.example.org',
-    ]);
+    expect(
+      learnBaseline([{ packageName: 'alpha', signatures: signaturesOf(benignRun('alpha')) }], { minPackages: 1 }).hosts.map((e) => e.value),
+    ).toEqual(['downloads.example.org']);
   });
 
   it('honours a higher threshold', () => {
-    const runs = ['a', 'b'].map((n) => ({ packageName: n, report: benignRun(n) }));
+    const runs = ['a', 'b'].map((n) => ({ packageName: n, signatures: signaturesOf(benignRun(n)) }));
     expect(learnBaseline(runs, { minPackages: 3 }).hosts).toEqual([]);
   });
 
   it('is deterministic whatever the order of runs', () => {
-    const runs = ['c', 'a', 'b'].map((n) => ({ packageName: n, report: benignRun(n) }));
+    const runs = ['c', 'a', 'b'].map((n) => ({ packageName: n, signatures: signaturesOf(benignRun(n)) }));
     expect(learnBaseline(runs)).toEqual(learnBaseline([...runs].reverse()));
   });
 });
 
 describe('baseline in scoring', () => {
-  const learned = learnBaseline(['alpha', 'beta'].map((n) => ({ packageName: n, report: benignRun(n) })));
+  const learned = learnBaseline(['alpha', 'beta'].map((n) => ({ packageName: n, signatures: signaturesOf(benignRun(n)) })));
   const file: BaselineFile = {
     format: 'airlock-baseline/1',
     ecosystem: 'npm',

@@ -18,6 +18,18 @@ export interface EvalResult {
    * written before the field, until a resume fills it from the kept report).
    */
   failedPhases?: string[];
+  /**
+   * What learning a baseline takes from the run (its signatures, image and date), kept in the row so a
+   * baseline can be learned from committed results on a machine that no longer has the reports.
+   */
+  learnable?: LearnableRun;
+}
+
+/** One run as `airlock baseline learn` counts it. */
+export interface LearnableRun {
+  createdAt: string;
+  sandbox: { image: string; imageId: string; imageInputsHash: string; tracer?: 'gvisor-sentry' | 'strace' };
+  signatures: { writtenPaths: string[]; programs: string[]; hosts: string[] };
 }
 
 /** A 95% confidence interval of a proportion. */

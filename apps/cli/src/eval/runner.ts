@@ -3,7 +3,8 @@
  * full pipeline (sandbox, report, verdict), `concurrency` at once (runParallel, with a warm pool of as
  * many sandbox pairs), each result written to a JSON file as soon as it is known, so an interrupted run
  * resumes where it stopped. The full report of every run is kept
- * beside its raw traces (`<artifacts>/<report id>/report.json`) for learning and for reading misses.
+ * beside its raw traces (`<artifacts>/<report id>/report.json`) for rescoring and for reading misses; the
+ * row keeps what learning needs (`learnable`), so a baseline can be learned once the reports are gone.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -14,12 +15,13 @@ import {
   pythonDependencySource,
   rescoreReport,
   runParallel,
+  signaturesOf,
   viewPolicyOptions,
   type ViewPolicy,
 } from '@airlock/analysis';
 import { WarmPool, connectDocker, settleTeardowns, type RuntimeName } from '@airlock/sandbox';
 import type { Sample } from './corpus.js';
-import type { EvalResult } from './metrics.js';
+import type { EvalResult, LearnableRun } from './metrics.js';
 
 export interface RunnerOptions {
   /** Results file; an existing one is resumed (samples already in it are not run again). */
@@ -83,7 +85,7 @@ export async function rescoreSamples(samples: readonly Sample[], opts: RunnerOpt
     docker ??= connectDocker();
     const report = await rescoreReport(stored, { docker, artifactsRoot: opts.artifacts });
     writeFileSync(result.reportPath!, JSON.stringify(report));
-    const rescored = { ...result, ...verdictFields(report), failedPhases: failedPhasesOf(report) };
+    const rescored = { ...result, ...verdictFields(report), failedPhases: failedPhasesOf(report), learnable: learnableOf(report) };
     results.set(sample.id, rescored);
     opts.onResult?.(rescored);
   }
@@ -107,6 +109,17 @@ export function failedPhasesOf(report: Pick<SandboxReport, 'phases'>): string[] 
   return report.phases
     .filter((p) => p.status !== 'completed' || p.exitCode !== 0)
     .map((p) => `${p.name}: ${p.status === 'completed' ? `exit ${p.exitCode}` : p.status}`);
+}
+
+/** What a baseline learns from this run (the scorer's signatures of it), with the image and date behind them. */
+export function learnableOf(report: SandboxReport): LearnableRun {
+  const { writtenPaths, programs, hosts } = signaturesOf(report);
+  const { image, imageId, imageInputsHash, tracer } = report.sandbox;
+  return {
+    createdAt: report.createdAt,
+    sandbox: { image, imageId, imageInputsHash, ...(tracer ? { tracer } : {}) },
+    signatures: { writtenPaths: [...writtenPaths].sort(), programs: [...programs].sort(), hosts: [...hosts].sort() },
+  };
 }
 
 /** Results written before `failedPhases` existed get it from their kept report (left absent when it is gone). */
@@ -167,7 +180,14 @@ async function evaluate(
     const reportPath = resolve(opts.artifacts, report.id, 'report.json');
     mkdirSync(dirname(reportPath), { recursive: true });
     writeFileSync(reportPath, JSON.stringify(report));
-    return { ...base, ...fields, failedPhases: failedPhasesOf(report), timeMs: Date.now() - started, reportPath };
+    return {
+      ...base,
+      ...fields,
+      failedPhases: failedPhasesOf(report),
+      learnable: learnableOf(report),
+      timeMs: Date.now() - started,
+      reportPath,
+    };
   } catch (err) {
     return {
       ...base,
