@@ -34,12 +34,51 @@ export interface FetchNpmOptions {
   cacheDir: string;
 }
 
-interface LockEntry {
+export interface LockEntry {
   version?: string;
   resolved?: string;
   integrity?: string;
   link?: boolean;
   name?: string;
+  /** A bundled dependency: it comes inside its parent's tarball (checked against the parent's integrity), not from the registry. */
+  inBundle?: boolean;
+}
+
+/** The nearest package above `location` that is not itself bundled, when it has a tarball of its own (resolved). */
+function bundlingParent(packages: Record<string, LockEntry>, location: string): string | null {
+  for (let at = location; at.includes('/node_modules/'); ) {
+    at = at.slice(0, at.lastIndexOf('/node_modules/'));
+    const above = packages[at];
+    if (!above) return null;
+    if (!above.inBundle) return above.resolved && !above.link ? at : null;
+  }
+  return null;
+}
+
+/**
+ * The lockfile's entries whose tarballs are downloaded: each must come from one of `registries` with an
+ * integrity, else the tree is refused. A bundled dependency (`inBundle`) is inside the tarball of a package
+ * above it in the tree and is not fetched; one with no such package above it is refused too.
+ */
+export function tarballEntries(
+  packages: Record<string, LockEntry>,
+  registries: readonly string[],
+  label: string,
+): { location: string; resolved: string; integrity: string; version: string }[] {
+  const out: { location: string; resolved: string; integrity: string; version: string }[] = [];
+  for (const [location, entry] of Object.entries(packages)) {
+    if (location === '') continue;
+    const { resolved, integrity, version } = entry;
+    if (entry.inBundle && !entry.link && bundlingParent(packages, location)) continue;
+    if (entry.link || !resolved || !registries.some((r) => resolved.startsWith(r)) || !integrity || !version) {
+      throw new AirlockError(
+        'ARCHIVE_REJECTED',
+        `${label}: ${location} does not come from the registry with an integrity (resolved ${resolved ?? 'nowhere'}); refused`,
+      );
+    }
+    out.push({ location, resolved, integrity, version });
+  }
+  return out;
 }
 
 /**
@@ -96,20 +135,11 @@ export async function resolveAndDownload(
     }
     const manifest = await readFile(join(dir, 'package.json'), 'utf8');
     const lockfile = await readFile(join(dir, 'package-lock.json'), 'utf8');
-    const entries = Object.entries((JSON.parse(lockfile) as { packages: Record<string, LockEntry> }).packages).filter(
-      ([location]) => location !== '',
-    );
     const tarballs: NpmTarball[] = [];
-    for (const [location, entry] of entries) {
-      const resolved = entry.resolved;
-      if (entry.link || !resolved || !registries.some((r) => resolved.startsWith(r)) || !entry.integrity || !entry.version) {
-        throw new AirlockError(
-          'ARCHIVE_REJECTED',
-          `${label}: ${location} does not come from the registry with an integrity (resolved ${entry.resolved ?? 'nowhere'}); refused`,
-        );
-      }
-      const tgz = await fetchVerifiedTarball(resolved, entry.integrity, { ...options, registry }, `${location}@${entry.version}`);
-      tarballs.push({ location, name: location.replace(/^.*node_modules\//, ''), version: entry.version, integrity: entry.integrity, tgz });
+    const { packages } = JSON.parse(lockfile) as { packages: Record<string, LockEntry> };
+    for (const { location, resolved, integrity, version } of tarballEntries(packages, registries, label)) {
+      const tgz = await fetchVerifiedTarball(resolved, integrity, { ...options, registry }, `${location}@${version}`);
+      tarballs.push({ location, name: location.replace(/^.*node_modules\//, ''), version, integrity, tgz });
     }
     return { manifest, lockfile, tarballs };
   } finally {
