@@ -46,7 +46,7 @@ export interface LockEntry {
 
 /** The nearest package above `location` that is not itself bundled, when it has a tarball of its own (resolved). */
 function bundlingParent(packages: Record<string, LockEntry>, location: string): string | null {
-  for (let at = location; at.includes('/node_modules/'); ) {
+  for (let at = location; at.includes('/node_modules/');) {
     at = at.slice(0, at.lastIndexOf('/node_modules/'));
     const above = packages[at];
     if (!above) return null;
