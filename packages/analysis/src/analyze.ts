@@ -34,6 +34,7 @@ import {
   DEFAULT_CLOCK_SHIFT,
   DEFAULT_TIMEOUTS_MS,
   runSandbox,
+  SANDBOX_INSTALL_PLATFORM,
   type PreparedArchive,
   type TraceFile,
 } from '@airlock/sandbox';
@@ -77,7 +78,7 @@ export async function analyzeLocalPackage(path: string, options: AnalyzeOptions 
 export async function analyzeNpmSpec(spec: string, options: AnalyzeOptions & FetchNpmOptions): Promise<SandboxReport> {
   const t0 = Date.now();
   options.onProgress?.({ step: 'fetch', detail: `npm:${spec}` });
-  const tree = await fetchNpmTree(spec, options);
+  const tree = await fetchNpmTree(spec, { ...options, installPlatform: SANDBOX_INSTALL_PLATFORM });
   options.log?.('npm tree fetched', {
     packages: tree.tarballs.length,
     bytes: tree.tarballs.reduce((n, t) => n + t.tgz.length, 0),

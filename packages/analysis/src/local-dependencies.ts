@@ -6,7 +6,7 @@
  */
 import type { DependencyInstall, EvidenceGap } from '@airlock/core';
 import { declaredDependencies, fetchLocalNpmTree, type FetchNpmOptions } from '@airlock/registry';
-import type { PreparedArchive } from '@airlock/sandbox';
+import { SANDBOX_INSTALL_PLATFORM, type PreparedArchive } from '@airlock/sandbox';
 import { withPythonDependencies, type PythonDependencySource } from './python-dependencies.js';
 
 export interface LocalDependencyOptions {
@@ -44,7 +44,7 @@ export async function withDependencies(
         manifest,
         hasBindingGyp: archive.files.some((f) => /^[^/]+\/binding\.gyp$/.test(f.path)),
       },
-      options.npm,
+      { ...options.npm, installPlatform: SANDBOX_INSTALL_PLATFORM },
     );
     options.log?.('local archive dependencies fetched', {
       packages: tree.tarballs.length - 1,

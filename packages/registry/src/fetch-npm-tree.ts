@@ -32,6 +32,17 @@ export interface FetchNpmOptions {
   npmrc?: NpmRegistryConfig;
   /** npm-style cache folder for packuments and tarballs (cacache). */
   cacheDir: string;
+  /**
+   * The platform npm installs the tree on (the sandbox's): an optional package whose `os`, `cpu` or `libc`
+   * excludes it is one npm skips there, so its tarball is not downloaded. Default: every tarball.
+   */
+  installPlatform?: InstallPlatform;
+}
+
+export interface InstallPlatform {
+  os: string;
+  cpu: string;
+  libc: string;
 }
 
 export interface LockEntry {
@@ -42,6 +53,24 @@ export interface LockEntry {
   name?: string;
   /** A bundled dependency: it comes inside its parent's tarball (checked against the parent's integrity), not from the registry. */
   inBundle?: boolean;
+  optional?: boolean;
+  os?: string[];
+  cpu?: string[];
+  libc?: string[];
+}
+
+/** npm's platform check (npm-install-checks): a list allows a value it names or does not deny with `!`. */
+function allows(list: string[] | undefined, value: string): boolean {
+  if (!list || list.length === 0) return true;
+  if (list.includes(`!${value}`)) return false;
+  const named = list.filter((v) => !v.startsWith('!'));
+  return named.length === 0 || named.includes(value);
+}
+
+/** Whether npm on `platform` installs this entry (an optional one that does not fit is skipped). */
+function installedOn(entry: LockEntry, platform: InstallPlatform | undefined): boolean {
+  if (!platform || !entry.optional) return true;
+  return allows(entry.os, platform.os) && allows(entry.cpu, platform.cpu) && allows(entry.libc, platform.libc);
 }
 
 /** The nearest package above `location` that is not itself bundled, when it has a tarball of its own (resolved). */
@@ -58,16 +87,18 @@ function bundlingParent(packages: Record<string, LockEntry>, location: string): 
 /**
  * The lockfile's entries whose tarballs are downloaded: each must come from one of `registries` with an
  * integrity, else the tree is refused. A bundled dependency (`inBundle`) is inside the tarball of a package
- * above it in the tree and is not fetched; one with no such package above it is refused too.
+ * above it in the tree and is not fetched; one with no such package above it is refused too. An optional
+ * package that npm skips on `platform` (another OS's or CPU's prebuilt binary) is not fetched.
  */
 export function tarballEntries(
   packages: Record<string, LockEntry>,
   registries: readonly string[],
   label: string,
+  platform?: InstallPlatform,
 ): { location: string; resolved: string; integrity: string; version: string }[] {
   const out: { location: string; resolved: string; integrity: string; version: string }[] = [];
   for (const [location, entry] of Object.entries(packages)) {
-    if (location === '') continue;
+    if (location === '' || !installedOn(entry, platform)) continue;
     const { resolved, integrity, version } = entry;
     if (entry.inBundle && !entry.link && bundlingParent(packages, location)) continue;
     if (entry.link || !resolved || !registries.some((r) => resolved.startsWith(r)) || !integrity || !version) {
@@ -137,7 +168,7 @@ export async function resolveAndDownload(
     const lockfile = await readFile(join(dir, 'package-lock.json'), 'utf8');
     const tarballs: NpmTarball[] = [];
     const { packages } = JSON.parse(lockfile) as { packages: Record<string, LockEntry> };
-    for (const { location, resolved, integrity, version } of tarballEntries(packages, registries, label)) {
+    for (const { location, resolved, integrity, version } of tarballEntries(packages, registries, label, options.installPlatform)) {
       const tgz = await fetchVerifiedTarball(resolved, integrity, { ...options, registry }, `${location}@${version}`);
       tarballs.push({ location, name: location.replace(/^.*node_modules\//, ''), version, integrity, tgz });
     }

@@ -38,3 +38,27 @@ describe('tarballEntries', () => {
     ).toThrow(/resolved https:\/\/evil.test\/evil.tgz/);
   });
 });
+
+describe('tarballEntries on an install platform', () => {
+  const linux = { os: 'linux', cpu: 'x64', libc: 'glibc' };
+  const packages: Record<string, LockEntry> = {
+    'node_modules/tool': fromRegistry('tool'),
+    'node_modules/tool-linux-x64': { ...fromRegistry('tool-linux-x64'), optional: true, os: ['linux'], cpu: ['x64'] },
+    'node_modules/tool-win32-x64': { ...fromRegistry('tool-win32-x64'), optional: true, os: ['win32'], cpu: ['x64'] },
+    'node_modules/tool-linux-arm64': { ...fromRegistry('tool-linux-arm64'), optional: true, os: ['linux'], cpu: ['arm64'] },
+    'node_modules/tool-linux-musl': { ...fromRegistry('tool-linux-musl'), optional: true, os: ['linux'], libc: ['musl'] },
+    'node_modules/tool-not-windows': { ...fromRegistry('tool-not-windows'), optional: true, os: ['!win32'] },
+    // Not optional: npm fails on it (EBADPLATFORM) rather than skipping it, so it is fetched and the install says so.
+    'node_modules/required-darwin': { ...fromRegistry('required-darwin'), os: ['darwin'] },
+  };
+
+  it("skips the optional packages npm skips there (another OS's, CPU's or libc's binaries), and only those", () => {
+    expect(tarballEntries(packages, [REGISTRY], 'x', linux).map((e) => e.location)).toEqual([
+      'node_modules/tool',
+      'node_modules/tool-linux-x64',
+      'node_modules/tool-not-windows',
+      'node_modules/required-darwin',
+    ]);
+    expect(tarballEntries(packages, [REGISTRY], 'x')).toHaveLength(7);
+  });
+});

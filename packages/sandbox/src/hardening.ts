@@ -23,6 +23,12 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   openFiles: 4096,
 };
 
+/**
+ * Where npm installs inside the sandbox: Debian (glibc) on the host's CPU. Platform views change what
+ * package code is told, never what npm installs: an optional package for another platform is skipped.
+ */
+export const SANDBOX_INSTALL_PLATFORM = { os: 'linux', cpu: process.arch, libc: 'glibc' } as const;
+
 /** The analysis user baked into the images (sandbox-images/npm/Dockerfile). */
 export const SANDBOX_USER = { name: 'jordan', uid: 1000, home: '/home/jordan' } as const;
 
