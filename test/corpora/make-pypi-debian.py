@@ -274,8 +274,34 @@ def vendored(files, dist, libs, work):
         place(src, f"{libdir}/{soname}", "$ORIGIN")
 
 
-def repack(deb, project, debs_to_projects, vendor=None):
-    """The wheel's path and its metadata, or raises ValueError with the reason it cannot be made."""
+# Rule 7: top PyPI projects that Debian ships only as a sibling distribution built from the same source with
+# its top-level package renamed. Each is made from the sibling's .deb with the package renamed back, as the
+# upstream build makes both: project -> (Debian package, the sibling project it carries, its package, ours).
+RENAMED_SIBLINGS = {"pycryptodome": ("python3-pycryptodome", "pycryptodomex", "Cryptodome", "Crypto")}
+
+
+def renamed(files, package_from, package_to):
+    """The sibling's files as the project's: its top-level package folder renamed, and the name in the
+    package's Python sources (imports, its own module-path checks) replaced."""
+    out = {}
+    for arc, src in files.items():
+        top, _, rest = arc.partition("/")
+        if top != package_from:
+            out[arc] = src
+            continue
+        data = src if isinstance(src, bytes) else open(src, "rb").read()
+        if arc.endswith((".py", ".pyi")):
+            data = data.replace(package_from.encode(), package_to.encode())
+        out[f"{package_to}/{rest}"] = data
+    return out
+
+
+def repack(deb, project, debs_to_projects, vendor=None, sibling=None):
+    """The wheel's path and its metadata, or raises ValueError with the reason it cannot be made.
+    `sibling`: (Debian package, sibling project, its package, ours) of RENAMED_SIBLINGS."""
+    made_as = project
+    if sibling:
+        project = normalize(sibling[1])
     work = tempfile.mkdtemp()
     try:
         run(["dpkg-deb", "-x", deb, work])
@@ -290,6 +316,8 @@ def repack(deb, project, debs_to_projects, vendor=None):
         name, version, meta_file = read_metadata(meta)
         if not name or not version:
             raise ValueError(f"{mine[0]}: no Name/Version")
+        if sibling:
+            name = made_as
         dist = re.sub(r"[-_.]+", "_", name)
         info = f"{dist}-{version}.dist-info"
         files = {}  # archive name -> (source path or bytes)
@@ -329,14 +357,21 @@ def repack(deb, project, debs_to_projects, vendor=None):
                 libs_out, libs = f"{len(libs)} libraries, {size >> 20} MiB: over {VENDOR_MAX_BYTES >> 20} MiB", {}
             if libs:
                 vendored(files, dist, libs, work)
+        if sibling:
+            files = renamed(files, sibling[2], sibling[3])
         # Metadata: the project's own, moved into a .dist-info (PKG-INFO is METADATA's older name).
         with open(meta_file, "rb") as f:
-            files[f"{info}/METADATA"] = with_requires_dist(f.read(), meta, debian_requirements(deb, debs_to_projects, project))
+            metadata = with_requires_dist(f.read(), meta, debian_requirements(deb, debs_to_projects, project))
+        if sibling:
+            metadata = re.sub(rb"(?m)^Name: .*$", f"Name: {made_as}".encode(), metadata, count=1)
+        files[f"{info}/METADATA"] = metadata
         if os.path.isdir(meta):
             for extra in ("entry_points.txt", "top_level.txt", "LICENSE", "licenses"):
                 p = os.path.join(meta, extra)
                 if os.path.isfile(p):
                     files[f"{info}/{extra}"] = p
+            if sibling and f"{info}/top_level.txt" in files:
+                files[f"{info}/top_level.txt"] = f"{sibling[3]}\n".encode()
         tag = "cp311-cp311-linux_x86_64" if has_binary else "py3-none-any"
         files[f"{info}/WHEEL"] = (
             f"Wheel-Version: 1.0\nGenerator: airlock make-pypi-debian\nRoot-Is-Purelib: {'false' if has_binary else 'true'}\nTag: {tag}\n"
@@ -379,6 +414,25 @@ def wheel_requirements(wheel):
     with zipfile.ZipFile(wheel) as z:
         meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
         return required_names(z.read(meta).partition(b"\n\n")[0])
+
+
+def renamed_sibling_wheels(available, debs_to_projects, vendor):
+    """Rule 7: the RENAMED_SIBLINGS wheels, into the dependency folder (packages install them at run time)."""
+    out = []
+    for project, sibling in sorted(RENAMED_SIBLINGS.items()):
+        pkg = sibling[0]
+        deb = None
+        if pkg in available:
+            download([pkg])
+            deb = deb_path(pkg)
+        if not deb:
+            out.append({"package": project, "required_by": "rule 7 (renamed sibling)", "missing": f"{pkg}: not in bookworm"})
+            continue
+        wheel, name, version, tag, meta, made = repack(deb, project, debs_to_projects, vendor, sibling=sibling)
+        out.append({"file": os.path.relpath(wheel, HERE), "package": project, "version": version, "sha256": sha256_file(wheel),
+                    "required_by": f"rule 7: renamed from {sibling[1]} ({sibling[2]} -> {sibling[3]})",
+                    "source": {"deb": os.path.basename(deb), "deb_sha256": sha256_file(deb), "metadata": meta, "tag": tag, **made}})
+    return out
 
 
 def dependency_wheels(chosen, table, available, debs_to_projects, vendor):
@@ -481,6 +535,7 @@ def main():
         json.dump(chosen, f, indent=1)
         f.write("\n")
     deps = dependency_wheels(chosen, table, available, debs_to_projects, vendor)
+    deps += renamed_sibling_wheels(available, debs_to_projects, vendor)
     with open(DEPS_OUT, "w") as f:
         json.dump(deps, f, indent=1)
         f.write("\n")
