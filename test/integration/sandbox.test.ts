@@ -163,10 +163,13 @@ describe('sandbox run against the real Docker engine', () => {
     expect(phase(report, 'install').lingeringProcesses).toBeLessThanOrEqual(256);
     expect(phase(report, 'install').stderr.text).toMatch(/fork: (retry: )?Resource temporarily unavailable/);
     // After the bomb is killed the same container runs the next phase; or, when killing it outlasted the
-    // sweep's deadline (seen on a quiet 2-core machine too), the run says the import was not run and is not benign.
-    const gaps = (report.verdict?.notObserved ?? []).map((n) => n.kind);
+    // sweep's deadline (seen on a quiet 2-core machine too) or the host's deadline of the install (under
+    // load), the run says the import was not seen and is not benign.
     if (phase(report, 'import').status !== 'completed') {
-      expect(gaps.some((k) => k === 'sandbox.sweep-stopped' || k === 'sandbox.stopped')).toBe(true);
+      const unseen = (report.verdict?.notObserved ?? []).filter(
+        (n) => n.phase === 'import' || n.kind === 'sandbox.sweep-stopped' || n.kind === 'sandbox.stopped',
+      );
+      expect(unseen.length).toBeGreaterThan(0);
       expect(report.verdict?.verdict).toBe('inconclusive');
     }
     expect(Math.max(...lags)).toBeLessThan(1500);
