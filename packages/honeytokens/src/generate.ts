@@ -1,5 +1,5 @@
 import type { Honeytoken, HoneytokenPlan, PlantedFile } from './types.js';
-import { base32, base62, base64chars, hex, type RandomBytes } from './random-text.js';
+import { base32, base62, base64chars, digits, hex, type RandomBytes } from './random-text.js';
 
 export interface PlanContext {
   /** The analysis user's home and scratch project inside the sandbox. */
@@ -83,6 +83,12 @@ export function planHoneytokens(ctx: PlanContext): HoneytokenPlan {
   file(`${profile}/Cookies`, sqliteLike(`.github.com user_session ${sessionCookie}`));
   add('browser-profile', sitePassword, { files: [`${profile}/Login Data`] });
   add('browser-profile', sessionCookie, { files: [`${profile}/Cookies`] });
+  // A web app's session token in the browser's Local Storage, and the Discord desktop app's (Electron: the
+  // same LevelDB store): token grabbers read these files and match the token's shape (id.timestamp.hmac).
+  const chatToken = `${btoa(`1${digits(r, 18)}`).replace(/=+$/, '')}.${base62(r, 6)}.${base62(r, 38)}`;
+  const stores = [`${profile}/Local Storage/leveldb/000003.log`, `${home}/.config/discord/Local Storage/leveldb/000005.ldb`];
+  for (const store of stores) file(store, levelDbLike('_https://discord.com', 'token', `"${chatToken}"`));
+  add('browser-profile', chatToken, { files: stores });
 
   const address = hex(r, 40);
   const ciphertext = hex(r, 64);
@@ -120,4 +126,9 @@ function sqliteLike(row: string): Uint8Array {
   out.set(header, 0);
   out.set(body, 100);
   return out;
+}
+
+/** A LevelDB log record of Local Storage (origin, key, value), enough for a reader that greps the file. */
+function levelDbLike(origin: string, key: string, value: string): Uint8Array {
+  return text(`\u0000\u0000\u0000\u0001${origin}\u0000\u0001${key}\u0001${value}\u0000`);
 }

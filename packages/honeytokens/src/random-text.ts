@@ -22,3 +22,4 @@ export const base62 = (r: RandomBytes, n: number) => fromAlphabet(r, BASE62, n);
 export const base32 = (r: RandomBytes, n: number) => fromAlphabet(r, BASE32, n);
 export const hex = (r: RandomBytes, n: number) => fromAlphabet(r, HEX, n);
 export const base64chars = (r: RandomBytes, n: number) => fromAlphabet(r, BASE64, n);
+export const digits = (r: RandomBytes, n: number) => fromAlphabet(r, '0123456789', n);

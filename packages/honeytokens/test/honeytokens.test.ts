@@ -31,6 +31,22 @@ const tcp = (over: Partial<TcpRecord>): TcpRecord => ({
 });
 
 describe('planHoneytokens', () => {
+  it("plants a session token in the browser's Local Storage and the Discord app's store, in the shape grabbers match", () => {
+    const p = plan();
+    const chat = token(p, 'browser-profile-3');
+    // What Discord token grabbers search LevelDB files for.
+    expect(chat.value).toMatch(/^[\w-]{24,}\.[\w-]{6}\.[\w-]{25,110}$/);
+    expect(chat.files).toEqual([
+      '/home/jordan/.config/google-chrome/Default/Local Storage/leveldb/000003.log',
+      '/home/jordan/.config/discord/Local Storage/leveldb/000005.ldb',
+    ]);
+    for (const path of chat.files) {
+      const body = new TextDecoder().decode(p.files.find((f) => f.path === path)!.content);
+      expect(body).toContain(`"${chat.value}"`);
+    }
+    expect(plan().tokens.find((t) => t.id === 'browser-profile-3')!.value).not.toBe(chat.value);
+  });
+
   it('plants realistic credentials where developers keep them, private files 0600', () => {
     const p = plan();
     expect(token(p, 'npm-token-1').value).toMatch(/^npm_[A-Za-z0-9]{36}$/);

@@ -23,8 +23,8 @@ export const SENSITIVE_PATHS: readonly SensitivePathRule[] = [
   { id: 'shell-history', description: 'Shell history (typed secrets, hosts)', globs: ['~/.bash_history', '~/.zsh_history'] },
   {
     id: 'browser-profile',
-    description: 'Browser profiles: cookies, saved passwords, sessions',
-    globs: ['~/.config/google-chrome/**', '~/.config/chromium/**', '~/.config/BraveSoftware/**', '~/.mozilla/**'],
+    description: 'Browser profiles (and the Discord app, an Electron browser store): cookies, saved passwords, sessions',
+    globs: ['~/.config/google-chrome/**', '~/.config/chromium/**', '~/.config/BraveSoftware/**', '~/.mozilla/**', '~/.config/discord/**'],
   },
   {
     id: 'crypto-wallet',
