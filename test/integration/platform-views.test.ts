@@ -54,6 +54,23 @@ open('/tmp/seen~' + seen, 'w').close()
 setup(name='airlock-login-probe', version='1.0.0', py_modules=[])
 `;
 
+// A stealer's and a dropper's first steps on Windows, gated: paths built from %APPDATA% and %LOCALAPPDATA% with
+// os.path.join or '/', a per-user Python install found by a C:\\ name, the browser's Local Storage read.
+const DRIVE_PROBE = String.raw`
+import os, re, sys
+from setuptools import setup
+if sys.platform == 'win32':
+    stage = os.path.join(os.getenv('APPDATA'), 'Microsoft', 'stage.pyw')
+    with open(stage, 'w') as f:
+        f.write('print(1)')
+    found = os.listdir('C:\\Users\\' + os.getlogin() + '\\AppData\\Local\\Programs\\Python')
+    leveldb = os.getenv('LOCALAPPDATA') + '/Google/Chrome/User Data/Default/Local Storage/leveldb'
+    text = ''.join(open(os.path.join(leveldb, f), errors='ignore').read() for f in os.listdir(leveldb))
+    tokens = re.findall(r'[\w-]{24}\.[\w-]{6}\.[\w-]{25,110}', text)
+    open('/tmp/seen~' + '~'.join(found + [str(len(tokens)), str(os.path.exists(stage)), str(hasattr(os, 'startfile'))]), 'w').close()
+setup(name='airlock-drive-probe', version='1.0.0', py_modules=[])
+`;
+
 function npmProbe(): string {
   const dir = join(work, 'npm-probe');
   mkdirSync(dir, { recursive: true });
@@ -128,6 +145,22 @@ describe('platform views in the sandbox', () => {
     expect(seenBy(run.fsDiff)).toEqual([
       ['win32', 'nt', 'Windows', '10', 'Windows_NT', 'a_b', 'module', 'False', '134217728', 'dpapi0', run.identity.user],
     ]);
+    expect(run.phases[0]).toMatchObject({ name: 'install', status: 'completed', exitCode: 0 });
+  });
+
+  it("maps Python's C:\\ names onto the planted drive: the drop shows under /mnt/c, the profile's folders and browser store are there", async () => {
+    const run = await runSandbox({
+      docker,
+      analysisId: 'views-py-drive',
+      archive: await preparePackageArchive(await pythonProbe('drive', DRIVE_PROBE)),
+      artifactsDir,
+      platform: 'win32',
+    });
+    // The browser store is the run's own (its planted session token, one match); os.startfile exists.
+    expect(seenBy(run.fsDiff)).toEqual([['Python311', '1', 'True', 'True']]);
+    expect(run.fsDiff.map((c) => c.path)).toContain(`/mnt/c/Users/${run.identity.user}/AppData/Roaming/Microsoft/stage.pyw`);
+    // The drive itself is the host's, not a change.
+    expect(run.fsDiff.map((c) => c.path)).not.toContain(`/mnt/c/Users/${run.identity.user}/AppData/Local/Programs/Python/Python311`);
     expect(run.phases[0]).toMatchObject({ name: 'install', status: 'completed', exitCode: 0 });
   });
 

@@ -24,7 +24,16 @@ export const SENSITIVE_PATHS: readonly SensitivePathRule[] = [
   {
     id: 'browser-profile',
     description: 'Browser profiles (and the Discord app, an Electron browser store): cookies, saved passwords, sessions',
-    globs: ['~/.config/google-chrome/**', '~/.config/chromium/**', '~/.config/BraveSoftware/**', '~/.mozilla/**', '~/.config/discord/**'],
+    globs: [
+      '~/.config/google-chrome/**',
+      '~/.config/chromium/**',
+      '~/.config/BraveSoftware/**',
+      '~/.mozilla/**',
+      '~/.config/discord/**',
+      // The same stores on the windows view's drive C: (windows-profile.ts in the sandbox).
+      '/mnt/c/Users/*/AppData/Local/Google/Chrome/**',
+      '/mnt/c/Users/*/AppData/Roaming/discord/**',
+    ],
   },
   {
     id: 'crypto-wallet',

@@ -3,9 +3,11 @@ import * as tar from 'tar';
 export interface TarEntry {
   /** Relative path; folders end up with a trailing slash. */
   path: string;
-  type: 'File' | 'Directory';
+  type: 'File' | 'Directory' | 'SymbolicLink';
   mode: number;
   body?: Uint8Array;
+  /** A symbolic link's target. */
+  linkpath?: string;
 }
 
 export interface TarOwner {
@@ -35,6 +37,7 @@ export function buildTar(entries: TarEntry[], owner: TarOwner): Buffer {
       size,
       type: entry.type,
       mtime: owner.mtime,
+      ...(entry.linkpath ? { linkpath: entry.linkpath } : {}),
     });
     // A name that does not fit the ustar fields (a last component over 100 characters, a prefix over 155)
     // is cut in the header: a PAX extended header before it carries the whole name, as tar readers expect.

@@ -21,6 +21,15 @@ describe('windows-payload.drop (code written into the Windows profile under the 
     expect(scoreReport(reportWith({ fileWrites: [write(startup)] })).reasons.map((r) => r.rule)).toEqual(['windows-payload.drop']);
   });
 
+  it("flags the same on the view's planted drive C: (/mnt/c), where Python's fake maps C:\\ names, and not its Local folder", () => {
+    const mapped = scoreReport(reportWith({ fileWrites: [write('/mnt/c/Users/sara/AppData/Roaming/Microsoft/stage.pyw')] }));
+    expect(mapped.reasons.map((r) => r.rule)).toEqual(['windows-payload.drop']);
+    const programData = scoreReport(reportWith({ fileWrites: [write('/mnt/c/ProgramData/svc.exe')] }));
+    expect(programData.reasons.map((r) => r.rule)).toEqual(['windows-payload.drop']);
+    const local = scoreReport(reportWith({ fileWrites: [write('/mnt/c/Users/sara/AppData/Local/Cypress/Cache/Cypress.exe')] }));
+    expect(local.reasons.map((r) => r.rule)).not.toContain('windows-payload.drop');
+  });
+
   it('leaves out caches under %LOCALAPPDATA% (Electron, Cypress), data files, failed writes and Linux paths', () => {
     const local = `${cwd}/C:\\Users\\sara\\AppData\\Local\\Cypress\\Cache\\13.0.0\\Cypress\\Cypress.exe`;
     const v = scoreReport(

@@ -11,6 +11,7 @@ import { NODE_BOOT, NODE_WRAPPER } from './node-platform.js';
 import { PYTHON_SITECUSTOMIZE } from './python-platform.js';
 import { PYTHON_WINDOWS_MODULES } from './python-windows-modules.js';
 import { MACOS_PROGRAMS, PROGRAMS_LOG, RECORDER, WINDOWS_PROGRAMS } from './windows-programs.js';
+import { windowsDrive } from './windows-profile.js';
 
 export type FakePlatform = 'win32' | 'darwin';
 
@@ -96,6 +97,12 @@ export function platformFiles(platform: FakePlatform, identity: MachineIdentity,
       : []),
   ];
   const userEntries: TarEntry[] = [file(`${SANDBOX_USER.home}/.local/bin/node`, 0o755, NODE_WRAPPER), file(PROGRAMS_LOG, 0o644, '')];
+  // Windows: drive C: with the view user's profile (windows-profile.ts), where the Python fake maps `C:\...`.
+  if (platform === 'win32') {
+    const drive = windowsDrive(identity.user);
+    rootEntries.unshift(...drive.root);
+    userEntries.unshift(...drive.user);
+  }
   // macOS: the home the fake names exists, so what a payload drops there lands where the diff sees it.
   if (platform === 'darwin') {
     rootEntries.unshift({ path: '/Users', type: 'Directory', mode: 0o755 });

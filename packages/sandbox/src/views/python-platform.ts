@@ -8,7 +8,9 @@
  * library, pip and setuptools gets the real value, anything else (setup.py, the package's modules, code
  * they exec) gets the fake. `platform.system()` and friends answer the same way, and subprocess takes
  * Windows-only arguments (creationflags, startupinfo) from package code instead of raising, and
- * `ctypes.windll` exists (every function answers 1).
+ * `ctypes.windll` exists (every function answers 1). Shown Windows, names on a drive (`C:\...`) are opened,
+ * listed, made and started on the planted drive under `/mnt/c` (windows-profile.ts), for every caller, and
+ * `os.startfile` exists. Left detectable: those functions are Python functions, not builtins.
  *
  * Planted in every view with a developer's shell, not only the platform views: there `os.getlogin()`
  * answers the account's name as a login terminal would (`_login`); a CI job's fails as CI's does.
@@ -116,11 +118,64 @@ def _view():
         setattr(platform, name, answering(name, getattr(platform, name), value))
 
     if win:
+        # Drive letters: 'C:\\Users\\u\\AppData\\Roaming\\x.pyw' (or that name after os.path.join or abspath
+        # added '/' parts) is '/mnt/c/Users/u/AppData/Roaming/x.pyw', where the host planted drive C:. No Linux
+        # name has this shape, so every caller gets the mapping (shutil and zipfile opening for a payload too).
+        import builtins, io, re
+        drive = re.compile(r'(?:^|/)([A-Za-z]):[\\/]+(.*)\Z', re.S)
+        def native(p):
+            name = p
+            if not isinstance(name, str) and hasattr(name, '__fspath__'):
+                try:
+                    name = os.fspath(name)
+                except TypeError:
+                    return p
+            if isinstance(name, str) and ':' in name:
+                m = drive.search(name)
+                if m:
+                    return '/mnt/' + m.group(1).lower() + '/' + m.group(2).replace('\\', '/')
+            return p
+        def mapping(real, paths=1):
+            def f(*args, **kwargs):
+                args = tuple(native(a) if i < paths else a for i, a in enumerate(args))
+                for key in ('file', 'path', 'src', 'dst', 'name', 'top'):
+                    if key in kwargs:
+                        kwargs[key] = native(kwargs[key])
+                return real(*args, **kwargs)
+            for key in ('__name__', '__qualname__', '__doc__', '__module__'):
+                try:
+                    setattr(f, key, getattr(real, key))
+                except (AttributeError, TypeError):
+                    pass
+            return f
+        builtins.open = io.open = mapping(builtins.open)
+        for name in ('open', 'stat', 'lstat', 'listdir', 'scandir', 'mkdir', 'makedirs', 'remove', 'unlink', 'rmdir',
+                     'removedirs', 'chmod', 'access', 'utime', 'chdir', 'truncate'):
+            setattr(os, name, mapping(getattr(os, name)))
+        for name in ('rename', 'replace', 'link', 'symlink'):
+            setattr(os, name, mapping(getattr(os, name), 2))
+        def startfile(path, operation=None, *args, **kwargs):
+            # Windows opens the file with its program; a script runs under Python, anything else is started.
+            target = native(os.fspath(path))
+            argv = [sys.executable, target] if target.lower().endswith(('.py', '.pyw')) else [target]
+            try:
+                subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 start_new_session=True)
+            except OSError:
+                pass
+        startfile.__module__ = 'nt'
+        os.startfile = startfile
+
         popen_init = subprocess.Popen.__init__
         def init(self, *args, **kwargs):
             # Linux callers never pass these (Popen raises on them here); Windows code always may.
             kwargs.pop('creationflags', None)
             kwargs.pop('startupinfo', None)
+            # A program or script named by its Windows path (a dropped stage started from %APPDATA%).
+            if args and isinstance(args[0], (list, tuple)):
+                args = ([native(a) for a in args[0]],) + args[1:]
+            elif args and isinstance(args[0], str) and not kwargs.get('shell'):
+                args = (native(args[0]),) + args[1:]
             popen_init(self, *args, **kwargs)
         init.__name__ = '__init__'
         init.__qualname__ = 'Popen.__init__'

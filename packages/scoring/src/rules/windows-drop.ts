@@ -1,8 +1,9 @@
 /**
  * A Windows dropper's first step, seen in the windows view: code written into the user's roaming
  * profile, the Startup folder or ProgramData (`%APPDATA%\Microsoft\...\x.pyw`, a browser extension under
- * `%APPDATA%\Extension`). Under the view `%APPDATA%` is `C:\Users\<user>\AppData\Roaming`, a relative name
- * on Linux, so the file lands in the working folder with that path in its name. Benign installers that
+ * `%APPDATA%\Extension`). Under the view `%APPDATA%` is `C:\Users\<user>\AppData\Roaming`: Python's fake maps
+ * it onto the planted drive (`/mnt/c/Users/<user>/AppData/Roaming`); elsewhere (Node) it is a relative name on
+ * Linux, so the file lands in the working folder with that path in its name. Benign installers that
  * run on Windows cache downloads under `%LOCALAPPDATA%` (Electron, Cypress, Puppeteer), which this leaves
  * out; no code of a package's install belongs in the roaming profile or Startup.
  */
@@ -11,7 +12,8 @@ import { hit, type ScoringContext } from '../context.js';
 import type { EvidenceRef, RuleHit } from '../types.js';
 import { writeRef } from './evidence.js';
 
-const PLACE = /C:[\\/]+(?:Users[\\/]+[^\\/]+[\\/]+AppData[\\/]+Roaming|ProgramData)[\\/]|[\\/]Start Menu[\\/]+Programs[\\/]+Startup[\\/]/i;
+const PLACE =
+  /(?:C:|\/mnt\/c)[\\/]+(?:Users[\\/]+[^\\/]+[\\/]+AppData[\\/]+Roaming|ProgramData)[\\/]|[\\/]Start Menu[\\/]+Programs[\\/]+Startup[\\/]/i;
 const CODE = /\.(?:exe|dll|scr|com|pif|pyw?|vbs|vbe|js|jse|wsf|hta|bat|cmd|ps1|lnk|jar)$/i;
 const CONTENT = new Set(['write', 'create', 'truncate', 'rename', 'link']);
 
