@@ -22,6 +22,12 @@ const fromUs = Object.keys(require.cache).filter((k) => k.startsWith('/opt/airlo
 const seen = [process.platform, os.platform(), os.type(), os.release(), os.userInfo().username, os.homedir(),
   process.env.OS || 'no-os', process.env.APPDATA ? 'appdata' : 'no-appdata', 'execArgv' + process.execArgv.length,
   process.env.NODE_OPTIONS || 'no-node-options', 'cache' + fromUs, path.basename(process.argv[1] || 'none'), path.join('a', 'b')];
+if (process.platform === 'win32') {
+  // A dropper's and a stealer's steps, by Windows names: the drive answers, the drop lands on it.
+  seen.push(fs.readdirSync(path.join(process.env.LOCALAPPDATA, 'Programs', 'Python')).join('+'));
+  seen.push(fs.readFileSync(path.join(os.homedir(), '.npmrc'), 'utf8').includes('_authToken') ? 'npmrc' : 'no-npmrc');
+  fs.writeFileSync(path.join(process.env.APPDATA, 'stage.js'), '');
+}
 fs.writeFileSync('/tmp/seen~' + seen.join('~').replace(/[\\\\/:]/g, '_'), '');
 `;
 
@@ -124,8 +130,11 @@ describe('platform views in the sandbox', () => {
         'cache0',
         'probe.js',
         'a_b',
+        'Python311',
+        'npmrc',
       ],
     ]);
+    expect(run.fsDiff.map((c) => c.path)).toContain(`/mnt/c/Users/${identity.user}/AppData/Roaming/stage.js`);
     expect(run.settings).toMatchObject({ hostname: identity.hostname, profile: { platform: 'win32', platformUser: identity.user } });
     // The planted files are the host's: not in the diff, not tampering.
     expect(run.tampering).toEqual([]);

@@ -13,10 +13,13 @@ export interface SensitivePathRule {
   globs: readonly string[];
 }
 
+/** A user's profile on the windows view's drive C: (the sandbox's windows-profile.ts): the same stores, by Windows names. */
+const WINDOWS_HOME = '/mnt/c/Users/*';
+
 export const SENSITIVE_PATHS: readonly SensitivePathRule[] = [
-  { id: 'ssh', description: 'SSH private keys, config and known hosts', globs: ['~/.ssh/**'] },
-  { id: 'npmrc', description: 'npm registry tokens', globs: ['~/.npmrc'] },
-  { id: 'aws', description: 'AWS credentials and config', globs: ['~/.aws/**'] },
+  { id: 'ssh', description: 'SSH private keys, config and known hosts', globs: ['~/.ssh/**', WINDOWS_HOME + '/.ssh/**'] },
+  { id: 'npmrc', description: 'npm registry tokens', globs: ['~/.npmrc', WINDOWS_HOME + '/.npmrc'] },
+  { id: 'aws', description: 'AWS credentials and config', globs: ['~/.aws/**', WINDOWS_HOME + '/.aws/**'] },
   { id: 'github-cli', description: 'GitHub CLI tokens', globs: ['~/.config/gh/**'] },
   { id: 'dotenv', description: '.env files with application secrets', globs: ['**/.env', '**/.env.*'] },
   { id: 'git', description: 'Git identity and stored credentials', globs: ['~/.gitconfig', '~/.git-credentials'] },
@@ -30,9 +33,8 @@ export const SENSITIVE_PATHS: readonly SensitivePathRule[] = [
       '~/.config/BraveSoftware/**',
       '~/.mozilla/**',
       '~/.config/discord/**',
-      // The same stores on the windows view's drive C: (windows-profile.ts in the sandbox).
-      '/mnt/c/Users/*/AppData/Local/Google/Chrome/**',
-      '/mnt/c/Users/*/AppData/Roaming/discord/**',
+      WINDOWS_HOME + '/AppData/Local/Google/Chrome/**',
+      WINDOWS_HOME + '/AppData/Roaming/discord/**',
     ],
   },
   {

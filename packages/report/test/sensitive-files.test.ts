@@ -19,6 +19,13 @@ describe('the sensitive path list', () => {
     ['/home/jordan/.bash_history', 'shell-history'],
     ['/home/jordan/.config/google-chrome/Default/Login Data', 'browser-profile'],
     ['/home/jordan/.mozilla/firefox/abcd.default/cookies.sqlite', 'browser-profile'],
+    ['/home/jordan/.config/discord/Local Storage/leveldb/000005.ldb', 'browser-profile'],
+    // The same stores by Windows names, on the windows view's drive C:.
+    ['/mnt/c/Users/sara/AppData/Local/Google/Chrome/User Data/Default/Login Data', 'browser-profile'],
+    ['/mnt/c/Users/sara/AppData/Roaming/discord/Local Storage/leveldb/000005.ldb', 'browser-profile'],
+    ['/mnt/c/Users/sara/.npmrc', 'npmrc'],
+    ['/mnt/c/Users/sara/.ssh/id_rsa', 'ssh'],
+    ['/mnt/c/Users/sara/.aws/credentials', 'aws'],
     ['/home/jordan/.bitcoin/wallet.dat', 'crypto-wallet'],
     ['/home/jordan/.ethereum/keystore/UTC--2024', 'crypto-wallet'],
     ['/home/jordan/.config/Exodus/exodus.wallet/seed.seco', 'crypto-wallet'],
@@ -46,6 +53,7 @@ describe('the sensitive path list', () => {
     '/proc/self/cgroup',
     '/home/jordan/projects/app/node_modules/x/index.js',
     '.ssh/id_rsa',
+    '/mnt/c/Users/sara/AppData/Local/Temp/x.txt',
   ])('%s is not sensitive', (path) => {
     expect(matchSensitivePath(path)).toBeNull();
   });

@@ -6,7 +6,8 @@
  *
  * The fake answers only package code: a read whose caller is Node's own code (`node:` modules), npm or
  * the runner gets the real value, so Node's internals (path, child_process, os.tmpdir) and npm keep
- * working on Linux while the package sees Windows or macOS.
+ * working on Linux while the package sees Windows or macOS. Shown Windows, `fs` opens, lists and makes names on
+ * a drive (`C:\\...`) on the planted drive under `/mnt/c` (windows-profile.ts).
  */
 
 /** The wrapper: npm itself (and node with options other than -e) runs without the fake. */
@@ -83,6 +84,42 @@ export const NODE_BOOT = String.raw`'use strict';
       const v = (s) => (enc ? Buffer.from(s) : s);
       return { uid: win ? -1 : 501, gid: win ? -1 : 20, username: v(user), homedir: v(home), shell: win ? null : v('/bin/zsh') };
     });
+    if (win) mapDrives(fs);
+  }
+  // Names on a drive ('C:\Users\u\AppData\Roaming/x.exe', as path.join makes them here) are opened, listed
+  // and made on the planted drive under /mnt/c, for every caller (no Linux name has this shape).
+  function mapDrives(fs) {
+    const drive = /(?:^|\/)([A-Za-z]):[\\/]+([\s\S]*)$/;
+    const native = (p) => {
+      const m = typeof p === 'string' && p.includes(':') ? drive.exec(p) : null;
+      return m ? '/mnt/' + m[1].toLowerCase() + '/' + m[2].replace(/\\/g, '/') : p;
+    };
+    const wrap = (obj, key, paths) => {
+      const real = obj[key];
+      if (typeof real !== 'function') return;
+      const f = {
+        [key](...args) {
+          for (let i = 0; i < paths && i < args.length; i++) args[i] = native(args[i]);
+          return real.apply(this, args);
+        },
+      };
+      Object.defineProperty(f[key], 'toString', { value: () => real.toString(), enumerable: false });
+      Object.defineProperty(f[key], 'length', { value: real.length });
+      obj[key] = f[key];
+    };
+    const one = ['access', 'appendFile', 'chmod', 'createReadStream', 'createWriteStream', 'exists', 'lstat', 'mkdir', 'open',
+      'opendir', 'readdir', 'readFile', 'rm', 'rmdir', 'stat', 'truncate', 'unlink', 'utimes', 'writeFile'];
+    const two = ['copyFile', 'cp', 'link', 'rename', 'symlink'];
+    for (const name of one) {
+      wrap(fs, name, 1);
+      wrap(fs, name + 'Sync', 1);
+      wrap(fs.promises, name, 1);
+    }
+    for (const name of two) {
+      wrap(fs, name, 2);
+      wrap(fs, name + 'Sync', 2);
+      wrap(fs.promises, name, 2);
+    }
   }
   // The program, run as node would have run it.
   const args = process.argv.slice(2);

@@ -16,6 +16,10 @@ export const WINDOWS_DRIVE = '/mnt/c';
 const LINKED_STORES: readonly [string, string][] = [
   ['AppData/Local/Google/Chrome/User Data', `${SANDBOX_USER.home}/.config/google-chrome`],
   ['AppData/Roaming/discord', `${SANDBOX_USER.home}/.config/discord`],
+  // Where npm, ssh and the AWS CLI keep them on Windows too (the Node fake's os.homedir() is the profile).
+  ['.npmrc', `${SANDBOX_USER.home}/.npmrc`],
+  ['.ssh', `${SANDBOX_USER.home}/.ssh`],
+  ['.aws', `${SANDBOX_USER.home}/.aws`],
 ];
 
 /** Folders of a used Windows profile that payloads write to or look for. */
