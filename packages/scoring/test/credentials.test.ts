@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scoreReport } from '../src/index.js';
-import { emptyReport, proc, reportWith, script, sensitive, T0 } from './helpers.js';
+import type { SandboxReport } from '@airlock/core';
+import { dns, emptyReport, proc, reportWith, script, sensitive, T0, tcp } from './helpers.js';
 
 const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule);
 
@@ -245,5 +246,57 @@ describe('environment-dump', () => {
   it('does not fire on `env NODE_ENV=production node build.js`', () => {
     const v = scoreReport(reportWith({ processes: [proc(['env', 'NODE_ENV=production', 'node', 'build.js'])] }));
     expect(v.reasons).toEqual([]);
+  });
+});
+
+describe("a cloud SDK using the machine's own configuration (provider-config.ts)", () => {
+  // What the AWS SDK's SSO client does when the call view runs its commands: the config and keys read, then
+  // requests to AWS's endpoint in the configured region.
+  const sdkRun = (extra: Partial<SandboxReport['network']> = {}) => {
+    const report = emptyReport();
+    const byImport = { phase: 'import' as const, pid: 7, attribution: script('import', null) };
+    report.honeytokens.accessed.push({
+      tokenId: 't',
+      kind: 'aws-access-key',
+      path: '/home/jordan/.aws/credentials',
+      time: T0,
+      operation: 'read',
+      result: 'ok',
+      program: '/usr/bin/node',
+      ...byImport,
+    });
+    report.sensitiveFiles.push(
+      sensitive('aws', '/home/jordan/.aws/config', byImport),
+      sensitive('aws', '/home/jordan/.aws/credentials', byImport),
+    );
+    const sso = 'portal.sso.eu-central-1.amazonaws.com';
+    report.network = {
+      dns: [dns(sso), ...(extra.dns ?? [])],
+      tcp: [tcp(sso, 443), ...(extra.tcp ?? [])],
+      udp: extra.udp ?? [],
+    };
+    return report;
+  };
+
+  it('is neither credential access nor egress when the run went only to the provider', () => {
+    expect(scoreReport(sdkRun()).reasons.map((r) => r.rule)).toEqual([]);
+  });
+
+  it('counts both as before when anything went elsewhere, or a planted value left', () => {
+    const elsewhere = scoreReport(sdkRun({ dns: [dns('collect.evil.example')], tcp: [tcp('collect.evil.example', 443)] }));
+    expect(elsewhere.reasons.map((r) => r.rule)).toEqual(expect.arrayContaining(['credential-access', 'network-egress']));
+    expect(elsewhere.reasons.find((r) => r.rule === 'network-egress')!.explanation).toContain('amazonaws.com');
+    const leaked = sdkRun();
+    leaked.honeytokens.exfiltrated.push({
+      tokenId: 't',
+      kind: 'aws-secret-key',
+      channel: 'http',
+      destination: 'bucket.s3.amazonaws.com:443',
+      encoding: 'raw',
+      time: T0 + 2,
+    });
+    expect(scoreReport(leaked).reasons.map((r) => r.rule)).toEqual(
+      expect.arrayContaining(['honeytoken-exfiltration', 'credential-access']),
+    );
   });
 });

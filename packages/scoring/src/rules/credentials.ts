@@ -5,6 +5,7 @@ import type { HoneytokenExfiltration } from '@airlock/core';
 import type { EvidenceRef, RuleHit } from '../types.js';
 import { homeRelative } from './filesystem.js';
 import { processRef } from './evidence.js';
+import { providersUsingOwnConfig } from './provider-config.js';
 
 /**
  * A planted value in captured egress is proof: nothing legitimate sends this run's fresh fake token. A
@@ -108,16 +109,20 @@ function isConfigFile(path: string): boolean {
 
 /**
  * Package code (a lifecycle script or the import) touching credential files. When every one is
- * configuration (isConfigFile), the lighter `credential-access.config`. Neither is ever subtracted by the
- * baseline; a token that leaves is `honeytoken-exfiltration`, conclusive whatever read it. Accesses without
+ * configuration (isConfigFile), the lighter `credential-access.config`. A cloud SDK's reads of its own
+ * configuration, when it talked only to its provider, are not counted (provider-config.ts). Neither is ever
+ * subtracted by the baseline; a token that leaves is `honeytoken-exfiltration`, conclusive whatever read it. Accesses without
  * attribution in the install phase are npm itself reading ~/.npmrc and ~/.gitconfig: never counted.
  */
 export function credentialAccess(context: ScoringContext): RuleHit[] {
   const { report } = context;
   const evidence: EvidenceRef[] = [];
   const seen = new Set<string>();
+  // A cloud SDK reading its own configuration and talking only to its provider (provider-config.ts).
+  const own = providersUsingOwnConfig(context);
+  const ownFiles = new Set(report.sensitiveFiles.filter((a) => own.files.has(a.rule)).map((a) => a.path));
   report.honeytokens.accessed.forEach((access, index) => {
-    if (!context.isPackageCode(access.attribution)) return;
+    if (!context.isPackageCode(access.attribution) || ownFiles.has(access.path)) return;
     if (isToolReadingOwnConfig(context, access.phase, access.pid, access.time, access.path, access.program)) return;
     const key = `${access.phase}:${access.pid}:${access.path}`;
     if (seen.has(key)) return;
@@ -134,6 +139,7 @@ export function credentialAccess(context: ScoringContext): RuleHit[] {
   });
   report.sensitiveFiles.forEach((access, index) => {
     if (!context.isPackageCode(access.attribution) || !CREDENTIAL_RULES.has(access.rule) || access.access === 'check') return;
+    if (own.files.has(access.rule)) return;
     if (isToolReadingOwnConfig(context, access.phase, access.pid, access.time, access.path, access.program)) return;
     const key = `${access.phase}:${access.pid}:${access.path}`;
     if (seen.has(key)) return;

@@ -3,6 +3,7 @@ import type { Destination, TcpRecord } from '@airlock/core';
 import { destinationHost } from '../baseline.js';
 import { clip } from '../commands.js';
 import { hit, type ScoringContext } from '../context.js';
+import { providersUsingOwnConfig } from './provider-config.js';
 import type { EvidenceRef, RuleHit } from '../types.js';
 import { executedWriteCandidates } from './execution.js';
 
@@ -28,18 +29,22 @@ function prebuiltSources(context: ScoringContext): Set<string> {
  * Any lookup or connection to a destination the baseline does not know. npm installs with --offline,
  * so the package manager needs no network: whatever is left came from package code (or a URL dependency).
  * The source of a prebuilt binary run from the package's own folder is left to that rule (one download,
- * weighed once). A host the call view passed as an argument is where the caller sent the client.
+ * weighed once). A host the call view passed as an argument is where the caller sent the client. A cloud
+ * SDK's own provider, when the run read its configuration and went nowhere else, is where it works.
  */
 export function networkEgress(context: ScoringContext): RuleHit[] {
   const { dns, tcp, udp } = context.report.network;
   const prebuilt = prebuiltSources(context);
+  // A cloud SDK that read the machine's configuration for its provider, and talked only to it (provider-config.ts).
+  const own = providersUsingOwnConfig(context);
   const byHost = new Map<string, EvidenceRef>();
   const note = (host: string, ref: EvidenceRef) => {
     if (!byHost.has(host)) byHost.set(host, ref);
   };
   dns.forEach((record, index) => {
     const host = record.qname.toLowerCase().replace(/\.$/, '');
-    if (context.knownHost({ hostname: host, address: null }) || prebuilt.has(host) || context.isArgumentHost(host)) return;
+    if (context.knownHost({ hostname: host, address: null }) || prebuilt.has(host) || context.isArgumentHost(host) || own.isEndpoint(host))
+      return;
     note(host, { section: 'network.dns', index, time: record.time, destination: host, detail: `${record.qtype} query` });
   });
   for (const [section, records] of [
@@ -49,7 +54,7 @@ export function networkEgress(context: ScoringContext): RuleHit[] {
     records.forEach((record, index) => {
       if (context.knownHost(record.destination)) return;
       const host = destinationHost(record.destination) ?? 'unknown';
-      if (prebuilt.has(host) || context.isArgumentHost(record.destination.hostname)) return;
+      if (prebuilt.has(host) || context.isArgumentHost(record.destination.hostname) || own.isEndpoint(host)) return;
       note(host, {
         section,
         index,
