@@ -80,4 +80,34 @@ describe('the call view', () => {
     const called = (r.importResult as { calls?: { list: { path: string; shape: string; outcome: string }[] } }).calls;
     expect(called?.list).toContainEqual(expect.objectContaining({ path: 'airlock_table_demo.Table', shape: 'none', outcome: 'returned' }));
   });
+
+  it('awaits what a Python async function returns: its body (the payload) runs only when awaited', async () => {
+    const wheel = buildWheel('airlock-async-demo', '1.0.0', {
+      'airlock_async_demo/__init__.py': [
+        'import asyncio, urllib.request',
+        'async def run():',
+        '    await asyncio.sleep(0)',
+        '    try:',
+        "        urllib.request.urlopen('http://async-payload.airlock-test.example/beacon', timeout=3)",
+        '    except Exception:',
+        '        pass',
+        '',
+      ].join('\n'),
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'airlock-calls-async-')), wheel.fileName);
+    writeFileSync(file, wheel.bytes);
+    const r = await analyzeLocalPackage(file, {
+      docker,
+      artifactsRoot,
+      retry: false,
+      ciProfile: false,
+      timeView: false,
+      platformViews: false,
+    });
+    const calls = r.views.find((v) => v.view === 'calls');
+    // The beacon to a host no baseline knows, seen only by the call view (a probing view's report is chosen
+    // only when it is malicious; the view keeps what it saw).
+    expect(calls).toMatchObject({ verdict: 'suspicious', rules: ['network-egress'] });
+    expect(r.views.find((v) => v.view === 'developer')).toMatchObject({ verdict: 'benign', rules: [] });
+  });
 });
