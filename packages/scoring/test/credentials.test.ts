@@ -201,6 +201,14 @@ describe('credential-access', () => {
     );
     expect(v.reasons).toEqual([]);
   });
+
+  it("ignores npx run by a preinstall reading git's .gitconfig (npm reads it for git dependencies), not its .git-credentials", () => {
+    const npx = proc(['node', '/usr/local/bin/npx', 'npm-force-resolutions'], { pid: 33, path: '/usr/local/bin/node' });
+    const read = (path: string) => sensitive('git', path, { pid: 33, time: npx.time });
+    expect(scoreReport(reportWith({ processes: [npx], sensitiveFiles: [read('/home/jordan/.gitconfig')] })).reasons).toEqual([]);
+    const credentials = scoreReport(reportWith({ processes: [npx], sensitiveFiles: [read('/home/jordan/.git-credentials')] }));
+    expect(credentials.reasons.map((r) => r.rule)).toEqual(['credential-access']);
+  });
 });
 
 describe('environment-dump', () => {

@@ -89,8 +89,11 @@ function isToolReadingOwnConfig(
   const last = execs[execs.length - 1];
   const name = program === null ? (last ? programName(last.path) : '') : programName(program);
   const file = basename(path);
-  if (file === '.npmrc') return last ? isPackageManager(last.argv, last.path) : ['npm', 'npx', 'yarn', 'pnpm'].includes(name);
-  if (file === '.gitconfig' || file === '.git-credentials') return name === 'git';
+  const packageManager = last ? isPackageManager(last.argv, last.path) : ['npm', 'npx', 'yarn', 'pnpm'].includes(name);
+  if (file === '.npmrc') return packageManager;
+  // npm reads git's configuration itself (for git dependencies), also when a script runs `npx <tool>`.
+  if (file === '.gitconfig') return name === 'git' || packageManager;
+  if (file === '.git-credentials') return name === 'git';
   if (path.includes('/.ssh/')) return name === 'ssh' || name === 'git';
   return false;
 }
