@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { VIEW_POLICIES } from '@airlock/analysis';
 import { AirlockError } from '@airlock/core';
@@ -39,9 +40,14 @@ function fromEnv(flags: string, description: string, variable: string): Option {
 function pypiWheelsOption(): Option {
   return fromEnv(
     '--pypi-wheels <dir>',
-    "a folder of wheels that Python packages' dependencies are installed from (as pip's --find-links), before --pypi-index",
+    "a folder of wheels that Python packages' dependencies are installed from (as pip's --find-links), before --pypi-index; " +
+      'the fake internet also serves it as pypi.org to package code that runs pip itself (unless AIRLOCK_PYPI_MIRROR names another)',
     'AIRLOCK_PYPI_WHEELS',
-  );
+  ).argParser((dir: string) => {
+    // The sandbox pairs (warm pool included) read it when they are made (network-owner.ts).
+    process.env.AIRLOCK_PYPI_MIRROR ??= resolve(dir);
+    return dir;
+  });
 }
 
 function seconds(value: string): number {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { SearchedToken } from '@airlock/honeytokens';
+import { MIRROR_DIR, PypiMirror } from './pypi-mirror.js';
 import { startFakeInternet } from './service.js';
 import { fileAuthority } from './tls-intercept.js';
 
@@ -25,6 +26,8 @@ const service = await startFakeInternet({
   idleMs: 30_000,
   authority: existsSync(`${tlsDir}/ca.key`) ? fileAuthority(tlsDir) : null,
   tokens: plantedTokens(),
+  // The host mounts a folder of wheels here when it has one (AIRLOCK_PYPI_MIRROR).
+  pypiMirror: existsSync(MIRROR_DIR) ? new PypiMirror(MIRROR_DIR) : null,
 });
 // An error no handler caught is a `failure` line in the log (the host makes it an evidence gap), never a
 // silent exit: the service keeps answering.

@@ -12,6 +12,7 @@ import { ADDRESS_POOL_SIZE, FakeAddressBook } from './fake-addresses.js';
 import { httpOkResponse, looksLikeHttp, parseHttpRequest } from './http-request.js';
 import { HttpRequestStream } from './http-stream.js';
 import { NetworkLogWriter } from './network-log.js';
+import type { PypiMirror } from './pypi-mirror.js';
 import { looksLikeTls, parseClientHello } from './tls-client-hello.js';
 import { interceptTls, type CertificateAuthority, type Interception } from './tls-intercept.js';
 
@@ -42,6 +43,8 @@ export interface FakeInternetConfig {
   maxLogBytes?: number;
   /** Learn original destinations from a `conntrack -E` event stream (needs conntrack and NET_ADMIN). Default true. */
   conntrackEvents?: boolean;
+  /** Wheels served as pypi.org's simple index to code that pip-installs at run time (pypi-mirror.ts). */
+  pypiMirror?: PypiMirror | null;
 }
 
 export interface FakeInternet {
@@ -392,7 +395,7 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
       if (request && !conn.httpWritten) record.http = request;
       if (request?.complete && !answered) {
         answered = true;
-        reply(httpOkResponse());
+        reply((request.method === 'GET' && config.pypiMirror?.answer(request)) || httpOkResponse());
       }
     };
     const onPlain = guard((chunk: Buffer, reply: (answer: Buffer) => void) => {

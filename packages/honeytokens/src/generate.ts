@@ -85,7 +85,8 @@ export function planHoneytokens(ctx: PlanContext): HoneytokenPlan {
   add('browser-profile', sessionCookie, { files: [`${profile}/Cookies`] });
   // A web app's session token in the browser's Local Storage, and the Discord desktop app's (Electron: the
   // same LevelDB store): token grabbers read these files and match the token's shape (id.timestamp.hmac).
-  const chatToken = `${btoa(`1${digits(r, 18)}`).replace(/=+$/, '')}.${base62(r, 6)}.${base62(r, 38)}`;
+  // An 18-digit account id in base64 is 24 characters, the first part grabbers match exactly.
+  const chatToken = `${btoa(`1${digits(r, 17)}`)}.${base62(r, 6)}.${base62(r, 38)}`;
   const stores = [`${profile}/Local Storage/leveldb/000003.log`, `${home}/.config/discord/Local Storage/leveldb/000005.ldb`];
   for (const store of stores) file(store, levelDbLike('_https://discord.com', 'token', `"${chatToken}"`));
   add('browser-profile', chatToken, { files: stores });

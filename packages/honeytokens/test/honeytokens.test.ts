@@ -35,7 +35,7 @@ describe('planHoneytokens', () => {
     const p = plan();
     const chat = token(p, 'browser-profile-3');
     // What Discord token grabbers search LevelDB files for.
-    expect(chat.value).toMatch(/^[\w-]{24,}\.[\w-]{6}\.[\w-]{25,110}$/);
+    expect(chat.value).toMatch(/^[\w-]{24}\.[\w-]{6}\.[\w-]{25,110}$/);
     expect(chat.files).toEqual([
       '/home/jordan/.config/google-chrome/Default/Local Storage/leveldb/000003.log',
       '/home/jordan/.config/discord/Local Storage/leveldb/000005.ldb',

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type Docker from 'dockerode';
 import type { EvidenceGap, HoneytokenExfiltration, NetworkRecord } from '@airlock/core';
 import type { SearchedToken } from '@airlock/honeytokens';
@@ -30,6 +30,15 @@ export interface NetworkOwner {
 }
 
 /**
+ * AIRLOCK_PYPI_MIRROR: a folder of wheels (absolute) that the fake internet serves as pypi.org to package
+ * code that runs `pip install` itself; unset, such an install gets the usual answer and fails.
+ */
+function pypiMirror(): string | null {
+  const dir = process.env.AIRLOCK_PYPI_MIRROR;
+  return dir && isAbsolute(dir) ? dir : null;
+}
+
+/**
  * Starts the fake-internet container that owns the sandbox's network namespace. It is trusted code of
  * ours, so it gets NET_ADMIN (for its own namespace only, which has no link anywhere) to set up the
  * redirection; the analysis container then joins with `container:<id>` and no capabilities.
@@ -55,6 +64,8 @@ export async function startNetworkOwner(
       NetworkMode: 'none',
       // The machine knows its own name, as a real one does (gethostbyname(gethostname()) is common).
       ExtraHosts: [`${hostname}:10.213.0.2`],
+      // Wheels the service answers pip with at run time (pypi.org's simple index), read-only.
+      ...(pypiMirror() ? { Binds: [`${pypiMirror()}:/srv/pypi:ro`] } : {}),
       CapDrop: ['ALL'],
       CapAdd: ['NET_ADMIN', 'NET_RAW', 'NET_BIND_SERVICE'],
       SecurityOpt: ['no-new-privileges:true'],
