@@ -76,6 +76,41 @@ describe('complete installs of Python archives', () => {
     expect(askedFor(r, BEACON)).toBe(true);
   });
 
+  it('serves the wheel folder as pypi.org to code that runs pip itself (AIRLOCK_PYPI_MIRROR), and waits for the pip it did not wait for', async () => {
+    // A stealer's pattern: `pip install` started in the background, a short sleep, then the import it needed.
+    const installer = buildWheel('airlock-runtime-pip', '1.0.0', {
+      'airlock_runtime_pip/__init__.py': [
+        'import subprocess, sys, time',
+        'try:',
+        '    import airlock_beacon_dep',
+        'except ImportError:',
+        "    subprocess.Popen([sys.executable, '-m', 'pip', 'install', '--quiet', 'airlock-beacon-dep'])",
+        '    time.sleep(1)',
+        '    import airlock_beacon_dep',
+        'airlock_beacon_dep.go()',
+        '',
+      ].join('\n'),
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'airlock-runtime-pip-'));
+    writeFileSync(join(dir, installer.fileName), installer.bytes);
+    const mirror = mkdtempSync(join(tmpdir(), 'airlock-mirror-'));
+    writeFileSync(join(mirror, beaconNew.fileName), beaconNew.bytes);
+    const before = process.env.AIRLOCK_PYPI_MIRROR;
+    process.env.AIRLOCK_PYPI_MIRROR = mirror;
+    try {
+      const r = await analyzeLocalPackage(join(dir, installer.fileName), options);
+      const asked = r.network.tcp.map((t) => `${t.destination.hostname} ${t.http?.method} ${t.http?.target}`);
+      expect(asked).toContain('pypi.org GET /simple/airlock-beacon-dep/');
+      expect(asked).toContain(`files.pythonhosted.org GET /packages/${beaconNew.fileName}`);
+      // The dependency's code ran: the import after the sleep found it.
+      expect(askedFor(r, BEACON)).toBe(true);
+      expect(JSON.stringify(r.importResult)).not.toContain('ModuleNotFoundError');
+    } finally {
+      if (before === undefined) delete process.env.AIRLOCK_PYPI_MIRROR;
+      else process.env.AIRLOCK_PYPI_MIRROR = before;
+    }
+  });
+
   it('without a source the dependency is missing, the import fails first and the payload is not seen (and the report says why)', async () => {
     const r = await analyzeLocalPackage(packageFile, options);
     expect(r.dependencies).toMatchObject({ source: 'none', installed: 0 });
