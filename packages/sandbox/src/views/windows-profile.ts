@@ -9,8 +9,8 @@
 import { SANDBOX_USER } from '../hardening.js';
 import type { TarEntry } from '../tar-builder.js';
 
-/** Where drive C: is; the scorer's Windows-profile places (windows-drop.ts) name it too. */
-export const WINDOWS_DRIVE = '/mnt/c';
+/** Where drive C: is (the scorer's windows-drop.ts and the report's sensitive paths name it too). */
+const WINDOWS_DRIVE = '/mnt/c';
 
 /** Windows stores whose Linux counterpart holds the run's planted files: path under the profile -> target. */
 const LINKED_STORES: readonly [string, string][] = [
