@@ -13,6 +13,13 @@ const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-calls-'));
 const docker = connectDocker();
 const fixture = resolve(__dirname, '../fixtures/incidents/mal-typosquat-argument-stealer');
 
+/** A built wheel through the pipeline with only the call view after the developer run. */
+async function analyzeWheel(wheel: { fileName: string; bytes: Buffer }) {
+  const file = join(mkdtempSync(join(tmpdir(), 'airlock-calls-py-')), wheel.fileName);
+  writeFileSync(file, wheel.bytes);
+  return analyzeLocalPackage(file, { docker, artifactsRoot, retry: false, ciProfile: false, timeView: false, platformViews: false });
+}
+
 describe('the call view', () => {
   it('catches a typosquat that sends the arguments its functions are given, which install and import never show', async () => {
     const r = await analyzeLocalPackage(fixture, { docker, artifactsRoot, retry: false, ciProfile: false, timeView: false });
@@ -61,16 +68,7 @@ describe('the call view', () => {
         '',
       ].join('\n'),
     });
-    const file = join(mkdtempSync(join(tmpdir(), 'airlock-calls-py-')), wheel.fileName);
-    writeFileSync(file, wheel.bytes);
-    const r = await analyzeLocalPackage(file, {
-      docker,
-      artifactsRoot,
-      retry: false,
-      ciProfile: false,
-      timeView: false,
-      platformViews: false,
-    });
+    const r = await analyzeWheel(wheel);
     expect(r.views.map((v) => [v.view, v.verdict, v.chosen])).toEqual([
       ['developer', 'benign', false],
       ['calls', 'malicious', true],
@@ -94,16 +92,7 @@ describe('the call view', () => {
         '',
       ].join('\n'),
     });
-    const file = join(mkdtempSync(join(tmpdir(), 'airlock-calls-async-')), wheel.fileName);
-    writeFileSync(file, wheel.bytes);
-    const r = await analyzeLocalPackage(file, {
-      docker,
-      artifactsRoot,
-      retry: false,
-      ciProfile: false,
-      timeView: false,
-      platformViews: false,
-    });
+    const r = await analyzeWheel(wheel);
     const calls = r.views.find((v) => v.view === 'calls');
     // The beacon to a host no baseline knows, seen only by the call view (a probing view's report is chosen
     // only when it is malicious; the view keeps what it saw).
