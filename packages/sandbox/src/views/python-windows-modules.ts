@@ -1,7 +1,7 @@
 /**
  * pywin32's COM entry points as the windows view shows them to Python: `win32com.client.Dispatch`,
  * `pythoncom`, `pywintypes`; `win32crypt` (DPAPI: a browser stealer's first step), the other common
- * pywin32 modules as no-ops, and the standard library's Windows-only `winreg`. Droppers gated on win32 import them right after their check (to write
+ * pywin32 modules as no-ops, the WMI package (hardware ids, process lists: empty), and the standard library's Windows-only `winreg`. Droppers gated on win32 import them right after their check (to write
  * shortcuts, reach WScript.Shell); without them the payload stops at the import, as on Linux. Every object
  * answers and every call or assignment is appended to the programs log; nothing is done. Planted only in
  * the windows view (in the system site-packages, which the project's virtualenv sees), so Linux code that
@@ -85,6 +85,20 @@ com_error = error
 
 def __getattr__(name):
     return lambda *args, **kwargs: None
+`;
+
+/** The WMI package (on pywin32): a connection whose classes and queries answer through the COM recorder. */
+const WMI = `"""WMI: every class and query of the connection answers (empty collections), each call recorded."""
+from win32com.client import CDispatch, _record
+
+
+class x_wmi(Exception):
+    pass
+
+
+def WMI(*args, **kwargs):
+    _record('wmi.WMI(%s)' % ', '.join(repr(a) for a in args))
+    return CDispatch('wmi')
 `;
 
 /** win32crypt: DPAPI decryption answers empty bytes, so a browser stealer goes on to its collection and upload. */
@@ -190,4 +204,5 @@ export const PYTHON_WINDOWS_MODULES: { path: string; body: string | null }[] = [
     body: NO_OP_MODULE,
   })),
   { path: `${SITE}/winreg.py`, body: WINREG },
+  { path: `${SITE}/wmi.py`, body: WMI },
 ];
