@@ -43,6 +43,7 @@ try:
     seen.append('dpapi%d' % len(win32crypt.CryptUnprotectData(b'secret', None, None, None, 0)[1]))
     import wmi
     seen.append('wmi%d' % len(list(wmi.WMI().Win32_ComputerSystemProduct())))
+    seen.append('uuid%d' % len(subprocess.check_output('wmic csproduct get uuid', shell=True).decode().split('\\n')[1].strip()))
 except Exception as e:
     seen.append(type(e).__name__)
 seen.append(os.getlogin())
@@ -154,7 +155,7 @@ describe('platform views in the sandbox', () => {
     // win32crypt and winreg import and answer (a stealer's DPAPI call, a Run key write go on to what follows).
     // os.getlogin() answers the view's user, as Windows answers USERNAME's account.
     expect(seenBy(run.fsDiff)).toEqual([
-      ['win32', 'nt', 'Windows', '10', 'Windows_NT', 'a_b', 'module', 'False', '134217728', 'dpapi0', 'wmi0', run.identity.user],
+      ['win32', 'nt', 'Windows', '10', 'Windows_NT', 'a_b', 'module', 'False', '134217728', 'dpapi0', 'wmi0', 'uuid36', run.identity.user],
     ]);
     expect(run.phases[0]).toMatchObject({ name: 'install', status: 'completed', exitCode: 0 });
   });

@@ -4,7 +4,8 @@
  * the diff; not under the runner's folder, where a write is tampering) and succeeds, so the payload
  * carries on and its next steps are seen. The syscall record sees each exec as it would a real program's.
  * `cmd /c LINE` and `start` run what they were given, so the programs a launcher starts are seen too;
- * `curl.exe` is curl (its request reaches the fake internet).
+ * `curl.exe` is curl (its request reaches the fake internet); `wmic ... get <fields>` answers a header and one
+ * row (a hardware id drawn from the run's hostname), which payloads parse before they go on.
  */
 export const PROGRAMS_LOG = '/var/tmp/.programs.log';
 
@@ -83,6 +84,23 @@ case "$prog" in
     while [ $# -gt 0 ]; do case "$1" in /[cCkK]) shift; exec sh -c "$*" ;; *) shift ;; esac; done ;;
   start)
     while [ $# -gt 0 ]; do case "$1" in /*|'') shift ;; *) exec sh -c "$*" ;; esac; done ;;
+  wmic|wmic.exe)
+    # wmic <class> get <fields>: a header line and one row, as Windows prints them; ids drawn from this machine's name.
+    fields=''; after=''
+    for a in "$@"; do [ -n "$after" ] && fields="$fields $(printf '%s' "$a" | tr ',' ' ')"; [ "$a" = get ] && after=1; done
+    [ -z "$fields" ] && exit 0
+    id=$(hostname | md5sum | tr a-f A-F)
+    for f in $fields; do printf '%-38s' "$f"; done; printf '\\r\\n'
+    for f in $fields; do
+      case "$f" in
+        [Uu][Uu][Ii][Dd]) v="$(echo "$id" | cut -c1-8)-$(echo "$id" | cut -c9-12)-$(echo "$id" | cut -c13-16)-$(echo "$id" | cut -c17-20)-$(echo "$id" | cut -c21-32)" ;;
+        [Ss]erial[Nn]umber|[Pp]rocessor[Ii]d) v=$(printf '%s' "$id" | cut -c1-16) ;;
+        [Nn]ame|[Cc]aption) v='Windows 10 Pro' ;;
+        *) v='To Be Filled By O.E.M.' ;;
+      esac
+      printf '%-38s' "$v"
+    done
+    printf '\\r\\n' ;;
 esac
 exit 0
 `;
