@@ -395,7 +395,7 @@ export async function startFakeInternet(config: FakeInternetConfig): Promise<Fak
       if (request && !conn.httpWritten) record.http = request;
       if (request?.complete && !answered) {
         answered = true;
-        reply((request.method === 'GET' && config.pypiMirror?.answer(request)) || httpOkResponse());
+        reply(config.pypiMirror?.answer(request) ?? httpOkResponse());
       }
     };
     const onPlain = guard((chunk: Buffer, reply: (answer: Buffer) => void) => {

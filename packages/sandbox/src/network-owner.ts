@@ -51,6 +51,7 @@ export async function startNetworkOwner(
   /** The run's hostname (machine-identity.ts): a fresh one per run, so it fingerprints nothing. */
   hostname = 'dev-laptop',
 ): Promise<NetworkOwner> {
+  const mirror = pypiMirror();
   const container = await docker.createContainer({
     Image: image,
     // The planted values, for the service's streaming search of every flow (this container is ours; the
@@ -65,7 +66,7 @@ export async function startNetworkOwner(
       // The machine knows its own name, as a real one does (gethostbyname(gethostname()) is common).
       ExtraHosts: [`${hostname}:10.213.0.2`],
       // Wheels the service answers pip with at run time (pypi.org's simple index), read-only.
-      ...(pypiMirror() ? { Binds: [`${pypiMirror()}:/srv/pypi:ro`] } : {}),
+      ...(mirror ? { Binds: [`${mirror}:/srv/pypi:ro`] } : {}),
       CapDrop: ['ALL'],
       CapAdd: ['NET_ADMIN', 'NET_RAW', 'NET_BIND_SERVICE'],
       SecurityOpt: ['no-new-privileges:true'],

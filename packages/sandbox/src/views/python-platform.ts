@@ -251,8 +251,8 @@ def _installs():
         open('/opt/airlock/view.conf').close()
     except OSError:
         return
-    def pip_install(args, shell):
-        words = args.split() if isinstance(args, (str, bytes)) else [str(a) for a in args]
+    def pip_install(args):
+        words = args.split() if isinstance(args, (str, bytes)) else list(args)
         words = [w.decode() if isinstance(w, bytes) else str(w) for w in words]
         named = any(w in ('pip', 'pip3') or w.endswith(('/pip', '/pip3')) for w in words[:4])
         return 'install' in words and named
@@ -261,12 +261,11 @@ def _installs():
         real(self, *args, **kwargs)
         command = args[0] if args else kwargs.get('args', '')
         try:
-            if pip_install(command, kwargs.get('shell')):
+            if pip_install(command):
                 self.wait(60)
         except Exception:
             pass
-    for key in ('__name__', '__qualname__', '__doc__'):
-        setattr(init, key, getattr(real, key, None) or getattr(init, key))
+    init.__name__, init.__qualname__, init.__doc__ = real.__name__, real.__qualname__, real.__doc__
     subprocess.Popen.__init__ = init
 
 try:
