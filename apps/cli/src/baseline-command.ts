@@ -14,6 +14,7 @@ import {
   controlRun,
   DEFAULT_THRESHOLDS,
   learnBaseline,
+  learnedBaselinePath,
   type BaselineFile,
   type BaselineProvenance,
   type ControlRun,
@@ -26,7 +27,8 @@ import type { EvalResult, LearnableRun } from './eval/metrics.js';
 import { learnableOf, loadReport, runSamples } from './eval/runner.js';
 
 export interface LearnOptions {
-  out: string;
+  /** The learned data file; absent: the ecosystem's file that the scorer reads (`LEARNED_BASELINE_FILES`). */
+  out?: string;
   results: string;
   limit?: number;
   only?: string;
@@ -36,6 +38,9 @@ export interface LearnOptions {
   controlCache?: string;
   /** `-j`: training samples run at once (default 1). */
   concurrency?: number;
+  /** Python samples' dependencies: `--pypi-wheels` folder, `--pypi-index`. */
+  pypiWheels?: string;
+  pypiIndex?: string;
 }
 
 export async function baselineLearnCommand(corpora: string[], opts: LearnOptions): Promise<number> {
@@ -44,6 +49,7 @@ export async function baselineLearnCommand(corpora: string[], opts: LearnOptions
   if (ecosystems.size !== 1)
     throw new Error(`a baseline is learned per ecosystem; the corpora hold ${[...ecosystems].join(', ') || 'no benign samples'}`);
   const ecosystem = [...ecosystems][0]!;
+  const out = opts.out ?? learnedBaselinePath(ecosystem);
   const samples = chooseSamples(all, {
     split: 'train',
     ...(opts.only ? { only: opts.only } : {}),
@@ -55,6 +61,8 @@ export async function baselineLearnCommand(corpora: string[], opts: LearnOptions
     artifacts: opts.artifacts,
     npmCache: opts.npmCache,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(opts.pypiWheels ? { pypiWheels: opts.pypiWheels } : {}),
+    ...(opts.pypiIndex ? { pypiIndex: opts.pypiIndex } : {}),
     onResult: (r) => process.stdout.write(`${row(r)}\n`),
   });
 
@@ -102,14 +110,14 @@ export async function baselineLearnCommand(corpora: string[], opts: LearnOptions
     samples: samples.length,
     results: opts.results,
   });
-  mkdirSync(dirname(resolve(opts.out)), { recursive: true });
-  writeFileSync(`${opts.out}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
-  renameSync(`${opts.out}.tmp`, opts.out);
+  mkdirSync(dirname(resolve(out)), { recursive: true });
+  writeFileSync(`${out}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
+  renameSync(`${out}.tmp`, out);
   process.stdout.write(
     `\nlearned from ${learned.packages} package(s) (${failed.length} failed), min ${thresholds.minPackages} packages per signature: ` +
       `${learned.hosts.length} hosts, ${learned.programs.length} programs, ${learned.writtenPaths.length} path patterns kept; ` +
       `${learned.belowThreshold.hosts.length} hosts, ${learned.belowThreshold.programs.length} programs, ${learned.belowThreshold.writtenPaths} path patterns below the threshold\n` +
-      `control run: ${control ? `image ${control.inputsHash.slice(0, 12)}` : 'missing'}\nwrote ${opts.out}\n`,
+      `control run: ${control ? `image ${control.inputsHash.slice(0, 12)}` : 'missing'}\nwrote ${out}\n`,
   );
   return EXIT.ok;
 }

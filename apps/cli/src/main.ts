@@ -171,8 +171,8 @@ program
   .description('known-normal behaviour')
   .command('learn')
   .description("learn the baseline from a benign corpus's train split (full pipeline, resumable) plus the empty-package control run")
-  .argument('<corpus...>', 'benign corpus files (JSON list of npm {name, version})')
-  .option('--out <file>', 'the learned data file', 'packages/scoring/data/baseline-npm.json')
+  .argument('<corpus...>', 'benign corpus files of one ecosystem (the eval corpus formats)')
+  .option('--out <file>', "the learned data file (default: the ecosystem's, packages/scoring/data/baseline-<ecosystem>.json)")
   .option('--results <file>', 'per-sample results; an existing one is resumed', '.airlock/baseline/train-results.json')
   .option('--limit <n>', 'at most n training samples', (v) => Number(v))
   .option('--only <text>', 'only samples whose id contains this text')
@@ -181,6 +181,8 @@ program
   .option('--npm-cache <dir>', 'cache of registry metadata and tarballs', '.airlock/npm-cache')
   .option('--control-cache <dir>', 'where control runs are cached per image inputs-hash (default ~/.cache/airlock)')
   .option('-j, --concurrency <n>', 'training samples run at once (each takes one CPU and up to 2 GiB)', (v) => positiveInt(v), 1)
+  .addOption(fromEnv('--pypi-index <url>', "Python samples' dependencies from this index (PEP 691 simple API)", 'AIRLOCK_PYPI_INDEX'))
+  .addOption(pypiWheelsOption())
   .action(async (corpora: string[], opts) => {
     process.exitCode = await baselineLearnCommand(corpora, opts);
   });

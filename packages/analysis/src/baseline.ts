@@ -74,14 +74,19 @@ export function learnedBaseline(ecosystem: Ecosystem): Baseline {
   return baseline;
 }
 
+/** Where the learned file of an ecosystem lives (the scorer reads it there; `baseline learn` writes it there). */
+export function learnedBaselinePath(ecosystem: Ecosystem): string {
+  return fileURLToPath(LEARNED_BASELINE_FILES[ecosystem]);
+}
+
 /** The learned file of an ecosystem as stored (with provenance), or null when there is none. */
 export function learnedBaselineFile(ecosystem: Ecosystem): { path: string; file: BaselineFile } | null {
-  const url = (LEARNED_BASELINE_FILES as Partial<Record<Ecosystem, URL>>)[ecosystem];
-  if (!url || !existsSync(fileURLToPath(url))) return null;
-  const data = JSON.parse(readFileSync(fileURLToPath(url), 'utf8')) as unknown;
+  const path = learnedBaselinePath(ecosystem);
+  if (!existsSync(path)) return null;
+  const data = JSON.parse(readFileSync(path, 'utf8')) as unknown;
   if (!isBaselineFile(data) || data.ecosystem !== ecosystem)
-    throw new Error(`${fileURLToPath(url)} is not an ${ecosystem} baseline file (format airlock-baseline/1)`);
-  return { path: fileURLToPath(url), file: data };
+    throw new Error(`${path} is not an ${ecosystem} baseline file (format airlock-baseline/1)`);
+  return { path, file: data };
 }
 
 const pending = new Map<string, Promise<ControlRun>>();

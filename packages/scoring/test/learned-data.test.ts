@@ -4,11 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { baselineFromFile, isBaselineFile, LEARNED_BASELINE_FILES, type BaselineFile } from '../src/index.js';
 
-const path = fileURLToPath(LEARNED_BASELINE_FILES.npm);
+/** Every shipped file is checked; npm's must ship (PyPI's ships once learned: absent, PyPI scores with the control run). */
+const shipped = Object.entries(LEARNED_BASELINE_FILES)
+  .map(([ecosystem, url]) => ({ ecosystem, path: fileURLToPath(url) }))
+  .filter(({ ecosystem, path }) => ecosystem === 'npm' || existsSync(path));
 
-describe('data/baseline-npm.json', () => {
+describe.each(shipped)('data/baseline-$ecosystem.json', ({ ecosystem, path }) => {
   it('exists where the pipeline looks for it and has the learned-file shape', () => {
-    expect(path.endsWith('packages/scoring/data/baseline-npm.json')).toBe(true);
+    expect(path.endsWith(`packages/scoring/data/baseline-${ecosystem}.json`)).toBe(true);
     expect(existsSync(path)).toBe(true);
     expect(isBaselineFile(JSON.parse(readFileSync(path, 'utf8')))).toBe(true);
   });
@@ -17,7 +20,7 @@ describe('data/baseline-npm.json', () => {
 
   it('was learned from the train split with its provenance recorded', () => {
     const p = file.provenance;
-    expect(file.ecosystem).toBe('npm');
+    expect(file.ecosystem).toBe(ecosystem);
     expect(p.split.name).toBe('train');
     expect(p.split.rule).toMatch(/^sha256\("airlock-split-v1:" \+ package name\)/);
     expect(p.command).toMatch(/^airlock baseline learn /);
