@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as tar from 'tar';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import type { SandboxReport } from '@airlock/core';
-import { SANDBOX_USER, connectDocker, machineIdentity, preparePackageArchive, runSandbox } from '@airlock/sandbox';
+import { SANDBOX_USER, connectDocker, machineIdentity, prepareArchiveBuffer, preparePackageArchive, runSandbox } from '@airlock/sandbox';
+import { buildWheel } from '../fixtures/pypi/zip-writer.js';
 import { reportSchemaErrors } from '../support/report-schema.js';
 
 // The platform views on the real engine and gVisor: what package code sees (probes write the values
@@ -174,6 +175,34 @@ describe('platform views in the sandbox', () => {
     // The drive itself is the host's, not a change.
     expect(run.fsDiff.map((c) => c.path)).not.toContain(`/mnt/c/Users/${run.identity.user}/AppData/Local/Programs/Python/Python311`);
     expect(run.phases[0]).toMatchObject({ name: 'install', status: 'completed', exitCode: 0 });
+  });
+
+  it('shows the package Windows while its dependencies (other installed distributions) see Linux, so a native backend chosen by platform loads', async () => {
+    // Each module writes what it read into a file name at import; the dependency is installed from a wheel, as the
+    // mirror's are, and is imported by the package.
+    const probe = (who: string) => `import os, sys\nopen('/tmp/seen~${who}~' + sys.platform + '~' + os.name, 'w').close()\n`;
+    const dependency = buildWheel('airlock-probe-backend', '1.0.0', { 'airlock_probe_backend/__init__.py': probe('dependency') });
+    const wheel = buildWheel(
+      'airlock-probe-app',
+      '1.0.0',
+      {
+        'airlock_probe_app/__init__.py': `${probe('package')}import airlock_probe_backend\n`,
+      },
+      'py3-none-any',
+      ['Requires-Dist: airlock-probe-backend'],
+    );
+    const archive = await prepareArchiveBuffer(wheel.bytes, { label: wheel.fileName, source: wheel.fileName, fileName: wheel.fileName });
+    const run = await runSandbox({
+      docker,
+      analysisId: 'views-py-dependency',
+      archive: { ...archive, pythonDeps: [dependency] },
+      artifactsDir,
+      platform: 'win32',
+    });
+    expect(seenBy(run.fsDiff).sort()).toEqual([
+      ['dependency', 'linux', 'posix'],
+      ['package', 'win32', 'nt'],
+    ]);
   });
 
   it("answers os.getlogin() with the account's name in a developer's shell, and fails it in a CI job as CI does", async () => {

@@ -63,8 +63,10 @@ const file = (path: string, mode: number, body: string): TarEntry => ({ path, ty
 /** Planted files look as old as the rest of the image, not made at the run's start. */
 const plantedAt = () => new Date(Date.now() - 86_400_000 * 40);
 
-const viewConf = (platform: FakePlatform | 'linux', identity: MachineIdentity, login: boolean) =>
-  `platform=${platform}\nuser=${identity.user}\nhostname=${identity.hostname}\n${login ? 'login=yes\n' : ''}`;
+/** `package`: the analysed distribution, the one code the Python fake shows the platform to among installed ones. */
+const viewConf = (platform: FakePlatform | 'linux', identity: MachineIdentity, login: boolean, packageName?: string) =>
+  `platform=${platform}\nuser=${identity.user}\nhostname=${identity.hostname}\n${login ? 'login=yes\n' : ''}` +
+  (packageName ? `package=${packageName}\n` : '');
 
 /**
  * What a view with a developer's shell plants when it fakes no platform: only the login answer of the
@@ -80,10 +82,11 @@ export function loginFiles(identity: MachineIdentity): Planted {
 
 /**
  * The files of a platform view, as two tars (root's and the analysis user's) and the list of their paths.
- * `login`: the view has a developer's shell (os.getlogin() answers).
+ * `login`: the view has a developer's shell (os.getlogin() answers). `packageName`: the analysed package
+ * (Python: the other installed distributions, its dependencies, get the real platform).
  */
-export function platformFiles(platform: FakePlatform, identity: MachineIdentity, login = true): Planted {
-  const conf = viewConf(platform, identity, login);
+export function platformFiles(platform: FakePlatform, identity: MachineIdentity, login = true, packageName?: string): Planted {
+  const conf = viewConf(platform, identity, login, packageName);
   const programs = platform === 'win32' ? WINDOWS_PROGRAMS : MACOS_PROGRAMS;
   const rootEntries: TarEntry[] = [
     file(VIEW_CONF, 0o444, conf),

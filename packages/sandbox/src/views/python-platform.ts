@@ -5,12 +5,15 @@
  *
  * `os.name = 'nt'` for everyone would break Python's own os.path and subprocess; so `sys` and `os` in
  * sys.modules become thin proxies whose `platform` / `name` answer by caller: code from the standard
- * library, pip and setuptools gets the real value, anything else (setup.py, the package's modules, code
- * they exec) gets the fake. `platform.system()` and friends answer the same way, and subprocess takes
+ * library, pip, setuptools and the other installed distributions (the package's dependencies: a library
+ * that picks a native backend by platform must keep loading; each dependency is analysed as a package of
+ * its own) get the real value, anything else (setup.py, the package's modules, code they exec) gets the
+ * fake: the view names the package in `view.conf`. `platform.system()` and friends answer the same way, and subprocess takes
  * Windows-only arguments (creationflags, startupinfo) from package code instead of raising, and
  * `ctypes.windll` exists (every function answers 1). Shown Windows, names on a drive (`C:\...`) are opened,
  * listed, made and started on the planted drive under `/mnt/c` (windows-profile.ts), for every caller, and
- * `os.startfile` exists. Left detectable: those functions are Python functions, not builtins.
+ * `os.startfile` exists. Left detectable: those functions are Python functions, not builtins, and
+ * `importlib.metadata` is loaded once a dependency reads the platform.
  *
  * Planted in every view with a developer's shell, not only the platform views: there `os.getlogin()`
  * answers the account's name as a login terminal would (`_login`); a CI job's fails as CI's does.
@@ -42,13 +45,38 @@ def _view():
                        for t in ('pip', 'setuptools', '_distutils_hack', 'pkg_resources', 'wheel'))
     system = system_dirs + venv_tools + ('<frozen ',)
     getframe = sys._getframe
+    own = conf.get('package')
+    canonical = lambda n: n.lower().replace('_', '-').replace('.', '-')
+    known = {}
+    found = []  # [site folders, {top-level name: distributions}], filled on first use
+
+    def dependency(name):
+        # A file of another installed distribution (the package's dependencies, each analysed on its own):
+        # it gets the truth, so a library with a native backend per platform (psutil) keeps loading the
+        # Linux one. Looked up once per top-level name, from the distributions' RECORDs.
+        if not own:
+            return False
+        if not found:
+            found.append(tuple(p.rstrip('/') + '/' for p in sys.path
+                               if p.endswith(('site-packages', 'dist-packages')) and not p.startswith(system)))
+        top = next((name[len(d):].split('/', 1)[0] for d in found[0] if name.startswith(d)), None)
+        if not top:
+            return False
+        top = top[:-3] if top.endswith('.py') else top
+        if top not in known:
+            if len(found) == 1:
+                from importlib import metadata
+                found.append(metadata.packages_distributions())
+            dists = [canonical(d) for d in found[1].get(top, ())]
+            known[top] = bool(dists) and canonical(own) not in dists
+        return known[top]
 
     def from_package(depth):
         try:
             name = getframe(depth + 1).f_code.co_filename
         except ValueError:
             return False
-        return not name.startswith(system)
+        return not name.startswith(system) and not dependency(name)
 
     Module = type(sys)
 
