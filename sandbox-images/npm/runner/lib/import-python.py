@@ -102,9 +102,9 @@ def call_exports(result, loaded, write):
                 explored.add(fn)
                 try:
                     instance = fn(*args)
-                    for name, method in inspect.getmembers(instance, callable)[:40]:
-                        if name.startswith('_'):
-                            continue
+                    # Public methods only, then the first 40 (dunders alone fill 40 places).
+                    methods = [(n, m) for n, m in inspect.getmembers(instance, callable) if not n.startswith('_')]
+                    for name, method in methods[:40]:
                         for _, method_args in shapes:
                             if time.monotonic() - started > TOTAL_BUDGET_S:
                                 break
