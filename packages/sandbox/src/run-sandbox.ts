@@ -192,7 +192,11 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   if (pooled) log('sandbox pair from the warm pool', { pair: pooled.labelId, ageMs: Date.now() - pooled.madeAt });
   const { owner, container, hostConfig, image, fakeInternetImage, identity, trusted, honeytokens } = pair;
   const login = profile.name !== 'ci';
-  const view = options.platform ? platformFiles(options.platform, identity, login, archive.identity.name) : login ? loginFiles(identity) : null;
+  const view = options.platform
+    ? platformFiles(options.platform, identity, login, archive.identity.name)
+    : login
+      ? loginFiles(identity)
+      : null;
   const profileEnv = [
     ...(profile.name === 'ci' ? ciProfileEnv() : []),
     ...(options.platform ? platformEnv(options.platform, identity) : []),
