@@ -29,6 +29,8 @@ export const RULES = {
   // Decode-then-exec that ran at install: no benign corpus package does it (GuardDog's exec-base64 rule
   // agrees): malicious alone, whatever the decoded payload then manages on Linux.
   'obfuscated-install-exec': weighted('execution', 70),
+  // The same in a Python top-level module the import loaded (rules/obfuscation.ts): suspicious alone, the line may not have run.
+  'obfuscated-import-exec': weighted('execution', 40),
   'setup-script-shell': weighted('execution', 30),
   'windows-payload-attempt': weighted('execution', 45),
   // A hidden or encoded PowerShell, a download cradle, a DLL through rundll32, a Run key: no installer does

@@ -26,6 +26,8 @@ const RULE_HELP: Record<RuleId, string> = {
     'An install script started a shell that ran further commands. Left out: shells that only run build tools, and a shell that only asks one program for its version (`sh -c "ldd --version"`), which benign installs use to pick a prebuilt binary.',
   'obfuscated-install-exec':
     'At install time, code was decoded (base64, hex, zlib) and then executed. No benign package in the measured corpora does this.',
+  'obfuscated-import-exec':
+    'A top-level module that the import loaded holds decode-and-execute code. Benign packages keep such code, if at all, in internal modules, never in the first file an import runs.',
   'setup-script-shell': 'setup.py started a shell. Benign setup scripts call compilers and build tools directly.',
   'windows-payload-attempt':
     'A Windows launcher (powershell, cmd, mshta, rundll32, certutil...) was started. Benign cross-platform packages do not start Windows programs to install.',

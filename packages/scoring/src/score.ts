@@ -6,7 +6,7 @@ import { notObserved } from './not-observed.js';
 import { credentialAccess, environmentDump, honeytokenExfiltration } from './rules/credentials.js';
 import { sandboxEvasion } from './rules/evasion.js';
 import { evidenceTampering } from './rules/tampering.js';
-import { obfuscatedInstallExec } from './rules/obfuscation.js';
+import { obfuscatedImportExec, obfuscatedInstallExec } from './rules/obfuscation.js';
 import {
   downloadExecute,
   lifecycleShell,
@@ -55,6 +55,7 @@ export const DYNAMIC_RULES: readonly ((context: ScoringContext) => RuleHit[])[] 
   credentialAccess,
   lifecycleShell,
   obfuscatedInstallExec,
+  obfuscatedImportExec,
   setupScriptShell,
   windowsPayloadAttempt,
   windowsPayloadLaunch,

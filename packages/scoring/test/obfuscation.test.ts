@@ -95,3 +95,31 @@ describe('obfuscated-install-exec', () => {
     expect(rules(npmOwn)).not.toContain('obfuscated-install-exec');
   });
 });
+
+describe('obfuscated-import-exec', () => {
+  const loaded = (...modules: string[]) => ({ modules: Object.fromEntries(modules.map((m) => [m, { ok: true }])) });
+  const withImport = (file: string, importResult: unknown, ecosystem: 'pypi' | 'npm' = 'pypi') => {
+    const base = reportWith({ staticSignals: [decodeExec(file, false)], importResult });
+    return ecosystem === 'pypi' ? pypi(base) : base;
+  };
+
+  it('makes a top-level module the import loaded with decode-and-exec suspicious, with the signal and the import as evidence', () => {
+    for (const file of ['stealer/__init__.py', 'stealer.py']) {
+      const v = scoreReport(withImport(file, loaded('stealer')));
+      const reason = v.reasons.find((r) => r.rule === 'obfuscated-import-exec');
+      expect(reason?.weight).toBe(40);
+      expect(reason?.evidence[0]).toMatchObject({ section: 'staticSignals', path: file });
+      expect(v.verdict).toBe('suspicious');
+    }
+  });
+
+  it('does not fire for internal modules, modules the import did not load, install-time files or npm', () => {
+    // Benign wheels keep such code in internal modules (a serializer, a templating helper).
+    expect(rules(scoreReport(withImport('dill/_dill.py', loaded('dill'))))).not.toContain('obfuscated-import-exec');
+    expect(rules(scoreReport(withImport('other/__init__.py', loaded('stealer'))))).not.toContain('obfuscated-import-exec');
+    expect(rules(scoreReport(withImport('stealer/__init__.py', null)))).not.toContain('obfuscated-import-exec');
+    const install = pypi(reportWith({ staticSignals: [decodeExec('stealer/__init__.py', true)], importResult: loaded('stealer') }));
+    expect(rules(scoreReport(install))).not.toContain('obfuscated-import-exec');
+    expect(rules(scoreReport(withImport('index.py', loaded('index'), 'npm')))).not.toContain('obfuscated-import-exec');
+  });
+});

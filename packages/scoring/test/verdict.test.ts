@@ -68,7 +68,7 @@ describe('thresholds and combination', () => {
       expect(spec.weight, id).toBeLessThanOrEqual(100);
       expect(spec.conclusive ? spec.weight : 100, id).toBe(100);
     }
-    expect(Object.keys(RULES)).toHaveLength(32);
+    expect(Object.keys(RULES)).toHaveLength(33);
   });
 });
 

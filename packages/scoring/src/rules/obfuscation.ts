@@ -35,6 +35,45 @@ export function obfuscatedInstallExec(context: ScoringContext): RuleHit[] {
 }
 
 /**
+ * Decode-then-exec in a Python package's top-level module file (`pkg/__init__.py`, `pkg.py`) that the
+ * import phase loaded (the runner's import result names the module): what W4SP-style stealers hide in the
+ * first file an `import` runs. No benign corpus wheel has decode-then-exec in such a file (0 of 409 measured;
+ * the 8 with one elsewhere keep it in internal modules: a serializer, a templating helper). Suspicious alone,
+ * not malicious: the load shows the file ran, not that the line did (it may sit in a function or under
+ * `if __name__ == '__main__'`); beside any other rule it is enough for malicious.
+ */
+export function obfuscatedImportExec(context: ScoringContext): RuleHit[] {
+  const { report } = context;
+  if (report.package.ecosystem !== 'pypi') return [];
+  const loaded = loadedModules(report.importResult);
+  const evidence: EvidenceRef[] = [];
+  report.staticSignals.forEach((signal, index) => {
+    const file = signal.evidence.file;
+    if (!DECODE_EXEC.has(signal.id) || signal.details?.installTime === true || !file) return;
+    const module = /^([A-Za-z_]\w*)(?:\/__init__)?\.py$/.exec(file)?.[1];
+    if (!module || !loaded.has(module)) return;
+    evidence.push({ section: 'staticSignals', index, path: file, detail: clip(signal.message) });
+  });
+  if (evidence.length === 0) return [];
+  const files = [...new Set(evidence.map((e) => e.path ?? ''))];
+  const phase = report.phases.findIndex((p) => p.name === 'import');
+  const load = { section: 'phases', index: phase, phase: 'import', detail: `modules loaded: ${clip([...loaded].join(', '), 120)}` };
+  return [
+    hit(
+      'obfuscated-import-exec',
+      `Decode-and-execute code in a top-level module the import loaded: ${clip(files.join(', '), 160)}.`,
+      [...evidence, ...(phase >= 0 ? [load] : [])],
+    ),
+  ];
+}
+
+/** Top-level modules the Python runner imported (attempted), from its result (untrusted JSON, read defensively). */
+function loadedModules(importResult: unknown): Set<string> {
+  const modules = (importResult as { modules?: unknown } | null)?.modules;
+  return new Set(modules && typeof modules === 'object' ? Object.keys(modules) : []);
+}
+
+/**
  * The install-phase process that ran `file`: an interpreter with the file (or, for setup.py, pip's
  * setup.py caller) in its argv; for inline `package.json#scripts.<event>.js`, any process of that script.
  */
