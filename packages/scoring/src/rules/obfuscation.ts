@@ -59,11 +59,10 @@ export function obfuscatedImportExec(context: ScoringContext): RuleHit[] {
   const phase = report.phases.findIndex((p) => p.name === 'import');
   const load = { section: 'phases', index: phase, phase: 'import', detail: `modules loaded: ${clip([...loaded].join(', '), 120)}` };
   return [
-    hit(
-      'obfuscated-import-exec',
-      `Decode-and-execute code in a top-level module the import loaded: ${clip(files.join(', '), 160)}.`,
-      [...evidence, ...(phase >= 0 ? [load] : [])],
-    ),
+    hit('obfuscated-import-exec', `Decode-and-execute code in a top-level module the import loaded: ${clip(files.join(', '), 160)}.`, [
+      ...evidence,
+      ...(phase >= 0 ? [load] : []),
+    ]),
   ];
 }
 
