@@ -24,7 +24,9 @@ export const RULES = {
   'download-execute.own-folder': weighted('execution', 35),
   'dropped-file-execute': weighted('execution', 40),
   'credential-access': weighted('credential-access', 45),
-  'credential-access.config': weighted('credential-access', 25),
+  // Config loaders (npm-conf, rc, get-proxy, dotenv) read these as a matter of course: below suspicious alone,
+  // it adds to any other rule; a token that leaves is honeytoken-exfiltration, conclusive.
+  'credential-access.config': weighted('credential-access', 20),
   'lifecycle-shell': weighted('execution', 25),
   // Decode-then-exec that ran at install: no benign corpus package does it (GuardDog's exec-base64 rule
   // agrees): malicious alone, whatever the decoded payload then manages on Linux.

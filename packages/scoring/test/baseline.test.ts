@@ -37,7 +37,7 @@ function benignRun(name: string, over: { host?: string; shell?: string } = {}): 
     path: '/bin/sh',
     attribution: script('install', 'node install.js'),
   });
-  const run = proc([`${pkg}/bin/tool-1.2.3`, '--version'], { pid: 42, time: T0 + 4, path: `${pkg}/bin/tool-1.2.3` });
+  const run = proc([`${pkg}/bin/tool-1.2.3`, 'build'], { pid: 42, time: T0 + 4, path: `${pkg}/bin/tool-1.2.3` });
   return reportWith({
     package: { ...reportWith({}).package, name },
     processes: [install, shell, run, proc(['npm', 'ci'], { attribution: null })],

@@ -55,7 +55,7 @@ describe('download-execute', () => {
   it('is only weighed when the download lands in the package folder and runs there', () => {
     const node = proc(['node', 'install.js'], { pid: 210, time: T0 + 1 });
     const binary = '/home/jordan/projects/app/node_modules/demo/bin/tool';
-    const run = proc([binary, '--version'], { pid: 211, time: T0 + 4, path: binary });
+    const run = proc([binary, '-o', 'out.png', 'in.png'], { pid: 211, time: T0 + 4, path: binary });
     const v = scoreReport(
       reportWith({ processes: [node, run], fileWrites: [write(binary, { pid: 210, time: T0 + 3 })], connections: [connect(210, 443)] }),
     );
@@ -76,11 +76,48 @@ describe('download-execute', () => {
     expect(withNetwork.reasons[1]!.evidence.map((e) => e.destination)).toEqual(['c2.test']);
   });
 
+  it('does not weigh a binary downloaded into the package folder that is only asked its version (bin-check), directly or through the shell', () => {
+    const node = proc(['node', 'install.js'], { pid: 214, time: T0 + 1 });
+    const binary = '/home/jordan/projects/app/node_modules/demo/vendor/gifsicle';
+    const writes = [write(binary, { pid: 214, time: T0 + 3 })];
+    const connections = [connect(214, 443)];
+    const asked = (argv: string[], path: string, result = 'ok') => proc(argv, { pid: 215, time: T0 + 4, path, result });
+    for (const probe of ['--version', '-version', '-V']) {
+      const direct = scoreReport(reportWith({ processes: [node, asked([binary, probe], binary)], fileWrites: writes, connections }));
+      expect(rules(direct)).toEqual([]);
+      // The fake internet's answer is no binary: libc's shell fallback runs it with the same flag.
+      const fallback = scoreReport(
+        reportWith({
+          processes: [node, asked([binary, probe], binary, 'ENOEXEC'), asked(['/bin/sh', binary, probe], '/bin/sh')],
+          fileWrites: writes,
+          connections,
+        }),
+      );
+      expect(rules(fallback)).toEqual([]);
+    }
+    // Asked its version and then run to work: counted. A version flag with more arguments is work too.
+    const thenRun = proc([binary, '-o', 'out.gif', 'in.gif'], { pid: 216, time: T0 + 5, path: binary });
+    expect(
+      rules(scoreReport(reportWith({ processes: [node, asked([binary, '--version'], binary), thenRun], fileWrites: writes, connections }))),
+    ).toEqual(['download-execute.own-folder']);
+    expect(
+      rules(
+        scoreReport(reportWith({ processes: [node, asked([binary, '--version', '&&', 'x'], binary)], fileWrites: writes, connections })),
+      ),
+    ).toEqual(['download-execute.own-folder']);
+    // Outside the package's folder a version flag changes nothing: a second stage, conclusive.
+    const tmp = '/tmp/gifsicle';
+    const outside = scoreReport(
+      reportWith({ processes: [node, asked([tmp, '--version'], tmp)], fileWrites: [write(tmp, { pid: 214, time: T0 + 3 })], connections }),
+    );
+    expect(rules(outside)).toEqual(['download-execute']);
+  });
+
   it("does not count libc's `/bin/sh FILE` fallback after an ENOEXEC exec as a second, lifecycle shell", () => {
     const node = proc(['node', 'install.js'], { pid: 212, time: T0 + 1 });
     const binary = '/home/jordan/projects/app/node_modules/demo/bin/tool';
-    const tried = proc([binary, '--version'], { pid: 213, time: T0 + 4, path: binary, result: 'ENOEXEC' });
-    const fallback = proc(['/bin/sh', binary, '--version'], { pid: 213, time: T0 + 4.001, path: '/bin/sh' });
+    const tried = proc([binary, 'in.png'], { pid: 213, time: T0 + 4, path: binary, result: 'ENOEXEC' });
+    const fallback = proc(['/bin/sh', binary, 'in.png'], { pid: 213, time: T0 + 4.001, path: '/bin/sh' });
     const v = scoreReport(
       reportWith({
         processes: [node, tried, fallback],

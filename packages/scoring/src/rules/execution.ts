@@ -114,6 +114,11 @@ function findExecutedWrites(context: ScoringContext): ExecutedWrite[] {
     const ownFolder = write.normalizedPath.startsWith('<PKG>');
     const rule = downloaded ? (ownFolder ? 'download-execute.own-folder' : 'download-execute') : ownFolder ? null : 'dropped-file-execute';
     if (rule === null) return;
+    // A prebuilt binary fetched into the package's own folder and only asked its version (bin-check behind
+    // every bin-wrapper package, esbuild-style installers) is the installer checking that it runs; a payload
+    // is run to do its work. (Under the fake internet the "binary" is its answer, so the check fails and the
+    // installer falls back, which is traced and scored like everything else.)
+    if (rule === 'download-execute.own-folder' && onlyAskedItsVersion(report.processes, write)) return;
     out.push({ write, writeIndex, runIndex, rule });
   });
   return out;
@@ -183,6 +188,12 @@ function isExecFallback(context: ScoringContext, shell: ProcessExec): boolean {
       (p) => p.phase === shell.phase && p.pid === shell.pid && p.time <= shell.time && p.result === 'ENOEXEC' && p.path === file,
     )
   );
+}
+
+/** Every run of the written file after the write passes it one version flag and nothing else (directly, or as a shell's or interpreter's script). */
+function onlyAskedItsVersion(processes: readonly ProcessExec[], write: FileWrite): boolean {
+  const runs = processes.filter((p) => p.time >= write.time && executes(p, write.path));
+  return runs.length > 0 && runs.every((p) => isVersionProbe(p.path === write.path ? p.argv : p.argv.slice(p.argv.indexOf(write.path))));
 }
 
 /** `python3 --version`: asks an interpreter which version it is, runs no code. */
