@@ -43,7 +43,7 @@ import { reapOrphans } from './reap-orphans.js';
 import { honeytokenTar, plantedPaths } from './plant-honeytokens.js';
 import { CLOCK_FILES, clockTar, setPhaseClock, type ClockShift } from './clock-shift.js';
 import type { MachineIdentity } from './machine-identity.js';
-import { loginFiles, platformEnv, platformFiles, type FakePlatform } from './views/platform-view.js';
+import { loginFiles, platformEnv, platformFiles, wheelDistribution, type FakePlatform } from './views/platform-view.js';
 import { SANDBOX_CA_FILE } from './sandbox-ca.js';
 import { makeSandboxPair, removeSandboxPair, SANDBOX_LABEL } from './sandbox-pair.js';
 import type { WarmPool } from './warm-pool.js';
@@ -193,7 +193,12 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const { owner, container, hostConfig, image, fakeInternetImage, identity, trusted, honeytokens } = pair;
   const login = profile.name !== 'ci';
   const view = options.platform
-    ? platformFiles(options.platform, identity, login, archive.identity.name)
+    ? platformFiles(
+        options.platform,
+        identity,
+        login,
+        (archive.pythonDeps ?? []).map((w) => wheelDistribution(w.fileName)),
+      )
     : login
       ? loginFiles(identity)
       : null;

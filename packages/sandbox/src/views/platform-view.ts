@@ -63,10 +63,18 @@ const file = (path: string, mode: number, body: string): TarEntry => ({ path, ty
 /** Planted files look as old as the rest of the image, not made at the run's start. */
 const plantedAt = () => new Date(Date.now() - 86_400_000 * 40);
 
-/** `package`: the analysed distribution, the one code the Python fake shows the platform to among installed ones. */
-const viewConf = (platform: FakePlatform | 'linux', identity: MachineIdentity, login: boolean, packageName?: string) =>
+/**
+ * `dependencies`: the distributions installed as the package's dependencies (its dependency wheels), which the
+ * Python fake answers with the real platform; anything else installed, whatever name it took, is the package.
+ */
+const viewConf = (platform: FakePlatform | 'linux', identity: MachineIdentity, login: boolean, dependencies: readonly string[] = []) =>
   `platform=${platform}\nuser=${identity.user}\nhostname=${identity.hostname}\n${login ? 'login=yes\n' : ''}` +
-  (packageName ? `package=${packageName}\n` : '');
+  (dependencies.length > 0 ? `dependencies=${dependencies.join(',')}\n` : '');
+
+/** A wheel file's distribution name, canonical (PEP 503): `Foo_Bar-1.0-py3-none-any.whl` is `foo-bar`. */
+export function wheelDistribution(fileName: string): string {
+  return (fileName.split('-')[0] ?? '').toLowerCase().replace(/[-_.]+/g, '-');
+}
 
 /**
  * What a view with a developer's shell plants when it fakes no platform: only the login answer of the
@@ -82,11 +90,16 @@ export function loginFiles(identity: MachineIdentity): Planted {
 
 /**
  * The files of a platform view, as two tars (root's and the analysis user's) and the list of their paths.
- * `login`: the view has a developer's shell (os.getlogin() answers). `packageName`: the analysed package
- * (Python: the other installed distributions, its dependencies, get the real platform).
+ * `login`: the view has a developer's shell (os.getlogin() answers). `dependencies`: the distributions
+ * installed as the package's dependencies (Python: they get the real platform; see wheelDistribution).
  */
-export function platformFiles(platform: FakePlatform, identity: MachineIdentity, login = true, packageName?: string): Planted {
-  const conf = viewConf(platform, identity, login, packageName);
+export function platformFiles(
+  platform: FakePlatform,
+  identity: MachineIdentity,
+  login = true,
+  dependencies: readonly string[] = [],
+): Planted {
+  const conf = viewConf(platform, identity, login, dependencies);
   const programs = platform === 'win32' ? WINDOWS_PROGRAMS : MACOS_PROGRAMS;
   const rootEntries: TarEntry[] = [
     file(VIEW_CONF, 0o444, conf),

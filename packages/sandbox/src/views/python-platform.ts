@@ -8,7 +8,7 @@
  * library, pip, setuptools and the other installed distributions (the package's dependencies: a library
  * that picks a native backend by platform must keep loading; each dependency is analysed as a package of
  * its own) get the real value, anything else (setup.py, the package's modules, code they exec) gets the
- * fake: the view names the package in `view.conf`. `platform.system()` and friends answer the same way, and subprocess takes
+ * fake: the view lists the dependency wheels' distributions in `view.conf`. `platform.system()` and friends answer the same way, and subprocess takes
  * Windows-only arguments (creationflags, startupinfo) from package code instead of raising, and
  * `ctypes.windll` exists (every function answers 1). Shown Windows, names on a drive (`C:\...`) are opened,
  * listed, made and started on the planted drive under `/mnt/c` (windows-profile.ts), for every caller, and
@@ -45,16 +45,21 @@ def _view():
                        for t in ('pip', 'setuptools', '_distutils_hack', 'pkg_resources', 'wheel'))
     system = system_dirs + venv_tools + ('<frozen ',)
     getframe = sys._getframe
-    own = conf.get('package')
-    canonical = lambda n: n.lower().replace('_', '-').replace('.', '-')
+    dependencies = set(d for d in conf.get('dependencies', '').split(',') if d)
+    def canonical(n):
+        n = n.lower().replace('_', '-').replace('.', '-')
+        while '--' in n:
+            n = n.replace('--', '-')
+        return n
     known = {}
     found = []  # [site folders, {top-level name: distributions}], filled on first use
 
     def dependency(name):
-        # A file of another installed distribution (the package's dependencies, each analysed on its own):
-        # it gets the truth, so a library with a native backend per platform (psutil) keeps loading the
-        # Linux one. Looked up once per top-level name, from the distributions' RECORDs.
-        if not own:
+        # A file of a distribution installed as the package's dependency (each analysed on its own): it gets
+        # the truth, so a library with a native backend per platform (psutil) keeps loading the Linux one.
+        # Every other installed distribution is the package, whatever name its setup.py gave it. Looked up once
+        # per top-level name, from the distributions' RECORDs.
+        if not dependencies:
             return False
         if not found:
             found.append(tuple(p.rstrip('/') + '/' for p in sys.path
@@ -68,7 +73,7 @@ def _view():
                 from importlib import metadata
                 found.append(metadata.packages_distributions())
             dists = [canonical(d) for d in found[1].get(top, ())]
-            known[top] = bool(dists) and canonical(own) not in dists
+            known[top] = bool(dists) and all(d in dependencies for d in dists)
         return known[top]
 
     def from_package(depth):

@@ -130,6 +130,7 @@ def call_exports(result, loaded, write):
     calls = {'attempted': 0, 'list': []}
     explored = set()
     result['calls'] = calls
+    started = time.monotonic()  # submodules and calls share the total budget: the phase's limit stays as it was
     targets = []
     seen = set()
     for module_name, module in loaded + import_submodules(loaded, result):
@@ -140,7 +141,6 @@ def call_exports(result, loaded, write):
     calls['targets'] = len(targets)
     if len(targets) > MAX_CALLS:
         calls['notCalled'] = len(targets) - MAX_CALLS
-    started = time.monotonic()
     for path, fn in targets[:MAX_CALLS]:
         for shape, args in shapes:
             if time.monotonic() - started > TOTAL_BUDGET_S:
