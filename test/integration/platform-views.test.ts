@@ -28,6 +28,9 @@ if (process.platform === 'win32') {
   seen.push(fs.readdirSync(path.join(process.env.LOCALAPPDATA, 'Programs', 'Python')).join('+'));
   seen.push(fs.readFileSync(path.join(os.homedir(), '.npmrc'), 'utf8').includes('_authToken') ? 'npmrc' : 'no-npmrc');
   fs.writeFileSync(path.join(process.env.APPDATA, 'stage.js'), '');
+} else {
+  // The container marker that evasive payloads look for first.
+  seen.push(fs.existsSync('/.dockerenv') ? 'dockerenv' : 'no-dockerenv');
 }
 fs.writeFileSync('/tmp/seen~' + seen.join('~').replace(/[\\\\/:]/g, '_'), '');
 `;
@@ -226,6 +229,9 @@ describe('platform views in the sandbox', () => {
     const [seen] = seenBy(run.fsDiff);
     expect(seen?.slice(0, 3)).toEqual(['linux', 'linux', 'Linux']);
     expect(seen?.[6]).toBe('no-os');
+    // Docker's /.dockerenv is gone before package code runs, and its removal is the sandbox's, not a change.
+    expect(seen?.[13]).toBe('no-dockerenv');
+    expect(run.fsDiff.map((c) => c.path)).not.toContain('/.dockerenv');
     expect(run.settings.profile.platform).toBe('linux');
   });
 

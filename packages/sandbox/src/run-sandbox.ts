@@ -45,7 +45,7 @@ import { CLOCK_FILES, clockTar, setPhaseClock, type ClockShift } from './clock-s
 import type { MachineIdentity } from './machine-identity.js';
 import { loginFiles, platformEnv, platformFiles, wheelDistribution, type FakePlatform } from './views/platform-view.js';
 import { SANDBOX_CA_FILE } from './sandbox-ca.js';
-import { makeSandboxPair, removeSandboxPair, SANDBOX_LABEL } from './sandbox-pair.js';
+import { BOOT_DONE, makeSandboxPair, removeSandboxPair, SANDBOX_LABEL } from './sandbox-pair.js';
 import type { WarmPool } from './warm-pool.js';
 import type { Honeytoken } from '@airlock/honeytokens';
 
@@ -246,7 +246,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       { path: '/' },
     );
     await container.start();
-    await record?.settle();
+    await record?.settle(100, 2000, BOOT_DONE);
     timings.containerStartMs = Date.now() - started;
     // The bound counts what was written after this point, in the sandbox and in the fake internet's log.
     disk = watchDiskBound(
@@ -541,8 +541,8 @@ function inputTar(files: { path: string; body: Buffer }[]): Buffer {
   );
 }
 
-/** Paths the sandbox itself writes: the runner's input and output folders and the engine's init binary. */
-const INFRASTRUCTURE = /^(\/airlock(\/|$)|\/usr\/sbin\/docker-init$)/;
+/** Paths the sandbox itself writes: the runner's input and output folders, the engine's init binary, Docker's marker it removes. */
+const INFRASTRUCTURE = /^(\/airlock(\/|$)|\/usr\/sbin\/docker-init$|\/\.dockerenv$)/;
 const KINDS = ['modified', 'added', 'deleted'] as const;
 
 /**

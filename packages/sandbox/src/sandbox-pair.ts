@@ -58,6 +58,11 @@ function sandboxLabels(labelId: string, workerId?: string): Record<string, strin
   };
 }
 
+/** The sandbox container's command: Docker's container marker removed, then PID 1's sleep. */
+const BOOT_COMMAND = ['sh', '-c', 'rm -f /.dockerenv; exec /usr/bin/sleep infinity'];
+/** The gVisor record's line for the boot command's last step (the settle waits for it: runtime/gvisor-record.ts). */
+export const BOOT_DONE = / X execve\(0x[0-9a-f]+ \/usr\/bin\/sleep,/;
+
 /** Makes a pair (see SandboxPair); on failure nothing it made is left. */
 export async function makeSandboxPair(request: PairRequest): Promise<SandboxPair> {
   const { docker, runtime, image, fakeInternetImage, labelId } = request;
@@ -80,8 +85,9 @@ export async function makeSandboxPair(request: PairRequest): Promise<SandboxPair
       .createContainer({
         Image: image.ref,
         // PID 1 (tini) and its sleep run as root *without capabilities*: the analysis user cannot signal
-        // them, so the runner's kill-everything sweep at the end of a phase leaves the container up.
-        Cmd: ['sleep', 'infinity'],
+        // them, so the runner's kill-everything sweep at the end of a phase leaves the container up. First it
+        // removes Docker's /.dockerenv, the container marker evasive payloads check before anything else.
+        Cmd: BOOT_COMMAND,
         // The hostname comes from the namespace owner (the fake internet), set to the run's identity there.
         User: '0:0',
         StopTimeout: 1,

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
@@ -35,12 +35,20 @@ export class GvisorRecord {
   /**
    * Waits until the log stops growing (quiet for `quietMs`, at most `maxMs`): the container's own first
    * process is still starting when `start` returns, and its lines must not open the first phase's slice.
+   * With `bootDone`, quiet counts only once the log holds it (the boot command's last exec: its start can
+   * pause longer than `quietMs` between lines).
    */
-  async settle(quietMs = 100, maxMs = 2000): Promise<void> {
+  async settle(quietMs = 100, maxMs = 2000, bootDone?: RegExp): Promise<void> {
     const until = Date.now() + maxMs;
     let last = await this.size();
     let quietSince = Date.now();
-    while (Date.now() < until && Date.now() - quietSince < quietMs) {
+    let booted = !bootDone;
+    while (Date.now() < until && (!booted || Date.now() - quietSince < quietMs)) {
+      if (!booted && bootDone) {
+        const text = await readFile(await this.path(), 'utf8');
+        booted = bootDone.test(text);
+        if (booted) quietSince = Date.now();
+      }
       await new Promise((r) => setTimeout(r, 25));
       const size = await this.size();
       if (size !== last) {
