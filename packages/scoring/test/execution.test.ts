@@ -113,6 +113,20 @@ describe('download-execute', () => {
     expect(rules(outside)).toEqual(['download-execute']);
   });
 
+  it("treats a dependency's own node_modules folder as its own: esbuild's script moving its binary into bin/ and running it", () => {
+    // The writing script's package (attribution `demo`) puts a file in node_modules/demo/ and runs it.
+    const node = proc(['node', 'install.js'], { pid: 220, time: T0 + 1 });
+    const binary = '/home/jordan/projects/app/node_modules/demo/bin/demo';
+    const run = proc([binary, '--version'], { pid: 221, time: T0 + 4, path: binary });
+    const moved = write(binary, { pid: 220, time: T0 + 3, operation: 'rename', source: `${binary}-tmp` });
+    expect(rules(scoreReport(reportWith({ processes: [node, run], fileWrites: [moved] })))).toEqual([]);
+    // Another package's folder is not its own: a dropped file there still counts.
+    const other = '/home/jordan/projects/app/node_modules/other/bin/other';
+    const dropped = write(other, { pid: 220, time: T0 + 3 });
+    const runOther = proc([other], { pid: 222, time: T0 + 4, path: other });
+    expect(rules(scoreReport(reportWith({ processes: [node, runOther], fileWrites: [dropped] })))).toEqual(['dropped-file-execute']);
+  });
+
   it("does not count libc's `/bin/sh FILE` fallback after an ENOEXEC exec as a second, lifecycle shell", () => {
     const node = proc(['node', 'install.js'], { pid: 212, time: T0 + 1 });
     const binary = '/home/jordan/projects/app/node_modules/demo/bin/tool';

@@ -99,9 +99,8 @@ function findExecutedWrites(context: ScoringContext): ExecutedWrite[] {
   report.fileWrites.forEach((write, writeIndex) => {
     if (!CONTENT_WRITES.has(write.operation) || write.result !== 'ok') return;
     const writerProgram = programAt(context, write.phase, write.pid, write.time);
-    const byPackage =
-      context.isPackageCode(context.attributionOf(write.phase, write.pid, write.time)) ||
-      (writerProgram !== null && DOWNLOADERS.has(writerProgram));
+    const attribution = context.attributionOf(write.phase, write.pid, write.time);
+    const byPackage = context.isPackageCode(attribution) || (writerProgram !== null && DOWNLOADERS.has(writerProgram));
     if (!byPackage) return;
     const runIndex = report.processes.findIndex((p) => p.time >= write.time && executes(p, write.path));
     if (runIndex < 0) return;
@@ -111,7 +110,9 @@ function findExecutedWrites(context: ScoringContext): ExecutedWrite[] {
     const downloader = writerProgram !== null && DOWNLOADERS.has(writerProgram);
     if (!downloader && (isBuildTool(run.argv) || context.ancestorArgvs(run.phase, run.pid, run.time).some(isBuildTool))) return;
     const downloaded = downloadedBy(context, write);
-    const ownFolder = write.normalizedPath.startsWith('<PKG>');
+    // The folder of the package whose script wrote it: the analysed package's, or a dependency's own
+    // `node_modules/<name>/` (esbuild's install script puts its platform binary in its bin/ and asks its version).
+    const ownFolder = write.normalizedPath.startsWith('<PKG>') || inOwnModuleFolder(write.path, attribution?.packageName);
     const rule = downloaded ? (ownFolder ? 'download-execute.own-folder' : 'download-execute') : ownFolder ? null : 'dropped-file-execute';
     if (rule === null) return;
     // A prebuilt binary fetched into the package's own folder and only asked its version (bin-check behind
@@ -188,6 +189,11 @@ function isExecFallback(context: ScoringContext, shell: ProcessExec): boolean {
       (p) => p.phase === shell.phase && p.pid === shell.pid && p.time <= shell.time && p.result === 'ENOEXEC' && p.path === file,
     )
   );
+}
+
+/** `path` lies in `node_modules/<name>/` of the package `name` (scoped names included). */
+function inOwnModuleFolder(path: string, name: string | undefined): boolean {
+  return name !== undefined && name !== '' && path.includes(`/node_modules/${name}/`);
 }
 
 /** Every run of the written file after the write passes it one version flag and nothing else (directly, or as a shell's or interpreter's script). */
