@@ -70,8 +70,11 @@ def _view():
         top = top[:-3] if top.endswith('.py') else top
         if top not in known:
             if len(found) == 1:
-                from importlib import metadata
-                found.append(metadata.packages_distributions())
+                try:
+                    from importlib import metadata
+                    found.append(metadata.packages_distributions())
+                except Exception:  # unreadable metadata: everything stays the package's (shown the fake)
+                    found.append({})
             dists = [canonical(d) for d in found[1].get(top, ())]
             known[top] = bool(dists) and all(d in dependencies for d in dists)
         return known[top]
