@@ -4,6 +4,7 @@
  * diff); the environment is the phase's. The fakes themselves are in node-platform.ts and
  * python-platform.ts; the programs a payload starts in windows-programs.ts.
  */
+import { normalizePypiName } from '@airlock/static-signals';
 import { buildTar, type TarEntry } from '../tar-builder.js';
 import { SANDBOX_USER } from '../hardening.js';
 import type { MachineIdentity } from '../machine-identity.js';
@@ -73,7 +74,7 @@ const viewConf = (platform: FakePlatform | 'linux', identity: MachineIdentity, l
 
 /** A wheel file's distribution name, canonical (PEP 503): `Foo_Bar-1.0-py3-none-any.whl` is `foo-bar`. */
 export function wheelDistribution(fileName: string): string {
-  return (fileName.split('-')[0] ?? '').toLowerCase().replace(/[-_.]+/g, '-');
+  return normalizePypiName(fileName.split('-')[0] ?? '');
 }
 
 /**
