@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { SandboxReport } from '@airlock/core';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import { connectDocker } from '@airlock/sandbox';
 import { buildWheel } from '../fixtures/pypi/zip-writer.js';
@@ -34,6 +35,35 @@ describe('the call view', () => {
     expect(r.verdict?.reasons.map((h) => h.rule)).toContain('honeytoken-exfiltration');
     const calls = (r.importResult as { calls?: { attempted: number; list: { path: string }[] } }).calls;
     expect(calls?.list.map((c) => c.path)).toEqual(expect.arrayContaining(['Wallet', 'toHex']));
+  });
+
+  it("is a stage of the developer run: one sandbox and one install, and the developer's evidence ends where the calls begin", async () => {
+    const r = await analyzeLocalPackage(fixture, {
+      docker,
+      artifactsRoot,
+      retry: false,
+      ciProfile: false,
+      timeView: false,
+      platformViews: false,
+    });
+    expect(r.views.map((v) => v.view)).toEqual(['developer', 'calls']);
+    expect(r.views[1]?.reason).toMatch(/a stage of the developer run/);
+    const developer = JSON.parse(readFileSync(join(artifactsRoot, r.views[0]!.reportId, 'report.json'), 'utf8')) as SandboxReport;
+    expect(reportSchemaErrors(developer)).toEqual([]);
+    // The machine identity is made per sandbox pair: the same one served both views.
+    expect(r.sandbox.hostname).toBe(developer.sandbox.hostname);
+    // The install ran once: the calls report's install record is the developer run's own file.
+    const installRecord = (report: SandboxReport) =>
+      Object.values(report.artifacts).find((path) => /install\.(gvisor\.jsonl|strace)$/.test(path));
+    expect(installRecord(r)).toBeDefined();
+    expect(installRecord(r)).toBe(installRecord(developer));
+    // What the calls sent is the calls report's, not the developer's.
+    const askedFor = (report: SandboxReport) => report.network.dns.map((q) => q.qname.replace(/\.$/, ''));
+    expect(askedFor(r)).toContain('keys.wallet-args-fixture.example');
+    expect(askedFor(developer)).not.toContain('keys.wallet-args-fixture.example');
+    expect(developer.honeytokens.exfiltrated).toEqual([]);
+    expect(developer.verdict?.verdict).not.toBe('malicious');
+    expect(r.verdict?.verdict).toBe('malicious');
   });
 
   it('without the call view the same package looks benign', async () => {

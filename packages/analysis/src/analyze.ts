@@ -36,13 +36,16 @@ import {
   runSandbox,
   SANDBOX_INSTALL_PLATFORM,
   type PreparedArchive,
+  type SandboxRun,
   type TraceFile,
 } from '@airlock/sandbox';
 import { scoringBaseline } from './baseline.js';
 import type { AnalyzeOptions } from './options.js';
 import {
+  callsStageView,
   chooseOutcome,
   DEFAULT_RETRY,
+  exportedFunctions,
   firstView,
   nextView,
   viewRecords,
@@ -209,33 +212,41 @@ async function analyzeArchive(
   const done: ViewOutcome[] = [];
   for (let view: PlannedView | null = firstView(); view; view = nextView(done, facts)) {
     if (view.reason) options.log?.(`another run: ${view.name}`, { reason: view.reason });
-    done.push({ view, report: await runOnce(archive, options, extraSignals, view, dependencies) });
+    // The call view rides on the developer run as a stage when the import shows functions (one sandbox, one install).
+    const stage = view.name === 'developer' && facts.calls ? { force: facts.forceViews } : null;
+    done.push(...(await runOnce(archive, options, extraSignals, view, dependencies, stage)));
   }
   const chosen = chooseOutcome(done);
   return coverPlatformBlindSpots({ ...chosen.report, views: viewRecords(done, chosen) }, done);
 }
 
+/**
+ * One sandbox run of a view, scored; with `stage`, the call view's stage of the same run too (its own
+ * report, after the run's): the outcomes in the order they ran.
+ */
 async function runOnce(
   archive: PreparedArchive,
   options: AnalyzeOptions,
   extraSignals: StaticSignal[],
   view: PlannedView,
-  dependencies?: DependencyInstall,
-): Promise<SandboxReport> {
+  dependencies: DependencyInstall | undefined,
+  stage: { force: boolean } | null,
+): Promise<ViewOutcome[]> {
   const id = nanoid(12);
+  const stageId = nanoid(12);
   const timeoutsMs = view.timeoutsMs ?? options.timeoutsMs;
   const label = archive.identity.name;
   const progress = options.onProgress && ((step: ProgressEvent['step']) => options.onProgress!({ step, view: view.name, detail: label }));
   // Each phase's record is parsed as soon as it is taken, while the next phase and the collect run.
   const parsing = new Map<PhaseName, Promise<TraceSummaryResult>>();
-  const parse = (phase: PhaseName, file: TraceFile) => {
+  const parseOnce = (phase: PhaseName, file: TraceFile) => {
     // In a thread with its own memory limit: a hostile record fails this analysis, not the process (./trace-thread.ts).
     const parsed = summarizeTraceInThread({ path: file.path, format: file.format, phase, packageName: label }, options.parserMemoryMb);
     parsed.catch(() => undefined); // awaited below; a run that fails before then drops it
-    parsing.set(phase, parsed);
+    return parsed;
   };
   const run = await runSandbox({
-    onRecordTaken: parse,
+    onRecordTaken: (phase, file) => parsing.set(phase, parseOnce(phase, file)),
     docker: options.docker,
     analysisId: id,
     archive,
@@ -256,31 +267,69 @@ async function runOnce(
     ...(options.pool ? { pool: options.pool } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(progress ? { onProgress: (e: ProgressEvent) => progress(e.step) } : {}),
+    ...(stage
+      ? {
+          callsStage: {
+            artifactsDir: resolve(options.artifactsRoot, stageId),
+            wanted: (importResult: unknown) => exportedFunctions(importResult) > 0 || stage.force,
+          },
+        }
+      : {}),
   });
   progress?.('parse');
-  const traces: Partial<Record<PhaseName, { summary: PhaseSummary; stats: TraceStats }>> = {};
-  const artifacts: Record<string, string> = {};
-  for (const phase of PHASES) {
-    const file = run.traceFiles[phase];
-    if (!file) continue;
-    artifacts[basename(file.path)] = file.path;
-    if (!parsing.has(phase)) parse(phase, file);
-    traces[phase] = await parsing.get(phase)!;
+  const outcomes = [{ view, report: await scoredReport(id, run, parsing) }];
+  // As the planner stops after a malicious run, so the stage's report is not made then (its records stay on disk).
+  if (run.callsStage && outcomes[0]!.report.verdict?.verdict === 'malicious') {
+    options.log?.('the call stage ran but is not scored: the run itself was malicious', {
+      artifacts: resolve(options.artifactsRoot, stageId),
+    });
+  } else if (run.callsStage) {
+    // Its install is this run's (the same record, parsed once); its import is the stage's own record.
+    const install = parsing.get('install');
+    const stageParsing = new Map<PhaseName, Promise<TraceSummaryResult>>(install ? [['install', install]] : []);
+    const stageView = callsStageView(exportedFunctions(run.importResult));
+    options.log?.(`a stage of the run: ${stageView.name}`, { reason: stageView.reason });
+    outcomes.push({ view: stageView, report: await scoredReport(stageId, run.callsStage, stageParsing) });
   }
-  if (run.network) artifacts['network.jsonl'] = run.network.logPath;
-  const staticSignals = [...staticSignalsOf(archive), ...extraSignals];
-  const built = buildReport({ id, createdAt: new Date(), identity: archive.identity, run, traces, artifacts, staticSignals });
-  const report = dependencies
-    ? { ...built, dependencies, evidenceGaps: [...built.evidenceGaps, ...missingDependencyGaps(dependencies)] }
-    : built;
-  const baseline = options.baseline ?? (await scoringBaseline(report, options, analyzeLocalPackage));
-  progress?.('score');
-  const scored = {
-    ...report,
-    verdict: scoreReport(report, { baseline, ...(options.previousReport ? { previous: options.previousReport } : {}) }),
-  };
-  await keepRunReport(resolve(options.artifactsRoot, id), scored);
-  return scored;
+  return outcomes;
+
+  async function scoredReport(
+    reportId: string,
+    sandboxRun: SandboxRun,
+    parsed: Map<PhaseName, Promise<TraceSummaryResult>>,
+  ): Promise<SandboxReport> {
+    const traces: Partial<Record<PhaseName, { summary: PhaseSummary; stats: TraceStats }>> = {};
+    const artifacts: Record<string, string> = {};
+    for (const phase of PHASES) {
+      const file = sandboxRun.traceFiles[phase];
+      if (!file) continue;
+      artifacts[basename(file.path)] = file.path;
+      if (!parsed.has(phase)) parsed.set(phase, parseOnce(phase, file));
+      traces[phase] = await parsed.get(phase)!;
+    }
+    if (sandboxRun.network) artifacts['network.jsonl'] = sandboxRun.network.logPath;
+    const staticSignals = [...staticSignalsOf(archive), ...extraSignals];
+    const built = buildReport({
+      id: reportId,
+      createdAt: new Date(),
+      identity: archive.identity,
+      run: sandboxRun,
+      traces,
+      artifacts,
+      staticSignals,
+    });
+    const report = dependencies
+      ? { ...built, dependencies, evidenceGaps: [...built.evidenceGaps, ...missingDependencyGaps(dependencies)] }
+      : built;
+    const baseline = options.baseline ?? (await scoringBaseline(report, options, analyzeLocalPackage));
+    progress?.('score');
+    const scored = {
+      ...report,
+      verdict: scoreReport(report, { baseline, ...(options.previousReport ? { previous: options.previousReport } : {}) }),
+    };
+    await keepRunReport(resolve(options.artifactsRoot, reportId), scored);
+    return scored;
+  }
 }
 
 /**

@@ -12,8 +12,10 @@
  *   check), or the first run left processes running: the clock at +3 days for the install and +30 days
  *   for the import, clocks and sleeps ten times faster (one run does both offsets: a stamp the install
  *   writes looks 27 days old at import).
- * - `calls`: nothing malicious so far and the package exports functions: after the import, every export
- *   (and its members one level down) is called with a few argument shapes, strings carrying a honeytoken.
+ * - `calls`: the package exports functions: after the import, every export (and its members one level
+ *   down) is called with a few argument shapes, strings carrying a honeytoken. Made as a stage of the
+ *   developer run (`callsStageView`: same sandbox, no second install); planned here as a run of its own
+ *   only when that stage could not start and nothing malicious was seen.
  * - `windows`, `macos`: nothing malicious so far, and the package could act only on another OS (see
  *   `platformViewReason`): a run where package code believes it runs on Windows (macOS).
  *
@@ -102,9 +104,9 @@ export function nextView(done: readonly ViewOutcome[], facts: PlanFacts): Planne
   const verdicts = done.map((d) => verdictOf(d.report));
   if (verdicts.includes('malicious')) return null;
   const ran = new Set(done.map((d) => d.view.name));
-  const last = done.at(-1);
-  if (facts.retry && last?.view.name === 'developer' && verdictOf(last.report) === 'inconclusive') {
-    const causes = (last.report.verdict?.notObserved ?? []).filter((n) => n.hidesBehaviour).map((n) => n.kind);
+  const developer = done.find((d) => d.view.name === 'developer');
+  if (facts.retry && developer && !ran.has('retry') && verdictOf(developer.report) === 'inconclusive') {
+    const causes = (developer.report.verdict?.notObserved ?? []).filter((n) => n.hidesBehaviour).map((n) => n.kind);
     return {
       name: 'retry',
       profile: { name: 'developer', reason: null },
@@ -126,7 +128,7 @@ export function nextView(done: readonly ViewOutcome[], facts: PlanFacts): Planne
     }
   }
   if (facts.calls && !ran.has('calls')) {
-    const functions = exportedFunctions(done[0]?.report);
+    const functions = exportedFunctions(done[0]?.report.importResult);
     if (functions > 0 || facts.forceViews) {
       const reason =
         functions > 0 ? `the package exports ${functions} function(s): each called after the import` : 'every view was asked for';
@@ -220,11 +222,20 @@ function scaled(timeouts: Record<PhaseName, number>, factor: number): Record<Pha
 }
 
 /**
- * Functions the first run's import found among the exports (the runner counts them; untrusted JSON, read
- * defensively): npm `require`/`import` results, Python per-module results.
+ * The call view made as a stage of the developer run (the analysis asks `runSandbox` for it when the
+ * import's result shows functions): planned by the run itself, named here like every view.
  */
-function exportedFunctions(report: SandboxReport | undefined): number {
-  const result = report?.importResult as Record<string, unknown> | null | undefined;
+export function callsStageView(functions: number): PlannedView {
+  const why = functions > 0 ? `the package exports ${functions} function(s): each called after the import` : 'every view was asked for';
+  return { name: 'calls', profile: { name: 'developer', reason: null }, reason: `${why} (a stage of the developer run)`, calls: true };
+}
+
+/**
+ * Functions an import found among the exports (the runner counts them; untrusted JSON, read defensively):
+ * npm `require`/`import` results, Python per-module results.
+ */
+export function exportedFunctions(importResult: unknown): number {
+  const result = importResult as Record<string, unknown> | null | undefined;
   if (!result || typeof result !== 'object') return 0;
   const counts = [result.require, result.import, ...Object.values((result.modules as Record<string, unknown> | undefined) ?? {})].map(
     (part) => (part && typeof part === 'object' ? Number((part as { functions?: unknown }).functions) : 0),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SandboxReport, VerdictLabel } from '@airlock/core';
 import {
+  callsStageView,
   chooseOutcome,
   DEFAULT_RETRY,
   firstView,
@@ -125,6 +126,19 @@ describe('the planner of extra runs', () => {
     expect(stole.map((d) => d.view.name)).toEqual(['developer', 'time']);
     expect(chooseOutcome(stole).view.name).toBe('time');
     expect(run([], facts({ platformViews: false, time }), [report('benign')]).map((d) => d.view.name)).toEqual(['developer']);
+  });
+
+  it('after a developer run and its call stage: retries an inconclusive developer run, and plans no second call view', () => {
+    const developer = { view: firstView(), report: report('inconclusive', 0, ['lingering-processes']) };
+    const stage = { view: callsStageView(2), report: report('benign') };
+    expect(stage.view).toMatchObject({
+      name: 'calls',
+      calls: true,
+      reason: expect.stringMatching(/2 function.*a stage of the developer run/),
+    });
+    const done = run([developer, stage], facts({ platformViews: false, calls: true }), [report('benign')]);
+    expect(done.map((d) => d.view.name)).toEqual(['developer', 'calls', 'retry']);
+    expect(chooseOutcome(done).view.name).toBe('retry');
   });
 
   it('runs the call view when the first import found exported functions; an inconclusive call run does not answer', () => {

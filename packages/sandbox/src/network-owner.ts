@@ -172,3 +172,17 @@ async function copyLog(container: Docker.Container, target: string, reader: Netw
     await written;
   }
 }
+
+/**
+ * The part of a run's network log from before `ms` (host clock; the service stamps records in seconds of
+ * the same clock): a run's evidence when a stage follows it in the same sandbox. Gaps are the whole log's:
+ * a bound reached later may still have cut a record of the earlier part.
+ */
+export function networkBefore(log: NetworkLog, ms: number): NetworkLog {
+  const before = ms / 1000;
+  return {
+    ...log,
+    records: log.records.filter((r) => r.time < before),
+    exfiltrated: log.exfiltrated.filter((e) => e.time < before),
+  };
+}

@@ -22,7 +22,7 @@ import { diskLimitBytes, watchDiskBound, writableBytes, type DiskWatch } from '.
 import { execInContainer, type ExecOutcome } from './exec.js';
 import { SANDBOX_USER, describeSettings, type SandboxLimits } from './hardening.js';
 import { FAKE_INTERNET_IMAGE, NPM_IMAGE, resolveImage } from './images/ensure-images.js';
-import type { NetworkLog } from './network-owner.js';
+import { networkBefore, type NetworkLog } from './network-owner.js';
 import type { PreparedArchive } from './input-archive.js';
 import { parsePhaseStatus, toPhaseResult, type PhaseRecord } from './phase-status.js';
 import { GvisorRecord } from './runtime/gvisor-record.js';
@@ -99,6 +99,16 @@ export interface SandboxRunOptions {
   clock?: ClockShift;
   /** The call view: after the import, the runner calls what the package exports (runner/lib/call-exports.cjs). */
   calls?: boolean;
+  /**
+   * The call view as a stage of this run: after the import phase completed, when `wanted` says so from its
+   * result, the call-argument token is planted and the runner imports the package again and calls what it
+   * exports, in the same container. The stage comes back as `callsStage`: a run of its own (its record, status
+   * and import result in `artifactsDir`) whose install is this run's and whose network and file changes are
+   * the whole run's; this run's own evidence stops where the stage starts. It saves the call view a sandbox
+   * start, an install and a teardown. A stage that could not start (container gone, the plant failed) is
+   * absent: the caller may still make the call view a run of its own.
+   */
+  callsStage?: { artifactsDir: string; wanted: (importResult: unknown) => boolean };
   /** A platform view: package code is shown Windows (`win32`) or macOS (`darwin`); default: Linux as it is. */
   platform?: FakePlatform;
   /** The machine this run pretends to be; default: a fresh one (machine-identity.ts). */
@@ -149,6 +159,8 @@ export interface SandboxRun {
   /** The machine the run pretended to be (hostname, platform-view user): values a beacon may carry out. */
   identity: MachineIdentity;
   timings: RunTimings;
+  /** The call view's stage of this run (`SandboxRunOptions.callsStage`), when it ran. */
+  callsStage?: SandboxRun;
 }
 
 /**
@@ -220,7 +232,8 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   const statuses = new Map<PhaseName, string | null>();
   const records = new Map<PhaseName, PhaseRecord>();
   const traceFiles: SandboxRun['traceFiles'] = {};
-  const tampering: TamperingRecord[] = [];
+  /** Runner outputs replaced, per phase (the unexpected files of the runner's folder come from the file changes). */
+  const replaced: TamperingRecord[] = [];
   const evidenceGaps: EvidenceGap[] = [];
   const maxRecordBytes = options.maxTraceBytes ?? DEFAULT_MAX_TRACE_BYTES;
   const record = runtime.name === 'gvisor' ? GvisorRecord.forContainer(container.id) : null;
@@ -231,10 +244,116 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
   let importJson: string | null = null;
   let fsDiff: FsChange[];
   let persistenceFiles: PersistenceFileRead[];
+  let tampering: TamperingRecord[];
+  let stage: CallsStage | null = null;
+  const exec = (phase: PhaseName, step: 'prepare' | 'run', deadlineMs: number) =>
+    execInContainer(container, {
+      cmd: [
+        '/opt/airlock/bin/airlock-phase',
+        phase,
+        String(Math.ceil(timeouts[phase] / 1000)),
+        archive.identity.name,
+        archive.identity.ecosystem,
+        archive.fileName,
+      ],
+      user: SANDBOX_USER.name,
+      env: [
+        ...phaseEnv(),
+        ...profileEnv,
+        ...Object.entries(honeytokens.env).map(([k, v]) => `${k}=${v}`),
+        `AIRLOCK_STEP=${step}`,
+        `AIRLOCK_TRACER=${runtime.runnerTracer}`,
+        `AIRLOCK_GRACE_MS=${dwellMs}`,
+      ],
+      workingDir: `${SANDBOX_USER.home}/projects/app`,
+      deadlineMs,
+      onDeadline: kill,
+      captureBytes: options.captureBytes ?? DEFAULT_CAPTURE_BYTES,
+    });
+  /**
+   * One phase's command under the record (after its set-up, if any), then its evidence taken by exact path
+   * into `artifactsDir`, so that a later phase cannot rewrite it. STOPPED: the container was gone before it ran.
+   */
+  const runPhase = async (
+    phase: PhaseName,
+    artifactsDir: string,
+    prepared: ExecOutcome | null,
+    onTaken?: (file: TraceFile) => void,
+  ): Promise<PhaseTaken | typeof STOPPED> => {
+    const limitMs = timeouts[phase];
+    const t0 = Date.now();
+    let sweptAway = false;
+    const from = record ? await record.size() : 0;
+    const cap = watchRecordCap(record, from, maxRecordBytes - recordUsed, () => {
+      log('syscall record cap reached; stopping the sandbox', { phase, maxRecordBytes });
+      void kill();
+    });
+    const ran =
+      !prepared || prepared.exitCode === 0 ? await unlessStopped(container, () => exec(phase, 'run', limitMs + HOST_MARGIN_MS)) : prepared;
+    if (ran === STOPPED) {
+      cap.stop();
+      return STOPPED;
+    }
+    const outcome = ran;
+    const diskReached = () => Boolean(disk?.reached);
+    if (outcome.exitCode !== 0 && !outcome.hitDeadline && !cap.reached && !diskReached()) {
+      // The runner did not end normally (the package may have killed it): what it started still gets the
+      // dwell a runner would have given it, within the phase's limit, then nothing is left running.
+      await delay(Math.min(dwellMs, Math.max(0, limitMs - (Date.now() - t0))), undefined, signal ? { signal } : undefined);
+      if (!cap.reached && !diskReached() && (await sweep(container, log)) === 'stopped') sweptAway = true;
+    }
+    cap.stop();
+    const ms = Date.now() - t0;
+    log('phase ended', { phase, ms, exitCode: outcome.exitCode, hostDeadline: outcome.hitDeadline });
+    const outputsReplaced: TamperingRecord[] = [];
+    const taken = await takePhaseRecord(container, phase, runtime, record, from, maxRecordBytes - recordUsed, artifactsDir);
+    let traceFile: TraceFile | null = null;
+    if (taken) {
+      recordUsed += Math.min(taken.bytes, maxRecordBytes);
+      traceFile = { path: taken.path, bytes: taken.bytes, truncated: taken.truncated || cap.reached, format: runtime.recordFormat };
+      onTaken?.(traceFile);
+      if (taken.replaced) outputsReplaced.push(replacedOutput(phase, `${phase}.strace`));
+    }
+    const phaseRecord: PhaseRecord = {
+      bytes: taken?.bytes ?? 0,
+      truncated: (taken?.truncated ?? false) || cap.reached,
+      issue: cap.reached
+        ? `the syscall record reached its cap of ${maxRecordBytes} bytes; the sandbox was stopped`
+        : taken?.truncated
+          ? `the syscall record was cut at ${maxRecordBytes} bytes`
+          : null,
+    };
+    const status = await collectRunnerFile(container, `${phase}.status.json`, { artifactsDir, maxBytes: 64 * 1024, stream: false });
+    if (status?.notAFile) outputsReplaced.push(replacedOutput(phase, `${phase}.status.json`));
+    return {
+      entry: { startedAt: new Date(t0).toISOString(), outcome },
+      ms,
+      traceFile,
+      record: phaseRecord,
+      status: status && !status.notAFile && !status.truncated ? status.text : null,
+      importJson: phase === 'import' ? await collectRunnerJson(container, 'import.result.json', artifactsDir) : null,
+      replaced: outputsReplaced,
+      gaps: sweptAway ? [sandboxStoppedGap(phase, 'sweep-hung')] : [],
+      // The container is gone: later phases cannot run.
+      ended: outcome.hitDeadline || cap.reached || diskReached() || sweptAway,
+    };
+  };
+  /** The file changes read from the layer (the whole run's so far), and the persistence files they name. */
+  const collectFiles = async () => {
+    const crossCheck = options.fsDiffCrossCheck ?? process.env.AIRLOCK_FS_DIFF_CHECK === '1';
+    const { changes, source } = await containerChanges(container, { crossCheck, log });
+    if (source === 'docker-diff' && !crossCheck) log('file changes from docker diff: the container layer is not readable here');
+    const diff = toFsChanges(
+      changes,
+      new Set([...plantedPaths(honeytokens), ...trusted, ...(options.clock ? CLOCK_FILES : []), ...(view?.paths ?? [])]),
+    );
+    const persisted = await readPersistenceFiles(container, diff);
+    return { fsDiff: diff, unexpected: unexpectedRunnerFiles(changes, runtime, view?.paths), persisted };
+  };
   try {
     const callToken = options.calls ? honeytokens.tokens.find((t) => t.kind === 'call-argument') : undefined;
     // The call view: the runner calls the package's exports, with this run's call-argument token as arguments.
-    const calls = callToken ? [{ path: 'calls.json', body: Buffer.from(JSON.stringify({ token: callToken.value })) }] : [];
+    const calls = callToken ? [{ path: 'calls.json', body: callsFile(callToken) }] : [];
     // Everything the run puts in before the start, in one archive (one engine round trip).
     await container.putArchive(
       joinTars([
@@ -263,135 +382,90 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     const diskWatch = disk;
     log('sandbox started', { container: container.id.slice(0, 12), runtime: runtime.name, ms: timings.containerStartMs });
 
+    /** Every phase ran and the container is still there (a stage may follow). */
+    let completed = false;
     for (const phase of PHASES) {
       signal?.throwIfAborted();
       if (diskWatch.reached) break; // reached between phases: the container is gone
       diskPhase = phase;
       progress({ step: phase });
-      const limitMs = timeouts[phase];
       // What the last phase left running was killed; under gVisor its processes may still be dying.
       const before = PHASES[PHASES.indexOf(phase) - 1];
-      if (before && (parsePhaseStatus(statuses.get(before) ?? undefined)?.lingeringProcesses ?? 0) > 0) {
+      if (before && lingering(statuses.get(before))) {
         if ((await sweep(container, log)) === 'stopped') {
           evidenceGaps.push(sandboxStoppedGap(before, 'sweep-hung'));
           break; // the container is gone; this phase and later ones cannot run
         }
       }
-      const exec = (step: 'prepare' | 'run', deadlineMs: number) =>
-        execInContainer(container, {
-          cmd: [
-            '/opt/airlock/bin/airlock-phase',
-            phase,
-            String(Math.ceil(limitMs / 1000)),
-            archive.identity.name,
-            archive.identity.ecosystem,
-            archive.fileName,
-          ],
-          user: SANDBOX_USER.name,
-          env: [
-            ...phaseEnv(),
-            ...profileEnv,
-            ...Object.entries(honeytokens.env).map(([k, v]) => `${k}=${v}`),
-            `AIRLOCK_STEP=${step}`,
-            `AIRLOCK_TRACER=${runtime.runnerTracer}`,
-            `AIRLOCK_GRACE_MS=${dwellMs}`,
-          ],
-          workingDir: `${SANDBOX_USER.home}/projects/app`,
-          deadlineMs,
-          onDeadline: kill,
-          captureBytes: options.captureBytes ?? DEFAULT_CAPTURE_BYTES,
-        });
       const clockSet =
         options.clock && phase !== PHASES[0]
           ? await unlessStopped(container, () => setPhaseClock(container, options.clock!, phase, kill))
           : null;
-      const t0 = Date.now();
-      let sweptAway = false;
       // Set-up (seeding npm's cache) runs before the record of the phase starts: it is not the package.
       // Only a registry tree's install has set-up (seeding npm's cache); each exec costs ~0.4 s under gVisor.
       const needsPrepare = phase === 'install' && archive.tree !== undefined && archive.identity.ecosystem === 'npm';
       const prepared =
-        needsPrepare && clockSet !== STOPPED ? await unlessStopped(container, () => exec('prepare', PREPARE_DEADLINE_MS)) : null;
-      if (clockSet === STOPPED || prepared === STOPPED) {
+        needsPrepare && clockSet !== STOPPED ? await unlessStopped(container, () => exec(phase, 'prepare', PREPARE_DEADLINE_MS)) : null;
+      const taken =
+        clockSet === STOPPED || prepared === STOPPED
+          ? STOPPED
+          : await runPhase(phase, options.artifactsDir, prepared, (file) => {
+              traceFiles[phase] = file;
+              options.onRecordTaken?.(phase, file);
+            });
+      if (taken === STOPPED) {
         evidenceGaps.push(sandboxStoppedGap(phase, 'exec-refused'));
         break;
       }
-      const from = record ? await record.size() : 0;
-      const cap = watchRecordCap(record, from, maxRecordBytes - recordUsed, () => {
-        log('syscall record cap reached; stopping the sandbox', { phase, maxRecordBytes });
-        void kill();
-      });
-      const ran =
-        !prepared || prepared.exitCode === 0 ? await unlessStopped(container, () => exec('run', limitMs + HOST_MARGIN_MS)) : prepared;
-      if (ran === STOPPED) {
-        cap.stop();
-        evidenceGaps.push(sandboxStoppedGap(phase, 'exec-refused'));
-        break;
-      }
-      const outcome = ran;
-      if (outcome.exitCode !== 0 && !outcome.hitDeadline && !cap.reached && !diskWatch.reached) {
-        // The runner did not end normally (the package may have killed it): what it started still gets the
-        // dwell a runner would have given it, within the phase's limit, then nothing is left running.
-        await delay(Math.min(dwellMs, Math.max(0, limitMs - (Date.now() - t0))), undefined, signal ? { signal } : undefined);
-        if (!cap.reached && !diskWatch.reached && (await sweep(container, log)) === 'stopped') sweptAway = true;
-      }
-      cap.stop();
-      timings.phasesMs[phase] = Date.now() - t0;
-      outcomes.set(phase, { startedAt: new Date(t0).toISOString(), outcome });
-      log('phase ended', { phase, ms: timings.phasesMs[phase], exitCode: outcome.exitCode, hostDeadline: outcome.hitDeadline });
-
-      // Evidence of this phase, taken now by exact path, so that a later phase cannot rewrite it.
-      const taken = await takePhaseRecord(container, phase, runtime, record, from, maxRecordBytes - recordUsed, options.artifactsDir);
-      if (taken) {
-        recordUsed += Math.min(taken.bytes, maxRecordBytes);
-        const file = { path: taken.path, bytes: taken.bytes, truncated: taken.truncated || cap.reached, format: runtime.recordFormat };
-        traceFiles[phase] = file;
-        options.onRecordTaken?.(phase, file);
-        if (taken.replaced) tampering.push(replacedOutput(phase, `${phase}.strace`));
-      }
-      records.set(phase, {
-        bytes: taken?.bytes ?? 0,
-        truncated: (taken?.truncated ?? false) || cap.reached,
-        issue: cap.reached
-          ? `the syscall record reached its cap of ${maxRecordBytes} bytes; the sandbox was stopped`
-          : taken?.truncated
-            ? `the syscall record was cut at ${maxRecordBytes} bytes`
-            : null,
-      });
-      const status = await collectRunnerFile(container, `${phase}.status.json`, {
-        artifactsDir: options.artifactsDir,
-        maxBytes: 64 * 1024,
-        stream: false,
-      });
-      if (status?.notAFile) tampering.push(replacedOutput(phase, `${phase}.status.json`));
-      statuses.set(phase, status && !status.notAFile && !status.truncated ? status.text : null);
-      if (phase === 'import') importJson = await collectRunnerJson(container, 'import.result.json', options.artifactsDir);
-      if (sweptAway) evidenceGaps.push(sandboxStoppedGap(phase, 'sweep-hung'));
-      if (outcome.hitDeadline || cap.reached || diskWatch.reached || sweptAway) break; // the container is gone; later phases cannot run
+      timings.phasesMs[phase] = taken.ms;
+      outcomes.set(phase, taken.entry);
+      records.set(phase, taken.record);
+      statuses.set(phase, taken.status);
+      replaced.push(...taken.replaced);
+      evidenceGaps.push(...taken.gaps);
+      if (phase === 'import') importJson = taken.importJson;
+      if (taken.ended) break; // the container is gone; later phases cannot run
+      completed = phase === PHASES.at(-1);
     }
-    await diskWatch.stop();
     signal?.throwIfAborted();
-    if (diskWatch.reached) evidenceGaps.push(diskGap(diskPhase, diskWatch.reached, maxDiskBytes));
 
     progress({ step: 'collect' });
     const t1 = Date.now();
-    // The file changes (read from the layer) and the network log (copied out of the fake internet) at once.
-    const networkCollected = owner.collect(options.artifactsDir);
-    networkCollected.catch(() => undefined); // awaited below
-    const crossCheck = options.fsDiffCrossCheck ?? process.env.AIRLOCK_FS_DIFF_CHECK === '1';
-    const { changes, source } = await containerChanges(container, { crossCheck, log });
-    if (source === 'docker-diff' && !crossCheck) log('file changes from docker diff: the container layer is not readable here');
-    tampering.push(...unexpectedRunnerFiles(changes, runtime, view?.paths));
-    fsDiff = toFsChanges(
-      changes,
-      new Set([...plantedPaths(honeytokens), ...trusted, ...(options.clock ? CLOCK_FILES : []), ...(view?.paths ?? [])]),
-    );
-    const persisted = await readPersistenceFiles(container, fsDiff);
-    persistenceFiles = persisted.files;
-    evidenceGaps.push(...persisted.gaps);
-    network = await networkCollected;
-    evidenceGaps.push(...network.gaps);
+    const stageWanted =
+      completed &&
+      options.callsStage !== undefined &&
+      !diskWatch.reached &&
+      options.callsStage.wanted(importJson ? safeJson(importJson) : null);
+    // The disk stays watched while a stage runs. The network log is read once, at the end (reading it stops
+    // the fake internet): now, unless a stage follows.
+    if (!stageWanted) await diskWatch.stop();
+    const networkCollected = stageWanted ? null : owner.collect(options.artifactsDir);
+    networkCollected?.catch(() => undefined); // awaited below
+    const phaseGaps = [...evidenceGaps];
+    const files = await collectFiles();
+    fsDiff = files.fsDiff;
+    persistenceFiles = files.persisted.files;
+    tampering = [...replaced, ...files.unexpected];
+    evidenceGaps.push(...files.persisted.gaps);
     timings.collectMs = Date.now() - t1;
+    if (stageWanted) {
+      stage = await runCallsStage(options.callsStage!.artifactsDir, phaseGaps);
+      await diskWatch.stop();
+    }
+    if (diskWatch.reached) {
+      // Reached in the stage: the stage's evidence is cut, this run's was taken before.
+      if (stage) stage.gaps.push(diskGap('import', diskWatch.reached, maxDiskBytes));
+      else evidenceGaps.push(diskGap(diskPhase, diskWatch.reached, maxDiskBytes));
+    }
+    const whole = await (networkCollected ?? owner.collect(options.artifactsDir));
+    // This run's evidence stops where the stage started; the stage's is the whole run's.
+    network = stage ? networkBefore(whole, stage.startedAt) : whole;
+    evidenceGaps.push(...network.gaps);
+    if (stage) {
+      stage.network = whole;
+      stage.gaps.push(...whole.gaps);
+      timings.collectMs += Date.now() - stage.endedAt;
+    }
   } catch (err) {
     if (signal?.aborted) throw new AirlockError('ABORTED', 'analysis aborted; the sandbox container was removed', { cause: err });
     if (err instanceof AirlockError) throw err;
@@ -413,6 +487,50 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     timings.totalMs = Date.now() - started;
   }
 
+  /**
+   * The call view's stage (see `SandboxRunOptions.callsStage`): what the import left running swept, the
+   * call-argument token planted by root where the runner reads it, the import phase's command once more
+   * under the record, then the whole run's file changes. Null when it could not start: nothing of it ran.
+   */
+  async function runCallsStage(artifactsDir: string, phaseGaps: EvidenceGap[]): Promise<CallsStage | null> {
+    const token = honeytokens.tokens.find((t) => t.kind === 'call-argument');
+    if (!token) return null;
+    // Nothing of the import may still run when the stage's own record starts.
+    if (lingering(statuses.get('import')) && (await sweep(container, log)) !== 'clean') return null;
+    const planted = await unlessStopped(container, () =>
+      execInContainer(container, {
+        // Written by root into the root-owned input folder: the package's user can read it, not change it.
+        cmd: ['/bin/sh', '-c', 'printf %s "$AIRLOCK_CALLS" > /airlock/input/calls.json && chmod 0444 /airlock/input/calls.json'],
+        user: 'root',
+        env: [`AIRLOCK_CALLS=${callsFile(token).toString()}`],
+        workingDir: '/',
+        deadlineMs: 20_000,
+        onDeadline: kill,
+        captureBytes: 4096,
+      }),
+    );
+    if (planted === STOPPED || planted.exitCode !== 0) {
+      log('the call stage could not start', { exitCode: planted === STOPPED ? null : planted.exitCode });
+      return null;
+    }
+    const startedAt = Date.now();
+    progress({ step: 'import' });
+    const taken = await runPhase('import', artifactsDir, null);
+    if (taken === STOPPED) return null;
+    const files = await collectFiles();
+    return {
+      startedAt,
+      endedAt: Date.now(),
+      taken,
+      fsDiff: files.fsDiff,
+      persistenceFiles: files.persisted.files,
+      tampering: [...replaced, ...taken.replaced, ...files.unexpected],
+      gaps: [...phaseGaps, ...taken.gaps, ...files.persisted.gaps],
+      network: null,
+    };
+  }
+
+  const endedAt = new Date(started + timings.totalMs).toISOString();
   const phases: PhaseResult[] = PHASES.map((name) => {
     const entry = outcomes.get(name);
     const status = parsePhaseStatus(statuses.get(name) ?? undefined);
@@ -422,27 +540,28 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       entry,
       status,
       records.get(name) ?? { bytes: 0, truncated: false, issue: null },
-      new Date(started + timings.totalMs).toISOString(),
-      disk?.reached && name === diskPhase ? diskStopMessage(disk.reached.layer, maxDiskBytes) : null,
+      endedAt,
+      disk?.reached && name === diskPhase && !stage ? diskStopMessage(disk.reached.layer, maxDiskBytes) : null,
     );
   });
-  return {
-    settings: describeSettings(
-      hostConfig,
-      image,
-      fakeInternetImage,
-      {
-        name: profile.name,
-        reason: profile.reason,
-        env: profileEnv.map((e) => e.slice(0, e.indexOf('='))),
-        platform: options.platform ?? 'linux',
-        ...(options.platform ? { platformUser: identity.user } : {}),
-      },
-      runtime.tracer,
-      dwellMs,
-      identity.hostname,
-      options.clock,
-    ),
+  const settings = describeSettings(
+    hostConfig,
+    image,
+    fakeInternetImage,
+    {
+      name: profile.name,
+      reason: profile.reason,
+      env: profileEnv.map((e) => e.slice(0, e.indexOf('='))),
+      platform: options.platform ?? 'linux',
+      ...(options.platform ? { platformUser: identity.user } : {}),
+    },
+    runtime.tracer,
+    dwellMs,
+    identity.hostname,
+    options.clock,
+  );
+  const run: SandboxRun = {
+    settings,
     identity,
     network,
     honeytokens: honeytokens.tokens,
@@ -455,6 +574,78 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     persistenceFiles,
     timings,
   };
+  if (!stage) return run;
+  const { taken } = stage;
+  const stagePhase = toPhaseResult(
+    'import',
+    timeouts.import,
+    taken.entry,
+    parsePhaseStatus(taken.status ?? undefined),
+    taken.record,
+    endedAt,
+    disk?.reached ? diskStopMessage(disk.reached.layer, maxDiskBytes) : null,
+  );
+  return {
+    ...run,
+    callsStage: {
+      ...run,
+      network: stage.network,
+      phases: phases.map((p) => (p.name === 'import' ? stagePhase : p)),
+      traceFiles: {
+        ...(traceFiles.install ? { install: traceFiles.install } : {}),
+        ...(taken.traceFile ? { import: taken.traceFile } : {}),
+      },
+      tampering: stage.tampering,
+      evidenceGaps: stage.gaps,
+      importResult: taken.importJson ? safeJson(taken.importJson) : null,
+      fsDiff: stage.fsDiff,
+      persistenceFiles: stage.persistenceFiles,
+      timings: {
+        containerStartMs: 0,
+        phasesMs: { import: taken.ms },
+        collectMs: stage.endedAt - stage.startedAt - taken.ms,
+        teardownMs: 0,
+        totalMs: stage.endedAt - stage.startedAt,
+      },
+    },
+  };
+}
+
+/** One phase's command and the evidence taken right after it (`runPhase` in runSandbox). */
+interface PhaseTaken {
+  entry: { startedAt: string; outcome: ExecOutcome };
+  ms: number;
+  traceFile: TraceFile | null;
+  record: PhaseRecord;
+  /** The runner's status text, when it was a regular file within its cap. */
+  status: string | null;
+  importJson: string | null;
+  replaced: TamperingRecord[];
+  gaps: EvidenceGap[];
+  ended: boolean;
+}
+
+/** What the call view's stage took (its network is the whole run's log, read after it). */
+interface CallsStage {
+  /** Host clock (ms) when the stage's command started, and when its evidence was taken. */
+  startedAt: number;
+  endedAt: number;
+  taken: PhaseTaken;
+  fsDiff: FsChange[];
+  persistenceFiles: PersistenceFileRead[];
+  tampering: TamperingRecord[];
+  gaps: EvidenceGap[];
+  network: NetworkLog | null;
+}
+
+/** The runner's call instructions: the call-argument token its arguments carry. */
+function callsFile(token: Honeytoken): Buffer {
+  return Buffer.from(JSON.stringify({ token: token.value }));
+}
+
+/** The runner's status says processes were still running when the phase ended. */
+function lingering(status: string | null | undefined): boolean {
+  return (parsePhaseStatus(status ?? undefined)?.lingeringProcesses ?? 0) > 0;
 }
 
 function diskStopMessage(layer: string, limit: number): string {
@@ -529,11 +720,16 @@ function inputFiles(archive: PreparedArchive): { path: string; body: Buffer }[] 
 /** Where the runner finds its input (the image makes the folder). */
 const INPUT_DIR = 'airlock/input';
 
-/** A tar (extracted at `/`) of files under INPUT_DIR owned by root and read-only (folders 0555), so the analysed code cannot alter its input. */
+/**
+ * A tar (extracted at `/`) of files under INPUT_DIR owned by root and read-only (folders 0555), so the
+ * analysed code cannot alter its input. INPUT_DIR itself is 0755, root's: root holds no capability in the
+ * sandbox, and the call stage's file is added there by root later in the run.
+ */
 function inputTar(files: { path: string; body: Buffer }[]): Buffer {
   const dirs = new Set(files.map((f) => f.path.split('/').slice(0, -1).join('/')).filter(Boolean));
   return buildTar(
     [
+      { path: INPUT_DIR, type: 'Directory' as const, mode: 0o755 },
       ...[...dirs].sort().map((path) => ({ path: `${INPUT_DIR}/${path}`, type: 'Directory' as const, mode: 0o555 })),
       ...files.map((f) => ({ path: `${INPUT_DIR}/${f.path}`, type: 'File' as const, mode: 0o444, body: f.body })),
     ],
