@@ -27,6 +27,17 @@ describe('persistence', () => {
     ]);
   });
 
+  it("does not fire on git's inert .sample hooks of a new repository, but does on a sample renamed to its event", () => {
+    const repo = '/home/jordan/projects/app/ghp_token/.git/hooks';
+    const samples = ['pre-commit.sample', 'pre-push.sample', 'fsmonitor-watchman.sample'].map((name) => write(`${repo}/${name}`));
+    expect(scoreReport(reportWith({ fileWrites: samples })).reasons).toEqual([]);
+    expect(scoreReport(reportWith({ fileWrites: [write('/home/jordan/.git-templates/hooks/pre-commit.sample')] })).reasons).toEqual([]);
+    const renamed = write(`${repo}/pre-commit`, { operation: 'rename', source: `${repo}/pre-commit.sample` });
+    const v = scoreReport(reportWith({ fileWrites: [...samples, renamed] }));
+    expect(rules(v)).toEqual(['persistence']);
+    expect(v.reasons[0]!.evidence.map((e) => e.index)).toEqual([3]);
+  });
+
   it("does not fire on the package folder's own .git, reading crontab, or deleting .bashrc", () => {
     const v = scoreReport(
       reportWith({

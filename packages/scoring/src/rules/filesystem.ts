@@ -36,8 +36,15 @@ function isLauncherHook(write: FileWrite, files: readonly PersistenceFile[]): bo
   return HANDS_OVER.test(code) && !IMPLANT_MARKERS.test(code);
 }
 
+/**
+ * Git runs a hook only under its event's exact name; `git init` and `git clone` copy git's own inert examples
+ * as `<event>.sample` into every new repository (a library's `Repo.init(path)` writes a dozen). A rename or
+ * link to the real name is written under that name, so it still counts.
+ */
+const INERT_HOOK = /\/hooks\/[^/]+\.sample$/;
+
 function isPersistenceWrite(write: FileWrite, files: readonly PersistenceFile[]): boolean {
-  if (DELETIONS.has(write.operation)) return false;
+  if (DELETIONS.has(write.operation) || INERT_HOOK.test(write.path)) return false;
   if (isPersistencePlace(homeRelative(write))) return true;
   // Git hooks run on the next commit; the package's own folder may carry a .git from its author.
   if (!write.path.includes('/.git/hooks/') || write.normalizedPath.startsWith('<PKG>')) return false;
