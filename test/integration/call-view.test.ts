@@ -14,11 +14,14 @@ const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-calls-'));
 const docker = connectDocker();
 const fixture = resolve(__dirname, '../fixtures/incidents/mal-typosquat-argument-stealer');
 
+/** Only the call view after the developer run. */
+const callsOnly = { docker, artifactsRoot, retry: false, ciProfile: false, timeView: false, platformViews: false } as const;
+
 /** A built wheel through the pipeline with only the call view after the developer run. */
 async function analyzeWheel(wheel: { fileName: string; bytes: Buffer }) {
   const file = join(mkdtempSync(join(tmpdir(), 'airlock-calls-py-')), wheel.fileName);
   writeFileSync(file, wheel.bytes);
-  return analyzeLocalPackage(file, { docker, artifactsRoot, retry: false, ciProfile: false, timeView: false, platformViews: false });
+  return analyzeLocalPackage(file, callsOnly);
 }
 
 describe('the call view', () => {
@@ -38,14 +41,7 @@ describe('the call view', () => {
   });
 
   it("is a stage of the developer run: one sandbox and one install, and the developer's evidence ends where the calls begin", async () => {
-    const r = await analyzeLocalPackage(fixture, {
-      docker,
-      artifactsRoot,
-      retry: false,
-      ciProfile: false,
-      timeView: false,
-      platformViews: false,
-    });
+    const r = await analyzeLocalPackage(fixture, callsOnly);
     expect(r.views.map((v) => v.view)).toEqual(['developer', 'calls']);
     expect(r.views[1]?.reason).toMatch(/a stage of the developer run/);
     const developer = JSON.parse(readFileSync(join(artifactsRoot, r.views[0]!.reportId, 'report.json'), 'utf8')) as SandboxReport;
@@ -67,14 +63,7 @@ describe('the call view', () => {
   });
 
   it('without the call view the same package looks benign', async () => {
-    const r = await analyzeLocalPackage(fixture, {
-      docker,
-      artifactsRoot,
-      retry: false,
-      ciProfile: false,
-      timeView: false,
-      callView: false,
-    });
+    const r = await analyzeLocalPackage(fixture, { ...callsOnly, callView: false });
     expect(r.views.map((v) => v.view)).toEqual(['developer']);
     expect(r.honeytokens.exfiltrated).toEqual([]);
     expect(r.verdict?.verdict).not.toBe('malicious');
