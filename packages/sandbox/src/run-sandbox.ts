@@ -350,10 +350,11 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     const persisted = await readPersistenceFiles(container, diff);
     return { fsDiff: diff, unexpected: unexpectedRunnerFiles(changes, runtime, view?.paths), persisted };
   };
+  /** The token the call view's arguments carry (planted at the start for the call view, or by its stage). */
+  const callToken = honeytokens.tokens.find((t) => t.kind === 'call-argument');
   try {
-    const callToken = options.calls ? honeytokens.tokens.find((t) => t.kind === 'call-argument') : undefined;
     // The call view: the runner calls the package's exports, with this run's call-argument token as arguments.
-    const calls = callToken ? [{ path: 'calls.json', body: callsFile(callToken) }] : [];
+    const calls = options.calls && callToken ? [{ path: 'calls.json', body: callsFile(callToken) }] : [];
     // Everything the run puts in before the start, in one archive (one engine round trip).
     await container.putArchive(
       joinTars([
@@ -493,8 +494,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
    * under the record, then the whole run's file changes. Null when it could not start: nothing of it ran.
    */
   async function runCallsStage(artifactsDir: string, phaseGaps: EvidenceGap[]): Promise<CallsStage | null> {
-    const token = honeytokens.tokens.find((t) => t.kind === 'call-argument');
-    if (!token) return null;
+    if (!callToken) return null;
     // Nothing of the import may still run when the stage's own record starts.
     if (lingering(statuses.get('import')) && (await sweep(container, log)) !== 'clean') return null;
     const planted = await unlessStopped(container, () =>
@@ -502,7 +502,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
         // Written by root into the root-owned input folder: the package's user can read it, not change it.
         cmd: ['/bin/sh', '-c', 'printf %s "$AIRLOCK_CALLS" > /airlock/input/calls.json && chmod 0444 /airlock/input/calls.json'],
         user: 'root',
-        env: [`AIRLOCK_CALLS=${callsFile(token).toString()}`],
+        env: [`AIRLOCK_CALLS=${callsFile(callToken).toString()}`],
         workingDir: '/',
         deadlineMs: 20_000,
         onDeadline: kill,
