@@ -48,6 +48,22 @@ describe('the time view', () => {
     expect(r.verdict?.verdict).toBe('malicious');
   });
 
+  it('finds nothing in a quiet package: its own settle wait is not a sandbox probe', async () => {
+    const r = await analyzeLocalPackage(join(fixtures, 'npm/benign-no-scripts'), {
+      docker,
+      artifactsRoot,
+      retry: false,
+      ciProfile: false,
+      callView: false,
+      platformViews: false,
+      allViews: true,
+    });
+    const time = r.views.find((v) => v.view === 'time');
+    // The import's settle was measured on /proc/uptime in this view, which the scorer read as a probe.
+    expect([time?.verdict, time?.rules]).toEqual(['benign', []]);
+    expect(r.verdict?.verdict).toBe('benign');
+  });
+
   it('is not run when the caller turns it off: the same payload stays unseen', async () => {
     const r = await analyzeLocalPackage(join(fixtures, 'incidents/mal-install-age-gated'), {
       docker,

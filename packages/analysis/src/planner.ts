@@ -140,7 +140,12 @@ export function nextView(done: readonly ViewOutcome[], facts: PlanFacts): Planne
     ['macos', 'darwin'],
   ] as const) {
     if (ran.has(name)) continue;
-    const reason = platformViewReason(name, facts, verdicts);
+    // A probing view's odd behaviour is not a reason for more runs, as it is not one for the verdict.
+    const reason = platformViewReason(
+      name,
+      facts,
+      done.filter((d) => !PROBING_VIEWS.has(d.view.name)).map((d) => verdictOf(d.report)),
+    );
     if (reason) return { name, platform, profile: { name: 'developer', reason: null }, reason };
   }
   return null;

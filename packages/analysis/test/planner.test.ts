@@ -211,6 +211,18 @@ describe('the planner of extra runs', () => {
     ]);
   });
 
+  it('takes no platform view for a probing view that came out suspicious (the time view, the calls)', () => {
+    const names = (verdicts: VerdictLabel[]) =>
+      run(
+        [],
+        facts({ time, timeGates: ['a long timer (index.js)'] }),
+        verdicts.map((v) => report(v)),
+      ).map((d) => d.view.name);
+    expect(names(['benign', 'suspicious'])).toEqual(['developer', 'time']);
+    // The same run's suspicion in the developer view still asks for the windows view.
+    expect(names(['suspicious', 'benign', 'benign'])).toEqual(['developer', 'time', 'windows']);
+  });
+
   it('lets the caller force every platform view or none, and stops at a malicious run', () => {
     const all = run([], facts({ platformViews: 'all' }), [report('benign'), report('benign'), report('benign')]);
     expect(all.map((d) => [d.view.name, d.view.reason])).toEqual([

