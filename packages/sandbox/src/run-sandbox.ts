@@ -306,7 +306,12 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
     const ms = Date.now() - t0;
     log('phase ended', { phase, ms, exitCode: outcome.exitCode, hostDeadline: outcome.hitDeadline });
     const outputsReplaced: TamperingRecord[] = [];
-    const taken = await takePhaseRecord(container, phase, runtime, record, from, maxRecordBytes - recordUsed, artifactsDir);
+    // The record, the runner's status and the import's result are independent reads: one round trip's wait.
+    const [taken, status, importJson] = await Promise.all([
+      takePhaseRecord(container, phase, runtime, record, from, maxRecordBytes - recordUsed, artifactsDir),
+      collectRunnerFile(container, `${phase}.status.json`, { artifactsDir, maxBytes: 64 * 1024, stream: false }),
+      phase === 'import' ? collectRunnerJson(container, 'import.result.json', artifactsDir) : null,
+    ]);
     let traceFile: TraceFile | null = null;
     if (taken) {
       recordUsed += Math.min(taken.bytes, maxRecordBytes);
@@ -323,7 +328,6 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
           ? `the syscall record was cut at ${maxRecordBytes} bytes`
           : null,
     };
-    const status = await collectRunnerFile(container, `${phase}.status.json`, { artifactsDir, maxBytes: 64 * 1024, stream: false });
     if (status?.notAFile) outputsReplaced.push(replacedOutput(phase, `${phase}.status.json`));
     return {
       entry: { startedAt: new Date(t0).toISOString(), outcome },
@@ -331,7 +335,7 @@ export async function runSandbox(options: SandboxRunOptions): Promise<SandboxRun
       traceFile,
       record: phaseRecord,
       status: status && !status.notAFile && !status.truncated ? status.text : null,
-      importJson: phase === 'import' ? await collectRunnerJson(container, 'import.result.json', artifactsDir) : null,
+      importJson,
       replaced: outputsReplaced,
       gaps: sweptAway ? [sandboxStoppedGap(phase, 'sweep-hung')] : [],
       // The container is gone: later phases cannot run.
