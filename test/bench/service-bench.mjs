@@ -4,7 +4,7 @@
 // Uses a private redis-server on a free port. Usage: node test/bench/service-bench.mjs [seconds] [concurrency]
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -166,6 +166,7 @@ if (many > 0) {
     for await (const c of tar.c({ gzip: true, cwd: dir, prefix: 'package', portable: true }, ['.'])) parts.push(c);
     bodies.push(Buffer.concat(parts));
   }
+  const cpu0 = cpuSeconds();
   const t2 = Date.now();
   const ids = await Promise.all(
     bodies.map(async (body, i) => {
@@ -189,6 +190,7 @@ if (many > 0) {
     }
   }
   const minutes = (Date.now() - t2) / 60_000;
+  const cpu1 = cpuSeconds();
   const w = workerConfig;
   const verdicts = finished.map((v) => v.verdict?.verdict ?? v.status);
   console.log(
@@ -216,12 +218,30 @@ if (many > 0) {
     `  per analysis (median): waited ${median(rows.map((r) => r.wait))} ms for a slot, ran ${median(rows.map((r) => r.run))} ms ` +
       `(pipeline ${median(rows.map((r) => r.pipeline))} ms); views ${views.map(([k, n]) => `${k} x${n}`).join(', ')}`,
   );
+  if (cpu0 && cpu1) {
+    const per = (k) => ((cpu1[k] - cpu0[k]) / many).toFixed(2);
+    console.log(
+      `  CPU-seconds per analysis: ${per('all')} on the machine, of which ${per('containers')} in containers (gVisor sandboxes and their ` +
+        `kernels, fake internets), ${per('self')} in this process (api, worker, record parsers), the rest the engine and others`,
+    );
+  }
   console.log(
     `  timeline (s from submission, start-end): ${rows
       .sort((a, b) => a.start - b.start)
       .map((r) => `${(r.start / 1000).toFixed(1)}-${(r.end / 1000).toFixed(1)}`)
       .join(' ')}`,
   );
+}
+
+/** CPU time so far (cgroup v1 cpuacct, as on this machine): the machine's, Docker's containers', this process's; null elsewhere. */
+function cpuSeconds() {
+  try {
+    const read = (f) => Number(readFileSync(`/sys/fs/cgroup/cpuacct/${f}`, 'utf8')) / 1e9;
+    const own = process.cpuUsage();
+    return { all: read('cpuacct.usage'), containers: read('docker/cpuacct.usage'), self: (own.user + own.system) / 1e6 };
+  } catch {
+    return null;
+  }
 }
 
 await worker.close();
