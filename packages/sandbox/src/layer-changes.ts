@@ -57,7 +57,9 @@ export async function readLayerChanges(dirs: OverlayDirs): Promise<LayerChange[]
       changes.push({ Path: parent, Kind: 0 });
     }
   };
-  const walk = async (rel: string): Promise<void> => {
+  /** `rel` is a folder of the layer; `below` lists the image's entries of the same folder. */
+  const walk = async (rel: string, below: LowerListing): Promise<void> => {
+    if (rel !== '' && below.size > 0) for (const gone of await hiddenByOpaque(dirs, rel, below)) add({ Path: gone, Kind: 2 });
     const names = (await readdir(join(dirs.upper, rel)).catch(() => [] as string[])).sort();
     for (const name of names) {
       const path = `${rel}/${name}`;
@@ -67,22 +69,48 @@ export async function readLayerChanges(dirs: OverlayDirs): Promise<LayerChange[]
         add({ Path: path, Kind: 2 });
         continue;
       }
-      const below = await lowerStat(dirs.lowers, path);
-      if (!below) add({ Path: path, Kind: 1 });
-      else if (!(stat.isDirectory() && below.isDirectory() && sameDirMeta(stat, below))) {
+      const image = await imageStat(dirs.lowers, path, below.get(name));
+      if (!image) add({ Path: path, Kind: 1 });
+      else if (!(stat.isDirectory() && image.isDirectory() && sameDirMeta(stat, image))) {
         if (!changedDirs.has(path)) add({ Path: path, Kind: 0 });
         changedDirs.add(path);
       }
       if (stat.isDirectory()) {
-        if (below?.isDirectory()) for (const gone of await hiddenByOpaque(dirs, path)) add({ Path: gone, Kind: 2 });
-        await walk(path);
+        // Only the layers that have this folder are listed below it: a file the package added costs no
+        // failed lookup per image layer (that was most of a trivial scan's host CPU in the collect).
+        const layers = image?.isDirectory() ? (below.get(name) ?? []) : [];
+        await walk(path, await listLowers(dirs.lowers, path, layers));
       }
     }
   };
-  await walk('');
+  await walk(
+    '',
+    await listLowers(
+      dirs.lowers,
+      '',
+      dirs.lowers.map((_, i) => i),
+    ),
+  );
   // A parent added after its own entry (the walk is depth-first) appears once only.
   const seen = new Set<string>();
   return changes.filter((c) => !seen.has(c.Path) && seen.add(c.Path)).sort((a, b) => a.Path.localeCompare(b.Path));
+}
+
+/** A folder's entries in the image: each name, with the layers that have it, topmost first. */
+type LowerListing = Map<string, number[]>;
+
+/** Lists the folder `rel` in each of the given image layers (those known to have it). */
+async function listLowers(lowers: string[], rel: string, layers: readonly number[]): Promise<LowerListing> {
+  const listing: LowerListing = new Map();
+  const lists = await Promise.all(layers.map((i) => readdir(join(lowers[i]!, rel)).catch(() => [] as string[])));
+  lists.forEach((names, k) => {
+    for (const name of names) {
+      const at = listing.get(name);
+      if (at) at.push(layers[k]!);
+      else listing.set(name, [layers[k]!]);
+    }
+  });
+  return listing;
 }
 
 /** Same size, mode and mtime: the folder exists in the image unchanged (docker diff leaves it out). */
@@ -95,10 +123,13 @@ function isWhiteout(stat: Stats): boolean {
   return stat.isCharacterDevice() && stat.rdev === 0;
 }
 
-/** The path in the image (the topmost layer that has it), or null when the image does not have it. */
-async function lowerStat(lowers: string[], path: string): Promise<Stats | null> {
-  for (const layer of lowers) {
-    const stat = await lstat(join(layer, path)).catch(() => null);
+/**
+ * The path in the image: the topmost of the layers listing it (`layers`, from the folder's listing), or
+ * null when none does or that one marks it deleted.
+ */
+async function imageStat(lowers: string[], path: string, layers: readonly number[] | undefined): Promise<Stats | null> {
+  for (const i of layers ?? []) {
+    const stat = await lstat(join(lowers[i]!, path)).catch(() => null);
     if (stat) return isWhiteout(stat) ? null : stat;
   }
   return null;
@@ -108,19 +139,17 @@ async function lowerStat(lowers: string[], path: string): Promise<Stats | null> 
  * Image entries of a folder that the union no longer shows and the layer has no whiteout for: the folder
  * was made opaque (deleted and made again), which hides them. Needs the mounted union; none without it.
  */
-async function hiddenByOpaque(dirs: OverlayDirs, path: string): Promise<string[]> {
+async function hiddenByOpaque(dirs: OverlayDirs, path: string, below: LowerListing): Promise<string[]> {
   if (!dirs.merged) return [];
   const visible = await readdir(join(dirs.merged, path)).catch(() => null);
   if (!visible) return [];
   const present = new Set(visible);
-  const below = new Set<string>();
-  for (const layer of dirs.lowers) for (const name of await readdir(join(layer, path)).catch(() => [] as string[])) below.add(name);
   const gone: string[] = [];
-  for (const name of [...below].sort()) {
+  for (const name of [...below.keys()].sort()) {
     if (present.has(name)) continue;
     const here = await lstat(join(dirs.upper, path, name)).catch(() => null);
     if (here && isWhiteout(here)) continue; // reported as deleted by the walk
-    if ((await lowerStat(dirs.lowers, `${path}/${name}`)) !== null) gone.push(`${path}/${name}`);
+    if ((await imageStat(dirs.lowers, `${path}/${name}`, below.get(name))) !== null) gone.push(`${path}/${name}`);
   }
   return gone;
 }
