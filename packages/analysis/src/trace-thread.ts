@@ -4,6 +4,10 @@
  * blows their memory fails that one analysis with the reason; the worker process and its other jobs (each
  * with its own thread) go on. The bounds inside (caps.ts, the readers' line limits) still apply; this is
  * the floor under them if one of them is wrong.
+ *
+ * A thread that answered is kept for the next record (a thread's start and module load were about a third
+ * of a CPU-second per trivial analysis, two records each); one that failed is never reused. The readers
+ * and the summarizer are made anew for each record, so nothing of one record is left for the next.
  */
 import { Worker } from 'node:worker_threads';
 import { AirlockError } from '@airlock/core';
@@ -12,17 +16,58 @@ import type { TraceSummaryInput, TraceSummaryResult } from './trace-summarize.js
 /** The parser thread's old-generation heap (AIRLOCK_PARSER_MEMORY_MB); the 100 MiB records measured need 13-23 MiB. */
 export const DEFAULT_PARSER_MEMORY_MB = 512;
 
+/** Idle threads kept per heap limit: a worker parses at most two records per slot at once. */
+const MAX_IDLE = 4;
+const idle = new Map<number, Worker[]>();
+/** What an idle thread listens to while it waits (removed when it is taken again). */
+const idleListeners = new WeakMap<Worker, { exit: () => void; error: () => void }>();
+
+function takeThread(memoryMb: number): Worker {
+  const kept = idle.get(memoryMb)?.pop();
+  if (kept) {
+    const listeners = idleListeners.get(kept)!;
+    kept.off('exit', listeners.exit).off('error', listeners.error);
+    kept.ref();
+    return kept;
+  }
+  // The built file, from src/ (tests run the sources) as from dist/: a thread runs JavaScript only.
+  return new Worker(new URL('../dist/trace-thread-main.js', import.meta.url), {
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, memoryMb / 8)) },
+  });
+}
+
+/** Back to the idle list, not keeping the process alive; dropped from it if it ever exits. */
+function keepThread(memoryMb: number, thread: Worker): void {
+  const list = idle.get(memoryMb) ?? [];
+  if (list.length >= MAX_IDLE) {
+    void thread.terminate();
+    return;
+  }
+  // A thread dying while idle has no caller waiting: its error goes with it, and it leaves the list.
+  const listeners = { exit: () => void list.splice(list.indexOf(thread) >>> 0, 1), error: () => undefined };
+  idleListeners.set(thread, listeners);
+  thread.unref();
+  thread.once('exit', listeners.exit).once('error', listeners.error);
+  list.push(thread);
+  idle.set(memoryMb, list);
+}
+
+/** Parser threads waiting for a record, for that heap limit (what the reuse keeps; tests read it). */
+export function idleParserThreads(memoryMb = DEFAULT_PARSER_MEMORY_MB): number {
+  return idle.get(memoryMb)?.length ?? 0;
+}
+
 export function summarizeTraceInThread(input: TraceSummaryInput, memoryMb = DEFAULT_PARSER_MEMORY_MB): Promise<TraceSummaryResult> {
   return new Promise((resolve, reject) => {
-    // The built file, from src/ (tests run the sources) as from dist/: a thread runs JavaScript only.
-    const thread = new Worker(new URL('../dist/trace-thread-main.js', import.meta.url), {
-      workerData: input,
-      resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, memoryMb / 8)) },
-    });
-    let settled = false;
+    const thread = takeThread(memoryMb);
+    const detach = () => {
+      thread.off('message', onMessage);
+      thread.off('error', onError);
+      thread.off('exit', onExit);
+    };
     const fail = (why: string, cause?: unknown) => {
-      if (settled) return;
-      settled = true;
+      detach();
+      void thread.terminate();
       reject(
         new AirlockError(
           'SANDBOX_FAILED',
@@ -31,18 +76,22 @@ export function summarizeTraceInThread(input: TraceSummaryInput, memoryMb = DEFA
         ),
       );
     };
-    thread.once('message', (result: TraceSummaryResult) => {
-      settled = true;
+    const onMessage = (result: TraceSummaryResult) => {
+      detach();
+      keepThread(memoryMb, thread);
       resolve(result);
-    });
-    thread.once('error', (err: Error & { code?: string }) =>
+    };
+    const onError = (err: Error & { code?: string }) =>
       fail(
         err.code === 'ERR_WORKER_OUT_OF_MEMORY'
           ? `its parser ran out of its ${memoryMb} MiB memory limit (AIRLOCK_PARSER_MEMORY_MB)`
           : `its parser failed (${err.message})`,
         err,
-      ),
-    );
-    thread.once('exit', (code) => fail(`its parser exited with code ${code} before answering`));
+      );
+    const onExit = (code: number) => fail(`its parser exited with code ${code} before answering`);
+    thread.on('message', onMessage);
+    thread.on('error', onError);
+    thread.on('exit', onExit);
+    thread.postMessage(input);
   });
 }
