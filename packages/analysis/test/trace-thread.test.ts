@@ -32,6 +32,9 @@ describe('parser threads', () => {
     // A record that blows the heap fails with the reason; its thread (a kept one) is not kept again.
     await expect(parse(crafted)).rejects.toThrow(/ran out of its 16 MiB memory limit/);
     expect(idleParserThreads(LIMIT_MB)).toBe(1);
+    // A reader's error ends its thread the same way.
+    await expect(parse(join(dir, 'missing.strace'))).rejects.toThrow(/its parser failed \(ENOENT/);
+    expect(idleParserThreads(LIMIT_MB)).toBe(0);
     // The next record in a kept thread: the same answer as the first (nothing left of the records between).
     const again = await parse(normal);
     expect(again.summary).toEqual(first.summary);
