@@ -28,6 +28,34 @@ describe('honeytoken-exfiltration', () => {
     expect(rules(scoreReport(leak('metadata.google.internal:80'), { baseline }))).not.toContain('honeytoken-exfiltration');
   });
 
+  it('does not count a call argument sent to the service the package is named for, unless the name is a typosquat', () => {
+    const leak = (name: string, destination: string, signals: string[] = []) => {
+      const report = emptyReport();
+      report.package.name = name;
+      report.staticSignals = signals.map((id) => ({ id, severity: 'medium', message: id, evidence: {} }));
+      report.honeytokens.exfiltrated.push({
+        tokenId: 'c1',
+        kind: 'call-argument',
+        channel: 'http',
+        destination,
+        encoding: 'raw',
+        time: T0 + 5,
+      });
+      return rules(scoreReport(report));
+    };
+    // An API client sends the key and paths it is handed to its vendor (api.openai.com, slack.com, api.telegram.org, x.co.uk).
+    expect(leak('openai', 'api.openai.com:443')).not.toContain('honeytoken-exfiltration');
+    expect(leak('@slack/web-api', 'slack.com:443')).not.toContain('honeytoken-exfiltration');
+    expect(leak('python-telegram-bot', 'api.telegram.org:443')).not.toContain('honeytoken-exfiltration');
+    expect(leak('royalmail-client', 'api.royalmail.co.uk:443')).not.toContain('honeytoken-exfiltration');
+    // Another host, an address, a name that only shares a subdomain, a short name, or a typosquat of the vendor's client.
+    expect(leak('openai', 'keys.stealer.test:443')).toContain('honeytoken-exfiltration');
+    expect(leak('openai', '203.0.113.9:443')).toContain('honeytoken-exfiltration');
+    expect(leak('storage-utils', 'storage.stealer.test:443')).toContain('honeytoken-exfiltration');
+    expect(leak('abc-client', 'abc.io:443')).toContain('honeytoken-exfiltration');
+    expect(leak('opeanai', 'api.opeanai.com:443', ['typosquat.edit-distance'])).toContain('honeytoken-exfiltration');
+  });
+
   it('does not count a call argument that was itself the host to reach, and does when it rode in a name of another host', () => {
     const token = 'ghp_doCgdSmVBFabvzaSh3vbsO9oVrxQEsZetd63';
     const lookup = (qname: string) => {

@@ -189,6 +189,22 @@ describe('chat webhooks as collectors', () => {
     expect(v.verdict).toBe('malicious');
   });
 
+  it('does not fire when the bot token or webhook is the argument the call view handed the package, and does for its own', () => {
+    const token = '7356021982:AAHk3p9dC2x7Qm1VwLs0ZrTq8YbN4fEuJgX';
+    const requests = (...tcp: ReturnType<typeof httpRequest>[]) => {
+      const report = reportWith({ network: { dns: [], tcp, udp: [] } });
+      report.honeytokens.planted.push({ id: 'c1', kind: 'call-argument', value: token, files: [], envVars: [] });
+      return rules(scoreReport(report));
+    };
+    // A bot client told Bot(token).getMe(): the token it was given is its credential.
+    expect(requests(httpRequest('api.telegram.org', 'POST', `/bot${token}/getMe`))).not.toContain('exfiltration.collector');
+    expect(requests(httpRequest('discord.com', 'POST', `/api/webhooks/${encodeURIComponent(token)}`, '{}'))).not.toContain(
+      'exfiltration.collector',
+    );
+    // A stealer posts the argument through a bot of its own.
+    expect(requests(httpRequest('api.telegram.org', 'POST', `/bot123:AA/sendMessage?text=${token}`))).toContain('exfiltration.collector');
+  });
+
   it('does not fire on the same hosts without a webhook or bot path', () => {
     const v = scoreReport(
       reportWith({

@@ -14,14 +14,21 @@ import { providersUsingOwnConfig } from './provider-config.js';
  * itself the host: a client told `connect(token)` looks the name up and connects to it (an SSH or database
  * client), where a thief carries the argument to a host of its own (in a body, a URL, a label of its domain).
  * Nor when it went to the cloud's instance metadata service: a link-local address the provider answers from
- * inside the host (a cloud SDK's `instance(key)` asks it), not a place anyone else reads.
+ * inside the host (a cloud SDK's `instance(key)` asks it), not a place anyone else reads. Nor when it went to
+ * the service the package is named for (`serviceNamedByPackage`): an API client sends the key and the paths
+ * it is given to its vendor's API (`new OpenAI(key).get(path)` to api.openai.com).
  */
 export function honeytokenExfiltration(context: ScoringContext): RuleHit[] {
   const indexed = context.report.honeytokens.exfiltrated.map((leak, index) => ({ leak, index }));
   const stolen = indexed.filter(({ leak }) => {
     if (leak.kind !== 'call-argument') return true;
     const to = destinationOf(leak.destination);
-    return !context.knownHost(to) && !isMetadataService(to) && !onlyReachedAsHost(context, leak, to);
+    return (
+      !context.knownHost(to) &&
+      !isMetadataService(to) &&
+      !onlyReachedAsHost(context, leak, to) &&
+      !(leak.channel === 'http' && serviceNamedByPackage(context, to.hostname))
+    );
   });
   const leaks = stolen.map(({ leak }) => leak);
   if (leaks.length === 0) return [];
@@ -47,6 +54,35 @@ function onlyReachedAsHost(context: ScoringContext, leak: HoneytokenExfiltration
   if (!token) return false;
   const carrying = context.report.network.dns.filter((q) => Math.abs(q.time - leak.time) < 0.05 && q.qname.toLowerCase().includes(token));
   return carrying.length > 0 && carrying.every((q) => context.isArgumentHost(q.qname));
+}
+
+/**
+ * The destination is the service the package is named for: the host's registered name (`openai` of
+ * api.openai.com, `telegram` of api.telegram.org, `slack` of slack.com) is in the package's name or scope
+ * (`openai`, `node-telegram-bot-api`, `@slack/web-api`), and the name is no typosquat. A client of a service
+ * is named after it and sends that service what it is handed; a thief carries arguments to a host of its own,
+ * which its name does not announce, and a typosquat named after the service it imitates stays held to the
+ * rule (its static `typosquat.*` signal).
+ */
+export function serviceNamedByPackage(context: ScoringContext, hostname: string | null): boolean {
+  const label = hostname ? registeredLabel(hostname) : null;
+  if (!label || label.length < 4) return false;
+  if (context.report.staticSignals.some((s) => s.id.startsWith('typosquat.'))) return false;
+  return context.report.package.name
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .includes(label);
+}
+
+/** Second-level names under a country code (`example.co.uk`): the registered name is one label further left. */
+const COUNTRY_SECOND_LEVEL = new Set(['co', 'com', 'org', 'net', 'ac', 'gov', 'edu']);
+
+/** The name a host was registered under, letters and digits only (`api.openai.com` -> `openai`), or null. */
+function registeredLabel(hostname: string): string | null {
+  const labels = hostname.toLowerCase().replace(/\.$/, '').split('.').filter(Boolean);
+  if (labels.length < 2 || /^\d+$/.test(labels.at(-1)!)) return null;
+  const countrySecond = labels.length >= 3 && labels.at(-1)!.length === 2 && COUNTRY_SECOND_LEVEL.has(labels.at(-2)!);
+  return labels.at(countrySecond ? -3 : -2)!.replace(/[^a-z0-9]/g, '');
 }
 
 /** The instance metadata service of the clouds (AWS, GCP, Azure, OpenStack; AWS's IPv6 one; Alibaba's). */

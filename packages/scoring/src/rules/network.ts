@@ -220,6 +220,26 @@ function requestHost(record: TcpRecord): string {
   return (record.http?.host ?? record.tls?.sni ?? record.destination.hostname ?? '').toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
 }
 
+/**
+ * A chat API request whose bot token or webhook path is an argument the call view handed the package: a bot
+ * or webhook client using the credential it was given (`Bot(token).getMe()`). A stealer posts with a bot
+ * token or webhook of its own, in its code, which no caller handed it.
+ */
+function chatCredentialFromCaller(context: ScoringContext, target: string): boolean {
+  const credential = /^\/bot([^/]+)\//.exec(target)?.[1] ?? /^\/api\/(?:v\d+\/)?webhooks\/([^?#]+)/.exec(target)?.[1];
+  if (!credential) return false;
+  const given = context.report.honeytokens.planted.filter((t) => t.kind === 'call-argument').map((t) => t.value);
+  return given.some((value) => decodeURIComponentSafe(credential).includes(value));
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 export function collectorEgress(context: ScoringContext): RuleHit[] {
   const evidence: EvidenceRef[] = [];
   const seen = new Set<string>();
@@ -231,7 +251,7 @@ export function collectorEgress(context: ScoringContext): RuleHit[] {
   });
   context.report.network.tcp.forEach((record, index) => {
     const host = requestHost(record);
-    const webhook = record.http ? isChatWebhook(host, record.http.target) : false;
+    const webhook = record.http ? isChatWebhook(host, record.http.target) && !chatCredentialFromCaller(context, record.http.target) : false;
     if ((!isCollectorHost(host) && !webhook) || seen.has(`tcp:${host}`)) return;
     seen.add(`tcp:${host}`);
     evidence.push({
