@@ -64,7 +64,7 @@ function onlyReachedAsHost(context: ScoringContext, leak: HoneytokenExfiltration
  * which its name does not announce, and a typosquat named after the service it imitates stays held to the
  * rule (its static `typosquat.*` signal).
  */
-export function serviceNamedByPackage(context: ScoringContext, hostname: string | null): boolean {
+function serviceNamedByPackage(context: ScoringContext, hostname: string | null): boolean {
   const label = hostname ? registeredLabel(hostname) : null;
   if (!label || label.length < 4) return false;
   if (context.report.staticSignals.some((s) => s.id.startsWith('typosquat.'))) return false;
