@@ -5,20 +5,23 @@ import { dns, emptyReport, proc, reportWith, script, sensitive, T0, tcp } from '
 
 const rules = (v: ReturnType<typeof scoreReport>) => v.reasons.map((r) => r.rule);
 
+/** A report whose call-argument token went over HTTP to `destination`. */
+function callArgumentLeak(destination: string): SandboxReport {
+  const report = emptyReport();
+  report.honeytokens.exfiltrated.push({
+    tokenId: 'c1',
+    kind: 'call-argument',
+    channel: 'http',
+    destination,
+    encoding: 'raw',
+    time: T0 + 5,
+  });
+  return report;
+}
+
 describe('honeytoken-exfiltration', () => {
   it('counts a call argument (the call view handed it to a function) only when it went to a host no baseline knows', () => {
-    const leak = (destination: string) => {
-      const report = emptyReport();
-      report.honeytokens.exfiltrated.push({
-        tokenId: 'c1',
-        kind: 'call-argument',
-        channel: 'http',
-        destination,
-        encoding: 'raw',
-        time: T0 + 5,
-      });
-      return report;
-    };
+    const leak = callArgumentLeak;
     const baseline = { writtenPaths: [], programs: [], hosts: ['api.github.com'] };
     expect(scoreReport(leak('keys.stealer.test:443'), { baseline }).verdict).toBe('malicious');
     // An API client sends the token it was given to its API.
@@ -30,17 +33,9 @@ describe('honeytoken-exfiltration', () => {
 
   it('does not count a call argument sent to the service the package is named for, unless the name is a typosquat', () => {
     const leak = (name: string, destination: string, signals: string[] = []) => {
-      const report = emptyReport();
+      const report = callArgumentLeak(destination);
       report.package.name = name;
       report.staticSignals = signals.map((id) => ({ id, severity: 'medium', message: id, evidence: {} }));
-      report.honeytokens.exfiltrated.push({
-        tokenId: 'c1',
-        kind: 'call-argument',
-        channel: 'http',
-        destination,
-        encoding: 'raw',
-        time: T0 + 5,
-      });
       return rules(scoreReport(report));
     };
     // An API client sends the key and paths it is handed to its vendor (api.openai.com, slack.com, api.telegram.org, x.co.uk).
