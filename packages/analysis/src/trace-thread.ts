@@ -44,7 +44,11 @@ function keepThread(memoryMb: number, thread: Worker): void {
     return;
   }
   // A thread dying while idle has no caller waiting: its error goes with it, and it leaves the list.
-  const listeners = { exit: () => void list.splice(list.indexOf(thread) >>> 0, 1), error: () => undefined };
+  const leave = () => {
+    const at = list.indexOf(thread);
+    if (at >= 0) list.splice(at, 1);
+  };
+  const listeners = { exit: leave, error: () => undefined };
   idleListeners.set(thread, listeners);
   thread.unref();
   thread.once('exit', listeners.exit).once('error', listeners.error);
