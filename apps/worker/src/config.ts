@@ -13,7 +13,7 @@ export interface WorkerConfig {
   dataDir: string;
   /** Sandbox runs at once in this process (AIRLOCK_WORKER_CONCURRENCY, default defaultConcurrency()). */
   concurrency: number;
-  /** Sandbox pairs kept ready (AIRLOCK_WARM_POOL, default 0: none; one per concurrent run is the useful size). */
+  /** Sandbox pairs kept ready (AIRLOCK_WARM_POOL, default one per concurrent run; 0: none). */
   warmPool: number;
   /** How long a job's lock lives without renewal; a killed worker's job is taken over after about this. */
   lockDurationMs: number;
@@ -77,9 +77,9 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     redisUrl: redisUrlFromEnv(env),
     dataDir: resolve(env.AIRLOCK_DATA_DIR ?? '.airlock/data'),
     concurrency,
-    // Off by default until a full-suite time-out of the worker-e2e cancel test (seen with the pool on, then
-    // off) is understood (README). AIRLOCK_WARM_POOL=<concurrency> is the useful size.
-    warmPool: envInt(env, 'AIRLOCK_WARM_POOL', 0, 0),
+    // One ready pair per slot: a job's start is then its own files copied in and the container started, and
+    // the next pair is made while the slot's run goes on (README, Measured: +8% packages a minute on 2 cores).
+    warmPool: envInt(env, 'AIRLOCK_WARM_POOL', concurrency, 0),
     lockDurationMs: int('AIRLOCK_LOCK_DURATION_MS', 30_000),
     stalledIntervalMs: int('AIRLOCK_STALLED_INTERVAL_MS', 30_000),
     maxStalledCount: envInt(env, 'AIRLOCK_MAX_STALLED_COUNT', 2, 0),

@@ -22,8 +22,9 @@ describe('the default worker concurrency', () => {
 });
 
 describe('the warm pool size', () => {
-  it('is off by default and takes a size', () => {
-    expect(workerConfigFromEnv({ AIRLOCK_WORKER_CONCURRENCY: '3' }).warmPool).toBe(0);
+  it('is one pair per concurrent run by default and takes a size (0: off)', () => {
+    expect(workerConfigFromEnv({ AIRLOCK_WORKER_CONCURRENCY: '3' }).warmPool).toBe(3);
+    expect(workerConfigFromEnv({ AIRLOCK_WORKER_CONCURRENCY: '1' }).warmPool).toBe(1);
     expect(workerConfigFromEnv({ AIRLOCK_WORKER_CONCURRENCY: '3', AIRLOCK_WARM_POOL: '3' }).warmPool).toBe(3);
     expect(workerConfigFromEnv({ AIRLOCK_WORKER_CONCURRENCY: '3', AIRLOCK_WARM_POOL: '0' }).warmPool).toBe(0);
     expect(workerConfigFromEnv({ AIRLOCK_WORKER_CONCURRENCY: '1', AIRLOCK_WARM_POOL: '2' }).warmPool).toBe(2);

@@ -18,6 +18,6 @@ export * from './machine-identity.js';
 export type { FakePlatform } from './views/platform-view.js';
 export { settleTeardowns, pendingTeardowns } from './teardown.js';
 export { readLayerChanges, overlayDirs, containerChanges, type LayerChange } from './layer-changes.js';
-export { WarmPool, DEFAULT_WARM_POOL } from './warm-pool.js';
+export { WarmPool } from './warm-pool.js';
 export type { SandboxPair } from './sandbox-pair.js';
 export { removeStaleLogs } from './phase-record.js';

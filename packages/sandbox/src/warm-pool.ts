@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
-import { AirlockError, envInt } from '@airlock/core';
+import { AirlockError } from '@airlock/core';
 import { FAKE_INTERNET_IMAGE, NPM_IMAGE, resolveImage } from './images/ensure-images.js';
 import { resolveRuntime, type RuntimeName } from './runtime/runtime.js';
 import { makeSandboxPair, removeSandboxPair, type SandboxPair } from './sandbox-pair.js';
 
-/** Pairs kept ready per runtime when AIRLOCK_WARM_POOL is not set (see README, Measured). */
-export const DEFAULT_WARM_POOL = 1;
 /** A pair older than this is removed rather than handed out (its honeytokens' dates, an image rebuilt meanwhile). */
 const MAX_AGE_MS = 10 * 60_000;
 
@@ -31,11 +29,6 @@ export class WarmPool {
   ) {
     if (!Number.isInteger(size) || size < 0)
       throw new AirlockError('INVALID_INPUT', `warm pool size must be a whole number >= 0, got ${size}`);
-  }
-
-  /** A pool sized by AIRLOCK_WARM_POOL (default DEFAULT_WARM_POOL). */
-  static fromEnv(docker: Docker, options: { workerId?: string; log?: Log } = {}, env: NodeJS.ProcessEnv = process.env): WarmPool {
-    return new WarmPool(docker, envInt(env, 'AIRLOCK_WARM_POOL', DEFAULT_WARM_POOL, 0), options);
   }
 
   /**
