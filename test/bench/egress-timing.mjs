@@ -1,7 +1,7 @@
 // Install-phase wall time of a package that makes ten outbound HTTP connections to unknown hosts versus
 // one that makes none: the fake internet must answer at once, so the ratio should stay near 1.
 // Usage: npm run bench:egress [-- runs]  (default 3). Needs `npm run setup`.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,3 +30,4 @@ for (const name of ['net-none', 'net-ten-hosts']) {
 console.log(
   `install phase, median of ${runs}: no network ${results['net-none']} ms, ten unknown hosts ${results['net-ten-hosts']} ms, ratio ${(results['net-ten-hosts'] / results['net-none']).toFixed(2)}`,
 );
+rmSync(artifactsRoot, { recursive: true, force: true }); // every run's records

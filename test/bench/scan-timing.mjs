@@ -8,7 +8,7 @@
 // each part is that of one run (`airlock scan` of this package makes two: the calls view runs too).
 // One warm-up run per column first (it fills the control-run cache).
 // Usage: npm run bench [-- runs]  (default 5); AIRLOCK_BENCH_RUNTIMES=gvisor limits the runtimes.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,3 +123,4 @@ for (const key of ['start', 'install', 'import', 'collect', 'teardown', 'sandbox
 const bare = stat('bare npm install', 'endToEnd');
 console.log(`bare untraced npm install in a plain container: ${bare.median} (${bare.min}-${bare.max})`);
 for (const n of names) console.log(`${n}: scan / bare install = ${(stat(n, 'endToEnd').median / bare.median).toFixed(2)}x`);
+rmSync(artifactsRoot, { recursive: true, force: true }); // every run's records (about 5 MB each)

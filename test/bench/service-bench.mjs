@@ -4,7 +4,7 @@
 // Uses a private redis-server on a free port. Usage: node test/bench/service-bench.mjs [seconds] [concurrency]
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -152,10 +152,12 @@ console.log(
 // 4. Throughput (AIRLOCK_BENCH_THROUGHPUT=N): N distinct small uploads submitted at once, one worker with
 // its default concurrency and warm pool (AIRLOCK_WORKER_CONCURRENCY, AIRLOCK_WARM_POOL): packages a minute.
 const many = Number(process.env.AIRLOCK_BENCH_THROUGHPUT ?? 0);
+const packageDirs = [];
 if (many > 0) {
   const bodies = [];
   for (let i = 0; i < many; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-pkg-'));
+    packageDirs.push(dir);
     writeFileSync(
       join(dir, 'package.json'),
       // A random suffix, not Date.now(): a 13-digit epoch in the code is a date check to the time view's trigger.
@@ -247,3 +249,6 @@ function cpuSeconds() {
 await worker.close();
 await api.close();
 redis.kill('SIGTERM');
+// The bench's own folders (Redis, the store with every run's records: about 5 MB per analysis) and packages.
+if (redis.exitCode === null) await new Promise((r) => redis.once('exit', r));
+for (const dir of [redisDir, dataDir, ...packageDirs]) rmSync(dir, { recursive: true, force: true });
