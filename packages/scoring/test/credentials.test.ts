@@ -21,14 +21,13 @@ function callArgumentLeak(destination: string): SandboxReport {
 
 describe('honeytoken-exfiltration', () => {
   it('counts a call argument (the call view handed it to a function) only when it went to a host no baseline knows', () => {
-    const leak = callArgumentLeak;
     const baseline = { writtenPaths: [], programs: [], hosts: ['api.github.com'] };
-    expect(scoreReport(leak('keys.stealer.test:443'), { baseline }).verdict).toBe('malicious');
+    expect(scoreReport(callArgumentLeak('keys.stealer.test:443'), { baseline }).verdict).toBe('malicious');
     // An API client sends the token it was given to its API.
-    expect(rules(scoreReport(leak('api.github.com:443'), { baseline }))).not.toContain('honeytoken-exfiltration');
+    expect(rules(scoreReport(callArgumentLeak('api.github.com:443'), { baseline }))).not.toContain('honeytoken-exfiltration');
     // A cloud SDK asks the instance metadata service for the key it was given: no one else reads that address.
-    expect(rules(scoreReport(leak('169.254.169.254:80'), { baseline }))).not.toContain('honeytoken-exfiltration');
-    expect(rules(scoreReport(leak('metadata.google.internal:80'), { baseline }))).not.toContain('honeytoken-exfiltration');
+    expect(rules(scoreReport(callArgumentLeak('169.254.169.254:80'), { baseline }))).not.toContain('honeytoken-exfiltration');
+    expect(rules(scoreReport(callArgumentLeak('metadata.google.internal:80'), { baseline }))).not.toContain('honeytoken-exfiltration');
   });
 
   it('does not count a call argument sent to the service the package is named for, unless the name is a typosquat', () => {
