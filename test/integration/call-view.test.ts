@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SandboxReport } from '@airlock/core';
@@ -7,10 +6,11 @@ import { analyzeLocalPackage } from '@airlock/analysis';
 import { connectDocker } from '@airlock/sandbox';
 import { buildWheel } from '../fixtures/pypi/zip-writer.js';
 import { reportSchemaErrors } from '../support/report-schema.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 // The call view: after the import, the runner calls the package's exports with argument shapes whose
 // strings carry the run's call-argument honeytoken. Fixture code runs only in the sandbox.
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-calls-'));
+const artifactsRoot = testTempDir('airlock-calls-');
 const docker = connectDocker();
 const fixture = resolve(__dirname, '../fixtures/incidents/mal-typosquat-argument-stealer');
 
@@ -19,7 +19,7 @@ const callsOnly = { docker, artifactsRoot, retry: false, ciProfile: false, timeV
 
 /** A built wheel through the pipeline with only the call view after the developer run. */
 async function analyzeWheel(wheel: { fileName: string; bytes: Buffer }) {
-  const file = join(mkdtempSync(join(tmpdir(), 'airlock-calls-py-')), wheel.fileName);
+  const file = join(testTempDir('airlock-calls-py-'), wheel.fileName);
   writeFileSync(file, wheel.bytes);
   return analyzeLocalPackage(file, callsOnly);
 }

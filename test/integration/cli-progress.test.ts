@@ -4,14 +4,12 @@
  * view and the elapsed time) and the verdict is in colour; piped, the same scan writes no escape code at all.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../support/temp-dir.js';
 
 const run = promisify(execFile);
-const artifacts = mkdtempSync(join(tmpdir(), 'airlock-cli-progress-'));
+const artifacts = testTempDir('airlock-cli-progress-');
 // One run, no extra views: this is about what the terminal shows, not about the planner.
 const SCAN = ['apps/cli/dist/main.js', 'scan', 'test/fixtures/npm/benign-no-scripts', '--no-retry', '--no-time-view', '--no-call-view'];
 const args = [...SCAN, '--views', 'none', '--artifacts', artifacts];

@@ -1,22 +1,22 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import { fetchLocalNpmTree, fetchNpmTree } from '@airlock/registry';
 import { connectDocker, preparePackageArchive } from '@airlock/sandbox';
 import { reportSchemaErrors } from '../support/report-schema.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 // Complete installs of local archives: their registry dependencies (small pinned packages from the real
 // npm registry, cached) are resolved on the host and installed offline with them in the sandbox.
-const cacheDir = mkdtempSync(join(tmpdir(), 'airlock-npm-cache-'));
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-complete-'));
+const cacheDir = testTempDir('airlock-npm-cache-');
+const artifactsRoot = testTempDir('airlock-complete-');
 const docker = connectDocker();
 const fixture = resolve(__dirname, '../fixtures/incidents/mal-dependency-gated-stealer');
 
 /** A package folder made here (its code runs only in the sandbox). */
 function packageDir(manifest: Record<string, unknown>, files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'airlock-local-pkg-'));
+  const dir = testTempDir('airlock-local-pkg-');
   writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest));
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });

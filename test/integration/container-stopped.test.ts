@@ -1,17 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import { connectDocker } from '@airlock/sandbox';
+import { testTempDir } from '../support/temp-dir.js';
 
 // A sandbox that stops between phases (a host watcher killed it, or gVisor's sandbox died) must give a report that
 // keeps what the earlier phase showed and names what was not seen, never an analysis error that loses it. The test
 // kills the real container from the run's own log hook, synchronously (the docker CLI), right after the install
 // phase ends, so the import phase's exec meets a stopped container every time.
 const docker = connectDocker();
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-stopped-'));
+const artifactsRoot = testTempDir('airlock-stopped-');
 
 describe('a sandbox that stops between phases', () => {
   it('keeps the install evidence, names the import as not run, and is inconclusive', async () => {

@@ -1,19 +1,19 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { readdir, stat, statfs } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import type { SandboxReport } from '@airlock/core';
 import { connectDocker, SANDBOX_LABEL, type RuntimeName } from '@airlock/sandbox';
 import { reportSchemaErrors } from '../support/report-schema.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 // The disk bound (packages/sandbox/src/disk-bound.ts) against test/fixtures/attacks/disk-fill, a package whose
 // postinstall writes 5 x 200 MiB, run through the real pipeline on the real engine (fixture code runs only inside
 // the sandbox) with a test-sized bound of 256 MiB: the run must stop, say why, and leave the host's disk as it was.
 const docker = connectDocker();
 const fixture = resolve(__dirname, '../fixtures/attacks/disk-fill');
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-disk-'));
+const artifactsRoot = testTempDir('airlock-disk-');
 const LIMIT = 256 * 1024 ** 2;
 /** What the fixture could write if nothing stopped it (1000 MiB), plus room for everything else on a shared disk. */
 const NEEDED_FREE = 4 * 1024 ** 3;

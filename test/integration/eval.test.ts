@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SandboxReport } from '@airlock/core';
 import { computeMetrics, type EvalResult } from '../../apps/cli/src/eval/metrics.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 // `airlock eval` end to end on a small subset of the incident fixtures (test/fixtures/incidents): the
 // built CLI, the real Docker engine and sandbox images, nothing mocked. `--limit 2` takes the first two
@@ -14,12 +14,10 @@ import { computeMetrics, type EvalResult } from '../../apps/cli/src/eval/metrics
 // and would add a run to most samples.
 const cli = resolve(__dirname, '../../apps/cli/dist/main.js');
 const manifest = resolve(__dirname, '../fixtures/incidents/manifest.json');
-const work = mkdtempSync(join(tmpdir(), 'airlock-eval-it-'));
+const work = testTempDir('airlock-eval-it-');
 const out = join(work, 'results.json');
 const args = ['eval', manifest, '--split', 'all', '--limit', '2', '--views', 'none', '--out', out, '--artifacts', join(work, 'artifacts')];
 const run = (...extra: string[]) => promisify(execFile)(process.execPath, [cli, ...args, ...extra], { maxBuffer: 16 * 1024 * 1024 });
-
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The sample row of `id` in the printed table: `ok   malicious malicious  100    8.5 s  npm:...  rules`. */
 function rowOf(stdout: string, id: string): { ok: string; label: string; verdict: string; score: number; rules: string } {

@@ -3,18 +3,17 @@
  * runs only inside the sandbox, under gVisor, through the real pipeline and engine.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import type { SandboxReport } from '@airlock/core';
 import { connectDocker } from '@airlock/sandbox';
 import { reportSchemaErrors } from '../support/report-schema.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 const fixture = (name: string) => resolve(__dirname, '../fixtures/delayed', name);
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-fail-closed-'));
+const artifactsRoot = testTempDir('airlock-fail-closed-');
 const timeoutsMs = { install: 60_000, import: 30_000 };
 
 describe('payloads that outlive the install', () => {

@@ -1,15 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import { connectDocker } from '@airlock/sandbox';
 import { reportSchemaErrors } from '../support/report-schema.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 // The scratch project is a git checkout, as a developer's is: implants that look for its .git/hooks find it,
 // and the hook they leave is read back so a hook installer's launcher can be told from an implant.
 // Fixture code runs only in the sandbox.
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-hooks-'));
+const artifactsRoot = testTempDir('airlock-hooks-');
 const docker = connectDocker();
 const incidents = resolve(__dirname, '../fixtures/incidents');
 const oneRun = { docker, artifactsRoot, retry: false, ciProfile: false, platformViews: false, timeView: false, callView: false };

@@ -4,14 +4,14 @@
  * the README (`AIRLOCK_SCREENSHOT_OUT`).
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../support/temp-dir.js';
 
 const run = promisify(execFile);
-const work = mkdtempSync(join(tmpdir(), 'airlock-html-'));
+const work = testTempDir('airlock-html-');
 
 async function chromium(...args: string[]): Promise<string> {
   // --no-sandbox: tests run as root, where Chromium's own sandbox cannot start; the page has no script anyway.

@@ -1,6 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import {
@@ -15,6 +13,7 @@ import {
   settleTeardowns,
   type LayerChange,
 } from '@airlock/sandbox';
+import { testTempDir } from '../support/temp-dir.js';
 
 // The real engine, both runtimes: the layer read on the host must give what `docker diff` gives.
 const docker = connectDocker();
@@ -82,7 +81,7 @@ describe.each(['gvisor', 'runc'] as const)('file changes read from the container
 
 describe('a scan with the file changes from the layer and the teardown deferred', () => {
   it('still reports the file the postinstall wrote, and removes the containers once settled', async () => {
-    const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-layer-'));
+    const artifactsRoot = testTempDir('airlock-layer-');
     const messages: string[] = [];
     const report = await analyzeLocalPackage(resolve(__dirname, '../fixtures/npm/postinstall-shell-write'), {
       docker,

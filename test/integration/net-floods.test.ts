@@ -1,5 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,13 +7,14 @@ import { analyzeLocalPackage, type AnalyzeOptions } from '@airlock/analysis';
 import type { EvidenceGap, SandboxReport } from '@airlock/core';
 import { connectDocker, ensureImages } from '@airlock/sandbox';
 import { reportSchemaErrors } from '../support/report-schema.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 // Packages that try to crash or blind the fake internet before a theft (test/fixtures/net-floods/README.md), each
 // run through the real pipeline under gVisor (real Docker engine, nothing mocked). Fixture code runs only inside
 // the sandbox; its traffic reaches only the fake internet's namespace.
 const docker = connectDocker();
 const fixture = (name: string) => resolve(__dirname, '../fixtures/net-floods', name);
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-net-floods-'));
+const artifactsRoot = testTempDir('airlock-net-floods-');
 // No retry of inconclusive runs: each run here is the one under test (the planner's retry: fail-closed.test.ts).
 // One run per fixture: the extra views (time, calls, platforms) have their own tests, and a second run's fake
 // internet would be a second one to flood or kill.

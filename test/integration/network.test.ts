@@ -1,18 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import type { SandboxReport } from '@airlock/core';
 import { connectDocker } from '@airlock/sandbox';
+import { testTempDir } from '../support/temp-dir.js';
 
 // Egress fixtures run in the real sandbox behind the real fake internet, while tcpdump watches every
 // interface of the host. Nothing here is mocked.
 const docker = connectDocker();
 const fixture = (name: string) => resolve(__dirname, '../fixtures/npm', name);
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-net-'));
+const artifactsRoot = testTempDir('airlock-net-');
 const scan = (name: string) => analyzeLocalPackage(fixture(name), { docker, artifactsRoot });
 const install = (r: SandboxReport) => r.phases.find((p) => p.name === 'install')!;
 

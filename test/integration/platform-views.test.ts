@@ -1,7 +1,6 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tar from 'tar';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import type { SandboxReport } from '@airlock/core';
@@ -13,9 +12,8 @@ import { reportSchemaErrors } from '../support/report-schema.js';
 // into file names, read back from the filesystem diff), what stays invisible, and the planner's windows
 // view catching a win32-gated fixture. Nothing mocked.
 const docker = connectDocker();
-const work = mkdtempSync(join(tmpdir(), 'airlock-views-'));
+const work = testTempDir('airlock-views-');
 const artifactsDir = join(work, 'artifacts');
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const NODE_PROBE = `
 const fs = require('fs'); const os = require('os'); const path = require('path');
@@ -71,6 +69,7 @@ setup(name='airlock-login-probe', version='1.0.0', py_modules=[])
 // os.path.join or '/', a per-user Python install found by a C:\\ name, the browser's Local Storage read.
 const DRIVE_PROBE = String.raw`
 import os, re, sys
+import { testTempDir } from '../support/temp-dir.js';
 from setuptools import setup
 if sys.platform == 'win32':
     stage = os.path.join(os.getenv('APPDATA'), 'Microsoft', 'stage.pyw')

@@ -1,18 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import { connectDocker } from '@airlock/sandbox';
 import { buildZip } from '../fixtures/pypi/zip-writer.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 // The sandbox installs sdists offline without build isolation, so the PEP 517 backend named in
 // pyproject.toml must already be in the image. Without it pip fails before any project code runs and a
 // benign corpus would count the failure as "nothing happened". One tiny sdist per common backend (all
 // written here, nothing third-party), each installed and imported in the real sandbox.
 const docker = connectDocker();
-const work = mkdtempSync(join(tmpdir(), 'airlock-backends-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = testTempDir('airlock-backends-');
 
 const project = (name: string, backend: string, requires: string) =>
   `[build-system]\nrequires = ["${requires}"]\nbuild-backend = "${backend}"\n\n[project]\nname = "${name}"\nversion = "0.1.0"\ndescription = "backend check"\n`;

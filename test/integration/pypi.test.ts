@@ -1,17 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeLocalPackage, analyzePypiSpec } from '@airlock/analysis';
 import { connectDocker } from '@airlock/sandbox';
 import { startIndexServer, type IndexServer } from '../fixtures/pypi/index-server.js';
 import { buildWheel } from '../fixtures/pypi/zip-writer.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 // Real malicious PyPI sdists from ../shared/corpus (live malware): read from there at run time, never
 // copied into the repo, and installed only inside the sandbox behind the fake internet.
 const corpus = resolve(__dirname, '../../../shared/corpus/pypi-malicious');
 const docker = connectDocker();
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-pypi-'));
+const artifactsRoot = testTempDir('airlock-pypi-');
 const scan = (file: string) => {
   const path = join(corpus, file);
   if (!existsSync(path)) throw new Error(`corpus sample missing: ${path} (../shared/corpus must be beside the repo)`);

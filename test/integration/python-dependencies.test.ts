@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeLocalPackage, viewPolicyOptions } from '@airlock/analysis';
@@ -7,13 +6,14 @@ import { connectDocker } from '@airlock/sandbox';
 import { startIndexServer, type IndexServer } from '../fixtures/pypi/index-server.js';
 import { buildWheel } from '../fixtures/pypi/zip-writer.js';
 import { reportSchemaErrors } from '../support/report-schema.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 // Complete installs of Python archives: a package whose module needs its declared dependency before its
 // payload runs (as stealers importing `wcwidth` or `multidict` do). The dependency's wheel comes from a
 // local index on 127.0.0.1 (the host resolves and downloads; the sandbox never sees the index) or from a
 // folder of wheels, and is installed offline before the package. Nothing of either runs on the host.
 const docker = connectDocker();
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-pydeps-'));
+const artifactsRoot = testTempDir('airlock-pydeps-');
 const BEACON = 'dep-gated-beacon.airlock-test.example';
 
 const gated = buildWheel(
@@ -31,7 +31,7 @@ const beaconNew = beacon('1.2.0', BEACON);
 const beaconOld = beacon('0.9.0', 'old-version.airlock-test.example');
 
 const packageFile = (() => {
-  const dir = mkdtempSync(join(tmpdir(), 'airlock-pydeps-pkg-'));
+  const dir = testTempDir('airlock-pydeps-pkg-');
   writeFileSync(join(dir, gated.fileName), gated.bytes);
   return join(dir, gated.fileName);
 })();
@@ -69,7 +69,7 @@ describe('complete installs of Python archives', () => {
   });
 
   it('takes the wheels from a folder (a mirror, an offline machine) as well', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'airlock-wheels-'));
+    const folder = testTempDir('airlock-wheels-');
     writeFileSync(join(folder, beaconNew.fileName), beaconNew.bytes);
     const r = await analyzeLocalPackage(packageFile, { ...options, pypi: { findLinks: folder } });
     expect(r.dependencies).toMatchObject({ source: 'registry', installed: 1 });
@@ -91,9 +91,9 @@ describe('complete installs of Python archives', () => {
         '',
       ].join('\n'),
     });
-    const dir = mkdtempSync(join(tmpdir(), 'airlock-runtime-pip-'));
+    const dir = testTempDir('airlock-runtime-pip-');
     writeFileSync(join(dir, installer.fileName), installer.bytes);
-    const mirror = mkdtempSync(join(tmpdir(), 'airlock-mirror-'));
+    const mirror = testTempDir('airlock-mirror-');
     writeFileSync(join(mirror, beaconNew.fileName), beaconNew.bytes);
     const before = process.env.AIRLOCK_PYPI_MIRROR;
     process.env.AIRLOCK_PYPI_MIRROR = mirror;

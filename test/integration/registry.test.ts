@@ -1,16 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeNpmSpec } from '@airlock/analysis';
 import { fetchNpmTree, fetchVerifiedTarball, parseNpmrc } from '@airlock/registry';
 import { buildMaliciousIndex, parseOsvMalicious } from '@airlock/static-signals';
 import { connectDocker } from '@airlock/sandbox';
+import { testTempDir } from '../support/temp-dir.js';
 
 // Against the real npm registry (reachable from these machines) for small pinned packages; the
 // packages run only inside the sandbox.
-const cacheDir = mkdtempSync(join(tmpdir(), 'airlock-npm-cache-'));
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-reg-'));
+const cacheDir = testTempDir('airlock-npm-cache-');
+const artifactsRoot = testTempDir('airlock-reg-');
 const docker = connectDocker();
 
 describe('npm registry packages with their dependency trees', () => {
@@ -49,9 +47,9 @@ describe('npm registry packages with their dependency trees', () => {
   it('sends a scoped package to its scoped registry from an .npmrc, and others to the default', async () => {
     // The scope's registry is a closed loopback port: resolution must go there (and fail), not to npmjs.
     const npmrc = parseNpmrc('@sindresorhus:registry=http://127.0.0.1:9/\n');
-    await expect(
-      fetchNpmTree('@sindresorhus/is@4.6.0', { cacheDir: mkdtempSync(join(tmpdir(), 'airlock-npmrc-')), npmrc }),
-    ).rejects.toThrow(/127\.0\.0\.1:9/);
+    await expect(fetchNpmTree('@sindresorhus/is@4.6.0', { cacheDir: testTempDir('airlock-npmrc-'), npmrc })).rejects.toThrow(
+      /127\.0\.0\.1:9/,
+    );
     const unscoped = await fetchNpmTree('is-number@7.0.0', { cacheDir, npmrc });
     expect(unscoped.root.tgz.length).toBeGreaterThan(0);
   });

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -9,11 +8,12 @@ import { REPORT_VERSION, type PhaseProcessTree, type ProcessTreeNode, type Sandb
 import { renderReportText } from '@airlock/report';
 import { SANDBOX_LABEL, connectDocker } from '@airlock/sandbox';
 import { reportSchemaErrors } from '../support/report-schema.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 // These tests drive the real Docker engine with the images `npm run setup` builds. Nothing is mocked.
 const docker = connectDocker();
 const fixture = (name: string) => resolve(__dirname, '../fixtures/npm', name);
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-it-'));
+const artifactsRoot = testTempDir('airlock-it-');
 
 async function containersOf(report: { id: string }) {
   return docker.listContainers({ all: true, filters: { label: [`airlock.analysis=${report.id}`] } });
@@ -271,7 +271,7 @@ describe('the CI profile', () => {
 describe('airlock scan --previous', () => {
   it("scores what an update newly does against the previous version's report, and refuses a file that is not one", async () => {
     const cli = resolve(__dirname, '../../apps/cli/dist/main.js');
-    const dir = mkdtempSync(join(tmpdir(), 'airlock-prev-'));
+    const dir = testTempDir('airlock-prev-');
     // The previous version did nothing at all: every destination of this one is new.
     const previous = {
       package: { ecosystem: 'npm', name: 'airlock-fixture-net-https-post', version: '0.9.0' },

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeLocalPackage, type AnalyzeOptions } from '@airlock/analysis';
 import type { HoneytokenAccess, HoneytokenExfiltration, PhaseName, ProcessExec, SandboxReport, TamperingRecord } from '@airlock/core';
 import { connectDocker } from '@airlock/sandbox';
 import { reportSchemaErrors } from '../support/report-schema.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 // Packages that attack the sandbox's own evidence (test/fixtures/attacks/README.md), each run through the real
 // pipeline under gVisor (real Docker engine, nothing mocked). Fixture code runs only inside the sandbox. Each one
@@ -13,7 +13,7 @@ import { reportSchemaErrors } from '../support/report-schema.js';
 // report must still hold both, in that order, and the verdict must not be benign.
 const docker = connectDocker();
 const attack = (name: string) => resolve(__dirname, '../fixtures/attacks', name);
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-tamper-'));
+const artifactsRoot = testTempDir('airlock-tamper-');
 const timeoutsMs = { install: 60_000, import: 30_000 };
 const options: AnalyzeOptions = { docker, artifactsRoot, runtime: 'gvisor', timeoutsMs };
 const TEST_TIMEOUT_MS = 300_000;

@@ -1,14 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import { connectDocker } from '@airlock/sandbox';
 import { reportSchemaErrors } from '../support/report-schema.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 // The time view: libfaketime through /etc/ld.so.preload, clock +3 d at install and +30 d at import, ten
 // times faster. Fixture code runs only in the sandbox.
-const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-time-'));
+const artifactsRoot = testTempDir('airlock-time-');
 const docker = connectDocker();
 const fixtures = resolve(__dirname, '../fixtures');
 

@@ -4,17 +4,17 @@
  * SARIF validates against the SARIF 2.1.0 schema and points at the lockfile line; OSV has one record.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packFixture } from '../support/service.js';
 import { sarifValidator } from '../support/sarif-schema.js';
 import { startStaticRegistry } from '../support/static-registry.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 const run = promisify(execFile);
-const work = mkdtempSync(join(tmpdir(), 'airlock-verify-'));
+const work = testTempDir('airlock-verify-');
 let registry: Awaited<ReturnType<typeof startStaticRegistry>>;
 
 const STEALER = { name: 'airlock-incident-ssh-key-theft', version: '1.0.0', dir: 'test/fixtures/incidents/mal-ssh-key-theft' };

@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeLocalPackage } from '@airlock/analysis';
 import { SANDBOX_LABEL, WarmPool, connectDocker, settleTeardowns, type SandboxPair } from '@airlock/sandbox';
+import { testTempDir } from '../support/temp-dir.js';
 
 // The real engine under gVisor: pairs made ahead of time, each handed out once, none left after a drain.
 const docker = connectDocker();
@@ -42,7 +42,7 @@ describe('the warm pool', () => {
   });
 
   it('gives a scan the same verdict and evidence as a pair made for it', async () => {
-    const artifactsRoot = mkdtempSync(join(tmpdir(), 'airlock-pool-'));
+    const artifactsRoot = testTempDir('airlock-pool-');
     const target = resolve(__dirname, '../fixtures/npm/postinstall-shell-write');
     const pool = new WarmPool(docker, 1);
     pool.warm('gvisor');
