@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeLocalPackage } from '@airlock/analysis';
+import { analyzeLocalPackage, type AnalyzeOptions } from '@airlock/analysis';
 import { connectDocker } from '@airlock/sandbox';
 import { reportSchemaErrors } from '../support/report-schema.js';
 import { testTempDir } from '../support/temp-dir.js';
@@ -11,7 +11,15 @@ import { testTempDir } from '../support/temp-dir.js';
 const artifactsRoot = testTempDir('airlock-hooks-');
 const docker = connectDocker();
 const incidents = resolve(__dirname, '../fixtures/incidents');
-const oneRun = { docker, artifactsRoot, retry: false, ciProfile: false, platformViews: false, timeView: false, callView: false };
+const oneRun: AnalyzeOptions = {
+  docker,
+  artifactsRoot,
+  retry: false,
+  ciProfile: false,
+  platformViews: false,
+  timeView: false,
+  callView: false,
+};
 const hookPath = '/home/jordan/projects/app/.git/hooks/pre-commit';
 
 describe("git hooks in the installing project's repository", () => {

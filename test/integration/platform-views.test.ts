@@ -7,6 +7,7 @@ import type { SandboxReport } from '@airlock/core';
 import { SANDBOX_USER, connectDocker, machineIdentity, prepareArchiveBuffer, preparePackageArchive, runSandbox } from '@airlock/sandbox';
 import { buildWheel } from '../fixtures/pypi/zip-writer.js';
 import { reportSchemaErrors } from '../support/report-schema.js';
+import { testTempDir } from '../support/temp-dir.js';
 
 // The platform views on the real engine and gVisor: what package code sees (probes write the values
 // into file names, read back from the filesystem diff), what stays invisible, and the planner's windows
@@ -69,7 +70,6 @@ setup(name='airlock-login-probe', version='1.0.0', py_modules=[])
 // os.path.join or '/', a per-user Python install found by a C:\\ name, the browser's Local Storage read.
 const DRIVE_PROBE = String.raw`
 import os, re, sys
-import { testTempDir } from '../support/temp-dir.js';
 from setuptools import setup
 if sys.platform == 'win32':
     stage = os.path.join(os.getenv('APPDATA'), 'Microsoft', 'stage.pyw')

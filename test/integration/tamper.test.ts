@@ -295,10 +295,11 @@ describe('attacks on the evidence, under gVisor', () => {
       // The cap stopped the sandbox long before the phase's own limit.
       expect(Date.now() - t0).toBeLessThan(timeoutsMs.install);
       expect(report.phases.find((p) => p.name === 'install')).toMatchObject({ traceTruncated: true });
-      expect(report.verdict.verdict).not.toBe('benign');
+      const verdict = report.verdict!;
+      expect(verdict.verdict).not.toBe('benign');
       // What followed the cut was not seen: inconclusive at least (malicious when the kept part proves it).
-      expect(['inconclusive', 'malicious']).toContain(report.verdict.verdict);
-      const incomplete = report.verdict.notObserved.find((n) => n.kind === 'record-incomplete');
+      expect(['inconclusive', 'malicious']).toContain(verdict.verdict);
+      const incomplete = verdict.notObserved.find((n) => n.kind === 'record-incomplete');
       expect(incomplete, 'the record-incomplete blind spot').toMatchObject({ hidesBehaviour: true });
       expect(incomplete!.evidence).toContainEqual(
         expect.objectContaining({ section: 'phases', phase: 'install', detail: expect.stringMatching(/cap/) }),

@@ -247,7 +247,7 @@ describe('report caps', { timeout: 60_000 }, () => {
     }));
     const fsDiff = Array.from({ length: 20_000 }, (_, i) => ({
       path: `/a/${i}`,
-      kind: 'added',
+      kind: 'added' as const,
       normalizedPath: `/a/${i}`,
     }));
     const big: SandboxReport = { ...base, fileWrites, fsDiff };

@@ -126,7 +126,8 @@ describe('one workload, two tracers', () => {
     expect(ofType(strace.events, 'connect').filter((e) => e.address?.family === 'AF_UNIX' && e.address.path !== '')).toHaveLength(4);
     // sendmsg's msg_name is not decoded, so an unconnected send has no destination, but the tracker
     // knows a connected socket's peer, which strace's -yy did not show here.
-    const destinations = (r: Run): unknown[] => ofType(r.events, 'send').map((e) => e.destination?.port ?? null);
+    const destinations = (r: Run): unknown[] =>
+      ofType(r.events, 'send').map((e) => (e.destination && 'port' in e.destination ? e.destination.port : null));
     expect(destinations(strace)).toEqual([53, null]);
     expect(destinations(gvisor)).toEqual([null, 53]);
     // strace prints `+++ exited with N +++` for every task; gVisor logs only the exit call.

@@ -85,7 +85,7 @@ beforeAll(async () => {
       installTimeoutMs: 60_000,
       importTimeoutMs: 20_000,
       retryDwellMs: 0,
-      platformViews: false,
+      views: 'none',
     },
     quietLog,
   );
