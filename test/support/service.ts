@@ -1,11 +1,9 @@
 /** Helpers for service tests: a started API on a free port, pack a fixture folder, poll until done. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import * as tar from 'tar';
 import { apiConfigFromEnv, startApi, type RunningApi } from '@airlock/api';
 import type { ApiConfig } from '@airlock/api';
+import { testTempDir } from './temp-dir.js';
 
 export const quietLog = pino({ level: process.env.AIRLOCK_TEST_LOG_LEVEL ?? 'silent' });
 
@@ -16,7 +14,7 @@ export async function startTestApi(redisUrl: string, overrides: Partial<ApiConfi
     port: 0,
     host: '127.0.0.1',
     redisUrl,
-    dataDir: mkdtempSync(join(tmpdir(), 'airlock-data-')),
+    dataDir: testTempDir('airlock-data-'),
     adminToken,
     ...overrides,
   };

@@ -5,9 +5,8 @@
  * until analysed.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { startWorker, workerConfigFromEnv, type RunningWorker } from '@airlock/w
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { createOrg, packFixture, quietLog, startTestApi, waitFor } from '../../support/service.js';
 import { startStaticRegistry } from '../../support/static-registry.js';
+import { testTempDir } from '../../support/temp-dir.js';
 
 const run = promisify(execFile);
 const NAME = 'airlock-guard-demo';
@@ -27,7 +27,7 @@ let stealerTgz: Buffer;
 
 /** A fixture folder republished as NAME@version. */
 async function republish(fixture: string, version: string): Promise<Buffer> {
-  const dir = mkdtempSync(join(tmpdir(), 'airlock-guard-pkg-'));
+  const dir = testTempDir('airlock-guard-pkg-');
   cpSync(fixture, dir, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, name: NAME, version }));
@@ -35,7 +35,7 @@ async function republish(fixture: string, version: string): Promise<Buffer> {
 }
 
 /** npm in a fresh project whose .npmrc points at the guard with the organization's key. */
-async function npm(args: string[], project = mkdtempSync(join(tmpdir(), 'airlock-guard-app-'))) {
+async function npm(args: string[], project = testTempDir('airlock-guard-app-')) {
   const guard = `${api.url}/v1/guard/npm/`;
   writeFileSync(join(project, '.npmrc'), `registry=${guard}\n//${new URL(guard).host}/v1/guard/npm/:_authToken=${org.apiKey}\n`);
   const flags = [
@@ -111,7 +111,7 @@ describe('npm install through the guard', () => {
   }, 900_000);
 
   it('refuses the malicious version pinned in a lockfile with the reason npm prints', async () => {
-    const project = mkdtempSync(join(tmpdir(), 'airlock-guard-ci-'));
+    const project = testTempDir('airlock-guard-ci-');
     const resolved = `${api.url}/v1/guard/npm/${NAME}/-/${NAME}-1.1.0.tgz`;
     const integrity = `sha512-${createHash('sha512').update(stealerTgz).digest('base64')}`;
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { [NAME]: '1.1.0' } }));

@@ -4,8 +4,7 @@
  * again and runs, a job that stalls for good is finished by the `failed` handler, the periodic sweep
  * catches what happens later, and sandbox containers of a worker whose heartbeat is gone are removed.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker as BullWorker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,12 +14,13 @@ import { keys, openStore, type AnalysisRecord, type Store } from '@airlock/store
 import { startWorker, workerConfigFromEnv, type RunningWorker } from '@airlock/worker';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { quietLog, waitFor } from '../../support/service.js';
+import { testTempDir } from '../../support/temp-dir.js';
 
 let redis: TestRedis;
 let store: Store;
 let queues: Queues;
 let worker: RunningWorker | null = null;
-const dataDir = mkdtempSync(join(tmpdir(), 'airlock-lost-'));
+const dataDir = testTempDir('airlock-lost-');
 const docker = connectDocker();
 const testLabel = `airlock.test-lost-work=${process.pid}`;
 

@@ -6,8 +6,7 @@
  * same time completes. The limit here is 16 MiB so the test is quick; the service's is 512 MiB
  * (AIRLOCK_PARSER_MEMORY_MB), which that record stays under (about 35 MB of summary at 40,000 execs).
  */
-import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarizeTraceInThread } from '@airlock/analysis';
@@ -16,11 +15,12 @@ import { analysisProcessor, type WorkerContext } from '@airlock/worker';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { createOrg, startTestApi } from '../../support/service.js';
 import { craftedReport, sandboxlessWorkerContext } from '../../support/worker.js';
+import { testTempDir } from '../../support/temp-dir.js';
 
 type AnalysisJobRun = Parameters<ReturnType<typeof analysisProcessor>>[0];
 
 const TEST_LIMIT_MB = 16;
-const dir = mkdtempSync(join(tmpdir(), 'airlock-parser-'));
+const dir = testTempDir('airlock-parser-');
 const crafted = join(dir, 'install.strace');
 const normal = join(dir, 'normal.strace');
 let redis: TestRedis;

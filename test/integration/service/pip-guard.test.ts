@@ -6,8 +6,7 @@
  * Policy here: unknown versions are refused until analysed.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as tar from 'tar';
@@ -17,6 +16,7 @@ import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { createOrg, quietLog, startTestApi, waitFor } from '../../support/service.js';
 import { startIndexServer, type IndexServer } from '../../fixtures/pypi/index-server.js';
 import { buildWheel } from '../../fixtures/pypi/zip-writer.js';
+import { testTempDir } from '../../support/temp-dir.js';
 
 const run = promisify(execFile);
 /** The malicious fixture's own name, so its sdist (what the worker analyses) needs no renaming. */
@@ -34,7 +34,7 @@ let org: { id: string; apiKey: string };
 
 /** A benign sdist of NAME at `version`: a module that sets a constant. Built here, run only in the sandbox. */
 async function benignSdist(version: string): Promise<Buffer> {
-  const dir = mkdtempSync(join(tmpdir(), 'airlock-pipguard-sdist-'));
+  const dir = testTempDir('airlock-pipguard-sdist-');
   const base = `${MODULE}-${version}`;
   mkdirSync(join(dir, base, MODULE), { recursive: true });
   writeFileSync(join(dir, base, 'PKG-INFO'), `Metadata-Version: 2.1\nName: ${NAME}\nVersion: ${version}\n`);
@@ -64,7 +64,7 @@ const guardUrl = (key = org.apiKey) => {
 
 /** pip, isolated from any configuration, no cache, wheels only, no dependencies, into a temp folder. */
 async function pip(command: 'download' | 'install', requirement: string, index = guardUrl()) {
-  const dir = mkdtempSync(join(tmpdir(), 'airlock-pipguard-out-'));
+  const dir = testTempDir('airlock-pipguard-out-');
   const args = [
     '-m',
     'pip',

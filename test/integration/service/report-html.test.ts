@@ -7,8 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,9 +18,10 @@ import { completeRun, startWorker, workerConfigFromEnv, type RunningWorker } fro
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { createOrg, packFixture, quietLog, startTestApi, waitFor } from '../../support/service.js';
 import { sandboxlessWorkerContext } from '../../support/worker.js';
+import { testTempDir } from '../../support/temp-dir.js';
 
 const run = promisify(execFile);
-const work = mkdtempSync(join(tmpdir(), 'airlock-report-html-'));
+const work = testTempDir('airlock-report-html-');
 let redis: TestRedis;
 let api: Awaited<ReturnType<typeof startTestApi>>;
 let worker: RunningWorker | undefined;
