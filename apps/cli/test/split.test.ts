@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCorpus, selectSplit, splitOf, type Sample } from '../src/eval/corpus.js';
 import { chooseSamples, splitLine } from '../src/eval/eval-command.js';
+import { testTempDir } from '../../../test/support/temp-dir.js';
 
 const benign = (name: string, version = '1.0.0'): Sample => ({
   id: `npm:${name}@${version}`,
@@ -53,7 +53,7 @@ describe('train/test split', () => {
   });
 
   it('reads the split name from the corpus: npm lists by name, manifests by package', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'airlock-split-'));
+    const dir = testTempDir('airlock-split-');
     writeFileSync(join(dir, 'npm.json'), JSON.stringify([{ name: '@scope/pkg', version: '1.2.3' }]));
     writeFileSync(
       join(dir, 'manifest.json'),
@@ -64,7 +64,7 @@ describe('train/test split', () => {
   });
 
   it('checks a cached file against its pinned sha256 before anything runs; a file outside the list folder is named by its file name', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'airlock-corpus-'));
+    const dir = testTempDir('airlock-corpus-');
     mkdirSync(join(dir, 'cache'));
     mkdirSync(join(dir, 'lists'));
     writeFileSync(join(dir, 'cache', 'six-1.16.0-py3-none-any.whl'), 'wheel bytes');

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMaliciousFeed, parseInternalNamespaces, policySignals, signalPolicyFromSettings } from '../src/signal-policy.js';
+import { testTempDir } from '../../../test/support/temp-dir.js';
 
 const mal = (id: string, ecosystem: string, name: string) => ({
   id,
@@ -20,7 +20,7 @@ describe('signal policy', () => {
   });
 
   it('loads every OSV document under a folder, nested, and refuses broken JSON by name', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'osv-'));
+    const dir = testTempDir('osv-');
     mkdirSync(join(dir, 'npm'));
     writeFileSync(join(dir, 'npm', 'MAL-2026-1.json'), JSON.stringify(mal('MAL-2026-1', 'npm', 'evil-pkg')));
     writeFileSync(join(dir, 'MAL-2026-2.json'), JSON.stringify(mal('MAL-2026-2', 'PyPI', 'Evil_Py')));
@@ -33,7 +33,7 @@ describe('signal policy', () => {
   });
 
   it('flags known-malicious packages anywhere, internal names only when they came from a public registry', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'osv-'));
+    const dir = testTempDir('osv-');
     writeFileSync(join(dir, 'a.json'), JSON.stringify(mal('MAL-2026-3', 'npm', 'evil-pkg')));
     const policy = await signalPolicyFromSettings({ osvDir: dir, internalNamespaces: '@acme,billing-core' });
     const refs = [

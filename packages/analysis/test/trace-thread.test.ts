@@ -1,12 +1,12 @@
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { idleParserThreads, summarizeTraceInThread } from '../src/trace-thread.js';
+import { testTempDir } from '../../../test/support/temp-dir.js';
 
 // Runs the built thread body (dist/trace-thread-main.js): `tsc -b` first, as `npm test` does.
 const LIMIT_MB = 16;
-const dir = mkdtempSync(join(tmpdir(), 'airlock-threads-'));
+const dir = testTempDir('airlock-threads-');
 const normal = join(dir, 'normal.strace');
 const crafted = join(dir, 'crafted.strace');
 const parse = (path: string) => summarizeTraceInThread({ path, format: 'strace', phase: 'install', packageName: 'pkg' }, LIMIT_MB);
@@ -19,7 +19,6 @@ beforeAll(async () => {
   for (let i = 0; i < 8000; i++) out.write(`${1000 + i} ${i}.0 execve("/usr/bin/p${i}", ["p${i}", "${arg}${i}", "${arg}"], ["A=1"]) = 0\n`);
   await new Promise((r) => out.end(r));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true })); // the crafted record is about 48 MB
 
 describe('parser threads', () => {
   it('are kept for the next record after an answer, never after a failure, and answer each record on its own', async () => {

@@ -1,13 +1,13 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
 import { preparePackageArchive } from '../src/input-archive.js';
+import { testTempDir } from '../../../test/support/temp-dir.js';
 
 function packageDir(manifest: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'airlock-input-'));
+  const dir = testTempDir('airlock-input-');
   writeFileSync(join(dir, 'package.json'), typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
   writeFileSync(join(dir, 'index.js'), 'module.exports = 1;');
   mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
@@ -45,7 +45,7 @@ describe('preparePackageArchive', () => {
 
   it('reads a tarball whose top folder is not called package/', async () => {
     const dir = packageDir({ name: 'other-top', version: '1.0.0' });
-    const tgz = join(dir, '..', `${dir.split('/').pop()}.tgz`);
+    const tgz = join(testTempDir('airlock-input-tgz-'), 'other-top.tgz');
     await tar.c({ gzip: true, file: tgz, cwd: join(dir, '..'), portable: true }, [dir.split('/').pop()!]);
     expect((await preparePackageArchive(tgz)).identity.name).toBe('other-top');
   });
@@ -55,7 +55,7 @@ describe('preparePackageArchive', () => {
     [
       'a file that is not gzip',
       () => {
-        const f = join(mkdtempSync(join(tmpdir(), 'a-')), 'x.tgz');
+        const f = join(testTempDir('a-'), 'x.tgz');
         writeFileSync(f, 'hello');
         return f;
       },
@@ -65,7 +65,7 @@ describe('preparePackageArchive', () => {
     [
       'gzip that is not a tar',
       () => {
-        const f = join(mkdtempSync(join(tmpdir(), 'a-')), 'x.tgz');
+        const f = join(testTempDir('a-'), 'x.tgz');
         writeFileSync(f, gzipSync(Buffer.alloc(2048, 7)));
         return f;
       },
@@ -81,7 +81,7 @@ describe('preparePackageArchive', () => {
 
 describe('preparePackageArchive with Python sdists', () => {
   async function sdist(fileName: string, pkgInfo: string): Promise<string> {
-    const root = mkdtempSync(join(tmpdir(), 'airlock-sdist-'));
+    const root = testTempDir('airlock-sdist-');
     const top = join(root, 'demo-1.2.3');
     mkdirSync(top);
     writeFileSync(join(top, 'PKG-INFO'), pkgInfo);
@@ -100,7 +100,7 @@ describe('preparePackageArchive with Python sdists', () => {
     expect(prepared.fileName).toBe('demo-1.2.3.tar.gz');
   });
   it('rejects a wheel that is not a readable zip with a clear message (wheels themselves: zip-archive.test.ts)', async () => {
-    const f = join(mkdtempSync(join(tmpdir(), 'a-')), 'x-1.0-py3-none-any.whl');
+    const f = join(testTempDir('a-'), 'x-1.0-py3-none-any.whl');
     writeFileSync(f, 'PK\x03\x04');
     await expect(preparePackageArchive(f)).rejects.toMatchObject({
       code: 'ARCHIVE_REJECTED',
@@ -128,7 +128,7 @@ describe('preparePackageArchive refuses hostile archives', () => {
       if (!e.type || e.type === 'File') blocks.push(body, Buffer.alloc((512 - (body.length % 512)) % 512));
     }
     blocks.push(Buffer.alloc(1024));
-    const file = join(mkdtempSync(join(tmpdir(), 'airlock-hostile-')), 'hostile.tgz');
+    const file = join(testTempDir('airlock-hostile-'), 'hostile.tgz');
     writeFileSync(file, gzipSync(Buffer.concat(blocks)));
     return file;
   }

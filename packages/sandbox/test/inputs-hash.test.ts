@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashImageInputs, isGeneratedCache } from '../src/images/inputs-hash.js';
+import { testTempDir } from '../../../test/support/temp-dir.js';
 
 describe('hashImageInputs', () => {
   const imageDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'airlock-inputs-'));
+    const dir = testTempDir('airlock-inputs-');
     mkdirSync(join(dir, 'runner/lib'), { recursive: true });
     writeFileSync(join(dir, 'Dockerfile'), 'FROM base\n');
     writeFileSync(join(dir, 'runner/lib/import-python.py'), 'print(1)\n');

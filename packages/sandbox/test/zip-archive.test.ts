@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareArchiveBuffer, preparePackageArchive } from '../src/input-archive.js';
 import { buildWheel, buildZip, type ZipEntryInput } from '../../../test/fixtures/pypi/zip-writer.js';
+import { testTempDir } from '../../../test/support/temp-dir.js';
 
 const prepare = (bytes: Buffer, fileName = 'x.whl') => prepareArchiveBuffer(bytes, { label: fileName, source: fileName, fileName });
 const metadata = (name: string, version: string) => `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n\nlong description\n`;
@@ -55,7 +55,7 @@ describe('zip sdists', () => {
   });
 
   it('is read from a local path too', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'airlock-zip-'));
+    const dir = testTempDir('airlock-zip-');
     writeFileSync(join(dir, 'demo-0.3.zip'), buildZip([{ name: 'demo-0.3/PKG-INFO', data: metadata('demo', '0.3') }]));
     expect((await preparePackageArchive(join(dir, 'demo-0.3.zip'))).identity.name).toBe('demo');
   });

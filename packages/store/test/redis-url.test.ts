@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redisUrlFromEnv } from '../src/redis-url.js';
+import { testTempDir } from '../../../test/support/temp-dir.js';
 
 describe('redisUrlFromEnv', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'airlock-redis-url-'));
+  const dir = testTempDir('airlock-redis-url-');
   const file = join(dir, 'redis-url');
   writeFileSync(file, 'redis://:0123abcd@127.0.0.1:6379\n');
 

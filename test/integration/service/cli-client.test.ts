@@ -1,8 +1,7 @@
 /** `airlock submit` / `airlock status` against a real API and Redis (the built CLI, as users run it). */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import YAML from 'yaml';
 import { sarifValidator } from '../../support/sarif-schema.js';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { createOrg, packFixture, startTestApi } from '../../support/service.js';
+import { testTempDir } from '../../support/temp-dir.js';
 
 const run = promisify(execFile);
 let redis: TestRedis;
@@ -111,7 +111,7 @@ describe('airlock submit and status', () => {
   });
 
   it('says plainly that no verdict was checked when it did not wait (exit 6)', async () => {
-    const archive = join(tmpdir(), `airlock-cli-${process.pid}.tgz`);
+    const archive = join(testTempDir('airlock-cli-'), `airlock-cli-${process.pid}.tgz`);
     await writeFile(archive, await packFixture('test/fixtures/npm/benign-no-scripts'));
     const queued = await cli('submit', archive);
     expect(queued.stdout).toMatch(/\squeued/);
@@ -140,7 +140,7 @@ describe('airlock submit and status', () => {
 
 describe('airlock verify against the service', () => {
   it('answers known verdicts without a run: a malicious lockfile entry exits 1 with a SARIF result at its line, an inconclusive one 4', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'airlock-verify-svc-'));
+    const dir = testTempDir('airlock-verify-svc-');
     const lock = join(dir, 'requirements.txt');
     await writeFile(lock, '# pinned\nslow-pad==1.3.0\n');
     const inconclusive = await cli('verify', lock);
@@ -164,7 +164,7 @@ describe('airlock verify against the service', () => {
   });
 
   it('fails the whole gate with exit 5 when the service is down, not package by package', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'airlock-verify-down-'));
+    const dir = testTempDir('airlock-verify-down-');
     await writeFile(join(dir, 'requirements.txt'), 'slow-pad==1.3.0\n');
     const down = await cli('verify', join(dir, 'requirements.txt'), '--api', 'http://127.0.0.1:9');
     expect(down.code).toBe(5);
@@ -182,7 +182,7 @@ function actionStep(name: string): { run: string } {
 
 describe('the pull-request gate (airlock verify-changes, run by action.yml)', () => {
   it('checks only the lockfiles a branch changed and only their new versions, into one SARIF log and a job summary', async () => {
-    const repo = await mkdtemp(join(tmpdir(), 'airlock-pr-'));
+    const repo = testTempDir('airlock-pr-');
     const git = (...args: string[]) => run('git', ['-C', repo, '-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args]);
     await git('init', '-q', '-b', 'main');
     await writeFile(join(repo, 'requirements.txt'), 'idna==3.6\n');
